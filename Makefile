@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Each installs what is missing (apt packages, npm packages, tauri-driver).
+SHELL := /bin/bash
+export CARGO_TERM_COLOR ?= never
+# Builds are shared between clones (CI clones afresh each run); a missing
+# cache only costs time.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tsunagu/target
+
+.PHONY: run test bench setup ui bindings check app clean
+
+run: setup ui
+	cargo run --features custom-protocol --bin tsunagu
+
+test: setup
+	scripts/test.sh
+
+bench: setup
+	cargo run --release -p tsunagu-store --example bench_search
+
+setup:
+	scripts/setup.sh
+
+ui:
+	cd ui && npm run build
+
+# Rewrite ui/src/api/bindings.ts from the Rust IPC types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test --lib -- ipc_bindings
+
+app: setup ui
+	cargo build --features custom-protocol --bin tsunagu
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,98 @@
+use thiserror::Error;
+use tsunagu_store::StoreError;
+
+/// The closed set of failures the UI distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    StoreUnavailable,
+    StoreKeyMissing,
+    StoreKeyWrong,
+    KeyringUnavailable,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMessage {
+    /// The input field's camelCase key, e.g. `birthDate`.
+    pub field: String,
+    pub message: String,
+}
+
+/// A failure as the user sees it: a Japanese message that says what
+/// happened and what to do. Never carries patient data or secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Vec<FieldMessage>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError { code, message: message.into(), fields: Vec::new() }
+    }
+
+    pub fn validation(fields: Vec<FieldMessage>) -> Self {
+        AppError {
+            code: ErrorCode::Validation,
+            message: "入力内容を確認してください。".to_string(),
+            fields,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::validation(vec![FieldMessage { field: field.to_string(), message: message.into() }])
+    }
+
+    pub fn not_found() -> Self {
+        AppError::new(ErrorCode::NotFound, "対象の記録が見つかりません。削除されたか、IDが正しくありません。")
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        use ErrorCode::*;
+        match err {
+            StoreError::WrongKey => AppError::new(
+                StoreKeyWrong,
+                "データファイルを開けませんでした。暗号鍵が一致しません。\
+                 ファイルには一切変更を加えていません。\
+                 別のパソコンからコピーしたデータであれば、元のパソコンで開くか、\
+                 バックアップから復元してください。解決しない場合はシステム管理者に連絡してください。",
+            ),
+            StoreError::KeyMissing | StoreError::StoreIdMissing => AppError::new(
+                StoreKeyMissing,
+                "データファイルはありますが、その暗号鍵がこのパソコンの鍵の保管庫（キーリング）に見つかりません。\
+                 ファイルには一切変更を加えていません。\
+                 OSのユーザーが違う場合は、データを作成したユーザーでログインしてください。\
+                 それ以外の場合は、バックアップから復元するかシステム管理者に連絡してください。",
+            ),
+            StoreError::KeyringUnavailable(_) | StoreError::KeyringRoundTrip => AppError::new(
+                KeyringUnavailable,
+                "OSの鍵の保管庫（キーリング）が使えないため、暗号化したデータを開けません。\
+                 Windowsでは資格情報マネージャー、macOSではキーチェーン、\
+                 Linuxでは gnome-keyring などの Secret Service が動いていることを確認し、アプリを再起動してください。",
+            ),
+            StoreError::NotEncrypted => AppError::new(
+                StoreUnavailable,
+                "暗号化機能が組み込まれていないため、データを保存できません。\
+                 正式な配布版のアプリを使ってください。",
+            ),
+            StoreError::DuplicateChartNumber => {
+                AppError::field("chartNumber", "このカルテ番号は既に他の患者に使われています。")
+            }
+            StoreError::NotFound => AppError::not_found(),
+            StoreError::Io(_)
+            | StoreError::Database(_)
+            | StoreError::Migration(_)
+            | StoreError::Corrupt(_) => AppError::new(
+                Internal,
+                "データの読み書き中に問題が発生しました。入力中の内容は保存されていません。\
+                 もう一度お試しください。繰り返す場合はシステム管理者に連絡してください。",
+            ),
+        }
+    }
+}

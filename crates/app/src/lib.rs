@@ -1,0 +1,53 @@
+//! The use cases the desktop UI calls, as plain async methods on [`App`].
+//! No Tauri here: every use case runs in a plain test against a temporary
+//! store. Errors are an [`AppError`] with a closed [`ErrorCode`] and a
+//! Japanese message the UI can show as is.
+
+mod clinic;
+mod clock;
+mod error;
+mod patients;
+
+use tsunagu_store::{KeyringKeys, Store, StoreLocation};
+
+pub use clinic::ClinicProfileView;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ErrorCode, FieldMessage};
+pub use patients::{BirthDatePreview, PatientList, PatientView};
+pub use tsunagu_domain::{ClinicDraft, PatientDraft, Sex};
+
+use std::sync::Arc;
+
+/// The desktop core: the unlocked store, a clock, and who is acting.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    actor: String,
+}
+
+impl App {
+    /// Opens the store in `location` (creating it, with its key in the OS
+    /// keyring, on first start).
+    pub async fn open(
+        location: &StoreLocation,
+        keys: &KeyringKeys,
+        clock: Arc<dyn Clock>,
+        actor: impl Into<String>,
+    ) -> Result<App, AppError> {
+        let store = location.open_or_create(keys).await?;
+        Ok(App::with_store(store, clock, actor))
+    }
+
+    pub fn with_store(store: Store, clock: Arc<dyn Clock>, actor: impl Into<String>) -> App {
+        App { store, clock, actor: actor.into() }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}

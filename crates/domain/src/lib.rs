@@ -1,0 +1,27 @@
+//! Tsunagu's domain rules: Japanese dates, kana search, and validation of
+//! what the user types. Pure functions only; storage and I/O live elsewhere.
+
+pub mod age;
+pub mod clinic;
+pub mod date_error;
+pub mod dates;
+mod field_rules;
+pub mod ids;
+pub mod kana;
+pub mod normalize;
+pub mod patient;
+pub mod sex;
+pub mod wareki;
+
+pub use age::{age_on, format_birth_date};
+pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
+pub use date_error::DateError;
+pub use dates::parse_date;
+pub use ids::new_id;
+pub use kana::{is_furigana, normalize_for_search};
+pub use patient::{
+    FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, normalize_chart_number,
+    validate_patient,
+};
+pub use sex::Sex;
+pub use wareki::{Era, WarekiDate};

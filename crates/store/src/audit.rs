@@ -1,0 +1,95 @@
+//! The append-only local audit log: who created, changed, deleted or opened
+//! which record, and when. Triggers in the schema refuse UPDATE and DELETE.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Create,
+    Update,
+    Delete,
+    Restore,
+    View,
+}
+
+impl AuditAction {
+    fn code(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+            AuditAction::Restore => "restore",
+            AuditAction::View => "view",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        [Self::Create, Self::Update, Self::Delete, Self::Restore, Self::View]
+            .into_iter()
+            .find(|a| a.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: AuditAction,
+    pub entity_kind: String,
+    pub entity_id: String,
+}
+
+pub(crate) async fn append(
+    conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: AuditAction,
+    entity_kind: &str,
+    entity_id: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(at.to_rfc3339())
+    .bind(actor)
+    .bind(action.code())
+    .bind(entity_kind)
+    .bind(entity_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The audit trail of one record, oldest first.
+    pub async fn audit_trail(&self, entity_id: &str) -> StoreResult<Vec<AuditEntry>> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT at, actor, action, entity_kind, entity_id FROM audit_log
+             WHERE entity_id = ? ORDER BY seq",
+        )
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(at, actor, action, entity_kind, entity_id)| {
+                Ok(AuditEntry {
+                    at: parse_time(&at)?,
+                    actor,
+                    action: AuditAction::from_code(&action).ok_or(StoreError::Corrupt("audit action"))?,
+                    entity_kind,
+                    entity_id,
+                })
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt("timestamp"))
+}

@@ -1,0 +1,53 @@
+use thiserror::Error;
+
+/// Why the local store could not do what was asked. Messages are for
+/// engineers and logs: they never carry patient data or key material.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the store file cannot be read with this key (wrong key, or not a Tsunagu store)")]
+    WrongKey,
+    #[error("the OS keyring holds no key for this store")]
+    KeyMissing,
+    #[error("the store file exists but its key identifier file is missing")]
+    StoreIdMissing,
+    #[error("the OS keyring is unavailable: {0}")]
+    KeyringUnavailable(String),
+    #[error("the key read back from the OS keyring differs from the one written")]
+    KeyringRoundTrip,
+    #[error("SQLCipher is not linked: refusing to store data unencrypted")]
+    NotEncrypted,
+    #[error("the chart number is already used by another patient")]
+    DuplicateChartNumber,
+    #[error("no such record")]
+    NotFound,
+    #[error("a stored value is malformed: {0}")]
+    Corrupt(&'static str),
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// SQLite's SQLITE_NOTADB: what SQLCipher answers when the key does not fit.
+const SQLITE_NOTADB: &str = "26";
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.code().as_deref() == Some(SQLITE_NOTADB) => {
+                StoreError::WrongKey
+            }
+            sqlx::Error::Database(db)
+                if db.is_unique_violation() && db.message().contains("chart_number") =>
+            {
+                StoreError::DuplicateChartNumber
+            }
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

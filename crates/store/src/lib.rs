@@ -1,0 +1,45 @@
+//! The local encrypted store: SQLCipher through sqlx, its key in the OS
+//! keyring, migrations, and the repositories the app's use cases call.
+//! Only this crate knows SQL on the client.
+
+mod audit;
+mod clinic;
+mod database;
+mod error;
+mod key;
+mod keyring_keys;
+mod location;
+mod patients;
+mod search;
+
+use std::path::Path;
+
+use sqlx::sqlite::SqlitePool;
+
+pub use audit::{AuditAction, AuditEntry};
+pub use database::OpenMode;
+pub use error::{StoreError, StoreResult};
+pub use key::StoreKey;
+pub use keyring_keys::{KEYRING_SERVICE, KeyringKeys};
+pub use location::StoreLocation;
+pub use patients::PatientRecord;
+pub use search::{PatientPage, PatientSearch};
+
+/// An open, unlocked store. Cheap to clone: it shares one connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (or, with [`OpenMode::CreateNew`], creates) the SQLCipher file at
+    /// `path` with `key`. Most callers want [`StoreLocation::open_or_create`].
+    pub async fn open_file(path: &Path, key: &StoreKey, mode: OpenMode) -> StoreResult<Store> {
+        let pool = database::open_pool(path, key, mode).await?;
+        Ok(Store { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

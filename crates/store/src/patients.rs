@@ -1,0 +1,261 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+use tsunagu_domain::{KeyPerson, PatientFields, Sex, normalize_for_search};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditAction, parse_time};
+use crate::error::{StoreError, StoreResult};
+use crate::search;
+
+const ENTITY: &str = "patient";
+
+/// A patient as stored: validated fields plus identity and lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRecord {
+    pub id: Uuid,
+    pub fields: PatientFields,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PatientRow {
+    pub(crate) pk: i64,
+    id: String,
+    name: String,
+    kana: String,
+    birth_date: String,
+    sex: String,
+    address: String,
+    phone: String,
+    key_person_name: String,
+    key_person_relation: String,
+    key_person_phone: String,
+    chart_number: Option<String>,
+    memo: String,
+    pub(crate) name_search: String,
+    pub(crate) kana_search: String,
+    created_at: String,
+    updated_at: String,
+    deleted_at: Option<String>,
+}
+
+pub(crate) const PATIENT_COLUMNS: &str = "p.pk, p.id, p.name, p.kana, p.birth_date, p.sex, p.address, \
+     p.phone, p.key_person_name, p.key_person_relation, p.key_person_phone, p.chart_number, \
+     p.memo, p.name_search, p.kana_search, p.created_at, p.updated_at, p.deleted_at";
+
+impl PatientRow {
+    pub(crate) fn birth_date(&self) -> &str {
+        &self.birth_date
+    }
+
+    pub(crate) fn chart_number(&self) -> Option<&str> {
+        self.chart_number.as_deref()
+    }
+
+    pub(crate) fn into_record(self) -> StoreResult<PatientRecord> {
+        Ok(PatientRecord {
+            id: Uuid::parse_str(&self.id).map_err(|_| StoreError::Corrupt("patient id"))?,
+            fields: PatientFields {
+                name: self.name,
+                kana: self.kana,
+                birth_date: NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt("birth date"))?,
+                sex: Sex::from_code(&self.sex).ok_or(StoreError::Corrupt("sex"))?,
+                address: self.address,
+                phone: self.phone,
+                key_person: KeyPerson {
+                    name: self.key_person_name,
+                    relation: self.key_person_relation,
+                    phone: self.key_person_phone,
+                },
+                chart_number: self.chart_number,
+                memo: self.memo,
+            },
+            created_at: parse_time(&self.created_at)?,
+            updated_at: parse_time(&self.updated_at)?,
+            deleted_at: self.deleted_at.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
+
+struct SearchForms {
+    name: String,
+    kana: String,
+}
+
+impl SearchForms {
+    fn of(fields: &PatientFields) -> Self {
+        SearchForms {
+            name: normalize_for_search(&fields.name),
+            kana: normalize_for_search(&fields.kana),
+        }
+    }
+}
+
+impl Store {
+    pub async fn insert_patient(
+        &self,
+        id: Uuid,
+        fields: &PatientFields,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PatientRecord> {
+        let forms = SearchForms::of(fields);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let pk: i64 = sqlx::query_scalar(
+            "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
+                 key_person_name, key_person_relation, key_person_phone, chart_number, memo,
+                 name_search, kana_search, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING pk",
+        )
+        .bind(id.to_string())
+        .bind(&fields.name)
+        .bind(&fields.kana)
+        .bind(fields.birth_date.format("%Y-%m-%d").to_string())
+        .bind(fields.sex.code())
+        .bind(&fields.address)
+        .bind(&fields.phone)
+        .bind(&fields.key_person.name)
+        .bind(&fields.key_person.relation)
+        .bind(&fields.key_person.phone)
+        .bind(&fields.chart_number)
+        .bind(&fields.memo)
+        .bind(&forms.name)
+        .bind(&forms.kana)
+        .bind(now.to_rfc3339())
+        .bind(now.to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?;
+        search::index_grams(&mut tx, pk, &forms.name, &forms.kana).await?;
+        audit::append(&mut tx, now, actor, AuditAction::Create, ENTITY, &id.to_string()).await?;
+        let record = fetch_by_pk(&mut tx, pk).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    pub async fn update_patient(
+        &self,
+        id: Uuid,
+        fields: &PatientFields,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PatientRecord> {
+        let forms = SearchForms::of(fields);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let old = fetch_by_id(&mut tx, id).await?;
+        let active = old.deleted_at.is_none();
+        if active {
+            search::unindex_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+        }
+        sqlx::query(
+            "UPDATE patients SET name = ?, kana = ?, birth_date = ?, sex = ?, address = ?,
+                 phone = ?, key_person_name = ?, key_person_relation = ?, key_person_phone = ?,
+                 chart_number = ?, memo = ?, name_search = ?, kana_search = ?, updated_at = ?
+             WHERE pk = ?",
+        )
+        .bind(&fields.name)
+        .bind(&fields.kana)
+        .bind(fields.birth_date.format("%Y-%m-%d").to_string())
+        .bind(fields.sex.code())
+        .bind(&fields.address)
+        .bind(&fields.phone)
+        .bind(&fields.key_person.name)
+        .bind(&fields.key_person.relation)
+        .bind(&fields.key_person.phone)
+        .bind(&fields.chart_number)
+        .bind(&fields.memo)
+        .bind(&forms.name)
+        .bind(&forms.kana)
+        .bind(now.to_rfc3339())
+        .bind(old.pk)
+        .execute(&mut *tx)
+        .await?;
+        if active {
+            search::index_grams(&mut tx, old.pk, &forms.name, &forms.kana).await?;
+        }
+        audit::append(&mut tx, now, actor, AuditAction::Update, ENTITY, &id.to_string()).await?;
+        let record = fetch_by_pk(&mut tx, old.pk).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Soft delete (`deleted == true`) or restore. The row and its history
+    /// stay; a deleted patient drops out of the everyday search index.
+    pub async fn set_patient_deleted(
+        &self,
+        id: Uuid,
+        deleted: bool,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PatientRecord> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let old = fetch_by_id(&mut tx, id).await?;
+        if old.deleted_at.is_some() != deleted {
+            let deleted_at = deleted.then(|| now.to_rfc3339());
+            sqlx::query("UPDATE patients SET deleted_at = ?, updated_at = ? WHERE pk = ?")
+                .bind(deleted_at)
+                .bind(now.to_rfc3339())
+                .bind(old.pk)
+                .execute(&mut *tx)
+                .await?;
+            if deleted {
+                search::unindex_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+            } else {
+                search::index_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+            }
+            let action = if deleted { AuditAction::Delete } else { AuditAction::Restore };
+            audit::append(&mut tx, now, actor, action, ENTITY, &id.to_string()).await?;
+        }
+        let record = fetch_by_pk(&mut tx, old.pk).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Reads one patient for display and records that `actor` opened it.
+    pub async fn open_patient(
+        &self,
+        id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PatientRecord> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = fetch_by_id(&mut tx, id).await?;
+        audit::append(&mut tx, now, actor, AuditAction::View, ENTITY, &id.to_string()).await?;
+        tx.commit().await?;
+        row.into_record()
+    }
+
+    /// Whether another patient (not `except`) already uses this chart number.
+    pub async fn chart_number_taken(&self, chart_number: &str, except: Option<Uuid>) -> StoreResult<bool> {
+        let owner: Option<String> = sqlx::query_scalar("SELECT id FROM patients WHERE chart_number = ?")
+            .bind(chart_number)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match owner {
+            Some(owner) => except.is_none_or(|id| id.to_string() != owner),
+            None => false,
+        })
+    }
+}
+
+async fn fetch_by_id(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<PatientRow> {
+    let sql = format!("SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id = ?");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn fetch_by_pk(conn: &mut SqliteConnection, pk: i64) -> StoreResult<PatientRecord> {
+    let sql = format!("SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.pk = ?");
+    let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pk)
+        .fetch_one(conn)
+        .await?;
+    row.into_record()
+}

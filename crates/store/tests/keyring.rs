@@ -1,0 +1,76 @@
+//! The store key in a real Secret Service (gnome-keyring on a private D-Bus
+//! session, started by scripts/test-session.sh), not an in-memory stand-in.
+
+mod common;
+
+use std::process::Command;
+
+use tsunagu_store::{KeyringKeys, StoreError, StoreKey, StoreLocation};
+use uuid::Uuid;
+
+/// `None` (test skipped with a note) only when the harness did not ask for
+/// the keyring; under `make test` a missing Secret Service fails the test.
+fn keyring() -> Option<KeyringKeys> {
+    match KeyringKeys::check_available() {
+        Ok(()) => Some(KeyringKeys::new(format!("jp.tsunagu.test.{}", Uuid::now_v7()))),
+        Err(e) if !common::keyring_required() => {
+            eprintln!("skipped: no Secret Service ({e}); run under `make test`");
+            None
+        }
+        Err(e) => panic!("the test session should provide a Secret Service: {e}"),
+    }
+}
+
+#[test]
+fn a_key_saved_in_the_keyring_reads_back_in_another_process() {
+    let Some(keys) = keyring() else { return };
+    let key = StoreKey::generate();
+    keys.save("round-trip", &key).unwrap();
+    assert_eq!(keys.load("round-trip").unwrap(), key);
+
+    // secret-tool is a separate process talking to the same Secret Service.
+    let service = keys_service(&keys);
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", &service, "username", "store-key:round-trip"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), key.expose_hex_for_tests());
+
+    keys.delete("round-trip").unwrap();
+    assert!(matches!(keys.load("round-trip"), Err(StoreError::KeyMissing)));
+}
+
+#[tokio::test]
+async fn first_start_creates_the_store_and_the_next_start_opens_it() {
+    let Some(keys) = keyring() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let location = StoreLocation::new(dir.path().join("data"));
+    let store = location.open_or_create(&keys).await.unwrap();
+    let id = Uuid::now_v7();
+    store.insert_patient(id, &common::yamada(), "test", common::now()).await.unwrap();
+    store.close().await;
+
+    let store = location.open_or_create(&keys).await.unwrap();
+    assert_eq!(store.open_patient(id, "test", common::now()).await.unwrap().fields, common::yamada());
+    store.close().await;
+    keys.delete(&location.read_store_id().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn a_store_whose_key_is_gone_is_reported_and_left_untouched() {
+    let Some(keys) = keyring() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let location = StoreLocation::new(dir.path());
+    location.open_or_create(&keys).await.unwrap().close().await;
+    keys.delete(&location.read_store_id().unwrap()).unwrap();
+    let before = std::fs::read(location.database_path()).unwrap();
+
+    let err = location.open_or_create(&keys).await.unwrap_err();
+    assert!(matches!(err, StoreError::KeyMissing), "{err:?}");
+    assert_eq!(std::fs::read(location.database_path()).unwrap(), before);
+}
+
+fn keys_service(keys: &KeyringKeys) -> String {
+    keys.service().to_string()
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: lints, the UI's checks, then all Rust tests (store, domain,
+# app, desktop end to end) inside a private D-Bus session with a real,
+# unlocked gnome-keyring and a virtual X display.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$HOME/.cargo/bin:$PATH"
+FEATURES=(--features custom-protocol)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "UI: type check, lint, build"
+(cd ui && npm run --silent check && npm run --silent build)
+
+step "Rust: format and clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets "${FEATURES[@]}" --quiet -- -D warnings
+
+step "Rust: build tests"
+cargo test --workspace "${FEATURES[@]}" --no-run --quiet
+
+step "Rust: tests (D-Bus session + gnome-keyring + Xvfb)"
+exec dbus-run-session -- scripts/test-session.sh cargo test --workspace "${FEATURES[@]}"

@@ -1,0 +1,7 @@
+//! Thin IPC commands: take the arguments, call the `app` use case, return
+//! its result in IPC shape. Every command here is listed in build.rs and
+//! granted in capabilities/.
+
+pub mod clinic;
+pub mod patients;
+pub mod startup;

@@ -1,0 +1,53 @@
+use tauri::State;
+
+use crate::desktop::Desktop;
+use crate::ipc::{AppError, BirthDatePreview, Patient, PatientInput, SearchResult};
+
+#[tauri::command]
+pub async fn search_patients(
+    desktop: State<'_, Desktop>,
+    query: String,
+    include_deleted: bool,
+) -> Result<SearchResult, AppError> {
+    Ok(desktop.app()?.search_patients(&query, include_deleted).await?.into())
+}
+
+#[tauri::command]
+pub async fn get_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
+    Ok(desktop.app()?.open_patient(&id).await?.into())
+}
+
+#[tauri::command]
+pub async fn create_patient(
+    desktop: State<'_, Desktop>,
+    input: PatientInput,
+) -> Result<Patient, AppError> {
+    Ok(desktop.app()?.create_patient(&input.into()).await?.into())
+}
+
+#[tauri::command]
+pub async fn update_patient(
+    desktop: State<'_, Desktop>,
+    id: String,
+    input: PatientInput,
+) -> Result<Patient, AppError> {
+    Ok(desktop.app()?.update_patient(&id, &input.into()).await?.into())
+}
+
+#[tauri::command]
+pub async fn delete_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
+    Ok(desktop.app()?.delete_patient(&id).await?.into())
+}
+
+#[tauri::command]
+pub async fn restore_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
+    Ok(desktop.app()?.restore_patient(&id).await?.into())
+}
+
+#[tauri::command]
+pub fn preview_birth_date(
+    desktop: State<'_, Desktop>,
+    input: String,
+) -> Result<BirthDatePreview, AppError> {
+    Ok(desktop.app()?.preview_birth_date(&input)?.into())
+}

@@ -1,0 +1,312 @@
+//! The JSON shapes that cross the IPC boundary, and their TypeScript twins
+//! in `ui/src/api/bindings.ts` (generated from these by ts-rs; a test fails
+//! when that file is stale). Only this module knows these shapes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use tsunagu_app as app;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Male,
+    Female,
+    Other,
+}
+
+impl From<app::Sex> for Sex {
+    fn from(sex: app::Sex) -> Self {
+        match sex {
+            app::Sex::Male => Sex::Male,
+            app::Sex::Female => Sex::Female,
+            app::Sex::Other => Sex::Other,
+        }
+    }
+}
+
+impl From<Sex> for app::Sex {
+    fn from(sex: Sex) -> Self {
+        match sex {
+            Sex::Male => app::Sex::Male,
+            Sex::Female => app::Sex::Female,
+            Sex::Other => app::Sex::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicProfile {
+    pub name: String,
+    /// Empty when the clinic has not entered one.
+    pub institution_code: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+    pub doctor_name: String,
+}
+
+impl From<app::ClinicProfileView> for ClinicProfile {
+    fn from(p: app::ClinicProfileView) -> Self {
+        ClinicProfile {
+            name: p.name,
+            institution_code: p.institution_code.unwrap_or_default(),
+            postal_code: p.postal_code,
+            address: p.address,
+            phone: p.phone,
+            fax: p.fax,
+            doctor_name: p.doctor_name,
+        }
+    }
+}
+
+impl From<ClinicProfile> for app::ClinicDraft {
+    fn from(p: ClinicProfile) -> Self {
+        app::ClinicDraft {
+            name: p.name,
+            institution_code: p.institution_code,
+            postal_code: p.postal_code,
+            address: p.address,
+            phone: p.phone,
+            fax: p.fax,
+            doctor_name: p.doctor_name,
+        }
+    }
+}
+
+/// What the patient form sends: the fields as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientInput {
+    pub name: String,
+    pub kana: String,
+    pub birth_date: String,
+    pub sex: Option<Sex>,
+    pub address: String,
+    pub phone: String,
+    pub key_person_name: String,
+    pub key_person_relation: String,
+    pub key_person_phone: String,
+    pub chart_number: String,
+    pub memo: String,
+}
+
+impl From<PatientInput> for app::PatientDraft {
+    fn from(p: PatientInput) -> Self {
+        app::PatientDraft {
+            name: p.name,
+            kana: p.kana,
+            birth_date: p.birth_date,
+            sex: p.sex.map(Into::into),
+            address: p.address,
+            phone: p.phone,
+            key_person_name: p.key_person_name,
+            key_person_relation: p.key_person_relation,
+            key_person_phone: p.key_person_phone,
+            chart_number: p.chart_number,
+            memo: p.memo,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Patient {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    /// ISO 8601 date, e.g. 1950-04-01.
+    pub birth_date: String,
+    /// e.g. 昭和25年4月1日
+    pub birth_date_wareki: String,
+    /// e.g. 昭和25年4月1日（76歳）
+    pub birth_date_display: String,
+    pub age: u32,
+    pub sex: Sex,
+    pub address: String,
+    pub phone: String,
+    pub key_person_name: String,
+    pub key_person_relation: String,
+    pub key_person_phone: String,
+    pub chart_number: Option<String>,
+    pub memo: String,
+    pub deleted: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<app::PatientView> for Patient {
+    fn from(v: app::PatientView) -> Self {
+        let f = v.fields;
+        Patient {
+            id: v.id.to_string(),
+            name: f.name,
+            kana: f.kana,
+            birth_date: f.birth_date.format("%Y-%m-%d").to_string(),
+            birth_date_wareki: v.birth_date_wareki,
+            birth_date_display: v.birth_date_display,
+            age: v.age,
+            sex: f.sex.into(),
+            address: f.address,
+            phone: f.phone,
+            key_person_name: f.key_person.name,
+            key_person_relation: f.key_person.relation,
+            key_person_phone: f.key_person.phone,
+            chart_number: f.chart_number,
+            memo: f.memo,
+            deleted: v.deleted,
+            created_at: v.created_at.to_rfc3339(),
+            updated_at: v.updated_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A row of the patient list: what it shows, without the long fields.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientSummary {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    pub birth_date: String,
+    pub birth_date_display: String,
+    pub sex: Sex,
+    pub chart_number: Option<String>,
+    pub deleted: bool,
+}
+
+impl From<app::PatientView> for PatientSummary {
+    fn from(v: app::PatientView) -> Self {
+        PatientSummary {
+            id: v.id.to_string(),
+            name: v.fields.name,
+            kana: v.fields.kana,
+            birth_date: v.fields.birth_date.format("%Y-%m-%d").to_string(),
+            birth_date_display: v.birth_date_display,
+            sex: v.fields.sex.into(),
+            chart_number: v.fields.chart_number,
+            deleted: v.deleted,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    pub patients: Vec<PatientSummary>,
+    /// How many match in all; `patients` holds at most 100 of them.
+    pub total: u32,
+}
+
+impl From<app::PatientList> for SearchResult {
+    fn from(list: app::PatientList) -> Self {
+        SearchResult {
+            total: u32::try_from(list.total).unwrap_or(u32::MAX),
+            patients: list.patients.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BirthDatePreview {
+    pub iso: String,
+    pub display: String,
+}
+
+impl From<app::BirthDatePreview> for BirthDatePreview {
+    fn from(p: app::BirthDatePreview) -> Self {
+        BirthDatePreview { iso: p.date.format("%Y-%m-%d").to_string(), display: p.display }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    StoreUnavailable,
+    StoreKeyMissing,
+    StoreKeyWrong,
+    KeyringUnavailable,
+    Internal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every command's failure: `code` for the UI to switch on, `message` in
+/// Japanese to show, and per-field messages for forms.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<app::AppError> for AppError {
+    fn from(e: app::AppError) -> Self {
+        AppError {
+            code: match e.code {
+                app::ErrorCode::Validation => ErrorCode::Validation,
+                app::ErrorCode::NotFound => ErrorCode::NotFound,
+                app::ErrorCode::StoreUnavailable => ErrorCode::StoreUnavailable,
+                app::ErrorCode::StoreKeyMissing => ErrorCode::StoreKeyMissing,
+                app::ErrorCode::StoreKeyWrong => ErrorCode::StoreKeyWrong,
+                app::ErrorCode::KeyringUnavailable => ErrorCode::KeyringUnavailable,
+                app::ErrorCode::Internal => ErrorCode::Internal,
+            },
+            message: e.message,
+            fields: e
+                .fields
+                .into_iter()
+                .map(|f| FieldError { field: f.field, message: f.message })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum StartupState {
+    #[serde(rename_all = "camelCase")]
+    Ready { clinic: Option<ClinicProfile>, data_dir: String },
+    #[serde(rename_all = "camelCase")]
+    Failed { error: AppError, data_dir: String },
+}
+
+/// The TypeScript declarations of every IPC type, as `bindings.ts` holds them.
+pub fn typescript_bindings() -> String {
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        Sex::decl(&cfg),
+        ClinicProfile::decl(&cfg),
+        PatientInput::decl(&cfg),
+        Patient::decl(&cfg),
+        PatientSummary::decl(&cfg),
+        SearchResult::decl(&cfg),
+        BirthDatePreview::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        FieldError::decl(&cfg),
+        AppError::decl(&cfg),
+        StartupState::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust IPC types (src-tauri/ipc.rs) by ts-rs.\n\
+         // Do not edit by hand: run `make bindings`.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

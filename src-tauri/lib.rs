@@ -1,0 +1,35 @@
+//! The Tsunagu desktop shell: Tauri window, IPC commands over the `app`
+//! crate. Only this package knows Tauri.
+
+mod commands;
+mod desktop;
+pub mod ipc;
+
+use tauri::Manager;
+
+use crate::desktop::{Desktop, configured_data_dir};
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let default_dir = app.path().app_data_dir().ok();
+            let data_dir = configured_data_dir(|| default_dir)
+                .ok_or("no application-data folder on this system; set TSUNAGU_DATA_DIR")?;
+            let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
+            app.manage(desktop);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::startup::get_startup_state,
+            commands::clinic::save_clinic_profile,
+            commands::patients::search_patients,
+            commands::patients::get_patient,
+            commands::patients::create_patient,
+            commands::patients::update_patient,
+            commands::patients::delete_patient,
+            commands::patients::restore_patient,
+            commands::patients::preview_birth_date,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Tauri runtime failed to start");
+}
