@@ -25,7 +25,7 @@ ui:
 
 # Rewrite ui/src/api/bindings.ts from the Rust IPC types.
 bindings:
-	UPDATE_BINDINGS=1 cargo test --lib -- ipc_bindings
+	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings
 
 app: setup ui
 	cargo build --features custom-protocol --bin tsunagu

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tsunagu_app::{App, SystemClock};
-use tsunagu_store::{KeyringKeys, StoreLocation};
+use tsunagu_app::{App, KeyringKeys, StoreLocation, SystemClock};
 
 use crate::ipc::AppError;
 

@@ -310,3 +310,23 @@ pub fn typescript_bindings() -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/bindings.ts");
+
+    /// The UI's types must be the ones generated from this module.
+    #[test]
+    fn ipc_bindings_are_current() {
+        let generated = super::typescript_bindings();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(BINDINGS, &generated).unwrap();
+            return;
+        }
+        let current = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+        assert!(
+            current == generated,
+            "ui/src/api/bindings.ts is stale: run `make bindings` and commit the result"
+        );
+    }
+}

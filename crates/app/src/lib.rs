@@ -8,13 +8,14 @@ mod clock;
 mod error;
 mod patients;
 
-use tsunagu_store::{KeyringKeys, Store, StoreLocation};
+use tsunagu_store::Store;
 
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldMessage};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use tsunagu_domain::{ClinicDraft, PatientDraft, Sex};
+pub use tsunagu_store::{KeyringKeys, StoreLocation};
 
 use std::sync::Arc;
 

@@ -1,0 +1,138 @@
+// The only module that talks to the Rust backend. Components import from here and
+// never from @tauri-apps/api, so the IPC surface can be read (and later checked
+// against the generated bindings) in one place.
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type {
+  AppError,
+  BirthDatePreview,
+  ClinicProfile,
+  ErrorCode,
+  FieldError,
+  Patient,
+  PatientInput,
+  SearchResult,
+  StartupState,
+} from "./bindings";
+
+export type {
+  AppError,
+  BirthDatePreview,
+  ClinicProfile,
+  ErrorCode,
+  FieldError,
+  Patient,
+  PatientInput,
+  PatientSummary,
+  SearchResult,
+  Sex,
+  StartupState,
+} from "./bindings";
+
+const GENERIC_MESSAGE =
+  "予期しないエラーが発生しました。もう一度お試しください。繰り返し起きる場合はアプリを再起動してください。";
+
+// A Record keyed by ErrorCode makes the compiler flag this list when the Rust enum
+// (and so the generated union) gains a code.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  validation: true,
+  not_found: true,
+  store_unavailable: true,
+  store_key_missing: true,
+  store_key_wrong: true,
+  keyring_unavailable: true,
+  internal: true,
+};
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: readonly FieldError[];
+
+  constructor(code: ErrorCode, message: string, fields: readonly FieldError[] = [], options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ApiError";
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  return isRecord(value) && typeof value.field === "string" && typeof value.message === "string";
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return (
+    isRecord(value) &&
+    isErrorCode(value.code) &&
+    typeof value.message === "string" &&
+    Array.isArray(value.fields) &&
+    value.fields.every(isFieldError)
+  );
+}
+
+/** Turns whatever a rejected call produced into an ApiError the UI can show. */
+export function toApiError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) {
+    return reason;
+  }
+  if (isAppError(reason)) {
+    return new ApiError(reason.code, reason.message, reason.fields);
+  }
+  // Anything else (IPC failure, a panic string, running outside Tauri) has no message
+  // fit for clinic staff; keep it as the cause for debugging only.
+  return new ApiError("internal", GENERIC_MESSAGE, [], { cause: reason });
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toApiError(reason);
+  }
+}
+
+export function getStartupState(): Promise<StartupState> {
+  return call("get_startup_state");
+}
+
+export function saveClinicProfile(profile: ClinicProfile): Promise<ClinicProfile> {
+  return call("save_clinic_profile", { profile });
+}
+
+/** An empty query lists patients by kana; at most 100 rows, `total` is the full count. */
+export function searchPatients(query: string, includeDeleted: boolean): Promise<SearchResult> {
+  return call("search_patients", { query, includeDeleted });
+}
+
+export function getPatient(id: string): Promise<Patient> {
+  return call("get_patient", { id });
+}
+
+export function createPatient(input: PatientInput): Promise<Patient> {
+  return call("create_patient", { input });
+}
+
+export function updatePatient(id: string, input: PatientInput): Promise<Patient> {
+  return call("update_patient", { id, input });
+}
+
+/** Soft delete: the patient stays in the store and can be restored. */
+export function deletePatient(id: string): Promise<Patient> {
+  return call("delete_patient", { id });
+}
+
+export function restorePatient(id: string): Promise<Patient> {
+  return call("restore_patient", { id });
+}
+
+/** Rejects with code "validation" and a message saying what is wrong with the input. */
+export function previewBirthDate(input: string): Promise<BirthDatePreview> {
+  return call("preview_birth_date", { input });
+}

@@ -1,0 +1,72 @@
+import { useEffect, useState } from "preact/hooks";
+import { getStartupState, toApiError, type ClinicProfile } from "./api";
+import { ClinicForm } from "./screens/ClinicForm";
+import { MainScreen } from "./screens/MainScreen";
+import { StartupErrorScreen } from "./screens/StartupErrorScreen";
+
+type AppState =
+  | { kind: "starting" }
+  | { kind: "failed"; message: string; code: string; dataDir: string | null }
+  | { kind: "setup" }
+  | { kind: "ready"; clinic: ClinicProfile };
+
+export function App() {
+  const [state, setState] = useState<AppState>({ kind: "starting" });
+
+  useEffect(() => {
+    getStartupState().then(
+      (s) => {
+        if (s.status === "failed") {
+          setState({ kind: "failed", message: s.error.message, code: s.error.code, dataDir: s.dataDir });
+        } else {
+          setState(s.clinic === null ? { kind: "setup" } : { kind: "ready", clinic: s.clinic });
+        }
+      },
+      (e: unknown) => {
+        // Not even the startup state came back: the backend is unreachable, so the
+        // app must stay closed just as when the store failed to open.
+        const err = toApiError(e);
+        setState({ kind: "failed", message: err.message, code: err.code, dataDir: null });
+      },
+    );
+  }, []);
+
+  switch (state.kind) {
+    case "starting":
+      return (
+        <p class="starting" role="status">
+          起動しています…
+        </p>
+      );
+    case "failed":
+      return <StartupErrorScreen message={state.message} code={state.code} dataDir={state.dataDir} />;
+    case "setup":
+      return (
+        <div class="setup-shell">
+          <header class="app-header">
+            <div class="brand">
+              <span class="app-name">つなぐ</span>
+            </div>
+          </header>
+          <main class="app-main">
+            <ClinicForm
+              mode="setup"
+              initial={null}
+              onSaved={(clinic) => {
+                setState({ kind: "ready", clinic });
+              }}
+            />
+          </main>
+        </div>
+      );
+    case "ready":
+      return (
+        <MainScreen
+          clinic={state.clinic}
+          onClinicSaved={(clinic) => {
+            setState({ kind: "ready", clinic });
+          }}
+        />
+      );
+  }
+}

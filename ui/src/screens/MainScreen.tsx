@@ -1,0 +1,118 @@
+import { useCallback, useState } from "preact/hooks";
+import type { ClinicProfile, Patient } from "../api";
+import { Notice } from "../components/Notice";
+import { ClinicForm } from "./ClinicForm";
+import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
+import { PatientList } from "./PatientList";
+
+type View = { kind: "list" } | { kind: "clinic" } | { kind: "patient"; target: PatientFormTarget };
+
+interface Props {
+  clinic: ClinicProfile;
+  onClinicSaved: (clinic: ClinicProfile) => void;
+}
+
+export function MainScreen({ clinic, onClinicSaved }: Props) {
+  const [view, setView] = useState<View>({ kind: "list" });
+  // Search state lives here, not in the list, so coming back from a patient keeps
+  // the query while the list itself remounts and searches afresh.
+  const [query, setQuery] = useState("");
+  const [includeDeleted, setIncludeDeleted] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const dismissNotice = useCallback(() => {
+    setNotice(null);
+  }, []);
+
+  const backToList = (message: string | null) => {
+    setNotice(message);
+    setView({ kind: "list" });
+  };
+
+  const openPatient = (target: PatientFormTarget) => {
+    setNotice(null);
+    setView({ kind: "patient", target });
+  };
+
+  return (
+    <div class="app-shell">
+      <header class="app-header">
+        <div class="brand">
+          <span class="app-name">つなぐ</span>
+          <span class="clinic-name" id="clinic-name">
+            {clinic.name}
+          </span>
+        </div>
+        <nav class="header-actions" aria-label="メニュー">
+          {view.kind !== "list" && (
+            <button
+              type="button"
+              class="button button-ghost"
+              onClick={() => {
+                backToList(null);
+              }}
+            >
+              患者一覧
+            </button>
+          )}
+          <button
+            type="button"
+            id="clinic-settings"
+            class="button button-ghost"
+            aria-pressed={view.kind === "clinic"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "clinic" });
+            }}
+          >
+            医療機関情報
+          </button>
+        </nav>
+      </header>
+      <main class="app-main">
+        <Notice message={notice} onDismiss={dismissNotice} />
+        {view.kind === "list" && (
+          <PatientList
+            query={query}
+            includeDeleted={includeDeleted}
+            onQueryChange={setQuery}
+            onIncludeDeletedChange={setIncludeDeleted}
+            onOpen={(id) => {
+              openPatient({ kind: "edit", id });
+            }}
+            onNew={() => {
+              openPatient({ kind: "new" });
+            }}
+          />
+        )}
+        {view.kind === "clinic" && (
+          <ClinicForm
+            mode="edit"
+            initial={clinic}
+            onSaved={(saved) => {
+              onClinicSaved(saved);
+              backToList("医療機関情報を保存しました。");
+            }}
+            onCancel={() => {
+              backToList(null);
+            }}
+          />
+        )}
+        {view.kind === "patient" && (
+          <PatientFormScreen
+            key={view.target.kind === "edit" ? view.target.id : "new"}
+            target={view.target}
+            onSaved={(p: Patient, action) => {
+              backToList(action === "created" ? `${p.name} さんを登録しました。` : `${p.name} さんの情報を保存しました。`);
+            }}
+            onDeleted={(p: Patient) => {
+              backToList(`${p.name} さんを削除しました。`);
+            }}
+            onClose={() => {
+              backToList(null);
+            }}
+          />
+        )}
+      </main>
+    </div>
+  );
+}
