@@ -20,7 +20,13 @@ pub struct Desktop {
 impl Desktop {
     pub async fn open(data_dir: PathBuf) -> Desktop {
         let location = StoreLocation::new(&data_dir);
-        let core = App::open(&location, &KeyringKeys::default(), Arc::new(SystemClock), os_user()).await;
+        let core = App::open(
+            &location,
+            &KeyringKeys::default(),
+            Arc::new(SystemClock),
+            os_user(),
+        )
+        .await;
         Desktop { data_dir, core }
     }
 
@@ -40,7 +46,11 @@ impl Desktop {
 pub fn configured_data_dir(default: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
     std::env::args()
         .find_map(|arg| arg.strip_prefix(DATA_DIR_ARG).map(PathBuf::from))
-        .or_else(|| std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os(DATA_DIR_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
         .or_else(default)
 }
 

@@ -217,7 +217,10 @@ pub struct BirthDatePreview {
 
 impl From<app::BirthDatePreview> for BirthDatePreview {
     fn from(p: app::BirthDatePreview) -> Self {
-        BirthDatePreview { iso: p.date.format("%Y-%m-%d").to_string(), display: p.display }
+        BirthDatePreview {
+            iso: p.date.format("%Y-%m-%d").to_string(),
+            display: p.display,
+        }
     }
 }
 
@@ -266,7 +269,10 @@ impl From<app::AppError> for AppError {
             fields: e
                 .fields
                 .into_iter()
-                .map(|f| FieldError { field: f.field, message: f.message })
+                .map(|f| FieldError {
+                    field: f.field,
+                    message: f.message,
+                })
                 .collect(),
         }
     }
@@ -276,7 +282,10 @@ impl From<app::AppError> for AppError {
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum StartupState {
     #[serde(rename_all = "camelCase")]
-    Ready { clinic: Option<ClinicProfile>, data_dir: String },
+    Ready {
+        clinic: Option<ClinicProfile>,
+        data_dir: String,
+    },
     #[serde(rename_all = "camelCase")]
     Failed { error: AppError, data_dir: String },
 }

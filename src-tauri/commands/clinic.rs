@@ -8,5 +8,9 @@ pub async fn save_clinic_profile(
     desktop: State<'_, Desktop>,
     profile: ClinicProfile,
 ) -> Result<ClinicProfile, AppError> {
-    Ok(desktop.app()?.save_clinic_profile(&profile.into()).await?.into())
+    Ok(desktop
+        .app()?
+        .save_clinic_profile(&profile.into())
+        .await?
+        .into())
 }

@@ -9,7 +9,11 @@ pub async fn search_patients(
     query: String,
     include_deleted: bool,
 ) -> Result<SearchResult, AppError> {
-    Ok(desktop.app()?.search_patients(&query, include_deleted).await?.into())
+    Ok(desktop
+        .app()?
+        .search_patients(&query, include_deleted)
+        .await?
+        .into())
 }
 
 #[tauri::command]
@@ -31,7 +35,11 @@ pub async fn update_patient(
     id: String,
     input: PatientInput,
 ) -> Result<Patient, AppError> {
-    Ok(desktop.app()?.update_patient(&id, &input.into()).await?.into())
+    Ok(desktop
+        .app()?
+        .update_patient(&id, &input.into())
+        .await?
+        .into())
 }
 
 #[tauri::command]

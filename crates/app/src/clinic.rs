@@ -1,7 +1,7 @@
 use tsunagu_domain::{ClinicDraft, ClinicProfile, validate_clinic};
 
-use crate::error::{AppError, FieldMessage};
 use crate::App;
+use crate::error::{AppError, FieldMessage};
 
 /// The clinic profile as the form shows it: no code is an empty string.
 pub type ClinicProfileView = ClinicProfile;
@@ -12,16 +12,24 @@ impl App {
         Ok(self.store.clinic_profile().await?)
     }
 
-    pub async fn save_clinic_profile(&self, draft: &ClinicDraft) -> Result<ClinicProfile, AppError> {
+    pub async fn save_clinic_profile(
+        &self,
+        draft: &ClinicDraft,
+    ) -> Result<ClinicProfile, AppError> {
         let profile = validate_clinic(draft).map_err(|errors| {
             AppError::validation(
                 errors
                     .into_iter()
-                    .map(|e| FieldMessage { field: e.field.key().to_string(), message: e.message })
+                    .map(|e| FieldMessage {
+                        field: e.field.key().to_string(),
+                        message: e.message,
+                    })
                     .collect(),
             )
         })?;
-        self.store.save_clinic_profile(&profile, &self.actor, self.clock.now()).await?;
+        self.store
+            .save_clinic_profile(&profile, &self.actor, self.clock.now())
+            .await?;
         Ok(profile)
     }
 }

@@ -32,7 +32,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError { code, message: message.into(), fields: Vec::new() }
+        AppError {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn validation(fields: Vec<FieldMessage>) -> Self {
@@ -44,11 +48,17 @@ impl AppError {
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::validation(vec![FieldMessage { field: field.to_string(), message: message.into() }])
+        AppError::validation(vec![FieldMessage {
+            field: field.to_string(),
+            message: message.into(),
+        }])
     }
 
     pub fn not_found() -> Self {
-        AppError::new(ErrorCode::NotFound, "対象の記録が見つかりません。削除されたか、IDが正しくありません。")
+        AppError::new(
+            ErrorCode::NotFound,
+            "対象の記録が見つかりません。削除されたか、IDが正しくありません。",
+        )
     }
 }
 
@@ -81,9 +91,10 @@ impl From<StoreError> for AppError {
                 "暗号化機能が組み込まれていないため、データを保存できません。\
                  正式な配布版のアプリを使ってください。",
             ),
-            StoreError::DuplicateChartNumber => {
-                AppError::field("chartNumber", "このカルテ番号は既に他の患者に使われています。")
-            }
+            StoreError::DuplicateChartNumber => AppError::field(
+                "chartNumber",
+                "このカルテ番号は既に他の患者に使われています。",
+            ),
             StoreError::NotFound => AppError::not_found(),
             StoreError::Io(_)
             | StoreError::Database(_)

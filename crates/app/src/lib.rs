@@ -41,7 +41,11 @@ impl App {
     }
 
     pub fn with_store(store: Store, clock: Arc<dyn Clock>, actor: impl Into<String>) -> App {
-        App { store, clock, actor: actor.into() }
+        App {
+            store,
+            clock,
+            actor: actor.into(),
+        }
     }
 
     pub fn store(&self) -> &Store {

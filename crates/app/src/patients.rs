@@ -1,7 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_domain::{
-    PatientDraft, PatientFields, WarekiDate, age_on, format_birth_date, normalize_for_search,
-    parse_date, validate_patient,
+    PatientDraft, PatientFields, WarekiDate, age_on, check_birth_date, format_birth_date,
+    normalize_chart_number, normalize_for_search, parse_date, validate_patient,
 };
 use tsunagu_store::{PatientRecord, PatientSearch};
 use uuid::Uuid;
@@ -44,21 +44,36 @@ impl App {
         let fields = self.validate(draft, None).await?;
         let record = self
             .store
-            .insert_patient(tsunagu_domain::new_id(), &fields, &self.actor, self.clock.now())
+            .insert_patient(
+                tsunagu_domain::new_id(),
+                &fields,
+                &self.actor,
+                self.clock.now(),
+            )
             .await?;
         Ok(self.view(record))
     }
 
-    pub async fn update_patient(&self, id: &str, draft: &PatientDraft) -> Result<PatientView, AppError> {
+    pub async fn update_patient(
+        &self,
+        id: &str,
+        draft: &PatientDraft,
+    ) -> Result<PatientView, AppError> {
         let id = parse_id(id)?;
         let fields = self.validate(draft, Some(id)).await?;
-        let record = self.store.update_patient(id, &fields, &self.actor, self.clock.now()).await?;
+        let record = self
+            .store
+            .update_patient(id, &fields, &self.actor, self.clock.now())
+            .await?;
         Ok(self.view(record))
     }
 
     /// Opens a patient's page; the view is recorded in the audit log.
     pub async fn open_patient(&self, id: &str) -> Result<PatientView, AppError> {
-        let record = self.store.open_patient(parse_id(id)?, &self.actor, self.clock.now()).await?;
+        let record = self
+            .store
+            .open_patient(parse_id(id)?, &self.actor, self.clock.now())
+            .await?;
         Ok(self.view(record))
     }
 
@@ -73,7 +88,11 @@ impl App {
     /// Search as the user types: a name or reading substring (kanji,
     /// hiragana, katakana, half width), a chart number prefix, or a birth
     /// date in western or era form. An empty query lists everyone.
-    pub async fn search_patients(&self, query: &str, include_deleted: bool) -> Result<PatientList, AppError> {
+    pub async fn search_patients(
+        &self,
+        query: &str,
+        include_deleted: bool,
+    ) -> Result<PatientList, AppError> {
         let search = interpret_query(query, include_deleted);
         let page = self.store.search_patients(&search).await?;
         Ok(PatientList {
@@ -84,8 +103,12 @@ impl App {
 
     /// What a typed birth date means, for the form to show as the user types.
     pub fn preview_birth_date(&self, input: &str) -> Result<BirthDatePreview, AppError> {
-        let date = parse_date(input).map_err(|e| AppError::field("birthDate", e.to_string()))?;
-        Ok(BirthDatePreview { date, display: format_birth_date(date, self.clock.today()) })
+        let today = self.clock.today();
+        let date = check_birth_date(input, today).map_err(|m| AppError::field("birthDate", m))?;
+        Ok(BirthDatePreview {
+            date,
+            display: format_birth_date(date, today),
+        })
     }
 
     async fn set_deleted(&self, id: &str, deleted: bool) -> Result<PatientView, AppError> {
@@ -96,7 +119,11 @@ impl App {
         Ok(self.view(record))
     }
 
-    async fn validate(&self, draft: &PatientDraft, editing: Option<Uuid>) -> Result<PatientFields, AppError> {
+    async fn validate(
+        &self,
+        draft: &PatientDraft,
+        editing: Option<Uuid>,
+    ) -> Result<PatientFields, AppError> {
         let mut errors: Vec<FieldMessage> = Vec::new();
         let fields = match validate_patient(draft, self.clock.today()) {
             Ok(fields) => Some(fields),
@@ -108,10 +135,9 @@ impl App {
                 None
             }
         };
-        // Checked up front so the message shows beside the other field errors;
-        // the unique index still guards against a race.
-        let chart = fields.as_ref().and_then(|f| f.chart_number.clone());
-        if let Some(chart) = chart
+        // Checked even when other fields are wrong, so the message shows
+        // beside theirs; the unique index still guards against a race.
+        if let Some(chart) = normalize_chart_number(&draft.chart_number)
             && self.store.chart_number_taken(&chart, editing).await?
         {
             errors.push(FieldMessage {
@@ -153,8 +179,10 @@ fn interpret_query(query: &str, include_deleted: bool) -> PatientSearch {
     let term = normalize_for_search(query);
     // Names never consist of digits and date punctuation alone: such a query
     // is a chart number or a date, not a name.
-    let looks_numeric = term.chars().all(|c| c.is_ascii_digit() || "-/.".contains(c));
-    let chart_prefix = tsunagu_domain::normalize_chart_number(query);
+    let looks_numeric = term
+        .chars()
+        .all(|c| c.is_ascii_digit() || "-/.".contains(c));
+    let chart_prefix = normalize_chart_number(query);
     PatientSearch {
         term: (!looks_numeric && birth_date.is_none()).then_some(term),
         birth_date,

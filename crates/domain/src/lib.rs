@@ -20,8 +20,8 @@ pub use dates::parse_date;
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search};
 pub use patient::{
-    FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, normalize_chart_number,
-    validate_patient,
+    FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, check_birth_date,
+    normalize_chart_number, validate_patient,
 };
 pub use sex::Sex;
 pub use wareki::{Era, WarekiDate};

@@ -266,7 +266,8 @@ fn check_kana(raw: &str) -> Result<String, String> {
     Ok(kana)
 }
 
-fn check_birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+/// The birth-date rule on its own, for the form's preview as the user types.
+pub fn check_birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let text = raw.trim();
     if text.is_empty() {
         return Err("生年月日を入力してください".to_owned());
@@ -307,8 +308,10 @@ fn check_chart_number(raw: &str) -> Result<Option<String>, String> {
 /// form, or `None` when the text cannot be part of a chart number.
 pub fn normalize_chart_number(raw: &str) -> Option<String> {
     let value = chart_number_form(raw);
-    (!value.is_empty() && value.chars().count() <= CHART_NUMBER_MAX_CHARS && is_chart_number_text(&value))
-        .then_some(value)
+    (!value.is_empty()
+        && value.chars().count() <= CHART_NUMBER_MAX_CHARS
+        && is_chart_number_text(&value))
+    .then_some(value)
 }
 
 fn chart_number_form(raw: &str) -> String {

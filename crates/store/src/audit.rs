@@ -28,9 +28,15 @@ impl AuditAction {
     }
 
     fn from_code(code: &str) -> Option<Self> {
-        [Self::Create, Self::Update, Self::Delete, Self::Restore, Self::View]
-            .into_iter()
-            .find(|a| a.code() == code)
+        [
+            Self::Create,
+            Self::Update,
+            Self::Delete,
+            Self::Restore,
+            Self::View,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code)
     }
 }
 
@@ -79,7 +85,8 @@ impl Store {
                 Ok(AuditEntry {
                     at: parse_time(&at)?,
                     actor,
-                    action: AuditAction::from_code(&action).ok_or(StoreError::Corrupt("audit action"))?,
+                    action: AuditAction::from_code(&action)
+                        .ok_or(StoreError::Corrupt("audit action"))?,
                     entity_kind,
                     entity_id,
                 })

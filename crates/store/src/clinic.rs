@@ -5,7 +5,15 @@ use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::StoreResult;
 
-type ClinicRow = (String, Option<String>, String, String, String, String, String);
+type ClinicRow = (
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 impl Store {
     pub async fn clinic_profile(&self) -> StoreResult<Option<ClinicProfile>> {
@@ -16,14 +24,16 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(
-            |(name, institution_code, postal_code, address, phone, fax, doctor_name)| ClinicProfile {
-                name,
-                institution_code,
-                postal_code,
-                address,
-                phone,
-                fax,
-                doctor_name,
+            |(name, institution_code, postal_code, address, phone, fax, doctor_name)| {
+                ClinicProfile {
+                    name,
+                    institution_code,
+                    postal_code,
+                    address,
+                    phone,
+                    fax,
+                    doctor_name,
+                }
             },
         ))
     }
@@ -58,7 +68,11 @@ impl Store {
         .bind(now.to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let action = if existed { AuditAction::Update } else { AuditAction::Create };
+        let action = if existed {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
         audit::append(&mut tx, now, actor, action, "clinic_profile", "1").await?;
         tx.commit().await?;
         Ok(())

@@ -20,7 +20,11 @@ pub enum OpenMode {
     ExistingOnly,
 }
 
-pub(crate) async fn open_pool(path: &Path, key: &StoreKey, mode: OpenMode) -> StoreResult<SqlitePool> {
+pub(crate) async fn open_pool(
+    path: &Path,
+    key: &StoreKey,
+    mode: OpenMode,
+) -> StoreResult<SqlitePool> {
     match (mode, path.exists()) {
         (OpenMode::CreateNew, true) => {
             return Err(StoreError::Io(std::io::Error::new(
@@ -31,24 +35,42 @@ pub(crate) async fn open_pool(path: &Path, key: &StoreKey, mode: OpenMode) -> St
         (OpenMode::ExistingOnly, false) => return Err(StoreError::NotFound),
         _ => {}
     }
-    let options = SqliteConnectOptions::new()
-        .filename(path)
+    let options = connect_options(path, mode == OpenMode::CreateNew)
         // sqlx issues `key` before any other pragma on each new connection.
-        .pragma("key", key.pragma_value())
-        .create_if_missing(mode == OpenMode::CreateNew)
+        .pragma("key", key.pragma_value());
+    let pool = connect(options).await?;
+    verify_encrypted(&pool).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// BENCHMARK ONLY (`examples/bench_search.rs`): the same connection and pool
+/// settings as [`open_pool`] but no key, so the file is plain SQLite. It
+/// exists to measure what SQLCipher costs; no app code may call it.
+pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<SqlitePool> {
+    let pool = connect(connect_options(path, true)).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Everything about a connection except the key.
+fn connect_options(path: &Path, create: bool) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(create)
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
         // Statement logging would print the PRAGMA key line.
-        .disable_statement_logging();
-    let pool = SqlitePoolOptions::new()
+        .disable_statement_logging()
+}
+
+async fn connect(options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
+    Ok(SqlitePoolOptions::new()
         .max_connections(4)
         .min_connections(1)
         .connect_with(options)
-        .await?;
-    verify_encrypted(&pool).await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+        .await?)
 }
 
 /// Proves SQLCipher is linked and the key fits, before any write.

@@ -21,7 +21,9 @@ impl Default for KeyringKeys {
 
 impl KeyringKeys {
     pub fn new(service: impl Into<String>) -> Self {
-        KeyringKeys { service: service.into() }
+        KeyringKeys {
+            service: service.into(),
+        }
     }
 
     pub fn service(&self) -> &str {

@@ -39,6 +39,16 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// BENCHMARK ONLY: opens (creating if missing) a plain, unencrypted
+    /// SQLite store with the same schema and pool settings, so
+    /// `examples/bench_search.rs` can measure SQLCipher's overhead. Skips the
+    /// cipher check on purpose. Never use it for patient data.
+    #[doc(hidden)]
+    pub async fn open_unencrypted_for_bench(path: &Path) -> StoreResult<Store> {
+        let pool = database::open_unencrypted_pool_for_bench(path).await?;
+        Ok(Store { pool })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

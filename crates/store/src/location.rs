@@ -3,11 +3,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::Store;
 use crate::database::OpenMode;
 use crate::error::{StoreError, StoreResult};
 use crate::key::StoreKey;
 use crate::keyring_keys::KeyringKeys;
-use crate::Store;
 
 const DATABASE_FILE: &str = "tsunagu.db";
 /// Names this store's key in the keyring. It travels with the database

@@ -131,7 +131,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         search::index_grams(&mut tx, pk, &forms.name, &forms.kana).await?;
-        audit::append(&mut tx, now, actor, AuditAction::Create, ENTITY, &id.to_string()).await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Create,
+            ENTITY,
+            &id.to_string(),
+        )
+        .await?;
         let record = fetch_by_pk(&mut tx, pk).await?;
         tx.commit().await?;
         Ok(record)
@@ -177,7 +185,15 @@ impl Store {
         if active {
             search::index_grams(&mut tx, old.pk, &forms.name, &forms.kana).await?;
         }
-        audit::append(&mut tx, now, actor, AuditAction::Update, ENTITY, &id.to_string()).await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Update,
+            ENTITY,
+            &id.to_string(),
+        )
+        .await?;
         let record = fetch_by_pk(&mut tx, old.pk).await?;
         tx.commit().await?;
         Ok(record)
@@ -207,7 +223,11 @@ impl Store {
             } else {
                 search::index_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
             }
-            let action = if deleted { AuditAction::Delete } else { AuditAction::Restore };
+            let action = if deleted {
+                AuditAction::Delete
+            } else {
+                AuditAction::Restore
+            };
             audit::append(&mut tx, now, actor, action, ENTITY, &id.to_string()).await?;
         }
         let record = fetch_by_pk(&mut tx, old.pk).await?;
@@ -224,17 +244,30 @@ impl Store {
     ) -> StoreResult<PatientRecord> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = fetch_by_id(&mut tx, id).await?;
-        audit::append(&mut tx, now, actor, AuditAction::View, ENTITY, &id.to_string()).await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::View,
+            ENTITY,
+            &id.to_string(),
+        )
+        .await?;
         tx.commit().await?;
         row.into_record()
     }
 
     /// Whether another patient (not `except`) already uses this chart number.
-    pub async fn chart_number_taken(&self, chart_number: &str, except: Option<Uuid>) -> StoreResult<bool> {
-        let owner: Option<String> = sqlx::query_scalar("SELECT id FROM patients WHERE chart_number = ?")
-            .bind(chart_number)
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn chart_number_taken(
+        &self,
+        chart_number: &str,
+        except: Option<Uuid>,
+    ) -> StoreResult<bool> {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT id FROM patients WHERE chart_number = ?")
+                .bind(chart_number)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(match owner {
             Some(owner) => except.is_none_or(|id| id.to_string() != owner),
             None => false,

@@ -127,7 +127,10 @@ fn merge(parts: Vec<Hits>, limit: usize) -> StoreResult<PatientPage> {
     }
     rows.sort_by(|a, b| (&a.kana_search, a.pk).cmp(&(&b.kana_search, b.pk)));
     rows.truncate(limit);
-    let patients = rows.into_iter().map(PatientRow::into_record).collect::<StoreResult<_>>()?;
+    let patients = rows
+        .into_iter()
+        .map(PatientRow::into_record)
+        .collect::<StoreResult<_>>()?;
     Ok(PatientPage { patients, total })
 }
 
@@ -139,15 +142,24 @@ async fn everyone(conn: &mut SqliteConnection, limit: i64) -> StoreResult<Hits> 
         "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_kana
          WHERE p.deleted_at IS NULL ORDER BY p.kana_search, p.pk LIMIT ?"
     );
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *conn).await?;
-    Ok(Hits { rows, total: total as u64 })
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(Hits {
+        rows,
+        total: total as u64,
+    })
 }
 
 /// Substring of the name or reading, among active patients.
 async fn by_term(conn: &mut SqliteConnection, term: &str, limit: i64) -> StoreResult<Hits> {
     let (gram, candidates) = rarest_gram(conn, term).await?;
     if candidates == 0 {
-        return Ok(Hits { rows: Vec::new(), total: 0 });
+        return Ok(Hits {
+            rows: Vec::new(),
+            total: 0,
+        });
     }
     let exact = term.chars().count() <= MAX_GRAM;
     let total = if exact {
@@ -187,7 +199,10 @@ async fn by_term(conn: &mut SqliteConnection, term: &str, limit: i64) -> StoreRe
             .fetch_all(&mut *conn)
             .await?
     };
-    Ok(Hits { rows, total: total as u64 })
+    Ok(Hits {
+        rows,
+        total: total as u64,
+    })
 }
 
 /// The gram of `term` with the fewest patients: the whole term when it is
@@ -197,7 +212,10 @@ async fn rarest_gram(conn: &mut SqliteConnection, term: &str) -> StoreResult<(St
     let candidates: Vec<String> = if chars.len() <= MAX_GRAM {
         vec![term.to_string()]
     } else {
-        chars.windows(MAX_GRAM).map(|w| w.iter().collect()).collect()
+        chars
+            .windows(MAX_GRAM)
+            .map(|w| w.iter().collect())
+            .collect()
     };
     let mut best: Option<(String, i64)> = None;
     for gram in candidates {
@@ -215,7 +233,11 @@ async fn rarest_gram(conn: &mut SqliteConnection, term: &str) -> StoreResult<(St
     Ok(best.unwrap_or_default())
 }
 
-async fn by_birth_date(conn: &mut SqliteConnection, date: NaiveDate, limit: i64) -> StoreResult<Hits> {
+async fn by_birth_date(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+    limit: i64,
+) -> StoreResult<Hits> {
     let date = date.format("%Y-%m-%d").to_string();
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM patients WHERE birth_date = ? AND deleted_at IS NULL",
@@ -232,10 +254,17 @@ async fn by_birth_date(conn: &mut SqliteConnection, date: NaiveDate, limit: i64)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(Hits { rows, total: total as u64 })
+    Ok(Hits {
+        rows,
+        total: total as u64,
+    })
 }
 
-async fn by_chart_prefix(conn: &mut SqliteConnection, prefix: &str, limit: i64) -> StoreResult<Hits> {
+async fn by_chart_prefix(
+    conn: &mut SqliteConnection,
+    prefix: &str,
+    limit: i64,
+) -> StoreResult<Hits> {
     // A range on the unique index: every string that starts with `prefix`.
     let upper = format!("{prefix}\u{10FFFF}");
     let total: i64 = sqlx::query_scalar(
@@ -257,7 +286,10 @@ async fn by_chart_prefix(conn: &mut SqliteConnection, prefix: &str, limit: i64) 
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(Hits { rows, total: total as u64 })
+    Ok(Hits {
+        rows,
+        total: total as u64,
+    })
 }
 
 /// Deleted patients are few and outside the gram index: scan them.
@@ -270,7 +302,9 @@ async fn deleted_matching(
         "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_deleted
          WHERE p.deleted_at IS NOT NULL ORDER BY p.deleted_at"
     );
-    let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+    let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
     let term = search.term.as_deref().filter(|t| !t.is_empty());
     let birth_date = search.birth_date.map(|d| d.format("%Y-%m-%d").to_string());
     let everything = term.is_none() && birth_date.is_none() && search.chart_prefix.is_none();

@@ -11,7 +11,9 @@ use tsunagu_store::{OpenMode, Store, StoreError, StoreKey};
 use uuid::Uuid;
 
 async fn new_store(dir: &std::path::Path, key: &StoreKey) -> Store {
-    Store::open_file(&dir.join("t.db"), key, OpenMode::CreateNew).await.unwrap()
+    Store::open_file(&dir.join("t.db"), key, OpenMode::CreateNew)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -20,10 +22,15 @@ async fn a_row_written_with_the_key_reads_back_after_reopening() {
     let key = StoreKey::generate();
     let store = new_store(dir.path(), &key).await;
     let id = Uuid::now_v7();
-    store.insert_patient(id, &common::yamada(), "test", common::now()).await.unwrap();
+    store
+        .insert_patient(id, &common::yamada(), "test", common::now())
+        .await
+        .unwrap();
     store.close().await;
 
-    let store = Store::open_file(&dir.path().join("t.db"), &key, OpenMode::ExistingOnly).await.unwrap();
+    let store = Store::open_file(&dir.path().join("t.db"), &key, OpenMode::ExistingOnly)
+        .await
+        .unwrap();
     let read = store.open_patient(id, "test", common::now()).await.unwrap();
     assert_eq!(read.fields, common::yamada());
 }
@@ -33,24 +40,41 @@ async fn the_file_is_not_a_database_without_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let key = StoreKey::generate();
     let store = new_store(dir.path(), &key).await;
-    store.insert_patient(Uuid::now_v7(), &common::yamada(), "test", common::now()).await.unwrap();
+    store
+        .insert_patient(Uuid::now_v7(), &common::yamada(), "test", common::now())
+        .await
+        .unwrap();
     store.close().await;
     let path = dir.path().join("t.db");
 
     // Plain sqlx, no key.
-    let mut conn = SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
-    let err = sqlx::query("SELECT count(*) FROM patients").fetch_one(&mut conn).await.unwrap_err();
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .connect()
+        .await
+        .unwrap();
+    let err = sqlx::query("SELECT count(*) FROM patients")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("file is not a database"), "{err}");
 
     // The stock sqlite3 tool.
-    let out = Command::new("sqlite3").arg(&path).arg("SELECT count(*) FROM patients;").output().unwrap();
+    let out = Command::new("sqlite3")
+        .arg(&path)
+        .arg("SELECT count(*) FROM patients;")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("file is not a database"));
 
     // No patient text anywhere in the bytes on disk (WAL checkpointed on close).
     let bytes = std::fs::read(&path).unwrap();
     for needle in ["山田", "やまだ", "A-1001", "ペースメーカー"] {
-        assert!(!contains(&bytes, needle.as_bytes()), "{needle} found in plaintext");
+        assert!(
+            !contains(&bytes, needle.as_bytes()),
+            "{needle} found in plaintext"
+        );
     }
 }
 
@@ -58,12 +82,17 @@ async fn the_file_is_not_a_database_without_the_key() {
 async fn another_key_is_refused_and_the_file_is_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path(), &StoreKey::generate()).await;
-    store.insert_patient(Uuid::now_v7(), &common::yamada(), "test", common::now()).await.unwrap();
+    store
+        .insert_patient(Uuid::now_v7(), &common::yamada(), "test", common::now())
+        .await
+        .unwrap();
     store.close().await;
     let path = dir.path().join("t.db");
     let before = std::fs::read(&path).unwrap();
 
-    let err = Store::open_file(&path, &StoreKey::generate(), OpenMode::ExistingOnly).await.unwrap_err();
+    let err = Store::open_file(&path, &StoreKey::generate(), OpenMode::ExistingOnly)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::WrongKey), "{err:?}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -73,7 +102,9 @@ async fn an_existing_file_is_never_replaced_by_a_new_store() {
     let dir = tempfile::tempdir().unwrap();
     let key = StoreKey::generate();
     new_store(dir.path(), &key).await.close().await;
-    let err = Store::open_file(&dir.path().join("t.db"), &key, OpenMode::CreateNew).await.unwrap_err();
+    let err = Store::open_file(&dir.path().join("t.db"), &key, OpenMode::CreateNew)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Io(_)), "{err:?}");
     let err = Store::open_file(&dir.path().join("missing.db"), &key, OpenMode::ExistingOnly)
         .await
@@ -88,7 +119,10 @@ async fn the_audit_log_cannot_be_edited() {
     let key = StoreKey::generate();
     let store = new_store(dir.path(), &key).await;
     let id = Uuid::now_v7();
-    store.insert_patient(id, &common::yamada(), "dr-sato", common::now()).await.unwrap();
+    store
+        .insert_patient(id, &common::yamada(), "dr-sato", common::now())
+        .await
+        .unwrap();
     store.close().await;
 
     let mut conn = SqliteConnectOptions::new()
@@ -97,7 +131,10 @@ async fn the_audit_log_cannot_be_edited() {
         .connect()
         .await
         .unwrap();
-    for sql in ["UPDATE audit_log SET actor = 'someone-else'", "DELETE FROM audit_log"] {
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone-else'",
+        "DELETE FROM audit_log",
+    ] {
         let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
     }

@@ -12,7 +12,10 @@ use uuid::Uuid;
 /// the keyring; under `make test` a missing Secret Service fails the test.
 fn keyring() -> Option<KeyringKeys> {
     match KeyringKeys::check_available() {
-        Ok(()) => Some(KeyringKeys::new(format!("jp.tsunagu.test.{}", Uuid::now_v7()))),
+        Ok(()) => Some(KeyringKeys::new(format!(
+            "jp.tsunagu.test.{}",
+            Uuid::now_v7()
+        ))),
         Err(e) if !common::keyring_required() => {
             eprintln!("skipped: no Secret Service ({e}); run under `make test`");
             None
@@ -31,14 +34,30 @@ fn a_key_saved_in_the_keyring_reads_back_in_another_process() {
     // secret-tool is a separate process talking to the same Secret Service.
     let service = keys_service(&keys);
     let out = Command::new("secret-tool")
-        .args(["lookup", "service", &service, "username", "store-key:round-trip"])
+        .args([
+            "lookup",
+            "service",
+            &service,
+            "username",
+            "store-key:round-trip",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), key.expose_hex_for_tests());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        key.expose_hex_for_tests()
+    );
 
     keys.delete("round-trip").unwrap();
-    assert!(matches!(keys.load("round-trip"), Err(StoreError::KeyMissing)));
+    assert!(matches!(
+        keys.load("round-trip"),
+        Err(StoreError::KeyMissing)
+    ));
 }
 
 #[tokio::test]
@@ -48,11 +67,21 @@ async fn first_start_creates_the_store_and_the_next_start_opens_it() {
     let location = StoreLocation::new(dir.path().join("data"));
     let store = location.open_or_create(&keys).await.unwrap();
     let id = Uuid::now_v7();
-    store.insert_patient(id, &common::yamada(), "test", common::now()).await.unwrap();
+    store
+        .insert_patient(id, &common::yamada(), "test", common::now())
+        .await
+        .unwrap();
     store.close().await;
 
     let store = location.open_or_create(&keys).await.unwrap();
-    assert_eq!(store.open_patient(id, "test", common::now()).await.unwrap().fields, common::yamada());
+    assert_eq!(
+        store
+            .open_patient(id, "test", common::now())
+            .await
+            .unwrap()
+            .fields,
+        common::yamada()
+    );
     store.close().await;
     keys.delete(&location.read_store_id().unwrap()).unwrap();
 }

@@ -10,9 +10,13 @@ use uuid::Uuid;
 
 async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_file(&dir.path().join("s.db"), &StoreKey::generate(), OpenMode::CreateNew)
-        .await
-        .unwrap();
+    let store = Store::open_file(
+        &dir.path().join("s.db"),
+        &StoreKey::generate(),
+        OpenMode::CreateNew,
+    )
+    .await
+    .unwrap();
     (dir, store)
 }
 
@@ -28,39 +32,91 @@ fn patient(name: &str, kana: &str, chart: Option<&str>, birth: (i32, u32, u32)) 
 
 async fn add(store: &Store, fields: PatientFields) -> Uuid {
     let id = Uuid::now_v7();
-    store.insert_patient(id, &fields, "test", common::now()).await.unwrap();
+    store
+        .insert_patient(id, &fields, "test", common::now())
+        .await
+        .unwrap();
     id
 }
 
 fn term(text: &str) -> PatientSearch {
-    PatientSearch { term: Some(normalize_for_search(text)), limit: 100, ..Default::default() }
+    PatientSearch {
+        term: Some(normalize_for_search(text)),
+        limit: 100,
+        ..Default::default()
+    }
 }
 
 async fn names(store: &Store, search: &PatientSearch) -> (Vec<String>, u64) {
     let page = store.search_patients(search).await.unwrap();
-    (page.patients.into_iter().map(|p| p.fields.name).collect(), page.total)
+    (
+        page.patients.into_iter().map(|p| p.fields.name).collect(),
+        page.total,
+    )
 }
 
 async fn sample(store: &Store) {
-    add(store, patient("山田　太郎", "やまだ　たろう", Some("A-1001"), (1950, 4, 1))).await;
-    add(store, patient("田中　花子", "たなか　はなこ", Some("A-1002"), (1962, 8, 15))).await;
-    add(store, patient("山本　一郎", "やまもと　いちろう", None, (1950, 4, 1))).await;
-    add(store, patient("佐藤　美咲", "さとう　みさき", Some("B-7"), (1988, 12, 3))).await;
+    add(
+        store,
+        patient("山田　太郎", "やまだ　たろう", Some("A-1001"), (1950, 4, 1)),
+    )
+    .await;
+    add(
+        store,
+        patient(
+            "田中　花子",
+            "たなか　はなこ",
+            Some("A-1002"),
+            (1962, 8, 15),
+        ),
+    )
+    .await;
+    add(
+        store,
+        patient("山本　一郎", "やまもと　いちろう", None, (1950, 4, 1)),
+    )
+    .await;
+    add(
+        store,
+        patient("佐藤　美咲", "さとう　みさき", Some("B-7"), (1988, 12, 3)),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn one_two_and_three_character_terms_find_substrings_of_name_and_reading() {
     let (_dir, store) = store().await;
     sample(&store).await;
-    assert_eq!(names(&store, &term("田")).await, (vec!["田中　花子".into(), "山田　太郎".into()], 2));
+    assert_eq!(
+        names(&store, &term("田")).await,
+        (vec!["田中　花子".into(), "山田　太郎".into()], 2)
+    );
     assert_eq!(names(&store, &term("山")).await.1, 2);
-    assert_eq!(names(&store, &term("山田")).await, (vec!["山田　太郎".into()], 1));
-    assert_eq!(names(&store, &term("田太郎")).await, (vec!["山田　太郎".into()], 1));
-    assert_eq!(names(&store, &term("山田太郎")).await, (vec!["山田　太郎".into()], 1));
+    assert_eq!(
+        names(&store, &term("山田")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
+    assert_eq!(
+        names(&store, &term("田太郎")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
+    assert_eq!(
+        names(&store, &term("山田太郎")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
     assert_eq!(names(&store, &term("やま")).await.1, 2);
-    assert_eq!(names(&store, &term("ヤマダ")).await, (vec!["山田　太郎".into()], 1));
-    assert_eq!(names(&store, &term("ﾔﾏﾀﾞ")).await, (vec!["山田　太郎".into()], 1));
-    assert_eq!(names(&store, &term("だたろう")).await, (vec!["山田　太郎".into()], 1));
+    assert_eq!(
+        names(&store, &term("ヤマダ")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
+    assert_eq!(
+        names(&store, &term("ﾔﾏﾀﾞ")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
+    assert_eq!(
+        names(&store, &term("だたろう")).await,
+        (vec!["山田　太郎".into()], 1)
+    );
     assert_eq!(names(&store, &term("鈴木")).await, (vec![], 0));
     assert_eq!(names(&store, &term("やまだはなこ")).await, (vec![], 0));
 }
@@ -69,10 +125,21 @@ async fn one_two_and_three_character_terms_find_substrings_of_name_and_reading()
 async fn an_empty_search_lists_everyone_in_gojuon_order() {
     let (_dir, store) = store().await;
     sample(&store).await;
-    let all = PatientSearch { limit: 100, ..Default::default() };
+    let all = PatientSearch {
+        limit: 100,
+        ..Default::default()
+    };
     assert_eq!(
         names(&store, &all).await,
-        (vec!["佐藤　美咲".into(), "田中　花子".into(), "山田　太郎".into(), "山本　一郎".into()], 4)
+        (
+            vec![
+                "佐藤　美咲".into(),
+                "田中　花子".into(),
+                "山田　太郎".into(),
+                "山本　一郎".into()
+            ],
+            4
+        )
     );
 }
 
@@ -85,10 +152,20 @@ async fn birth_dates_and_chart_number_prefixes() {
         limit: 100,
         ..Default::default()
     };
-    assert_eq!(names(&store, &by_birth).await, (vec!["山田　太郎".into(), "山本　一郎".into()], 2));
-    let by_chart = |p: &str| PatientSearch { chart_prefix: Some(p.into()), limit: 100, ..Default::default() };
+    assert_eq!(
+        names(&store, &by_birth).await,
+        (vec!["山田　太郎".into(), "山本　一郎".into()], 2)
+    );
+    let by_chart = |p: &str| PatientSearch {
+        chart_prefix: Some(p.into()),
+        limit: 100,
+        ..Default::default()
+    };
     assert_eq!(names(&store, &by_chart("A-100")).await.1, 2);
-    assert_eq!(names(&store, &by_chart("A-1002")).await, (vec!["田中　花子".into()], 1));
+    assert_eq!(
+        names(&store, &by_chart("A-1002")).await,
+        (vec!["田中　花子".into()], 1)
+    );
     assert_eq!(names(&store, &by_chart("C")).await.1, 0);
 }
 
@@ -96,24 +173,63 @@ async fn birth_dates_and_chart_number_prefixes() {
 async fn deleted_patients_appear_only_when_asked_for_and_come_back_when_restored() {
     let (_dir, store) = store().await;
     sample(&store).await;
-    let id = add(&store, patient("山田　次郎", "やまだ　じろう", Some("A-2000"), (1955, 1, 1))).await;
-    store.set_patient_deleted(id, true, "test", common::now()).await.unwrap();
+    let id = add(
+        &store,
+        patient("山田　次郎", "やまだ　じろう", Some("A-2000"), (1955, 1, 1)),
+    )
+    .await;
+    store
+        .set_patient_deleted(id, true, "test", common::now())
+        .await
+        .unwrap();
 
     assert_eq!(names(&store, &term("山田")).await.1, 1);
-    let with_deleted = PatientSearch { include_deleted: true, ..term("山田") };
-    assert_eq!(names(&store, &with_deleted).await, (vec!["山田　次郎".into(), "山田　太郎".into()], 2));
-    assert_eq!(names(&store, &PatientSearch { limit: 100, ..Default::default() }).await.1, 4);
+    let with_deleted = PatientSearch {
+        include_deleted: true,
+        ..term("山田")
+    };
+    assert_eq!(
+        names(&store, &with_deleted).await,
+        (vec!["山田　次郎".into(), "山田　太郎".into()], 2)
+    );
+    assert_eq!(
+        names(
+            &store,
+            &PatientSearch {
+                limit: 100,
+                ..Default::default()
+            }
+        )
+        .await
+        .1,
+        4
+    );
 
-    store.set_patient_deleted(id, false, "test", common::now()).await.unwrap();
-    assert_eq!(names(&store, &term("じろう")).await, (vec!["山田　次郎".into()], 1));
+    store
+        .set_patient_deleted(id, false, "test", common::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&store, &term("じろう")).await,
+        (vec!["山田　次郎".into()], 1)
+    );
 }
 
 #[tokio::test]
 async fn an_edited_name_is_found_by_its_new_form_only() {
     let (_dir, store) = store().await;
-    let id = add(&store, patient("山田　太郎", "やまだ　たろう", None, (1950, 4, 1))).await;
+    let id = add(
+        &store,
+        patient("山田　太郎", "やまだ　たろう", None, (1950, 4, 1)),
+    )
+    .await;
     store
-        .update_patient(id, &patient("高橋　太郎", "たかはし　たろう", None, (1950, 4, 1)), "test", common::now())
+        .update_patient(
+            id,
+            &patient("高橋　太郎", "たかはし　たろう", None, (1950, 4, 1)),
+            "test",
+            common::now(),
+        )
         .await
         .unwrap();
     assert_eq!(names(&store, &term("山田")).await.1, 0);
@@ -128,12 +244,25 @@ async fn very_common_terms_take_the_ordered_scan_and_stay_in_gojuon_order() {
     let kana = ["あ", "か", "さ", "た", "な"];
     for i in 0..2_100u32 {
         let given = kana[(i % 5) as usize];
-        add(&store, patient(&format!("田{i}"), &format!("た{given}{i:04}"), None, (1960, 1, 1))).await;
+        add(
+            &store,
+            patient(
+                &format!("田{i}"),
+                &format!("た{given}{i:04}"),
+                None,
+                (1960, 1, 1),
+            ),
+        )
+        .await;
     }
     let page = store.search_patients(&term("田")).await.unwrap();
     assert_eq!(page.total, 2_100);
     assert_eq!(page.patients.len(), 100);
-    let readings: Vec<String> = page.patients.iter().map(|p| normalize_for_search(&p.fields.kana)).collect();
+    let readings: Vec<String> = page
+        .patients
+        .iter()
+        .map(|p| normalize_for_search(&p.fields.kana))
+        .collect();
     let mut sorted = readings.clone();
     sorted.sort();
     assert_eq!(readings, sorted);

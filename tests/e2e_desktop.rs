@@ -1,0 +1,296 @@
+//! The real desktop app under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver: first start → clinic profile → add 山田 太郎 → search
+//! ﾔﾏﾀﾞ → the row appears. Runs under `make test` (scripts/test-session.sh
+//! provides the display and the Secret Service); elsewhere it is skipped
+//! with a note unless TSUNAGU_E2E is set.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .spawn()
+            .expect("tauri-driver should start (installed by scripts/setup.sh)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < WAIT,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops its WebKitWebDriver too.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let installed = home.join(".cargo/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn e2e_enabled() -> bool {
+    if std::env::var_os("TSUNAGU_E2E").is_some() {
+        return true;
+    }
+    eprintln!(
+        "skipped: the desktop end-to-end test runs under `make test` (set TSUNAGU_E2E=1 with a display)"
+    );
+    false
+}
+
+async fn open_app(driver: &Driver, data_dir: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({
+            "application": env!("CARGO_BIN_EXE_tsunagu"),
+            "args": [format!("--data-dir={}", data_dir.display())],
+        }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with the desktop app")
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The element's textContent ("" when absent), read by script: WebKit's
+/// WebDriver text command can stall while the page re-renders.
+async fn text_content(client: &Client, css: &str) -> String {
+    let value = client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until the text of `css` contains `needle`; returns the text.
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = text_content(client, css).await;
+        if text.contains(needle) {
+            return text;
+        }
+        if started.elapsed() > WAIT {
+            save_failure_screenshot(client).await;
+            panic!("{css} never contained {needle:?}; last: {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `css` matches exactly `n` elements.
+async fn wait_for_count(client: &Client, css: &str, n: usize) {
+    let started = Instant::now();
+    loop {
+        let found = client
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or_default() as usize;
+        if found == n {
+            return;
+        }
+        if started.elapsed() > WAIT {
+            save_failure_screenshot(client).await;
+            panic!("expected {n} of {css}, found {found}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn save_failure_screenshot(client: &Client) {
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(artifacts().join("e2e-failure.png"), png);
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn first_start_clinic_profile_then_add_and_find_a_patient() {
+    if !e2e_enabled() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start();
+    let client = open_app(&driver, data.path()).await;
+
+    // First start: the clinic profile form.
+    fill(
+        &client,
+        "form#clinic-form input[name=name]",
+        "さくら内科クリニック",
+    )
+    .await;
+    fill(
+        &client,
+        "form#clinic-form input[name=postalCode]",
+        "171-0022",
+    )
+    .await;
+    fill(
+        &client,
+        "form#clinic-form input[name=address]",
+        "東京都豊島区南池袋2-10-5",
+    )
+    .await;
+    fill(
+        &client,
+        "form#clinic-form input[name=phone]",
+        "03-1234-5678",
+    )
+    .await;
+    fill(
+        &client,
+        "form#clinic-form input[name=doctorName]",
+        "佐藤　花子",
+    )
+    .await;
+    client
+        .screenshot()
+        .await
+        .map(|png| std::fs::write(artifacts().join("e2e-clinic-profile.png"), png))
+        .ok();
+    click(&client, "form#clinic-form button[type=submit]").await;
+    wait_for_text(&client, "#clinic-name", "さくら内科クリニック").await;
+
+    // A patient, with one mistake first: an era date that does not exist.
+    click(&client, "#new-patient").await;
+    fill(&client, "form#patient-form input[name=name]", "山田　太郎").await;
+    fill(
+        &client,
+        "form#patient-form input[name=kana]",
+        "やまだ　たろう",
+    )
+    .await;
+    fill(
+        &client,
+        "form#patient-form input[name=birthDate]",
+        "昭和65年1月1日",
+    )
+    .await;
+    click(&client, "form#patient-form input[name=sex][value=male]").await;
+    fill(
+        &client,
+        "form#patient-form input[name=chartNumber]",
+        "A-1001",
+    )
+    .await;
+    click(&client, "form#patient-form button[type=submit]").await;
+    wait_for_text(
+        &client,
+        "[data-error-for=birthDate]",
+        "昭和は64年1月7日まで",
+    )
+    .await;
+
+    fill(
+        &client,
+        "form#patient-form input[name=birthDate]",
+        "S25.4.1",
+    )
+    .await;
+    wait_for_text(&client, "#birth-date-preview", "昭和25年4月1日（").await;
+    click(&client, "form#patient-form button[type=submit]").await;
+    wait_for_count(&client, "tr[data-testid=patient-row]", 1).await;
+
+    // Half-width katakana finds him.
+    fill(&client, "#patient-search", "ﾔﾏﾀﾞ").await;
+    wait_for_count(&client, "tr[data-testid=patient-row]", 1).await;
+    let row = wait_for_text(&client, "tr[data-testid=patient-row]", "山田").await;
+    assert!(
+        row.contains("やまだ") && row.contains("昭和25年4月1日"),
+        "{row}"
+    );
+    fill(&client, "#patient-search", "ｽｽﾞｷ").await;
+    wait_for_count(&client, "tr[data-testid=patient-row]", 0).await;
+    fill(&client, "#patient-search", "ﾔﾏﾀﾞ").await;
+    wait_for_count(&client, "tr[data-testid=patient-row]", 1).await;
+
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-patient-search.png"), png).unwrap();
+    client.close().await.unwrap();
+}
