@@ -21,4 +21,12 @@ step "Rust: build tests"
 cargo test --workspace "${FEATURES[@]}" --no-run --quiet
 
 step "Rust: tests (D-Bus session + gnome-keyring + Xvfb)"
-exec dbus-run-session -- scripts/test-session.sh cargo test --workspace "${FEATURES[@]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dbus-run-session -- scripts/test-session.sh cargo test --workspace "${FEATURES[@]}" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run (cargo prints one per test binary).
+sum() { grep -oE "[0-9]+ $1" "$log" | awk '{n += $1} END {print n + 0}'; }
+printf '\ntests: %s passed, %s failed\n' "$(sum passed)" "$(sum failed)"
+exit "$status"
