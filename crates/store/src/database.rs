@@ -71,7 +71,9 @@ fn connect_options(path: &Path, create: bool) -> SqliteConnectOptions {
 async fn connect(options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
     Ok(SqlitePoolOptions::new()
         .max_connections(4)
-        .min_connections(1)
+        // No background "minimum" connections: on a brand-new file two
+        // connections switching it to WAL at once can fail with SQLITE_BUSY.
+        .min_connections(0)
         .connect_with(options)
         .await?)
 }

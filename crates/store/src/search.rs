@@ -15,7 +15,7 @@ use crate::patients::{PATIENT_COLUMNS, PatientRecord, PatientRow};
 const MAX_GRAM: usize = 3;
 /// Above this many candidates, walking the 五十音-ordered index and stopping
 /// at `limit` hits is cheaper than sorting every candidate.
-const SORT_CANDIDATES_MAX: i64 = 2_000;
+const SORT_CANDIDATES_MAX: i64 = 1_000;
 
 /// What to look for. Every part that is present is searched and the results
 /// are merged; none present lists everyone in 五十音 order.
@@ -125,7 +125,7 @@ fn merge(parts: Vec<Hits>, limit: usize) -> StoreResult<PatientPage> {
             total = total.saturating_sub(1);
         }
     }
-    rows.sort_by(|a, b| (&a.kana_search, a.pk).cmp(&(&b.kana_search, b.pk)));
+    rows.sort_by(gojuon_order);
     rows.truncate(limit);
     let patients = rows
         .into_iter()
@@ -140,7 +140,7 @@ async fn everyone(conn: &mut SqliteConnection, limit: i64) -> StoreResult<Hits> 
         .await?;
     let sql = format!(
         "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_kana
-         WHERE p.deleted_at IS NULL ORDER BY p.kana_search, p.pk LIMIT ?"
+         WHERE p.deleted_at IS NULL ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?"
     );
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(limit)
@@ -154,83 +154,107 @@ async fn everyone(conn: &mut SqliteConnection, limit: i64) -> StoreResult<Hits> 
 
 /// Substring of the name or reading, among active patients.
 async fn by_term(conn: &mut SqliteConnection, term: &str, limit: i64) -> StoreResult<Hits> {
-    let (gram, candidates) = rarest_gram(conn, term).await?;
-    if candidates == 0 {
+    let candidates = Candidates::of(term);
+    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM ({})",
+        candidates.sql
+    )))
+    .bind_all(&candidates.grams)
+    .fetch_one(&mut *conn)
+    .await?;
+    if count == 0 {
         return Ok(Hits {
             rows: Vec::new(),
             total: 0,
         });
     }
-    let exact = term.chars().count() <= MAX_GRAM;
-    let total = if exact {
-        candidates
-    } else {
-        sqlx::query_scalar(
-            "SELECT count(*) FROM patient_grams g JOIN patients p ON p.pk = g.patient_pk
-             WHERE g.gram = ?1 AND (instr(p.name_search, ?2) > 0 OR instr(p.kana_search, ?2) > 0)",
-        )
-        .bind(&gram)
+    let verify = "(instr(p.name_search, ?) > 0 OR instr(p.kana_search, ?) > 0)";
+    if count <= SORT_CANDIDATES_MAX {
+        // Few candidates: read, verify and sort them all; the count is exact.
+        let sql = format!(
+            "SELECT {PATIENT_COLUMNS} FROM patients p
+             WHERE p.pk IN ({}) AND {verify}
+             ORDER BY p.kana_search, p.name_search, p.pk",
+            candidates.sql
+        );
+        let mut rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind_all(&candidates.grams)
+            .bind(term)
+            .bind(term)
+            .fetch_all(&mut *conn)
+            .await?;
+        let total = rows.len() as u64;
+        rows.truncate(limit as usize);
+        return Ok(Hits { rows, total });
+    }
+    // Many candidates: walk the 五十音-ordered index and stop at `limit`
+    // hits. The total is the candidate count: exact for terms of up to
+    // three characters, and for longer ones every 3-character window
+    // matched, which in practice means the whole term did.
+    let sql = format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_kana
+         WHERE p.deleted_at IS NULL AND {verify}
+         ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?"
+    );
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(term)
-        .fetch_one(&mut *conn)
-        .await?
-    };
-    let rows = if candidates <= SORT_CANDIDATES_MAX {
-        let sql = format!(
-            "SELECT {PATIENT_COLUMNS} FROM patient_grams g JOIN patients p ON p.pk = g.patient_pk
-             WHERE g.gram = ?1 AND (instr(p.name_search, ?2) > 0 OR instr(p.kana_search, ?2) > 0)
-             ORDER BY p.kana_search, p.pk LIMIT ?3"
-        );
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(&gram)
-            .bind(term)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?
-    } else {
-        let sql = format!(
-            "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_kana
-             WHERE p.deleted_at IS NULL
-               AND (instr(p.name_search, ?1) > 0 OR instr(p.kana_search, ?1) > 0)
-             ORDER BY p.kana_search, p.pk LIMIT ?2"
-        );
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(term)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?
-    };
+        .bind(term)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(Hits {
         rows,
-        total: total as u64,
+        total: count as u64,
     })
 }
 
-/// The gram of `term` with the fewest patients: the whole term when it is
-/// short, otherwise its least common 3-character window.
-async fn rarest_gram(conn: &mut SqliteConnection, term: &str) -> StoreResult<(String, i64)> {
-    let chars: Vec<char> = term.chars().collect();
-    let candidates: Vec<String> = if chars.len() <= MAX_GRAM {
-        vec![term.to_string()]
-    } else {
-        chars
-            .windows(MAX_GRAM)
-            .map(|w| w.iter().collect())
-            .collect()
-    };
-    let mut best: Option<(String, i64)> = None;
-    for gram in candidates {
-        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM patient_grams WHERE gram = ?")
-            .bind(&gram)
-            .fetch_one(&mut *conn)
-            .await?;
-        if best.as_ref().is_none_or(|(_, c)| count < *c) {
-            best = Some((gram, count));
-        }
-        if count == 0 {
-            break;
-        }
+/// The patients whose grams cover `term`: its own posting list when it is
+/// short, otherwise the intersection of the lists of its 3-character
+/// windows — an index-only query that leaves few rows to verify.
+struct Candidates {
+    sql: String,
+    grams: Vec<String>,
+}
+
+impl Candidates {
+    fn of(term: &str) -> Candidates {
+        let chars: Vec<char> = term.chars().collect();
+        let grams: Vec<String> = if chars.len() <= MAX_GRAM {
+            vec![term.to_string()]
+        } else {
+            let windows: BTreeSet<String> = chars
+                .windows(MAX_GRAM)
+                .map(|w| w.iter().collect())
+                .collect();
+            windows.into_iter().collect()
+        };
+        let sql = vec!["SELECT patient_pk FROM patient_grams WHERE gram = ?"; grams.len()]
+            .join(" INTERSECT ");
+        Candidates { sql, grams }
     }
-    Ok(best.unwrap_or_default())
+}
+
+/// Binds a list of values in order.
+trait BindAll {
+    fn bind_all(self, values: &[String]) -> Self;
+}
+
+impl<'q, O> BindAll for sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    fn bind_all(self, values: &[String]) -> Self {
+        values.iter().fold(self, |q, v| q.bind(v.clone()))
+    }
+}
+
+impl<'q, O> BindAll
+    for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>
+{
+    fn bind_all(self, values: &[String]) -> Self {
+        values.iter().fold(self, |q, v| q.bind(v.clone()))
+    }
+}
+
+fn gojuon_order(a: &PatientRow, b: &PatientRow) -> std::cmp::Ordering {
+    (&a.kana_search, &a.name_search, a.pk).cmp(&(&b.kana_search, &b.name_search, b.pk))
 }
 
 async fn by_birth_date(
@@ -240,14 +264,15 @@ async fn by_birth_date(
 ) -> StoreResult<Hits> {
     let date = date.format("%Y-%m-%d").to_string();
     let total: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM patients WHERE birth_date = ? AND deleted_at IS NULL",
+        "SELECT count(*) FROM patients INDEXED BY patients_active_by_birth_date
+         WHERE birth_date = ? AND deleted_at IS NULL",
     )
     .bind(&date)
     .fetch_one(&mut *conn)
     .await?;
     let sql = format!(
         "SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL
-         ORDER BY p.kana_search, p.pk LIMIT ?"
+         ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?"
     );
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(&date)
@@ -268,7 +293,7 @@ async fn by_chart_prefix(
     // A range on the unique index: every string that starts with `prefix`.
     let upper = format!("{prefix}\u{10FFFF}");
     let total: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM patients
+        "SELECT count(*) FROM patients INDEXED BY patients_active_by_chart_number
          WHERE chart_number >= ? AND chart_number < ? AND deleted_at IS NULL",
     )
     .bind(prefix)
@@ -276,7 +301,7 @@ async fn by_chart_prefix(
     .fetch_one(&mut *conn)
     .await?;
     let sql = format!(
-        "SELECT {PATIENT_COLUMNS} FROM patients p
+        "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_chart_number
          WHERE p.chart_number >= ? AND p.chart_number < ? AND p.deleted_at IS NULL
          ORDER BY p.chart_number LIMIT ?"
     );
@@ -321,7 +346,7 @@ async fn deleted_matching(
         })
         .collect();
     let total = hits.len() as u64;
-    hits.sort_by(|a, b| (&a.kana_search, a.pk).cmp(&(&b.kana_search, b.pk)));
+    hits.sort_by(gojuon_order);
     hits.truncate(limit as usize);
     Ok(Hits { rows: hits, total })
 }
