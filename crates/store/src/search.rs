@@ -50,18 +50,30 @@ pub(crate) fn grams(name_search: &str, kana_search: &str) -> BTreeSet<String> {
     out
 }
 
+/// The first three characters of the reading packed into one integer, in
+/// the same order as the text (see migration 0003).
+pub(crate) fn sort_key(kana_search: &str) -> i64 {
+    let mut chars = kana_search.chars().map(|c| c as i64);
+    let mut next = || chars.next().unwrap_or(0);
+    (next() << 42) | (next() << 21) | next()
+}
+
 pub(crate) async fn index_grams(
     conn: &mut SqliteConnection,
     pk: i64,
     name_search: &str,
     kana_search: &str,
 ) -> StoreResult<()> {
+    let key = sort_key(kana_search);
     for gram in grams(name_search, kana_search) {
-        sqlx::query("INSERT OR IGNORE INTO patient_grams (gram, patient_pk) VALUES (?, ?)")
-            .bind(gram)
-            .bind(pk)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO patient_grams (gram, sort_key, patient_pk) VALUES (?, ?, ?)",
+        )
+        .bind(gram)
+        .bind(key)
+        .bind(pk)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -72,9 +84,11 @@ pub(crate) async fn unindex_grams(
     name_search: &str,
     kana_search: &str,
 ) -> StoreResult<()> {
+    let key = sort_key(kana_search);
     for gram in grams(name_search, kana_search) {
-        sqlx::query("DELETE FROM patient_grams WHERE gram = ? AND patient_pk = ?")
+        sqlx::query("DELETE FROM patient_grams WHERE gram = ? AND sort_key = ? AND patient_pk = ?")
             .bind(gram)
+            .bind(key)
             .bind(pk)
             .execute(&mut *conn)
             .await?;
@@ -187,21 +201,24 @@ async fn by_term(conn: &mut SqliteConnection, term: &str, limit: i64) -> StoreRe
         rows.truncate(limit as usize);
         return Ok(Hits { rows, total });
     }
-    // Many candidates: walk the 五十音-ordered index and stop at `limit`
-    // hits. The total is the candidate count: exact for terms of up to
+    // Many candidates: walk one gram's list in reading order (first three
+    // characters) and stop at `limit` verified hits; those are then sorted
+    // exactly. The total is the candidate count: exact for terms of up to
     // three characters, and for longer ones every 3-character window
     // matched, which in practice means the whole term did.
     let sql = format!(
-        "SELECT {PATIENT_COLUMNS} FROM patients p INDEXED BY patients_active_by_kana
-         WHERE p.deleted_at IS NULL AND {verify}
-         ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?"
+        "SELECT {PATIENT_COLUMNS} FROM patient_grams g JOIN patients p ON p.pk = g.patient_pk
+         WHERE g.gram = ? AND {verify}
+         ORDER BY g.sort_key, g.patient_pk LIMIT ?"
     );
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let mut rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&candidates.grams[0])
         .bind(term)
         .bind(term)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
+    rows.sort_by(gojuon_order);
     Ok(Hits {
         rows,
         total: count as u64,
