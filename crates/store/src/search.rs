@@ -149,7 +149,7 @@ fn merge(parts: Vec<Hits>, limit: usize) -> StoreResult<PatientPage> {
 }
 
 async fn everyone(conn: &mut SqliteConnection, limit: i64) -> StoreResult<Hits> {
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM patients WHERE deleted_at IS NULL")
+    let total: i64 = sqlx::query_scalar("SELECT active FROM patient_stats WHERE id = 1")
         .fetch_one(&mut *conn)
         .await?;
     let sql = format!(
