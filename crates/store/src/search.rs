@@ -188,17 +188,33 @@ async fn by_term(conn: &mut SqliteConnection, term: &str, limit: i64) -> StoreRe
         let sql = format!(
             "SELECT {PATIENT_COLUMNS} FROM patients p
              WHERE p.pk IN ({}) AND {verify}
-             ORDER BY p.kana_search, p.name_search, p.pk",
+             ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?",
             candidates.sql
         );
-        let mut rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind_all(&candidates.grams)
             .bind(term)
             .bind(term)
+            .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
-        let total = rows.len() as u64;
-        rows.truncate(limit as usize);
+        // Every window of a term up to three characters is the term itself,
+        // so the candidate count is exact; longer terms count verified rows.
+        let total = if candidates.grams.len() == 1 && term.chars().count() <= MAX_GRAM {
+            count as u64
+        } else {
+            let sql = format!(
+                "SELECT count(*) FROM patients p WHERE p.pk IN ({}) AND {verify}",
+                candidates.sql
+            );
+            let verified: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind_all(&candidates.grams)
+                .bind(term)
+                .bind(term)
+                .fetch_one(&mut *conn)
+                .await?;
+            verified as u64
+        };
         return Ok(Hits { rows, total });
     }
     // Many candidates: walk one gram's list in reading order (first three
