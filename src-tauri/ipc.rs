@@ -197,12 +197,15 @@ pub struct SearchResult {
     pub patients: Vec<PatientSummary>,
     /// How many match in all; `patients` holds at most 100 of them.
     pub total: u32,
+    /// More than `total` match: counting stopped there (shown as 「1,000件以上」).
+    pub total_capped: bool,
 }
 
 impl From<app::PatientList> for SearchResult {
     fn from(list: app::PatientList) -> Self {
         SearchResult {
             total: u32::try_from(list.total).unwrap_or(u32::MAX),
+            total_capped: list.total_capped,
             patients: list.patients.into_iter().map(Into::into).collect(),
         }
     }

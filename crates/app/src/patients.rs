@@ -31,6 +31,8 @@ pub struct PatientView {
 pub struct PatientList {
     pub patients: Vec<PatientView>,
     pub total: u64,
+    /// More than `total` match: counting stopped there.
+    pub total_capped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,7 @@ impl App {
         Ok(PatientList {
             patients: page.patients.into_iter().map(|r| self.view(r)).collect(),
             total: page.total,
+            total_capped: page.total_capped,
         })
     }
 

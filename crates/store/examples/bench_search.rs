@@ -29,7 +29,9 @@ use tsunagu_domain::{
     KeyPerson, PatientFields, Sex, WarekiDate, normalize_chart_number, normalize_for_search,
     parse_date,
 };
-use tsunagu_store::{OpenMode, PatientPage, PatientSearch, Store, StoreKey, StoreResult};
+use tsunagu_store::{
+    COUNT_CAP, OpenMode, PatientPage, PatientSearch, Store, StoreKey, StoreResult,
+};
 use uuid::Uuid;
 
 /// The budget at 100,000 patients: every kind's p99 on the encrypted store.
@@ -452,6 +454,7 @@ async fn timed(store: &Store, search: &PatientSearch) -> StoreResult<(Duration, 
 
 fn same_page(a: &PatientPage, b: &PatientPage) -> bool {
     a.total == b.total
+        && a.total_capped == b.total_capped
         && a.patients.len() == b.patients.len()
         && a.patients
             .iter()
@@ -658,7 +661,7 @@ filling (one insert_patient transaction per patient; the API has no batch insert
         "", "encrypted", "plain", "mean", "cipher"
     );
     println!(
-        "{:<20} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | {:>7} {:>8} | {:>8} | budget",
+        "{:<20} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | {:>7} {:>8} | {:>8} | p99 budget",
         "kind", "p50", "p99", "max", "p50", "p99", "max", "results", "total", "overhead"
     );
     println!("{}", "-".repeat(118));
@@ -671,15 +674,14 @@ filling (one insert_patient transaction per patient; the API has no batch insert
         enc_all += e.total_time();
         plain_all += p.total_time();
         let n = e.latencies.len() as f64;
-        let verdict = match (ep99 > P99_BUDGET_MS, overhead > OVERHEAD_BUDGET_PCT) {
-            (false, false) => "OK",
-            (true, false) => "OVER (p99)",
-            (false, true) => "OVER (cipher)",
-            (true, true) => "OVER (p99, cipher)",
-        };
-        if verdict != "OK" {
+        // The overhead budget is judged over all kinds (below): one kind's
+        // p50 of 0.2 ms moves by ±20% between runs on its own.
+        let verdict = if ep99 > P99_BUDGET_MS {
             over += 1;
-        }
+            "OVER (p99)"
+        } else {
+            "OK"
+        };
         println!(
             "{:<20} | {:>7.3} {:>7.3} {:>7.3} | {:>7.3} {:>7.3} {:>7.3} | {:>7.1} {:>8.1} | {:>+7.1}% | {}",
             label,
@@ -708,7 +710,8 @@ filling (one insert_patient transaction per patient; the API has no batch insert
         }
     );
     println!(
-        "results = mean patients returned (limit {SEARCH_LIMIT}); total = mean PatientPage::total"
+        "results = mean patients returned (limit {SEARCH_LIMIT}); total = mean PatientPage::total \
+         (counting stops at {COUNT_CAP})"
     );
     if mismatches > 0 {
         println!("WARNING: {mismatches} queries returned different pages from the two stores");
@@ -721,14 +724,22 @@ filling (one insert_patient transaction per patient; the API has no batch insert
         }
     }
     println!("\nload average at end: {}", load_average());
-    println!(
-        "{}",
-        if over == 0 {
-            "all kinds within budget".to_string()
-        } else {
-            format!("{over} of {} kinds OVER budget", rows.len())
-        }
-    );
+    let cipher = if geo <= OVERHEAD_BUDGET_PCT {
+        "within"
+    } else {
+        "OVER"
+    };
+    if over == 0 {
+        println!(
+            "p99 within budget for all {} kinds; SQLCipher overhead {cipher} budget",
+            rows.len()
+        );
+    } else {
+        println!(
+            "p99 OVER budget for {over} of {} kinds; SQLCipher overhead {cipher} budget",
+            rows.len()
+        );
+    }
 
     Ok(())
 }

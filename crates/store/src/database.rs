@@ -41,6 +41,7 @@ pub(crate) async fn open_pool(
     let pool = connect(options).await?;
     verify_encrypted(&pool).await?;
     MIGRATOR.run(&pool).await?;
+    crate::search::rebuild_index_if_stale(&pool).await?;
     Ok(pool)
 }
 
@@ -50,6 +51,7 @@ pub(crate) async fn open_pool(
 pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<SqlitePool> {
     let pool = connect(connect_options(path, true)).await?;
     MIGRATOR.run(&pool).await?;
+    crate::search::rebuild_index_if_stale(&pool).await?;
     Ok(pool)
 }
 

@@ -23,7 +23,7 @@ pub use key::StoreKey;
 pub use keyring_keys::{KEYRING_SERVICE, KeyringKeys};
 pub use location::StoreLocation;
 pub use patients::PatientRecord;
-pub use search::{PatientPage, PatientSearch};
+pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.
 #[derive(Debug, Clone)]

@@ -1,12 +1,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
-use tsunagu_domain::{KeyPerson, PatientFields, Sex, normalize_for_search};
+use tsunagu_domain::{KeyPerson, PatientFields, Sex};
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction, parse_time};
 use crate::error::{StoreError, StoreResult};
-use crate::search;
+use crate::search::{self, SearchForms};
 
 const ENTITY: &str = "patient";
 
@@ -51,6 +51,14 @@ impl PatientRow {
         &self.birth_date
     }
 
+    /// The forms this row is indexed by (as stored, not recomputed).
+    pub(crate) fn search_forms(&self) -> SearchForms {
+        SearchForms {
+            name: self.name_search.clone(),
+            kana: self.kana_search.clone(),
+        }
+    }
+
     pub(crate) fn chart_number(&self) -> Option<&str> {
         self.chart_number.as_deref()
     }
@@ -81,20 +89,6 @@ impl PatientRow {
     }
 }
 
-struct SearchForms {
-    name: String,
-    kana: String,
-}
-
-impl SearchForms {
-    fn of(fields: &PatientFields) -> Self {
-        SearchForms {
-            name: normalize_for_search(&fields.name),
-            kana: normalize_for_search(&fields.kana),
-        }
-    }
-}
-
 impl Store {
     pub async fn insert_patient(
         &self,
@@ -103,7 +97,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<PatientRecord> {
-        let forms = SearchForms::of(fields);
+        let forms = SearchForms::of(&fields.name, &fields.kana);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let pk: i64 = sqlx::query_scalar(
             "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
@@ -130,7 +124,7 @@ impl Store {
         .bind(now.to_rfc3339())
         .fetch_one(&mut *tx)
         .await?;
-        search::index_grams(&mut tx, pk, &forms.name, &forms.kana).await?;
+        search::index_grams(&mut tx, pk, &forms).await?;
         audit::append(
             &mut tx,
             now,
@@ -152,12 +146,12 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<PatientRecord> {
-        let forms = SearchForms::of(fields);
+        let forms = SearchForms::of(&fields.name, &fields.kana);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let old = fetch_by_id(&mut tx, id).await?;
         let active = old.deleted_at.is_none();
         if active {
-            search::unindex_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+            search::unindex_grams(&mut tx, old.pk, &old.search_forms()).await?;
         }
         sqlx::query(
             "UPDATE patients SET name = ?, kana = ?, birth_date = ?, sex = ?, address = ?,
@@ -183,7 +177,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if active {
-            search::index_grams(&mut tx, old.pk, &forms.name, &forms.kana).await?;
+            search::index_grams(&mut tx, old.pk, &forms).await?;
         }
         audit::append(
             &mut tx,
@@ -219,9 +213,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if deleted {
-                search::unindex_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+                search::unindex_grams(&mut tx, old.pk, &old.search_forms()).await?;
             } else {
-                search::index_grams(&mut tx, old.pk, &old.name_search, &old.kana_search).await?;
+                search::index_grams(&mut tx, old.pk, &old.search_forms()).await?;
             }
             let action = if deleted {
                 AuditAction::Delete

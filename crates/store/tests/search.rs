@@ -5,7 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use tsunagu_domain::{PatientFields, normalize_for_search};
-use tsunagu_store::{OpenMode, PatientSearch, Store, StoreKey};
+use tsunagu_store::{COUNT_CAP, OpenMode, PatientSearch, Store, StoreKey};
 use uuid::Uuid;
 
 async fn store() -> (tempfile::TempDir, Store) {
@@ -237,34 +237,55 @@ async fn an_edited_name_is_found_by_its_new_form_only() {
     assert_eq!(names(&store, &term("たかは")).await.1, 1);
 }
 
+/// 1,200 高橋 whose readings differ only after the fourth character, added in
+/// scrambled order: a page of a very common term must still be the true first
+/// 100 in 五十音 order, and counting stops at the cap.
 #[tokio::test]
-async fn very_common_terms_take_the_ordered_scan_and_stay_in_gojuon_order() {
+async fn very_common_terms_page_the_true_first_hundred_in_gojuon_order() {
     let (_dir, store) = store().await;
-    // More candidates than the sort threshold (2,000), so the ordered index walk runs.
-    let kana = ["あ", "か", "さ", "た", "な"];
-    for i in 0..2_100u32 {
-        let given = kana[(i % 5) as usize];
-        add(
-            &store,
-            patient(
-                &format!("田{i}"),
-                &format!("た{given}{i:04}"),
-                None,
-                (1960, 1, 1),
-            ),
-        )
-        .await;
+    let given = [
+        "あきこ",
+        "いさむ",
+        "えみ",
+        "かずお",
+        "けんじ",
+        "さとし",
+        "ただし",
+        "ひろし",
+    ];
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for i in 0..1_200u32 {
+        // A multiplicative scramble of 0..1200: insertion order is not reading order.
+        let n = (i * 7_919) % 1_200;
+        let kana = format!("たかはし　{}{n:04}", given[(n % 8) as usize]);
+        let name = format!("高橋　{n}");
+        add(&store, patient(&name, &kana, None, (1960, 1, 1))).await;
+        expected.push((normalize_for_search(&kana), name));
     }
-    let page = store.search_patients(&term("田")).await.unwrap();
-    assert_eq!(page.total, 2_100);
-    assert_eq!(page.patients.len(), 100);
-    let readings: Vec<String> = page
-        .patients
-        .iter()
-        .map(|p| normalize_for_search(&p.fields.kana))
-        .collect();
-    let mut sorted = readings.clone();
-    sorted.sort();
-    assert_eq!(readings, sorted);
-    assert!(readings[0].starts_with("たあ"));
+    add(
+        &store,
+        patient("高田　一", "たかだ　はじめ", None, (1960, 1, 1)),
+    )
+    .await;
+    expected.sort();
+    let first_hundred: Vec<String> = expected.iter().take(100).map(|e| e.1.clone()).collect();
+
+    for query in ["たかはし", "タカハシ", "高橋", "かはし"] {
+        let page = store.search_patients(&term(query)).await.unwrap();
+        let shown: Vec<String> = page.patients.into_iter().map(|p| p.fields.name).collect();
+        assert_eq!(shown, first_hundred, "{query}");
+        assert_eq!(
+            (page.total, page.total_capped),
+            (COUNT_CAP, true),
+            "{query}"
+        );
+    }
+    // 高田 sorts before every 高橋 (たかだ < たかは).
+    let page = store.search_patients(&term("高")).await.unwrap();
+    assert_eq!(page.patients[0].fields.name, "高田　一");
+    assert_eq!(page.patients[1].fields.name, first_hundred[0]);
+    // A rarer window drives the walk; the whole term is still checked.
+    let (found, total) = names(&store, &term("はしひろし0007")).await;
+    assert_eq!((found, total), (vec!["高橋　7".to_string()], 1));
+    assert_eq!(names(&store, &term("たかはしあきこ0007")).await.1, 0);
 }

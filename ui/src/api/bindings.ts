@@ -31,7 +31,11 @@ export type SearchResult = { patients: Array<PatientSummary>,
 /**
  * How many match in all; `patients` holds at most 100 of them.
  */
-total: number, };
+total: number, 
+/**
+ * More than `total` match: counting stopped there (shown as 「1,000件以上」).
+ */
+totalCapped: boolean, };
 
 export type BirthDatePreview = { iso: string, display: string, };
 

@@ -118,11 +118,11 @@ function ListBody({
       </p>
     );
   }
-  const { patients, total } = state.result;
+  const { patients, total, totalCapped } = state.result;
   return (
     <>
       <p class="list-count" id="patient-count" aria-live="polite">
-        {countText(patients.length, total)}
+        {countText(patients.length, total, totalCapped)}
       </p>
       {patients.length === 0 ? (
         <p class="list-empty">
@@ -159,10 +159,9 @@ function ListBody({
   );
 }
 
-function countText(shown: number, total: number): string {
-  return shown < total
-    ? `全${formatCount(total)}件中${formatCount(shown)}件を表示`
-    : `${formatCount(total)}件`;
+function countText(shown: number, total: number, capped: boolean): string {
+  const all = capped ? `${formatCount(total)}件以上` : `全${formatCount(total)}件`;
+  return shown < total || capped ? `${all}中${formatCount(shown)}件を表示` : `${formatCount(total)}件`;
 }
 
 function PatientRow({ patient: p, onOpen }: { patient: PatientSummary; onOpen: (id: string) => void }) {
