@@ -11,6 +11,7 @@ pub mod kana;
 pub mod normalize;
 pub mod patient;
 pub mod sex;
+pub mod tracking;
 pub mod wareki;
 
 pub use age::{age_on, format_birth_date};
@@ -24,4 +25,5 @@ pub use patient::{
     normalize_chart_number, validate_patient,
 };
 pub use sex::Sex;
+pub use tracking::{TrackingCode, TrackingCodeError};
 pub use wareki::{Era, WarekiDate};
