@@ -1,0 +1,191 @@
+//! Breaking a paragraph into lines that fit a width: UAX #14 break
+//! opportunities (unicode-linebreak), narrowed by Japanese 禁則 so that no
+//! line starts with closing punctuation or a small kana and none ends with
+//! an opening bracket. Latin words and numbers stay whole unless a single
+//! one is wider than the line.
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+/// May not begin a line (行頭禁則).
+const NO_LINE_START: &str = "。、，．」』）】〕〉》］｝〙〗ゝゞヽヾー・：；！？‥…々〻\
+ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ\
+ｧｨｩｪｫｯｬｭｮｰ｡､｣.,)]}!?:;％%";
+/// May not end a line (行末禁則).
+const NO_LINE_END: &str = "「『（【〔〈《［｛〘〖｢([{";
+
+pub fn may_start_line(c: char) -> bool {
+    !NO_LINE_START.contains(c)
+}
+
+pub fn may_end_line(c: char) -> bool {
+    !NO_LINE_END.contains(c)
+}
+
+/// The lines of one paragraph (no `\n` in it), each at most `max_width`
+/// wide as measured by `advance`, trailing spaces aside (they may hang).
+/// An empty paragraph is one empty line.
+pub fn break_paragraph(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> Vec<String> {
+    let width = |s: &str| -> f32 { s.chars().map(advance).sum() };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for segment in segments(text) {
+        let candidate_width = width(line.as_str()) + width(segment.trim_end());
+        if line.is_empty() || candidate_width > max_width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if width(segment.trim_end()) > max_width {
+                let mut pieces = split_overlong(segment, max_width, advance);
+                line = pieces.pop().unwrap_or_default();
+                lines.extend(pieces);
+                continue;
+            }
+        }
+        line.push_str(segment);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The text between the allowed breaks: UAX #14 opportunities that 禁則
+/// does not forbid.
+fn segments(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, opportunity) in linebreaks(text) {
+        if at >= text.len() {
+            break;
+        }
+        let allowed = matches!(opportunity, BreakOpportunity::Allowed)
+            && text[at..].chars().next().is_some_and(may_start_line)
+            && text[..at].chars().next_back().is_some_and(may_end_line);
+        if allowed && at > start {
+            out.push(&text[start..at]);
+            start = at;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// A segment wider than a whole line (a long number, a URL, or text with
+/// no break opportunity at all) is cut between characters, still avoiding
+/// 禁則 where the line has room to give a character back.
+fn split_overlong(segment: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> Vec<String> {
+    let chars: Vec<char> = segment.chars().collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = start;
+        let mut width = 0.0;
+        while end < chars.len() && (end == start || width + advance(chars[end]) <= max_width) {
+            width += advance(chars[end]);
+            end += 1;
+        }
+        if end < chars.len() {
+            let mut cut = end;
+            while cut > start + 1 && (!may_start_line(chars[cut]) || !may_end_line(chars[cut - 1])) {
+                cut -= 1;
+            }
+            if cut > start + 1 || (may_start_line(chars[cut]) && may_end_line(chars[cut - 1])) {
+                end = cut;
+            }
+        }
+        pieces.push(chars[start..end].iter().collect());
+        start = end;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character one unit wide, Latin half: a 10-unit line holds 10 kanji.
+    fn advance(c: char) -> f32 {
+        if c.is_ascii() { 0.5 } else { 1.0 }
+    }
+
+    fn lines(text: &str, width: f32) -> Vec<String> {
+        break_paragraph(text, width, &advance)
+    }
+
+    fn assert_kinsoku(lines: &[String]) {
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                let first = line.chars().next().unwrap();
+                assert!(may_start_line(first), "line {i} starts with {first}: {lines:?}");
+            }
+            if i + 1 < lines.len() {
+                let last = line.chars().next_back().unwrap();
+                assert!(may_end_line(last), "line {i} ends with {last}: {lines:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn japanese_breaks_between_any_two_characters() {
+        let out = lines("あいうえおかきくけこさしすせそ", 10.0);
+        assert_eq!(out, vec!["あいうえおかきくけこ", "さしすせそ"]);
+    }
+
+    #[test]
+    fn closing_punctuation_and_small_kana_never_start_a_line() {
+        // The 11th character of each probe lands exactly at the line start.
+        for probe in ["。", "、", "」", "）", "ー", "っ", "ャ", "ッ", "・", "！", "？", "ゝ"] {
+            let text = format!("あいうえおかきくけこ{probe}さしすせそ");
+            let out = lines(&text, 10.0);
+            assert_kinsoku(&out);
+            assert_eq!(out.concat(), text);
+            // 追い出し: the last character moves down with the punctuation.
+            assert_eq!(out[0], "あいうえおかきくけ", "{probe}");
+        }
+    }
+
+    #[test]
+    fn opening_brackets_never_end_a_line() {
+        for probe in ["「", "『", "（", "【", "〔"] {
+            let text = format!("あいうえおかきくけ{probe}こさしすせ」");
+            let out = lines(&text, 10.0);
+            assert_kinsoku(&out);
+            assert_eq!(out.concat(), text);
+            assert_eq!(out[0], "あいうえおかきくけ", "{probe}");
+        }
+    }
+
+    #[test]
+    fn latin_words_and_numbers_stay_whole() {
+        let text = "投与量は12.5mgとしBisoprolol fumarateを追加";
+        let out = lines(text, 10.0);
+        assert_eq!(out.concat(), text);
+        for word in ["12.5mg", "Bisoprolol", "fumarate"] {
+            assert!(out.iter().any(|l| l.contains(word)), "{word} split: {out:?}");
+        }
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_cut_and_nothing_is_lost() {
+        let text = "https://example.jp/".to_string() + &"a".repeat(60);
+        let out = lines(&text, 10.0);
+        assert_eq!(out.concat(), text);
+        assert!(out.iter().all(|l| l.chars().map(advance).sum::<f32>() <= 10.0));
+        let unbroken = "。".repeat(35);
+        let out = lines(&unbroken, 10.0);
+        assert_eq!(out.concat(), unbroken);
+        assert_eq!(out.len(), 4);
+    }
+
+    #[test]
+    fn empty_paragraph_is_one_empty_line_and_spaces_may_hang() {
+        assert_eq!(lines("", 10.0), vec![""]);
+        let out = lines("aaaaaaaaaaaaaaaaaa bb", 10.0);
+        assert_eq!(out, vec!["aaaaaaaaaaaaaaaaaa ", "bb"]);
+        let names = lines("山田　太郎様、佐藤　花子様", 6.0);
+        assert_eq!(names.concat(), "山田　太郎様、佐藤　花子様");
+        assert_kinsoku(&names);
+    }
+}
