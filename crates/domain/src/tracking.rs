@@ -79,7 +79,13 @@ impl TrackingCode {
 impl fmt::Display for TrackingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let compact = self.compact();
-        write!(f, "{}-{}-{}", &compact[0..3], &compact[3..6], &compact[6..9])
+        write!(
+            f,
+            "{}-{}-{}",
+            &compact[0..3],
+            &compact[3..6],
+            &compact[6..9]
+        )
     }
 }
 

@@ -68,7 +68,8 @@ mod tests {
     #[test]
     fn both_fonts_draw_japanese_and_miss_what_ipaex_lacks() {
         for font in [FontKind::Mincho, FontKind::Gothic] {
-            for c in "山田　太郎やまだタロウｶﾅ０１ABC123。、「」㎎①".chars() {
+            for c in "山田　太郎やまだタロウｶﾅ０１ABC123。、「」㎎①".chars()
+            {
                 assert!(font.covers(c), "{font:?} {c}");
             }
             // 𠮷 (tsuchi-yoshi) is outside IPAex; so is emoji.

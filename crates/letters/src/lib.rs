@@ -3,4 +3,14 @@
 //! IPAex fonts embedded as subsets, and the tracking code with its QR code.
 
 pub mod fonts;
+pub mod layout;
 pub mod linebreak;
+pub mod model;
+pub mod page;
+
+pub use fonts::FontKind;
+pub use layout::layout;
+pub use model::{
+    Addressee, DischargeLetter, Header, Letter, LetterError, Patient, ReferralLetter, Sender,
+};
+pub use page::{Item, Page};

@@ -88,7 +88,8 @@ fn split_overlong(segment: &str, max_width: f32, advance: &dyn Fn(char) -> f32) 
         }
         if end < chars.len() {
             let mut cut = end;
-            while cut > start + 1 && (!may_start_line(chars[cut]) || !may_end_line(chars[cut - 1])) {
+            while cut > start + 1 && (!may_start_line(chars[cut]) || !may_end_line(chars[cut - 1]))
+            {
                 cut -= 1;
             }
             if cut > start + 1 || (may_start_line(chars[cut]) && may_end_line(chars[cut - 1])) {
@@ -118,7 +119,10 @@ mod tests {
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 let first = line.chars().next().unwrap();
-                assert!(may_start_line(first), "line {i} starts with {first}: {lines:?}");
+                assert!(
+                    may_start_line(first),
+                    "line {i} starts with {first}: {lines:?}"
+                );
             }
             if i + 1 < lines.len() {
                 let last = line.chars().next_back().unwrap();
@@ -136,7 +140,9 @@ mod tests {
     #[test]
     fn closing_punctuation_and_small_kana_never_start_a_line() {
         // The 11th character of each probe lands exactly at the line start.
-        for probe in ["。", "、", "」", "）", "ー", "っ", "ャ", "ッ", "・", "！", "？", "ゝ"] {
+        for probe in [
+            "。", "、", "」", "）", "ー", "っ", "ャ", "ッ", "・", "！", "？", "ゝ",
+        ] {
             let text = format!("あいうえおかきくけこ{probe}さしすせそ");
             let out = lines(&text, 10.0);
             assert_kinsoku(&out);
@@ -163,7 +169,10 @@ mod tests {
         let out = lines(text, 10.0);
         assert_eq!(out.concat(), text);
         for word in ["12.5mg", "Bisoprolol", "fumarate"] {
-            assert!(out.iter().any(|l| l.contains(word)), "{word} split: {out:?}");
+            assert!(
+                out.iter().any(|l| l.contains(word)),
+                "{word} split: {out:?}"
+            );
         }
     }
 
@@ -172,7 +181,10 @@ mod tests {
         let text = "https://example.jp/".to_string() + &"a".repeat(60);
         let out = lines(&text, 10.0);
         assert_eq!(out.concat(), text);
-        assert!(out.iter().all(|l| l.chars().map(advance).sum::<f32>() <= 10.0));
+        assert!(
+            out.iter()
+                .all(|l| l.chars().map(advance).sum::<f32>() <= 10.0)
+        );
         let unbroken = "。".repeat(35);
         let out = lines(&unbroken, 10.0);
         assert_eq!(out.concat(), unbroken);

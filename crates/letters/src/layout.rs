@@ -1,0 +1,486 @@
+//! The forms: where everything goes on the A4 page, and how sections too
+//! long for one page continue on the next (続紙) without losing a line.
+
+use chrono::NaiveDate;
+use qrcode::{Color, EcLevel, QrCode};
+use tsunagu_domain::{Sex, TrackingCode, WarekiDate, format_birth_date};
+
+use crate::fonts::FontKind::{self, Gothic, Mincho};
+use crate::linebreak::break_paragraph;
+use crate::model::{DischargeLetter, Header, Letter, ReferralLetter};
+use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
+
+const LEFT: f32 = 15.0;
+const RIGHT: f32 = A4_WIDTH_MM - 15.0;
+const TOP: f32 = 12.0;
+/// Sections stop here on the first page: the tracking code sits below.
+const BOTTOM_FIRST: f32 = A4_HEIGHT_MM - 36.0;
+const BOTTOM: f32 = A4_HEIGHT_MM - 18.0;
+const FOOTER_BASELINE: f32 = A4_HEIGHT_MM - 10.0;
+
+const BODY_PT: f32 = 10.0;
+const BODY_LINE: f32 = 5.0;
+const LABEL_PT: f32 = 9.0;
+const LABEL_LINE: f32 = 4.2;
+const LABEL_WIDTH: f32 = 30.0;
+const PAD_X: f32 = 2.5;
+const PAD_Y: f32 = 1.6;
+const RULE_PT: f32 = 0.6;
+const THIN_PT: f32 = 0.35;
+/// A section split across pages keeps at least this many lines together.
+const MIN_SPLIT_LINES: usize = 2;
+const QR_SIZE: f32 = 20.0;
+
+/// Lays out a checked letter (see [`Letter::check`]).
+pub fn layout(letter: &Letter) -> Vec<Page> {
+    let form = Form::of(letter);
+    let mut pages = vec![Page::default()];
+    let y = first_page_header(&mut pages[0], letter, &form);
+    flow_sections(&mut pages, y, letter.header(), &form);
+    finish_pages(&mut pages, letter, &form);
+    pages
+}
+
+/// What differs between the referral and the discharge letter.
+struct Form {
+    title: &'static str,
+    continuation_title: &'static str,
+    sections: Vec<Section>,
+    tracking: Option<TrackingCode>,
+}
+
+struct Section {
+    label: &'static str,
+    paragraphs: Vec<String>,
+    min_lines: usize,
+    /// Takes a share of the page's spare height on a one-page letter, as
+    /// the boxes of the printed form do.
+    stretch: bool,
+}
+
+fn section(label: &'static str, text: &str, min_lines: usize, stretch: bool) -> Section {
+    Section {
+        label,
+        paragraphs: text.lines().map(str::to_string).collect(),
+        min_lines,
+        stretch,
+    }
+}
+
+fn list(label: &'static str, items: &[String], min_lines: usize) -> Section {
+    Section {
+        label,
+        paragraphs: items
+            .iter()
+            .filter(|item| !item.trim().is_empty())
+            .flat_map(|item| item.lines())
+            .map(str::to_string)
+            .collect(),
+        min_lines,
+        stretch: false,
+    }
+}
+
+impl Form {
+    fn of(letter: &Letter) -> Form {
+        match letter {
+            Letter::Referral(l) => Form::referral(l),
+            Letter::Discharge(l) => Form::discharge(l),
+        }
+    }
+
+    fn referral(l: &ReferralLetter) -> Form {
+        let mut sections = vec![
+            list("傷病名", &l.diagnoses, 3),
+            section("紹介目的", &l.purpose, 2, false),
+            section("既往歴及び家族歴", &l.history, 2, false),
+            section("症状経過及び検査結果", &l.course, 4, true),
+            section("治療経過", &l.treatment, 3, true),
+            list("現在の処方", &l.prescriptions, 3),
+            section("備考", &l.remarks, 2, true),
+        ];
+        if l.enclosures.iter().any(|e| !e.trim().is_empty()) {
+            sections.push(list("添付資料", &l.enclosures, 1));
+        }
+        Form {
+            title: "診療情報提供書",
+            continuation_title: "診療情報提供書（続紙）",
+            sections,
+            tracking: l
+                .tracking_code
+                .as_deref()
+                .and_then(|c| TrackingCode::parse(c).ok()),
+        }
+    }
+
+    fn discharge(l: &DischargeLetter) -> Form {
+        let days = (l.discharged_on - l.admitted_on).num_days() + 1;
+        let stay = format!(
+            "{}　～　{}（{days}日間）",
+            wareki(l.admitted_on),
+            wareki(l.discharged_on)
+        );
+        Form {
+            title: "診療情報提供書（退院時サマリー）",
+            continuation_title: "診療情報提供書（退院時サマリー・続紙）",
+            sections: vec![
+                section("入院期間", &stay, 1, false),
+                section("入院理由", &l.reason, 1, false),
+                list("入院時診断", &l.admission_diagnoses, 1),
+                section("主訴", &l.chief_complaint, 1, false),
+                section("現病歴", &l.present_illness, 2, true),
+                section("入院中経過", &l.hospital_course, 3, true),
+                list("退院時診断", &l.discharge_diagnoses, 2),
+                list("退院時処方", &l.discharge_prescriptions, 2),
+                section("退院後の方針", &l.plan, 2, true),
+                section("連絡先", &l.contact, 1, false),
+            ],
+            tracking: None,
+        }
+    }
+}
+
+fn wareki(date: NaiveDate) -> String {
+    WarekiDate::from_date(date).map_or_else(
+        || date.format("%Y年%-m月%-d日").to_string(),
+        |w| w.to_string(),
+    )
+}
+
+fn mm(pt: f32) -> f32 {
+    pt / PT_PER_MM
+}
+
+/// Baseline of line `i` of text of `size_pt` in lines `line` mm apart
+/// starting at `top`: the glyphs sit centred in their line.
+fn baseline(top: f32, i: usize, line: f32, size_pt: f32) -> f32 {
+    top + i as f32 * line + (line - mm(size_pt)) / 2.0 + mm(size_pt) * 0.88
+}
+
+fn wrap(text: &str, font: FontKind, size_pt: f32, width_mm: f32) -> Vec<String> {
+    let advance = |c| font.advance(c, size_pt);
+    text.lines()
+        .flat_map(|p| break_paragraph(p, width_mm * PT_PER_MM, &advance))
+        .collect()
+}
+
+/// Title, date, addressee, sender and patient: returns where sections start.
+fn first_page_header(page: &mut Page, letter: &Letter, form: &Form) -> f32 {
+    let h = letter.header();
+    page.text(LEFT, TOP + 3.0, Gothic, 8.0, "別紙様式11");
+    page.text_centered(A4_WIDTH_MM / 2.0, TOP + 12.0, Gothic, 18.0, form.title);
+    let mut date = wareki(h.issued_on);
+    if h.version > 1 {
+        date = format!("（第{}版・訂正）　{date}", h.version);
+    }
+    page.text_right(RIGHT, TOP + 21.0, Mincho, BODY_PT, &date);
+
+    // Addressee, left half.
+    let addressee_width = 92.0;
+    let mut y = TOP + 27.0;
+    for line in wrap(&h.to.institution, Mincho, 13.0, addressee_width) {
+        page.text(LEFT, y + 5.0, Mincho, 13.0, line);
+        y += 6.2;
+    }
+    for line in wrap(&h.to.salutation(), Mincho, 11.0, addressee_width) {
+        page.text(LEFT, y + 5.0, Mincho, 11.0, line);
+        y += 5.6;
+    }
+    page.line(LEFT, y + 1.5, LEFT + addressee_width, y + 1.5, THIN_PT);
+    let addressee_bottom = y + 1.5;
+
+    // Sender, right half.
+    let sx = 108.0;
+    let sender_width = RIGHT - sx;
+    let mut y = TOP + 38.0;
+    page.text(sx, y, Gothic, 7.5, "紹介元医療機関の所在地及び名称");
+    y += 5.0;
+    let f = &h.from;
+    let mut lines = vec![format!("〒{}", f.postal_code)];
+    lines.extend(wrap(&f.address, Mincho, 9.5, sender_width));
+    for line in lines {
+        page.text(sx, y, Mincho, 9.5, line);
+        y += 4.6;
+    }
+    for line in wrap(&f.clinic, Mincho, 10.5, sender_width) {
+        page.text(sx, y + 0.6, Mincho, 10.5, line);
+        y += 5.4;
+    }
+    let phone = if f.fax.trim().is_empty() {
+        format!("電話　{}", f.phone)
+    } else {
+        format!("電話　{}　　FAX　{}", f.phone, f.fax)
+    };
+    page.text(sx, y, Mincho, 9.5, phone);
+    y += 7.0;
+    page.text(sx, y, Gothic, 8.0, "医師氏名");
+    page.text(sx + 14.0, y, Mincho, 12.0, f.doctor.clone());
+    let seal_x = RIGHT - 4.0;
+    page.items.push(Item::Circle {
+        cx: seal_x,
+        cy: y - 1.4,
+        r: 3.6,
+        width_pt: THIN_PT,
+    });
+    page.text_centered(seal_x, y - 0.1, Mincho, 8.0, "印");
+    let sender_bottom = y + 4.0;
+
+    patient_block(page, h, addressee_bottom.max(sender_bottom) + 3.0)
+}
+
+/// The ruled patient rows: ふりがな, 氏名 and 性別, 生年月日 with age.
+fn patient_block(page: &mut Page, h: &Header, top: f32) -> f32 {
+    let p = &h.patient;
+    let rows = [5.5, 9.0, 7.0];
+    let sex_label_x = RIGHT - 40.0;
+    let mut y = top;
+    let sex: &str = match Sex::from_code(&p.sex) {
+        Some(sex) => sex.label_ja(),
+        None => &p.sex,
+    };
+    let cells: [(&str, String, f32); 3] = [
+        ("ふりがな", p.kana.clone(), 8.5),
+        ("患者氏名", p.name.clone(), 13.0),
+        (
+            "生年月日",
+            format_birth_date(p.birth_date, h.issued_on),
+            BODY_PT,
+        ),
+    ];
+    for (i, ((label, value, size), height)) in cells.into_iter().zip(rows).enumerate() {
+        page.text(
+            LEFT + PAD_X,
+            baseline(y, 0, height, LABEL_PT),
+            Gothic,
+            LABEL_PT,
+            label,
+        );
+        page.text(
+            LEFT + LABEL_WIDTH + PAD_X,
+            baseline(y, 0, height, size),
+            Mincho,
+            size,
+            value,
+        );
+        if i == 1 {
+            page.text(
+                sex_label_x + PAD_X,
+                baseline(y, 0, height, LABEL_PT),
+                Gothic,
+                LABEL_PT,
+                "性別",
+            );
+            page.text(
+                sex_label_x + 14.0,
+                baseline(y, 0, height, BODY_PT),
+                Mincho,
+                BODY_PT,
+                sex.to_string(),
+            );
+            page.line(sex_label_x, y, sex_label_x, y + height, THIN_PT);
+        }
+        y += height;
+        if i < rows.len() - 1 {
+            // ふりがな and 氏名 are one cell in the printed form: a dotted feel
+            // is approximated by a thinner rule.
+            page.line(LEFT, y, RIGHT, y, if i == 0 { 0.2 } else { THIN_PT });
+        }
+    }
+    page.frame(LEFT, top, RIGHT - LEFT, y - top, RULE_PT);
+    page.line(LEFT + LABEL_WIDTH, top, LEFT + LABEL_WIDTH, y, THIN_PT);
+    y + 3.0
+}
+
+/// A section broken into lines, ready to place.
+struct Laid {
+    label_lines: Vec<String>,
+    lines: Vec<String>,
+    min_lines: usize,
+    stretch: bool,
+    label: &'static str,
+}
+
+impl Laid {
+    fn natural_height(&self) -> f32 {
+        let body = self.lines.len().max(self.min_lines) as f32 * BODY_LINE;
+        let label = self.label_lines.len() as f32 * LABEL_LINE;
+        body.max(label) + 2.0 * PAD_Y
+    }
+}
+
+fn content_width() -> f32 {
+    RIGHT - LEFT - LABEL_WIDTH - 2.0 * PAD_X
+}
+
+fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) {
+    let laid: Vec<Laid> = form
+        .sections
+        .iter()
+        .map(|s| Laid {
+            label_lines: wrap(s.label, Gothic, LABEL_PT, LABEL_WIDTH - 2.0 * PAD_X),
+            lines: s
+                .paragraphs
+                .iter()
+                .flat_map(|p| wrap(p, Mincho, BODY_PT, content_width()))
+                .collect(),
+            min_lines: s.min_lines,
+            stretch: s.stretch,
+            label: s.label,
+        })
+        .collect();
+
+    let natural: f32 = laid.iter().map(Laid::natural_height).sum();
+    let room = BOTTOM_FIRST - top;
+    if natural <= room {
+        // One page: the boxes fill it, spare height shared by the
+        // free-text sections, so the letter looks like the printed form.
+        let stretchers = laid.iter().filter(|l| l.stretch).count().max(1) as f32;
+        let extra = (room - natural) / stretchers;
+        let mut y = top;
+        for l in &laid {
+            let height = l.natural_height() + if l.stretch { extra } else { 0.0 };
+            draw_box(&mut pages[0], y, height, &l.label_lines, &l.lines);
+            y += height;
+        }
+        return;
+    }
+
+    let mut y = top;
+    let mut bottom = BOTTOM_FIRST;
+    for l in &laid {
+        let mut rest: &[String] = &l.lines;
+        let mut continued = false;
+        loop {
+            let label_lines = if continued {
+                wrap(
+                    &format!("{}（続き）", l.label),
+                    Gothic,
+                    LABEL_PT,
+                    LABEL_WIDTH - 2.0 * PAD_X,
+                )
+            } else {
+                l.label_lines.clone()
+            };
+            let needed_lines = rest.len().max(if continued { 1 } else { l.min_lines });
+            let label_height = label_lines.len() as f32 * LABEL_LINE;
+            let height = (needed_lines as f32 * BODY_LINE).max(label_height) + 2.0 * PAD_Y;
+            let page = pages.last_mut().expect("at least one page");
+            if y + height <= bottom {
+                draw_box(page, y, height, &label_lines, rest);
+                y += height;
+                break;
+            }
+            let fits = ((bottom - y - 2.0 * PAD_Y) / BODY_LINE).floor().max(0.0) as usize;
+            let split_ok = fits >= MIN_SPLIT_LINES
+                && rest.len() - fits.min(rest.len()) >= 1
+                && label_height <= fits as f32 * BODY_LINE;
+            if split_ok {
+                let h = fits as f32 * BODY_LINE + 2.0 * PAD_Y;
+                draw_box(page, y, h, &label_lines, &rest[..fits]);
+                rest = &rest[fits..];
+                continued = true;
+            }
+            pages.push(Page::default());
+            y = continuation_header(pages.last_mut().expect("just pushed"), header, form);
+            bottom = BOTTOM;
+        }
+    }
+}
+
+fn draw_box(page: &mut Page, top: f32, height: f32, label_lines: &[String], lines: &[String]) {
+    page.frame(LEFT, top, RIGHT - LEFT, height, RULE_PT);
+    page.line(
+        LEFT + LABEL_WIDTH,
+        top,
+        LEFT + LABEL_WIDTH,
+        top + height,
+        THIN_PT,
+    );
+    for (i, label) in label_lines.iter().enumerate() {
+        let y = baseline(top + PAD_Y, i, LABEL_LINE, LABEL_PT);
+        page.text(LEFT + PAD_X, y, Gothic, LABEL_PT, label.clone());
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let y = baseline(top + PAD_Y, i, BODY_LINE, BODY_PT);
+        page.text(LEFT + LABEL_WIDTH + PAD_X, y, Mincho, BODY_PT, line.clone());
+    }
+}
+
+/// The top of a 続紙: which letter and patient it belongs to.
+fn continuation_header(page: &mut Page, h: &Header, form: &Form) -> f32 {
+    page.text(LEFT, TOP + 6.0, Gothic, 12.0, form.continuation_title);
+    let who = format!("患者氏名　{}　　{}", h.patient.name, wareki(h.issued_on));
+    page.text_right(RIGHT, TOP + 6.0, Mincho, BODY_PT, &who);
+    page.line(LEFT, TOP + 9.0, RIGHT, TOP + 9.0, THIN_PT);
+    TOP + 13.0
+}
+
+/// Page numbers once the count is known, the clinic on every page, and the
+/// tracking code: with its QR code on the first page, as text on the rest.
+fn finish_pages(pages: &mut [Page], letter: &Letter, form: &Form) {
+    let count = pages.len();
+    let clinic = &letter.header().from.clinic;
+    for (i, page) in pages.iter_mut().enumerate() {
+        if count > 1 {
+            let number = format!("{}/{}", i + 1, count);
+            page.text_centered(A4_WIDTH_MM / 2.0, FOOTER_BASELINE, Mincho, 9.0, &number);
+        }
+        if i > 0 {
+            page.text(LEFT, FOOTER_BASELINE, Mincho, 8.0, clinic.clone());
+            if let Some(code) = form.tracking {
+                let text = format!("追跡コード　{code}");
+                page.text_right(RIGHT, FOOTER_BASELINE, Gothic, 8.0, &text);
+            }
+        }
+    }
+    if let Some(code) = form.tracking {
+        tracking_box(&mut pages[0], code);
+    }
+}
+
+/// Bottom right of the first page: the code a liaison office types (or
+/// scans) into the regional portal.
+fn tracking_box(page: &mut Page, code: TrackingCode) {
+    let qr_x = RIGHT - QR_SIZE;
+    let qr_y = A4_HEIGHT_MM - 12.0 - QR_SIZE;
+    draw_qr(page, &code.compact(), qr_x, qr_y, QR_SIZE);
+    let text_right = qr_x - 3.0;
+    page.text_right(text_right, qr_y + 5.0, Gothic, 8.0, "地域連携室の方へ");
+    page.text_right(text_right, qr_y + 12.0, Gothic, 14.0, &code.to_string());
+    page.text_right(
+        text_right,
+        qr_y + 17.0,
+        Gothic,
+        7.0,
+        "連携ポータルの「追跡コード」に入力してください",
+    );
+}
+
+fn draw_qr(page: &mut Page, data: &str, x: f32, y: f32, size: f32) {
+    let Ok(code) = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M) else {
+        return;
+    };
+    let width = code.width();
+    // A quiet zone of two modules inside `size`.
+    let module = size / (width + 4) as f32;
+    let colors = code.to_colors();
+    for row in 0..width {
+        let mut col = 0;
+        while col < width {
+            if colors[row * width + col] == Color::Dark {
+                let start = col;
+                while col < width && colors[row * width + col] == Color::Dark {
+                    col += 1;
+                }
+                page.items.push(Item::Fill {
+                    x: x + (start + 2) as f32 * module,
+                    y: y + (row + 2) as f32 * module,
+                    w: (col - start) as f32 * module,
+                    h: module,
+                });
+            } else {
+                col += 1;
+            }
+        }
+    }
+}
