@@ -50,6 +50,7 @@ struct Form {
 }
 
 struct Section {
+    /// `\n` marks where a long label breaks in its column.
     label: &'static str,
     paragraphs: Vec<String>,
     min_lines: usize,
@@ -93,8 +94,8 @@ impl Form {
         let mut sections = vec![
             list("傷病名", &l.diagnoses, 3),
             section("紹介目的", &l.purpose, 2, false),
-            section("既往歴及び家族歴", &l.history, 2, false),
-            section("症状経過及び検査結果", &l.course, 4, true),
+            section("既往歴及び\n家族歴", &l.history, 2, false),
+            section("症状経過及び\n検査結果", &l.course, 4, true),
             section("治療経過", &l.treatment, 3, true),
             list("現在の処方", &l.prescriptions, 3),
             section("備考", &l.remarks, 2, true),
@@ -353,7 +354,7 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
         loop {
             let label_lines = if continued {
                 wrap(
-                    &format!("{}（続き）", l.label),
+                    &format!("{}\n（続き）", l.label),
                     Gothic,
                     LABEL_PT,
                     LABEL_WIDTH - 2.0 * PAD_X,

@@ -54,7 +54,7 @@ pub fn break_paragraph(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32
 fn segments(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (at, opportunity) in linebreaks(text) {
+    for (at, opportunity) in opportunities(text) {
         if at >= text.len() {
             break;
         }
@@ -70,6 +70,32 @@ fn segments(text: &str) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
+}
+
+/// UAX #14 break opportunities, as byte offsets into `text`. Full-width
+/// Latin letters, digits and signs (１４８／８６ｍｍＨｇ, ７．２％) are
+/// ideographic to UAX #14, which would break inside them; they are looked
+/// at as their ASCII forms so that they stay whole like 148/86mmHg.
+fn opportunities(text: &str) -> Vec<(usize, BreakOpportunity)> {
+    let mut folded = String::with_capacity(text.len());
+    // Byte offset in `folded` → byte offset in `text`, at char boundaries.
+    let mut offsets = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        let code = u32::from(c);
+        let ascii = (0xFF01..=0xFF5E)
+            .contains(&code)
+            .then(|| char::from_u32(code - 0xFEE0))
+            .flatten();
+        let shown = ascii.unwrap_or(c);
+        for _ in 0..shown.len_utf8() {
+            offsets.push(at);
+        }
+        folded.push(shown);
+    }
+    offsets.push(text.len());
+    linebreaks(&folded)
+        .map(|(at, opportunity)| (offsets[at], opportunity))
+        .collect()
 }
 
 /// A segment wider than a whole line (a long number, a URL, or text with
@@ -173,6 +199,22 @@ mod tests {
                 out.iter().any(|l| l.contains(word)),
                 "{word} split: {out:?}"
             );
+        }
+    }
+
+    #[test]
+    fn full_width_numbers_and_units_stay_whole() {
+        let text = "受診時の血圧は１４８／８６ｍｍＨｇ、ＨｂＡ１ｃ７．２％でした。";
+        // From the width of the longest word (with its 、) up.
+        for width in 11..=20 {
+            let out = lines(text, width as f32);
+            assert_eq!(out.concat(), text);
+            for word in ["１４８／８６ｍｍＨｇ", "ＨｂＡ１ｃ７．２％"] {
+                assert!(
+                    out.iter().any(|l| l.contains(word)),
+                    "{word} split at {width}: {out:?}"
+                );
+            }
         }
     }
 
