@@ -15,6 +15,8 @@ test: setup
 	scripts/test.sh
 
 bench: setup
+	cargo bench -p tsunagu-letters --bench letter_figures
+	cargo bench -p tsunagu-letters --bench render -- --warm-up-time 1 --measurement-time 4
 	cargo run --release -p tsunagu-store --example bench_search
 
 setup:

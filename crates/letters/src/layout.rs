@@ -13,8 +13,9 @@ use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
 const LEFT: f32 = 15.0;
 const RIGHT: f32 = A4_WIDTH_MM - 15.0;
 const TOP: f32 = 12.0;
-/// Sections stop here on the first page: the tracking code sits below.
-const BOTTOM_FIRST: f32 = A4_HEIGHT_MM - 36.0;
+/// Sections stop here on the first page of a letter with a tracking code,
+/// which sits below them.
+const BOTTOM_ABOVE_TRACKING: f32 = A4_HEIGHT_MM - 36.0;
 const BOTTOM: f32 = A4_HEIGHT_MM - 18.0;
 const FOOTER_BASELINE: f32 = A4_HEIGHT_MM - 10.0;
 
@@ -331,7 +332,12 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
         .collect();
 
     let natural: f32 = laid.iter().map(Laid::natural_height).sum();
-    let room = BOTTOM_FIRST - top;
+    let first_bottom = if form.tracking.is_some() {
+        BOTTOM_ABOVE_TRACKING
+    } else {
+        BOTTOM
+    };
+    let room = first_bottom - top;
     if natural <= room {
         // One page: the boxes fill it, spare height shared by the
         // free-text sections, so the letter looks like the printed form.
@@ -347,7 +353,7 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
     }
 
     let mut y = top;
-    let mut bottom = BOTTOM_FIRST;
+    let mut bottom = first_bottom;
     for l in &laid {
         let mut rest: &[String] = &l.lines;
         let mut continued = false;

@@ -28,20 +28,27 @@ pub fn break_paragraph(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32
     let width = |s: &str| -> f32 { s.chars().map(advance).sum() };
     let mut lines = Vec::new();
     let mut line = String::new();
+    // Width of `line` including its trailing spaces.
+    let mut line_width = 0.0;
     for segment in segments(text) {
-        let candidate_width = width(line.as_str()) + width(segment.trim_end());
-        if line.is_empty() || candidate_width > max_width {
+        let visible = segment.trim_end();
+        let visible_width = width(visible);
+        let trailing_width = width(&segment[visible.len()..]);
+        if line.is_empty() || line_width + visible_width > max_width {
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                line_width = 0.0;
             }
-            if width(segment.trim_end()) > max_width {
+            if visible_width > max_width {
                 let mut pieces = split_overlong(segment, max_width, advance);
                 line = pieces.pop().unwrap_or_default();
+                line_width = width(&line);
                 lines.extend(pieces);
                 continue;
             }
         }
         line.push_str(segment);
+        line_width += visible_width + trailing_width;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);

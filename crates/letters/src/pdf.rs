@@ -104,9 +104,27 @@ pub fn write_pdf(pages: &[Page], info: &DocumentInfo) -> Vec<u8> {
         pdf.stream(*content_id, &deflate(content))
             .filter(Filter::FlateDecode);
     }
-    for (font, refs) in fonts.iter().zip(&font_ids) {
-        if font.used {
-            embed_font(&mut pdf, font, refs);
+    // Subsetting and compressing the two fonts is most of the work: in
+    // parallel, each on its own thread.
+    let programs: Vec<Option<(Vec<u8>, usize)>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = fonts
+            .iter()
+            .map(|font| {
+                scope.spawn(move || {
+                    font.used.then(|| {
+                        let program = font_program(font);
+                        (deflate(&program), program.len())
+                    })
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|job| job.join().expect("font job does not panic"))
+            .collect()
+    });
+    for ((font, refs), program) in fonts.iter().zip(&font_ids).zip(programs) {
+        if let Some((compressed, length)) = program {
+            embed_font(&mut pdf, font, refs, &compressed, length);
         }
     }
     pdf.finish()
@@ -253,11 +271,15 @@ fn circle(c: &mut Content, cx: f32, cy: f32, r: f32) {
     c.close_path().stroke();
 }
 
-fn embed_font(pdf: &mut Pdf, font: &Embedded, refs: &FontRefs) {
-    let face = font.kind.face();
+/// The subset font program, hinting dropped.
+fn font_program(font: &Embedded) -> Vec<u8> {
     let subset =
         subsetter::subset(font.kind.bytes(), 0, &font.remapper).expect("the bundled font subsets");
-    let program = strip_hinting(&subset).unwrap_or(subset);
+    strip_hinting(&subset).unwrap_or(subset)
+}
+
+fn embed_font(pdf: &mut Pdf, font: &Embedded, refs: &FontRefs, compressed: &[u8], length: usize) {
+    let face = font.kind.face();
     let base_name = format!("{}+{}", subset_tag(font), postscript_name(font.kind));
     let base = Name(base_name.as_bytes());
     let system = SystemInfo {
@@ -316,9 +338,9 @@ fn embed_font(pdf: &mut Pdf, font: &Embedded, refs: &FontRefs) {
     }
     pdf.stream(refs.cmap, &deflate(&cmap.finish()))
         .filter(Filter::FlateDecode);
-    pdf.stream(refs.file, &deflate(&program))
+    pdf.stream(refs.file, compressed)
         .filter(Filter::FlateDecode)
-        .pair(Name(b"Length1"), program.len() as i32);
+        .pair(Name(b"Length1"), length as i32);
 }
 
 fn postscript_name(font: FontKind) -> &'static str {

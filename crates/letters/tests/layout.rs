@@ -198,3 +198,25 @@ fn malformed_json_is_a_clear_error_that_does_not_echo_values() {
     let err = Letter::from_json(&json.to_string()).unwrap_err();
     assert!(err.to_string().contains("purpose"), "{err}");
 }
+
+#[test]
+fn the_discharge_letter_uses_the_whole_first_page_and_checks_its_dates() {
+    let mut letter = Letter::from_json(include_str!("../fixtures/discharge.json")).unwrap();
+    letter.check().unwrap();
+    let pages = layout(&letter);
+    assert_eq!(pages.len(), 1);
+    assert_on_page(&pages);
+    let texts: Vec<&str> = pages[0].texts().collect();
+    for expected in [
+        "診療情報提供書（退院時サマリー）",
+        "田中　一郎　先生　御侍史",
+        "令和8年5月20日　～　令和8年6月18日（30日間）",
+    ] {
+        assert!(texts.contains(&expected), "{expected}: {texts:?}");
+    }
+    let Letter::Discharge(d) = &mut letter else {
+        unreachable!()
+    };
+    d.discharged_on = d.admitted_on.pred_opt().unwrap();
+    assert_eq!(letter.check(), Err(LetterError::DischargeBeforeAdmission));
+}
