@@ -13,7 +13,8 @@ mod pdf;
 pub use fonts::FontKind;
 pub use layout::layout;
 pub use model::{
-    Addressee, DischargeLetter, Header, Letter, LetterError, Patient, ReferralLetter, Sender,
+    Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
+    Sender, UnsupportedText,
 };
 pub use page::{Item, Page};
 

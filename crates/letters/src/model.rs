@@ -160,6 +160,103 @@ pub struct DischargeLetter {
     pub contact: String,
 }
 
+/// A field of a letter, for messages: its Japanese label, and the camelCase
+/// key of the app's draft form field that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    ToInstitution,
+    ToDepartment,
+    ToDoctor,
+    FromClinic,
+    FromAddress,
+    FromDoctor,
+    PatientName,
+    PatientKana,
+    Purpose,
+    Diagnoses,
+    History,
+    Course,
+    Treatment,
+    Prescriptions,
+    Remarks,
+    Enclosures,
+    StayDates,
+    Reason,
+    AdmissionDiagnoses,
+    ChiefComplaint,
+    PresentIllness,
+    HospitalCourse,
+    DischargeDiagnoses,
+    DischargePrescriptions,
+    Plan,
+    Contact,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        use Field::*;
+        match self {
+            ToInstitution => "紹介先医療機関名",
+            ToDepartment => "診療科",
+            ToDoctor => "紹介先医師名",
+            FromClinic => "医療機関名（紹介元）",
+            FromAddress => "住所（紹介元）",
+            FromDoctor => "医師名（紹介元）",
+            PatientName => "患者氏名",
+            PatientKana => "ふりがな",
+            Purpose => "紹介目的",
+            Diagnoses => "傷病名",
+            History => "既往歴及び家族歴",
+            Course => "症状経過及び検査結果",
+            Treatment => "治療経過",
+            Prescriptions => "現在の処方",
+            Remarks => "備考",
+            Enclosures => "添付資料",
+            StayDates => "入院期間",
+            Reason => "入院理由",
+            AdmissionDiagnoses => "入院時診断",
+            ChiefComplaint => "主訴",
+            PresentIllness => "現病歴",
+            HospitalCourse => "入院中経過",
+            DischargeDiagnoses => "退院時診断",
+            DischargePrescriptions => "退院時処方",
+            Plan => "退院後の方針",
+            Contact => "連絡先",
+        }
+    }
+
+    /// The draft form's field key (clinic and patient fields come from
+    /// their own records and have none of their own there).
+    pub fn key(self) -> &'static str {
+        use Field::*;
+        match self {
+            ToInstitution => "toInstitution",
+            ToDepartment => "toDepartment",
+            ToDoctor => "toDoctor",
+            FromClinic | FromAddress | FromDoctor => "clinic",
+            PatientName | PatientKana => "patient",
+            Purpose => "purpose",
+            Diagnoses => "diagnoses",
+            History => "history",
+            Course => "course",
+            Treatment => "treatment",
+            Prescriptions => "prescriptions",
+            Remarks => "remarks",
+            Enclosures => "enclosures",
+            StayDates => "dischargedOn",
+            Reason => "reason",
+            AdmissionDiagnoses => "admissionDiagnoses",
+            ChiefComplaint => "chiefComplaint",
+            PresentIllness => "presentIllness",
+            HospitalCourse => "hospitalCourse",
+            DischargeDiagnoses => "dischargeDiagnoses",
+            DischargePrescriptions => "dischargePrescriptions",
+            Plan => "plan",
+            Contact => "contact",
+        }
+    }
+}
+
 impl Letter {
     pub fn header(&self) -> &Header {
         match self {
@@ -182,18 +279,22 @@ impl Letter {
     pub fn check(&self) -> Result<(), LetterError> {
         let header = self.header();
         let mut missing = Vec::new();
-        require(&mut missing, "紹介先医療機関名", &header.to.institution);
-        require(&mut missing, "患者氏名", &header.patient.name);
-        require(&mut missing, "医療機関名（紹介元）", &header.from.clinic);
-        require(&mut missing, "医師名（紹介元）", &header.from.doctor);
+        require(&mut missing, Field::ToInstitution, &header.to.institution);
+        require(&mut missing, Field::PatientName, &header.patient.name);
+        require(&mut missing, Field::FromClinic, &header.from.clinic);
+        require(&mut missing, Field::FromDoctor, &header.from.doctor);
         match self {
             Letter::Referral(l) => {
-                require(&mut missing, "紹介目的", &l.purpose);
-                require_lines(&mut missing, "傷病名", &l.diagnoses);
+                require(&mut missing, Field::Purpose, &l.purpose);
+                require_lines(&mut missing, Field::Diagnoses, &l.diagnoses);
             }
             Letter::Discharge(l) => {
-                require_lines(&mut missing, "退院時診断", &l.discharge_diagnoses);
-                require(&mut missing, "退院後の方針", &l.plan);
+                require_lines(
+                    &mut missing,
+                    Field::DischargeDiagnoses,
+                    &l.discharge_diagnoses,
+                );
+                require(&mut missing, Field::Plan, &l.plan);
             }
         }
         if !missing.is_empty() {
@@ -220,7 +321,7 @@ impl Letter {
     /// those characters: the user replaces them (e.g. 𠮷 → 吉) before issuing.
     pub fn unsupported_characters(&self) -> Vec<UnsupportedText> {
         let mut out = Vec::new();
-        for (label, text) in self.texts() {
+        for (field, text) in self.texts() {
             let mut chars: Vec<char> = text
                 .chars()
                 .filter(|&c| !FontKind::Mincho.covers(c) || !FontKind::Gothic.covers(c))
@@ -228,7 +329,7 @@ impl Letter {
             chars.dedup();
             if !chars.is_empty() {
                 out.push(UnsupportedText {
-                    field: label,
+                    field,
                     characters: chars.into_iter().collect(),
                 });
             }
@@ -236,68 +337,69 @@ impl Letter {
         out
     }
 
-    /// Every text the letter prints, with its label.
-    fn texts(&self) -> Vec<(&'static str, String)> {
+    /// Every text the letter prints, with its field.
+    fn texts(&self) -> Vec<(Field, String)> {
+        use Field::*;
         let h = self.header();
         let mut out = vec![
-            ("紹介先医療機関名", h.to.institution.clone()),
-            ("診療科", h.to.department.clone()),
-            ("紹介先医師名", h.to.doctor.clone()),
-            ("医療機関名（紹介元）", h.from.clinic.clone()),
-            ("住所（紹介元）", h.from.address.clone()),
-            ("医師名（紹介元）", h.from.doctor.clone()),
-            ("患者氏名", h.patient.name.clone()),
-            ("ふりがな", h.patient.kana.clone()),
+            (ToInstitution, h.to.institution.clone()),
+            (ToDepartment, h.to.department.clone()),
+            (ToDoctor, h.to.doctor.clone() + &h.to.honorific),
+            (FromClinic, h.from.clinic.clone()),
+            (FromAddress, h.from.address.clone()),
+            (FromDoctor, h.from.doctor.clone()),
+            (PatientName, h.patient.name.clone()),
+            (PatientKana, h.patient.kana.clone()),
         ];
         match self {
             Letter::Referral(l) => out.extend([
-                ("紹介目的", l.purpose.clone()),
-                ("傷病名", l.diagnoses.join("\n")),
-                ("既往歴及び家族歴", l.history.clone()),
-                ("症状経過及び検査結果", l.course.clone()),
-                ("治療経過", l.treatment.clone()),
-                ("現在の処方", l.prescriptions.join("\n")),
-                ("備考", l.remarks.clone()),
-                ("添付資料", l.enclosures.join("\n")),
+                (Purpose, l.purpose.clone()),
+                (Diagnoses, l.diagnoses.join("\n")),
+                (History, l.history.clone()),
+                (Course, l.course.clone()),
+                (Treatment, l.treatment.clone()),
+                (Prescriptions, l.prescriptions.join("\n")),
+                (Remarks, l.remarks.clone()),
+                (Enclosures, l.enclosures.join("\n")),
             ]),
             Letter::Discharge(l) => out.extend([
-                ("入院理由", l.reason.clone()),
-                ("入院時診断", l.admission_diagnoses.join("\n")),
-                ("主訴", l.chief_complaint.clone()),
-                ("現病歴", l.present_illness.clone()),
-                ("入院中経過", l.hospital_course.clone()),
-                ("退院時診断", l.discharge_diagnoses.join("\n")),
-                ("退院時処方", l.discharge_prescriptions.join("\n")),
-                ("退院後の方針", l.plan.clone()),
-                ("連絡先", l.contact.clone()),
+                (Reason, l.reason.clone()),
+                (AdmissionDiagnoses, l.admission_diagnoses.join("\n")),
+                (ChiefComplaint, l.chief_complaint.clone()),
+                (PresentIllness, l.present_illness.clone()),
+                (HospitalCourse, l.hospital_course.clone()),
+                (DischargeDiagnoses, l.discharge_diagnoses.join("\n")),
+                (DischargePrescriptions, l.discharge_prescriptions.join("\n")),
+                (Plan, l.plan.clone()),
+                (Contact, l.contact.clone()),
             ]),
         }
         out
     }
 }
 
-fn require(missing: &mut Vec<&'static str>, label: &'static str, value: &str) {
+fn require(missing: &mut Vec<Field>, field: Field, value: &str) {
     if value.trim().is_empty() {
-        missing.push(label);
+        missing.push(field);
     }
 }
 
-fn require_lines(missing: &mut Vec<&'static str>, label: &'static str, lines: &[String]) {
+fn require_lines(missing: &mut Vec<Field>, field: Field, lines: &[String]) {
     if lines.iter().all(|l| l.trim().is_empty()) {
-        missing.push(label);
+        missing.push(field);
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnsupportedText {
-    pub field: &'static str,
+    pub field: Field,
     pub characters: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LetterError {
-    #[error("次の項目を入力してください：{}", .0.join("、"))]
-    Missing(Vec<&'static str>),
+    #[error("次の項目を入力してください：{}", labels(.0))]
+    Missing(Vec<Field>),
     #[error("退院日が入院日より前になっています")]
     DischargeBeforeAdmission,
     #[error("追跡コードが正しくありません")]
@@ -312,10 +414,18 @@ pub enum LetterError {
     },
 }
 
+fn labels(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| f.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 fn describe(fields: &[UnsupportedText]) -> String {
     fields
         .iter()
-        .map(|f| format!("{}の「{}」", f.field, f.characters))
+        .map(|f| format!("{}の「{}」", f.field.label(), f.characters))
         .collect::<Vec<_>>()
         .join("、")
 }

@@ -2,7 +2,7 @@
 //! off the page, 禁則 held, long sections continued on 続紙.
 
 use tsunagu_letters::linebreak::{may_end_line, may_start_line};
-use tsunagu_letters::{FontKind, Item, Letter, LetterError, Page, layout};
+use tsunagu_letters::{Field, FontKind, Item, Letter, LetterError, Page, layout};
 
 fn standard() -> Letter {
     Letter::from_json(include_str!("../fixtures/standard-referral.json")).unwrap()
@@ -153,7 +153,7 @@ fn missing_required_fields_are_named_and_nothing_is_laid_out() {
     let err = letter.check().unwrap_err();
     assert_eq!(
         err,
-        LetterError::Missing(vec!["紹介先医療機関名", "紹介目的", "傷病名"])
+        LetterError::Missing(vec![Field::ToInstitution, Field::Purpose, Field::Diagnoses])
     );
     assert_eq!(
         err.to_string(),
@@ -173,11 +173,11 @@ fn characters_the_font_lacks_are_reported_before_issuing() {
     assert_eq!(fields.len(), 2);
     assert_eq!(
         (fields[0].field, fields[0].characters.as_str()),
-        ("患者氏名", "𠮷")
+        (Field::PatientName, "𠮷")
     );
     assert_eq!(
         (fields[1].field, fields[1].characters.as_str()),
-        ("備考", "😀")
+        (Field::Remarks, "😀")
     );
     assert!(err.to_string().contains("患者氏名の「𠮷」"));
 }
