@@ -14,6 +14,10 @@ pub enum AuditAction {
     Delete,
     Restore,
     View,
+    /// A letter was issued (rendered, stored, made immutable).
+    Issue,
+    /// An issued letter's PDF was taken out to save or print.
+    Print,
 }
 
 impl AuditAction {
@@ -24,6 +28,8 @@ impl AuditAction {
             AuditAction::Delete => "delete",
             AuditAction::Restore => "restore",
             AuditAction::View => "view",
+            AuditAction::Issue => "issue",
+            AuditAction::Print => "print",
         }
     }
 
@@ -34,6 +40,8 @@ impl AuditAction {
             Self::Delete,
             Self::Restore,
             Self::View,
+            Self::Issue,
+            Self::Print,
         ]
         .into_iter()
         .find(|a| a.code() == code)

@@ -18,6 +18,10 @@ pub enum StoreError {
     NotEncrypted,
     #[error("the chart number is already used by another patient")]
     DuplicateChartNumber,
+    #[error("the tracking code is already used by another referral")]
+    DuplicateTrackingCode,
+    #[error("this letter has already been issued or corrected")]
+    AlreadyIssued,
     #[error("no such record")]
     NotFound,
     #[error("a stored value is malformed: {0}")]
@@ -43,6 +47,11 @@ impl From<sqlx::Error> for StoreError {
                 if db.is_unique_violation() && db.message().contains("chart_number") =>
             {
                 StoreError::DuplicateChartNumber
+            }
+            sqlx::Error::Database(db)
+                if db.is_unique_violation() && db.message().contains("tracking_code") =>
+            {
+                StoreError::DuplicateTrackingCode
             }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             _ => StoreError::Database(err),

@@ -8,6 +8,7 @@ mod database;
 mod error;
 mod key;
 mod keyring_keys;
+mod letters;
 mod location;
 mod patients;
 mod search;
@@ -21,6 +22,9 @@ pub use database::OpenMode;
 pub use error::{StoreError, StoreResult};
 pub use key::StoreKey;
 pub use keyring_keys::{KEYRING_SERVICE, KeyringKeys};
+pub use letters::{
+    Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
+};
 pub use location::StoreLocation;
 pub use patients::PatientRecord;
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};

@@ -1,0 +1,506 @@
+//! Letter drafts (saved as the user types), issued letters (immutable, with
+//! their PDF and its SHA-256), the referral episode an issued referral
+//! letter opens, and the destinations offered when addressing a letter.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditAction, parse_time};
+use crate::error::{StoreError, StoreResult};
+
+const LETTER: &str = "letter";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LetterKind {
+    Referral,
+    Discharge,
+}
+
+impl LetterKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterKind::Referral => "referral",
+            LetterKind::Discharge => "discharge",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [LetterKind::Referral, LetterKind::Discharge]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterDraftRecord {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub kind: LetterKind,
+    /// The app's draft JSON: what the user typed, valid or not.
+    pub content: String,
+    pub supersedes: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Destination {
+    pub institution: String,
+    pub department: String,
+    pub doctor: String,
+}
+
+/// How an issued letter relates to a referral episode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferralLink {
+    /// A discharge letter: no episode of ours.
+    None,
+    /// A first referral letter opens an episode, status 紹介済 (sent).
+    New { id: Uuid, tracking_code: String },
+    /// A corrected referral letter stays in its episode.
+    Existing(Uuid),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLetter {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub kind: LetterKind,
+    pub version: u32,
+    pub supersedes: Option<Uuid>,
+    pub referral: ReferralLink,
+    pub to: Destination,
+    pub draft: String,
+    pub input: String,
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+}
+
+/// An issued letter without its PDF, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterSummary {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub kind: LetterKind,
+    pub version: u32,
+    pub supersedes: Option<Uuid>,
+    pub superseded_by: Option<Uuid>,
+    pub referral_id: Option<Uuid>,
+    pub tracking_code: Option<String>,
+    /// The latest status of the referral episode, e.g. "sent".
+    pub referral_status: Option<String>,
+    pub to: Destination,
+    pub sha256: String,
+    pub pdf_size: u64,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    id: String,
+    patient_id: String,
+    kind: String,
+    content: String,
+    supersedes: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl DraftRow {
+    fn into_record(self) -> StoreResult<LetterDraftRecord> {
+        Ok(LetterDraftRecord {
+            id: parse_id(&self.id)?,
+            patient_id: parse_id(&self.patient_id)?,
+            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            content: self.content,
+            supersedes: self.supersedes.as_deref().map(parse_id).transpose()?,
+            created_at: parse_time(&self.created_at)?,
+            updated_at: parse_time(&self.updated_at)?,
+        })
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersedes,
+    (SELECT n.id FROM letters n WHERE n.supersedes = l.id) AS superseded_by,
+    l.referral_id, r.tracking_code,
+    (SELECT e.status FROM referral_events e WHERE e.referral_id = l.referral_id
+     ORDER BY e.seq DESC LIMIT 1) AS referral_status,
+    l.to_institution, l.to_department, l.to_doctor, l.sha256, length(l.pdf) AS pdf_size,
+    l.issued_at, l.issued_by";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    patient_id: String,
+    kind: String,
+    version: i64,
+    supersedes: Option<String>,
+    superseded_by: Option<String>,
+    referral_id: Option<String>,
+    tracking_code: Option<String>,
+    referral_status: Option<String>,
+    to_institution: String,
+    to_department: String,
+    to_doctor: String,
+    sha256: String,
+    pdf_size: i64,
+    issued_at: String,
+    issued_by: String,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> StoreResult<LetterSummary> {
+        Ok(LetterSummary {
+            id: parse_id(&self.id)?,
+            patient_id: parse_id(&self.patient_id)?,
+            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            version: u32::try_from(self.version).map_err(|_| StoreError::Corrupt("version"))?,
+            supersedes: self.supersedes.as_deref().map(parse_id).transpose()?,
+            superseded_by: self.superseded_by.as_deref().map(parse_id).transpose()?,
+            referral_id: self.referral_id.as_deref().map(parse_id).transpose()?,
+            tracking_code: self.tracking_code,
+            referral_status: self.referral_status,
+            to: Destination {
+                institution: self.to_institution,
+                department: self.to_department,
+                doctor: self.to_doctor,
+            },
+            sha256: self.sha256,
+            pdf_size: self.pdf_size.max(0) as u64,
+            issued_at: parse_time(&self.issued_at)?,
+            issued_by: self.issued_by,
+        })
+    }
+}
+
+fn parse_id(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
+}
+
+impl Store {
+    /// Creates or replaces a draft's content (its patient and kind stay).
+    pub async fn save_letter_draft(&self, draft: &LetterDraftRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO letter_drafts (id, patient_id, kind, content, supersedes, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at",
+        )
+        .bind(draft.id.to_string())
+        .bind(draft.patient_id.to_string())
+        .bind(draft.kind.code())
+        .bind(&draft.content)
+        .bind(draft.supersedes.map(|id| id.to_string()))
+        .bind(draft.created_at.to_rfc3339())
+        .bind(draft.updated_at.to_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn letter_draft(&self, id: Uuid) -> StoreResult<LetterDraftRecord> {
+        let row: DraftRow = sqlx::query_as("SELECT * FROM letter_drafts WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row.into_record()
+    }
+
+    /// A patient's drafts, most recently edited first.
+    pub async fn letter_drafts(&self, patient_id: Uuid) -> StoreResult<Vec<LetterDraftRecord>> {
+        let rows: Vec<DraftRow> = sqlx::query_as(
+            "SELECT * FROM letter_drafts WHERE patient_id = ? ORDER BY updated_at DESC, id",
+        )
+        .bind(patient_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(DraftRow::into_record).collect()
+    }
+
+    pub async fn delete_letter_draft(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM letter_drafts WHERE id = ?")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Stores an issued letter and, in the same transaction, opens its
+    /// referral episode, removes the draft it came from and writes the
+    /// audit entry. The draft must still exist: issuing twice (two clicks,
+    /// two windows) fails with `AlreadyIssued` and stores nothing.
+    pub async fn issue_letter(
+        &self,
+        letter: &NewLetter,
+        draft_id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LetterSummary> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let removed = sqlx::query("DELETE FROM letter_drafts WHERE id = ?")
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if removed.rows_affected() == 0 {
+            return Err(StoreError::AlreadyIssued);
+        }
+        if let Some(old) = letter.supersedes {
+            let newer: Option<String> =
+                sqlx::query_scalar("SELECT id FROM letters WHERE supersedes = ?")
+                    .bind(old.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if newer.is_some() {
+                return Err(StoreError::AlreadyIssued);
+            }
+        }
+        let referral_id = match &letter.referral {
+            ReferralLink::None => None,
+            ReferralLink::Existing(id) => Some(*id),
+            ReferralLink::New { id, tracking_code } => {
+                open_referral(&mut tx, *id, letter, tracking_code, actor, now).await?;
+                Some(*id)
+            }
+        };
+        sqlx::query(
+            "INSERT INTO letters (id, patient_id, kind, version, supersedes, referral_id,
+                 to_institution, to_department, to_doctor, draft, input, pdf, sha256,
+                 issued_at, issued_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(letter.id.to_string())
+        .bind(letter.patient_id.to_string())
+        .bind(letter.kind.code())
+        .bind(i64::from(letter.version))
+        .bind(letter.supersedes.map(|id| id.to_string()))
+        .bind(referral_id.map(|id| id.to_string()))
+        .bind(&letter.to.institution)
+        .bind(&letter.to.department)
+        .bind(&letter.to.doctor)
+        .bind(&letter.draft)
+        .bind(&letter.input)
+        .bind(&letter.pdf)
+        .bind(&letter.sha256)
+        .bind(now.to_rfc3339())
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Issue,
+            LETTER,
+            &letter.id.to_string(),
+        )
+        .await?;
+        let summary = summary(&mut tx, letter.id).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// A patient's issued letters, newest first.
+    pub async fn letters_for_patient(&self, patient_id: Uuid) -> StoreResult<Vec<LetterSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM letters l LEFT JOIN referrals r ON r.id = l.referral_id
+             WHERE l.patient_id = ? ORDER BY l.issued_at DESC, l.id DESC"
+        );
+        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    pub async fn letter(&self, id: Uuid) -> StoreResult<LetterSummary> {
+        let mut conn = self.pool.acquire().await?;
+        summary(&mut conn, id).await
+    }
+
+    /// The draft JSON an issued letter was made from (to start a correction).
+    pub async fn letter_draft_content(&self, id: Uuid) -> StoreResult<String> {
+        sqlx::query_scalar("SELECT draft FROM letters WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The issued PDF, exactly as stored, for saving or printing; records
+    /// who took it out.
+    pub async fn letter_pdf(
+        &self,
+        id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<u8>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let pdf: Vec<u8> = sqlx::query_scalar("SELECT pdf FROM letters WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Print,
+            LETTER,
+            &id.to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(pdf)
+    }
+
+    /// Destinations of the latest letters, most recent first, each once.
+    pub async fn recent_destinations(&self, limit: u32) -> StoreResult<Vec<Destination>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT to_institution, to_department, to_doctor FROM letters
+             GROUP BY to_institution, to_department, to_doctor
+             ORDER BY max(issued_at) DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(destination).collect())
+    }
+
+    pub async fn favourite_destinations(&self) -> StoreResult<Vec<Destination>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT institution, department, doctor FROM favourite_destinations
+             ORDER BY institution, department, doctor",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(destination).collect())
+    }
+
+    pub async fn set_favourite_destination(
+        &self,
+        to: &Destination,
+        favourite: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let query = if favourite {
+            sqlx::query(
+                "INSERT OR IGNORE INTO favourite_destinations (institution, department, doctor, created_at)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&to.institution)
+            .bind(&to.department)
+            .bind(&to.doctor)
+            .bind(now.to_rfc3339())
+        } else {
+            sqlx::query(
+                "DELETE FROM favourite_destinations WHERE institution = ? AND department = ? AND doctor = ?",
+            )
+            .bind(&to.institution)
+            .bind(&to.department)
+            .bind(&to.doctor)
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn destination((institution, department, doctor): (String, String, String)) -> Destination {
+    Destination {
+        institution,
+        department,
+        doctor,
+    }
+}
+
+async fn open_referral(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    letter: &NewLetter,
+    tracking_code: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO referrals (id, patient_id, tracking_code, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(letter.patient_id.to_string())
+    .bind(tracking_code)
+    .bind(now.to_rfc3339())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO referral_events (id, referral_id, status, at, actor, details)
+         VALUES (?, ?, 'sent', ?, ?, ?)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(id.to_string())
+    .bind(now.to_rfc3339())
+    .bind(actor)
+    .bind(format!(r#"{{"letter_id":"{}"}}"#, letter.id))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn summary(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<LetterSummary> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM letters l LEFT JOIN referrals r ON r.id = l.referral_id
+         WHERE l.id = ?"
+    );
+    let row: SummaryRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.into_summary()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OpenMode, StoreKey};
+
+    #[tokio::test]
+    async fn issued_letters_and_referral_events_refuse_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(
+            &dir.path().join("s.db"),
+            &StoreKey::generate(),
+            OpenMode::CreateNew,
+        )
+        .await
+        .unwrap();
+        // One connection: the pragma is per connection.
+        let mut conn = store.pool.acquire().await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO letters VALUES ('l', 'p', 'referral', 1, NULL, NULL, 'x', '', '', '{}', '{}', x'00', 'h', 't', 'a')",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        for sql in ["UPDATE letters SET pdf = x'01'", "DELETE FROM letters"] {
+            let err = sqlx::query(sql).execute(&mut *conn).await.unwrap_err();
+            assert!(err.to_string().contains("immutable"), "{sql}: {err}");
+        }
+        sqlx::query("INSERT INTO referral_events (id, referral_id, status, at, actor, details) VALUES ('e', 'r', 'sent', 't', 'a', '{}')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let err = sqlx::query("UPDATE referral_events SET status = 'closed'")
+            .execute(&mut *conn)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"));
+    }
+}
