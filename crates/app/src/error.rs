@@ -6,6 +6,8 @@ use tsunagu_store::StoreError;
 pub enum ErrorCode {
     Validation,
     NotFound,
+    /// The record changed under the user (issued twice, already corrected).
+    Conflict,
     StoreUnavailable,
     StoreKeyMissing,
     StoreKeyWrong,
@@ -96,10 +98,15 @@ impl From<StoreError> for AppError {
                 "このカルテ番号は既に他の患者に使われています。",
             ),
             StoreError::NotFound => AppError::not_found(),
+            StoreError::AlreadyIssued => AppError::new(
+                Conflict,
+                "この文書は既に発行または訂正されています。文書の一覧を確認してください。",
+            ),
             StoreError::Io(_)
             | StoreError::Database(_)
             | StoreError::Migration(_)
-            | StoreError::Corrupt(_) => AppError::new(
+            | StoreError::Corrupt(_)
+            | StoreError::DuplicateTrackingCode => AppError::new(
                 Internal,
                 "データの読み書き中に問題が発生しました。入力中の内容は保存されていません。\
                  もう一度お試しください。繰り返す場合はシステム管理者に連絡してください。",

@@ -6,6 +6,7 @@
 mod clinic;
 mod clock;
 mod error;
+mod letters;
 mod patients;
 
 use tsunagu_store::Store;
@@ -13,9 +14,10 @@ use tsunagu_store::Store;
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldMessage};
+pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use tsunagu_domain::{ClinicDraft, PatientDraft, Sex};
-pub use tsunagu_store::{KeyringKeys, StoreLocation};
+pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 
 use std::sync::Arc;
 

@@ -172,7 +172,7 @@ impl App {
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
+pub(crate) fn parse_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::not_found())
 }
 

@@ -251,6 +251,13 @@ impl Store {
         row.into_record()
     }
 
+    /// Reads one patient for the app's own use (e.g. to address a letter);
+    /// not an "open" by a user, so not in the audit log.
+    pub async fn patient(&self, id: Uuid) -> StoreResult<PatientRecord> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_by_id(&mut conn, id).await?.into_record()
+    }
+
     /// Whether another patient (not `except`) already uses this chart number.
     pub async fn chart_number_taken(
         &self,

@@ -1,0 +1,504 @@
+//! Writing letters: drafts saved as the user types, issuing (render, hash,
+//! store, open the referral episode), reprinting and correcting.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tsunagu_domain::{ClinicProfile, PatientFields, TrackingCode, WarekiDate, parse_date};
+use tsunagu_letters::{
+    Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
+    Sender, render_pdf,
+};
+use tsunagu_store::{
+    Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink, StoreError,
+};
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode, FieldMessage};
+use crate::patients::parse_id;
+
+/// A draft holds at most this many characters in all: far beyond any real
+/// letter (the 50,000-character section the issue names still fits) and a
+/// guard against pasting a whole file by mistake.
+const DRAFT_MAX_CHARS: usize = 200_000;
+/// Attempts at a fresh tracking code if one is already taken (40 random
+/// bits: a clash is a once-in-a-lifetime event, but it must not fail).
+const TRACKING_CODE_ATTEMPTS: usize = 3;
+
+/// What the user has typed into the letter form, kept as typed (dates too)
+/// so that a draft saves whatever state it is in. Lists are one item a line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts-bindings", derive(ts_rs::TS))]
+pub struct LetterDraftContent {
+    pub to_institution: String,
+    pub to_department: String,
+    pub to_doctor: String,
+    /// 御侍史 / 御机下; empty chooses by whether a doctor is named.
+    pub to_honorific: String,
+    // 診療情報提供書
+    pub purpose: String,
+    pub diagnoses: String,
+    pub history: String,
+    pub course: String,
+    pub treatment: String,
+    pub prescriptions: String,
+    pub remarks: String,
+    pub enclosures: String,
+    // 退院時サマリー
+    pub admitted_on: String,
+    pub discharged_on: String,
+    pub reason: String,
+    pub admission_diagnoses: String,
+    pub chief_complaint: String,
+    pub present_illness: String,
+    pub hospital_course: String,
+    pub discharge_diagnoses: String,
+    pub discharge_prescriptions: String,
+    pub plan: String,
+    pub contact: String,
+}
+
+impl LetterDraftContent {
+    fn chars(&self) -> usize {
+        let json = serde_json::to_value(self).unwrap_or_default();
+        json.as_object()
+            .map(|o| {
+                o.values()
+                    .filter_map(|v| v.as_str())
+                    .map(|s| s.chars().count())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterDraftView {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub kind: LetterKind,
+    pub content: LetterDraftContent,
+    /// Set when this draft corrects an issued letter.
+    pub supersedes: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterView {
+    pub summary: LetterSummary,
+    /// e.g. 令和8年5月12日
+    pub issued_on_wareki: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientLetters {
+    pub drafts: Vec<LetterDraftView>,
+    pub letters: Vec<LetterView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destinations {
+    pub recent: Vec<Destination>,
+    pub favourites: Vec<Destination>,
+}
+
+impl App {
+    /// A new, empty letter for a patient.
+    pub async fn start_letter(
+        &self,
+        patient_id: &str,
+        kind: LetterKind,
+    ) -> Result<LetterDraftView, AppError> {
+        let patient_id = parse_id(patient_id)?;
+        self.store.patient(patient_id).await?;
+        let now = self.clock.now();
+        let record = LetterDraftRecord {
+            id: tsunagu_domain::new_id(),
+            patient_id,
+            kind,
+            content: to_json(&LetterDraftContent::default())?,
+            supersedes: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.save_letter_draft(&record).await?;
+        draft_view(record)
+    }
+
+    /// Saves what the user typed, valid or not; nothing is checked but size.
+    pub async fn save_letter_draft(
+        &self,
+        draft_id: &str,
+        content: &LetterDraftContent,
+    ) -> Result<LetterDraftView, AppError> {
+        if content.chars() > DRAFT_MAX_CHARS {
+            return Err(AppError::new(
+                ErrorCode::Validation,
+                format!(
+                    "下書きが長すぎるため保存できません（全体で{DRAFT_MAX_CHARS}文字まで）。\
+                     直前に保存した内容は残っています。貼り付けた文章を短くしてください。"
+                ),
+            ));
+        }
+        let mut record = self.store.letter_draft(parse_id(draft_id)?).await?;
+        record.content = to_json(content)?;
+        record.updated_at = self.clock.now();
+        self.store.save_letter_draft(&record).await?;
+        draft_view(record)
+    }
+
+    pub async fn letter_draft(&self, draft_id: &str) -> Result<LetterDraftView, AppError> {
+        draft_view(self.store.letter_draft(parse_id(draft_id)?).await?)
+    }
+
+    pub async fn discard_letter_draft(&self, draft_id: &str) -> Result<(), AppError> {
+        Ok(self.store.delete_letter_draft(parse_id(draft_id)?).await?)
+    }
+
+    pub async fn patient_letters(&self, patient_id: &str) -> Result<PatientLetters, AppError> {
+        let patient_id = parse_id(patient_id)?;
+        let drafts = self
+            .store
+            .letter_drafts(patient_id)
+            .await?
+            .into_iter()
+            .map(draft_view)
+            .collect::<Result<_, _>>()?;
+        let letters = self
+            .store
+            .letters_for_patient(patient_id)
+            .await?
+            .into_iter()
+            .map(letter_view)
+            .collect();
+        Ok(PatientLetters { drafts, letters })
+    }
+
+    /// Renders the draft as a PDF, stores it with its hash and the input it
+    /// was made from, opens the referral episode (紹介済) for a referral
+    /// letter, and removes the draft — all or nothing.
+    pub async fn issue_letter(&self, draft_id: &str) -> Result<LetterView, AppError> {
+        let draft = self.store.letter_draft(parse_id(draft_id)?).await?;
+        let content: LetterDraftContent =
+            serde_json::from_str(&draft.content).map_err(|_| internal("letter draft JSON"))?;
+        let clinic = self.store.clinic_profile().await?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Validation,
+                "医療機関情報が登録されていません。「医療機関情報」から登録してください。",
+            )
+        })?;
+        let patient = self.store.patient(draft.patient_id).await?.fields;
+        let previous = match draft.supersedes {
+            Some(id) => Some(self.store.letter(id).await?),
+            None => None,
+        };
+        let version = previous.as_ref().map_or(1, |p| p.version + 1);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (tracking, referral) = match (&previous, draft.kind) {
+                (_, LetterKind::Discharge) => (None, ReferralLink::None),
+                (Some(p), LetterKind::Referral) => match (&p.tracking_code, p.referral_id) {
+                    (Some(code), Some(id)) => (Some(code.clone()), ReferralLink::Existing(id)),
+                    _ => return Err(internal("corrected referral without its episode")),
+                },
+                (None, LetterKind::Referral) => {
+                    let code = TrackingCode::from_random_bits(rand::random()).to_string();
+                    let link = ReferralLink::New {
+                        id: tsunagu_domain::new_id(),
+                        tracking_code: code.clone(),
+                    };
+                    (Some(code), link)
+                }
+            };
+            let header = Header {
+                issued_on: self.clock.today(),
+                to: Addressee {
+                    institution: content.to_institution.trim().to_string(),
+                    department: content.to_department.trim().to_string(),
+                    doctor: content.to_doctor.trim().to_string(),
+                    honorific: content.to_honorific.trim().to_string(),
+                },
+                from: sender(&clinic),
+                patient: letter_patient(&patient),
+                version,
+            };
+            let letter = build_letter(draft.kind, header, &content, tracking)?;
+            let pdf = render_pdf(&letter).map_err(letter_error)?;
+            let new = NewLetter {
+                id: tsunagu_domain::new_id(),
+                patient_id: draft.patient_id,
+                kind: draft.kind,
+                version,
+                supersedes: draft.supersedes,
+                referral,
+                to: Destination {
+                    institution: letter.header().to.institution.clone(),
+                    department: letter.header().to.department.clone(),
+                    doctor: letter.header().to.doctor.clone(),
+                },
+                draft: draft.content.clone(),
+                input: to_json(&letter)?,
+                sha256: hex::encode(Sha256::digest(&pdf)),
+                pdf,
+            };
+            match self
+                .store
+                .issue_letter(&new, draft.id, &self.actor, self.clock.now())
+                .await
+            {
+                Ok(summary) => return Ok(letter_view(summary)),
+                Err(StoreError::DuplicateTrackingCode) if attempts < TRACKING_CODE_ATTEMPTS => {
+                    continue;
+                }
+                Err(StoreError::AlreadyIssued) => return Err(already_issued()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The issued PDF, exactly as stored (recorded in the audit log).
+    pub async fn letter_pdf(&self, letter_id: &str) -> Result<Vec<u8>, AppError> {
+        Ok(self
+            .store
+            .letter_pdf(parse_id(letter_id)?, &self.actor, self.clock.now())
+            .await?)
+    }
+
+    pub async fn letter(&self, letter_id: &str) -> Result<LetterView, AppError> {
+        Ok(letter_view(self.store.letter(parse_id(letter_id)?).await?))
+    }
+
+    /// Starts a correction: a draft holding what the issued letter said,
+    /// which will be issued as its next version.
+    pub async fn correct_letter(&self, letter_id: &str) -> Result<LetterDraftView, AppError> {
+        let letter = self.store.letter(parse_id(letter_id)?).await?;
+        if letter.superseded_by.is_some() {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "この文書は既に訂正されています。最新の版を訂正してください。",
+            ));
+        }
+        let now = self.clock.now();
+        let record = LetterDraftRecord {
+            id: tsunagu_domain::new_id(),
+            patient_id: letter.patient_id,
+            kind: letter.kind,
+            content: self.store.letter_draft_content(letter.id).await?,
+            supersedes: Some(letter.id),
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.save_letter_draft(&record).await?;
+        draft_view(record)
+    }
+
+    pub async fn letter_destinations(&self) -> Result<Destinations, AppError> {
+        Ok(Destinations {
+            recent: self.store.recent_destinations(10).await?,
+            favourites: self.store.favourite_destinations().await?,
+        })
+    }
+
+    pub async fn set_favourite_destination(
+        &self,
+        to: &Destination,
+        favourite: bool,
+    ) -> Result<Destinations, AppError> {
+        if to.institution.trim().is_empty() {
+            return Err(AppError::field(
+                "toInstitution",
+                "紹介先医療機関名を入力してからお気に入りに追加してください。",
+            ));
+        }
+        self.store
+            .set_favourite_destination(to, favourite, self.clock.now())
+            .await?;
+        self.letter_destinations().await
+    }
+}
+
+fn build_letter(
+    kind: LetterKind,
+    header: Header,
+    c: &LetterDraftContent,
+    tracking_code: Option<String>,
+) -> Result<Letter, AppError> {
+    let letter = match kind {
+        LetterKind::Referral => Letter::Referral(ReferralLetter {
+            header,
+            tracking_code,
+            purpose: c.purpose.trim().to_string(),
+            diagnoses: lines(&c.diagnoses),
+            history: c.history.trim_end().to_string(),
+            course: c.course.trim_end().to_string(),
+            treatment: c.treatment.trim_end().to_string(),
+            prescriptions: lines(&c.prescriptions),
+            remarks: c.remarks.trim_end().to_string(),
+            enclosures: lines(&c.enclosures),
+        }),
+        LetterKind::Discharge => {
+            let mut errors = Vec::new();
+            let admitted = stay_date(&c.admitted_on, "admittedOn", "入院日", &mut errors);
+            let discharged = stay_date(&c.discharged_on, "dischargedOn", "退院日", &mut errors);
+            let (Some(admitted_on), Some(discharged_on)) = (admitted, discharged) else {
+                return Err(AppError::validation(errors));
+            };
+            Letter::Discharge(DischargeLetter {
+                header,
+                admitted_on,
+                discharged_on,
+                reason: c.reason.trim().to_string(),
+                admission_diagnoses: lines(&c.admission_diagnoses),
+                chief_complaint: c.chief_complaint.trim().to_string(),
+                present_illness: c.present_illness.trim_end().to_string(),
+                hospital_course: c.hospital_course.trim_end().to_string(),
+                discharge_diagnoses: lines(&c.discharge_diagnoses),
+                discharge_prescriptions: lines(&c.discharge_prescriptions),
+                plan: c.plan.trim_end().to_string(),
+                contact: c.contact.trim().to_string(),
+            })
+        }
+    };
+    letter.check().map_err(letter_error)?;
+    Ok(letter)
+}
+
+fn stay_date(
+    input: &str,
+    field: &str,
+    label: &str,
+    errors: &mut Vec<FieldMessage>,
+) -> Option<chrono::NaiveDate> {
+    match parse_date(input) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            let message = if input.trim().is_empty() {
+                format!("{label}を入力してください。")
+            } else {
+                format!("{label}: {e}")
+            };
+            errors.push(FieldMessage {
+                field: field.to_string(),
+                message,
+            });
+            None
+        }
+    }
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn sender(clinic: &ClinicProfile) -> Sender {
+    Sender {
+        clinic: clinic.name.clone(),
+        postal_code: clinic.postal_code.clone(),
+        address: clinic.address.clone(),
+        phone: clinic.phone.clone(),
+        fax: clinic.fax.clone(),
+        doctor: clinic.doctor_name.clone(),
+    }
+}
+
+fn letter_patient(p: &PatientFields) -> Patient {
+    Patient {
+        name: p.name.clone(),
+        kana: p.kana.clone(),
+        sex: p.sex.code().to_string(),
+        birth_date: p.birth_date,
+    }
+}
+
+/// The letter's own checks as form errors: each field named where the user
+/// can fix it, and the whole message above the form.
+fn letter_error(e: LetterError) -> AppError {
+    let fields = match &e {
+        LetterError::Missing(missing) => missing
+            .iter()
+            .map(|f| FieldMessage {
+                field: f.key().to_string(),
+                message: missing_message(*f),
+            })
+            .collect(),
+        LetterError::UnsupportedCharacters(texts) => texts
+            .iter()
+            .map(|t| FieldMessage {
+                field: t.field.key().to_string(),
+                message: format!(
+                    "「{}」は印刷できない文字です。別の字に置き換えてください（例：𠮷→吉）。",
+                    t.characters
+                ),
+            })
+            .collect(),
+        LetterError::DischargeBeforeAdmission => vec![FieldMessage {
+            field: Field::StayDates.key().to_string(),
+            message: "退院日が入院日より前になっています。".to_string(),
+        }],
+        LetterError::BadTrackingCode | LetterError::Json { .. } => {
+            return internal("letter input");
+        }
+    };
+    AppError {
+        code: ErrorCode::Validation,
+        message: format!("{e}。"),
+        fields,
+    }
+}
+
+fn missing_message(field: Field) -> String {
+    match field {
+        Field::FromClinic | Field::FromDoctor => {
+            "医療機関情報（医療機関名・医師名）を登録してください。".to_string()
+        }
+        Field::PatientName => "患者の氏名が登録されていません。".to_string(),
+        other => format!("{}を入力してください。", other.label()),
+    }
+}
+
+fn already_issued() -> AppError {
+    AppError::new(
+        ErrorCode::Conflict,
+        "この下書きは既に発行済みです（別の画面で発行されたか、二重に押されました）。\
+         文書の一覧を確認してください。",
+    )
+}
+
+fn internal(what: &'static str) -> AppError {
+    AppError::from(StoreError::Corrupt(what))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|_| internal("JSON"))
+}
+
+fn draft_view(record: LetterDraftRecord) -> Result<LetterDraftView, AppError> {
+    let content = serde_json::from_str(&record.content).map_err(|_| internal("letter draft"))?;
+    Ok(LetterDraftView {
+        id: record.id,
+        patient_id: record.patient_id,
+        kind: record.kind,
+        content,
+        supersedes: record.supersedes,
+        updated_at: record.updated_at,
+    })
+}
+
+fn letter_view(summary: LetterSummary) -> LetterView {
+    let issued = summary
+        .issued_at
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
+        .date_naive();
+    LetterView {
+        issued_on_wareki: WarekiDate::from_date(issued)
+            .map_or_else(|| issued.to_string(), |w| w.to_string()),
+        summary,
+    }
+}
