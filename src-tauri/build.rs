@@ -10,6 +10,17 @@ const COMMANDS: &[&str] = &[
     "delete_patient",
     "restore_patient",
     "preview_birth_date",
+    "start_letter",
+    "save_letter_draft",
+    "get_letter_draft",
+    "discard_letter_draft",
+    "patient_letters",
+    "issue_letter",
+    "correct_letter",
+    "letter_destinations",
+    "set_favourite_destination",
+    "save_letter_pdf",
+    "open_letter_pdf",
 ];
 
 fn main() {

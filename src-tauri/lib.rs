@@ -15,6 +15,7 @@ pub fn run() {
             let default_dir = app.path().app_data_dir().ok();
             let data_dir = configured_data_dir(|| default_dir)
                 .ok_or("no application-data folder on this system; set TSUNAGU_DATA_DIR")?;
+            commands::letter_files::clear_print_files(&data_dir);
             let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
             app.manage(desktop);
             Ok(())
@@ -29,6 +30,17 @@ pub fn run() {
             commands::patients::delete_patient,
             commands::patients::restore_patient,
             commands::patients::preview_birth_date,
+            commands::letters::start_letter,
+            commands::letters::save_letter_draft,
+            commands::letters::get_letter_draft,
+            commands::letters::discard_letter_draft,
+            commands::letters::patient_letters,
+            commands::letters::issue_letter,
+            commands::letters::correct_letter,
+            commands::letters::letter_destinations,
+            commands::letters::set_favourite_destination,
+            commands::letter_files::save_letter_pdf,
+            commands::letter_files::open_letter_pdf,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -1,6 +1,7 @@
 //! The real desktop app under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver: first start → clinic profile → add 山田 太郎 → search
-//! ﾔﾏﾀﾞ → the row appears. Runs under `make test` (scripts/test-session.sh
+//! ﾔﾏﾀﾞ → the row appears → write a referral letter → issue it → save the
+//! PDF through the OS save dialog. Runs under `make test` (scripts/test-session.sh
 //! provides the display and the Secret Service); elsewhere it is skipped
 //! with a note unless TSUNAGU_E2E is set.
 
@@ -292,5 +293,151 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
 
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-patient-search.png"), png).unwrap();
+
+    write_issue_and_save_a_referral_letter(&client, data.path()).await;
     client.close().await.unwrap();
+}
+
+/// From the patient: write a referral letter (left as a draft once), issue
+/// it after being told what is missing, then save its PDF through the OS
+/// save dialog and read it back with poppler.
+async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path) {
+    click(client, "tr[data-testid=patient-row] button").await;
+    click(client, "#new-referral").await;
+    fill(client, "#letter-field-toInstitution", "豊島中央病院").await;
+    fill(client, "#letter-field-toDepartment", "循環器内科").await;
+    fill(
+        client,
+        "#letter-field-course",
+        "本年４月下旬より動悸発作を自覚され、５月８日に当院を受診されました。",
+    )
+    .await;
+    // Closing keeps the draft; it is listed and opens again with the text.
+    click(client, "#close-letter").await;
+    wait_for_count(client, "[data-testid=letter-draft]", 1).await;
+    click(client, "[data-testid=letter-draft] button").await;
+    wait_for_value(client, "#letter-field-toInstitution", "豊島中央病院").await;
+
+    // Issuing without 紹介目的 and 傷病名 names both fields.
+    click(client, "#issue-letter").await;
+    click(client, "#confirm-issue").await;
+    wait_for_text(
+        client,
+        "[data-error-for=purpose]",
+        "紹介目的を入力してください",
+    )
+    .await;
+    wait_for_text(
+        client,
+        "[data-error-for=diagnoses]",
+        "傷病名を入力してください",
+    )
+    .await;
+
+    fill(
+        client,
+        "#letter-field-purpose",
+        "動悸発作の精査をお願い申し上げます。",
+    )
+    .await;
+    fill(client, "#letter-field-diagnoses", "発作性心房細動の疑い").await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-letter-form.png"), png).unwrap();
+    click(client, "#issue-letter").await;
+    click(client, "#confirm-issue").await;
+    wait_for_count(client, "[data-testid=issued-letter]", 1).await;
+    let row = wait_for_text(client, "[data-testid=issued-letter]", "紹介済").await;
+    assert!(row.contains("豊島中央病院"), "{row}");
+    let notice = text_content(client, "#notice").await;
+    assert!(notice.contains("追跡コード"), "{notice}");
+    wait_for_count(client, "[data-testid=letter-draft]", 0).await;
+
+    // Save the PDF: the test answers the GTK save dialog as a user would.
+    let target = data_dir.join("saved-letter.pdf");
+    let answer = answer_save_dialog(target.clone());
+    click(client, "[data-testid=issued-letter] button.save-pdf").await;
+    wait_for_text(client, "#letters-message", "PDFを保存しました").await;
+    answer.join().expect("the save dialog was answered");
+    let pdf = std::fs::read(&target).expect("the PDF was saved where the dialog said");
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&target)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "診療情報提供書",
+        "山田　太郎",
+        "豊島中央病院",
+        "発作性心房細動の疑い",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the saved PDF"
+        );
+    }
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-letter-issued.png"), png).unwrap();
+}
+
+/// Waits until the input `css` holds `value`.
+async fn wait_for_value(client: &Client, css: &str, value: &str) {
+    let started = Instant::now();
+    loop {
+        let found = client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.value : '';",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        if found.as_str() == Some(value) {
+            return;
+        }
+        if started.elapsed() > WAIT {
+            save_failure_screenshot(client).await;
+            panic!("{css} never held {value:?}; last: {found}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// In another thread: waits for the GTK save dialog on this display, types
+/// the absolute path into its name field and presses Return (xdotool).
+fn answer_save_dialog(target: PathBuf) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let xdotool = |args: &[&str]| {
+            Command::new("xdotool")
+                .args(args)
+                .output()
+                .expect("xdotool (installed by scripts/setup.sh)")
+        };
+        let started = Instant::now();
+        let window = loop {
+            let found = xdotool(&["search", "--onlyvisible", "--name", "PDFを保存"]);
+            let id = String::from_utf8_lossy(&found.stdout)
+                .lines()
+                .next()
+                .map(str::to_string);
+            if let Some(id) = id {
+                break id;
+            }
+            assert!(started.elapsed() < WAIT, "the save dialog never appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        // Focus by X input focus: there is no window manager under Xvfb.
+        xdotool(&["windowfocus", "--sync", &window]);
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        xdotool(&[
+            "type",
+            "--clearmodifiers",
+            "--delay",
+            "10",
+            "--",
+            target.to_str().unwrap(),
+        ]);
+        xdotool(&["key", "--clearmodifiers", "Delete", "Return"]);
+    })
 }

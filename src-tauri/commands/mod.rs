@@ -3,5 +3,7 @@
 //! granted in capabilities/.
 
 pub mod clinic;
+pub mod letter_files;
+pub mod letters;
 pub mod patients;
 pub mod startup;

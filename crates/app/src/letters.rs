@@ -243,6 +243,7 @@ impl App {
                 input: to_json(&letter)?,
                 sha256: hex::encode(Sha256::digest(&pdf)),
                 pdf,
+                issued_on: letter.header().issued_on,
             };
             match self
                 .store
@@ -492,10 +493,7 @@ fn draft_view(record: LetterDraftRecord) -> Result<LetterDraftView, AppError> {
 }
 
 fn letter_view(summary: LetterSummary) -> LetterView {
-    let issued = summary
-        .issued_at
-        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
-        .date_naive();
+    let issued = summary.issued_on;
     LetterView {
         issued_on_wareki: WarekiDate::from_date(issued)
             .map_or_else(|| issued.to_string(), |w| w.to_string()),

@@ -49,6 +49,7 @@ CREATE TABLE letters (
     input           TEXT NOT NULL,   -- the renderer's input, exactly
     pdf             BLOB NOT NULL,
     sha256          TEXT NOT NULL,
+    issued_on       TEXT NOT NULL,   -- the date printed on the letter
     issued_at       TEXT NOT NULL,
     issued_by       TEXT NOT NULL
 );

@@ -2,7 +2,7 @@
 //! their PDF and its SHA-256), the referral episode an issued referral
 //! letter opens, and the destinations offered when addressing a letter.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
@@ -76,6 +76,8 @@ pub struct NewLetter {
     pub input: String,
     pub pdf: Vec<u8>,
     pub sha256: String,
+    /// The date printed on the letter (the clinic's local date).
+    pub issued_on: NaiveDate,
 }
 
 /// An issued letter without its PDF, for lists.
@@ -94,6 +96,7 @@ pub struct LetterSummary {
     pub to: Destination,
     pub sha256: String,
     pub pdf_size: u64,
+    pub issued_on: NaiveDate,
     pub issued_at: DateTime<Utc>,
     pub issued_by: String,
 }
@@ -129,7 +132,7 @@ const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersed
     (SELECT e.status FROM referral_events e WHERE e.referral_id = l.referral_id
      ORDER BY e.seq DESC LIMIT 1) AS referral_status,
     l.to_institution, l.to_department, l.to_doctor, l.sha256, length(l.pdf) AS pdf_size,
-    l.issued_at, l.issued_by";
+    l.issued_on, l.issued_at, l.issued_by";
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -147,6 +150,7 @@ struct SummaryRow {
     to_doctor: String,
     sha256: String,
     pdf_size: i64,
+    issued_on: String,
     issued_at: String,
     issued_by: String,
 }
@@ -170,6 +174,8 @@ impl SummaryRow {
             },
             sha256: self.sha256,
             pdf_size: self.pdf_size.max(0) as u64,
+            issued_on: NaiveDate::parse_from_str(&self.issued_on, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt("issued_on"))?,
             issued_at: parse_time(&self.issued_at)?,
             issued_by: self.issued_by,
         })
@@ -271,8 +277,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO letters (id, patient_id, kind, version, supersedes, referral_id,
                  to_institution, to_department, to_doctor, draft, input, pdf, sha256,
-                 issued_at, issued_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 issued_on, issued_at, issued_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(letter.id.to_string())
         .bind(letter.patient_id.to_string())
@@ -287,6 +293,7 @@ impl Store {
         .bind(&letter.input)
         .bind(&letter.pdf)
         .bind(&letter.sha256)
+        .bind(letter.issued_on.format("%Y-%m-%d").to_string())
         .bind(now.to_rfc3339())
         .bind(actor)
         .execute(&mut *tx)
@@ -484,7 +491,7 @@ mod tests {
             .await
             .unwrap();
         sqlx::query(
-            "INSERT INTO letters VALUES ('l', 'p', 'referral', 1, NULL, NULL, 'x', '', '', '{}', '{}', x'00', 'h', 't', 'a')",
+            "INSERT INTO letters VALUES ('l', 'p', 'referral', 1, NULL, NULL, 'x', '', '', '{}', '{}', x'00', 'h', '2026-05-12', 't', 'a')",
         )
         .execute(&mut *conn)
         .await

@@ -63,6 +63,7 @@ fn letter(
         input: "{}".into(),
         pdf: b"%PDF-1.7 test".to_vec(),
         sha256: "00".repeat(32),
+        issued_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
     }
 }
 

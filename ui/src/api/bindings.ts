@@ -39,10 +39,46 @@ totalCapped: boolean, };
 
 export type BirthDatePreview = { iso: string, display: string, };
 
-export type ErrorCode = "validation" | "not_found" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "keyring_unavailable" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "keyring_unavailable" | "internal";
 
 export type FieldError = { field: string, message: string, };
 
 export type AppError = { code: ErrorCode, message: string, fields: Array<FieldError>, };
 
 export type StartupState = { "status": "ready", clinic: ClinicProfile | null, dataDir: string, } | { "status": "failed", error: AppError, dataDir: string, };
+
+export type LetterKind = "referral" | "discharge";
+
+export type LetterDraftContent = { toInstitution: string, toDepartment: string, toDoctor: string, 
+/**
+ * 御侍史 / 御机下; empty chooses by whether a doctor is named.
+ */
+toHonorific: string, purpose: string, diagnoses: string, history: string, course: string, treatment: string, prescriptions: string, remarks: string, enclosures: string, admittedOn: string, dischargedOn: string, reason: string, admissionDiagnoses: string, chiefComplaint: string, presentIllness: string, hospitalCourse: string, dischargeDiagnoses: string, dischargePrescriptions: string, plan: string, contact: string, };
+
+export type LetterDraft = { id: string, patientId: string, kind: LetterKind, content: LetterDraftContent, 
+/**
+ * The issued letter this draft corrects.
+ */
+supersedes: string | null, 
+/**
+ * RFC 3339.
+ */
+updatedAt: string, };
+
+export type Destination = { institution: string, department: string, doctor: string, };
+
+export type Destinations = { recent: Array<Destination>, favourites: Array<Destination>, };
+
+export type IssuedLetter = { id: string, kind: LetterKind, version: number, supersedes: string | null, supersededBy: string | null, trackingCode: string | null, 
+/**
+ * The referral's status in Japanese, e.g. 紹介済.
+ */
+referralStatus: string | null, to: Destination, sha256: string, pdfSize: number, 
+/**
+ * e.g. 令和8年5月12日
+ */
+issuedOn: string, };
+
+export type PatientLetters = { drafts: Array<LetterDraft>, letters: Array<IssuedLetter>, };
+
+export type SavedFile = { path: string | null, };

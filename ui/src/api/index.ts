@@ -6,10 +6,18 @@ import type {
   AppError,
   BirthDatePreview,
   ClinicProfile,
+  Destination,
+  Destinations,
   ErrorCode,
   FieldError,
+  IssuedLetter,
+  LetterDraft,
+  LetterDraftContent,
+  LetterKind,
   Patient,
   PatientInput,
+  PatientLetters,
+  SavedFile,
   SearchResult,
   StartupState,
 } from "./bindings";
@@ -18,8 +26,15 @@ export type {
   AppError,
   BirthDatePreview,
   ClinicProfile,
+  Destination,
+  Destinations,
   ErrorCode,
   FieldError,
+  IssuedLetter,
+  LetterDraft,
+  LetterDraftContent,
+  LetterKind,
+  PatientLetters,
   Patient,
   PatientInput,
   PatientSummary,
@@ -36,6 +51,7 @@ const GENERIC_MESSAGE =
 const ERROR_CODES: Record<ErrorCode, true> = {
   validation: true,
   not_found: true,
+  conflict: true,
   store_unavailable: true,
   store_key_missing: true,
   store_key_wrong: true,
@@ -135,4 +151,53 @@ export function restorePatient(id: string): Promise<Patient> {
 /** Rejects with code "validation" and a message saying what is wrong with the input. */
 export function previewBirthDate(input: string): Promise<BirthDatePreview> {
   return call("preview_birth_date", { input });
+}
+
+export function startLetter(patientId: string, kind: LetterKind): Promise<LetterDraft> {
+  return call("start_letter", { patientId, kind });
+}
+
+/** Saves whatever was typed; only a draft too large for the store is refused. */
+export function saveLetterDraft(draftId: string, content: LetterDraftContent): Promise<LetterDraft> {
+  return call("save_letter_draft", { draftId, content });
+}
+
+export function getLetterDraft(draftId: string): Promise<LetterDraft> {
+  return call("get_letter_draft", { draftId });
+}
+
+export function discardLetterDraft(draftId: string): Promise<void> {
+  return call("discard_letter_draft", { draftId });
+}
+
+export function patientLetters(patientId: string): Promise<PatientLetters> {
+  return call("patient_letters", { patientId });
+}
+
+/** Renders, stores and (for a referral) opens the referral; rejects with field errors. */
+export function issueLetter(draftId: string): Promise<IssuedLetter> {
+  return call("issue_letter", { draftId });
+}
+
+/** A new draft holding the issued letter's content, to be issued as its next version. */
+export function correctLetter(letterId: string): Promise<LetterDraft> {
+  return call("correct_letter", { letterId });
+}
+
+export function letterDestinations(): Promise<Destinations> {
+  return call("letter_destinations");
+}
+
+export function setFavouriteDestination(destination: Destination, favourite: boolean): Promise<Destinations> {
+  return call("set_favourite_destination", { destination, favourite });
+}
+
+/** Opens the OS save dialog; `path` is null when the user cancelled. */
+export function saveLetterPdf(letterId: string): Promise<SavedFile> {
+  return call("save_letter_pdf", { letterId });
+}
+
+/** Opens the issued PDF in the system's PDF viewer, to print it. */
+export function openLetterPdf(letterId: string): Promise<void> {
+  return call("open_letter_pdf", { letterId });
 }

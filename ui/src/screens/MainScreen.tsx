@@ -2,10 +2,15 @@ import { useCallback, useState } from "preact/hooks";
 import type { ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { ClinicForm } from "./ClinicForm";
+import { LETTER_TITLES, LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 
-type View = { kind: "list" } | { kind: "clinic" } | { kind: "patient"; target: PatientFormTarget };
+type View =
+  | { kind: "list" }
+  | { kind: "clinic" }
+  | { kind: "patient"; target: PatientFormTarget; highlightLetter: string | null }
+  | { kind: "letter"; draftId: string; patient: Patient };
 
 interface Props {
   clinic: ClinicProfile;
@@ -28,9 +33,9 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
     setView({ kind: "list" });
   };
 
-  const openPatient = (target: PatientFormTarget) => {
+  const openPatient = (target: PatientFormTarget, highlightLetter: string | null = null) => {
     setNotice(null);
-    setView({ kind: "patient", target });
+    setView({ kind: "patient", target, highlightLetter });
   };
 
   return (
@@ -101,6 +106,11 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           <PatientFormScreen
             key={view.target.kind === "edit" ? view.target.id : "new"}
             target={view.target}
+            highlightLetter={view.highlightLetter}
+            onOpenDraft={(draftId, patient) => {
+              setNotice(null);
+              setView({ kind: "letter", draftId, patient });
+            }}
             onSaved={(p: Patient, action) => {
               backToList(action === "created" ? `${p.name} さんを登録しました。` : `${p.name} さんの情報を保存しました。`);
             }}
@@ -109,6 +119,25 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
             }}
             onClose={() => {
               backToList(null);
+            }}
+          />
+        )}
+        {view.kind === "letter" && (
+          <LetterForm
+            key={view.draftId}
+            draftId={view.draftId}
+            patientName={view.patient.name}
+            onIssued={(letter) => {
+              openPatient({ kind: "edit", id: view.patient.id }, letter.id);
+              setNotice(
+                letter.trackingCode === null
+                  ? `${LETTER_TITLES[letter.kind]}を発行しました。`
+                  : `${LETTER_TITLES[letter.kind]}を発行しました（追跡コード ${letter.trackingCode}）。「開いて印刷」から印刷できます。`,
+              );
+            }}
+            onClose={() => {
+              openPatient({ kind: "edit", id: view.patient.id });
+              setNotice("下書きを保存しました。");
             }}
           />
         )}

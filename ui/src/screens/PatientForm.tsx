@@ -15,6 +15,7 @@ import {
 import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
+import { PatientLettersPanel } from "./PatientLetters";
 
 // Prefixed so field ids never meet the page ids (#patient-search, #patient-form).
 const FORM_ID = "patient-field";
@@ -72,6 +73,10 @@ export type PatientFormTarget = { kind: "new" } | { kind: "edit"; id: string };
 
 interface ScreenProps {
   target: PatientFormTarget;
+  /** Opens a letter draft of this patient (from the letters panel). */
+  onOpenDraft: (draftId: string, patient: Patient) => void;
+  /** A letter just issued, pointed out in the letters panel. */
+  highlightLetter: string | null;
   onSaved: (patient: Patient, action: "created" | "updated") => void;
   onDeleted: (patient: Patient) => void;
   onClose: () => void;
@@ -131,7 +136,14 @@ interface EditorProps extends ScreenProps {
   patient: Patient | null;
 }
 
-function PatientEditor({ patient: initialPatient, onSaved, onDeleted, onClose }: EditorProps) {
+function PatientEditor({
+  patient: initialPatient,
+  onSaved,
+  onDeleted,
+  onClose,
+  onOpenDraft,
+  highlightLetter,
+}: EditorProps) {
   // Kept in state because restoring changes `deleted` without leaving the form.
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
   const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY : toInput(initialPatient));
@@ -192,6 +204,15 @@ function PatientEditor({ patient: initialPatient, onSaved, onDeleted, onClose }:
 
   return (
     <section class="page" aria-labelledby="patient-heading">
+      {patient !== null && !isDeleted && (
+        <PatientLettersPanel
+          patientId={patient.id}
+          highlight={highlightLetter}
+          onOpenDraft={(draftId) => {
+            onOpenDraft(draftId, patient);
+          }}
+        />
+      )}
       <div class="page-card">
         <div class="page-header">
           <h1 id="patient-heading" class="page-title">
