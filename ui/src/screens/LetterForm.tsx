@@ -20,7 +20,7 @@ import { formatDateTime, toFieldErrors } from "../lib/format";
 
 const FORM_ID = "letter-field";
 /** Saved this long after the last keystroke; closing the form saves at once. */
-const AUTOSAVE_MS = 800;
+const AUTOSAVE_MS = 500;
 
 type Key = keyof LetterDraftContent;
 
