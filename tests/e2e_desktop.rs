@@ -380,6 +380,16 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
     }
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-letter-issued.png"), png).unwrap();
+
+    // The discharge letter's form: its own fields, the recent destination offered.
+    click(client, "#new-discharge").await;
+    wait_for_count(client, "#letter-field-admittedOn", 1).await;
+    wait_for_text(client, "[data-testid=destination-chip]", "豊島中央病院").await;
+    fill(client, "#letter-field-admittedOn", "R8.5.20").await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-discharge-form.png"), png).unwrap();
+    click(client, "#close-letter").await;
+    wait_for_count(client, "[data-testid=letter-draft]", 1).await;
 }
 
 /// Waits until the input `css` holds `value`.

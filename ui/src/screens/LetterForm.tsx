@@ -293,7 +293,12 @@ function LetterEditor({
                 </div>
               )}
               <div class="form-grid form-grid-3">
-                <TextField {...text("toInstitution")} className="span-2" autoFocus />
+                <TextField
+                  {...text("toInstitution")}
+                  label={draft.kind === "referral" ? LABELS.toInstitution : "医療機関名"}
+                  className="span-2"
+                  autoFocus
+                />
                 <TextField {...text("toDepartment")} />
                 <TextField {...text("toDoctor")} />
                 <div class="field">
