@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tsunagu_domain::{ClinicProfile, PatientFields, TrackingCode, WarekiDate, parse_date};
+use tsunagu_domain::{ClinicProfile, PatientFields, TrackingCode, parse_date};
 use tsunagu_letters::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
     Sender, render_pdf,
@@ -493,10 +493,8 @@ fn draft_view(record: LetterDraftRecord) -> Result<LetterDraftView, AppError> {
 }
 
 fn letter_view(summary: LetterSummary) -> LetterView {
-    let issued = summary.issued_on;
     LetterView {
-        issued_on_wareki: WarekiDate::from_date(issued)
-            .map_or_else(|| issued.to_string(), |w| w.to_string()),
+        issued_on_wareki: tsunagu_domain::format_wareki(summary.issued_on),
         summary,
     }
 }

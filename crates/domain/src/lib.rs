@@ -10,6 +10,7 @@ pub mod ids;
 pub mod kana;
 pub mod normalize;
 pub mod patient;
+pub mod referral;
 pub mod sex;
 pub mod tracking;
 pub mod wareki;
@@ -24,6 +25,19 @@ pub use patient::{
     FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, check_birth_date,
     normalize_chart_number, validate_patient,
 };
+pub use referral::{
+    DischargeDestination, EventDetails, ReferralError, ReferralEvent, ReferralState,
+    ReferralStatus, WhereNow, check_append, replay,
+};
 pub use sex::Sex;
 pub use tracking::{TrackingCode, TrackingCodeError};
 pub use wareki::{Era, WarekiDate};
+
+/// A date as people read it: 令和8年5月12日 (western form before 明治).
+pub fn format_wareki(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    WarekiDate::from_date(date).map_or_else(
+        || format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        |w| w.to_string(),
+    )
+}

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use qrcode::{Color, EcLevel, QrCode};
-use tsunagu_domain::{Sex, TrackingCode, WarekiDate, format_birth_date};
+use tsunagu_domain::{Sex, TrackingCode, format_birth_date};
 
 use crate::fonts::FontKind::{self, Gothic, Mincho};
 use crate::linebreak::break_paragraph;
@@ -143,10 +143,7 @@ impl Form {
 }
 
 fn wareki(date: NaiveDate) -> String {
-    WarekiDate::from_date(date).map_or_else(
-        || date.format("%Y年%-m月%-d日").to_string(),
-        |w| w.to_string(),
-    )
+    tsunagu_domain::format_wareki(date)
 }
 
 fn mm(pt: f32) -> f32 {
