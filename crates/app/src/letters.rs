@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tsunagu_domain::{ClinicProfile, PatientFields, TrackingCode, parse_date};
+use tsunagu_domain::{ClinicProfile, EventDetails, PatientFields, TrackingCode, parse_date};
 use tsunagu_letters::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
     Sender, render_pdf,
@@ -206,9 +206,14 @@ impl App {
                 },
                 (None, LetterKind::Referral) => {
                     let code = TrackingCode::from_random_bits(rand::random()).to_string();
+                    let sent = EventDetails::Sent {
+                        date: self.clock.today(),
+                        hospital: content.to_institution.trim().to_string(),
+                    };
                     let link = ReferralLink::New {
                         id: tsunagu_domain::new_id(),
                         tracking_code: code.clone(),
+                        sent_details: to_json(&sent)?,
                     };
                     (Some(code), link)
                 }

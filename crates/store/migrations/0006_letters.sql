@@ -22,14 +22,22 @@ CREATE TABLE referrals (
 );
 CREATE INDEX referrals_by_patient ON referrals (patient_id);
 
+-- `details` is the domain's EventDetails JSON (status, date, …); an event
+-- that marks an earlier one as entered in error has no details and names
+-- it in `voids`. `source` says who recorded it: this clinic, the regional
+-- desk or a hospital liaison (the latter two arrive through sync).
 CREATE TABLE referral_events (
     seq          INTEGER PRIMARY KEY,
     id           TEXT NOT NULL UNIQUE,
     referral_id  TEXT NOT NULL REFERENCES referrals (id),
-    status       TEXT NOT NULL,
-    at           TEXT NOT NULL,
+    status       TEXT,
+    details      TEXT,
+    voids        TEXT REFERENCES referral_events (id),
+    note         TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL CHECK (source IN ('clinic', 'desk', 'liaison')),
     actor        TEXT NOT NULL,
-    details      TEXT NOT NULL
+    at           TEXT NOT NULL,
+    CHECK ((details IS NULL) <> (voids IS NULL))
 );
 CREATE INDEX referral_events_by_referral ON referral_events (referral_id, seq);
 

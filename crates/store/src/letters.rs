@@ -57,8 +57,13 @@ pub struct Destination {
 pub enum ReferralLink {
     /// A discharge letter: no episode of ours.
     None,
-    /// A first referral letter opens an episode, status 紹介済 (sent).
-    New { id: Uuid, tracking_code: String },
+    /// A first referral letter opens an episode with its first event
+    /// (紹介済, as the domain's EventDetails JSON).
+    New {
+        id: Uuid,
+        tracking_code: String,
+        sent_details: String,
+    },
     /// A corrected referral letter stays in its episode.
     Existing(Uuid),
 }
@@ -129,7 +134,9 @@ impl DraftRow {
 const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersedes,
     (SELECT n.id FROM letters n WHERE n.supersedes = l.id) AS superseded_by,
     l.referral_id, r.tracking_code,
-    (SELECT e.status FROM referral_events e WHERE e.referral_id = l.referral_id
+    (SELECT e.status FROM referral_events e
+     WHERE e.referral_id = l.referral_id AND e.status IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM referral_events v WHERE v.voids = e.id)
      ORDER BY e.seq DESC LIMIT 1) AS referral_status,
     l.to_institution, l.to_department, l.to_doctor, l.sha256, length(l.pdf) AS pdf_size,
     l.issued_on, l.issued_at, l.issued_by";
@@ -269,8 +276,21 @@ impl Store {
         let referral_id = match &letter.referral {
             ReferralLink::None => None,
             ReferralLink::Existing(id) => Some(*id),
-            ReferralLink::New { id, tracking_code } => {
-                open_referral(&mut tx, *id, letter, tracking_code, actor, now).await?;
+            ReferralLink::New {
+                id,
+                tracking_code,
+                sent_details,
+            } => {
+                open_referral(
+                    &mut tx,
+                    *id,
+                    letter,
+                    tracking_code,
+                    sent_details,
+                    actor,
+                    now,
+                )
+                .await?;
                 Some(*id)
             }
         };
@@ -430,6 +450,7 @@ async fn open_referral(
     id: Uuid,
     letter: &NewLetter,
     tracking_code: &str,
+    sent_details: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -443,14 +464,14 @@ async fn open_referral(
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO referral_events (id, referral_id, status, at, actor, details)
-         VALUES (?, ?, 'sent', ?, ?, ?)",
+        "INSERT INTO referral_events (id, referral_id, status, details, source, at, actor)
+         VALUES (?, ?, 'sent', ?, 'clinic', ?, ?)",
     )
     .bind(Uuid::now_v7().to_string())
     .bind(id.to_string())
+    .bind(sent_details)
     .bind(now.to_rfc3339())
     .bind(actor)
-    .bind(format!(r#"{{"letter_id":"{}"}}"#, letter.id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -500,7 +521,7 @@ mod tests {
             let err = sqlx::query(sql).execute(&mut *conn).await.unwrap_err();
             assert!(err.to_string().contains("immutable"), "{sql}: {err}");
         }
-        sqlx::query("INSERT INTO referral_events (id, referral_id, status, at, actor, details) VALUES ('e', 'r', 'sent', 't', 'a', '{}')")
+        sqlx::query("INSERT INTO referral_events (id, referral_id, status, details, source, at, actor) VALUES ('e', 'r', 'sent', '{}', 'clinic', 't', 'a')")
             .execute(&mut *conn)
             .await
             .unwrap();
