@@ -8,6 +8,7 @@ mod clock;
 mod error;
 mod letters;
 mod patients;
+mod referrals;
 
 use tsunagu_store::Store;
 
@@ -16,6 +17,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldMessage};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
+pub use referrals::{EventInput, EventView, ReferralView};
 pub use tsunagu_domain::{ClinicDraft, PatientDraft, Sex};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 

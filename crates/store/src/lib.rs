@@ -11,6 +11,7 @@ mod keyring_keys;
 mod letters;
 mod location;
 mod patients;
+mod referrals;
 mod search;
 
 use std::path::Path;
@@ -27,6 +28,7 @@ pub use letters::{
 };
 pub use location::StoreLocation;
 pub use patients::PatientRecord;
+pub use referrals::{EventSource, ReferralRecord, StoredEvent};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.

@@ -1,0 +1,463 @@
+//! Where is my referred patient? Recording what happened to a referral,
+//! its history, and where each patient is now — all folded from the
+//! append-only events by the domain's status machine.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tsunagu_domain::{
+    DischargeDestination, EventDetails, ReferralError, ReferralEvent, ReferralStatus, WhereNow,
+    check_append, format_wareki, parse_date, replay,
+};
+use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode, FieldMessage};
+use crate::patients::parse_id;
+
+/// An event as the form sends it: text as typed; which fields matter
+/// depends on `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts-bindings", derive(ts_rs::TS))]
+pub struct EventInput {
+    /// A status code: received, visited, admitted, discharge_planned, …
+    pub status: String,
+    pub date: String,
+    pub department: String,
+    pub ward: String,
+    pub attending: String,
+    /// 転院先
+    pub hospital: String,
+    pub expected_date: String,
+    /// this_clinic, other_home_care_doctor, facility or other (or empty).
+    pub destination: String,
+    /// The other doctor, the facility, or a note, by `destination`.
+    pub destination_name: String,
+    pub place: String,
+    pub reason: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventView {
+    pub id: Uuid,
+    /// e.g. 入院中; 「記録の取り消し」 for a voiding event.
+    pub title: String,
+    pub status: Option<ReferralStatus>,
+    /// 和暦, the day it happened.
+    pub date: Option<String>,
+    /// The details in one line, e.g. 5階東病棟・主治医 鈴木.
+    pub summary: String,
+    pub note: String,
+    /// この医院 / 地域連携窓口 / 病院 地域連携室
+    pub source: String,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+    /// Marked as entered in error by a later event.
+    pub voided: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralView {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub tracking_code: String,
+    pub status: ReferralStatus,
+    pub hospital: String,
+    pub where_now: String,
+    pub sent_on: NaiveDate,
+    pub last_news: NaiveDate,
+    pub days_since_news: i64,
+    pub open: bool,
+    /// Oldest first.
+    pub events: Vec<EventView>,
+}
+
+impl App {
+    pub async fn referral(&self, referral_id: &str) -> Result<ReferralView, AppError> {
+        let record = self.store.referral(parse_id(referral_id)?).await?;
+        let name = self.store.patient(record.patient_id).await?.fields.name;
+        self.referral_view(record, name)
+    }
+
+    /// A patient's referrals, newest first.
+    pub async fn patient_referrals(&self, patient_id: &str) -> Result<Vec<ReferralView>, AppError> {
+        let patient_id = parse_id(patient_id)?;
+        let name = self.store.patient(patient_id).await?.fields.name;
+        let mut views = self
+            .store
+            .referrals_for_patient(patient_id)
+            .await?
+            .into_iter()
+            .map(|r| self.referral_view(r, name.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        views.reverse();
+        Ok(views)
+    }
+
+    /// Where the patient is now, in a few words for the patient page:
+    /// 自院通院中 unless a referral says otherwise.
+    pub async fn patient_where_now(&self, patient_id: &str) -> Result<String, AppError> {
+        let referrals = self.patient_referrals(patient_id).await?;
+        Ok(where_now_of(&referrals))
+    }
+
+    /// Records what happened (e.g. after a call with the liaison office).
+    /// A transition the status machine does not allow is refused with the
+    /// reason, and nothing is stored.
+    pub async fn record_referral_event(
+        &self,
+        referral_id: &str,
+        input: &EventInput,
+    ) -> Result<ReferralView, AppError> {
+        let referral_id = parse_id(referral_id)?;
+        let details = event_details(input)?;
+        let event = StoredEvent {
+            id: tsunagu_domain::new_id(),
+            details: Some(serde_json::to_string(&details).map_err(|_| internal())?),
+            voids: None,
+            note: input.note.trim().to_string(),
+            source: EventSource::Clinic,
+            actor: self.actor.clone(),
+            at: self.clock.now(),
+        };
+        self.append(referral_id, event, Some(details.status().code()))
+            .await
+    }
+
+    /// Marks an earlier event as entered in error; it stays in the history.
+    pub async fn void_referral_event(
+        &self,
+        referral_id: &str,
+        event_id: &str,
+        reason: &str,
+    ) -> Result<ReferralView, AppError> {
+        if reason.trim().is_empty() {
+            return Err(AppError::field(
+                "reason",
+                "取り消す理由を入力してください。",
+            ));
+        }
+        let event = StoredEvent {
+            id: tsunagu_domain::new_id(),
+            details: None,
+            voids: Some(parse_id(event_id)?),
+            note: reason.trim().to_string(),
+            source: EventSource::Clinic,
+            actor: self.actor.clone(),
+            at: self.clock.now(),
+        };
+        self.append(parse_id(referral_id)?, event, None).await
+    }
+
+    async fn append(
+        &self,
+        referral_id: Uuid,
+        event: StoredEvent,
+        status: Option<&str>,
+    ) -> Result<ReferralView, AppError> {
+        let candidate = domain_event(&event)?;
+        let outcome = self
+            .store
+            .append_referral_event(referral_id, &event, status, |existing| {
+                let events = existing
+                    .iter()
+                    .map(domain_event)
+                    .collect::<Result<Vec<_>, _>>()?;
+                check_append(&events, &candidate)
+                    .map(|_| ())
+                    .map_err(refused)
+            })
+            .await?;
+        let record = outcome?;
+        let name = self.store.patient(record.patient_id).await?.fields.name;
+        self.referral_view(record, name)
+    }
+
+    pub(crate) fn referral_view(
+        &self,
+        record: ReferralRecord,
+        patient_name: String,
+    ) -> Result<ReferralView, AppError> {
+        let events = record
+            .events
+            .iter()
+            .map(domain_event)
+            .collect::<Result<Vec<_>, _>>()?;
+        let state = replay(&events).map_err(|_| internal())?;
+        let voided: Vec<Uuid> = record.events.iter().filter_map(|e| e.voids).collect();
+        let today = self.clock.today();
+        Ok(ReferralView {
+            id: record.id,
+            patient_id: record.patient_id,
+            patient_name,
+            tracking_code: record.tracking_code,
+            status: state.status,
+            hospital: state.hospital.clone(),
+            where_now: state.where_now.label_ja(),
+            sent_on: state.sent_on,
+            last_news: state.last_news,
+            days_since_news: (today - state.last_news).num_days(),
+            open: state.status.is_open(),
+            events: record
+                .events
+                .iter()
+                .map(|e| event_view(e, voided.contains(&e.id)))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The patient page's line: death wins; otherwise the latest referral says
+/// where the patient is, unless it ended without a place (then at home
+/// with this clinic).
+fn where_now_of(newest_first: &[ReferralView]) -> String {
+    if let Some(dead) = newest_first
+        .iter()
+        .find(|r| r.status == ReferralStatus::Deceased)
+    {
+        return dead.where_now.clone();
+    }
+    match newest_first.first() {
+        Some(latest) if latest.where_now != WhereNow::Unknown.label_ja() => {
+            latest.where_now.clone()
+        }
+        _ => "自院通院中".to_string(),
+    }
+}
+
+fn domain_event(e: &StoredEvent) -> Result<ReferralEvent, AppError> {
+    let details = e
+        .details
+        .as_deref()
+        .map(serde_json::from_str::<EventDetails>)
+        .transpose()
+        .map_err(|_| internal())?;
+    Ok(ReferralEvent {
+        id: e.id.to_string(),
+        details,
+        voids: e.voids.map(|id| id.to_string()),
+    })
+}
+
+fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
+    let details = domain_event(e)?.details;
+    let (title, status, date, summary) = match &details {
+        Some(d) => (
+            d.status().label_ja().to_string(),
+            Some(d.status()),
+            Some(format_wareki(d.date())),
+            summarise(d),
+        ),
+        None => ("記録の取り消し".to_string(), None, None, String::new()),
+    };
+    Ok(EventView {
+        id: e.id,
+        title,
+        status,
+        date,
+        summary,
+        note: e.note.clone(),
+        source: match e.source {
+            EventSource::Clinic => "この医院",
+            EventSource::Desk => "地域連携窓口",
+            EventSource::Liaison => "病院 地域連携室",
+        }
+        .to_string(),
+        actor: e.actor.clone(),
+        recorded_at: e.at,
+        voided,
+    })
+}
+
+fn summarise(d: &EventDetails) -> String {
+    let join = |parts: &[(&str, &str)]| {
+        parts
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}{v}"))
+            .collect::<Vec<_>>()
+            .join("・")
+    };
+    match d {
+        EventDetails::Sent { hospital, .. } => format!("{hospital}へ紹介"),
+        EventDetails::Received { .. } | EventDetails::Returned { .. } => String::new(),
+        EventDetails::Visited { department, .. } => join(&[("", department)]),
+        EventDetails::Admitted {
+            ward, attending, ..
+        } => join(&[("", ward), ("主治医 ", attending)]),
+        EventDetails::DischargePlanned {
+            expected_date,
+            planned_destination,
+            ..
+        } => {
+            let mut s = format!("退院予定 {}", format_wareki(*expected_date));
+            if let Some(dest) = planned_destination {
+                s.push_str(&format!("・予定先 {}", dest.label_ja()));
+            }
+            s
+        }
+        EventDetails::Transferred { hospital, .. } => format!("転院先 {hospital}"),
+        EventDetails::Discharged { destination, .. } => {
+            format!("退院先 {}", destination.label_ja())
+        }
+        EventDetails::Deceased { place, .. } => join(&[("場所 ", place)]),
+        EventDetails::Closed { reason, .. } | EventDetails::Cancelled { reason, .. } => {
+            format!("理由 {reason}")
+        }
+    }
+}
+
+/// The form's text as an event, with a message on each field that is wrong.
+fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
+    let mut errors = Vec::new();
+    let status = ReferralStatus::from_code(input.status.trim());
+    let Some(status) = status.filter(|s| *s != ReferralStatus::Sent) else {
+        return Err(AppError::field("status", "記録する状態を選んでください。"));
+    };
+    let date = date_field(&input.date, "date", "日付", &mut errors);
+    let required = |value: &str, field: &str, label: &str, errors: &mut Vec<FieldMessage>| {
+        if value.trim().is_empty() {
+            errors.push(FieldMessage {
+                field: field.to_string(),
+                message: format!("{label}を入力してください。"),
+            });
+        }
+        value.trim().to_string()
+    };
+    let text = |value: &str| value.trim().to_string();
+    let details = match status {
+        ReferralStatus::Sent => unreachable!("refused above"),
+        ReferralStatus::Received => date.map(|date| EventDetails::Received { date }),
+        ReferralStatus::Visited => date.map(|date| EventDetails::Visited {
+            date,
+            department: text(&input.department),
+        }),
+        ReferralStatus::Admitted => date.map(|date| EventDetails::Admitted {
+            date,
+            ward: text(&input.ward),
+            attending: text(&input.attending),
+        }),
+        ReferralStatus::DischargePlanned => {
+            let expected = date_field(
+                &input.expected_date,
+                "expectedDate",
+                "退院予定日",
+                &mut errors,
+            );
+            let planned = destination(input, false, &mut errors);
+            date.zip(expected)
+                .map(|(date, expected_date)| EventDetails::DischargePlanned {
+                    date,
+                    expected_date,
+                    planned_destination: planned,
+                })
+        }
+        ReferralStatus::Transferred => {
+            let hospital = required(
+                &input.hospital,
+                "hospital",
+                "転院先の医療機関名",
+                &mut errors,
+            );
+            date.map(|date| EventDetails::Transferred { date, hospital })
+        }
+        ReferralStatus::Discharged => {
+            let dest = destination(input, true, &mut errors);
+            date.zip(dest)
+                .map(|(date, destination)| EventDetails::Discharged { date, destination })
+        }
+        ReferralStatus::Returned => date.map(|date| EventDetails::Returned { date }),
+        ReferralStatus::Deceased => date.map(|date| EventDetails::Deceased {
+            date,
+            place: text(&input.place),
+        }),
+        ReferralStatus::Closed | ReferralStatus::Cancelled => {
+            let reason = required(&input.reason, "reason", "理由", &mut errors);
+            date.map(|date| {
+                if status == ReferralStatus::Closed {
+                    EventDetails::Closed { date, reason }
+                } else {
+                    EventDetails::Cancelled { date, reason }
+                }
+            })
+        }
+    };
+    match details {
+        Some(details) if errors.is_empty() => Ok(details),
+        _ => Err(AppError::validation(errors)),
+    }
+}
+
+fn date_field(
+    input: &str,
+    field: &str,
+    label: &str,
+    errors: &mut Vec<FieldMessage>,
+) -> Option<NaiveDate> {
+    match parse_date(input) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            let message = if input.trim().is_empty() {
+                format!("{label}を入力してください。")
+            } else {
+                format!("{label}: {e}")
+            };
+            errors.push(FieldMessage {
+                field: field.to_string(),
+                message,
+            });
+            None
+        }
+    }
+}
+
+fn destination(
+    input: &EventInput,
+    required: bool,
+    errors: &mut Vec<FieldMessage>,
+) -> Option<DischargeDestination> {
+    let name = input.destination_name.trim().to_string();
+    let needs_name = |label: &str, errors: &mut Vec<FieldMessage>| {
+        if name.is_empty() {
+            errors.push(FieldMessage {
+                field: "destinationName".to_string(),
+                message: format!("{label}を入力してください。"),
+            });
+        }
+    };
+    match input.destination.trim() {
+        "this_clinic" => Some(DischargeDestination::ThisClinic),
+        "other_home_care_doctor" => {
+            needs_name("在宅医（医療機関名・医師名）", errors);
+            Some(DischargeDestination::OtherHomeCareDoctor { doctor: name })
+        }
+        "facility" => {
+            needs_name("施設名", errors);
+            Some(DischargeDestination::Facility { name })
+        }
+        "other" => {
+            needs_name("退院先", errors);
+            Some(DischargeDestination::Other { note: name })
+        }
+        _ => {
+            if required {
+                errors.push(FieldMessage {
+                    field: "destination".to_string(),
+                    message: "退院先を選んでください。".to_string(),
+                });
+            }
+            None
+        }
+    }
+}
+
+fn refused(e: ReferralError) -> AppError {
+    AppError::new(ErrorCode::Validation, format!("記録できません：{e}。"))
+}
+
+fn internal() -> AppError {
+    AppError::from(tsunagu_store::StoreError::Corrupt("referral event"))
+}

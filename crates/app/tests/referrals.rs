@@ -1,0 +1,311 @@
+//! The four "missing patient" cases of the brief, recorded event by event;
+//! each ends with the patient page saying where the patient is. Plus the
+//! refusals: impossible transitions, bad dates, and corrections.
+
+mod common;
+
+use common::*;
+use tsunagu_app::{ClinicDraft, ErrorCode, EventInput, LetterDraftContent, LetterKind};
+
+async fn referred() -> (TestApp, String, String) {
+    let t = new_app().await;
+    t.app
+        .save_clinic_profile(&ClinicDraft {
+            name: "さくら内科クリニック".into(),
+            institution_code: String::new(),
+            postal_code: "171-0022".into(),
+            address: "東京都豊島区南池袋2-10-5".into(),
+            phone: "03-1234-5678".into(),
+            fax: String::new(),
+            doctor_name: "佐藤　花子".into(),
+        })
+        .await
+        .unwrap();
+    let patient = t
+        .app
+        .create_patient(&yamada())
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "自院通院中"
+    );
+    let draft = t
+        .app
+        .start_letter(&patient, LetterKind::Referral)
+        .await
+        .unwrap();
+    let content = LetterDraftContent {
+        to_institution: "豊島中央病院".into(),
+        purpose: "精査加療".into(),
+        diagnoses: "心不全".into(),
+        ..Default::default()
+    };
+    t.app
+        .save_letter_draft(&draft.id.to_string(), &content)
+        .await
+        .unwrap();
+    t.app.issue_letter(&draft.id.to_string()).await.unwrap();
+    let referral = t.app.patient_referrals(&patient).await.unwrap()[0]
+        .id
+        .to_string();
+    (t, patient, referral)
+}
+
+fn event(status: &str, date: &str) -> EventInput {
+    EventInput {
+        status: status.into(),
+        date: date.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn case_1_discharged_to_a_new_home_care_doctor() {
+    let (t, patient, referral) = referred().await;
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "豊島中央病院へ紹介中"
+    );
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                ward: "5階東病棟".into(),
+                ..event("admitted", "2026-11-26")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "豊島中央病院 入院中（5階東病棟）"
+    );
+    let view = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "other_home_care_doctor".into(),
+                destination_name: "みなみ在宅クリニック 田中医師".into(),
+                ..event("discharged", "令和8年12月10日")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.status.label_ja(), "退院");
+    assert_eq!(view.events.len(), 3);
+    assert_eq!(
+        view.events[2].summary,
+        "退院先 在宅（在宅医: みなみ在宅クリニック 田中医師）"
+    );
+    assert_eq!(view.events[2].source, "この医院");
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "在宅（在宅医: みなみ在宅クリニック 田中医師）"
+    );
+}
+
+#[tokio::test]
+async fn case_2_transferred_to_rehabilitation_then_home_with_another_doctor() {
+    let (t, patient, referral) = referred().await;
+    for input in [
+        event("admitted", "2026-11-25"),
+        EventInput {
+            hospital: "目白リハビリテーション病院".into(),
+            ..event("transferred", "2026-12-05")
+        },
+    ] {
+        t.app
+            .record_referral_event(&referral, &input)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "目白リハビリテーション病院 入院中"
+    );
+    let view = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "other_home_care_doctor".into(),
+                destination_name: "目白在宅診療所".into(),
+                ..event("discharged", "2027-01-20")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.hospital, "目白リハビリテーション病院");
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "在宅（在宅医: 目白在宅診療所）"
+    );
+}
+
+#[tokio::test]
+async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
+    let (t, patient, referral) = referred().await;
+    t.app
+        .record_referral_event(&referral, &event("admitted", "2026-11-25"))
+        .await
+        .unwrap();
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                expected_date: "2026-12-20".into(),
+                ..event("discharge_planned", "2026-12-10")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "豊島中央病院 退院調整中（退院予定 令和8年12月20日）"
+    );
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "other_home_care_doctor".into(),
+                destination_name: "在宅ホスピスあおば（訪問看護ステーションさくら）".into(),
+                note: "緩和ケア目的で在宅へ".into(),
+                ..event("discharged", "2026-12-20")
+            },
+        )
+        .await
+        .unwrap();
+    let where_now = t.app.patient_where_now(&patient).await.unwrap();
+    assert!(
+        where_now.starts_with("在宅（在宅医: 在宅ホスピスあおば"),
+        "{where_now}"
+    );
+}
+
+#[tokio::test]
+async fn case_4_died_at_home() {
+    let (t, patient, referral) = referred().await;
+    t.app
+        .record_referral_event(&referral, &event("admitted", "2026-11-25"))
+        .await
+        .unwrap();
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "this_clinic".into(),
+                ..event("discharged", "2026-12-01")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "自院通院中"
+    );
+    let view = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                place: "自宅".into(),
+                ..event("deceased", "2027-02-03")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.status.label_ja(), "死亡");
+    assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
+}
+
+#[tokio::test]
+async fn impossible_events_are_refused_with_the_reason_and_nothing_is_stored() {
+    let (t, _patient, referral) = referred().await;
+    // 退院 straight after 紹介済.
+    let err = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "this_clinic".into(),
+                ..event("discharged", "2026-12-01")
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    assert_eq!(
+        err.message,
+        "記録できません：「紹介済」のあとに「退院」は記録できません。"
+    );
+    // Dated before the referral (issued 2026-11-24).
+    let err = t
+        .app
+        .record_referral_event(&referral, &event("admitted", "2026-11-01"))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("前の記録"), "{}", err.message);
+    // Missing fields.
+    let err = t
+        .app
+        .record_referral_event(&referral, &event("discharged", ""))
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["date", "destination"]);
+    let err = t
+        .app
+        .record_referral_event(&referral, &event("sent", "2026-12-01"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "status");
+    assert_eq!(t.app.referral(&referral).await.unwrap().events.len(), 1);
+}
+
+#[tokio::test]
+async fn a_wrong_entry_is_voided_and_stays_visible() {
+    let (t, patient, referral) = referred().await;
+    let view = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                place: "病院".into(),
+                ..event("deceased", "2026-11-30")
+            },
+        )
+        .await
+        .unwrap();
+    let wrong = view.events[1].id.to_string();
+    let err = t
+        .app
+        .void_referral_event(&referral, &wrong, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "reason");
+    let view = t
+        .app
+        .void_referral_event(&referral, &wrong, "別の患者の記録と取り違え")
+        .await
+        .unwrap();
+    assert_eq!(view.status.label_ja(), "紹介済");
+    assert_eq!(view.events.len(), 3);
+    assert!(view.events[1].voided);
+    assert_eq!(view.events[2].title, "記録の取り消し");
+    assert_eq!(
+        t.app.patient_where_now(&patient).await.unwrap(),
+        "豊島中央病院へ紹介中"
+    );
+    // The start cannot be voided.
+    let first = view.events[0].id.to_string();
+    let err = t
+        .app
+        .void_referral_event(&referral, &first, "間違い")
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("取消"), "{}", err.message);
+}

@@ -1,0 +1,227 @@
+//! Referral episodes and their append-only events. The store keeps the
+//! events; what they add up to (status, where the patient is) is worked out
+//! by the domain's status machine, which also decides what may be appended.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditAction, parse_time};
+use crate::error::{StoreError, StoreResult};
+
+const REFERRAL: &str = "referral";
+
+/// Who recorded an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSource {
+    Clinic,
+    Desk,
+    Liaison,
+}
+
+impl EventSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventSource::Clinic => "clinic",
+            EventSource::Desk => "desk",
+            EventSource::Liaison => "liaison",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        [EventSource::Clinic, EventSource::Desk, EventSource::Liaison]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: Uuid,
+    /// The domain's EventDetails JSON; `None` for an event voiding another.
+    pub details: Option<String>,
+    pub voids: Option<Uuid>,
+    pub note: String,
+    pub source: EventSource,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub tracking_code: String,
+    pub created_at: DateTime<Utc>,
+    /// Oldest first.
+    pub events: Vec<StoredEvent>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    referral_id: String,
+    id: String,
+    details: Option<String>,
+    voids: Option<String>,
+    note: String,
+    source: String,
+    actor: String,
+    at: String,
+}
+
+impl EventRow {
+    fn into_event(self) -> StoreResult<StoredEvent> {
+        Ok(StoredEvent {
+            id: parse_id(&self.id)?,
+            details: self.details,
+            voids: self.voids.as_deref().map(parse_id).transpose()?,
+            note: self.note,
+            source: EventSource::from_code(&self.source).ok_or(StoreError::Corrupt("source"))?,
+            actor: self.actor,
+            at: parse_time(&self.at)?,
+        })
+    }
+}
+
+fn parse_id(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
+}
+
+const EVENT_COLUMNS: &str = "referral_id, id, details, voids, note, source, actor, at";
+
+impl Store {
+    pub async fn referral(&self, id: Uuid) -> StoreResult<ReferralRecord> {
+        let mut conn = self.pool.acquire().await?;
+        load_referral(&mut conn, id).await
+    }
+
+    /// Every referral of one patient, oldest first.
+    pub async fn referrals_for_patient(
+        &self,
+        patient_id: Uuid,
+    ) -> StoreResult<Vec<ReferralRecord>> {
+        self.load_referrals("WHERE r.patient_id = ?", Some(patient_id.to_string()))
+            .await
+    }
+
+    /// Every referral with its events, oldest first (the board and the
+    /// figures fold them).
+    pub async fn all_referrals(&self) -> StoreResult<Vec<ReferralRecord>> {
+        self.load_referrals("", None).await
+    }
+
+    async fn load_referrals(
+        &self,
+        filter: &str,
+        bind: Option<String>,
+    ) -> StoreResult<Vec<ReferralRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!(
+            "SELECT r.id, r.patient_id, r.tracking_code, r.created_at FROM referrals r {filter}
+             ORDER BY r.created_at, r.id"
+        );
+        let mut query =
+            sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+        if let Some(value) = &bind {
+            query = query.bind(value.clone());
+        }
+        let heads = query.fetch_all(&mut *conn).await?;
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM referral_events
+             WHERE referral_id IN (SELECT r.id FROM referrals r {filter}) ORDER BY seq"
+        );
+        let mut query = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql));
+        if let Some(value) = &bind {
+            query = query.bind(value.clone());
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        let mut by_referral: std::collections::HashMap<String, Vec<StoredEvent>> =
+            std::collections::HashMap::new();
+        for row in rows {
+            let key = row.referral_id.clone();
+            by_referral.entry(key).or_default().push(row.into_event()?);
+        }
+        heads
+            .into_iter()
+            .map(|(id, patient_id, tracking_code, created_at)| {
+                Ok(ReferralRecord {
+                    events: by_referral.remove(&id).unwrap_or_default(),
+                    id: parse_id(&id)?,
+                    patient_id: parse_id(&patient_id)?,
+                    tracking_code,
+                    created_at: parse_time(&created_at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Appends `event` if `check` accepts it given the events already
+    /// recorded — read and written in one transaction, so two windows (or
+    /// sync and a user) cannot both append against the same history.
+    pub async fn append_referral_event<E>(
+        &self,
+        referral_id: Uuid,
+        event: &StoredEvent,
+        status: Option<&str>,
+        check: impl FnOnce(&[StoredEvent]) -> Result<(), E>,
+    ) -> StoreResult<Result<ReferralRecord, E>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let current = load_referral(&mut tx, referral_id).await?;
+        if let Err(refused) = check(&current.events) {
+            return Ok(Err(refused));
+        }
+        sqlx::query(
+            "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(event.id.to_string())
+        .bind(referral_id.to_string())
+        .bind(status)
+        .bind(&event.details)
+        .bind(event.voids.map(|id| id.to_string()))
+        .bind(&event.note)
+        .bind(event.source.code())
+        .bind(&event.actor)
+        .bind(event.at.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            event.at,
+            &event.actor,
+            AuditAction::Update,
+            REFERRAL,
+            &referral_id.to_string(),
+        )
+        .await?;
+        let updated = load_referral(&mut tx, referral_id).await?;
+        tx.commit().await?;
+        Ok(Ok(updated))
+    }
+}
+
+async fn load_referral(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<ReferralRecord> {
+    let (patient_id, tracking_code, created_at): (String, String, String) =
+        sqlx::query_as("SELECT patient_id, tracking_code, created_at FROM referrals WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM referral_events WHERE referral_id = ? ORDER BY seq");
+    let events = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(EventRow::into_event)
+        .collect::<StoreResult<_>>()?;
+    Ok(ReferralRecord {
+        id,
+        patient_id: parse_id(&patient_id)?,
+        tracking_code,
+        created_at: parse_time(&created_at)?,
+        events,
+    })
+}
