@@ -21,6 +21,10 @@ const COMMANDS: &[&str] = &[
     "set_favourite_destination",
     "save_letter_pdf",
     "open_letter_pdf",
+    "patient_referrals",
+    "referral_board",
+    "record_referral_event",
+    "void_referral_event",
 ];
 
 fn main() {

@@ -41,6 +41,10 @@ pub fn run() {
             commands::letters::set_favourite_destination,
             commands::letter_files::save_letter_pdf,
             commands::letter_files::open_letter_pdf,
+            commands::referrals::patient_referrals,
+            commands::referrals::referral_board,
+            commands::referrals::record_referral_event,
+            commands::referrals::void_referral_event,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

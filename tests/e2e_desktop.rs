@@ -14,6 +14,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(20);
+/// The whole journey; about 20 s on the CI machine.
+const WHOLE_RUN: Duration = Duration::from_secs(90);
 
 struct Driver {
     child: Child,
@@ -198,6 +200,15 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start();
     let client = open_app(&driver, data.path()).await;
+    // A stalled WebDriver call must fail the run, not hang it.
+    tokio::time::timeout(WHOLE_RUN, whole_journey(&client, data.path()))
+        .await
+        .expect("the end-to-end journey took longer than its time limit");
+    client.close().await.unwrap();
+}
+
+async fn whole_journey(client: &Client, data_dir: &Path) {
+    let client = client.clone();
 
     // First start: the clinic profile form.
     fill(
@@ -294,8 +305,7 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-patient-search.png"), png).unwrap();
 
-    write_issue_and_save_a_referral_letter(&client, data.path()).await;
-    client.close().await.unwrap();
+    write_issue_and_save_a_referral_letter(&client, data_dir).await;
 }
 
 /// From the patient: write a referral letter (left as a draft once), issue
@@ -390,6 +400,97 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
     std::fs::write(artifacts().join("e2e-discharge-form.png"), png).unwrap();
     click(client, "#close-letter").await;
     wait_for_count(client, "[data-testid=letter-draft]", 1).await;
+
+    follow_the_referral(client).await;
+}
+
+/// 入院中, then 退院 to another home-care doctor: the patient page says
+/// where the patient is, and the board lists the referral.
+async fn follow_the_referral(client: &Client) {
+    // Events happen between the letter (issued today) and today.
+    let today = chrono::Local::now().date_naive().to_string();
+    wait_for_text(client, "#where-now", "豊島中央病院へ紹介中").await;
+    click(client, "[data-testid=referral] button.record-event").await;
+    choose(client, "#event-field-status", "admitted").await;
+    fill(client, "#event-field-date", &today).await;
+    fill(client, "#event-field-ward", "5階東病棟").await;
+    press(client, "#save-event").await;
+    wait_for_text(client, "#where-now", "豊島中央病院 入院中（5階東病棟）").await;
+
+    // 退院 with no destination is refused and says why.
+    click(client, "[data-testid=referral] button.record-event").await;
+    choose(client, "#event-field-status", "discharged").await;
+    fill(client, "#event-field-date", &today).await;
+    press(client, "#save-event").await;
+    wait_for_text(
+        client,
+        "[data-error-for=destination]",
+        "退院先を選んでください",
+    )
+    .await;
+    choose(client, "#event-field-destination", "other_home_care_doctor").await;
+    fill(
+        client,
+        "#event-field-destinationName",
+        "みなみ在宅クリニック 田中医師",
+    )
+    .await;
+    press(client, "#save-event").await;
+    wait_for_text(
+        client,
+        "#where-now",
+        "在宅（在宅医: みなみ在宅クリニック 田中医師）",
+    )
+    .await;
+    wait_for_count(client, "[data-testid=referral-event]", 3).await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-referral-where-now.png"), png).unwrap();
+
+    click(client, "#referral-board-nav").await;
+    let row = wait_for_text(client, "[data-testid=board-row]", "山田").await;
+    assert!(
+        row.contains("退院") && row.contains("みなみ在宅クリニック"),
+        "{row}"
+    );
+}
+
+/// Clicks a button by script. After a <select> has been changed, WebKit's
+/// WebDriver click on the next button can stall indefinitely; the DOM click
+/// runs the same handlers.
+async fn press(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Picks an option of a <select>. Clicking it would open WebKitGTK's
+/// native popup menu, which WebDriver cannot reach (the session stalls),
+/// so the value is set and the change event sent as the browser would.
+async fn choose(client: &Client, select: &str, value: &str) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(select))
+        .await
+        .unwrap();
+    client
+        .execute(
+            "const s = document.querySelector(arguments[0]); s.value = arguments[1]; \
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(select), json!(value)],
+        )
+        .await
+        .unwrap();
 }
 
 /// Waits until the input `css` holds `value`.

@@ -6,4 +6,5 @@ pub mod clinic;
 pub mod letter_files;
 pub mod letters;
 pub mod patients;
+pub mod referrals;
 pub mod startup;

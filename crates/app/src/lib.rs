@@ -18,7 +18,7 @@ pub use error::{AppError, ErrorCode, FieldMessage};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
-pub use tsunagu_domain::{ClinicDraft, PatientDraft, Sex};
+pub use tsunagu_domain::{ClinicDraft, PatientDraft, ReferralStatus, Sex, format_wareki};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 
 use std::sync::Arc;

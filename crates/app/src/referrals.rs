@@ -97,6 +97,28 @@ impl App {
         Ok(views)
     }
 
+    /// The referral board (紹介患者): open referrals (or all), the longest
+    /// without news first.
+    pub async fn referral_board(
+        &self,
+        include_closed: bool,
+    ) -> Result<Vec<ReferralView>, AppError> {
+        let names = self.store.patient_names().await?;
+        let mut rows = Vec::new();
+        for record in self.store.all_referrals().await? {
+            let name = names.get(&record.patient_id).cloned().unwrap_or_default();
+            let mut view = self.referral_view(record, name)?;
+            if view.open || include_closed {
+                view.events.clear();
+                rows.push(view);
+            }
+        }
+        rows.sort_by(|a, b| {
+            (b.open, b.days_since_news, a.sent_on).cmp(&(a.open, a.days_since_news, b.sent_on))
+        });
+        Ok(rows)
+    }
+
     /// Where the patient is now, in a few words for the patient page:
     /// 自院通院中 unless a referral says otherwise.
     pub async fn patient_where_now(&self, patient_id: &str) -> Result<String, AppError> {
@@ -114,6 +136,12 @@ impl App {
     ) -> Result<ReferralView, AppError> {
         let referral_id = parse_id(referral_id)?;
         let details = event_details(input)?;
+        if details.date() > self.clock.today() {
+            return Err(AppError::field(
+                "date",
+                "先の日付は記録できません。起きた日を入力してください（退院の予定は「退院調整中」で記録します）。",
+            ));
+        }
         let event = StoredEvent {
             id: tsunagu_domain::new_id(),
             details: Some(serde_json::to_string(&details).map_err(|_| internal())?),

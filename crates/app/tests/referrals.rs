@@ -7,7 +7,9 @@ mod common;
 use common::*;
 use tsunagu_app::{ClinicDraft, ErrorCode, EventInput, LetterDraftContent, LetterKind};
 
-async fn referred() -> (TestApp, String, String) {
+/// The referral is issued on 2026-11-24; the events are recorded later, by
+/// an app whose clock reads 2027-03-01.
+async fn referred() -> (Later, String, String) {
     let t = new_app().await;
     t.app
         .save_clinic_profile(&ClinicDraft {
@@ -51,7 +53,13 @@ async fn referred() -> (TestApp, String, String) {
     let referral = t.app.patient_referrals(&patient).await.unwrap()[0]
         .id
         .to_string();
-    (t, patient, referral)
+    let app = app_on(&t.app, ymd(2027, 3, 1));
+    (Later { app, _t: t }, patient, referral)
+}
+
+struct Later {
+    app: tsunagu_app::App,
+    _t: TestApp,
 }
 
 fn event(status: &str, date: &str) -> EventInput {
@@ -220,6 +228,27 @@ async fn case_4_died_at_home() {
         .unwrap();
     assert_eq!(view.status.label_ja(), "死亡");
     assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
+
+    // Still on the board (death is not the end of the episode until closed).
+    let board = t.app.referral_board(false).await.unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(
+        (board[0].patient_name.as_str(), board[0].where_now.as_str()),
+        ("山田　太郎", "死亡")
+    );
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                reason: "在宅で看取り".into(),
+                ..event("closed", "2027-02-04")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(t.app.referral_board(false).await.unwrap().is_empty());
+    assert_eq!(t.app.referral_board(true).await.unwrap().len(), 1);
+    assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
 }
 
 #[tokio::test]
@@ -249,6 +278,13 @@ async fn impossible_events_are_refused_with_the_reason_and_nothing_is_stored() {
         .await
         .unwrap_err();
     assert!(err.message.contains("前の記録"), "{}", err.message);
+    // A day that has not come yet.
+    let err = t
+        .app
+        .record_referral_event(&referral, &event("admitted", "2027-03-02"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "date");
     // Missing fields.
     let err = t
         .app

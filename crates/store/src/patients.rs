@@ -258,6 +258,20 @@ impl Store {
         fetch_by_id(&mut conn, id).await?.into_record()
     }
 
+    /// Every patient's name by id (deleted ones too: their referrals stay).
+    pub async fn patient_names(&self) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM patients")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(id, name)| {
+                Uuid::parse_str(&id)
+                    .map(|id| (id, name))
+                    .map_err(|_| StoreError::Corrupt("patient id"))
+            })
+            .collect()
+    }
+
     /// Whether another patient (not `except`) already uses this chart number.
     pub async fn chart_number_taken(
         &self,

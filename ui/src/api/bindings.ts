@@ -82,3 +82,71 @@ issuedOn: string, };
 export type PatientLetters = { drafts: Array<LetterDraft>, letters: Array<IssuedLetter>, };
 
 export type SavedFile = { path: string | null, };
+
+export type EventInput = { 
+/**
+ * A status code: received, visited, admitted, discharge_planned, …
+ */
+status: string, date: string, department: string, ward: string, attending: string, 
+/**
+ * 転院先
+ */
+hospital: string, expectedDate: string, 
+/**
+ * this_clinic, other_home_care_doctor, facility or other (or empty).
+ */
+destination: string, 
+/**
+ * The other doctor, the facility, or a note, by `destination`.
+ */
+destinationName: string, place: string, reason: string, note: string, };
+
+export type ReferralEvent = { id: string, 
+/**
+ * e.g. 入院中, or 記録の取り消し
+ */
+title: string, 
+/**
+ * The status code, absent for a voiding entry.
+ */
+status: string | null, 
+/**
+ * 和暦, the day it happened.
+ */
+date: string | null, summary: string, note: string, 
+/**
+ * Who recorded it: この医院 / 地域連携窓口 / 病院 地域連携室
+ */
+source: string, actor: string, 
+/**
+ * RFC 3339.
+ */
+recordedAt: string, 
+/**
+ * Marked as entered in error by a later entry.
+ */
+voided: boolean, };
+
+export type Referral = { id: string, patientId: string, patientName: string, trackingCode: string, status: string, statusLabel: string, hospital: string, whereNow: string, 
+/**
+ * 和暦
+ */
+sentOn: string, 
+/**
+ * 和暦
+ */
+lastNews: string, daysSinceNews: number, open: boolean, 
+/**
+ * Oldest first; empty on the board.
+ */
+events: Array<ReferralEvent>, };
+
+export type PatientReferrals = { 
+/**
+ * e.g. 豊島中央病院 入院中（5階東病棟）, 自院通院中
+ */
+whereNow: string, 
+/**
+ * Newest first.
+ */
+referrals: Array<Referral>, };

@@ -9,6 +9,7 @@ import type {
   Destination,
   Destinations,
   ErrorCode,
+  EventInput,
   FieldError,
   IssuedLetter,
   LetterDraft,
@@ -17,6 +18,8 @@ import type {
   Patient,
   PatientInput,
   PatientLetters,
+  PatientReferrals,
+  Referral,
   SavedFile,
   SearchResult,
   StartupState,
@@ -29,6 +32,10 @@ export type {
   Destination,
   Destinations,
   ErrorCode,
+  EventInput,
+  PatientReferrals,
+  Referral,
+  ReferralEvent,
   FieldError,
   IssuedLetter,
   LetterDraft,
@@ -200,4 +207,24 @@ export function saveLetterPdf(letterId: string): Promise<SavedFile> {
 /** Opens the issued PDF in the system's PDF viewer, to print it. */
 export function openLetterPdf(letterId: string): Promise<void> {
   return call("open_letter_pdf", { letterId });
+}
+
+/** Where the patient is now, and their referrals (newest first) with their history. */
+export function getPatientReferrals(patientId: string): Promise<PatientReferrals> {
+  return call("patient_referrals", { patientId });
+}
+
+/** Open referrals (or all), the longest without news first. */
+export function referralBoard(includeClosed: boolean): Promise<Referral[]> {
+  return call("referral_board", { includeClosed });
+}
+
+/** Rejects with a message when the status machine does not allow the event. */
+export function recordReferralEvent(referralId: string, input: EventInput): Promise<Referral> {
+  return call("record_referral_event", { referralId, input });
+}
+
+/** Marks an entry as entered in error; it stays in the history. */
+export function voidReferralEvent(referralId: string, eventId: string, reason: string): Promise<Referral> {
+  return call("void_referral_event", { referralId, eventId, reason });
 }

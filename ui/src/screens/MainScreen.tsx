@@ -5,9 +5,11 @@ import { ClinicForm } from "./ClinicForm";
 import { LETTER_TITLES, LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
+import { ReferralBoard } from "./ReferralBoard";
 
 type View =
   | { kind: "list" }
+  | { kind: "board" }
   | { kind: "clinic" }
   | { kind: "patient"; target: PatientFormTarget; highlightLetter: string | null }
   | { kind: "letter"; draftId: string; patient: Patient };
@@ -61,6 +63,18 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           )}
           <button
             type="button"
+            id="referral-board-nav"
+            class="button button-ghost"
+            aria-pressed={view.kind === "board"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "board" });
+            }}
+          >
+            紹介患者
+          </button>
+          <button
+            type="button"
             id="clinic-settings"
             class="button button-ghost"
             aria-pressed={view.kind === "clinic"}
@@ -86,6 +100,13 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
             }}
             onNew={() => {
               openPatient({ kind: "new" });
+            }}
+          />
+        )}
+        {view.kind === "board" && (
+          <ReferralBoard
+            onOpenPatient={(id) => {
+              openPatient({ kind: "edit", id });
             }}
           />
         )}

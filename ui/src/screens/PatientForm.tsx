@@ -16,6 +16,7 @@ import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components
 import { FormAlert } from "../components/FormAlert";
 import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
 import { PatientLettersPanel } from "./PatientLetters";
+import { PatientReferralsPanel } from "./PatientReferrals";
 
 // Prefixed so field ids never meet the page ids (#patient-search, #patient-form).
 const FORM_ID = "patient-field";
@@ -204,6 +205,7 @@ function PatientEditor({
 
   return (
     <section class="page" aria-labelledby="patient-heading">
+      {patient !== null && <PatientReferralsPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}

@@ -1,0 +1,62 @@
+use tauri::State;
+
+use crate::desktop::Desktop;
+use crate::ipc::{AppError, EventInput, PatientReferrals, Referral};
+
+#[tauri::command]
+pub async fn patient_referrals(
+    desktop: State<'_, Desktop>,
+    patient_id: String,
+) -> Result<PatientReferrals, AppError> {
+    let app = desktop.app()?;
+    Ok(PatientReferrals {
+        where_now: app.patient_where_now(&patient_id).await?,
+        referrals: app
+            .patient_referrals(&patient_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    })
+}
+
+#[tauri::command]
+pub async fn referral_board(
+    desktop: State<'_, Desktop>,
+    include_closed: bool,
+) -> Result<Vec<Referral>, AppError> {
+    Ok(desktop
+        .app()?
+        .referral_board(include_closed)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn record_referral_event(
+    desktop: State<'_, Desktop>,
+    referral_id: String,
+    input: EventInput,
+) -> Result<Referral, AppError> {
+    Ok(desktop
+        .app()?
+        .record_referral_event(&referral_id, &input)
+        .await?
+        .into())
+}
+
+#[tauri::command]
+pub async fn void_referral_event(
+    desktop: State<'_, Desktop>,
+    referral_id: String,
+    event_id: String,
+    reason: String,
+) -> Result<Referral, AppError> {
+    Ok(desktop
+        .app()?
+        .void_referral_event(&referral_id, &event_id, &reason)
+        .await?
+        .into())
+}

@@ -1,0 +1,329 @@
+import { useEffect, useState } from "preact/hooks";
+import {
+  ApiError,
+  getPatientReferrals,
+  recordReferralEvent,
+  toApiError,
+  voidReferralEvent,
+  type EventInput,
+  type PatientReferrals,
+  type Referral,
+} from "../api";
+import { FieldErrorText, TextField } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { toFieldErrors } from "../lib/format";
+
+const FORM_ID = "event-field";
+
+/** The statuses a user records by hand (紹介済 comes from issuing the letter). */
+const STATUSES: readonly { code: string; label: string }[] = [
+  { code: "received", label: "受付済" },
+  { code: "visited", label: "受診済" },
+  { code: "admitted", label: "入院中" },
+  { code: "discharge_planned", label: "退院調整中" },
+  { code: "transferred", label: "転院" },
+  { code: "discharged", label: "退院" },
+  { code: "returned", label: "逆紹介・帰院" },
+  { code: "deceased", label: "死亡" },
+  { code: "closed", label: "終了" },
+  { code: "cancelled", label: "取消" },
+];
+
+const DESTINATIONS: readonly { code: string; label: string; name?: string }[] = [
+  { code: "this_clinic", label: "自院（当院へ戻る）" },
+  { code: "other_home_care_doctor", label: "在宅・他の在宅医", name: "在宅医（医療機関名・医師名）" },
+  { code: "facility", label: "施設", name: "施設名" },
+  { code: "other", label: "その他", name: "退院先" },
+];
+
+const LABELS: Partial<Record<keyof EventInput, string>> = {
+  status: "状態",
+  date: "日付",
+  department: "診療科",
+  ward: "病棟",
+  attending: "主治医",
+  hospital: "転院先の医療機関名",
+  expectedDate: "退院予定日",
+  destination: "退院先",
+  destinationName: "退院先の名称",
+  place: "場所",
+  reason: "理由",
+  note: "メモ",
+};
+
+const EMPTY: EventInput = {
+  status: "",
+  date: "",
+  department: "",
+  ward: "",
+  attending: "",
+  hospital: "",
+  expectedDate: "",
+  destination: "",
+  destinationName: "",
+  place: "",
+  reason: "",
+  note: "",
+};
+
+/** Where the patient is now, and each referral's history with a form to record what happened. */
+export function PatientReferralsPanel({ patientId }: { patientId: string }) {
+  const [data, setData] = useState<PatientReferrals | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const reload = () =>
+    getPatientReferrals(patientId).then(
+      (d) => {
+        setData(d);
+      },
+      (e: unknown) => {
+        setLoadError(toApiError(e).message);
+      },
+    );
+
+  useEffect(() => {
+    void reload();
+  }, [patientId]);
+
+  if (loadError !== null) {
+    return (
+      <p class="alert alert-error" role="alert">
+        {loadError}
+      </p>
+    );
+  }
+  if (data === null) {
+    return null;
+  }
+  return (
+    <section class="page-card referrals" aria-labelledby="referrals-heading">
+      <p class="where-now" id="where-now">
+        <span class="where-now-label">現在の所在</span>
+        <span class="where-now-value">{data.whereNow}</span>
+      </p>
+      {data.referrals.length > 0 && (
+        <>
+          <h2 id="referrals-heading" class="section-title">
+            紹介の経過
+          </h2>
+          {data.referrals.map((r) => (
+            <ReferralCard key={r.id} referral={r} onChanged={() => void reload()} />
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
+
+function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChanged: () => void }) {
+  const [recording, setRecording] = useState(false);
+  return (
+    <article class="referral" data-testid="referral" data-referral-id={r.id}>
+      <header class="referral-head">
+        <span class={`status${r.open ? "" : " status-muted"}`} data-testid="referral-status">
+          {r.statusLabel}
+        </span>
+        <span class="referral-hospital">{r.hospital}</span>
+        <span class="letter-meta">
+          紹介 {r.sentOn}・最終更新 {r.lastNews}（{r.daysSinceNews}日前）
+          <code class="tracking-code">{r.trackingCode}</code>
+        </span>
+      </header>
+      <ol class="history">
+        {r.events.map((e) => (
+          <li key={e.id} class={e.voided ? "is-voided" : undefined} data-testid="referral-event">
+            <span class="history-date">{e.date ?? ""}</span>
+            <span class="history-title">{e.title}</span>
+            <span class="history-summary">
+              {e.summary}
+              {e.note !== "" && <span class="history-note">（{e.note}）</span>}
+            </span>
+            <span class="history-source">{e.source}</span>
+            {e.voided && <span class="status status-muted">取り消し済み</span>}
+          </li>
+        ))}
+      </ol>
+      {r.open && !recording && (
+        <button
+          type="button"
+          class="button record-event"
+          onClick={() => {
+            setRecording(true);
+          }}
+        >
+          経過を記録
+        </button>
+      )}
+      {recording && (
+        <EventForm
+          referral={r}
+          onDone={() => {
+            setRecording(false);
+            onChanged();
+          }}
+          onCancel={() => {
+            setRecording(false);
+          }}
+        />
+      )}
+    </article>
+  );
+}
+
+function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone: () => void; onCancel: () => void }) {
+  const [values, setValues] = useState<EventInput>(EMPTY);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [voiding, setVoiding] = useState<string>("");
+  const [voidReason, setVoidReason] = useState("");
+  const errors = toFieldErrors(error?.fields ?? []);
+  const onInput = (name: string, value: string) => {
+    setValues((v) => ({ ...v, [name]: value }));
+  };
+  const field = (name: keyof EventInput, label?: string) => ({
+    formId: FORM_ID,
+    name,
+    label: label ?? LABELS[name] ?? name,
+    value: values[name],
+    error: errors[name],
+    onInput,
+  });
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const s = values.status;
+  const destination = DESTINATIONS.find((d) => d.code === values.destination);
+  const live = referral.events.filter((e) => !e.voided && e.status !== null).slice(1);
+
+  return (
+    <form
+      id="event-form"
+      class="form event-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(() => recordReferralEvent(referral.id, values));
+      }}
+    >
+      <FormAlert error={error} formId={FORM_ID} labels={LABELS} />
+      <fieldset class="plain-fieldset" disabled={busy}>
+        <div class="form-grid form-grid-3">
+          <div class="field">
+            <label class="field-label" for={`${FORM_ID}-status`}>
+              状態
+            </label>
+            <select
+              id={`${FORM_ID}-status`}
+              value={s}
+              aria-invalid={errors.status !== undefined}
+              onChange={(e) => {
+                onInput("status", e.currentTarget.value);
+              }}
+            >
+              <option value="">選んでください</option>
+              {STATUSES.map((st) => (
+                <option key={st.code} value={st.code}>
+                  {st.label}
+                </option>
+              ))}
+            </select>
+            <FieldErrorText id={`${FORM_ID}-status`} name="status" message={errors.status} />
+          </div>
+          <TextField {...field("date")} placeholder="例: R8.12.1" />
+          {s === "visited" && <TextField {...field("department")} />}
+          {s === "admitted" && <TextField {...field("ward")} />}
+          {s === "admitted" && <TextField {...field("attending")} />}
+          {s === "discharge_planned" && <TextField {...field("expectedDate")} />}
+          {s === "transferred" && <TextField {...field("hospital")} className="span-2" />}
+          {(s === "discharged" || s === "discharge_planned") && (
+            <div class="field">
+              <label class="field-label" for={`${FORM_ID}-destination`}>
+                {s === "discharged" ? "退院先" : "退院予定先（任意）"}
+              </label>
+              <select
+                id={`${FORM_ID}-destination`}
+                value={values.destination}
+                aria-invalid={errors.destination !== undefined}
+                onChange={(e) => {
+                  onInput("destination", e.currentTarget.value);
+                }}
+              >
+                <option value="">選んでください</option>
+                {DESTINATIONS.map((d) => (
+                  <option key={d.code} value={d.code}>
+                    {d.label}
+                  </option>
+                ))}
+              </select>
+              <FieldErrorText id={`${FORM_ID}-destination`} name="destination" message={errors.destination} />
+            </div>
+          )}
+          {destination?.name !== undefined && (s === "discharged" || s === "discharge_planned") && (
+            <TextField {...field("destinationName", destination.name)} className="span-2" />
+          )}
+          {s === "deceased" && <TextField {...field("place")} placeholder="例: 自宅" />}
+          {(s === "closed" || s === "cancelled") && <TextField {...field("reason")} className="span-2" />}
+          <TextField {...field("note")} className="span-3" placeholder="例: 地域連携室 山本さんより電話" />
+        </div>
+      </fieldset>
+      <div class="form-actions">
+        <div class="form-actions-start">
+          {live.length > 0 && (
+            <span class="void-controls">
+              <select
+                aria-label="取り消す記録"
+                value={voiding}
+                onChange={(e) => {
+                  setVoiding(e.currentTarget.value);
+                }}
+              >
+                <option value="">誤った記録を取り消す…</option>
+                {live.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.date} {e.title}
+                  </option>
+                ))}
+              </select>
+              {voiding !== "" && (
+                <>
+                  <input
+                    type="text"
+                    aria-label="取り消す理由"
+                    placeholder="理由"
+                    value={voidReason}
+                    onInput={(e) => {
+                      setVoidReason(e.currentTarget.value);
+                    }}
+                  />
+                  <button
+                    type="button"
+                    class="button button-danger-outline"
+                    disabled={busy}
+                    onClick={() => void run(() => voidReferralEvent(referral.id, voiding, voidReason))}
+                  >
+                    取り消す
+                  </button>
+                </>
+              )}
+            </span>
+          )}
+        </div>
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          閉じる
+        </button>
+        <button type="submit" id="save-event" class="button button-primary" disabled={busy}>
+          記録する
+        </button>
+      </div>
+    </form>
+  );
+}
