@@ -34,6 +34,14 @@ impl Desktop {
         &self.data_dir
     }
 
+    /// Closes the store's connections: the process must not exit while
+    /// SQLCipher connections are still open in their worker threads.
+    pub async fn close(&self) {
+        if let Ok(app) = &self.core {
+            app.close().await;
+        }
+    }
+
     /// The core, or the startup failure as every command's answer: a store
     /// that did not open is never replaced by an empty one.
     pub fn app(&self) -> Result<&App, AppError> {

@@ -46,6 +46,11 @@ pub fn run() {
             commands::referrals::record_referral_event,
             commands::referrals::void_referral_event,
         ])
-        .run(tauri::generate_context!())
-        .expect("the Tauri runtime failed to start");
+        .build(tauri::generate_context!())
+        .expect("the Tauri runtime failed to start")
+        .run(|app, event| {
+            if let (tauri::RunEvent::Exit, Some(desktop)) = (event, app.try_state::<Desktop>()) {
+                tauri::async_runtime::block_on(desktop.close());
+            }
+        });
 }

@@ -549,6 +549,8 @@ fn answer_save_dialog(target: PathBuf) -> std::thread::JoinHandle<()> {
             "--",
             target.to_str().unwrap(),
         ]);
+        // GTK's file-name completion can swallow a Return typed at once.
+        std::thread::sleep(Duration::from_millis(300));
         xdotool(&["key", "--clearmodifiers", "Delete", "Return"]);
     })
 }

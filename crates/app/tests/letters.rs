@@ -45,7 +45,7 @@ async fn ready() -> (TestApp, String) {
     (t, patient.id.to_string())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_referral_letter_is_drafted_issued_stored_with_its_hash_and_opens_a_sent_referral() {
     let (t, patient) = ready().await;
     let draft = t
@@ -91,7 +91,7 @@ async fn a_referral_letter_is_drafted_issued_stored_with_its_hash_and_opens_a_se
     assert_eq!(recent[0].institution, "豊島中央病院");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_fields_are_named_on_the_form_and_nothing_is_issued() {
     let (t, patient) = ready().await;
     let draft = t
@@ -113,7 +113,7 @@ async fn missing_fields_are_named_on_the_form_and_nothing_is_issued() {
     assert_eq!(all.drafts.len(), 1, "the draft is kept");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_character_the_font_lacks_is_reported_before_issuing() {
     let (t, patient) = ready().await;
     let draft = t
@@ -132,7 +132,7 @@ async fn a_character_the_font_lacks_is_reported_before_issuing() {
     assert!(message_on(&err, "toDoctor").contains("「𠮷」"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discharge_letter_checks_its_dates_and_has_no_tracking_code() {
     let (t, patient) = ready().await;
     let draft = t
@@ -167,7 +167,7 @@ async fn a_discharge_letter_checks_its_dates_and_has_no_tracking_code() {
     assert_eq!(issued.summary.tracking_code, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_correction_is_the_next_version_with_the_same_tracking_code_and_issuing_twice_is_refused()
 {
     let (t, patient) = ready().await;
@@ -223,7 +223,7 @@ async fn a_correction_is_the_next_version_with_the_same_tracking_code_and_issuin
     assert_eq!(old.summary.superseded_by, Some(v2.summary.id));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_draft_too_large_is_refused_and_the_saved_one_is_kept() {
     let (t, patient) = ready().await;
     let draft = t

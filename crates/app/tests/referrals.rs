@@ -70,7 +70,7 @@ fn event(status: &str, date: &str) -> EventInput {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_1_discharged_to_a_new_home_care_doctor() {
     let (t, patient, referral) = referred().await;
     assert_eq!(
@@ -116,7 +116,7 @@ async fn case_1_discharged_to_a_new_home_care_doctor() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_2_transferred_to_rehabilitation_then_home_with_another_doctor() {
     let (t, patient, referral) = referred().await;
     for input in [
@@ -154,7 +154,7 @@ async fn case_2_transferred_to_rehabilitation_then_home_with_another_doctor() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
     let (t, patient, referral) = referred().await;
     t.app
@@ -194,7 +194,7 @@ async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_4_died_at_home() {
     let (t, patient, referral) = referred().await;
     t.app
@@ -251,7 +251,7 @@ async fn case_4_died_at_home() {
     assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn impossible_events_are_refused_with_the_reason_and_nothing_is_stored() {
     let (t, _patient, referral) = referred().await;
     // 退院 straight after 紹介済.
@@ -302,7 +302,7 @@ async fn impossible_events_are_refused_with_the_reason_and_nothing_is_stored() {
     assert_eq!(t.app.referral(&referral).await.unwrap().events.len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_entry_is_voided_and_stays_visible() {
     let (t, patient, referral) = referred().await;
     let view = t

@@ -24,13 +24,13 @@ fn clinic() -> ClinicDraft {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clinic_profile_is_none_before_the_first_save() {
     let t = new_app().await;
     assert_eq!(t.app.clinic_profile().await.unwrap(), None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_clinic_profile_reports_every_bad_field_and_saves_nothing() {
     let t = new_app().await;
     let draft = ClinicDraft {
@@ -55,7 +55,7 @@ async fn invalid_clinic_profile_reports_every_bad_field_and_saves_nothing() {
     assert!(t.app.store().audit_trail("1").await.unwrap().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clinic_profile_is_saved_normalised_read_back_and_edited() {
     let t = new_app().await;
     let saved = t.app.save_clinic_profile(&clinic()).await.unwrap();
@@ -105,7 +105,7 @@ async fn clinic_profile_is_saved_normalised_read_back_and_edited() {
 // Creating a patient
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn created_patient_shows_birth_date_in_wareki_with_age() {
     let t = new_app().await;
     let view = create(&t.app, &yamada()).await;
@@ -129,7 +129,7 @@ async fn created_patient_shows_birth_date_in_wareki_with_age() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn western_and_era_forms_give_the_same_birth_date() {
     let t = new_app().await;
     for (i, typed) in [
@@ -152,7 +152,7 @@ async fn western_and_era_forms_give_the_same_birth_date() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_fields_are_stored_normalised() {
     let t = new_app().await;
     let draft = PatientDraft {
@@ -202,7 +202,7 @@ async fn sample() -> Sample {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn name_and_reading_are_found_however_they_are_typed() {
     let s = sample().await;
     let only_yamada = (vec![s.yamada], 1);
@@ -248,7 +248,7 @@ async fn name_and_reading_are_found_however_they_are_typed() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_width_furigana_is_kept_as_typed_and_found_in_hiragana() {
     let s = sample().await;
     let jiro = create(
@@ -267,7 +267,7 @@ async fn half_width_furigana_is_kept_as_typed_and_found_in_hiragana() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_results_are_full_views() {
     let s = sample().await;
     let list = s.t.app.search_patients("ヤマダ", false).await.unwrap();
@@ -278,7 +278,7 @@ async fn search_results_are_full_views() {
     assert!(!found.deleted);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chart_numbers_are_found_by_prefix_in_any_width() {
     let s = sample().await;
     assert_eq!(
@@ -303,7 +303,7 @@ async fn chart_numbers_are_found_by_prefix_in_any_width() {
     assert_eq!(search_ids(&s.t.app, "1001", false).await, (vec![], 0));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn birth_dates_are_found_in_era_and_western_form() {
     let s = sample().await;
     let both = (vec![s.yamada, s.yamamoto], 2);
@@ -323,7 +323,7 @@ async fn birth_dates_are_found_in_era_and_western_form() {
     assert_eq!(search_ids(&s.t.app, "1950-04-02", false).await, (vec![], 0));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_query_lists_everyone_in_gojuon_order() {
     let s = sample().await;
     let everyone = (vec![s.tanaka, s.yamada, s.yamamoto], 3);
@@ -332,7 +332,7 @@ async fn empty_query_lists_everyone_in_gojuon_order() {
     assert_eq!(search_ids(&s.t.app, "", true).await, everyone);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_store_lists_nobody() {
     let t = new_app().await;
     let list = t.app.search_patients("", true).await.unwrap();
@@ -371,7 +371,7 @@ fn other(name: &str, kana: &str, birth_date: &str) -> PatientDraft {
     patient(name, kana, birth_date, "B-1")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_name_is_rejected() {
     assert_rejected_on(
         other("", "さとう　はなこ", "1960-01-01"),
@@ -387,7 +387,7 @@ async fn empty_name_is_rejected() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kanji_in_furigana_is_rejected() {
     let message = "ふりがなはひらがなかカタカナで入力してください";
     assert_rejected_on(
@@ -404,7 +404,7 @@ async fn kanji_in_furigana_is_rejected() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn showa_65_is_rejected_with_a_hint_to_use_heisei() {
     assert_rejected_on(
         other("佐藤　花子", "さとう　はなこ", "昭和65年1月1日"),
@@ -414,7 +414,7 @@ async fn showa_65_is_rejected_with_a_hint_to_use_heisei() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heisei_31_may_is_rejected_with_a_hint_to_use_reiwa() {
     assert_rejected_on(
         other("佐藤　花子", "さとう　はなこ", "平成31年5月1日"),
@@ -424,7 +424,7 @@ async fn heisei_31_may_is_rejected_with_a_hint_to_use_reiwa() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn day_that_does_not_exist_is_rejected() {
     let message =
         "その日付は存在しません。月と日を確認してください（例：2月30日や4月31日はありません）";
@@ -442,7 +442,7 @@ async fn day_that_does_not_exist_is_rejected() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn future_birth_date_is_rejected() {
     let message = "未来の日付は指定できません";
     assert_rejected_on(
@@ -460,7 +460,7 @@ async fn future_birth_date_is_rejected() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn birth_today_is_accepted_as_age_zero() {
     let t = new_app().await;
     let view = create(
@@ -472,7 +472,7 @@ async fn birth_today_is_accepted_as_age_zero() {
     assert_eq!(view.birth_date_display, "令和8年11月24日（0歳）");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreadable_and_implausible_birth_dates_are_rejected() {
     assert_rejected_on(
         other("佐藤　花子", "さとう　はなこ", "昭和"),
@@ -494,7 +494,7 @@ async fn unreadable_and_implausible_birth_dates_are_rejected() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memo_of_100_000_characters_is_rejected_and_10_000_accepted() {
     let too_long = PatientDraft {
         memo: "あ".repeat(100_000),
@@ -518,7 +518,7 @@ async fn memo_of_100_000_characters_is_rejected_and_10_000_accepted() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_sex_is_rejected() {
     let draft = PatientDraft {
         sex: None,
@@ -527,7 +527,7 @@ async fn missing_sex_is_rejected() {
     assert_rejected_on(draft, "sex", "性別を選択してください").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_chart_number_is_rejected_on_create() {
     let message = "このカルテ番号は既に他の患者に使われています。";
     for chart in ["A-1001", "Ａ－１００１", " A-1001 "] {
@@ -536,7 +536,7 @@ async fn duplicate_chart_number_is_rejected_on_create() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_chart_number_is_rejected_on_update_of_another_patient() {
     let t = new_app().await;
     let yamada = create(&t.app, &yamada()).await;
@@ -575,7 +575,7 @@ async fn duplicate_chart_number_is_rejected_on_update_of_another_patient() {
     assert_eq!(actions, [AuditAction::Create, AuditAction::View]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_keeps_its_own_chart_number_on_update() {
     let t = new_app().await;
     let yamada = create(&t.app, &yamada()).await;
@@ -592,7 +592,7 @@ async fn a_patient_keeps_its_own_chart_number_on_update() {
     assert_eq!(updated.fields.memo, "ペースメーカーあり");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_problem_in_the_form_is_reported_at_once() {
     let t = new_app().await;
     create(&t.app, &yamada()).await;
@@ -637,7 +637,7 @@ async fn every_problem_in_the_form_is_reported_at_once() {
 /// beside the other field errors", and the form promises every problem in
 /// one pass; a duplicate chart number must then be reported together with
 /// the other mistakes, not only after they are fixed.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_chart_number_is_reported_beside_other_errors() {
     let t = new_app().await;
     create(&t.app, &yamada()).await;
@@ -651,7 +651,7 @@ async fn duplicate_chart_number_is_reported_beside_other_errors() {
 // Update, delete, restore, unknown ids
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_keeps_the_id_and_replaces_the_fields() {
     let s = sample().await;
     let id = s.yamada.to_string();
@@ -724,7 +724,7 @@ async fn update_keeps_the_id_and_replaces_the_fields() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleted_patient_is_hidden_shown_on_request_and_restored() {
     let s = sample().await;
     let id = s.yamada.to_string();
@@ -786,7 +786,7 @@ async fn deleted_patient_is_hidden_shown_on_request_and_restored() {
     assert_eq!(search_ids(&s.t.app, "", false).await.1, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_or_garbage_ids_are_not_found() {
     let t = new_app().await;
     let yamada = create(&t.app, &yamada()).await;
@@ -827,7 +827,7 @@ async fn unknown_or_garbage_ids_are_not_found() {
 // Audit log
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_change_and_view_is_audited_with_the_actor() {
     let t = new_app().await;
     let created = create(&t.app, &yamada()).await;
@@ -874,7 +874,7 @@ async fn every_change_and_view_is_audited_with_the_actor() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_twice_or_restoring_an_active_patient_is_not_audited_again() {
     let t = new_app().await;
     let id = create(&t.app, &yamada()).await.id.to_string();
@@ -897,7 +897,7 @@ async fn deleting_twice_or_restoring_an_active_patient_is_not_audited_again() {
 // Birth date preview and ages
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn birth_date_preview_reads_the_date_as_typed() {
     let t = new_app().await;
     let preview = t.app.preview_birth_date("令和元年5月1日").unwrap();
@@ -930,7 +930,7 @@ async fn age_of(app: &App, birth_date: &str) -> (u32, String) {
     (view.age, view.birth_date_display)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn age_turns_on_the_birthday() {
     let t = new_app().await;
     assert_eq!(
@@ -953,7 +953,7 @@ async fn age_turns_on_the_birthday() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leap_day_birth_ages_on_march_first_in_common_years() {
     let t = new_app().await;
     let view = create(

@@ -261,6 +261,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if removed.rows_affected() == 0 {
+            // Roll back here rather than on drop: the connection is then idle
+            // before this call returns (a rollback left to the pool can still
+            // be running when a short-lived process exits).
+            tx.rollback().await?;
             return Err(StoreError::AlreadyIssued);
         }
         if let Some(old) = letter.supersedes {
@@ -270,6 +274,7 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             if newer.is_some() {
+                tx.rollback().await?;
                 return Err(StoreError::AlreadyIssued);
             }
         }

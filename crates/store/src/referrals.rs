@@ -169,6 +169,7 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let current = load_referral(&mut tx, referral_id).await?;
         if let Err(refused) = check(&current.events) {
+            tx.rollback().await?;
             return Ok(Err(refused));
         }
         sqlx::query(

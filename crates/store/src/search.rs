@@ -159,6 +159,7 @@ pub(crate) async fn rebuild_index_if_stale(pool: &SqlitePool) -> StoreResult<()>
         .fetch_one(&mut *tx)
         .await?;
     if version == SEARCH_INDEX_VERSION {
+        tx.rollback().await?;
         return Ok(());
     }
     sqlx::query("DELETE FROM patient_grams")

@@ -83,6 +83,7 @@ async fn a_draft_saves_over_itself_and_is_listed_for_its_patient() {
         store.letter_draft(d.id).await,
         Err(StoreError::NotFound)
     ));
+    store.close().await;
 }
 
 #[tokio::test]
@@ -161,6 +162,7 @@ async fn issuing_opens_a_sent_referral_and_a_second_issue_of_the_same_draft_stor
             tsunagu_store::AuditAction::Print
         ]
     );
+    store.close().await;
 }
 
 #[tokio::test]
@@ -206,6 +208,7 @@ async fn a_correction_is_a_new_version_linked_to_the_old_and_only_one_may_exist(
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::AlreadyIssued));
+    store.close().await;
 }
 
 #[tokio::test]
@@ -243,4 +246,5 @@ async fn recent_and_favourite_destinations() {
         .await
         .unwrap();
     assert!(store.favourite_destinations().await.unwrap().is_empty());
+    store.close().await;
 }

@@ -119,6 +119,7 @@ async fn one_two_and_three_character_terms_find_substrings_of_name_and_reading()
     );
     assert_eq!(names(&store, &term("鈴木")).await, (vec![], 0));
     assert_eq!(names(&store, &term("やまだはなこ")).await, (vec![], 0));
+    store.close().await;
 }
 
 #[tokio::test]
@@ -141,6 +142,7 @@ async fn an_empty_search_lists_everyone_in_gojuon_order() {
             4
         )
     );
+    store.close().await;
 }
 
 #[tokio::test]
@@ -167,6 +169,7 @@ async fn birth_dates_and_chart_number_prefixes() {
         (vec!["田中　花子".into()], 1)
     );
     assert_eq!(names(&store, &by_chart("C")).await.1, 0);
+    store.close().await;
 }
 
 #[tokio::test]
@@ -213,6 +216,7 @@ async fn deleted_patients_appear_only_when_asked_for_and_come_back_when_restored
         names(&store, &term("じろう")).await,
         (vec!["山田　次郎".into()], 1)
     );
+    store.close().await;
 }
 
 #[tokio::test]
@@ -235,6 +239,7 @@ async fn an_edited_name_is_found_by_its_new_form_only() {
     assert_eq!(names(&store, &term("山田")).await.1, 0);
     assert_eq!(names(&store, &term("高橋")).await.1, 1);
     assert_eq!(names(&store, &term("たかは")).await.1, 1);
+    store.close().await;
 }
 
 /// 1,200 高橋 whose readings differ only after the fourth character, added in
@@ -288,4 +293,5 @@ async fn very_common_terms_page_the_true_first_hundred_in_gojuon_order() {
     let (found, total) = names(&store, &term("はしひろし0007")).await;
     assert_eq!((found, total), (vec!["高橋　7".to_string()], 1));
     assert_eq!(names(&store, &term("たかはしあきこ0007")).await.1, 0);
+    store.close().await;
 }

@@ -32,6 +32,18 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// Closes the store's connections before the test ends: a process that
+/// exits while SQLCipher connections are still open can crash in their
+/// worker threads.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The app tests run on the multi-thread runtime (see each test's
+        // attribute) so that this may block on the close.
+        let store = self.app.store().clone();
+        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(store.close()));
+    }
+}
+
 pub async fn new_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = Store::open_file(
