@@ -313,6 +313,14 @@ async fn whole_journey(client: &Client, data_dir: &Path) {
 /// save dialog and read it back with poppler.
 async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path) {
     click(client, "tr[data-testid=patient-row] button").await;
+    // The page settles once its panels have loaded (they shift the layout).
+    wait_for_text(client, "#where-now", "自院通院中").await;
+    wait_for_text(
+        client,
+        ".letters .list-empty",
+        "発行した文書はまだありません",
+    )
+    .await;
     click(client, "#new-referral").await;
     fill(client, "#letter-field-toInstitution", "豊島中央病院").await;
     fill(client, "#letter-field-toDepartment", "循環器内科").await;
@@ -361,6 +369,7 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
     let notice = text_content(client, "#notice").await;
     assert!(notice.contains("追跡コード"), "{notice}");
     wait_for_count(client, "[data-testid=letter-draft]", 0).await;
+    wait_for_text(client, "#where-now", "豊島中央病院へ紹介中").await;
 
     // Save the PDF: the test answers the GTK save dialog as a user would.
     let target = data_dir.join("saved-letter.pdf");
