@@ -9,6 +9,7 @@ mod error;
 mod letters;
 mod patients;
 mod referrals;
+mod worklist;
 
 use tsunagu_store::Store;
 
@@ -20,6 +21,7 @@ pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use tsunagu_domain::{ClinicDraft, PatientDraft, ReferralStatus, Sex, format_wareki};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
+pub use worklist::{WorklistItem, WorklistSettings};
 
 use std::sync::Arc;
 

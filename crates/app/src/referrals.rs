@@ -238,6 +238,16 @@ impl App {
     }
 }
 
+/// The episode's state, folded from its stored events.
+pub(crate) fn state_of(record: &ReferralRecord) -> Result<tsunagu_domain::ReferralState, AppError> {
+    let events = record
+        .events
+        .iter()
+        .map(domain_event)
+        .collect::<Result<Vec<_>, _>>()?;
+    replay(&events).map_err(|_| internal())
+}
+
 /// The patient page's line: death wins; otherwise the latest referral says
 /// where the patient is, unless it ended without a place (then at home
 /// with this clinic).

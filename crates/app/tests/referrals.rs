@@ -345,3 +345,98 @@ async fn a_wrong_entry_is_voided_and_stays_visible() {
         .unwrap_err();
     assert!(err.message.contains("取消"), "{}", err.message);
 }
+
+// ---------------------------------------------------------------------------
+// The morning worklist
+// ---------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worklist_raises_silence_overdue_discharges_discharges_elsewhere_and_deaths() {
+    let (t, _patient, referral) = referred().await;
+    let sent_day = ymd(2026, 11, 24);
+    // Six days after sending: nothing yet; seven: no acknowledgement.
+    assert!(
+        app_on(&t.app, sent_day + chrono::Days::new(6))
+            .worklist()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let day7 = app_on(&t.app, sent_day + chrono::Days::new(7))
+        .worklist()
+        .await
+        .unwrap();
+    assert_eq!(day7.len(), 1);
+    assert_eq!(day7[0].title, "受付の連絡がありません");
+    assert_eq!(day7[0].detail, "紹介から7日（令和8年11月24日）");
+    assert_eq!(day7[0].patient_name, "山田　太郎");
+
+    // Admitted, discharge expected 2027-01-10: raised from 01-11 on.
+    t.app
+        .record_referral_event(&referral, &event("admitted", "2026-12-01"))
+        .await
+        .unwrap();
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                expected_date: "2027-01-10".into(),
+                ..event("discharge_planned", "2026-12-20")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        app_on(&t.app, ymd(2027, 1, 10))
+            .worklist()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let overdue = app_on(&t.app, ymd(2027, 1, 11)).worklist().await.unwrap();
+    assert_eq!(overdue[0].title, "退院予定日を過ぎています");
+
+    // Discharged to another doctor: raised at once, until dismissed with a reason.
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                destination: "other_home_care_doctor".into(),
+                destination_name: "みなみ在宅クリニック".into(),
+                ..event("discharged", "2027-01-15")
+            },
+        )
+        .await
+        .unwrap();
+    let items = t.app.worklist().await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].title, "自院以外へ退院しました");
+    assert!(items[0].detail.contains("みなみ在宅クリニック"));
+    let err = t
+        .app
+        .dismiss_worklist_item(&referral, &items[0].key, "")
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "reason");
+    let after = t
+        .app
+        .dismiss_worklist_item(&referral, &items[0].key, "在宅医と電話で確認、情報提供済み")
+        .await
+        .unwrap();
+    assert!(after.is_empty());
+
+    // A death is a new situation: raised again.
+    t.app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                place: "自宅".into(),
+                ..event("deceased", "2027-02-20")
+            },
+        )
+        .await
+        .unwrap();
+    let items = t.app.worklist().await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].title, "死亡の連絡がありました");
+}

@@ -226,3 +226,48 @@ async fn load_referral(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Ref
         events,
     })
 }
+
+impl Store {
+    /// The keys of the worklist items already dismissed.
+    pub async fn dismissed_worklist_items(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let keys: Vec<String> = sqlx::query_scalar("SELECT item_key FROM worklist_dismissals")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(keys.into_iter().collect())
+    }
+
+    /// Keeps a dismissal (and its reason) for good; dismissing twice keeps
+    /// the first.
+    pub async fn dismiss_worklist_item(
+        &self,
+        item_key: &str,
+        referral_id: Uuid,
+        reason: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO worklist_dismissals (item_key, referral_id, reason, dismissed_by, dismissed_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(item_key)
+        .bind(referral_id.to_string())
+        .bind(reason)
+        .bind(actor)
+        .bind(now.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Update,
+            REFERRAL,
+            &referral_id.to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
