@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "referral_board",
     "record_referral_event",
     "void_referral_event",
+    "worklist",
+    "dismiss_worklist_item",
 ];
 
 fn main() {

@@ -45,6 +45,8 @@ pub fn run() {
             commands::referrals::referral_board,
             commands::referrals::record_referral_event,
             commands::referrals::void_referral_event,
+            commands::referrals::worklist,
+            commands::referrals::dismiss_worklist_item,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start")

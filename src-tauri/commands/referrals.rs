@@ -1,7 +1,7 @@
 use tauri::State;
 
 use crate::desktop::Desktop;
-use crate::ipc::{AppError, EventInput, PatientReferrals, Referral};
+use crate::ipc::{AppError, EventInput, PatientReferrals, Referral, WorklistItem};
 
 #[tauri::command]
 pub async fn patient_referrals(
@@ -59,4 +59,31 @@ pub async fn void_referral_event(
         .void_referral_event(&referral_id, &event_id, &reason)
         .await?
         .into())
+}
+
+#[tauri::command]
+pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Vec<WorklistItem>, AppError> {
+    Ok(desktop
+        .app()?
+        .worklist()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn dismiss_worklist_item(
+    desktop: State<'_, Desktop>,
+    referral_id: String,
+    key: String,
+    reason: String,
+) -> Result<Vec<WorklistItem>, AppError> {
+    Ok(desktop
+        .app()?
+        .dismiss_worklist_item(&referral_id, &key, &reason)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -150,3 +150,13 @@ whereNow: string,
  * Newest first.
  */
 referrals: Array<Referral>, };
+
+export type WorklistItem = { 
+/**
+ * What the item is about; pass it back to dismiss it.
+ */
+key: string, referralId: string, patientId: string, patientName: string, hospital: string, title: string, detail: string, 
+/**
+ * 和暦
+ */
+since: string, };

@@ -23,6 +23,7 @@ import type {
   SavedFile,
   SearchResult,
   StartupState,
+  WorklistItem,
 } from "./bindings";
 
 export type {
@@ -36,6 +37,7 @@ export type {
   PatientReferrals,
   Referral,
   ReferralEvent,
+  WorklistItem,
   FieldError,
   IssuedLetter,
   LetterDraft,
@@ -227,4 +229,14 @@ export function recordReferralEvent(referralId: string, input: EventInput): Prom
 /** Marks an entry as entered in error; it stays in the history. */
 export function voidReferralEvent(referralId: string, eventId: string, reason: string): Promise<Referral> {
   return call("void_referral_event", { referralId, eventId, reason });
+}
+
+/** The morning worklist (要確認): referrals that need the physician. */
+export function getWorklist(): Promise<WorklistItem[]> {
+  return call("worklist");
+}
+
+/** Takes an item off the worklist for good; the reason is kept. */
+export function dismissWorklistItem(referralId: string, key: string, reason: string): Promise<WorklistItem[]> {
+  return call("dismiss_worklist_item", { referralId, key, reason });
 }

@@ -6,6 +6,7 @@ import { LETTER_TITLES, LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 import { ReferralBoard } from "./ReferralBoard";
+import { Worklist } from "./Worklist";
 
 type View =
   | { kind: "list" }
@@ -53,6 +54,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           {view.kind !== "list" && (
             <button
               type="button"
+              id="back-to-list"
               class="button button-ghost"
               onClick={() => {
                 backToList(null);
@@ -89,6 +91,13 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
       </header>
       <main class="app-main">
         <Notice message={notice} onDismiss={dismissNotice} />
+        {view.kind === "list" && (
+          <Worklist
+            onOpenPatient={(id) => {
+              openPatient({ kind: "edit", id });
+            }}
+          />
+        )}
         {view.kind === "list" && (
           <PatientList
             query={query}
