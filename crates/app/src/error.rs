@@ -114,3 +114,28 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+/// A date typed into a form field: the date, or a message on that field
+/// (「{label}を入力してください。」 when empty, the parser's reason otherwise).
+pub(crate) fn date_field(
+    input: &str,
+    field: &str,
+    label: &str,
+    errors: &mut Vec<FieldMessage>,
+) -> Option<chrono::NaiveDate> {
+    match tsunagu_domain::parse_date(input) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            let message = if input.trim().is_empty() {
+                format!("{label}を入力してください。")
+            } else {
+                format!("{label}: {e}")
+            };
+            errors.push(FieldMessage {
+                field: field.to_string(),
+                message,
+            });
+            None
+        }
+    }
+}

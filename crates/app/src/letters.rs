@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tsunagu_domain::{ClinicProfile, EventDetails, PatientFields, TrackingCode, parse_date};
+use tsunagu_domain::{ClinicProfile, EventDetails, PatientFields, TrackingCode};
 use tsunagu_letters::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
     Sender, render_pdf,
@@ -15,7 +15,7 @@ use tsunagu_store::{
 use uuid::Uuid;
 
 use crate::App;
-use crate::error::{AppError, ErrorCode, FieldMessage};
+use crate::error::{AppError, ErrorCode, FieldMessage, date_field};
 use crate::patients::parse_id;
 
 /// A draft holds at most this many characters in all: far beyond any real
@@ -347,8 +347,8 @@ fn build_letter(
         }),
         LetterKind::Discharge => {
             let mut errors = Vec::new();
-            let admitted = stay_date(&c.admitted_on, "admittedOn", "入院日", &mut errors);
-            let discharged = stay_date(&c.discharged_on, "dischargedOn", "退院日", &mut errors);
+            let admitted = date_field(&c.admitted_on, "admittedOn", "入院日", &mut errors);
+            let discharged = date_field(&c.discharged_on, "dischargedOn", "退院日", &mut errors);
             let (Some(admitted_on), Some(discharged_on)) = (admitted, discharged) else {
                 return Err(AppError::validation(errors));
             };
@@ -370,29 +370,6 @@ fn build_letter(
     };
     letter.check().map_err(letter_error)?;
     Ok(letter)
-}
-
-fn stay_date(
-    input: &str,
-    field: &str,
-    label: &str,
-    errors: &mut Vec<FieldMessage>,
-) -> Option<chrono::NaiveDate> {
-    match parse_date(input) {
-        Ok(date) => Some(date),
-        Err(e) => {
-            let message = if input.trim().is_empty() {
-                format!("{label}を入力してください。")
-            } else {
-                format!("{label}: {e}")
-            };
-            errors.push(FieldMessage {
-                field: field.to_string(),
-                message,
-            });
-            None
-        }
-    }
 }
 
 fn lines(text: &str) -> Vec<String> {

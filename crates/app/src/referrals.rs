@@ -6,13 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::{
     DischargeDestination, EventDetails, ReferralError, ReferralEvent, ReferralStatus, WhereNow,
-    check_append, format_wareki, parse_date, replay,
+    check_append, format_wareki, replay,
 };
 use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
 use uuid::Uuid;
 
 use crate::App;
-use crate::error::{AppError, ErrorCode, FieldMessage};
+use crate::error::{AppError, ErrorCode, FieldMessage, date_field};
 use crate::patients::parse_id;
 
 /// An event as the form sends it: text as typed; which fields matter
@@ -426,29 +426,6 @@ fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
     match details {
         Some(details) if errors.is_empty() => Ok(details),
         _ => Err(AppError::validation(errors)),
-    }
-}
-
-fn date_field(
-    input: &str,
-    field: &str,
-    label: &str,
-    errors: &mut Vec<FieldMessage>,
-) -> Option<NaiveDate> {
-    match parse_date(input) {
-        Ok(date) => Some(date),
-        Err(e) => {
-            let message = if input.trim().is_empty() {
-                format!("{label}を入力してください。")
-            } else {
-                format!("{label}: {e}")
-            };
-            errors.push(FieldMessage {
-                field: field.to_string(),
-                message,
-            });
-            None
-        }
     }
 }
 
