@@ -1,19 +1,11 @@
 //! The form's layout, checked on the display list: nothing lost, nothing
 //! off the page, 禁則 held, long sections continued on 続紙.
 
+mod common;
+
+use common::{referral, section_paragraphs, standard};
 use tsunagu_letters::linebreak::{may_end_line, may_start_line};
 use tsunagu_letters::{Field, FontKind, Item, Letter, LetterError, Page, layout};
-
-fn standard() -> Letter {
-    Letter::from_json(include_str!("../fixtures/standard-referral.json")).unwrap()
-}
-
-fn referral(letter: &mut Letter) -> &mut tsunagu_letters::ReferralLetter {
-    match letter {
-        Letter::Referral(r) => r,
-        Letter::Discharge(_) => unreachable!(),
-    }
-}
 
 /// The section text lines (Mincho 10 pt in the content column), in order.
 fn body_lines(pages: &[Page]) -> Vec<String> {
@@ -68,19 +60,8 @@ fn the_standard_letter_is_one_page_with_every_line_of_its_sections() {
     assert_on_page(&pages);
     let lines = body_lines(&pages);
     let joined = lines.concat();
-    let Letter::Referral(r) = &letter else {
-        unreachable!()
-    };
-    for text in r.diagnoses.iter().chain(&r.prescriptions).chain([
-        &r.purpose,
-        &r.course,
-        &r.treatment,
-        &r.history,
-        &r.remarks,
-    ]) {
-        for paragraph in text.lines() {
-            assert!(joined.contains(paragraph), "missing: {paragraph}");
-        }
+    for paragraph in section_paragraphs(&letter) {
+        assert!(joined.contains(paragraph), "missing: {paragraph}");
     }
     assert_kinsoku(&lines);
     let all: Vec<&str> = pages[0].texts().collect();

@@ -1,22 +1,14 @@
 //! The PDF as poppler reads it: text extracted exactly, 禁則 held on the
 //! page, fonts embedded as subsets, pages that are not blank.
 
+mod common;
+
+use common::{referral, section_paragraphs, standard};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tsunagu_letters::linebreak::{may_end_line, may_start_line};
 use tsunagu_letters::{Letter, render_pdf};
-
-fn standard() -> Letter {
-    Letter::from_json(include_str!("../fixtures/standard-referral.json")).unwrap()
-}
-
-fn referral(letter: &mut Letter) -> &mut tsunagu_letters::ReferralLetter {
-    match letter {
-        Letter::Referral(r) => r,
-        Letter::Discharge(_) => unreachable!(),
-    }
-}
 
 fn write(dir: &Path, name: &str, letter: &Letter) -> PathBuf {
     let path = dir.join(name);
@@ -90,22 +82,11 @@ fn the_standard_letter_gives_back_exactly_its_text() {
     let pdf = write(dir.path(), "standard.pdf", &letter);
     assert_eq!(pages(&pdf), 1);
     let column = content_column(&pdf, 1).concat();
-    let Letter::Referral(r) = &letter else {
-        unreachable!()
-    };
-    for text in r.diagnoses.iter().chain(&r.prescriptions).chain([
-        &r.purpose,
-        &r.course,
-        &r.treatment,
-        &r.history,
-        &r.remarks,
-    ]) {
-        for paragraph in text.lines() {
-            assert!(
-                column.contains(paragraph),
-                "not extracted exactly: {paragraph}\n{column}"
-            );
-        }
+    for paragraph in section_paragraphs(&letter) {
+        assert!(
+            column.contains(paragraph),
+            "not extracted exactly: {paragraph}\n{column}"
+        );
     }
     let page = text(&pdf);
     for expected in [

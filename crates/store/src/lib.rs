@@ -27,7 +27,7 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
-pub use patients::PatientRecord;
+pub use patients::{PatientNames, PatientRecord};
 pub use referrals::{EventSource, ReferralRecord, StoredEvent};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 

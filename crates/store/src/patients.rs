@@ -10,6 +10,9 @@ use crate::search::{self, SearchForms};
 
 const ENTITY: &str = "patient";
 
+/// Patient names by id.
+pub type PatientNames = std::collections::HashMap<Uuid, String>;
+
 /// A patient as stored: validated fields plus identity and lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientRecord {
@@ -259,7 +262,7 @@ impl Store {
     }
 
     /// Every patient's name by id (deleted ones too: their referrals stay).
-    pub async fn patient_names(&self) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+    pub async fn patient_names(&self) -> StoreResult<PatientNames> {
         let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM patients")
             .fetch_all(&self.pool)
             .await?;
