@@ -11,6 +11,7 @@ pub mod kana;
 pub mod normalize;
 pub mod patient;
 pub mod referral;
+pub mod reply;
 pub mod sex;
 pub mod tracking;
 pub mod wareki;
@@ -26,8 +27,12 @@ pub use patient::{
     normalize_chart_number, validate_patient,
 };
 pub use referral::{
-    DischargeDestination, EventDetails, ReferralError, ReferralEvent, ReferralState,
+    DischargeDestination, EventDetails, Outcome, ReferralError, ReferralEvent, ReferralState,
     ReferralStatus, WhereNow, check_append, replay,
+};
+pub use reply::{
+    AttachmentError, AttachmentKind, MAX_ATTACHMENT_BYTES, ReplyDraft, ReplyError, ReplyField,
+    ReplyFindings, check_attachment, check_reply,
 };
 pub use sex::Sex;
 pub use tracking::{TrackingCode, TrackingCodeError};

@@ -318,6 +318,73 @@ pub struct ReferralState {
     /// Set once the patient left hospital care: where to.
     pub discharged_to: Option<DischargeDestination>,
     pub expected_discharge: Option<NaiveDate>,
+    /// The first word from the hospital (受付・受診・入院), for the loop
+    /// figures' "acknowledged" and the worklist's silence.
+    pub acknowledged_on: Option<NaiveDate>,
+    /// The first visit or admission: a reply letter is due after it.
+    pub seen_on: Option<NaiveDate>,
+}
+
+/// How an episode ended up, for the loop figures (連携の実績).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 自院へ戻った (discharged to, or referred back to, this clinic).
+    ThisClinic,
+    /// 他の在宅医へ
+    OtherHomeCareDoctor,
+    /// 施設へ
+    Facility,
+    Deceased,
+    /// Still in care, or ended without a known place.
+    Unknown,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::ThisClinic,
+        Outcome::OtherHomeCareDoctor,
+        Outcome::Facility,
+        Outcome::Deceased,
+        Outcome::Unknown,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::ThisClinic => "this_clinic",
+            Outcome::OtherHomeCareDoctor => "other_home_care_doctor",
+            Outcome::Facility => "facility",
+            Outcome::Deceased => "deceased",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Outcome::ThisClinic => "自院へ戻った",
+            Outcome::OtherHomeCareDoctor => "他の在宅医",
+            Outcome::Facility => "施設",
+            Outcome::Deceased => "死亡",
+            Outcome::Unknown => "不明・継続中",
+        }
+    }
+}
+
+impl ReferralState {
+    /// Where the episode ended up, from where the patient is now.
+    pub fn outcome(&self) -> Outcome {
+        match &self.where_now {
+            WhereNow::AtThisClinic { .. } => Outcome::ThisClinic,
+            WhereNow::AtHome { .. } => Outcome::OtherHomeCareDoctor,
+            WhereNow::InFacility { .. } => Outcome::Facility,
+            WhereNow::Deceased { .. } => Outcome::Deceased,
+            _ => Outcome::Unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -404,6 +471,8 @@ fn start(details: &EventDetails) -> Result<ReferralState, ReferralError> {
         hospital: hospital.clone(),
         discharged_to: None,
         expected_discharge: None,
+        acknowledged_on: None,
+        seen_on: None,
     })
 }
 
@@ -422,6 +491,15 @@ fn advance(mut s: ReferralState, details: &EventDetails) -> Result<ReferralState
         });
     }
     use EventDetails as E;
+    if matches!(
+        details,
+        E::Received { .. } | E::Visited { .. } | E::Admitted { .. }
+    ) {
+        s.acknowledged_on.get_or_insert(date);
+    }
+    if matches!(details, E::Visited { .. } | E::Admitted { .. }) {
+        s.seen_on.get_or_insert(date);
+    }
     match details {
         E::Sent { .. } => unreachable!("Sent only starts an episode"),
         E::Received { .. } | E::Visited { .. } => {
@@ -630,6 +708,34 @@ mod tests {
         );
         assert_eq!(state.last_news, d(6, 5));
         assert_eq!(state.expected_discharge, None);
+        assert_eq!(state.acknowledged_on, Some(d(5, 14)));
+        assert_eq!(state.seen_on, Some(d(5, 14)));
+        assert_eq!(state.outcome(), Outcome::OtherHomeCareDoctor);
+    }
+
+    #[test]
+    fn acknowledgement_and_first_visit_are_the_first_of_their_kind() {
+        let events = [
+            sent(),
+            ev("2", EventDetails::Received { date: d(5, 13) }),
+            ev(
+                "3",
+                EventDetails::Visited {
+                    date: d(5, 20),
+                    department: String::new(),
+                },
+            ),
+            admitted("4", 22),
+        ];
+        let state = replay(&events).unwrap();
+        assert_eq!(state.acknowledged_on, Some(d(5, 13)));
+        assert_eq!(state.seen_on, Some(d(5, 20)));
+        assert_eq!(state.outcome(), Outcome::Unknown);
+        let only_sent = replay(&events[..1]).unwrap();
+        assert_eq!((only_sent.acknowledged_on, only_sent.seen_on), (None, None));
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::from_code(o.code()), Some(o));
+        }
     }
 
     #[test]
