@@ -27,6 +27,14 @@ const COMMANDS: &[&str] = &[
     "void_referral_event",
     "worklist",
     "dismiss_worklist_item",
+    "worklist_settings",
+    "save_worklist_settings",
+    "choose_reply_attachment",
+    "record_reply",
+    "open_reply_attachment",
+    "loop_figures",
+    "save_loop_figures_csv",
+    "announce_new_alerts",
 ];
 
 fn main() {

@@ -518,8 +518,10 @@ pub struct Referral {
     pub last_news: String,
     pub days_since_news: i32,
     pub open: bool,
-    /// Oldest first; empty on the board.
+    /// Oldest first.
     pub events: Vec<ReferralEvent>,
+    /// Reply letters (返書), oldest first.
+    pub replies: Vec<Reply>,
 }
 
 impl From<app::ReferralView> for Referral {
@@ -553,6 +555,223 @@ impl From<app::ReferralView> for Referral {
                     voided: e.voided,
                 })
                 .collect(),
+            replies: r.replies.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A reply letter as recorded; its scan is opened with `open_reply_attachment`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    pub id: String,
+    /// 和暦
+    pub received_on: String,
+    pub initial_diagnosis: String,
+    pub final_diagnosis: String,
+    pub findings: String,
+    pub treatment: String,
+    pub recommendations: String,
+    pub medication_changes: String,
+    pub note: String,
+    pub attachment_name: Option<String>,
+    pub attachment_size: Option<i32>,
+    pub recorded_by: String,
+}
+
+impl From<app::ReplyView> for Reply {
+    fn from(r: app::ReplyView) -> Self {
+        let f = r.findings;
+        Reply {
+            id: r.id.to_string(),
+            received_on: r.received_on,
+            initial_diagnosis: f.initial_diagnosis,
+            final_diagnosis: f.final_diagnosis,
+            findings: f.findings,
+            treatment: f.treatment,
+            recommendations: f.recommendations,
+            medication_changes: f.medication_changes,
+            note: f.note,
+            attachment_name: r.attachment_name,
+            attachment_size: r.attachment_size.and_then(|n| i32::try_from(n).ok()),
+            recorded_by: r.recorded_by,
+        }
+    }
+}
+
+/// The reply form as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplyInput {
+    pub received_on: String,
+    pub initial_diagnosis: String,
+    pub final_diagnosis: String,
+    pub findings: String,
+    pub treatment: String,
+    pub recommendations: String,
+    pub medication_changes: String,
+    pub note: String,
+}
+
+impl From<ReplyInput> for app::ReplyDraft {
+    fn from(r: ReplyInput) -> Self {
+        app::ReplyDraft {
+            received_on: r.received_on,
+            initial_diagnosis: r.initial_diagnosis,
+            final_diagnosis: r.final_diagnosis,
+            findings: r.findings,
+            treatment: r.treatment,
+            recommendations: r.recommendations,
+            medication_changes: r.medication_changes,
+            note: r.note,
+        }
+    }
+}
+
+/// A file picked in the OS dialog and found acceptable, not yet stored.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenFile {
+    /// Pass back to store it.
+    pub token: String,
+    pub name: String,
+    pub size: i32,
+}
+
+pub use app::{BoardFilter, FiguresPeriod, WorklistSettings};
+
+/// One row of the referral board.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardRow {
+    pub referral_id: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub tracking_code: String,
+    pub status: String,
+    pub status_label: String,
+    pub referred_to: String,
+    pub hospital: String,
+    pub where_now: String,
+    /// 和暦
+    pub sent_on: String,
+    /// 和暦
+    pub last_news: String,
+    pub days_since_news: i32,
+    pub open: bool,
+    /// Why it is overdue (受付の連絡なし, 退院予定日超過, 返書未着), if it is.
+    pub overdue: Option<String>,
+    pub replied: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    pub rows: Vec<BoardRow>,
+    pub total: i32,
+    pub page: i32,
+    pub page_size: i32,
+    pub hospitals: Vec<String>,
+}
+
+impl From<app::Board> for Board {
+    fn from(b: app::Board) -> Self {
+        Board {
+            rows: b
+                .rows
+                .into_iter()
+                .map(|r| BoardRow {
+                    referral_id: r.referral_id.to_string(),
+                    patient_id: r.patient_id.to_string(),
+                    patient_name: r.patient_name,
+                    tracking_code: r.tracking_code,
+                    status: r.status.code().to_string(),
+                    status_label: r.status.label_ja().to_string(),
+                    referred_to: r.referred_to,
+                    hospital: r.hospital,
+                    where_now: r.where_now,
+                    sent_on: app::format_wareki(r.sent_on),
+                    last_news: app::format_wareki(r.last_news),
+                    days_since_news: i32::try_from(r.days_since_news).unwrap_or(i32::MAX),
+                    open: r.open,
+                    overdue: r.overdue,
+                    replied: r.replied,
+                })
+                .collect(),
+            total: i32::try_from(b.total).unwrap_or(i32::MAX),
+            page: i32::try_from(b.page).unwrap_or(i32::MAX),
+            page_size: i32::try_from(b.page_size).unwrap_or(i32::MAX),
+            hospitals: b.hospitals,
+        }
+    }
+}
+
+/// One row of the loop figures; percentages and medians are absent when
+/// there is nothing to count.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FigureRow {
+    /// 全体 for the overall row.
+    pub hospital: String,
+    pub sent: i32,
+    pub acknowledged: i32,
+    pub replied: i32,
+    pub acknowledged_pct: Option<f64>,
+    pub replied_pct: Option<f64>,
+    pub median_days_to_acknowledgement: Option<f64>,
+    pub median_days_to_reply: Option<f64>,
+    /// 自院へ戻った, 他の在宅医, 施設, 死亡, 不明・継続中 (in `outcomeLabels` order).
+    pub outcomes: Vec<i32>,
+    pub lost: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopFigures {
+    /// 和暦
+    pub from: String,
+    pub to: String,
+    pub overall: FigureRow,
+    pub by_hospital: Vec<FigureRow>,
+    pub cancelled: i32,
+    pub outcome_labels: Vec<String>,
+    /// Days without news after which an unknown outcome counts as lost.
+    pub lost_after_days: i32,
+}
+
+fn figure_row(r: app::FigureRow) -> FigureRow {
+    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    FigureRow {
+        hospital: if r.hospital.is_empty() {
+            "全体".to_string()
+        } else {
+            r.hospital
+        },
+        sent: n(r.sent),
+        acknowledged: n(r.acknowledged),
+        replied: n(r.replied),
+        acknowledged_pct: r.acknowledged_pct,
+        replied_pct: r.replied_pct,
+        median_days_to_acknowledgement: r.median_days_to_acknowledgement,
+        median_days_to_reply: r.median_days_to_reply,
+        outcomes: r.outcomes.into_iter().map(n).collect(),
+        lost: n(r.lost),
+    }
+}
+
+impl From<app::LoopFigures> for LoopFigures {
+    fn from(f: app::LoopFigures) -> Self {
+        LoopFigures {
+            from: app::format_wareki(f.from),
+            to: app::format_wareki(f.to),
+            overall: figure_row(f.overall),
+            by_hospital: f.by_hospital.into_iter().map(figure_row).collect(),
+            cancelled: i32::try_from(f.cancelled).unwrap_or(i32::MAX),
+            outcome_labels: app::Outcome::ALL
+                .iter()
+                .map(|o| o.label_ja().to_string())
+                .collect(),
+            lost_after_days: i32::try_from(app::LOST_AFTER_DAYS).unwrap_or(i32::MAX),
         }
     }
 }
@@ -625,6 +844,16 @@ pub fn typescript_bindings() -> String {
         Referral::decl(&cfg),
         PatientReferrals::decl(&cfg),
         WorklistItem::decl(&cfg),
+        Reply::decl(&cfg),
+        ReplyInput::decl(&cfg),
+        ChosenFile::decl(&cfg),
+        BoardFilter::decl(&cfg),
+        BoardRow::decl(&cfg),
+        Board::decl(&cfg),
+        WorklistSettings::decl(&cfg),
+        FiguresPeriod::decl(&cfg),
+        FigureRow::decl(&cfg),
+        LoopFigures::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc.rs) by ts-rs.\n\

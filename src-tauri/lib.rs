@@ -11,11 +11,13 @@ use crate::desktop::{Desktop, configured_data_dir};
 
 pub fn run() {
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .manage(commands::replies::ChosenFiles::default())
         .setup(|app| {
             let default_dir = app.path().app_data_dir().ok();
             let data_dir = configured_data_dir(|| default_dir)
                 .ok_or("no application-data folder on this system; set TSUNAGU_DATA_DIR")?;
-            commands::letter_files::clear_print_files(&data_dir);
+            commands::files::clear_print_files(&data_dir);
             let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
             app.manage(desktop);
             Ok(())
@@ -39,14 +41,22 @@ pub fn run() {
             commands::letters::correct_letter,
             commands::letters::letter_destinations,
             commands::letters::set_favourite_destination,
-            commands::letter_files::save_letter_pdf,
-            commands::letter_files::open_letter_pdf,
+            commands::files::save_letter_pdf,
+            commands::files::open_letter_pdf,
             commands::referrals::patient_referrals,
             commands::referrals::referral_board,
             commands::referrals::record_referral_event,
             commands::referrals::void_referral_event,
             commands::referrals::worklist,
             commands::referrals::dismiss_worklist_item,
+            commands::referrals::worklist_settings,
+            commands::referrals::save_worklist_settings,
+            commands::replies::choose_reply_attachment,
+            commands::replies::record_reply,
+            commands::replies::open_reply_attachment,
+            commands::figures::loop_figures,
+            commands::figures::save_loop_figures_csv,
+            commands::notifications::announce_new_alerts,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start")

@@ -3,8 +3,11 @@
 //! granted in capabilities/.
 
 pub mod clinic;
-pub mod letter_files;
+pub mod figures;
+pub mod files;
 pub mod letters;
+pub mod notifications;
 pub mod patients;
 pub mod referrals;
+pub mod replies;
 pub mod startup;

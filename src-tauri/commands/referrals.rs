@@ -1,7 +1,10 @@
 use tauri::State;
 
 use crate::desktop::Desktop;
-use crate::ipc::{AppError, EventInput, PatientReferrals, Referral, WorklistItem};
+use crate::ipc::{
+    AppError, Board, BoardFilter, EventInput, PatientReferrals, Referral, WorklistItem,
+    WorklistSettings,
+};
 
 #[tauri::command]
 pub async fn patient_referrals(
@@ -23,15 +26,9 @@ pub async fn patient_referrals(
 #[tauri::command]
 pub async fn referral_board(
     desktop: State<'_, Desktop>,
-    include_closed: bool,
-) -> Result<Vec<Referral>, AppError> {
-    Ok(desktop
-        .app()?
-        .referral_board(include_closed)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    filter: BoardFilter,
+) -> Result<Board, AppError> {
+    Ok(desktop.app()?.referral_board(&filter).await?.into())
 }
 
 #[tauri::command]
@@ -86,4 +83,17 @@ pub async fn dismiss_worklist_item(
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+#[tauri::command]
+pub async fn worklist_settings(desktop: State<'_, Desktop>) -> Result<WorklistSettings, AppError> {
+    Ok(desktop.app()?.worklist_settings().await?)
+}
+
+#[tauri::command]
+pub async fn save_worklist_settings(
+    desktop: State<'_, Desktop>,
+    settings: WorklistSettings,
+) -> Result<WorklistSettings, AppError> {
+    Ok(desktop.app()?.save_worklist_settings(settings).await?)
 }

@@ -3,25 +3,37 @@
 //! store. Errors are an [`AppError`] with a closed [`ErrorCode`] and a
 //! Japanese message the UI can show as is.
 
+mod board;
 mod clinic;
 mod clock;
 mod error;
+mod figures;
 mod letters;
 mod patients;
 mod referrals;
+mod replies;
+mod settings;
 mod worklist;
 
 use tsunagu_store::Store;
 
+pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldMessage};
+pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
-pub use tsunagu_domain::{ClinicDraft, PatientDraft, ReferralStatus, Sex, format_wareki};
+pub use replies::{AttachmentFile, ReplyView};
+pub use settings::WorklistSettings;
+pub use tsunagu_domain::ReplyDraft;
+pub use tsunagu_domain::{
+    AttachmentKind, ClinicDraft, Outcome, PatientDraft, ReferralStatus, Sex, check_attachment,
+    format_wareki,
+};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
-pub use worklist::{WorklistItem, WorklistSettings};
+pub use worklist::WorklistItem;
 
 use std::sync::Arc;
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::{
-    DischargeDestination, EventDetails, ReferralError, ReferralEvent, ReferralStatus, WhereNow,
-    check_append, format_wareki, replay,
+    DischargeDestination, EventDetails, ReferralError, ReferralStatus, WhereNow, check_append,
+    format_wareki, replay,
 };
 use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldMessage, date_field};
 use crate::patients::parse_id;
+use crate::replies::ReplyView;
 
 /// An event as the form sends it: text as typed; which fields matter
 /// depends on `status`.
@@ -73,50 +74,30 @@ pub struct ReferralView {
     pub open: bool,
     /// Oldest first.
     pub events: Vec<EventView>,
+    /// Reply letters (返書), oldest first; one closes the loop.
+    pub replies: Vec<ReplyView>,
 }
 
 impl App {
     pub async fn referral(&self, referral_id: &str) -> Result<ReferralView, AppError> {
         let record = self.store.referral(parse_id(referral_id)?).await?;
         let name = self.store.patient(record.patient_id).await?.fields.name;
-        self.referral_view(record, name)
+        self.referral_view_with_replies(record, name).await
     }
 
     /// A patient's referrals, newest first.
     pub async fn patient_referrals(&self, patient_id: &str) -> Result<Vec<ReferralView>, AppError> {
         let patient_id = parse_id(patient_id)?;
         let name = self.store.patient(patient_id).await?.fields.name;
-        let mut views = self
-            .store
-            .referrals_for_patient(patient_id)
-            .await?
-            .into_iter()
-            .map(|r| self.referral_view(r, name.clone()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut views = Vec::new();
+        for record in self.store.referrals_for_patient(patient_id).await? {
+            views.push(
+                self.referral_view_with_replies(record, name.clone())
+                    .await?,
+            );
+        }
         views.reverse();
         Ok(views)
-    }
-
-    /// The referral board (紹介患者): open referrals (or all), the longest
-    /// without news first.
-    pub async fn referral_board(
-        &self,
-        include_closed: bool,
-    ) -> Result<Vec<ReferralView>, AppError> {
-        let names = self.store.patient_names().await?;
-        let mut rows = Vec::new();
-        for record in self.store.all_referrals().await? {
-            let name = names.get(&record.patient_id).cloned().unwrap_or_default();
-            let mut view = self.referral_view(record, name)?;
-            if view.open || include_closed {
-                view.events.clear();
-                rows.push(view);
-            }
-        }
-        rows.sort_by(|a, b| {
-            (b.open, b.days_since_news, a.sent_on).cmp(&(a.open, a.days_since_news, b.sent_on))
-        });
-        Ok(rows)
     }
 
     /// Where the patient is now, in a few words for the patient page:
@@ -186,13 +167,13 @@ impl App {
         event: StoredEvent,
         status: Option<&str>,
     ) -> Result<ReferralView, AppError> {
-        let candidate = domain_event(&event)?;
+        let candidate = event.to_domain()?;
         let outcome = self
             .store
             .append_referral_event(referral_id, &event, status, |existing| {
                 let events = existing
                     .iter()
-                    .map(domain_event)
+                    .map(StoredEvent::to_domain)
                     .collect::<Result<Vec<_>, _>>()?;
                 check_append(&events, &candidate)
                     .map(|_| ())
@@ -201,20 +182,31 @@ impl App {
             .await?;
         let record = outcome?;
         let name = self.store.patient(record.patient_id).await?.fields.name;
-        self.referral_view(record, name)
+        self.referral_view_with_replies(record, name).await
     }
 
-    pub(crate) fn referral_view(
+    async fn referral_view_with_replies(
         &self,
         record: ReferralRecord,
         patient_name: String,
     ) -> Result<ReferralView, AppError> {
-        let events = record
-            .events
-            .iter()
-            .map(domain_event)
-            .collect::<Result<Vec<_>, _>>()?;
-        let state = replay(&events).map_err(|_| internal())?;
+        let replies = self
+            .store
+            .replies_for_referral(record.id)
+            .await?
+            .into_iter()
+            .map(ReplyView::of)
+            .collect::<Result<_, _>>()?;
+        self.referral_view(record, patient_name, replies)
+    }
+
+    fn referral_view(
+        &self,
+        record: ReferralRecord,
+        patient_name: String,
+        replies: Vec<ReplyView>,
+    ) -> Result<ReferralView, AppError> {
+        let state = state_of(&record)?;
         let voided: Vec<Uuid> = record.events.iter().filter_map(|e| e.voids).collect();
         let today = self.clock.today();
         Ok(ReferralView {
@@ -234,6 +226,7 @@ impl App {
                 .iter()
                 .map(|e| event_view(e, voided.contains(&e.id)))
                 .collect::<Result<_, _>>()?,
+            replies,
         })
     }
 }
@@ -243,7 +236,7 @@ pub(crate) fn state_of(record: &ReferralRecord) -> Result<tsunagu_domain::Referr
     let events = record
         .events
         .iter()
-        .map(domain_event)
+        .map(StoredEvent::to_domain)
         .collect::<Result<Vec<_>, _>>()?;
     replay(&events).map_err(|_| internal())
 }
@@ -266,22 +259,8 @@ fn where_now_of(newest_first: &[ReferralView]) -> String {
     }
 }
 
-fn domain_event(e: &StoredEvent) -> Result<ReferralEvent, AppError> {
-    let details = e
-        .details
-        .as_deref()
-        .map(serde_json::from_str::<EventDetails>)
-        .transpose()
-        .map_err(|_| internal())?;
-    Ok(ReferralEvent {
-        id: e.id.to_string(),
-        details,
-        voids: e.voids.map(|id| id.to_string()),
-    })
-}
-
 fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
-    let details = domain_event(e)?.details;
+    let details = e.to_domain()?.details;
     let (title, status, date, summary) = match &details {
         Some(d) => (
             d.status().label_ja().to_string(),

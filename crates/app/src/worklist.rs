@@ -1,30 +1,17 @@
 //! The morning worklist (要確認): referrals that need the physician, worked
-//! out from the events against today's date. Dismissing an item keeps it
-//! dismissed (with its reason); a new situation raises a new item.
+//! out from the episodes' summaries against today's date. Dismissing an
+//! item keeps it dismissed (with its reason); a new situation raises a new
+//! item.
 
 use chrono::NaiveDate;
-use tsunagu_domain::{DischargeDestination, ReferralStatus, format_wareki};
+use tsunagu_domain::{ReferralStatus, format_wareki};
+use tsunagu_store::{Overdue, ReferralSummary};
 use uuid::Uuid;
 
 use crate::App;
 use crate::error::AppError;
 use crate::patients::parse_id;
-use crate::referrals::state_of;
-
-/// How long before silence becomes a worklist item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorklistSettings {
-    /// Days after sending with no word from the hospital.
-    pub days_to_acknowledgement: i64,
-}
-
-impl Default for WorklistSettings {
-    fn default() -> Self {
-        WorklistSettings {
-            days_to_acknowledgement: 7,
-        }
-    }
-}
+use crate::settings::WorklistSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorklistItem {
@@ -34,7 +21,7 @@ pub struct WorklistItem {
     pub patient_id: Uuid,
     pub patient_name: String,
     pub hospital: String,
-    /// e.g. 自院以外へ退院
+    /// e.g. 自院以外へ退院しました
     pub title: String,
     pub detail: String,
     /// The day the situation began.
@@ -43,7 +30,8 @@ pub struct WorklistItem {
 
 impl App {
     pub async fn worklist(&self) -> Result<Vec<WorklistItem>, AppError> {
-        self.worklist_with(WorklistSettings::default()).await
+        let settings = self.worklist_settings().await?;
+        self.worklist_with(settings).await
     }
 
     pub async fn worklist_with(
@@ -51,69 +39,32 @@ impl App {
         settings: WorklistSettings,
     ) -> Result<Vec<WorklistItem>, AppError> {
         let today = self.clock.today();
-        let names = self.store.patient_names().await?;
         let dismissed = self.store.dismissed_worklist_items().await?;
-        let mut items = Vec::new();
-        for record in self.store.all_referrals().await? {
-            let state = state_of(&record)?;
-            let item = |key: String, title: &str, detail: String, since: NaiveDate| WorklistItem {
-                key,
-                referral_id: record.id,
-                patient_id: record.patient_id,
-                patient_name: names.get(&record.patient_id).cloned().unwrap_or_default(),
-                hospital: state.hospital.clone(),
-                title: title.to_string(),
-                detail,
-                since,
-            };
-            let waited = (today - state.sent_on).num_days();
-            match state.status {
-                ReferralStatus::Sent if waited >= settings.days_to_acknowledgement => {
-                    items.push(item(
-                        format!("no-ack:{}", record.id),
-                        "受付の連絡がありません",
-                        format!("紹介から{waited}日（{}）", format_wareki(state.sent_on)),
-                        state.sent_on,
-                    ));
-                }
-                ReferralStatus::Admitted
-                | ReferralStatus::DischargePlanned
-                | ReferralStatus::Transferred => {
-                    if let Some(expected) = state.expected_discharge.filter(|d| *d < today) {
-                        items.push(item(
-                            format!("discharge-overdue:{}:{expected}", record.id),
-                            "退院予定日を過ぎています",
-                            format!("予定 {}、退院の連絡なし", format_wareki(expected)),
-                            expected,
-                        ));
-                    }
-                }
-                ReferralStatus::Discharged => {
-                    if let Some(to) = &state.discharged_to
-                        && *to != DischargeDestination::ThisClinic
-                    {
-                        items.push(item(
-                            format!("discharged-elsewhere:{}:{}", record.id, state.last_news),
-                            "自院以外へ退院しました",
-                            format!("{}（{}）", to.label_ja(), format_wareki(state.last_news)),
-                            state.last_news,
-                        ));
-                    }
-                }
-                ReferralStatus::Deceased => {
-                    items.push(item(
-                        format!("deceased:{}", record.id),
-                        "死亡の連絡がありました",
-                        format_wareki(state.last_news),
-                        state.last_news,
-                    ));
-                }
-                _ => {}
-            }
-        }
-        items.retain(|i| !dismissed.contains(&i.key));
+        let mut items: Vec<WorklistItem> = self
+            .store
+            .referrals_needing_attention(self.overdue_rule(settings))
+            .await?
+            .iter()
+            .flat_map(|s| items_for(s, today))
+            .filter(|i| !dismissed.contains(&i.key))
+            .collect();
         items.sort_by(|a, b| (a.since, &a.key).cmp(&(b.since, &b.key)));
         Ok(items)
+    }
+
+    /// Worklist items not announced before, marked announced: what a desktop
+    /// notification should tell the physician about.
+    pub async fn new_worklist_alerts(&self) -> Result<Vec<WorklistItem>, AppError> {
+        let items = self.worklist().await?;
+        let keys: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
+        let fresh = self
+            .store
+            .first_notifications(&keys, self.clock.now())
+            .await?;
+        Ok(items
+            .into_iter()
+            .filter(|i| fresh.contains(&i.key))
+            .collect())
     }
 
     /// Takes an item off the worklist for good, with the reason.
@@ -144,4 +95,76 @@ impl App {
             .await?;
         self.worklist().await
     }
+}
+
+/// The worklist items one referral raises (it may raise two: discharged
+/// elsewhere and still no reply letter).
+fn items_for(s: &ReferralSummary, today: NaiveDate) -> Vec<WorklistItem> {
+    let item = |key: String, title: &str, detail: String, since: NaiveDate| WorklistItem {
+        key,
+        referral_id: s.referral_id,
+        patient_id: s.patient_id,
+        patient_name: s.patient_name.clone(),
+        hospital: s.hospital.clone(),
+        title: title.to_string(),
+        detail,
+        since,
+    };
+    let id = s.referral_id;
+    let mut items = Vec::new();
+    match s.overdue {
+        Some(Overdue::NoAcknowledgement) => items.push(item(
+            format!("no-ack:{id}"),
+            "受付の連絡がありません",
+            format!(
+                "紹介から{}日（{}）",
+                (today - s.sent_on).num_days(),
+                format_wareki(s.sent_on)
+            ),
+            s.sent_on,
+        )),
+        Some(Overdue::DischargeOverdue) => {
+            if let Some(expected) = s.expected_discharge {
+                items.push(item(
+                    format!("discharge-overdue:{id}:{expected}"),
+                    "退院予定日を過ぎています",
+                    format!("予定 {}、退院の連絡なし", format_wareki(expected)),
+                    expected,
+                ));
+            }
+        }
+        Some(Overdue::NoReply) => {
+            if let Some(seen) = s.seen_on {
+                items.push(item(
+                    format!("no-reply:{id}"),
+                    "返書が届いていません",
+                    format!(
+                        "受診・入院から{}日（{}）",
+                        (today - seen).num_days(),
+                        format_wareki(seen)
+                    ),
+                    seen,
+                ));
+            }
+        }
+        None => {}
+    }
+    match s.status {
+        ReferralStatus::Discharged if s.discharged_to_this_clinic == Some(false) => {
+            items.push(item(
+                format!("discharged-elsewhere:{id}:{}", s.last_news),
+                "自院以外へ退院しました",
+                format!("{}（{}）", s.where_now, format_wareki(s.last_news)),
+                s.last_news,
+            ));
+        }
+        ReferralStatus::Deceased => items.push(item(
+            format!("deceased:{id}"),
+            "死亡の連絡がありました",
+            format_wareki(s.last_news),
+            s.last_news,
+        )),
+        _ => {}
+    }
+    items
 }

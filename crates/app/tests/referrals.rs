@@ -5,24 +5,17 @@
 mod common;
 
 use common::*;
-use tsunagu_app::{ClinicDraft, ErrorCode, EventInput, LetterDraftContent, LetterKind};
+use tsunagu_app::{BoardFilter, ErrorCode, EventInput, ReplyDraft};
+
+fn open_board() -> BoardFilter {
+    BoardFilter::default()
+}
 
 /// The referral is issued on 2026-11-24; the events are recorded later, by
 /// an app whose clock reads 2027-03-01.
 async fn referred() -> (Later, String, String) {
     let t = new_app().await;
-    t.app
-        .save_clinic_profile(&ClinicDraft {
-            name: "さくら内科クリニック".into(),
-            institution_code: String::new(),
-            postal_code: "171-0022".into(),
-            address: "東京都豊島区南池袋2-10-5".into(),
-            phone: "03-1234-5678".into(),
-            fax: String::new(),
-            doctor_name: "佐藤　花子".into(),
-        })
-        .await
-        .unwrap();
+    save_clinic(&t.app).await;
     let patient = t
         .app
         .create_patient(&yamada())
@@ -34,25 +27,7 @@ async fn referred() -> (Later, String, String) {
         t.app.patient_where_now(&patient).await.unwrap(),
         "自院通院中"
     );
-    let draft = t
-        .app
-        .start_letter(&patient, LetterKind::Referral)
-        .await
-        .unwrap();
-    let content = LetterDraftContent {
-        to_institution: "豊島中央病院".into(),
-        purpose: "精査加療".into(),
-        diagnoses: "心不全".into(),
-        ..Default::default()
-    };
-    t.app
-        .save_letter_draft(&draft.id.to_string(), &content)
-        .await
-        .unwrap();
-    t.app.issue_letter(&draft.id.to_string()).await.unwrap();
-    let referral = t.app.patient_referrals(&patient).await.unwrap()[0]
-        .id
-        .to_string();
+    let referral = refer(&t.app, &patient, "豊島中央病院").await;
     let app = app_on(&t.app, ymd(2027, 3, 1));
     (Later { app, _t: t }, patient, referral)
 }
@@ -60,6 +35,28 @@ async fn referred() -> (Later, String, String) {
 struct Later {
     app: tsunagu_app::App,
     _t: TestApp,
+}
+
+/// How a case ends: the patient page, the board (closed ones included) and
+/// the worklist each say the right thing.
+async fn ends_with(t: &Later, patient: &str, where_now: &str, worklist: &[&str]) {
+    assert_eq!(t.app.patient_where_now(patient).await.unwrap(), where_now);
+    let all = BoardFilter {
+        scope: "all".into(),
+        ..Default::default()
+    };
+    let board = t.app.referral_board(&all).await.unwrap().rows;
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].where_now, where_now);
+    let titles: Vec<String> = t
+        .app
+        .worklist()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    assert_eq!(titles, worklist);
 }
 
 fn event(status: &str, date: &str) -> EventInput {
@@ -110,10 +107,13 @@ async fn case_1_discharged_to_a_new_home_care_doctor() {
         "退院先 在宅（在宅医: みなみ在宅クリニック 田中医師）"
     );
     assert_eq!(view.events[2].source, "この医院");
-    assert_eq!(
-        t.app.patient_where_now(&patient).await.unwrap(),
-        "在宅（在宅医: みなみ在宅クリニック 田中医師）"
-    );
+    ends_with(
+        &t,
+        &patient,
+        "在宅（在宅医: みなみ在宅クリニック 田中医師）",
+        &["返書が届いていません", "自院以外へ退院しました"],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,10 +148,13 @@ async fn case_2_transferred_to_rehabilitation_then_home_with_another_doctor() {
         .await
         .unwrap();
     assert_eq!(view.hospital, "目白リハビリテーション病院");
-    assert_eq!(
-        t.app.patient_where_now(&patient).await.unwrap(),
-        "在宅（在宅医: 目白在宅診療所）"
-    );
+    ends_with(
+        &t,
+        &patient,
+        "在宅（在宅医: 目白在宅診療所）",
+        &["返書が届いていません", "自院以外へ退院しました"],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,11 +190,13 @@ async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
         )
         .await
         .unwrap();
-    let where_now = t.app.patient_where_now(&patient).await.unwrap();
-    assert!(
-        where_now.starts_with("在宅（在宅医: 在宅ホスピスあおば"),
-        "{where_now}"
-    );
+    ends_with(
+        &t,
+        &patient,
+        "在宅（在宅医: 在宅ホスピスあおば（訪問看護ステーションさくら））",
+        &["返書が届いていません", "自院以外へ退院しました"],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,7 +235,7 @@ async fn case_4_died_at_home() {
     assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
 
     // Still on the board (death is not the end of the episode until closed).
-    let board = t.app.referral_board(false).await.unwrap();
+    let board = t.app.referral_board(&open_board()).await.unwrap().rows;
     assert_eq!(board.len(), 1);
     assert_eq!(
         (board[0].patient_name.as_str(), board[0].where_now.as_str()),
@@ -246,9 +251,20 @@ async fn case_4_died_at_home() {
         )
         .await
         .unwrap();
-    assert!(t.app.referral_board(false).await.unwrap().is_empty());
-    assert_eq!(t.app.referral_board(true).await.unwrap().len(), 1);
-    assert_eq!(t.app.patient_where_now(&patient).await.unwrap(), "死亡");
+    assert!(
+        t.app
+            .referral_board(&open_board())
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    let all = BoardFilter {
+        scope: "all".into(),
+        ..Default::default()
+    };
+    assert_eq!(t.app.referral_board(&all).await.unwrap().rows.len(), 1);
+    ends_with(&t, &patient, "死亡", &[]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -376,6 +392,38 @@ async fn the_worklist_raises_silence_overdue_discharges_discharges_elsewhere_and
         .record_referral_event(&referral, &event("admitted", "2026-12-01"))
         .await
         .unwrap();
+    // Admitted on 12-01 and no reply letter 14 days later.
+    assert!(
+        app_on(&t.app, ymd(2026, 12, 14))
+            .worklist()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let no_reply = app_on(&t.app, ymd(2026, 12, 15)).worklist().await.unwrap();
+    assert_eq!(no_reply.len(), 1);
+    assert_eq!(no_reply[0].title, "返書が届いていません");
+    assert_eq!(no_reply[0].detail, "受診・入院から14日（令和8年12月1日）");
+    t.app
+        .record_reply(
+            &referral,
+            &ReplyDraft {
+                received_on: "2026-12-10".into(),
+                initial_diagnosis: "慢性心不全急性増悪".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        app_on(&t.app, ymd(2026, 12, 15))
+            .worklist()
+            .await
+            .unwrap()
+            .is_empty(),
+        "a reply closes the loop"
+    );
     t.app
         .record_referral_event(
             &referral,

@@ -42,6 +42,7 @@ pub(crate) async fn open_pool(
     verify_encrypted(&pool).await?;
     MIGRATOR.run(&pool).await?;
     crate::search::rebuild_index_if_stale(&pool).await?;
+    crate::referral_summary::rebuild_if_stale(&pool).await?;
     Ok(pool)
 }
 
@@ -52,6 +53,7 @@ pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<
     let pool = connect(connect_options(path, true)).await?;
     MIGRATOR.run(&pool).await?;
     crate::search::rebuild_index_if_stale(&pool).await?;
+    crate::referral_summary::rebuild_if_stale(&pool).await?;
     Ok(pool)
 }
 

@@ -479,7 +479,7 @@ async fn open_referral(
     .bind(actor)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::referral_summary::refresh(conn, id).await
 }
 
 async fn summary(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<LetterSummary> {

@@ -11,8 +11,11 @@ mod keyring_keys;
 mod letters;
 mod location;
 mod patients;
+mod referral_summary;
 mod referrals;
+mod replies;
 mod search;
+mod settings;
 
 use std::path::Path;
 
@@ -28,7 +31,11 @@ pub use letters::{
 };
 pub use location::StoreLocation;
 pub use patients::{PatientNames, PatientRecord};
+pub use referral_summary::{
+    BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
+};
 pub use referrals::{EventSource, ReferralRecord, StoredEvent};
+pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.

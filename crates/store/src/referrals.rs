@@ -84,6 +84,23 @@ impl EventRow {
     }
 }
 
+impl StoredEvent {
+    /// The event as the domain's status machine reads it.
+    pub fn to_domain(&self) -> StoreResult<tsunagu_domain::ReferralEvent> {
+        let details = self
+            .details
+            .as_deref()
+            .map(serde_json::from_str::<tsunagu_domain::EventDetails>)
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("event details"))?;
+        Ok(tsunagu_domain::ReferralEvent {
+            id: self.id.to_string(),
+            details,
+            voids: self.voids.map(|id| id.to_string()),
+        })
+    }
+}
+
 fn parse_id(text: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
@@ -196,13 +213,17 @@ impl Store {
             &referral_id.to_string(),
         )
         .await?;
+        crate::referral_summary::refresh(&mut tx, referral_id).await?;
         let updated = load_referral(&mut tx, referral_id).await?;
         tx.commit().await?;
         Ok(Ok(updated))
     }
 }
 
-async fn load_referral(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<ReferralRecord> {
+pub(crate) async fn load_referral(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> StoreResult<ReferralRecord> {
     let (patient_id, tracking_code, created_at): (String, String, String) =
         sqlx::query_as("SELECT patient_id, tracking_code, created_at FROM referrals WHERE id = ?")
             .bind(id.to_string())

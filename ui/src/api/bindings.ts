@@ -137,9 +137,13 @@ sentOn: string,
  */
 lastNews: string, daysSinceNews: number, open: boolean, 
 /**
- * Oldest first; empty on the board.
+ * Oldest first.
  */
-events: Array<ReferralEvent>, };
+events: Array<ReferralEvent>, 
+/**
+ * Reply letters (返書), oldest first.
+ */
+replies: Array<Reply>, };
 
 export type PatientReferrals = { 
 /**
@@ -160,3 +164,87 @@ key: string, referralId: string, patientId: string, patientName: string, hospita
  * 和暦
  */
 since: string, };
+
+export type Reply = { id: string, 
+/**
+ * 和暦
+ */
+receivedOn: string, initialDiagnosis: string, finalDiagnosis: string, findings: string, treatment: string, recommendations: string, medicationChanges: string, note: string, attachmentName: string | null, attachmentSize: number | null, recordedBy: string, };
+
+export type ReplyInput = { receivedOn: string, initialDiagnosis: string, finalDiagnosis: string, findings: string, treatment: string, recommendations: string, medicationChanges: string, note: string, };
+
+export type ChosenFile = { 
+/**
+ * Pass back to store it.
+ */
+token: string, name: string, size: number, };
+
+export type BoardFilter = { 
+/**
+ * open (default), closed or all.
+ */
+scope: string, 
+/**
+ * A status code.
+ */
+status: string, hospital: string, sentFrom: string, sentTo: string, 
+/**
+ * Part of a name, its reading, a hospital, or a tracking code.
+ */
+text: string, overdueOnly: boolean, 
+/**
+ * attention (default), status, hospital or sent.
+ */
+order: string, 
+/**
+ * From 0.
+ */
+page: number, };
+
+export type BoardRow = { referralId: string, patientId: string, patientName: string, trackingCode: string, status: string, statusLabel: string, referredTo: string, hospital: string, whereNow: string, 
+/**
+ * 和暦
+ */
+sentOn: string, 
+/**
+ * 和暦
+ */
+lastNews: string, daysSinceNews: number, open: boolean, 
+/**
+ * Why it is overdue (受付の連絡なし, 退院予定日超過, 返書未着), if it is.
+ */
+overdue: string | null, replied: boolean, };
+
+export type Board = { rows: Array<BoardRow>, total: number, page: number, pageSize: number, hospitals: Array<string>, };
+
+export type WorklistSettings = { 
+/**
+ * Days after sending with no word from the hospital.
+ */
+daysToAcknowledgement: number, 
+/**
+ * Days after the first visit or admission with no reply letter.
+ */
+daysToReply: number, };
+
+export type FiguresPeriod = { from: string, to: string, };
+
+export type FigureRow = { 
+/**
+ * 全体 for the overall row.
+ */
+hospital: string, sent: number, acknowledged: number, replied: number, acknowledgedPct: number | null, repliedPct: number | null, medianDaysToAcknowledgement: number | null, medianDaysToReply: number | null, 
+/**
+ * 自院へ戻った, 他の在宅医, 施設, 死亡, 不明・継続中 (in `outcomeLabels` order).
+ */
+outcomes: Array<number>, lost: number, };
+
+export type LoopFigures = { 
+/**
+ * 和暦
+ */
+from: string, to: string, overall: FigureRow, byHospital: Array<FigureRow>, cancelled: number, outcomeLabels: Array<string>, 
+/**
+ * Days without news after which an unknown outcome counts as lost.
+ */
+lostAfterDays: number, };

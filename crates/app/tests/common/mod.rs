@@ -157,3 +157,44 @@ pub async fn search_ids(app: &App, query: &str, include_deleted: bool) -> (Vec<u
         .unwrap_or_else(|e| panic!("search {query:?}: {e:?}"));
     (list.patients.iter().map(|p| p.id).collect(), list.total)
 }
+
+/// Fills in the clinic's profile, which letters need.
+pub async fn save_clinic(app: &App) {
+    app.save_clinic_profile(&tsunagu_app::ClinicDraft {
+        name: "さくら内科クリニック".into(),
+        institution_code: String::new(),
+        postal_code: "171-0022".into(),
+        address: "東京都豊島区南池袋2-10-5".into(),
+        phone: "03-1234-5678".into(),
+        fax: String::new(),
+        doctor_name: "佐藤　花子".into(),
+    })
+    .await
+    .expect("clinic profile");
+}
+
+/// Issues a referral letter to `hospital` on `app`'s today; the referral's id.
+pub async fn refer(app: &App, patient_id: &str, hospital: &str) -> String {
+    let draft = app
+        .start_letter(patient_id, tsunagu_app::LetterKind::Referral)
+        .await
+        .expect("letter draft");
+    let content = tsunagu_app::LetterDraftContent {
+        to_institution: hospital.into(),
+        purpose: "精査加療".into(),
+        diagnoses: "心不全".into(),
+        ..Default::default()
+    };
+    app.save_letter_draft(&draft.id.to_string(), &content)
+        .await
+        .expect("save draft");
+    let letter = app
+        .issue_letter(&draft.id.to_string())
+        .await
+        .expect("issue");
+    letter
+        .summary
+        .referral_id
+        .expect("a referral letter opens a referral")
+        .to_string()
+}

@@ -1,0 +1,456 @@
+//! What each episode's events and replies add up to, kept in
+//! `referral_summaries` so the board, the worklist and the loop figures read
+//! one row per referral instead of folding every event. The row is derived,
+//! never edited: it is rewritten by the domain's status machine in the same
+//! transaction as each change, and rebuilt when this code's version changes.
+
+use chrono::{Days, NaiveDate};
+use sqlx::{SqliteConnection, SqlitePool};
+use tsunagu_domain::{DischargeDestination, Outcome, ReferralStatus, TrackingCode, replay};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+use crate::referrals::load_referral;
+
+/// Bump when what a summary row holds, or how it is computed, changes.
+const REFERRAL_SUMMARY_VERSION: i64 = 1;
+
+/// One referral as the board and the figures see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralSummary {
+    pub referral_id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub tracking_code: String,
+    pub status: ReferralStatus,
+    pub open: bool,
+    /// The hospital the letter went to.
+    pub referred_to: String,
+    /// Where the patient is, or was last (a transfer changes it).
+    pub hospital: String,
+    pub where_now: String,
+    pub sent_on: NaiveDate,
+    pub last_news: NaiveDate,
+    pub acknowledged_on: Option<NaiveDate>,
+    pub seen_on: Option<NaiveDate>,
+    pub expected_discharge: Option<NaiveDate>,
+    pub discharged_to_this_clinic: Option<bool>,
+    pub outcome: Outcome,
+    pub first_reply_on: Option<NaiveDate>,
+    pub replies: i64,
+    /// Set when the episode is overdue under the rule it was read with.
+    pub overdue: Option<Overdue>,
+}
+
+/// Why an open referral needs chasing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Overdue {
+    /// Sent, and no word from the hospital for too long.
+    NoAcknowledgement,
+    /// The expected discharge date passed with no discharge.
+    DischargeOverdue,
+    /// Seen or admitted, and no reply letter for too long.
+    NoReply,
+}
+
+impl Overdue {
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "no_ack" => Some(Overdue::NoAcknowledgement),
+            "discharge_overdue" => Some(Overdue::DischargeOverdue),
+            "no_reply" => Some(Overdue::NoReply),
+            _ => None,
+        }
+    }
+}
+
+/// When silence becomes overdue, as of `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverdueRule {
+    pub today: NaiveDate,
+    pub days_to_acknowledgement: u32,
+    pub days_to_reply: u32,
+}
+
+impl OverdueRule {
+    fn binds(&self) -> [String; 3] {
+        let back = |days: u32| {
+            self.today
+                .checked_sub_days(Days::new(days.into()))
+                .unwrap_or(NaiveDate::MIN)
+                .to_string()
+        };
+        [
+            back(self.days_to_acknowledgement),
+            self.today.to_string(),
+            back(self.days_to_reply),
+        ]
+    }
+}
+
+/// The one definition of "overdue" (binds: ack-by, today, reply-by), used
+/// by the board's flag and filter and by the worklist alike.
+const OVERDUE_SQL: &str = "CASE
+    WHEN s.status = 'sent' AND s.sent_on <= ? THEN 'no_ack'
+    WHEN s.status IN ('admitted', 'discharge_planned', 'transferred')
+         AND s.expected_discharge < ? THEN 'discharge_overdue'
+    WHEN s.is_open AND s.status <> 'deceased' AND s.replies = 0
+         AND s.seen_on <= ? THEN 'no_reply'
+  END";
+
+/// Which referrals the board lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoardScope {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+/// How the board orders (and the UI groups) its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoardOrder {
+    /// Overdue first, then the longest without news.
+    #[default]
+    Attention,
+    Status,
+    Hospital,
+    /// Newest referral first.
+    SentOn,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BoardQuery {
+    pub scope: BoardScope,
+    pub status: Option<ReferralStatus>,
+    /// The referred-to or current hospital, exactly.
+    pub hospital: Option<String>,
+    pub sent_from: Option<NaiveDate>,
+    pub sent_to: Option<NaiveDate>,
+    /// Part of the patient's name or reading, a hospital, or a tracking code.
+    pub text: String,
+    pub overdue_only: bool,
+    pub order: BoardOrder,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardPage {
+    pub rows: Vec<ReferralSummary>,
+    /// All rows the filters match, not just this page.
+    pub total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    referral_id: String,
+    patient_id: String,
+    patient_name: String,
+    tracking_code: String,
+    status: String,
+    is_open: bool,
+    referred_to: String,
+    hospital: String,
+    where_now: String,
+    sent_on: String,
+    last_news: String,
+    acknowledged_on: Option<String>,
+    seen_on: Option<String>,
+    expected_discharge: Option<String>,
+    discharged_to: Option<String>,
+    outcome: String,
+    first_reply_on: Option<String>,
+    replies: i64,
+    overdue: Option<String>,
+}
+
+const SUMMARY_COLUMNS: &str = "s.referral_id, s.patient_id, p.name AS patient_name,
+    s.tracking_code, s.status, s.is_open, s.referred_to, s.hospital, s.where_now, s.sent_on,
+    s.last_news, s.acknowledged_on, s.seen_on, s.expected_discharge, s.discharged_to,
+    s.outcome, s.first_reply_on, s.replies";
+
+fn date(text: &str) -> StoreResult<NaiveDate> {
+    text.parse().map_err(|_| StoreError::Corrupt("date"))
+}
+
+fn id(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> StoreResult<ReferralSummary> {
+        let opt = |t: Option<String>| t.as_deref().map(date).transpose();
+        Ok(ReferralSummary {
+            referral_id: id(&self.referral_id)?,
+            patient_id: id(&self.patient_id)?,
+            patient_name: self.patient_name,
+            tracking_code: self.tracking_code,
+            status: ReferralStatus::from_code(&self.status).ok_or(StoreError::Corrupt("status"))?,
+            open: self.is_open,
+            referred_to: self.referred_to,
+            hospital: self.hospital,
+            where_now: self.where_now,
+            sent_on: date(&self.sent_on)?,
+            last_news: date(&self.last_news)?,
+            acknowledged_on: opt(self.acknowledged_on)?,
+            seen_on: opt(self.seen_on)?,
+            expected_discharge: opt(self.expected_discharge)?,
+            discharged_to_this_clinic: self.discharged_to.map(|kind| kind == "this_clinic"),
+            outcome: Outcome::from_code(&self.outcome).ok_or(StoreError::Corrupt("outcome"))?,
+            first_reply_on: opt(self.first_reply_on)?,
+            replies: self.replies,
+            overdue: self.overdue.as_deref().and_then(Overdue::from_code),
+        })
+    }
+}
+
+fn destination_kind(d: &DischargeDestination) -> &'static str {
+    match d {
+        DischargeDestination::ThisClinic => "this_clinic",
+        DischargeDestination::OtherHomeCareDoctor { .. } => "other_home_care_doctor",
+        DischargeDestination::Facility { .. } => "facility",
+        DischargeDestination::Other { .. } => "other",
+    }
+}
+
+/// Rewrites one referral's summary from its events and replies. Called in
+/// the transaction that changed them.
+pub(crate) async fn refresh(conn: &mut SqliteConnection, referral_id: Uuid) -> StoreResult<()> {
+    let record = load_referral(conn, referral_id).await?;
+    let events = record
+        .events
+        .iter()
+        .map(|e| e.to_domain())
+        .collect::<StoreResult<Vec<_>>>()?;
+    let state = replay(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
+    let referred_to = events
+        .iter()
+        .find_map(|e| match &e.details {
+            Some(tsunagu_domain::EventDetails::Sent { hospital, .. }) => Some(hospital.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let (first_reply_on, replies): (Option<String>, i64) = sqlx::query_as(
+        "SELECT min(received_on), count(*) FROM referral_replies WHERE referral_id = ?",
+    )
+    .bind(referral_id.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT OR REPLACE INTO referral_summaries
+         (referral_id, patient_id, tracking_code, status, is_open, referred_to, hospital,
+          where_now, sent_on, last_news, acknowledged_on, seen_on, expected_discharge,
+          discharged_to, outcome, first_reply_on, replies)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(referral_id.to_string())
+    .bind(record.patient_id.to_string())
+    .bind(&record.tracking_code)
+    .bind(state.status.code())
+    .bind(state.status.is_open())
+    .bind(referred_to)
+    .bind(&state.hospital)
+    .bind(state.where_now.label_ja())
+    .bind(state.sent_on.to_string())
+    .bind(state.last_news.to_string())
+    .bind(state.acknowledged_on.map(|d| d.to_string()))
+    .bind(state.seen_on.map(|d| d.to_string()))
+    .bind(state.expected_discharge.map(|d| d.to_string()))
+    .bind(state.discharged_to.as_ref().map(destination_kind))
+    .bind(state.outcome().code())
+    .bind(first_reply_on)
+    .bind(replies)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Rebuilds every summary when they were made by other code than this; one
+/// transaction, so an interrupted rebuild runs again next time.
+pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let version: i64 =
+        sqlx::query_scalar("SELECT version FROM referral_summary_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    if version == REFERRAL_SUMMARY_VERSION {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM referral_summaries")
+        .execute(&mut *tx)
+        .await?;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM referrals")
+        .fetch_all(&mut *tx)
+        .await?;
+    for referral in ids {
+        refresh(&mut tx, id(&referral)?).await?;
+    }
+    sqlx::query("UPDATE referral_summary_version SET version = ? WHERE id = 1")
+        .bind(REFERRAL_SUMMARY_VERSION)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Escapes LIKE's wildcards so a typed % or _ matches itself.
+fn like_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+impl Store {
+    /// A page of the referral board, with each row's overdue flag under
+    /// `rule`.
+    pub async fn referral_board(
+        &self,
+        query: &BoardQuery,
+        rule: OverdueRule,
+    ) -> StoreResult<BoardPage> {
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        match query.scope {
+            BoardScope::Open => conditions.push("s.is_open"),
+            BoardScope::Closed => conditions.push("NOT s.is_open"),
+            BoardScope::All => {}
+        }
+        if let Some(status) = query.status {
+            conditions.push("s.status = ?");
+            binds.push(status.code().into());
+        }
+        if let Some(hospital) = &query.hospital {
+            conditions.push("(s.referred_to = ? OR s.hospital = ?)");
+            binds.extend([hospital.clone(), hospital.clone()]);
+        }
+        if let Some(from) = query.sent_from {
+            conditions.push("s.sent_on >= ?");
+            binds.push(from.to_string());
+        }
+        if let Some(to) = query.sent_to {
+            conditions.push("s.sent_on <= ?");
+            binds.push(to.to_string());
+        }
+        let text = query.text.trim();
+        if let Ok(code) = TrackingCode::parse(text) {
+            conditions.push("s.tracking_code = ?");
+            binds.push(code.to_string());
+        } else if !text.is_empty() {
+            let folded = like_pattern(&tsunagu_domain::normalize_for_search(text));
+            let typed = like_pattern(text);
+            conditions.push(
+                "(p.name_search LIKE ? ESCAPE '\\' OR p.kana_search LIKE ? ESCAPE '\\'
+                  OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
+            );
+            binds.extend([folded.clone(), folded, typed.clone(), typed]);
+        }
+        if query.overdue_only {
+            conditions.push("overdue IS NOT NULL");
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let order = match query.order {
+            BoardOrder::Attention => "s.is_open DESC, overdue IS NULL, s.last_news, s.sent_on",
+            BoardOrder::Status => "s.is_open DESC, s.status, s.last_news",
+            BoardOrder::Hospital => "s.hospital, s.last_news",
+            BoardOrder::SentOn => "s.sent_on DESC",
+        };
+        let from = format!(
+            "FROM (SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s
+             JOIN patients p ON p.id = s.patient_id {filter}"
+        );
+        let mut conn = self.pool.acquire().await?;
+        let count_sql = format!("SELECT count(*) {from}");
+        let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
+        for bind in rule.binds().iter().chain(&binds) {
+            count = count.bind(bind.clone());
+        }
+        let total = count.fetch_one(&mut *conn).await?;
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, s.overdue {from}
+             ORDER BY {order}, s.referral_id LIMIT ? OFFSET ?"
+        );
+        let mut rows = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
+        for bind in rule.binds().iter().chain(&binds) {
+            rows = rows.bind(bind.clone());
+        }
+        let rows = rows
+            .bind(i64::from(query.limit.max(1)))
+            .bind(i64::from(query.offset))
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(SummaryRow::into_summary)
+            .collect::<StoreResult<_>>()?;
+        Ok(BoardPage { rows, total })
+    }
+
+    /// Referrals that need the physician: overdue under `rule`, discharged
+    /// somewhere other than this clinic, or deceased (and not closed).
+    pub async fn referrals_needing_attention(
+        &self,
+        rule: OverdueRule,
+    ) -> StoreResult<Vec<ReferralSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, s.overdue
+             FROM (SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s
+             JOIN patients p ON p.id = s.patient_id
+             WHERE s.overdue IS NOT NULL
+                OR (s.status = 'discharged' AND s.discharged_to <> 'this_clinic')
+                OR s.status = 'deceased'
+             ORDER BY s.last_news, s.referral_id"
+        );
+        let mut query = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
+        for bind in rule.binds() {
+            query = query.bind(bind);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(SummaryRow::into_summary)
+            .collect()
+    }
+
+    /// Every referral sent in `from..=to`, for the loop figures.
+    pub async fn referrals_sent_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReferralSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, NULL AS overdue FROM referral_summaries s
+             JOIN patients p ON p.id = s.patient_id
+             WHERE s.sent_on BETWEEN ? AND ? ORDER BY s.sent_on, s.referral_id"
+        );
+        sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(SummaryRow::into_summary)
+            .collect()
+    }
+
+    /// The hospitals referred to, most used first, for the board's filter.
+    pub async fn referred_hospitals(&self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT referred_to FROM referral_summaries GROUP BY referred_to
+             ORDER BY count(*) DESC, referred_to",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
