@@ -461,6 +461,28 @@ async fn follow_the_referral(client: &Client) {
         row.contains("退院") && row.contains("みなみ在宅クリニック"),
         "{row}"
     );
+
+    // The start page's worklist (要確認) raises the discharge elsewhere.
+    press(client, "#back-to-list").await;
+    let item = wait_for_text(
+        client,
+        "[data-testid=worklist-item]",
+        "自院以外へ退院しました",
+    )
+    .await;
+    assert!(
+        item.contains("山田") && item.contains("みなみ在宅クリニック"),
+        "{item}"
+    );
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-worklist.png"), png).unwrap();
+
+    // 連携の実績: the one referral, to 豊島中央病院.
+    press(client, "#figures-nav").await;
+    let row = wait_for_text(client, "#figures-table", "豊島中央病院").await;
+    assert!(row.contains("全体"), "{row}");
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-figures.png"), png).unwrap();
 }
 
 /// Clicks a button by script. After a <select> has been changed, WebKit's

@@ -24,6 +24,11 @@ CREATE TABLE referral_summaries (
 );
 CREATE INDEX referral_summaries_board ON referral_summaries (is_open, last_news);
 CREATE INDEX referral_summaries_by_sent ON referral_summaries (sent_on);
+CREATE INDEX referral_summaries_by_hospital ON referral_summaries (referred_to);
+
+-- The board shows each referral's patient name and finds referrals by
+-- name or reading: this index answers both without reading patient rows.
+CREATE INDEX patients_names_by_id ON patients (id, name, name_search, kana_search);
 
 CREATE TABLE referral_summary_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),

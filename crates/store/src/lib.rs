@@ -30,11 +30,11 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
-pub use patients::{PatientNames, PatientRecord};
+pub use patients::PatientRecord;
 pub use referral_summary::{
     BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
 };
-pub use referrals::{EventSource, ReferralRecord, StoredEvent};
+pub use referrals::{EventSource, ImportedReferral, ReferralRecord, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 

@@ -10,9 +10,6 @@ use crate::search::{self, SearchForms};
 
 const ENTITY: &str = "patient";
 
-/// Patient names by id.
-pub type PatientNames = std::collections::HashMap<Uuid, String>;
-
 /// A patient as stored: validated fields plus identity and lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientRecord {
@@ -259,20 +256,6 @@ impl Store {
     pub async fn patient(&self, id: Uuid) -> StoreResult<PatientRecord> {
         let mut conn = self.pool.acquire().await?;
         fetch_by_id(&mut conn, id).await?.into_record()
-    }
-
-    /// Every patient's name by id (deleted ones too: their referrals stay).
-    pub async fn patient_names(&self) -> StoreResult<PatientNames> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM patients")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
-            .map(|(id, name)| {
-                Uuid::parse_str(&id)
-                    .map(|id| (id, name))
-                    .map_err(|_| StoreError::Corrupt("patient id"))
-            })
-            .collect()
     }
 
     /// Whether another patient (not `except`) already uses this chart number.

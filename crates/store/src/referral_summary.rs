@@ -166,10 +166,22 @@ struct SummaryRow {
     overdue: Option<String>,
 }
 
-const SUMMARY_COLUMNS: &str = "s.referral_id, s.patient_id, p.name AS patient_name,
-    s.tracking_code, s.status, s.is_open, s.referred_to, s.hospital, s.where_now, s.sent_on,
-    s.last_news, s.acknowledged_on, s.seen_on, s.expected_discharge, s.discharged_to,
-    s.outcome, s.first_reply_on, s.replies";
+/// The summary's columns, with the patient's name taken from `$name`.
+macro_rules! summary_columns {
+    ($name:literal) => {
+        concat!(
+            "s.referral_id, s.patient_id, ",
+            $name,
+            " AS patient_name, s.tracking_code, s.status, s.is_open, s.referred_to, s.hospital,
+             s.where_now, s.sent_on, s.last_news, s.acknowledged_on, s.seen_on,
+             s.expected_discharge, s.discharged_to, s.outcome, s.first_reply_on, s.replies"
+        )
+    };
+}
+
+const SUMMARY_COLUMNS: &str = summary_columns!("p.name");
+/// Without the name (and the join it takes), for the figures.
+const FIGURE_COLUMNS: &str = summary_columns!("''");
 
 fn date(text: &str) -> StoreResult<NaiveDate> {
     text.parse().map_err(|_| StoreError::Corrupt("date"))
@@ -296,6 +308,16 @@ pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
+/// Statuses in the status machine's order (紹介済 … 取消), for grouping.
+fn status_order() -> String {
+    let arms: String = ReferralStatus::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, st)| format!(" WHEN '{}' THEN {i}", st.code()))
+        .collect();
+    format!("CASE s.status{arms} END")
+}
+
 /// Escapes LIKE's wildcards so a typed % or _ matches itself.
 fn like_pattern(text: &str) -> String {
     let escaped: String = text
@@ -347,13 +369,14 @@ impl Store {
             let folded = like_pattern(&tsunagu_domain::normalize_for_search(text));
             let typed = like_pattern(text);
             conditions.push(
-                "(p.name_search LIKE ? ESCAPE '\\' OR p.kana_search LIKE ? ESCAPE '\\'
+                "(s.patient_id IN (SELECT id FROM patients
+                   WHERE name_search LIKE ? ESCAPE '\\' OR kana_search LIKE ? ESCAPE '\\')
                   OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
             );
             binds.extend([folded.clone(), folded, typed.clone(), typed]);
         }
         if query.overdue_only {
-            conditions.push("overdue IS NOT NULL");
+            conditions.push("s.overdue IS NOT NULL");
         }
         let filter = if conditions.is_empty() {
             String::new()
@@ -361,25 +384,29 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let order = match query.order {
-            BoardOrder::Attention => "s.is_open DESC, overdue IS NULL, s.last_news, s.sent_on",
-            BoardOrder::Status => "s.is_open DESC, s.status, s.last_news",
-            BoardOrder::Hospital => "s.hospital, s.last_news",
-            BoardOrder::SentOn => "s.sent_on DESC",
+            BoardOrder::Attention => {
+                "s.is_open DESC, s.overdue IS NULL, s.last_news, s.sent_on".to_string()
+            }
+            BoardOrder::Status => format!("{}, s.last_news", status_order()),
+            BoardOrder::Hospital => "s.hospital, s.last_news".to_string(),
+            BoardOrder::SentOn => "s.sent_on DESC".to_string(),
         };
-        let from = format!(
-            "FROM (SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s
-             JOIN patients p ON p.id = s.patient_id {filter}"
-        );
+        // Filter, sort and cut the page on the summaries alone; only the
+        // page's rows are joined to their patients' names.
+        let matching =
+            format!("(SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s {filter}");
         let mut conn = self.pool.acquire().await?;
-        let count_sql = format!("SELECT count(*) {from}");
+        let count_sql = format!("SELECT count(*) FROM {matching}");
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
         for bind in rule.binds().iter().chain(&binds) {
             count = count.bind(bind.clone());
         }
         let total = count.fetch_one(&mut *conn).await?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, s.overdue {from}
-             ORDER BY {order}, s.referral_id LIMIT ? OFFSET ?"
+            "SELECT {SUMMARY_COLUMNS}, s.overdue
+             FROM (SELECT s.* FROM {matching} ORDER BY {order}, s.referral_id LIMIT ? OFFSET ?) s
+             JOIN patients p ON p.id = s.patient_id
+             ORDER BY {order}, s.referral_id"
         );
         let mut rows = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
         for bind in rule.binds().iter().chain(&binds) {
@@ -423,15 +450,15 @@ impl Store {
             .collect()
     }
 
-    /// Every referral sent in `from..=to`, for the loop figures.
+    /// Every referral sent in `from..=to`, for the loop figures (which need
+    /// no names: `patient_name` is left empty).
     pub async fn referrals_sent_between(
         &self,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ReferralSummary>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, NULL AS overdue FROM referral_summaries s
-             JOIN patients p ON p.id = s.patient_id
+            "SELECT {FIGURE_COLUMNS}, NULL AS overdue FROM referral_summaries s
              WHERE s.sent_on BETWEEN ? AND ? ORDER BY s.sent_on, s.referral_id"
         );
         sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql))
@@ -452,5 +479,163 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use tsunagu_domain::{EventDetails, KeyPerson, PatientFields, Sex};
+
+    use super::*;
+    use crate::{EventSource, ImportedReferral, OpenMode, StoreKey, StoredEvent};
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn event(details: EventDetails) -> (StoredEvent, Option<String>) {
+        (
+            StoredEvent {
+                id: Uuid::now_v7(),
+                details: Some(serde_json::to_string(&details).unwrap()),
+                voids: None,
+                note: String::new(),
+                source: EventSource::Liaison,
+                actor: "test".into(),
+                at: Utc::now(),
+            },
+            Some(details.status().code().into()),
+        )
+    }
+
+    fn referral(patient: Uuid, events: Vec<(StoredEvent, Option<String>)>) -> ImportedReferral {
+        ImportedReferral {
+            id: Uuid::now_v7(),
+            patient_id: patient,
+            tracking_code: format!("T{}", Uuid::now_v7().simple()),
+            created_at: Utc.with_ymd_and_hms(2026, 5, 12, 9, 0, 0).unwrap(),
+            events,
+        }
+    }
+
+    fn sent() -> (StoredEvent, Option<String>) {
+        event(EventDetails::Sent {
+            date: d(5, 12),
+            hospital: "豊島中央病院".into(),
+        })
+    }
+
+    fn rule() -> OverdueRule {
+        OverdueRule {
+            today: d(6, 30),
+            days_to_acknowledgement: 7,
+            days_to_reply: 14,
+        }
+    }
+
+    async fn store_with_patient(path: &std::path::Path, key: &StoreKey) -> (Store, Uuid) {
+        let store = Store::open_file(path, key, OpenMode::CreateNew)
+            .await
+            .unwrap();
+        let fields = PatientFields {
+            name: "山田　太郎".into(),
+            kana: "やまだ　たろう".into(),
+            birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
+            sex: Sex::Male,
+            address: String::new(),
+            phone: String::new(),
+            key_person: KeyPerson::default(),
+            chart_number: None,
+            memo: String::new(),
+        };
+        let id = Uuid::now_v7();
+        store
+            .insert_patient(id, &fields, "test", Utc::now())
+            .await
+            .unwrap();
+        (store, id)
+    }
+
+    /// Summaries made by older code (here: gone, version 0) are rebuilt from
+    /// the events when the store opens.
+    #[tokio::test]
+    async fn stale_summaries_are_rebuilt_from_the_events_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let key = StoreKey::generate();
+        let (store, patient) = store_with_patient(&path, &key).await;
+        let admitted = event(EventDetails::Admitted {
+            date: d(5, 14),
+            ward: "5階東".into(),
+            attending: String::new(),
+        });
+        store
+            .import_referrals(&[referral(patient, vec![sent(), admitted])])
+            .await
+            .unwrap();
+        let board = store
+            .referral_board(&BoardQuery::default(), rule())
+            .await
+            .unwrap();
+        assert_eq!(board.rows[0].status, ReferralStatus::Admitted);
+        assert_eq!(board.rows[0].overdue, Some(Overdue::NoReply));
+        sqlx::query(
+            "DELETE FROM referral_summaries; UPDATE referral_summary_version SET version = 0;",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            store
+                .referral_board(&BoardQuery::default(), rule())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        store.close().await;
+
+        let store = Store::open_file(&path, &key, OpenMode::ExistingOnly)
+            .await
+            .unwrap();
+        let board = store
+            .referral_board(&BoardQuery::default(), rule())
+            .await
+            .unwrap();
+        assert_eq!(board.total, 1);
+        assert_eq!(board.rows[0].where_now, "豊島中央病院 入院中（5階東）");
+        assert_eq!(board.rows[0].acknowledged_on, Some(d(5, 14)));
+        store.close().await;
+    }
+
+    /// A history the status machine refuses fails the whole batch.
+    #[tokio::test]
+    async fn an_impossible_imported_history_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = StoreKey::generate();
+        let (store, patient) = store_with_patient(&dir.path().join("s.db"), &key).await;
+        let fine = referral(patient, vec![sent()]);
+        let discharged_first = referral(
+            patient,
+            vec![
+                sent(),
+                event(EventDetails::Discharged {
+                    date: d(5, 20),
+                    destination: tsunagu_domain::DischargeDestination::ThisClinic,
+                }),
+            ],
+        );
+        let err = store
+            .import_referrals(&[fine, discharged_first])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM referral_events")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 0);
+        store.close().await;
     }
 }

@@ -122,12 +122,6 @@ impl Store {
             .await
     }
 
-    /// Every referral with its events, oldest first (the board and the
-    /// figures fold them).
-    pub async fn all_referrals(&self) -> StoreResult<Vec<ReferralRecord>> {
-        self.load_referrals("", None).await
-    }
-
     async fn load_referrals(
         &self,
         filter: &str,
@@ -189,21 +183,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Err(refused));
         }
-        sqlx::query(
-            "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(event.id.to_string())
-        .bind(referral_id.to_string())
-        .bind(status)
-        .bind(&event.details)
-        .bind(event.voids.map(|id| id.to_string()))
-        .bind(&event.note)
-        .bind(event.source.code())
-        .bind(&event.actor)
-        .bind(event.at.to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        insert_event(&mut tx, referral_id, event, status).await?;
         audit::append(
             &mut tx,
             event.at,
@@ -291,4 +271,65 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A referral with its whole history, as it arrives from elsewhere (the
+/// regional server, or a generated data set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedReferral {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub tracking_code: String,
+    pub created_at: DateTime<Utc>,
+    /// Oldest first, with each event's status code (`None` for a voiding one).
+    pub events: Vec<(StoredEvent, Option<String>)>,
+}
+
+impl Store {
+    /// Stores whole referrals in one transaction, with their summaries. A
+    /// history the status machine refuses fails the batch: nothing is kept.
+    pub async fn import_referrals(&self, batch: &[ImportedReferral]) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for referral in batch {
+            sqlx::query(
+                "INSERT INTO referrals (id, patient_id, tracking_code, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(referral.id.to_string())
+            .bind(referral.patient_id.to_string())
+            .bind(&referral.tracking_code)
+            .bind(referral.created_at.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+            for (event, status) in &referral.events {
+                insert_event(&mut tx, referral.id, event, status.as_deref()).await?;
+            }
+            crate::referral_summary::refresh(&mut tx, referral.id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_event(
+    conn: &mut SqliteConnection,
+    referral_id: Uuid,
+    event: &StoredEvent,
+    status: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(event.id.to_string())
+    .bind(referral_id.to_string())
+    .bind(status)
+    .bind(&event.details)
+    .bind(event.voids.map(|id| id.to_string()))
+    .bind(&event.note)
+    .bind(event.source.code())
+    .bind(&event.actor)
+    .bind(event.at.to_rfc3339())
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -24,9 +24,26 @@ import type {
   SearchResult,
   StartupState,
   WorklistItem,
+  Board,
+  BoardFilter,
+  ChosenFile,
+  FiguresPeriod,
+  LoopFigures,
+  ReplyInput,
+  WorklistSettings,
 } from "./bindings";
 
 export type {
+  Board,
+  BoardFilter,
+  BoardRow,
+  ChosenFile,
+  FigureRow,
+  FiguresPeriod,
+  LoopFigures,
+  Reply,
+  ReplyInput,
+  WorklistSettings,
   AppError,
   BirthDatePreview,
   ClinicProfile,
@@ -216,9 +233,9 @@ export function getPatientReferrals(patientId: string): Promise<PatientReferrals
   return call("patient_referrals", { patientId });
 }
 
-/** Open referrals (or all), the longest without news first. */
-export function referralBoard(includeClosed: boolean): Promise<Referral[]> {
-  return call("referral_board", { includeClosed });
+/** A page of the referral board, filtered and ordered; overdue rows are flagged. */
+export function referralBoard(filter: BoardFilter): Promise<Board> {
+  return call("referral_board", { filter });
 }
 
 /** Rejects with a message when the status machine does not allow the event. */
@@ -239,4 +256,43 @@ export function getWorklist(): Promise<WorklistItem[]> {
 /** Takes an item off the worklist for good; the reason is kept. */
 export function dismissWorklistItem(referralId: string, key: string, reason: string): Promise<WorklistItem[]> {
   return call("dismiss_worklist_item", { referralId, key, reason });
+}
+
+/** The worklist's thresholds (days to acknowledgement, days to a reply letter). */
+export function getWorklistSettings(): Promise<WorklistSettings> {
+  return call("worklist_settings");
+}
+
+export function saveWorklistSettings(settings: WorklistSettings): Promise<WorklistSettings> {
+  return call("save_worklist_settings", { settings });
+}
+
+/** Desktop notification for worklist items not announced before; how many were new. */
+export function announceNewAlerts(): Promise<number> {
+  return call("announce_new_alerts");
+}
+
+/** Opens the OS file dialog for a reply's scan; null when cancelled. Rejects a wrong type or size. */
+export function chooseReplyAttachment(): Promise<ChosenFile | null> {
+  return call("choose_reply_attachment");
+}
+
+/** Records a reply letter (with the chosen scan's token, if any). */
+export function recordReply(referralId: string, input: ReplyInput, attachment: string | null): Promise<Referral> {
+  return call("record_reply", { referralId, input, attachment });
+}
+
+/** Opens a reply's scan in the system viewer. */
+export function openReplyAttachment(replyId: string): Promise<void> {
+  return call("open_reply_attachment", { replyId });
+}
+
+/** 連携の実績 for referrals sent in the period. */
+export function loopFigures(period: FiguresPeriod): Promise<LoopFigures> {
+  return call("loop_figures", { period });
+}
+
+/** Saves the figures as CSV where the user picks; `path` is null when cancelled. */
+export function saveLoopFiguresCsv(period: FiguresPeriod): Promise<SavedFile> {
+  return call("save_loop_figures_csv", { period });
 }

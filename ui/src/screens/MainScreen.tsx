@@ -1,16 +1,18 @@
 import { useCallback, useState } from "preact/hooks";
-import type { ClinicProfile, Patient } from "../api";
+import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { ClinicForm } from "./ClinicForm";
 import { LETTER_TITLES, LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
-import { ReferralBoard } from "./ReferralBoard";
+import { LoopFigures } from "./LoopFigures";
+import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
 import { Worklist } from "./Worklist";
 
 type View =
   | { kind: "list" }
   | { kind: "board" }
+  | { kind: "figures" }
   | { kind: "clinic" }
   | { kind: "patient"; target: PatientFormTarget; highlightLetter: string | null }
   | { kind: "letter"; draftId: string; patient: Patient };
@@ -26,6 +28,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
   // the query while the list itself remounts and searches afresh.
   const [query, setQuery] = useState("");
   const [includeDeleted, setIncludeDeleted] = useState(false);
+  const [boardFilter, setBoardFilter] = useState<BoardFilter>(DEFAULT_BOARD_FILTER);
   const [notice, setNotice] = useState<string | null>(null);
   const dismissNotice = useCallback(() => {
     setNotice(null);
@@ -77,6 +80,18 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           </button>
           <button
             type="button"
+            id="figures-nav"
+            class="button button-ghost"
+            aria-pressed={view.kind === "figures"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "figures" });
+            }}
+          >
+            連携の実績
+          </button>
+          <button
+            type="button"
             id="clinic-settings"
             class="button button-ghost"
             aria-pressed={view.kind === "clinic"}
@@ -114,11 +129,14 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
         )}
         {view.kind === "board" && (
           <ReferralBoard
+            filter={boardFilter}
+            onFilterChange={setBoardFilter}
             onOpenPatient={(id) => {
               openPatient({ kind: "edit", id });
             }}
           />
         )}
+        {view.kind === "figures" && <LoopFigures />}
         {view.kind === "clinic" && (
           <ClinicForm
             mode="edit"

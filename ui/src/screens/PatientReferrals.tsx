@@ -1,15 +1,21 @@
 import { useEffect, useState } from "preact/hooks";
 import {
   ApiError,
+  chooseReplyAttachment,
   getPatientReferrals,
+  openReplyAttachment,
+  recordReply,
   recordReferralEvent,
   toApiError,
   voidReferralEvent,
   type EventInput,
+  type ChosenFile,
   type PatientReferrals,
   type Referral,
+  type Reply,
+  type ReplyInput,
 } from "../api";
-import { FieldErrorText, TextField } from "../components/Field";
+import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
 
@@ -117,6 +123,7 @@ export function PatientReferralsPanel({ patientId }: { patientId: string }) {
 
 function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChanged: () => void }) {
   const [recording, setRecording] = useState(false);
+  const [replying, setReplying] = useState(false);
   return (
     <article class="referral" data-testid="referral" data-referral-id={r.id}>
       <header class="referral-head">
@@ -143,16 +150,46 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
           </li>
         ))}
       </ol>
-      {r.open && !recording && (
-        <button
-          type="button"
-          class="button record-event"
-          onClick={() => {
-            setRecording(true);
+      {r.replies.map((reply) => (
+        <ReplyCard key={reply.id} reply={reply} />
+      ))}
+      <div class="referral-actions">
+        {r.open && !recording && (
+          <button
+            type="button"
+            class="button record-event"
+            onClick={() => {
+              setRecording(true);
+              setReplying(false);
+            }}
+          >
+            経過を記録
+          </button>
+        )}
+        {!replying && (
+          <button
+            type="button"
+            class="button record-reply"
+            onClick={() => {
+              setReplying(true);
+              setRecording(false);
+            }}
+          >
+            返書を記録
+          </button>
+        )}
+      </div>
+      {replying && (
+        <ReplyForm
+          referral={r}
+          onDone={() => {
+            setReplying(false);
+            onChanged();
           }}
-        >
-          経過を記録
-        </button>
+          onCancel={() => {
+            setReplying(false);
+          }}
+        />
       )}
       {recording && (
         <EventForm
@@ -322,6 +359,187 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
         </button>
         <button type="submit" id="save-event" class="button button-primary" disabled={busy}>
           記録する
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const REPLY_FORM_ID = "reply-field";
+
+const REPLY_LABELS: Partial<Record<keyof ReplyInput | "attachment", string>> = {
+  receivedOn: "受け取った日",
+  initialDiagnosis: "初診時診断",
+  finalDiagnosis: "最終診断",
+  findings: "所見",
+  treatment: "治療内容",
+  recommendations: "今後の方針・依頼",
+  medicationChanges: "処方の変更",
+  note: "メモ",
+  attachment: "返書のスキャン",
+};
+
+const EMPTY_REPLY: ReplyInput = {
+  receivedOn: "",
+  initialDiagnosis: "",
+  finalDiagnosis: "",
+  findings: "",
+  treatment: "",
+  recommendations: "",
+  medicationChanges: "",
+  note: "",
+};
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)}MB` : `${Math.max(1, Math.round(bytes / 1024))}KB`;
+}
+
+/** A recorded reply letter: what it says, and its scan. */
+function ReplyCard({ reply }: { reply: Reply }) {
+  const [error, setError] = useState<string | null>(null);
+  const sections: [string, string][] = [
+    ["初診時診断", reply.initialDiagnosis],
+    ["最終診断", reply.finalDiagnosis],
+    ["所見", reply.findings],
+    ["治療内容", reply.treatment],
+    ["今後の方針・依頼", reply.recommendations],
+    ["処方の変更", reply.medicationChanges],
+    ["メモ", reply.note],
+  ];
+  return (
+    <div class="reply" data-testid="reply">
+      <p class="reply-head">
+        <span class="status">返書受領</span> {reply.receivedOn}
+        {reply.attachmentName !== null && (
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              setError(null);
+              openReplyAttachment(reply.id).catch((e: unknown) => {
+                setError(toApiError(e).message);
+              });
+            }}
+          >
+            {reply.attachmentName}（{formatSize(reply.attachmentSize ?? 0)}）を開く
+          </button>
+        )}
+      </p>
+      <dl class="reply-findings">
+        {sections
+          .filter(([, text]) => text !== "")
+          .map(([label, text]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{text}</dd>
+            </div>
+          ))}
+      </dl>
+      {error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ReplyForm({ referral, onDone, onCancel }: { referral: Referral; onDone: () => void; onCancel: () => void }) {
+  const [values, setValues] = useState<ReplyInput>(EMPTY_REPLY);
+  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const errors = toFieldErrors(error?.fields ?? []);
+  const onInput = (name: string, value: string) => {
+    setValues((v) => ({ ...v, [name]: value }));
+  };
+  const field = (name: keyof ReplyInput) => ({
+    formId: REPLY_FORM_ID,
+    name,
+    label: REPLY_LABELS[name] ?? name,
+    value: values[name],
+    error: errors[name],
+    onInput,
+  });
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      id="reply-form"
+      class="form event-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await recordReply(referral.id, values, file?.token ?? null);
+          onDone();
+        });
+      }}
+    >
+      <h3 class="form-subtitle">返書（{referral.hospital}から）</h3>
+      <FormAlert error={error} formId={REPLY_FORM_ID} labels={REPLY_LABELS} />
+      <fieldset class="plain-fieldset" disabled={busy}>
+        <div class="form-grid form-grid-3">
+          <TextField {...field("receivedOn")} placeholder="例: R8.12.10" />
+          <TextField {...field("initialDiagnosis")} />
+          <TextField {...field("finalDiagnosis")} />
+          <TextAreaField {...field("findings")} className="span-3" rows={3} />
+          <TextAreaField {...field("treatment")} className="span-3" rows={2} />
+          <TextAreaField {...field("recommendations")} className="span-3" rows={2} />
+          <TextAreaField {...field("medicationChanges")} className="span-3" rows={2} />
+          <TextField {...field("note")} className="span-3" />
+          <div class="field span-3">
+            <span class="field-label">返書のスキャン（PDF・画像、20MBまで）</span>
+            <span class="attachment-row">
+              <button
+                type="button"
+                id="choose-attachment"
+                class="button"
+                onClick={() =>
+                  void run(async () => {
+                    const chosen = await chooseReplyAttachment();
+                    if (chosen !== null) setFile(chosen);
+                  })
+                }
+              >
+                ファイルを選ぶ…
+              </button>
+              {file !== null && (
+                <>
+                  <span id="chosen-attachment">
+                    {file.name}（{formatSize(file.size)}）
+                  </span>
+                  <button
+                    type="button"
+                    class="link-button"
+                    onClick={() => {
+                      setFile(null);
+                    }}
+                  >
+                    添付をやめる
+                  </button>
+                </>
+              )}
+            </span>
+            <FieldErrorText id={`${REPLY_FORM_ID}-attachment`} name="attachment" message={errors.attachment} />
+          </div>
+        </div>
+      </fieldset>
+      <div class="form-actions">
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          閉じる
+        </button>
+        <button type="submit" id="save-reply" class="button button-primary" disabled={busy}>
+          返書を記録する
         </button>
       </div>
     </form>

@@ -1,5 +1,18 @@
 import { useEffect, useState } from "preact/hooks";
-import { dismissWorklistItem, getWorklist, toApiError, type WorklistItem } from "../api";
+import {
+  announceNewAlerts,
+  dismissWorklistItem,
+  getWorklist,
+  getWorklistSettings,
+  saveWorklistSettings,
+  toApiError,
+  type WorklistItem,
+  type WorklistSettings,
+} from "../api";
+import { toFieldErrors } from "../lib/format";
+
+/** How often the worklist is looked at again while the app stays open. */
+const REFRESH_MS = 10 * 60 * 1000;
 
 /** 要確認: shown above the patient list, so it is the first thing seen at start-up. */
 export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string) => void }) {
@@ -9,10 +22,27 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
 
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  const refresh = () => {
+    getWorklist().then(
+      (list) => {
+        setItems(list);
+        // A notification is a courtesy; the list on screen is the record.
+        announceNewAlerts().catch(() => undefined);
+      },
+      (e: unknown) => {
+        setError(toApiError(e).message);
+      },
+    );
+  };
+
   useEffect(() => {
-    getWorklist().then(setItems, (e: unknown) => {
-      setError(toApiError(e).message);
-    });
+    refresh();
+    const timer = window.setInterval(refresh, REFRESH_MS);
+    return () => {
+      window.clearInterval(timer);
+    };
   }, []);
 
   const dismiss = async (item: WorklistItem) => {
@@ -29,14 +59,36 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
     }
   };
 
-  if (items === null || (items.length === 0 && error === null)) {
+  if (items === null) {
     return null;
   }
   return (
     <section class="page-card worklist" aria-labelledby="worklist-heading" id="worklist">
-      <h2 id="worklist-heading" class="section-title">
-        要確認（{items.length}件）
-      </h2>
+      <div class="worklist-head">
+        <h2 id="worklist-heading" class="section-title">
+          要確認（{items.length}件）
+        </h2>
+        <button
+          type="button"
+          id="worklist-settings"
+          class="button button-ghost"
+          aria-expanded={settingsOpen}
+          onClick={() => {
+            setSettingsOpen(!settingsOpen);
+          }}
+        >
+          確認の基準…
+        </button>
+      </div>
+      {settingsOpen && (
+        <ThresholdsForm
+          onSaved={() => {
+            setSettingsOpen(false);
+            refresh();
+          }}
+        />
+      )}
+      {items.length === 0 && error === null && <p class="list-empty">確認が必要な紹介はありません。</p>}
       {error !== null && (
         <p class="alert alert-error" role="alert">
           {error}
@@ -89,5 +141,90 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The worklist's thresholds: days to the hospital's first word, and to a reply letter. */
+function ThresholdsForm({ onSaved }: { onSaved: () => void }) {
+  const [values, setValues] = useState<{ ack: string; reply: string } | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    getWorklistSettings().then(
+      (s) => {
+        setValues({ ack: String(s.daysToAcknowledgement), reply: String(s.daysToReply) });
+      },
+      (e: unknown) => {
+        setMessage(toApiError(e).message);
+      },
+    );
+  }, []);
+
+  if (values === null) {
+    return message === null ? null : <p class="alert alert-error">{message}</p>;
+  }
+  const save = async () => {
+    const days = (text: string) => (/^\s*\d{1,3}\s*$/.test(text) ? Number(text) : 0);
+    const settings: WorklistSettings = { daysToAcknowledgement: days(values.ack), daysToReply: days(values.reply) };
+    try {
+      await saveWorklistSettings(settings);
+      onSaved();
+    } catch (e) {
+      const error = toApiError(e);
+      setErrors(toFieldErrors(error.fields));
+      setMessage(error.fields.length > 0 ? null : error.message);
+    }
+  };
+  return (
+    <form
+      id="thresholds-form"
+      class="thresholds"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <label>
+        紹介後、受付の連絡がないまま
+        <input
+          id="threshold-ack"
+          class="days-input"
+          inputMode="numeric"
+          value={values.ack}
+          aria-invalid={errors.daysToAcknowledgement !== undefined}
+          onInput={(e) => {
+            setValues({ ...values, ack: e.currentTarget.value });
+          }}
+        />
+        日
+      </label>
+      <label>
+        受診・入院後、返書がないまま
+        <input
+          id="threshold-reply"
+          class="days-input"
+          inputMode="numeric"
+          value={values.reply}
+          aria-invalid={errors.daysToReply !== undefined}
+          onInput={(e) => {
+            setValues({ ...values, reply: e.currentTarget.value });
+          }}
+        />
+        日
+      </label>
+      <button type="submit" class="button button-primary">
+        保存
+      </button>
+      {[errors.daysToAcknowledgement, errors.daysToReply, message]
+        .filter((m): m is string => m !== undefined && m !== null)
+        .map((m) => (
+          <p key={m} class="field-error">
+            {m}
+          </p>
+        ))}
+      <p class="field-hint">過ぎたものを「要確認」に挙げ、紹介患者一覧で期限超過として示します。</p>
+    </form>
   );
 }
