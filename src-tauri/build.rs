@@ -34,7 +34,6 @@ const COMMANDS: &[&str] = &[
     "open_reply_attachment",
     "loop_figures",
     "save_loop_figures_csv",
-    "announce_new_alerts",
 ];
 
 fn main() {

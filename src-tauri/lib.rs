@@ -11,7 +11,6 @@ use crate::desktop::{Desktop, configured_data_dir};
 
 pub fn run() {
     tauri::Builder::default()
-        .plugin(tauri_plugin_notification::init())
         .manage(commands::replies::ChosenFiles::default())
         .setup(|app| {
             let default_dir = app.path().app_data_dir().ok();
@@ -56,7 +55,6 @@ pub fn run() {
             commands::replies::open_reply_attachment,
             commands::figures::loop_figures,
             commands::figures::save_loop_figures_csv,
-            commands::notifications::announce_new_alerts,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start")

@@ -4,21 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use tauri::{AppHandle, State};
-use tauri_plugin_notification::NotificationExt;
+use tsunagu_app::App;
 
-use crate::desktop::Desktop;
-use crate::ipc::AppError;
-
-/// Announces new worklist items once each; returns how many were new.
-#[tauri::command]
-pub async fn announce_new_alerts(
-    app: AppHandle,
-    desktop: State<'_, Desktop>,
-) -> Result<u32, AppError> {
-    let fresh = desktop.app()?.new_worklist_alerts().await?;
+/// Announces new worklist items once each.
+pub async fn announce_new_alerts(app: App) {
+    let Ok(fresh) = app.new_worklist_alerts().await else {
+        eprintln!("tsunagu: worklist alerts not read; no notification");
+        return;
+    };
     if fresh.is_empty() {
-        return Ok(0);
+        return;
     }
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
     for item in &fresh {
@@ -26,19 +21,25 @@ pub async fn announce_new_alerts(
     }
     let lines: Vec<String> = counts.iter().map(|(t, n)| format!("{t}：{n}件")).collect();
     let body = format!("{}\n「要確認」で確認してください。", lines.join("\n"));
-    // Without a notification service (a headless or minimal session) this
-    // fails; the worklist on screen stays the record, so that is fine.
-    tauri::async_runtime::spawn_blocking(move || {
-        if app
-            .notification()
-            .builder()
-            .title("つなぐ：要確認")
-            .body(body)
-            .show()
-            .is_err()
-        {
-            eprintln!("tsunagu: desktop notification not shown (no notification service)");
-        }
-    });
-    Ok(u32::try_from(fresh.len()).unwrap_or(u32::MAX))
+    // On a thread of its own: the D-Bus call blocks, for as long as the bus
+    // takes to say there is no notification service (a headless or minimal
+    // session). That failure is fine: the worklist on screen is the record.
+    // (tauri-plugin-notification makes this call on an async worker, which
+    // stalled the app's other work while it waited.)
+    let shown = std::thread::Builder::new()
+        .name("notification".into())
+        .spawn(move || {
+            if notify_rust::Notification::new()
+                .summary("つなぐ：要確認")
+                .body(&body)
+                .appname("つなぐ")
+                .show()
+                .is_err()
+            {
+                eprintln!("tsunagu: desktop notification not shown (no notification service)");
+            }
+        });
+    if shown.is_err() {
+        eprintln!("tsunagu: desktop notification not shown (no thread)");
+    }
 }

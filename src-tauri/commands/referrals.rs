@@ -1,5 +1,6 @@
 use tauri::State;
 
+use crate::commands::notifications::announce_new_alerts;
 use crate::desktop::Desktop;
 use crate::ipc::{
     AppError, Board, BoardFilter, EventInput, PatientReferrals, Referral, WorklistItem,
@@ -58,15 +59,14 @@ pub async fn void_referral_event(
         .into())
 }
 
+/// The worklist; items not announced before are then announced by a
+/// desktop notification (in the background: the list does not wait).
 #[tauri::command]
 pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Vec<WorklistItem>, AppError> {
-    Ok(desktop
-        .app()?
-        .worklist()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    let app = desktop.app()?;
+    let items = app.worklist().await?;
+    tauri::async_runtime::spawn(announce_new_alerts(app.clone()));
+    Ok(items.into_iter().map(Into::into).collect())
 }
 
 #[tauri::command]

@@ -26,9 +26,14 @@ async fn main() {
         eprintln!("{dir} already holds a store; choose an empty folder");
         std::process::exit(1);
     }
-    let app = App::open(&location, &KeyringKeys::default(), Arc::new(SystemClock), "demo")
-        .await
-        .unwrap_or_else(|e| panic!("open the store: {e}"));
+    let app = App::open(
+        &location,
+        &KeyringKeys::default(),
+        Arc::new(SystemClock),
+        "demo",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("open the store: {e}"));
     app.save_clinic_profile(&ClinicDraft {
         name: "さくら内科クリニック".into(),
         institution_code: String::new(),
@@ -48,8 +53,14 @@ async fn main() {
     for _ in 0..150 {
         let patient = patients[rng.random_range(0..patients.len())];
         let sent = today - Days::new(rng.random_range(0..400));
-        let target = if rng.random_ratio(1, 8) { 1 } else { rng.random_range(2..8) };
-        batch.push(referral_data::referral(patient, sent, target, today, &mut rng));
+        let target = if rng.random_ratio(1, 8) {
+            1
+        } else {
+            rng.random_range(2..8)
+        };
+        batch.push(referral_data::referral(
+            patient, sent, target, today, &mut rng,
+        ));
     }
     store.import_referrals(&batch).await.expect("referrals");
     let mut replies = 0;

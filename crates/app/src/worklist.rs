@@ -48,7 +48,8 @@ impl App {
             .flat_map(|s| items_for(s, today))
             .filter(|i| !dismissed.contains(&i.key))
             .collect();
-        items.sort_by(|a, b| (a.since, &a.key).cmp(&(b.since, &b.key)));
+        // The newest news first: that is what the morning list is for.
+        items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));
         Ok(items)
     }
 

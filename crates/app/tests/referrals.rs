@@ -111,7 +111,7 @@ async fn case_1_discharged_to_a_new_home_care_doctor() {
         &t,
         &patient,
         "在宅（在宅医: みなみ在宅クリニック 田中医師）",
-        &["返書が届いていません", "自院以外へ退院しました"],
+        &["自院以外へ退院しました", "返書が届いていません"],
     )
     .await;
 }
@@ -152,7 +152,7 @@ async fn case_2_transferred_to_rehabilitation_then_home_with_another_doctor() {
         &t,
         &patient,
         "在宅（在宅医: 目白在宅診療所）",
-        &["返書が届いていません", "自院以外へ退院しました"],
+        &["自院以外へ退院しました", "返書が届いていません"],
     )
     .await;
 }
@@ -194,7 +194,7 @@ async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
         &t,
         &patient,
         "在宅（在宅医: 在宅ホスピスあおば（訪問看護ステーションさくら））",
-        &["返書が届いていません", "自院以外へ退院しました"],
+        &["自院以外へ退院しました", "返書が届いていません"],
     )
     .await;
 }

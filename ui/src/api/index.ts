@@ -248,7 +248,7 @@ export function voidReferralEvent(referralId: string, eventId: string, reason: s
   return call("void_referral_event", { referralId, eventId, reason });
 }
 
-/** The morning worklist (要確認): referrals that need the physician. */
+/** The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification. */
 export function getWorklist(): Promise<WorklistItem[]> {
   return call("worklist");
 }
@@ -265,11 +265,6 @@ export function getWorklistSettings(): Promise<WorklistSettings> {
 
 export function saveWorklistSettings(settings: WorklistSettings): Promise<WorklistSettings> {
   return call("save_worklist_settings", { settings });
-}
-
-/** Desktop notification for worklist items not announced before; how many were new. */
-export function announceNewAlerts(): Promise<number> {
-  return call("announce_new_alerts");
 }
 
 /** Opens the OS file dialog for a reply's scan; null when cancelled. Rejects a wrong type or size. */

@@ -77,7 +77,7 @@ export function LoopFigures() {
 
   return (
     <section class="page" aria-labelledby="figures-heading">
-      <div class="list-toolbar">
+      <div class="list-toolbar board-toolbar">
         <h1 id="figures-heading" class="page-title">
           連携の実績
         </h1>
@@ -117,7 +117,7 @@ export function LoopFigures() {
             <button
               key={p.label}
               type="button"
-              class="button button-ghost"
+              class="button"
               onClick={() => {
                 const next = p.period(new Date());
                 setTyped(next);
@@ -167,11 +167,11 @@ function FiguresView({ figures }: { figures: Figures }) {
           <thead>
             <tr>
               <th scope="col">紹介先</th>
-              <th scope="col">紹介数</th>
+              <th scope="col">紹介</th>
               <th scope="col">受付確認</th>
               <th scope="col">返書受領</th>
-              <th scope="col">受付まで（中央値）</th>
-              <th scope="col">返書まで（中央値）</th>
+              <th scope="col">受付まで</th>
+              <th scope="col">返書まで</th>
               {figures.outcomeLabels.map((l) => (
                 <th key={l} scope="col">
                   {l}
@@ -203,7 +203,7 @@ function FiguresView({ figures }: { figures: Figures }) {
         </table>
       </div>
       <p class="field-hint">
-        {figures.from}〜{figures.to}に送った紹介。日数は紹介日から数えています。取消{figures.cancelled}
+        {figures.from}〜{figures.to}に送った紹介。「受付まで」「返書まで」は紹介日から数えた日数の中央値です。取消{figures.cancelled}
         件は集計から除いています。追跡不能: 行き先が分からないまま{figures.lostAfterDays}
         日以上連絡がないもの、または行き先不明で終了したもの。
       </p>

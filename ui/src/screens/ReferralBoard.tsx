@@ -80,7 +80,7 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
 
   return (
     <section class="page" aria-labelledby="board-heading">
-      <div class="list-toolbar">
+      <div class="list-toolbar board-toolbar">
         <h1 id="board-heading" class="page-title">
           紹介患者
         </h1>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  announceNewAlerts,
   dismissWorklistItem,
   getWorklist,
   getWorklistSettings,
@@ -13,6 +12,8 @@ import { toFieldErrors } from "../lib/format";
 
 /** How often the worklist is looked at again while the app stays open. */
 const REFRESH_MS = 10 * 60 * 1000;
+/** Items shown before 「すべて表示」, so the patient list stays in view. */
+const FIRST_ITEMS = 20;
 
 /** 要確認: shown above the patient list, so it is the first thing seen at start-up. */
 export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string) => void }) {
@@ -23,13 +24,12 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
   const [busy, setBusy] = useState(false);
 
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [showAll, setShowAll] = useState(false);
 
   const refresh = () => {
     getWorklist().then(
       (list) => {
         setItems(list);
-        // A notification is a courtesy; the list on screen is the record.
-        announceNewAlerts().catch(() => undefined);
       },
       (e: unknown) => {
         setError(toApiError(e).message);
@@ -71,7 +71,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
         <button
           type="button"
           id="worklist-settings"
-          class="button button-ghost"
+          class="link-button"
           aria-expanded={settingsOpen}
           onClick={() => {
             setSettingsOpen(!settingsOpen);
@@ -95,7 +95,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
         </p>
       )}
       <ul class="letter-list">
-        {items.map((item) => (
+        {(showAll ? items : items.slice(0, FIRST_ITEMS)).map((item) => (
           <li key={item.key} class="worklist-row" data-testid="worklist-item">
             <span class="worklist-title">{item.title}</span>
             <button
@@ -107,7 +107,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
             >
               {item.patientName}
             </button>
-            <span class="letter-meta">
+            <span class="worklist-detail">
               {item.hospital}・{item.detail}
             </span>
             {dismissing === item.key ? (
@@ -140,6 +140,17 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
           </li>
         ))}
       </ul>
+      {!showAll && items.length > FIRST_ITEMS && (
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => {
+            setShowAll(true);
+          }}
+        >
+          すべて表示（ほか{items.length - FIRST_ITEMS}件）
+        </button>
+      )}
     </section>
   );
 }
