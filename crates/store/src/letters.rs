@@ -134,10 +134,8 @@ impl DraftRow {
 const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersedes,
     (SELECT n.id FROM letters n WHERE n.supersedes = l.id) AS superseded_by,
     l.referral_id, r.tracking_code,
-    (SELECT e.status FROM referral_events e
-     WHERE e.referral_id = l.referral_id AND e.status IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM referral_events v WHERE v.voids = e.id)
-     ORDER BY e.seq DESC LIMIT 1) AS referral_status,
+    (SELECT s.status FROM referral_summaries s WHERE s.referral_id = l.referral_id)
+      AS referral_status,
     l.to_institution, l.to_department, l.to_doctor, l.sha256, length(l.pdf) AS pdf_size,
     l.issued_on, l.issued_at, l.issued_by";
 

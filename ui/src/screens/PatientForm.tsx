@@ -149,6 +149,7 @@ function PatientEditor({
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
   const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY : toInput(initialPatient));
   const [error, setError] = useState<ApiError | null>(null);
+  const [referralChanges, setReferralChanges] = useState(0);
   const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [restoredNotice, setRestoredNotice] = useState(false);
@@ -205,10 +206,18 @@ function PatientEditor({
 
   return (
     <section class="page" aria-labelledby="patient-heading">
-      {patient !== null && <PatientReferralsPanel patientId={patient.id} />}
+      {patient !== null && (
+        <PatientReferralsPanel
+          patientId={patient.id}
+          onChanged={() => {
+            setReferralChanges((n) => n + 1);
+          }}
+        />
+      )}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}
+          referralChanges={referralChanges}
           highlight={highlightLetter}
           onOpenDraft={(draftId) => {
             onOpenDraft(draftId, patient);

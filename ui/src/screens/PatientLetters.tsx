@@ -19,13 +19,15 @@ interface Props {
   patientId: string;
   /** The letter just issued, to point it out. */
   highlight: string | null;
+  /** Bumped when a referral event is recorded: the letters' statuses follow. */
+  referralChanges: number;
   onOpenDraft: (draftId: string) => void;
 }
 
 type Load = { kind: "loading" } | { kind: "loaded"; letters: Letters } | { kind: "error"; message: string };
 
 /** The patient's letters: drafts to finish, issued letters to save, print or correct. */
-export function PatientLettersPanel({ patientId, highlight, onOpenDraft }: Props) {
+export function PatientLettersPanel({ patientId, highlight, referralChanges, onOpenDraft }: Props) {
   const [load, setLoad] = useState<Load>({ kind: "loading" });
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,9 +42,10 @@ export function PatientLettersPanel({ patientId, highlight, onOpenDraft }: Props
       },
     );
 
+  // A recorded event changes the referral status shown beside its letter.
   useEffect(() => {
     void reload();
-  }, [patientId]);
+  }, [patientId, referralChanges]);
 
   const run = async (action: () => Promise<string | null>) => {
     setBusy(true);

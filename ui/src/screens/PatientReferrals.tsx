@@ -73,7 +73,7 @@ const EMPTY: EventInput = {
 };
 
 /** Where the patient is now, and each referral's history with a form to record what happened. */
-export function PatientReferralsPanel({ patientId }: { patientId: string }) {
+export function PatientReferralsPanel({ patientId, onChanged }: { patientId: string; onChanged: () => void }) {
   const [data, setData] = useState<PatientReferrals | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -113,7 +113,14 @@ export function PatientReferralsPanel({ patientId }: { patientId: string }) {
             紹介の経過
           </h2>
           {data.referrals.map((r) => (
-            <ReferralCard key={r.id} referral={r} onChanged={() => void reload()} />
+            <ReferralCard
+              key={r.id}
+              referral={r}
+              onChanged={() => {
+                void reload();
+                onChanged();
+              }}
+            />
           ))}
         </>
       )}
