@@ -1,6 +1,8 @@
 //! The clinic's own profile, printed as the sender on every letter.
 
-use crate::field_rules::{Collector, Lines, TextRule, check_phone, check_text, with_hyphens};
+use crate::field_rules::{
+    Checked, Collector, Lines, TextRule, check_phone, check_text, with_hyphens,
+};
 use crate::normalize::nfkc;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -184,7 +186,7 @@ fn check_institution_code(raw: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn check_postal_code(raw: &str) -> Result<String, String> {
+fn check_postal_code(raw: &str) -> Checked<String> {
     let normalised = with_hyphens(&nfkc(raw.trim()));
     // Addresses are often pasted with the postal mark: "〒171-0022".
     let code = normalised.trim_start_matches('〒').trim();

@@ -3,6 +3,10 @@
 
 use crate::normalize::{is_dash_like, nfkc};
 
+/// What a field check returns: the value to store, or the Japanese message
+/// shown under the field, as is.
+pub(crate) type Checked<T> = Result<T, String>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lines {
     Single,
@@ -19,7 +23,7 @@ pub(crate) struct TextRule {
 }
 
 /// Trimmed text (full-width spaces too), otherwise kept as typed.
-pub(crate) fn check_text(raw: &str, rule: TextRule) -> Result<String, String> {
+pub(crate) fn check_text(raw: &str, rule: TextRule) -> Checked<String> {
     let value = raw.trim();
     if value.is_empty() && rule.required {
         return Err(format!("{}を入力してください", rule.label));
@@ -30,7 +34,7 @@ pub(crate) fn check_text(raw: &str, rule: TextRule) -> Result<String, String> {
 }
 
 // Counted in characters, not bytes: a kanji is one character to the user.
-pub(crate) fn check_length(value: &str, label: &str, max_chars: usize) -> Result<(), String> {
+pub(crate) fn check_length(value: &str, label: &str, max_chars: usize) -> Checked<()> {
     let count = value.chars().count();
     if count > max_chars {
         return Err(format!(
@@ -42,7 +46,7 @@ pub(crate) fn check_length(value: &str, label: &str, max_chars: usize) -> Result
     Ok(())
 }
 
-fn check_characters(value: &str, label: &str, lines: Lines) -> Result<(), String> {
+fn check_characters(value: &str, label: &str, lines: Lines) -> Checked<()> {
     if lines == Lines::Single && value.contains(['\n', '\r']) {
         return Err(format!(
             "{label}は1行で入力してください（改行は使えません）"
@@ -69,7 +73,7 @@ impl<F> Default for Collector<F> {
 }
 
 impl<F> Collector<F> {
-    pub fn take<T>(&mut self, field: F, result: Result<T, String>) -> Option<T> {
+    pub fn take<T>(&mut self, field: F, result: Checked<T>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(message) => {
@@ -88,7 +92,7 @@ pub(crate) const PHONE_MAX_CHARS: usize = 20;
 
 /// NFKC with every dash read as a hyphen, so "０３ー１２３４ー５６７８"
 /// typed in kana mode is stored as "03-1234-5678".
-pub(crate) fn check_phone(raw: &str, label: &str, required: bool) -> Result<String, String> {
+pub(crate) fn check_phone(raw: &str, label: &str, required: bool) -> Checked<String> {
     let value = with_hyphens(&nfkc(raw.trim()));
     if value.is_empty() {
         return if required {

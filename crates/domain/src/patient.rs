@@ -6,7 +6,7 @@ use crate::age::age_on;
 use crate::date_error::DateError;
 use crate::dates::parse_date;
 use crate::field_rules::{
-    Collector, Lines, TextRule, check_length, check_phone, check_text, with_hyphens,
+    Checked, Collector, Lines, TextRule, check_length, check_phone, check_text, with_hyphens,
 };
 use crate::kana::is_furigana;
 use crate::normalize::nfkc;
@@ -258,7 +258,7 @@ fn single_line(field: PatientField, required: bool, max_chars: usize) -> TextRul
     }
 }
 
-fn check_kana(raw: &str) -> Result<String, String> {
+fn check_kana(raw: &str) -> Checked<String> {
     let kana = check_text(raw, single_line(PatientField::Kana, true, KANA_MAX_CHARS))?;
     if !is_furigana(&kana) {
         return Err("ふりがなはひらがなかカタカナで入力してください".to_owned());

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::field_rules::{Collector, Lines, TextRule, check_text};
+use crate::field_rules::{Checked, Collector, Lines, TextRule, check_text};
 use crate::parse_date;
 
 /// The form as typed.
@@ -164,11 +164,7 @@ pub fn check_reply(
     }
 }
 
-fn received_on(
-    draft: &ReplyDraft,
-    sent_on: NaiveDate,
-    today: NaiveDate,
-) -> Result<NaiveDate, String> {
+fn received_on(draft: &ReplyDraft, sent_on: NaiveDate, today: NaiveDate) -> Checked<NaiveDate> {
     if draft.received_on.trim().is_empty() {
         return Err("受け取った日を入力してください".into());
     }
