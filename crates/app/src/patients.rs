@@ -107,7 +107,7 @@ impl App {
     /// What a typed birth date means, for the form to show as the user types.
     pub fn preview_birth_date(&self, input: &str) -> Result<BirthDatePreview, AppError> {
         let today = self.clock.today();
-        let date = check_birth_date(input, today).map_err(|m| AppError::field("birthDate", m))?;
+        let date = check_birth_date(input, today).map_err(|m| AppError::field("birthDate", m.0))?;
         Ok(BirthDatePreview {
             date,
             display: format_birth_date(date, today),

@@ -171,7 +171,7 @@ fn rule(field: ClinicField, max_chars: usize, lines: Lines) -> TextRule {
 
 /// People copy the code as printed, e.g. "13-1-2345678" or "13 1 2345678";
 /// the separators carry no meaning, so only the digits are kept.
-fn check_institution_code(raw: &str) -> Result<Option<String>, String> {
+fn check_institution_code(raw: &str) -> Checked<Option<String>> {
     let digits: String = with_hyphens(&nfkc(raw))
         .chars()
         .filter(|c| *c != '-' && !c.is_whitespace())
@@ -182,7 +182,7 @@ fn check_institution_code(raw: &str) -> Result<Option<String>, String> {
     if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(Some(digits))
     } else {
-        Err("医療機関コードは10桁の数字です（例：1312345678）".to_owned())
+        Err("医療機関コードは10桁の数字です（例：1312345678）".into())
     }
 }
 
@@ -191,7 +191,7 @@ fn check_postal_code(raw: &str) -> Checked<String> {
     // Addresses are often pasted with the postal mark: "〒171-0022".
     let code = normalised.trim_start_matches('〒').trim();
     if code.is_empty() {
-        return Err("郵便番号を入力してください".to_owned());
+        return Err("郵便番号を入力してください".into());
     }
     let digits: String = match code.split_once('-') {
         Some((head, tail)) if head.len() == 3 && tail.len() == 4 => format!("{head}{tail}"),
@@ -201,7 +201,7 @@ fn check_postal_code(raw: &str) -> Checked<String> {
     if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("{}-{}", &digits[..3], &digits[3..]))
     } else {
-        Err("郵便番号は7桁の数字で入力してください（例：171-0022）".to_owned())
+        Err("郵便番号は7桁の数字で入力してください（例：171-0022）".into())
     }
 }
 

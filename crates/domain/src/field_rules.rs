@@ -3,9 +3,37 @@
 
 use crate::normalize::{is_dash_like, nfkc};
 
-/// What a field check returns: the value to store, or the Japanese message
-/// shown under the field, as is.
-pub(crate) type Checked<T> = Result<T, String>;
+/// Why a field's value was refused: the Japanese message shown under the
+/// field, as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection(pub String);
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Rejection {
+    fn from(message: String) -> Self {
+        Rejection(message)
+    }
+}
+
+impl From<&str> for Rejection {
+    fn from(message: &str) -> Self {
+        Rejection(message.to_owned())
+    }
+}
+
+impl From<crate::DateError> for Rejection {
+    fn from(error: crate::DateError) -> Self {
+        Rejection(error.to_string())
+    }
+}
+
+/// What a field check returns: the value to store, or why it was refused.
+pub type Checked<T> = Result<T, Rejection>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lines {
@@ -26,7 +54,7 @@ pub(crate) struct TextRule {
 pub(crate) fn check_text(raw: &str, rule: TextRule) -> Checked<String> {
     let value = raw.trim();
     if value.is_empty() && rule.required {
-        return Err(format!("{}を入力してください", rule.label));
+        return Err(format!("{}を入力してください", rule.label).into());
     }
     check_length(value, rule.label, rule.max_chars)?;
     check_characters(value, rule.label, rule.lines)?;
@@ -41,22 +69,21 @@ pub(crate) fn check_length(value: &str, label: &str, max_chars: usize) -> Checke
             "{label}は{}文字以内で入力してください（現在{}文字）",
             with_thousands(max_chars),
             with_thousands(count)
-        ));
+        )
+        .into());
     }
     Ok(())
 }
 
 fn check_characters(value: &str, label: &str, lines: Lines) -> Checked<()> {
     if lines == Lines::Single && value.contains(['\n', '\r']) {
-        return Err(format!(
-            "{label}は1行で入力してください（改行は使えません）"
-        ));
+        return Err(format!("{label}は1行で入力してください（改行は使えません）").into());
     }
     let allowed_control = |c: char| lines == Lines::Multi && matches!(c, '\n' | '\r' | '\t');
     if value.chars().any(|c| c.is_control() && !allowed_control(c)) {
         return Err(format!(
             "{label}に使えない文字（制御文字）が含まれています。貼り付けた場合は入力し直してください"
-        ));
+        ).into());
     }
     Ok(())
 }
@@ -76,7 +103,7 @@ impl<F> Collector<F> {
     pub fn take<T>(&mut self, field: F, result: Checked<T>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
-            Err(message) => {
+            Err(Rejection(message)) => {
                 self.errors.push((field, message));
                 None
             }
@@ -96,7 +123,7 @@ pub(crate) fn check_phone(raw: &str, label: &str, required: bool) -> Checked<Str
     let value = with_hyphens(&nfkc(raw.trim()));
     if value.is_empty() {
         return if required {
-            Err(format!("{label}を入力してください"))
+            Err(format!("{label}を入力してください").into())
         } else {
             Ok(value)
         };
@@ -104,9 +131,9 @@ pub(crate) fn check_phone(raw: &str, label: &str, required: bool) -> Checked<Str
     check_length(&value, label, PHONE_MAX_CHARS)?;
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | '+' | ' ');
     if !value.chars().all(allowed) || !value.chars().any(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "{label}は数字とハイフンで入力してください（例：03-1234-5678）"
-        ));
+        return Err(
+            format!("{label}は数字とハイフンで入力してください（例：03-1234-5678）").into(),
+        );
     }
     Ok(value)
 }
@@ -163,7 +190,7 @@ mod tests {
         assert_eq!(check_text("　山田 ", NAME), Ok("山田".to_owned()));
         assert_eq!(
             check_text(" 　", NAME),
-            Err("氏名を入力してください".to_owned())
+            Err("氏名を入力してください".into())
         );
         assert_eq!(check_text("", NOTE), Ok(String::new()));
     }
@@ -173,19 +200,25 @@ mod tests {
         assert_eq!(check_text("山田山田山", NAME), Ok("山田山田山".to_owned()));
         assert_eq!(
             check_text("山田山田山田", NAME),
-            Err("氏名は5文字以内で入力してください（現在6文字）".to_owned())
+            Err("氏名は5文字以内で入力してください（現在6文字）".into())
         );
     }
 
     #[test]
     fn control_characters() {
-        assert!(check_text("山\n田", NAME).unwrap_err().contains("1行"));
+        assert!(check_text("山\n田", NAME).unwrap_err().0.contains("1行"));
         assert!(
             check_text("山\u{7}田", NAME)
                 .unwrap_err()
+                .0
                 .contains("制御文字")
         );
-        assert!(check_text("山\t田", NAME).unwrap_err().contains("制御文字"));
+        assert!(
+            check_text("山\t田", NAME)
+                .unwrap_err()
+                .0
+                .contains("制御文字")
+        );
         assert_eq!(
             check_text("一\r\n二\t三", NOTE),
             Ok("一\r\n二\t三".to_owned())
@@ -193,6 +226,7 @@ mod tests {
         assert!(
             check_text("一\u{0}二", NOTE)
                 .unwrap_err()
+                .0
                 .contains("制御文字")
         );
     }
@@ -218,16 +252,16 @@ mod tests {
         assert_eq!(check_phone("", "電話番号", false), Ok(String::new()));
         assert_eq!(
             check_phone(" ", "電話番号", true),
-            Err("電話番号を入力してください".to_owned())
+            Err("電話番号を入力してください".into())
         );
         assert_eq!(
             check_phone("03-1234-abcd", "電話番号", false),
-            Err("電話番号は数字とハイフンで入力してください（例：03-1234-5678）".to_owned())
+            Err("電話番号は数字とハイフンで入力してください（例：03-1234-5678）".into())
         );
         assert!(check_phone("--", "電話番号", false).is_err());
         assert_eq!(
             check_phone("0312345678901234567890", "電話番号", false),
-            Err("電話番号は20文字以内で入力してください（現在22文字）".to_owned())
+            Err("電話番号は20文字以内で入力してください（現在22文字）".into())
         );
     }
 }

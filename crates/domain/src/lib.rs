@@ -20,6 +20,7 @@ pub use age::{age_on, format_birth_date};
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
 pub use date_error::DateError;
 pub use dates::parse_date;
+pub use field_rules::{Checked, Rejection};
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search};
 pub use patient::{

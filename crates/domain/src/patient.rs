@@ -143,7 +143,7 @@ pub fn validate_patient(
     );
     let sex = errors.take(
         PatientField::Sex,
-        draft.sex.ok_or_else(|| "性別を選択してください".to_owned()),
+        draft.sex.ok_or_else(|| "性別を選択してください".into()),
     );
     let address = errors.take(
         PatientField::Address,
@@ -261,35 +261,33 @@ fn single_line(field: PatientField, required: bool, max_chars: usize) -> TextRul
 fn check_kana(raw: &str) -> Checked<String> {
     let kana = check_text(raw, single_line(PatientField::Kana, true, KANA_MAX_CHARS))?;
     if !is_furigana(&kana) {
-        return Err("ふりがなはひらがなかカタカナで入力してください".to_owned());
+        return Err("ふりがなはひらがなかカタカナで入力してください".into());
     }
     Ok(kana)
 }
 
 /// The birth-date rule on its own, for the form's preview as the user types.
-pub fn check_birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+pub fn check_birth_date(raw: &str, today: NaiveDate) -> Checked<NaiveDate> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err("生年月日を入力してください".to_owned());
+        return Err("生年月日を入力してください".into());
     }
     if text.chars().count() > BIRTH_DATE_MAX_CHARS {
-        return Err(DateError::Unrecognised.to_string());
+        return Err(DateError::Unrecognised.into());
     }
-    let birth = parse_date(text).map_err(|error| error.to_string())?;
+    let birth = parse_date(text)?;
     if birth > today {
-        return Err("未来の日付は指定できません".to_owned());
+        return Err("未来の日付は指定できません".into());
     }
     if age_on(birth, today) > MAX_AGE {
-        return Err(format!(
-            "生年月日を確認してください（{MAX_AGE}歳を超えています）"
-        ));
+        return Err(format!("生年月日を確認してください（{MAX_AGE}歳を超えています）").into());
     }
     Ok(birth)
 }
 
 /// `None` when left empty. Letters, digits and hyphens only, because clinics
 /// type these into other systems (レセコン, 電子カルテ) to find the chart.
-fn check_chart_number(raw: &str) -> Result<Option<String>, String> {
+fn check_chart_number(raw: &str) -> Checked<Option<String>> {
     let label = PatientField::ChartNumber.label_ja();
     let value = chart_number_form(raw);
     if value.is_empty() {
@@ -297,9 +295,7 @@ fn check_chart_number(raw: &str) -> Result<Option<String>, String> {
     }
     check_length(&value, label, CHART_NUMBER_MAX_CHARS)?;
     if !is_chart_number_text(&value) {
-        return Err(format!(
-            "{label}は英数字とハイフンで入力してください（例：A-00123）"
-        ));
+        return Err(format!("{label}は英数字とハイフンで入力してください（例：A-00123）").into());
     }
     Ok(Some(value))
 }

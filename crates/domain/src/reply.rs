@@ -9,8 +9,7 @@ use crate::field_rules::{Checked, Collector, Lines, TextRule, check_text};
 use crate::parse_date;
 
 /// The form as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReplyDraft {
     pub received_on: String,
     pub initial_diagnosis: String,
@@ -22,7 +21,8 @@ pub struct ReplyDraft {
     pub note: String,
 }
 
-/// What the reply says, checked and trimmed. Stored as JSON.
+/// What the reply says, checked and trimmed. Stored as JSON (serde here is
+/// for the store, not the UI).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplyFindings {
     pub received_on: NaiveDate,
@@ -168,7 +168,7 @@ fn received_on(draft: &ReplyDraft, sent_on: NaiveDate, today: NaiveDate) -> Chec
     if draft.received_on.trim().is_empty() {
         return Err("受け取った日を入力してください".into());
     }
-    let date = parse_date(&draft.received_on).map_err(|e| e.to_string())?;
+    let date = parse_date(&draft.received_on)?;
     if date > today {
         return Err("先の日付は記録できません".into());
     }
@@ -176,7 +176,8 @@ fn received_on(draft: &ReplyDraft, sent_on: NaiveDate, today: NaiveDate) -> Chec
         return Err(format!(
             "紹介した日（{}）より前になっています",
             crate::format_wareki(sent_on)
-        ));
+        )
+        .into());
     }
     Ok(date)
 }
