@@ -16,6 +16,8 @@ mod referrals;
 mod replies;
 mod search;
 mod settings;
+#[cfg(test)]
+mod test_support;
 
 use std::path::Path;
 

@@ -485,7 +485,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
-    use tsunagu_domain::{EventDetails, KeyPerson, PatientFields, Sex};
+    use tsunagu_domain::EventDetails;
 
     use super::*;
     use crate::{EventSource, ImportedReferral, OpenMode, StoreKey, StoredEvent};
@@ -538,17 +538,7 @@ mod tests {
         let store = Store::open_file(path, key, OpenMode::CreateNew)
             .await
             .unwrap();
-        let fields = PatientFields {
-            name: "山田　太郎".into(),
-            kana: "やまだ　たろう".into(),
-            birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
-            sex: Sex::Male,
-            address: String::new(),
-            phone: String::new(),
-            key_person: KeyPerson::default(),
-            chart_number: None,
-            memo: String::new(),
-        };
+        let fields = crate::test_support::yamada_fields();
         let id = Uuid::now_v7();
         store
             .insert_patient(id, &fields, "test", Utc::now())

@@ -552,7 +552,6 @@ mod tests {
     #[tokio::test]
     async fn a_stale_index_is_rebuilt_when_the_store_opens() {
         use crate::{OpenMode, StoreKey};
-        use tsunagu_domain::{KeyPerson, PatientFields, Sex};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
@@ -560,17 +559,7 @@ mod tests {
         let store = Store::open_file(&path, &key, OpenMode::CreateNew)
             .await
             .unwrap();
-        let fields = PatientFields {
-            name: "山田　太郎".into(),
-            kana: "やまだ　たろう".into(),
-            birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
-            sex: Sex::Male,
-            address: String::new(),
-            phone: String::new(),
-            key_person: KeyPerson::default(),
-            chart_number: None,
-            memo: String::new(),
-        };
+        let fields = crate::test_support::yamada_fields();
         store
             .insert_patient(uuid::Uuid::now_v7(), &fields, "test", chrono::Utc::now())
             .await

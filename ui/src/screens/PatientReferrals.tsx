@@ -18,22 +18,12 @@ import {
 import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
+import { REFERRAL_STATUSES } from "../lib/referrals";
 
 const FORM_ID = "event-field";
 
 /** The statuses a user records by hand (紹介済 comes from issuing the letter). */
-const STATUSES: readonly { code: string; label: string }[] = [
-  { code: "received", label: "受付済" },
-  { code: "visited", label: "受診済" },
-  { code: "admitted", label: "入院中" },
-  { code: "discharge_planned", label: "退院調整中" },
-  { code: "transferred", label: "転院" },
-  { code: "discharged", label: "退院" },
-  { code: "returned", label: "逆紹介・帰院" },
-  { code: "deceased", label: "死亡" },
-  { code: "closed", label: "終了" },
-  { code: "cancelled", label: "取消" },
-];
+const STATUSES = REFERRAL_STATUSES.filter((s) => s.code !== "sent");
 
 const DESTINATIONS: readonly { code: string; label: string; name?: string }[] = [
   { code: "this_clinic", label: "自院（当院へ戻る）" },

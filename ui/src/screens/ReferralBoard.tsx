@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { referralBoard, toApiError, type Board, type BoardFilter, type BoardRow } from "../api";
 import { formatCount, toFieldErrors } from "../lib/format";
+import { REFERRAL_STATUSES } from "../lib/referrals";
 
 type Load = { kind: "loading" } | { kind: "loaded"; board: Board } | { kind: "error"; message: string; field: boolean };
 
@@ -15,20 +16,6 @@ export const DEFAULT_BOARD_FILTER: BoardFilter = {
   order: "attention",
   page: 0,
 };
-
-export const STATUS_OPTIONS: readonly { code: string; label: string }[] = [
-  { code: "sent", label: "紹介済" },
-  { code: "received", label: "受付済" },
-  { code: "visited", label: "受診済" },
-  { code: "admitted", label: "入院中" },
-  { code: "discharge_planned", label: "退院調整中" },
-  { code: "transferred", label: "転院" },
-  { code: "discharged", label: "退院" },
-  { code: "returned", label: "逆紹介・帰院" },
-  { code: "deceased", label: "死亡" },
-  { code: "closed", label: "終了" },
-  { code: "cancelled", label: "取消" },
-];
 
 /** How long typing pauses before the board asks again. */
 const TYPING_PAUSE_MS = 300;
@@ -122,7 +109,7 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
               }}
             >
               <option value="">すべて</option>
-              {STATUS_OPTIONS.map((s) => (
+              {REFERRAL_STATUSES.map((s) => (
                 <option key={s.code} value={s.code}>
                   {s.label}
                 </option>
