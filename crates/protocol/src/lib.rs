@@ -1,0 +1,37 @@
+//! The sync wire: what the desktop app and the regional server say to each
+//! other, as versioned JSON (DESIGN.md §3). Only this crate (and the
+//! desktop's IPC module) knows wire shapes; the domain's types are mapped
+//! to and from them here, so the domain can change without changing the
+//! wire.
+//!
+//! Every request carries `version`. The server accepts the current version
+//! and the one before it ([`SUPPORTED`]); anything else is refused with
+//! [`ErrorCode::UnsupportedVersion`] before the rest is read.
+
+mod decode;
+mod enroll;
+mod error;
+mod event;
+mod pull;
+mod push;
+
+pub use decode::{Bounded, DecodeError, decode_request};
+pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
+pub use error::{ErrorBody, ErrorCode};
+pub use event::{WireDestination, WireEvent, WireEventDetails};
+pub use pull::{Change, ChangeBody, MAX_PULL_LIMIT, PullRequest, PullResponse, WireSource};
+pub use push::{
+    MAX_OPS_PER_PUSH, OpBody, OpOutcome, OpResult, Operation, PushRequest, PushResponse,
+};
+
+/// The version this build speaks.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// The versions a server of this build accepts: the current one and the
+/// one before it (none before 1).
+pub const SUPPORTED: std::ops::RangeInclusive<u16> = 1..=PROTOCOL_VERSION;
+
+/// Requests the server reads: each says which version it is.
+pub trait Versioned {
+    fn version(&self) -> u16;
+}

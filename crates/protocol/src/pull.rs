@@ -1,0 +1,89 @@
+//! Pull: the changes the device may see after its cursor, in commit order,
+//! a page at a time. The client applies a page and stores `cursor` in one
+//! transaction, so a dropped connection resumes where it stopped.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Versioned;
+use crate::decode::{Bounded, DecodeError};
+use crate::enroll::Organisation;
+use crate::event::WireEvent;
+
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub version: u16,
+    /// The last change applied (0 before the first pull).
+    pub cursor: i64,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Store this with the applied page.
+    pub cursor: i64,
+    /// More changes wait after this page.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Gapless per scope, in commit order.
+    pub seq: i64,
+    pub body: ChangeBody,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireSource {
+    Clinic,
+    Desk,
+    Liaison,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum ChangeBody {
+    /// An event recorded by the desk or a hospital (or echoed back).
+    EventAppended {
+        referral_id: Uuid,
+        event: WireEvent,
+        source: WireSource,
+        /// The organisation's name and the person, e.g. 豊島中央病院 地域連携室 山本.
+        actor: String,
+        recorded_at: DateTime<Utc>,
+    },
+    /// The desk assigned a referral to a registered hospital.
+    ReferralAssigned {
+        referral_id: Uuid,
+        organisation: Organisation,
+    },
+    /// A registered organisation, new or changed (the app's directory of
+    /// destinations).
+    OrganisationListed { organisation: Organisation },
+}
+
+impl Versioned for PullRequest {
+    fn version(&self) -> u16 {
+        self.version
+    }
+}
+
+impl Bounded for PullRequest {
+    fn check_bounds(&self) -> Result<(), DecodeError> {
+        if self.limit > MAX_PULL_LIMIT {
+            return Err(DecodeError::TooLarge {
+                what: "1回に受け取る変更",
+                max: MAX_PULL_LIMIT as usize,
+            });
+        }
+        if self.cursor < 0 {
+            return Err(DecodeError::Malformed);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The wire's promises: versions checked first, bounds enforced, garbage
+//! refused with a code, and every referral event surviving the trip to
+//! JSON and back into the domain unchanged.
+
+use chrono::NaiveDate;
+use tsunagu_domain::{DischargeDestination, EventDetails};
+use tsunagu_protocol::{
+    DecodeError, ErrorCode, MAX_OPS_PER_PUSH, OpBody, Operation, PROTOCOL_VERSION, PullRequest,
+    PushRequest, WireEvent, WireEventDetails, decode_request,
+};
+use uuid::Uuid;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn every_event() -> Vec<EventDetails> {
+    let home = DischargeDestination::OtherHomeCareDoctor {
+        doctor: "みなみ在宅クリニック".into(),
+    };
+    vec![
+        EventDetails::Sent {
+            date: d(5, 12),
+            hospital: "豊島中央病院".into(),
+        },
+        EventDetails::Received { date: d(5, 13) },
+        EventDetails::Visited {
+            date: d(5, 14),
+            department: "循環器内科".into(),
+        },
+        EventDetails::Admitted {
+            date: d(5, 15),
+            ward: "5階東".into(),
+            attending: "鈴木".into(),
+        },
+        EventDetails::DischargePlanned {
+            date: d(5, 20),
+            expected_date: d(6, 1),
+            planned_destination: Some(home.clone()),
+        },
+        EventDetails::Transferred {
+            date: d(5, 22),
+            hospital: "目白リハビリテーション病院".into(),
+        },
+        EventDetails::Discharged {
+            date: d(6, 1),
+            destination: home,
+        },
+        EventDetails::Discharged {
+            date: d(6, 1),
+            destination: DischargeDestination::Facility {
+                name: "特養さくら".into(),
+            },
+        },
+        EventDetails::Returned { date: d(6, 2) },
+        EventDetails::Deceased {
+            date: d(6, 3),
+            place: "自宅".into(),
+        },
+        EventDetails::Closed {
+            date: d(6, 4),
+            reason: "看取り".into(),
+        },
+        EventDetails::Cancelled {
+            date: d(6, 4),
+            reason: "受診せず".into(),
+        },
+    ]
+}
+
+#[test]
+fn every_event_survives_the_wire_unchanged() {
+    for details in every_event() {
+        let wire = WireEvent {
+            id: Uuid::now_v7(),
+            details: Some(WireEventDetails::from(&details)),
+            voids: None,
+            note: "電話で確認".into(),
+        };
+        let json = serde_json::to_string(&wire).unwrap();
+        let back: WireEvent = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, wire);
+        assert_eq!(EventDetails::from(back.details.unwrap()), details);
+    }
+}
+
+fn push(ops: usize) -> PushRequest {
+    PushRequest {
+        version: PROTOCOL_VERSION,
+        ops: (1..=ops as i64)
+            .map(|op_seq| Operation {
+                op_seq,
+                body: OpBody::EventAppended {
+                    referral_id: Uuid::now_v7(),
+                    event: WireEvent {
+                        id: Uuid::now_v7(),
+                        details: Some(WireEventDetails::Received { date: d(5, 13) }),
+                        voids: None,
+                        note: String::new(),
+                    },
+                },
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_push_decodes_and_its_size_is_bounded() {
+    let request = push(3);
+    let ok = serde_json::to_vec(&request).unwrap();
+    assert_eq!(decode_request::<PushRequest>(&ok).unwrap(), request);
+    let huge = serde_json::to_vec(&push(MAX_OPS_PER_PUSH + 1)).unwrap();
+    let err = decode_request::<PushRequest>(&huge).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooLarge);
+}
+
+#[test]
+fn versions_outside_the_supported_range_are_refused_before_the_rest_is_read() {
+    for version in [0u16, PROTOCOL_VERSION + 1, 999] {
+        let body = format!(r#"{{"version":{version},"ops":"not even a list"}}"#);
+        assert_eq!(
+            decode_request::<PushRequest>(body.as_bytes()),
+            Err(DecodeError::UnsupportedVersion(version))
+        );
+    }
+}
+
+#[test]
+fn garbage_wrong_types_and_truncation_are_malformed() {
+    let good = serde_json::to_vec(&push(2)).unwrap();
+    let bodies: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"null".to_vec(),
+        b"\xff\xfe garbage".to_vec(),
+        br#"{"version":"1","ops":[]}"#.to_vec(),
+        br#"{"version":1,"ops":[{"op_seq":"one","body":{}}]}"#.to_vec(),
+        br#"{"version":1,"ops":[{"op_seq":1,"body":{"op":"drop_table"}}]}"#.to_vec(),
+        br#"{"version":1}"#.to_vec(),
+        good[..good.len() / 2].to_vec(),
+    ];
+    for body in bodies {
+        let err = decode_request::<PushRequest>(&body).unwrap_err();
+        assert_eq!(
+            err.code(),
+            ErrorCode::Malformed,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+}
+
+#[test]
+fn a_pull_asks_for_a_bounded_page_after_a_cursor() {
+    let ok = br#"{"version":1,"cursor":42,"limit":500}"#;
+    assert_eq!(
+        decode_request::<PullRequest>(ok).unwrap(),
+        PullRequest {
+            version: 1,
+            cursor: 42,
+            limit: 500
+        }
+    );
+    let too_many = br#"{"version":1,"cursor":0,"limit":100000}"#;
+    assert_eq!(
+        decode_request::<PullRequest>(too_many).unwrap_err().code(),
+        ErrorCode::TooLarge
+    );
+    let negative = br#"{"version":1,"cursor":-1,"limit":10}"#;
+    assert_eq!(
+        decode_request::<PullRequest>(negative).unwrap_err().code(),
+        ErrorCode::Malformed
+    );
+}
