@@ -6,7 +6,7 @@ export CARGO_TERM_COLOR ?= never
 # cache only costs time.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tsunagu/target
 
-.PHONY: run test bench setup ui bindings check app clean
+.PHONY: run test bench server setup ui bindings check app clean
 
 run: setup ui
 	cargo run --features custom-protocol --bin tsunagu
@@ -19,6 +19,12 @@ bench: setup
 	cargo bench -p tsunagu-letters --bench render -- --warm-up-time 1 --measurement-time 4
 	cargo run --release -p tsunagu-store --example bench_search
 	cargo run --release -p tsunagu-app --example bench_referrals
+
+# The regional server on http://127.0.0.1:8443, with a PostgreSQL cluster of
+# its own in server-data/ (or DATABASE_URL's). Admin tasks:
+#   cargo run -p tsunagu-server -- admin --help
+server: setup
+	cargo run -p tsunagu-server -- serve
 
 setup:
 	scripts/setup.sh

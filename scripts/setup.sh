@@ -11,6 +11,8 @@ APT_PACKAGES=(
   # running headless, end-to-end tests, the keyring, fonts, PDF checks
   xvfb xauth webkit2gtk-driver xdotool imagemagick x11-utils dbus gnome-keyring
   libsecret-tools fonts-ipaexfont fonts-noto-cjk poppler-utils sqlite3
+  # the regional server and its tests: a PostgreSQL cluster of their own
+  postgresql
 )
 
 missing=()

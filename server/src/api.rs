@@ -1,0 +1,198 @@
+//! The sync API's routes. Every request but `/health` and `/v1/enroll`
+//! carries the device credential (`Authorization: Bearer <device>.<secret>`),
+//! and what it may see or change is decided from that alone.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use tower_http::limit::RequestBodyLimitLayer;
+use tsunagu_protocol::{
+    EnrollRequest, EnrollResponse, ErrorCode, Organisation, PROTOCOL_VERSION, decode_request,
+};
+use uuid::Uuid;
+
+use crate::admin::{audit, code_digest, kind_from_code};
+use crate::error::ApiError;
+
+/// Bodies beyond this are refused before they are read: a push of the
+/// largest allowed size fits many times over.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub pool: PgPool,
+}
+
+pub fn router(state: ServerState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/device", get(device))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    protocol: u16,
+}
+
+async fn health(State(state): State<ServerState>) -> Result<Json<Health>, ApiError> {
+    sqlx::query("SELECT 1").execute(&state.pool).await?;
+    Ok(Json(Health {
+        status: "ok",
+        protocol: PROTOCOL_VERSION,
+    }))
+}
+
+fn invalid_code() -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidCode,
+        "登録コードが正しくないか、使用済みか、期限切れです。地域連携窓口に新しいコードを依頼してください。",
+    )
+}
+
+/// Trades a one-time code for a device credential, in one transaction: the
+/// code is used up exactly when the device exists.
+async fn enroll(
+    State(state): State<ServerState>,
+    body: Bytes,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    let request: EnrollRequest = decode_request(&body)?;
+    let device_name = request.device_name.trim();
+    if device_name.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::Malformed,
+            "端末名を入力してください。",
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    let code: Option<(Uuid, bool)> = sqlx::query_as(
+        "SELECT organisation_id, used_at IS NULL AND expires_at > now()
+         FROM enrollment_codes WHERE code_sha256 = $1 FOR UPDATE",
+    )
+    .bind(code_digest(&request.code))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((organisation_id, true)) = code else {
+        tx.rollback().await?;
+        return Err(invalid_code());
+    };
+    let device_id = Uuid::now_v7();
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let secret = hex::encode(secret);
+    sqlx::query(
+        "INSERT INTO devices (id, organisation_id, name, secret_sha256) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(device_id)
+    .bind(organisation_id)
+    .bind(device_name)
+    .bind(hex::encode(Sha256::digest(secret.as_bytes())))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE enrollment_codes SET used_at = now(), used_by_device = $2 WHERE code_sha256 = $1",
+    )
+    .bind(code_digest(&request.code))
+    .bind(device_id)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &format!("device:{device_id}"),
+        "enroll",
+        "device",
+        &device_id.to_string(),
+    )
+    .await?;
+    let organisation = organisation(&mut tx, organisation_id).await?;
+    tx.commit().await?;
+    Ok(Json(EnrollResponse {
+        device_id,
+        secret,
+        organisation,
+    }))
+}
+
+async fn organisation(conn: &mut sqlx::PgConnection, id: Uuid) -> Result<Organisation, ApiError> {
+    let (name, kind): (String, String) =
+        sqlx::query_as("SELECT name, kind FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+    Ok(Organisation {
+        id,
+        name,
+        kind: kind_from_code(&kind).ok_or_else(|| {
+            ApiError::new(ErrorCode::Internal, "サーバーのデータに問題があります。")
+        })?,
+    })
+}
+
+/// An enrolled, unrevoked device, from its credential.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: Uuid,
+    pub organisation: Organisation,
+}
+
+impl FromRequestParts<ServerState> for Device {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ServerState,
+    ) -> Result<Self, Self::Rejection> {
+        let credential = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthenticated)?;
+        let (id, secret) = credential
+            .split_once('.')
+            .ok_or_else(ApiError::unauthenticated)?;
+        let id = Uuid::parse_str(id).map_err(|_| ApiError::unauthenticated())?;
+        let mut conn = state.pool.acquire().await?;
+        let found: Option<(Uuid, String)> = sqlx::query_as(
+            "SELECT organisation_id, secret_sha256 FROM devices
+             WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let digest = hex::encode(Sha256::digest(secret.as_bytes()));
+        match found {
+            Some((organisation_id, stored)) if stored == digest => Ok(Device {
+                id,
+                organisation: organisation(&mut conn, organisation_id).await?,
+            }),
+            _ => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DeviceView {
+    device_id: Uuid,
+    organisation: Organisation,
+    server_time: chrono::DateTime<Utc>,
+}
+
+/// Who the credential is: the app's connection check.
+async fn device(device: Device) -> Json<DeviceView> {
+    Json(DeviceView {
+        device_id: device.id,
+        organisation: device.organisation,
+        server_time: Utc::now(),
+    })
+}

@@ -1,0 +1,87 @@
+#![allow(dead_code)] // Each test binary uses its own share.
+
+//! A real PostgreSQL per test (initdb in a temp folder, loopback only,
+//! stopped when the test ends, even by a panic) and the server's router
+//! over it, called in-process.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tempfile::TempDir;
+use tower::ServiceExt;
+use tsunagu_server::api::{ServerState, router};
+use tsunagu_server::db::connect_and_migrate;
+use tsunagu_server::local_pg::{Durability, LocalPostgres};
+
+pub struct TestServer {
+    pub pool: PgPool,
+    pub app: Router,
+    // Dropped in this order: the pool, then the cluster, then its folder.
+    _cluster: LocalPostgres,
+    _dir: TempDir,
+}
+
+pub async fn server() -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cluster = LocalPostgres::start(dir.path(), Durability::Throwaway).expect("PostgreSQL");
+    let pool = connect_and_migrate(&cluster.url("tsunagu"))
+        .await
+        .expect("migrated database");
+    TestServer {
+        app: router(ServerState { pool: pool.clone() }),
+        pool,
+        _cluster: cluster,
+        _dir: dir,
+    }
+}
+
+impl TestServer {
+    /// Sends a request; the status and the body as JSON (Null if empty or not JSON).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        credential: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        if let Some(credential) = credential {
+            request = request.header("authorization", format!("Bearer {credential}"));
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        credential: Option<&str>,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        self.call("POST", path, credential, serde_json::to_vec(&body).unwrap())
+            .await
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // Close the pool before the cluster stops under it.
+        let pool = self.pool.clone();
+        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(pool.close()));
+    }
+}
