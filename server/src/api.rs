@@ -35,6 +35,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/health", get(health))
         .route("/v1/enroll", post(enroll))
         .route("/v1/device", get(device))
+        .route("/v1/push", post(crate::sync::push))
+        .route("/v1/pull", post(crate::sync::pull))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -123,7 +125,10 @@ async fn enroll(
     }))
 }
 
-async fn organisation(conn: &mut sqlx::PgConnection, id: Uuid) -> Result<Organisation, ApiError> {
+pub(crate) async fn organisation(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<Organisation, ApiError> {
     let (name, kind): (String, String) =
         sqlx::query_as("SELECT name, kind FROM organisations WHERE id = $1")
             .bind(id)
@@ -142,6 +147,7 @@ async fn organisation(conn: &mut sqlx::PgConnection, id: Uuid) -> Result<Organis
 #[derive(Debug, Clone)]
 pub struct Device {
     pub id: Uuid,
+    pub name: String,
     pub organisation: Organisation,
 }
 
@@ -163,8 +169,8 @@ impl FromRequestParts<ServerState> for Device {
             .ok_or_else(ApiError::unauthenticated)?;
         let id = Uuid::parse_str(id).map_err(|_| ApiError::unauthenticated())?;
         let mut conn = state.pool.acquire().await?;
-        let found: Option<(Uuid, String)> = sqlx::query_as(
-            "SELECT organisation_id, secret_sha256 FROM devices
+        let found: Option<(Uuid, String, String)> = sqlx::query_as(
+            "SELECT organisation_id, secret_sha256, name FROM devices
              WHERE id = $1 AND revoked_at IS NULL",
         )
         .bind(id)
@@ -172,8 +178,9 @@ impl FromRequestParts<ServerState> for Device {
         .await?;
         let digest = hex::encode(Sha256::digest(secret.as_bytes()));
         match found {
-            Some((organisation_id, stored)) if stored == digest => Ok(Device {
+            Some((organisation_id, stored, name)) if stored == digest => Ok(Device {
                 id,
+                name,
                 organisation: organisation(&mut conn, organisation_id).await?,
             }),
             _ => Err(ApiError::unauthenticated()),

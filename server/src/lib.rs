@@ -8,3 +8,4 @@ pub mod api;
 pub mod db;
 pub mod error;
 pub mod local_pg;
+pub mod sync;

@@ -1,0 +1,491 @@
+//! Push and pull (DESIGN.md §3). A pushed operation is authorised from the
+//! device's credential, validated (the referral status machine runs here
+//! too), applied, appended to the change feed of every scope that may see
+//! it, and remembered by `(device, op_seq)` — all in one transaction, so a
+//! repeated push is harmless and a dropped one changes nothing.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+use tsunagu_domain::{EventDetails, ReferralEvent, check_append};
+use tsunagu_protocol::{
+    Change, ChangeBody, OpBody, OpOutcome, OpResult, Operation, OrgKind, Organisation, PullRequest,
+    PullResponse, PushRequest, PushResponse, WireEvent, WireEventDetails, WireSource,
+    decode_request,
+};
+use uuid::Uuid;
+
+use crate::api::{Device, ServerState};
+use crate::error::ApiError;
+
+/// The change feed a device reads: its organisation's, or the desk's.
+pub fn scope_of(organisation: &Organisation) -> String {
+    match organisation.kind {
+        OrgKind::Desk => "desk".to_string(),
+        OrgKind::Clinic | OrgKind::Hospital => format!("org:{}", organisation.id),
+    }
+}
+
+pub async fn push(
+    State(state): State<ServerState>,
+    device: Device,
+    body: Bytes,
+) -> Result<Json<PushResponse>, ApiError> {
+    let request: PushRequest = decode_request(&body)?;
+    let mut results = Vec::with_capacity(request.ops.len());
+    for op in request.ops {
+        results.push(apply_once(&state.pool, &device, op).await?);
+    }
+    Ok(Json(PushResponse { results }))
+}
+
+/// Why an operation is refused: told to the client, which shows it as a
+/// conflict. No patient data in it.
+struct Refusal(String);
+
+enum Failure {
+    Refused(Refusal),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Self {
+        Failure::Database(e)
+    }
+}
+
+fn refuse(reason: &str) -> Failure {
+    Failure::Refused(Refusal(reason.to_string()))
+}
+
+async fn apply_once(pool: &PgPool, device: &Device, op: Operation) -> Result<OpResult, ApiError> {
+    let mut tx = pool.begin().await?;
+    // Two pushes of the same operation wait for each other here.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(format!("{}:{}", device.id, op.op_seq))
+        .execute(&mut *tx)
+        .await?;
+    let earlier: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT result FROM applied_ops WHERE device_id = $1 AND op_seq = $2")
+            .bind(device.id)
+            .bind(op.op_seq)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(result) = earlier {
+        tx.rollback().await?;
+        let outcome = serde_json::from_value(result).map_err(|_| {
+            ApiError::new(
+                tsunagu_protocol::ErrorCode::Internal,
+                "サーバーのデータに問題があります。",
+            )
+        })?;
+        return Ok(OpResult {
+            op_seq: op.op_seq,
+            outcome,
+        });
+    }
+    // A refused operation leaves nothing but its remembered refusal.
+    sqlx::query("SAVEPOINT operation").execute(&mut *tx).await?;
+    let outcome = match apply(&mut tx, device, &op.body).await {
+        Ok(()) => OpOutcome::Applied,
+        Err(Failure::Refused(Refusal(reason))) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT operation")
+                .execute(&mut *tx)
+                .await?;
+            OpOutcome::Refused { reason }
+        }
+        Err(Failure::Database(e)) => return Err(e.into()),
+    };
+    let stored = serde_json::to_value(&outcome).expect("outcomes serialise");
+    sqlx::query("INSERT INTO applied_ops (device_id, op_seq, result) VALUES ($1, $2, $3)")
+        .bind(device.id)
+        .bind(op.op_seq)
+        .bind(stored)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(OpResult {
+        op_seq: op.op_seq,
+        outcome,
+    })
+}
+
+async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Result<(), Failure> {
+    let org = &device.organisation;
+    let clinic_only = || refuse("この操作は診療所の端末からのみ行えます");
+    match body {
+        OpBody::PatientShared {
+            patient_id,
+            name,
+            kana,
+            birth_date,
+            sex,
+        } => {
+            if org.kind != OrgKind::Clinic {
+                return Err(clinic_only());
+            }
+            let owner = patient_owner(conn, *patient_id).await?;
+            if owner.is_some_and(|o| o != org.id) {
+                return Err(refuse("他の医療機関の患者です"));
+            }
+            // Last writer wins, field by field (all fields travel together).
+            sqlx::query(
+                "INSERT INTO patients (id, clinic_id, name, kana, birth_date, sex)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (id) DO UPDATE SET name = $3, kana = $4, birth_date = $5,
+                   sex = $6, updated_at = now()",
+            )
+            .bind(patient_id)
+            .bind(org.id)
+            .bind(name)
+            .bind(kana)
+            .bind(birth_date)
+            .bind(sex)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+        OpBody::ConsentRecorded {
+            consent_id,
+            patient_id,
+            obtained_on,
+            obtained_by,
+            desk,
+            destination_hospital,
+            withdrawn_on,
+        } => {
+            if org.kind != OrgKind::Clinic {
+                return Err(clinic_only());
+            }
+            if patient_owner(conn, *patient_id).await? != Some(org.id) {
+                return Err(refuse("同意の対象の患者が共有されていません"));
+            }
+            sqlx::query(
+                "INSERT INTO consents (id, patient_id, clinic_id, obtained_on, obtained_by, desk,
+                   destination_hospital, withdrawn_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (id) DO UPDATE SET obtained_on = $4, obtained_by = $5, desk = $6,
+                   destination_hospital = $7, withdrawn_on = $8, updated_at = now()
+                 WHERE consents.clinic_id = $3",
+            )
+            .bind(consent_id)
+            .bind(patient_id)
+            .bind(org.id)
+            .bind(obtained_on)
+            .bind(obtained_by)
+            .bind(desk)
+            .bind(destination_hospital)
+            .bind(withdrawn_on)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+        OpBody::ReferralOpened {
+            referral_id,
+            patient_id,
+            tracking_code,
+            destination,
+            sent,
+        } => {
+            if org.kind != OrgKind::Clinic {
+                return Err(clinic_only());
+            }
+            if patient_owner(conn, *patient_id).await? != Some(org.id) {
+                return Err(refuse("紹介の対象の患者が共有されていません"));
+            }
+            if !consent_in_force(conn, *patient_id).await? {
+                return Err(refuse(
+                    "患者の同意が記録されていないため、紹介を共有できません",
+                ));
+            }
+            if !matches!(sent.details, Some(WireEventDetails::Sent { .. })) {
+                return Err(refuse("紹介は「紹介済」の記録から始まります"));
+            }
+            let hospital = match destination {
+                Some(id) => registered_hospital(conn, *id).await?,
+                None => None,
+            };
+            let inserted = sqlx::query(
+                "INSERT INTO referrals (id, clinic_id, patient_id, tracking_code, hospital_id)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(referral_id)
+            .bind(org.id)
+            .bind(patient_id)
+            .bind(tracking_code)
+            .bind(hospital)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                return Err(refuse("同じ紹介または追跡コードが既にあります"));
+            }
+            append_event(conn, device, *referral_id, sent).await
+        }
+        OpBody::EventAppended { referral_id, event } => {
+            let Some(access) = referral_access(conn, *referral_id, org).await? else {
+                return Err(refuse("この紹介に記録する権限がありません"));
+            };
+            if !access {
+                return Err(refuse("この紹介に記録する権限がありません"));
+            }
+            if matches!(event.details, Some(WireEventDetails::Sent { .. })) {
+                return Err(refuse("「紹介済」は紹介状の発行で記録されます"));
+            }
+            append_event(conn, device, *referral_id, event).await
+        }
+    }
+}
+
+async fn patient_owner(conn: &mut PgConnection, patient: Uuid) -> Result<Option<Uuid>, Failure> {
+    Ok(
+        sqlx::query_scalar("SELECT clinic_id FROM patients WHERE id = $1")
+            .bind(patient)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+async fn consent_in_force(conn: &mut PgConnection, patient: Uuid) -> Result<bool, Failure> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = $1 AND withdrawn_on IS NULL
+           AND (desk OR destination_hospital))",
+    )
+    .bind(patient)
+    .fetch_one(conn)
+    .await?)
+}
+
+async fn registered_hospital(conn: &mut PgConnection, id: Uuid) -> Result<Option<Uuid>, Failure> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND kind = 'hospital'")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// `None` if there is no such referral; otherwise whether `org` may record
+/// on it: the clinic that made it, the hospital it is addressed to (with
+/// consent in force), or the desk (with consent in force).
+async fn referral_access(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    org: &Organisation,
+) -> Result<Option<bool>, Failure> {
+    let row: Option<(Uuid, Option<Uuid>, bool, bool)> = sqlx::query_as(
+        "SELECT r.clinic_id, r.hospital_id,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.desk),
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.destination_hospital)
+         FROM referrals r WHERE r.id = $1 FOR UPDATE OF r",
+    )
+    .bind(referral)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(
+        |(clinic, hospital, desk_consent, hospital_consent)| match org.kind {
+            OrgKind::Clinic => clinic == org.id,
+            OrgKind::Hospital => hospital == Some(org.id) && hospital_consent,
+            OrgKind::Desk => desk_consent,
+        },
+    ))
+}
+
+/// Checks `event` against the referral's history with the status machine,
+/// stores it, and feeds it to every scope that may see it. The referral row
+/// is locked (FOR UPDATE above, or just inserted), so appends to one
+/// referral are serialised.
+async fn append_event(
+    conn: &mut PgConnection,
+    device: &Device,
+    referral: Uuid,
+    event: &WireEvent,
+) -> Result<(), Failure> {
+    let history: Vec<(Uuid, Option<serde_json::Value>, Option<Uuid>)> = sqlx::query_as(
+        "SELECT id, details, voids FROM referral_events WHERE referral_id = $1 ORDER BY seq",
+    )
+    .bind(referral)
+    .fetch_all(&mut *conn)
+    .await?;
+    if history.iter().any(|(id, _, _)| *id == event.id) {
+        return Err(refuse("同じ記録が既にあります"));
+    }
+    let to_domain = |id: Uuid, details: Option<EventDetails>, voids: Option<Uuid>| ReferralEvent {
+        id: id.to_string(),
+        details,
+        voids: voids.map(|v| v.to_string()),
+    };
+    let mut events = Vec::with_capacity(history.len());
+    for (id, details, voids) in history {
+        let details = details
+            .map(serde_json::from_value::<WireEventDetails>)
+            .transpose()
+            .map_err(|_| refuse("この紹介の記録を読めません"))?
+            .map(EventDetails::from);
+        events.push(to_domain(id, details, voids));
+    }
+    let candidate = to_domain(
+        event.id,
+        event.details.clone().map(EventDetails::from),
+        event.voids,
+    );
+    if let Err(e) = check_append(&events, &candidate) {
+        return Err(refuse(&format!("記録できません：{e}")));
+    }
+    let org = &device.organisation;
+    let source = match org.kind {
+        OrgKind::Clinic => WireSource::Clinic,
+        OrgKind::Hospital => WireSource::Liaison,
+        OrgKind::Desk => WireSource::Desk,
+    };
+    let actor = format!("{} {}", org.name, device.name);
+    let recorded_at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "INSERT INTO referral_events (id, referral_id, details, voids, note, source,
+           organisation_id, actor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING recorded_at",
+    )
+    .bind(event.id)
+    .bind(referral)
+    .bind(
+        event
+            .details
+            .as_ref()
+            .map(|d| serde_json::to_value(d).expect("details serialise")),
+    )
+    .bind(event.voids)
+    .bind(&event.note)
+    .bind(source_code(source))
+    .bind(org.id)
+    .bind(&actor)
+    .fetch_one(&mut *conn)
+    .await?;
+    let change = ChangeBody::EventAppended {
+        referral_id: referral,
+        event: event.clone(),
+        source,
+        actor,
+        recorded_at,
+    };
+    for scope in scopes_seeing(conn, referral).await? {
+        feed(conn, &scope, Some(referral), &change).await?;
+    }
+    Ok(())
+}
+
+fn source_code(source: WireSource) -> &'static str {
+    match source {
+        WireSource::Clinic => "clinic",
+        WireSource::Desk => "desk",
+        WireSource::Liaison => "liaison",
+    }
+}
+
+/// The clinic always; the desk and the addressed hospital while the
+/// patient's consent covers them.
+async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<String>, Failure> {
+    let (clinic, hospital, desk, to_hospital): (Uuid, Option<Uuid>, bool, bool) = sqlx::query_as(
+        "SELECT r.clinic_id, r.hospital_id,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.desk),
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.destination_hospital)
+         FROM referrals r WHERE r.id = $1",
+    )
+    .bind(referral)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut scopes = vec![format!("org:{clinic}")];
+    if desk {
+        scopes.push("desk".to_string());
+    }
+    if let (Some(hospital), true) = (hospital, to_hospital) {
+        scopes.push(format!("org:{hospital}"));
+    }
+    Ok(scopes)
+}
+
+/// Appends to a scope's feed with the next number from its counter row.
+/// The row stays locked until this transaction commits, so numbers are
+/// handed out, and become visible, in commit order with no gaps.
+async fn feed<T: Serialize>(
+    conn: &mut PgConnection,
+    scope: &str,
+    referral: Option<Uuid>,
+    body: &T,
+) -> Result<(), Failure> {
+    sqlx::query("INSERT INTO scope_counters (scope) VALUES ($1) ON CONFLICT DO NOTHING")
+        .bind(scope)
+        .execute(&mut *conn)
+        .await?;
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE scope_counters SET last = last + 1 WHERE scope = $1 RETURNING last",
+    )
+    .bind(scope)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO change_log (scope, seq, referral_id, body) VALUES ($1, $2, $3, $4)")
+        .bind(scope)
+        .bind(seq)
+        .bind(referral)
+        .bind(serde_json::to_value(body).expect("changes serialise"))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The device's scope after its cursor, a page at a time. For the desk and
+/// hospitals, referrals whose consent was withdrawn are no longer shown.
+pub async fn pull(
+    State(state): State<ServerState>,
+    device: Device,
+    body: Bytes,
+) -> Result<Json<PullResponse>, ApiError> {
+    let request: PullRequest = decode_request(&body)?;
+    let scope = scope_of(&device.organisation);
+    let limit = i64::from(request.limit.max(1));
+    let consent_filter = match device.organisation.kind {
+        OrgKind::Clinic => "TRUE",
+        OrgKind::Desk => {
+            "EXISTS (SELECT 1 FROM referrals r JOIN consents c ON c.patient_id = r.patient_id
+              WHERE r.id = l.referral_id AND c.withdrawn_on IS NULL AND c.desk)"
+        }
+        OrgKind::Hospital => {
+            "EXISTS (SELECT 1 FROM referrals r JOIN consents c ON c.patient_id = r.patient_id
+              WHERE r.id = l.referral_id AND c.withdrawn_on IS NULL AND c.destination_hospital)"
+        }
+    };
+    let sql = format!(
+        "SELECT l.seq, l.body, l.referral_id IS NULL OR {consent_filter}
+         FROM change_log l WHERE l.scope = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3"
+    );
+    let rows: Vec<(i64, serde_json::Value, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&scope)
+        .bind(request.cursor)
+        .bind(limit + 1)
+        .fetch_all(&state.pool)
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let mut cursor = request.cursor;
+    let mut changes = Vec::new();
+    for (seq, body, visible) in rows.into_iter().take(limit as usize) {
+        cursor = seq;
+        if visible {
+            let body = serde_json::from_value(body).map_err(|_| {
+                ApiError::new(
+                    tsunagu_protocol::ErrorCode::Internal,
+                    "サーバーのデータに問題があります。",
+                )
+            })?;
+            changes.push(Change { seq, body });
+        }
+    }
+    Ok(Json(PullResponse {
+        changes,
+        cursor,
+        more,
+    }))
+}

@@ -1,0 +1,450 @@
+//! Push and pull against a real PostgreSQL: operations applied once,
+//! refused ones remembered, the status machine enforced on the server,
+//! scopes and consent deciding who sees and records what, pages resumed
+//! from a cursor.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+use common::*;
+use serde_json::{Value, json};
+use tsunagu_protocol::{
+    OpBody, Operation, OrgKind, PROTOCOL_VERSION, PushRequest, WireDestination, WireEvent,
+    WireEventDetails,
+};
+use tsunagu_server::admin;
+use uuid::Uuid;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+/// An organisation with one enrolled device: (organisation id, credential).
+async fn enrolled(t: &TestServer, kind: OrgKind, name: &str) -> (Uuid, String) {
+    let org = admin::create_organisation(&t.pool, kind, name, "admin:test")
+        .await
+        .unwrap();
+    let code = admin::issue_enrollment_code(&t.pool, org.id, "admin:test", Utc::now())
+        .await
+        .unwrap();
+    let (status, body) = t
+        .post_json(
+            "/v1/enroll",
+            None,
+            json!({"version": PROTOCOL_VERSION, "code": code, "device_name": "PC1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        org.id,
+        format!(
+            "{}.{}",
+            body["device_id"].as_str().unwrap(),
+            body["secret"].as_str().unwrap()
+        ),
+    )
+}
+
+async fn push(t: &TestServer, credential: &str, ops: Vec<(i64, OpBody)>) -> Vec<Value> {
+    let request = PushRequest {
+        version: PROTOCOL_VERSION,
+        ops: ops
+            .into_iter()
+            .map(|(op_seq, body)| Operation { op_seq, body })
+            .collect(),
+    };
+    let (status, body) = t
+        .call(
+            "POST",
+            "/v1/push",
+            Some(credential),
+            serde_json::to_vec(&request).unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["results"].as_array().unwrap().clone()
+}
+
+async fn pull(t: &TestServer, credential: &str, cursor: i64, limit: u32) -> Value {
+    let (status, body) = t
+        .post_json(
+            "/v1/pull",
+            Some(credential),
+            json!({"version": PROTOCOL_VERSION, "cursor": cursor, "limit": limit}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn event(details: WireEventDetails) -> WireEvent {
+    WireEvent {
+        id: Uuid::now_v7(),
+        details: Some(details),
+        voids: None,
+        note: String::new(),
+    }
+}
+
+struct Shared {
+    patient: Uuid,
+    referral: Uuid,
+}
+
+/// The clinic shares a patient with consent (desk and hospital) and opens a
+/// referral to `hospital`.
+async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i64) -> Shared {
+    let patient = Uuid::now_v7();
+    let referral = Uuid::now_v7();
+    let results = push(
+        t,
+        clinic,
+        vec![
+            (
+                first_op,
+                OpBody::PatientShared {
+                    patient_id: patient,
+                    name: "山田　太郎".into(),
+                    kana: "やまだ　たろう".into(),
+                    birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
+                    sex: "male".into(),
+                },
+            ),
+            (
+                first_op + 1,
+                OpBody::ConsentRecorded {
+                    consent_id: Uuid::now_v7(),
+                    patient_id: patient,
+                    obtained_on: d(5, 10),
+                    obtained_by: "佐藤　花子".into(),
+                    desk: true,
+                    destination_hospital: true,
+                    withdrawn_on: None,
+                },
+            ),
+            (
+                first_op + 2,
+                OpBody::ReferralOpened {
+                    referral_id: referral,
+                    patient_id: patient,
+                    tracking_code: format!("T{}", Uuid::now_v7().simple()),
+                    destination: hospital,
+                    sent: event(WireEventDetails::Sent {
+                        date: d(5, 12),
+                        hospital: "豊島中央病院".into(),
+                    }),
+                },
+            ),
+        ],
+    )
+    .await;
+    for r in &results {
+        assert_eq!(r["outcome"]["outcome"], "applied", "{r}");
+    }
+    Shared { patient, referral }
+}
+
+async fn event_count(t: &TestServer) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM referral_events")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_from_the_hospital_reaches_the_clinic_in_pages() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (hospital_id, hospital) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let shared = refer(&t, &clinic, Some(hospital_id), 1).await;
+
+    // The liaison office records the admission, then the discharge.
+    let results = push(
+        &t,
+        &hospital,
+        vec![
+            (
+                1,
+                OpBody::EventAppended {
+                    referral_id: shared.referral,
+                    event: event(WireEventDetails::Admitted {
+                        date: d(5, 14),
+                        ward: "5階東".into(),
+                        attending: "鈴木".into(),
+                    }),
+                },
+            ),
+            (
+                2,
+                OpBody::EventAppended {
+                    referral_id: shared.referral,
+                    event: event(WireEventDetails::Discharged {
+                        date: d(6, 1),
+                        destination: WireDestination::OtherHomeCareDoctor {
+                            doctor: "みなみ在宅クリニック".into(),
+                        },
+                    }),
+                },
+            ),
+        ],
+    )
+    .await;
+    assert!(
+        results.iter().all(|r| r["outcome"]["outcome"] == "applied"),
+        "{results:?}"
+    );
+
+    // The clinic reads its feed two changes at a time: 紹介済 (its own,
+    // echoed for its other devices), 入院, 退院.
+    let first = pull(&t, &clinic, 0, 2).await;
+    assert_eq!(first["more"], true);
+    assert_eq!(first["changes"].as_array().unwrap().len(), 2);
+    assert_eq!(first["changes"][0]["seq"], 1);
+    assert_eq!(first["changes"][1]["body"]["source"], "liaison");
+    assert_eq!(
+        first["changes"][1]["body"]["event"]["details"]["status"],
+        "admitted"
+    );
+    let cursor = first["cursor"].as_i64().unwrap();
+    assert_eq!(cursor, 2);
+    let second = pull(&t, &clinic, cursor, 2).await;
+    assert_eq!(second["more"], false);
+    assert_eq!(second["changes"][0]["seq"], 3);
+    assert_eq!(second["changes"][0]["body"]["actor"], "豊島中央病院 PC1");
+    let done = pull(&t, &clinic, 3, 2).await;
+    assert_eq!(
+        (
+            done["changes"].as_array().unwrap().len(),
+            done["cursor"].as_i64()
+        ),
+        (0, Some(3))
+    );
+
+    // The hospital and the desk each have their own feed of it.
+    let (_, desk) = enrolled(&t, OrgKind::Desk, "豊島区在宅医療相談窓口").await;
+    assert_eq!(
+        pull(&t, &desk, 0, 100).await["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        pull(&t, &hospital, 0, 100).await["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_push_is_harmless_and_refusals_are_remembered() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let shared = refer(&t, &clinic, None, 1).await;
+    let admitted = OpBody::EventAppended {
+        referral_id: shared.referral,
+        event: event(WireEventDetails::Admitted {
+            date: d(5, 14),
+            ward: String::new(),
+            attending: String::new(),
+        }),
+    };
+    let before = event_count(&t).await;
+    let once = push(&t, &clinic, vec![(4, admitted.clone())]).await;
+    let twice = push(&t, &clinic, vec![(4, admitted)]).await;
+    assert_eq!(once, twice);
+    assert_eq!(event_count(&t).await, before + 1);
+
+    // 受付済 after 入院 is a transition the status machine refuses.
+    let backwards = OpBody::EventAppended {
+        referral_id: shared.referral,
+        event: event(WireEventDetails::Received { date: d(5, 15) }),
+    };
+    let refused = push(&t, &clinic, vec![(5, backwards.clone())]).await;
+    assert_eq!(refused[0]["outcome"]["outcome"], "refused");
+    let reason = refused[0]["outcome"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("入院中") && reason.contains("受付済"),
+        "{reason}"
+    );
+    assert_eq!(event_count(&t).await, before + 1);
+    assert_eq!(push(&t, &clinic, vec![(5, backwards)]).await, refused);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_consent_nothing_is_shared_and_others_cannot_record() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (_, other_clinic) = enrolled(&t, OrgKind::Clinic, "みなみ在宅クリニック").await;
+    let (hospital_id, hospital) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let (_, other_hospital) = enrolled(&t, OrgKind::Hospital, "目白病院").await;
+
+    // A patient shared but no consent: the referral is refused.
+    let patient = Uuid::now_v7();
+    let results = push(
+        &t,
+        &clinic,
+        vec![
+            (
+                1,
+                OpBody::PatientShared {
+                    patient_id: patient,
+                    name: "鈴木　花子".into(),
+                    kana: "すずき　はなこ".into(),
+                    birth_date: NaiveDate::from_ymd_opt(1940, 1, 1).unwrap(),
+                    sex: "female".into(),
+                },
+            ),
+            (
+                2,
+                OpBody::ReferralOpened {
+                    referral_id: Uuid::now_v7(),
+                    patient_id: patient,
+                    tracking_code: "K8Y-5WW-FJC".into(),
+                    destination: Some(hospital_id),
+                    sent: event(WireEventDetails::Sent {
+                        date: d(5, 12),
+                        hospital: "豊島中央病院".into(),
+                    }),
+                },
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(results[1]["outcome"]["outcome"], "refused");
+    assert!(
+        results[1]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("同意")
+    );
+
+    let shared = refer(&t, &clinic, Some(hospital_id), 3).await;
+    let admitted = |referral| OpBody::EventAppended {
+        referral_id: referral,
+        event: event(WireEventDetails::Admitted {
+            date: d(5, 14),
+            ward: String::new(),
+            attending: String::new(),
+        }),
+    };
+    for stranger in [&other_clinic, &other_hospital] {
+        let r = push(&t, stranger, vec![(1, admitted(shared.referral))]).await;
+        assert_eq!(r[0]["outcome"]["outcome"], "refused", "{r:?}");
+        assert!(
+            pull(&t, stranger, 0, 100).await["changes"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
+    // Nor may another clinic overwrite this clinic's patient.
+    let r = push(
+        &t,
+        &other_clinic,
+        vec![(
+            2,
+            OpBody::PatientShared {
+                patient_id: shared.patient,
+                name: "別人".into(),
+                kana: "べつじん".into(),
+                birth_date: NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(),
+                sex: "male".into(),
+            },
+        )],
+    )
+    .await;
+    assert_eq!(r[0]["outcome"]["outcome"], "refused");
+
+    // Consent withdrawn: the hospital no longer sees the referral, nor may record on it.
+    assert_eq!(
+        pull(&t, &hospital, 0, 100).await["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let consent: Uuid = sqlx::query_scalar("SELECT id FROM consents WHERE patient_id = $1")
+        .bind(shared.patient)
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    let r = push(
+        &t,
+        &clinic,
+        vec![(
+            6,
+            OpBody::ConsentRecorded {
+                consent_id: consent,
+                patient_id: shared.patient,
+                obtained_on: d(5, 10),
+                obtained_by: "佐藤　花子".into(),
+                desk: true,
+                destination_hospital: true,
+                withdrawn_on: Some(d(5, 20)),
+            },
+        )],
+    )
+    .await;
+    assert_eq!(r[0]["outcome"]["outcome"], "applied");
+    assert!(
+        pull(&t, &hospital, 0, 100).await["changes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let r = push(&t, &hospital, vec![(2, admitted(shared.referral))]).await;
+    assert_eq!(r[0]["outcome"]["outcome"], "refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+        ("/v1/push", b"\x00\x01garbage".to_vec(), StatusCode::BAD_REQUEST, "malformed"),
+        ("/v1/push", br#"{"version":1,"ops":{}}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
+        (
+            "/v1/push",
+            serde_json::to_vec(&json!({"version": 1, "ops": vec![json!({"op_seq": 1, "body": {"op": "event_appended", "referral_id": Uuid::nil(), "event": {"id": Uuid::nil(), "details": null, "voids": null}}}); 501]})).unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+        ("/v1/pull", br#"{"version":3,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
+        ("/v1/pull", br#"{"version":1,"cursor":"0","limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
+    ];
+    for (path, body, status, code) in cases {
+        let (got, reply) = t.call("POST", path, Some(&clinic), body).await;
+        assert_eq!(
+            (got, reply["code"].as_str()),
+            (status, Some(code)),
+            "{path}: {reply}"
+        );
+    }
+    let (got, _) = t
+        .post_json(
+            "/v1/pull",
+            None,
+            json!({"version": 1, "cursor": 0, "limit": 10}),
+        )
+        .await;
+    assert_eq!(got, StatusCode::UNAUTHORIZED);
+    // An event on a referral that does not exist: refused, nothing written.
+    let r = push(
+        &t,
+        &clinic,
+        vec![(
+            1,
+            OpBody::EventAppended {
+                referral_id: Uuid::now_v7(),
+                event: event(WireEventDetails::Received { date: d(5, 13) }),
+            },
+        )],
+    )
+    .await;
+    assert_eq!(r[0]["outcome"]["outcome"], "refused");
+    assert_eq!(event_count(&t).await, 0);
+}
