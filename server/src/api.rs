@@ -2,8 +2,10 @@
 //! carries the device credential (`Authorization: Bearer <device>.<secret>`),
 //! and what it may see or change is decided from that alone.
 
+use std::net::SocketAddr;
+
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -62,13 +64,49 @@ fn invalid_code() -> ApiError {
     )
 }
 
+/// Failed enrollments from one address within [`FAILURE_WINDOW_MINUTES`]
+/// before it is refused outright.
+pub const MAX_ENROLL_FAILURES: i64 = 10;
+const FAILURE_WINDOW_MINUTES: i32 = 15;
+
 /// Trades a one-time code for a device credential, in one transaction: the
-/// code is used up exactly when the device exists.
+/// code is used up exactly when the device exists. An address that keeps
+/// guessing is refused for a while.
 async fn enroll(
     State(state): State<ServerState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Bytes,
 ) -> Result<Json<EnrollResponse>, ApiError> {
-    let request: EnrollRequest = decode_request(&body)?;
+    let address = peer.ip().to_string();
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM enrollment_failures
+         WHERE address = $1 AND at > now() - make_interval(mins => $2)",
+    )
+    .bind(&address)
+    .bind(FAILURE_WINDOW_MINUTES)
+    .fetch_one(&state.pool)
+    .await?;
+    if failures >= MAX_ENROLL_FAILURES {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            "登録の試行が多すぎます。15分ほど待ってから、もう一度お試しください。",
+        ));
+    }
+    let result = enroll_device(&state, &body).await;
+    if result
+        .as_ref()
+        .is_err_and(|e| e.code == ErrorCode::InvalidCode)
+    {
+        sqlx::query("INSERT INTO enrollment_failures (address) VALUES ($1)")
+            .bind(&address)
+            .execute(&state.pool)
+            .await?;
+    }
+    result.map(Json)
+}
+
+async fn enroll_device(state: &ServerState, body: &[u8]) -> Result<EnrollResponse, ApiError> {
+    let request: EnrollRequest = decode_request(body)?;
     let device_name = request.device_name.trim();
     if device_name.is_empty() {
         return Err(ApiError::new(
@@ -118,11 +156,11 @@ async fn enroll(
     .await?;
     let organisation = organisation(&mut tx, organisation_id).await?;
     tx.commit().await?;
-    Ok(Json(EnrollResponse {
+    Ok(EnrollResponse {
         device_id,
         secret,
         organisation,
-    }))
+    })
 }
 
 pub(crate) async fn organisation(

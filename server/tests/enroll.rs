@@ -188,3 +188,22 @@ async fn the_audit_log_cannot_be_changed_or_emptied() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_that_keeps_guessing_is_refused_for_a_while() {
+    let t = server().await;
+    let (_, code) = clinic_code(&t).await;
+    for _ in 0..tsunagu_server::api::MAX_ENROLL_FAILURES {
+        let (status, _) = t
+            .post_json("/v1/enroll", None, enroll_body("AAAA-BBBB-CCCC-DDDD"))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+    // Now even the right code waits.
+    let (status, body) = t.post_json("/v1/enroll", None, enroll_body(&code)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited"))
+    );
+    assert_eq!(devices(&t).await, 0);
+}

@@ -4,8 +4,11 @@
 //! stopped when the test ends, even by a panic) and the server's router
 //! over it, called in-process.
 
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use sqlx::PgPool;
@@ -30,7 +33,9 @@ pub async fn server() -> TestServer {
         .await
         .expect("migrated database");
     TestServer {
-        app: router(ServerState { pool: pool.clone() }),
+        // In-process calls have no socket: each comes from 192.0.2.1.
+        app: router(ServerState { pool: pool.clone() })
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000)))),
         pool,
         _cluster: cluster,
         _dir: dir,
