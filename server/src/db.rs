@@ -8,19 +8,45 @@ use sqlx::{ConnectOptions, PgPool};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Connects to `url`, creating its database first if the cluster lacks it,
-/// and brings the schema up to date.
-pub async fn connect_and_migrate(url: &str) -> Result<PgPool, sqlx::Error> {
-    // Statements are never logged: they may carry patient data.
-    let options: PgConnectOptions = url.parse::<PgConnectOptions>()?.disable_statement_logging();
+/// The role the server runs as (migration 0004), beside the owner that
+/// migrates.
+pub const RUNTIME_ROLE: &str = "tsunagu_app";
+
+/// As the database's owner (`url`): creates the database if the cluster
+/// lacks it and brings the schema up to date.
+pub async fn migrate(url: &str) -> Result<(), sqlx::Error> {
+    let options = options(url)?;
     create_database_if_missing(&options).await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
+    let owner = PgPoolOptions::new()
+        .max_connections(1)
         .connect_with(options)
         .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+    let result = MIGRATOR.run(&owner).await;
+    owner.close().await;
+    Ok(result?)
+}
+
+/// The pool the server works with.
+pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options(url)?)
+        .await
+}
+
+/// Migrates as the owner, then connects as `runtime_url`'s role.
+pub async fn connect_and_migrate(
+    owner_url: &str,
+    runtime_url: &str,
+) -> Result<PgPool, sqlx::Error> {
+    migrate(owner_url).await?;
+    connect(runtime_url).await
+}
+
+// Statements are never logged: they may carry patient data.
+fn options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
+    Ok(url.parse::<PgConnectOptions>()?.disable_statement_logging())
 }
 
 async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), sqlx::Error> {

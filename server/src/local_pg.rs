@@ -116,7 +116,12 @@ impl LocalPostgres {
 
     /// A URL for `database` as the cluster's superuser, over loopback TCP.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://tsunagu@127.0.0.1:{}/{database}", self.port)
+        self.url_as("tsunagu", database)
+    }
+
+    /// A URL for `database` as `role` (trust authentication: loopback only).
+    pub fn url_as(&self, role: &str, database: &str) -> String {
+        format!("postgres://{role}@127.0.0.1:{}/{database}", self.port)
     }
 
     /// Stops the server now.

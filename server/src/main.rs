@@ -9,7 +9,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use tsunagu_server::admin;
 use tsunagu_server::api::{ServerState, router};
-use tsunagu_server::db::connect_and_migrate;
+use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPostgres};
 use uuid::Uuid;
 
@@ -72,15 +72,24 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     // Keep the cluster (if ours) alive as long as the command runs.
-    let (url, _cluster) = match std::env::var("DATABASE_URL") {
-        Ok(url) => (url, None),
+    // Migrations run as the owner; the server then works as the runtime
+    // role, which cannot change audit rows.
+    let (owner_url, runtime_url, _cluster) = match std::env::var("DATABASE_URL") {
+        Ok(url) => {
+            let runtime = std::env::var("TSUNAGU_RUNTIME_DATABASE_URL").unwrap_or(url.clone());
+            (url, runtime, None)
+        }
         Err(_) => {
             let cluster = LocalPostgres::start(&cli.data_dir, Durability::Durable)
                 .map_err(|e| format!("PostgreSQL: {e}"))?;
-            (cluster.url("tsunagu"), Some(cluster))
+            (
+                cluster.url("tsunagu"),
+                cluster.url_as(RUNTIME_ROLE, "tsunagu"),
+                Some(cluster),
+            )
         }
     };
-    let pool = connect_and_migrate(&url)
+    let pool = connect_and_migrate(&owner_url, &runtime_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
     let actor = format!(

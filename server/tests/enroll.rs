@@ -181,12 +181,24 @@ async fn the_audit_log_cannot_be_changed_or_emptied() {
         "DELETE FROM audit_log",
         "TRUNCATE audit_log",
     ] {
+        // The server's own role lacks the privilege …
         let err = sqlx::query(statement).execute(&t.pool).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{statement}: {err}"
+        );
+        // … and even the owner is stopped by the triggers.
+        let err = sqlx::query(statement).execute(&t.owner).await.unwrap_err();
         assert!(
             err.to_string().contains("append-only"),
             "{statement}: {err}"
         );
     }
+    let still: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    assert_eq!(still, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,11 +15,14 @@ use sqlx::PgPool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 use tsunagu_server::api::{ServerState, router};
-use tsunagu_server::db::connect_and_migrate;
+use tsunagu_server::db::{RUNTIME_ROLE, connect, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPostgres};
 
 pub struct TestServer {
+    /// As the server works: the runtime role.
     pub pool: PgPool,
+    /// As the database's owner (migrations), for checks the runtime role may not make.
+    pub owner: PgPool,
     pub app: Router,
     // Dropped in this order: the pool, then the cluster, then its folder.
     _cluster: LocalPostgres,
@@ -29,14 +32,19 @@ pub struct TestServer {
 pub async fn server() -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let cluster = LocalPostgres::start(dir.path(), Durability::Throwaway).expect("PostgreSQL");
-    let pool = connect_and_migrate(&cluster.url("tsunagu"))
-        .await
-        .expect("migrated database");
+    let pool = connect_and_migrate(
+        &cluster.url("tsunagu"),
+        &cluster.url_as(RUNTIME_ROLE, "tsunagu"),
+    )
+    .await
+    .expect("migrated database");
+    let owner = connect(&cluster.url("tsunagu")).await.expect("owner pool");
     TestServer {
         // In-process calls have no socket: each comes from 192.0.2.1.
         app: router(ServerState { pool: pool.clone() })
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000)))),
         pool,
+        owner,
         _cluster: cluster,
         _dir: dir,
     }
@@ -85,8 +93,13 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        // Close the pool before the cluster stops under it.
-        let pool = self.pool.clone();
-        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(pool.close()));
+        // Close the pools before the cluster stops under them.
+        let (pool, owner) = (self.pool.clone(), self.owner.clone());
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async {
+                pool.close().await;
+                owner.close().await;
+            })
+        });
     }
 }
