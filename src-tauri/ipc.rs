@@ -237,6 +237,7 @@ pub enum ErrorCode {
     StoreKeyMissing,
     StoreKeyWrong,
     KeyringUnavailable,
+    Network,
     Internal,
 }
 
@@ -268,6 +269,7 @@ impl From<app::AppError> for AppError {
                 app::ErrorCode::StoreKeyMissing => ErrorCode::StoreKeyMissing,
                 app::ErrorCode::StoreKeyWrong => ErrorCode::StoreKeyWrong,
                 app::ErrorCode::KeyringUnavailable => ErrorCode::KeyringUnavailable,
+                app::ErrorCode::Network => ErrorCode::Network,
                 app::ErrorCode::Internal => ErrorCode::Internal,
             },
             message: e.message,

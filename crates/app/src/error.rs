@@ -12,6 +12,8 @@ pub enum ErrorCode {
     StoreKeyMissing,
     StoreKeyWrong,
     KeyringUnavailable,
+    /// The regional server could not be reached, or answered with an error.
+    Network,
     Internal,
 }
 

@@ -13,6 +13,7 @@ mod patients;
 mod referrals;
 mod replies;
 mod settings;
+mod sync;
 mod worklist;
 
 use tsunagu_store::Store;
@@ -27,6 +28,7 @@ pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
+pub use sync::SyncView;
 pub use tsunagu_domain::ReplyDraft;
 pub use tsunagu_domain::{
     AttachmentKind, ClinicDraft, Outcome, PatientDraft, ReferralStatus, Sex, check_attachment,
@@ -43,6 +45,8 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     actor: String,
+    /// Where this install's secrets live (the store key, the sync secret).
+    keys: Option<KeyringKeys>,
 }
 
 impl App {
@@ -55,7 +59,7 @@ impl App {
         actor: impl Into<String>,
     ) -> Result<App, AppError> {
         let store = location.open_or_create(keys).await?;
-        Ok(App::with_store(store, clock, actor))
+        Ok(App::with_store(store, clock, actor).with_keyring(keys.clone()))
     }
 
     pub fn with_store(store: Store, clock: Arc<dyn Clock>, actor: impl Into<String>) -> App {
@@ -63,7 +67,14 @@ impl App {
             store,
             clock,
             actor: actor.into(),
+            keys: None,
         }
+    }
+
+    /// The keyring for secrets beyond the store key (the sync credential).
+    pub fn with_keyring(mut self, keys: KeyringKeys) -> App {
+        self.keys = Some(keys);
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -40,9 +40,37 @@ impl KeyringKeys {
     }
 
     fn entry(&self, store_id: &str) -> StoreResult<keyring::Entry> {
+        self.entry_named(&format!("store-key:{store_id}"))
+    }
+
+    fn entry_named(&self, account: &str) -> StoreResult<keyring::Entry> {
         Self::check_available()?;
-        keyring::Entry::new(&self.service, &format!("store-key:{store_id}"))
+        keyring::Entry::new(&self.service, account)
             .map_err(|e| StoreError::KeyringUnavailable(e.to_string()))
+    }
+
+    /// The regional server's credential secret for `device`, kept like the
+    /// store key (and read back before it is trusted).
+    pub fn save_sync_secret(&self, device: &str, secret: &str) -> StoreResult<()> {
+        let entry = self.entry_named(&format!("sync-secret:{device}"))?;
+        entry
+            .set_password(secret)
+            .map_err(|e| StoreError::KeyringUnavailable(e.to_string()))?;
+        if self.load_sync_secret(device)? != secret {
+            return Err(StoreError::KeyringRoundTrip);
+        }
+        Ok(())
+    }
+
+    pub fn load_sync_secret(&self, device: &str) -> StoreResult<String> {
+        match self
+            .entry_named(&format!("sync-secret:{device}"))?
+            .get_password()
+        {
+            Ok(secret) => Ok(secret),
+            Err(keyring::Error::NoEntry) => Err(StoreError::KeyMissing),
+            Err(e) => Err(StoreError::KeyringUnavailable(e.to_string())),
+        }
     }
 
     pub fn load(&self, store_id: &str) -> StoreResult<StoreKey> {

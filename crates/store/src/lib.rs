@@ -16,6 +16,7 @@ mod referrals;
 mod replies;
 mod search;
 mod settings;
+mod sync_device;
 #[cfg(test)]
 mod test_support;
 
@@ -39,6 +40,7 @@ pub use referral_summary::{
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
+pub use sync_device::SyncDevice;
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.
 #[derive(Debug, Clone)]

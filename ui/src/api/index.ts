@@ -82,6 +82,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   store_key_missing: true,
   store_key_wrong: true,
   keyring_unavailable: true,
+  network: true,
   internal: true,
 };
 
