@@ -34,6 +34,9 @@ const COMMANDS: &[&str] = &[
     "open_reply_attachment",
     "loop_figures",
     "save_loop_figures_csv",
+    "sync_status",
+    "enroll_device",
+    "check_connection",
 ];
 
 fn main() {

@@ -818,6 +818,39 @@ impl From<app::WorklistItem> for WorklistItem {
     }
 }
 
+// ------------------------------------------------------------------ sync
+
+/// This install's enrollment with the regional server.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub server_url: String,
+    pub organisation_name: String,
+    pub device_id: String,
+    /// RFC 3339.
+    pub enrolled_at: String,
+}
+
+impl From<app::SyncView> for SyncStatus {
+    fn from(v: app::SyncView) -> Self {
+        SyncStatus {
+            server_url: v.server_url,
+            organisation_name: v.organisation_name,
+            device_id: v.device_id.to_string(),
+            enrolled_at: v.enrolled_at.to_rfc3339(),
+        }
+    }
+}
+
+/// The enrollment form as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnrollInput {
+    pub server_url: String,
+    pub code: String,
+    pub device_name: String,
+}
+
 /// The TypeScript declarations of every IPC type, as `bindings.ts` holds them.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::default();
@@ -856,6 +889,8 @@ pub fn typescript_bindings() -> String {
         FiguresPeriod::decl(&cfg),
         FigureRow::decl(&cfg),
         LoopFigures::decl(&cfg),
+        SyncStatus::decl(&cfg),
+        EnrollInput::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc.rs) by ts-rs.\n\

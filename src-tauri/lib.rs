@@ -55,6 +55,9 @@ pub fn run() {
             commands::replies::open_reply_attachment,
             commands::figures::loop_figures,
             commands::figures::save_loop_figures_csv,
+            commands::sync::sync_status,
+            commands::sync::enroll_device,
+            commands::sync::check_connection,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start")

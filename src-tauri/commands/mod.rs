@@ -11,3 +11,4 @@ pub mod patients;
 pub mod referrals;
 pub mod replies;
 pub mod startup;
+pub mod sync;

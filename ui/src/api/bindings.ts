@@ -248,3 +248,11 @@ from: string, to: string, overall: FigureRow, byHospital: Array<FigureRow>, canc
  * Days without news after which an unknown outcome counts as lost.
  */
 lostAfterDays: number, };
+
+export type SyncStatus = { serverUrl: string, organisationName: string, deviceId: string, 
+/**
+ * RFC 3339.
+ */
+enrolledAt: string, };
+
+export type EnrollInput = { serverUrl: string, code: string, deviceName: string, };

@@ -31,9 +31,13 @@ import type {
   LoopFigures,
   ReplyInput,
   WorklistSettings,
+  EnrollInput,
+  SyncStatus,
 } from "./bindings";
 
 export type {
+  EnrollInput,
+  SyncStatus,
   Board,
   BoardFilter,
   BoardRow,
@@ -291,4 +295,19 @@ export function loopFigures(period: FiguresPeriod): Promise<LoopFigures> {
 /** Saves the figures as CSV where the user picks; `path` is null when cancelled. */
 export function saveLoopFiguresCsv(period: FiguresPeriod): Promise<SavedFile> {
   return call("save_loop_figures_csv", { period });
+}
+
+/** This install's enrollment with the regional server, or null before it. */
+export function getSyncStatus(): Promise<SyncStatus | null> {
+  return call("sync_status");
+}
+
+/** Trades the desk's one-time code for this device's credential (kept in the OS keyring). */
+export function enrollDevice(input: EnrollInput): Promise<SyncStatus> {
+  return call("enroll_device", { input });
+}
+
+/** Asks the server who this device is; resolves with the organisation's name. */
+export function checkConnection(): Promise<string> {
+  return call("check_connection");
 }

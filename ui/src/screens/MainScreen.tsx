@@ -7,6 +7,7 @@ import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
+import { SyncSettings } from "./SyncSettings";
 import { Worklist } from "./Worklist";
 
 type View =
@@ -150,6 +151,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
             }}
           />
         )}
+        {view.kind === "clinic" && <SyncSettings />}
         {view.kind === "patient" && (
           <PatientFormScreen
             key={view.target.kind === "edit" ? view.target.id : "new"}
