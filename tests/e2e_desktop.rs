@@ -97,11 +97,27 @@ async fn open_app(driver: &Driver, data_dir: &Path) -> Client {
             "args": [format!("--data-dir={}", data_dir.display())],
         }),
     );
-    ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session with the desktop app")
+    // tauri-driver accepts connections before its WebKitWebDriver is up and
+    // then drops the first requests: try again for a few seconds.
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(client) => return client,
+            Err(
+                fantoccini::error::NewSessionError::Lost(_)
+                | fantoccini::error::NewSessionError::Failed(_)
+                | fantoccini::error::NewSessionError::FailedC(_),
+            ) if started.elapsed() < WAIT => {
+                eprintln!("e2e: WebDriver not ready yet; retrying");
+            }
+            Err(e) => panic!("a WebDriver session with the desktop app: {e:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
