@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use tsunagu_protocol::OrgKind;
 use tsunagu_server::admin;
 use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
-use tsunagu_server::local_pg::{Durability, LocalPostgres};
+use tsunagu_server::local_pg::{Durability, LocalPgError, LocalPostgres};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -40,12 +41,19 @@ enum Command {
     Admin(Admin),
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    Clinic,
+    Hospital,
+    Desk,
+}
+
 #[derive(Subcommand)]
 enum Admin {
     /// Register a clinic, hospital or the desk.
     CreateOrg {
-        #[arg(long, value_parser = ["clinic", "hospital", "desk"])]
-        kind: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
         #[arg(long)]
         name: String,
     },
@@ -61,16 +69,43 @@ enum Admin {
     },
 }
 
-#[tokio::main]
-async fn main() {
-    let cli = Cli::parse();
-    if let Err(message) = run(cli).await {
-        eprintln!("tsunagu-server: {message}");
-        std::process::exit(1);
+/// Why a command failed; each kind exits with its own status.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] LocalPgError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("TLS certificate or key: {0}")]
+    Tls(std::io::Error),
+    #[error("serving: {0}")]
+    Serve(std::io::Error),
+    #[error(
+        "{0} is not a loopback address: give --tls-cert and --tls-key (plain HTTP is for loopback only)"
+    )]
+    PlainHttpBeyondLoopback(SocketAddr),
+}
+
+impl CliError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            CliError::PlainHttpBeyondLoopback(_) | CliError::Tls(_) => 2,
+            CliError::Postgres(_) | CliError::Database(_) => 3,
+            CliError::Serve(_) => 4,
+        }
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(error) = run(cli).await {
+        eprintln!("tsunagu-server: {error}");
+        std::process::exit(error.exit_code());
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
     // Keep the cluster (if ours) alive as long as the command runs.
     // Migrations run as the owner; the server then works as the runtime
     // role, which cannot change audit rows.
@@ -80,8 +115,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             (url, runtime, None)
         }
         Err(_) => {
-            let cluster = LocalPostgres::start(&cli.data_dir, Durability::Durable)
-                .map_err(|e| format!("PostgreSQL: {e}"))?;
+            let cluster = LocalPostgres::start(&cli.data_dir, Durability::Durable)?;
             (
                 cluster.url("tsunagu"),
                 cluster.url_as(RUNTIME_ROLE, "tsunagu"),
@@ -89,9 +123,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
         }
     };
-    let pool = connect_and_migrate(&owner_url, &runtime_url)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
+    let pool = connect_and_migrate(&owner_url, &runtime_url).await?;
     let actor = format!(
         "admin:{}",
         std::env::var("USER").unwrap_or_else(|_| "cli".into())
@@ -103,24 +135,22 @@ async fn run(cli: Cli) -> Result<(), String> {
             tls_key,
         } => serve(pool, listen, tls_cert.zip(tls_key)).await,
         Command::Admin(Admin::CreateOrg { kind, name }) => {
-            let kind = admin::kind_from_code(&kind).ok_or("unknown kind")?;
-            let org = admin::create_organisation(&pool, kind, &name, &actor)
-                .await
-                .map_err(|e| e.to_string())?;
+            let kind = match kind {
+                Kind::Clinic => OrgKind::Clinic,
+                Kind::Hospital => OrgKind::Hospital,
+                Kind::Desk => OrgKind::Desk,
+            };
+            let org = admin::create_organisation(&pool, kind, &name, &actor).await?;
             println!("{}\t{}\t{}", org.id, admin::kind_code(org.kind), org.name);
             Ok(())
         }
         Command::Admin(Admin::EnrollmentCode { org }) => {
-            let code = admin::issue_enrollment_code(&pool, org, &actor, Utc::now())
-                .await
-                .map_err(|e| e.to_string())?;
+            let code = admin::issue_enrollment_code(&pool, org, &actor, Utc::now()).await?;
             println!("{code}");
             Ok(())
         }
         Command::Admin(Admin::RevokeDevice { device }) => {
-            let revoked = admin::revoke_device(&pool, device, &actor)
-                .await
-                .map_err(|e| e.to_string())?;
+            let revoked = admin::revoke_device(&pool, device, &actor).await?;
             println!(
                 "{}",
                 if revoked {
@@ -138,7 +168,7 @@ async fn serve(
     pool: sqlx::PgPool,
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let app = router(ServerState { pool }).into_make_service_with_connect_info::<SocketAddr>();
     // Ctrl-C or SIGTERM: finish what is in flight, then return (and stop
     // our PostgreSQL cluster on the way out).
@@ -158,13 +188,13 @@ async fn serve(
         Some((cert, key)) => {
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
-                .map_err(|e| format!("TLS certificate or key: {e}"))?;
+                .map_err(CliError::Tls)?;
             eprintln!("tsunagu-server: https://{listen}");
             axum_server::bind_rustls(listen, config)
                 .handle(handle)
                 .serve(app)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(CliError::Serve)
         }
         None if listen.ip().is_loopback() => {
             eprintln!("tsunagu-server: http://{listen} (loopback only, for development)");
@@ -172,10 +202,8 @@ async fn serve(
                 .handle(handle)
                 .serve(app)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(CliError::Serve)
         }
-        None => Err(format!(
-            "{listen} is not a loopback address: give --tls-cert and --tls-key (plain HTTP is for loopback only)"
-        )),
+        None => Err(CliError::PlainHttpBeyondLoopback(listen)),
     }
 }

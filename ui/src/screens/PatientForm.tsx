@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import {
-  ApiError,
   createPatient,
   deletePatient,
   getPatient,
@@ -15,6 +14,7 @@ import {
 import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
@@ -148,9 +148,8 @@ function PatientEditor({
   // Kept in state because restoring changes `deleted` without leaving the form.
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
   const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY : toInput(initialPatient));
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   const [referralChanges, setReferralChanges] = useState(0);
-  const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [restoredNotice, setRestoredNotice] = useState(false);
   const fieldErrors = toFieldErrors(error?.fields ?? []);
@@ -160,17 +159,6 @@ function PatientEditor({
     setValues((v) => ({ ...v, [name]: value }));
   };
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = () =>
     run(async () => {

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  ApiError,
   chooseReplyAttachment,
   getPatientReferrals,
   openReplyAttachment,
@@ -18,6 +17,7 @@ import {
 import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { REFERRAL_STATUSES } from "../lib/referrals";
 
 const FORM_ID = "event-field";
@@ -206,10 +206,14 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
 
 function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone: () => void; onCancel: () => void }) {
   const [values, setValues] = useState<EventInput>(EMPTY);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
   const [voiding, setVoiding] = useState<string>("");
   const [voidReason, setVoidReason] = useState("");
+  const { busy, error, run: call } = useAction();
+  const run = (action: () => Promise<unknown>) =>
+    call(async () => {
+      await action();
+      onDone();
+    });
   const errors = toFieldErrors(error?.fields ?? []);
   const onInput = (name: string, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
@@ -222,18 +226,6 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
     error: errors[name],
     onInput,
   });
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onDone();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const s = values.status;
   const destination = DESTINATIONS.find((d) => d.code === values.destination);
   const live = referral.events.filter((e) => !e.voided && e.status !== null).slice(1);
@@ -444,8 +436,7 @@ function ReplyCard({ reply }: { reply: Reply }) {
 function ReplyForm({ referral, onDone, onCancel }: { referral: Referral; onDone: () => void; onCancel: () => void }) {
   const [values, setValues] = useState<ReplyInput>(EMPTY_REPLY);
   const [file, setFile] = useState<ChosenFile | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const errors = toFieldErrors(error?.fields ?? []);
   const onInput = (name: string, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
@@ -458,17 +449,6 @@ function ReplyForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
     error: errors[name],
     onInput,
   });
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <form
       id="reply-form"

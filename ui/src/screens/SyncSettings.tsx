@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  ApiError,
   checkConnection,
   enrollDevice,
   getSyncStatus,
@@ -11,6 +10,7 @@ import {
 import { TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { formatDateTime, toFieldErrors } from "../lib/format";
+import { useAction } from "../lib/useAction";
 
 const FORM_ID = "sync-field";
 
@@ -24,9 +24,8 @@ const LABELS: Record<keyof EnrollInput, string> = {
 export function SyncSettings() {
   const [status, setStatus] = useState<SyncStatus | null | undefined>(undefined);
   const [values, setValues] = useState<EnrollInput>({ serverUrl: "https://", code: "", deviceName: "" });
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, setError, run: call } = useAction();
   const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     getSyncStatus().then(setStatus, (e: unknown) => {
@@ -34,17 +33,9 @@ export function SyncSettings() {
     });
   }, []);
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
+  const run = (action: () => Promise<void>) => {
     setMessage(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    return call(action);
   };
   const errors = toFieldErrors(error?.fields ?? []);
   const onInput = (name: string, value: string) => {
