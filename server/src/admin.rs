@@ -60,12 +60,57 @@ pub async fn create_organisation(
         .execute(&mut *tx)
         .await?;
     audit(&mut tx, actor, "create", "organisation", &id.to_string()).await?;
-    tx.commit().await?;
-    Ok(Organisation {
+    let organisation = Organisation {
         id,
         name: name.trim().to_string(),
         kind,
-    })
+    };
+    list_in_directories(&mut tx, &organisation).await?;
+    tx.commit().await?;
+    Ok(organisation)
+}
+
+/// Clinics offer the registered hospitals as destinations: a new hospital
+/// is fed to every clinic, and a new clinic gets every hospital, through
+/// the clinics' change feeds (so a reinstalled device gets them too).
+async fn list_in_directories(
+    conn: &mut sqlx::PgConnection,
+    organisation: &Organisation,
+) -> Result<(), sqlx::Error> {
+    let (scopes, listed): (Vec<Uuid>, Vec<Organisation>) = match organisation.kind {
+        OrgKind::Hospital => (
+            sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'clinic' ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await?,
+            vec![organisation.clone()],
+        ),
+        OrgKind::Clinic => {
+            let hospitals: Vec<(Uuid, String)> = sqlx::query_as(
+                "SELECT id, name FROM organisations WHERE kind = 'hospital' ORDER BY name",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            let listed = hospitals
+                .into_iter()
+                .map(|(id, name)| Organisation {
+                    id,
+                    name,
+                    kind: OrgKind::Hospital,
+                })
+                .collect();
+            (vec![organisation.id], listed)
+        }
+        OrgKind::Desk => return Ok(()),
+    };
+    for scope in scopes {
+        for listed in &listed {
+            let change = tsunagu_protocol::ChangeBody::OrganisationListed {
+                organisation: listed.clone(),
+            };
+            crate::sync::feed(conn, &format!("org:{scope}"), None, &change).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A fresh one-time code for `organisation`, e.g. `7K2M-XR4P-9QTB-H3NA`.

@@ -5,8 +5,11 @@
 use std::net::SocketAddr;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
@@ -39,8 +42,32 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1/device", get(device))
         .route("/v1/push", post(crate::sync::push))
         .route("/v1/pull", post(crate::sync::pull))
+        // Both limits: the layer refuses by Content-Length before reading,
+        // the extractor's (2 MiB by default) is raised to the same size.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response(coded_payload_too_large))
         .with_state(state)
+}
+
+/// The body limits answer 413 in plain text; clients switch on a code.
+async fn coded_payload_too_large(response: Response) -> Response {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE
+        || response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/json"))
+    {
+        return response;
+    }
+    ApiError::new(
+        ErrorCode::TooLarge,
+        format!(
+            "要求が大きすぎます（{} MiBまで）。",
+            MAX_BODY_BYTES / 1024 / 1024
+        ),
+    )
+    .into_response()
 }
 
 #[derive(Serialize)]

@@ -124,6 +124,22 @@ impl LocalPostgres {
         format!("postgres://{role}@127.0.0.1:{}/{database}", self.port)
     }
 
+    /// Kills the server as a crash would (no checkpoint, connections cut)
+    /// and starts it again: what the fault tests do mid-sync.
+    pub fn crash_and_restart(&self) -> Result<(), LocalPgError> {
+        run(
+            "restart PostgreSQL",
+            as_cluster_user(&self.bin.join("pg_ctl"))
+                .arg("-D")
+                .arg(self.dir.join("pgdata"))
+                // The log as at start: otherwise the new server keeps this
+                // command's output pipe open and the call never returns.
+                .arg("-l")
+                .arg(self.dir.join("postgres.log"))
+                .args(["-m", "immediate", "-w", "-t", "60", "restart"]),
+        )
+    }
+
     /// Stops the server now.
     pub fn stop(&self) {
         let _ = as_cluster_user(&self.bin.join("pg_ctl"))

@@ -145,7 +145,14 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             .bind(sex)
             .execute(&mut *conn)
             .await?;
-            Ok(())
+            let change = ChangeBody::PatientShared {
+                patient_id: *patient_id,
+                name: name.clone(),
+                kana: kana.clone(),
+                birth_date: *birth_date,
+                sex: sex.clone(),
+            };
+            Ok(feed(conn, &format!("org:{}", org.id), None, &change).await?)
         }
         OpBody::ConsentRecorded {
             consent_id,
@@ -162,13 +169,13 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             if patient_owner(conn, *patient_id).await? != Some(org.id) {
                 return Err(refuse("同意の対象の患者が共有されていません"));
             }
-            sqlx::query(
+            let stored = sqlx::query(
                 "INSERT INTO consents (id, patient_id, clinic_id, obtained_on, obtained_by, desk,
                    destination_hospital, withdrawn_on)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (id) DO UPDATE SET obtained_on = $4, obtained_by = $5, desk = $6,
                    destination_hospital = $7, withdrawn_on = $8, updated_at = now()
-                 WHERE consents.clinic_id = $3",
+                 WHERE consents.clinic_id = $3 AND consents.patient_id = $2",
             )
             .bind(consent_id)
             .bind(patient_id)
@@ -179,7 +186,11 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             .bind(destination_hospital)
             .bind(withdrawn_on)
             .execute(&mut *conn)
-            .await?;
+            .await?
+            .rows_affected();
+            if stored == 0 {
+                return Err(refuse("この同意の記録は他の医療機関のものです"));
+            }
             Ok(())
         }
         OpBody::ReferralOpened {
@@ -207,21 +218,38 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
                 Some(id) => registered_hospital(conn, *id).await?,
                 None => None,
             };
-            let inserted = sqlx::query(
+            if already_opened(conn, *referral_id, org.id, tracking_code, sent.id).await? {
+                // Sent before, its answer lost (or re-sent after consent was
+                // given again): the same referral is not opened twice.
+                return Ok(());
+            }
+            let recorded_at: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
                 "INSERT INTO referrals (id, clinic_id, patient_id, tracking_code, hospital_id)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING created_at",
             )
             .bind(referral_id)
             .bind(org.id)
             .bind(patient_id)
             .bind(tracking_code)
             .bind(hospital)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
+            .fetch_optional(&mut *conn)
+            .await?;
+            let Some(recorded_at) = recorded_at else {
                 return Err(refuse("同じ紹介または追跡コードが既にあります"));
-            }
+            };
+            let change = ChangeBody::ReferralOpened {
+                referral_id: *referral_id,
+                patient_id: *patient_id,
+                tracking_code: tracking_code.clone(),
+                recorded_at,
+            };
+            feed(
+                conn,
+                &format!("org:{}", org.id),
+                Some(*referral_id),
+                &change,
+            )
+            .await?;
             append_event(conn, device, *referral_id, sent).await
         }
         OpBody::EventAppended { referral_id, event } => {
@@ -237,6 +265,27 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             append_event(conn, device, *referral_id, event).await
         }
     }
+}
+
+/// Whether this clinic already opened this referral, with this code and
+/// this 紹介済 event.
+async fn already_opened(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    clinic: Uuid,
+    tracking_code: &str,
+    sent: Uuid,
+) -> Result<bool, Failure> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM referrals r JOIN referral_events e ON e.referral_id = r.id
+           WHERE r.id = $1 AND r.clinic_id = $2 AND r.tracking_code = $3 AND e.id = $4)",
+    )
+    .bind(referral)
+    .bind(clinic)
+    .bind(tracking_code)
+    .bind(sent)
+    .fetch_one(conn)
+    .await?)
 }
 
 async fn patient_owner(conn: &mut PgConnection, patient: Uuid) -> Result<Option<Uuid>, Failure> {
@@ -311,8 +360,16 @@ async fn append_event(
     .bind(referral)
     .fetch_all(&mut *conn)
     .await?;
-    if history.iter().any(|(id, _, _)| *id == event.id) {
-        return Err(refuse("同じ記録が既にあります"));
+    let owner: Option<Uuid> =
+        sqlx::query_scalar("SELECT referral_id FROM referral_events WHERE id = $1")
+            .bind(event.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match owner {
+        // The same event again (its first answer was lost): already there.
+        Some(owner) if owner == referral => return Ok(()),
+        Some(_) => return Err(refuse("同じ記録が既にあります")),
+        None => {}
     }
     let to_domain = |id: Uuid, details: Option<EventDetails>, voids: Option<Uuid>| ReferralEvent {
         id: id.to_string(),
@@ -411,12 +468,12 @@ async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<St
 /// Appends to a scope's feed with the next number from its counter row.
 /// The row stays locked until this transaction commits, so numbers are
 /// handed out, and become visible, in commit order with no gaps.
-async fn feed<T: Serialize>(
+pub(crate) async fn feed<T: Serialize>(
     conn: &mut PgConnection,
     scope: &str,
     referral: Option<Uuid>,
     body: &T,
-) -> Result<(), Failure> {
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO scope_counters (scope) VALUES ($1) ON CONFLICT DO NOTHING")
         .bind(scope)
         .execute(&mut *conn)

@@ -100,6 +100,10 @@ impl From<StoreError> for AppError {
                 "このカルテ番号は既に他の患者に使われています。",
             ),
             StoreError::NotFound => AppError::not_found(),
+            StoreError::ConsentInForce => AppError::new(
+                Conflict,
+                "この患者には有効な同意が既にあります。内容を変える場合は、その同意を編集してください。",
+            ),
             StoreError::AlreadyIssued => AppError::new(
                 Conflict,
                 "この文書は既に発行または訂正されています。文書の一覧を確認してください。",

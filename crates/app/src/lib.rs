@@ -6,7 +6,9 @@
 mod board;
 mod clinic;
 mod clock;
+mod consents;
 mod error;
+mod exchange;
 mod figures;
 mod letters;
 mod patients;
@@ -21,7 +23,9 @@ use tsunagu_store::Store;
 pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use consents::ConsentView;
 pub use error::{AppError, ErrorCode, FieldMessage};
+pub use exchange::{SyncConflict, SyncReport, SyncState};
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
@@ -29,11 +33,11 @@ pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
 pub use sync::SyncView;
-pub use tsunagu_domain::ReplyDraft;
 pub use tsunagu_domain::{
     AttachmentKind, ClinicDraft, Outcome, PatientDraft, ReferralStatus, Sex, check_attachment,
     format_wareki,
 };
+pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 pub use worklist::WorklistItem;
 

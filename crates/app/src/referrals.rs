@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::{
     DischargeDestination, EventDetails, ReferralError, ReferralStatus, WhereNow, check_append,
-    format_wareki, replay,
+    format_wareki, partition_fitting, replay_fitting,
 };
 use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
 use uuid::Uuid;
@@ -175,7 +175,8 @@ impl App {
                     .iter()
                     .map(StoredEvent::to_domain)
                     .collect::<Result<Vec<_>, _>>()?;
-                check_append(&events, &candidate)
+                let (fitting, _) = partition_fitting(&events);
+                check_append(&fitting, &candidate)
                     .map(|_| ())
                     .map_err(refused)
             })
@@ -238,7 +239,11 @@ pub(crate) fn state_of(record: &ReferralRecord) -> Result<tsunagu_domain::Referr
         .iter()
         .map(StoredEvent::to_domain)
         .collect::<Result<Vec<_>, _>>()?;
-    replay(&events).map_err(|_| internal())
+    // The clinic's own unconfirmed events that no longer fit the server's
+    // history are set aside until the server answers (ADR 0008).
+    replay_fitting(&events)
+        .map(|(state, _)| state)
+        .map_err(|_| internal())
 }
 
 /// The patient page's line: death wins; otherwise the latest referral says

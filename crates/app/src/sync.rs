@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tsunagu_protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, ErrorCode as WireCode, PROTOCOL_VERSION,
 };
-use tsunagu_store::SyncDevice;
+use tsunagu_store::{KeyringKeys, SyncDevice};
 use uuid::Uuid;
 
 use crate::App;
@@ -114,10 +114,7 @@ impl App {
             )
         })?;
         let keys = self.keys.clone().ok_or_else(no_keyring)?;
-        let id = device.device_id.to_string();
-        let secret = tokio::task::spawn_blocking(move || keys.load_sync_secret(&id))
-            .await
-            .map_err(|_| no_keyring())??;
+        let secret = load_secret(keys, device.device_id).await?;
         #[derive(serde::Deserialize)]
         struct Me {
             organisation: tsunagu_protocol::Organisation,
@@ -169,28 +166,39 @@ fn check_server_url(raw: &str) -> Result<String, AppError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-fn client() -> Result<reqwest::Client, AppError> {
+pub(crate) fn client() -> Result<reqwest::Client, AppError> {
     reqwest::Client::builder()
         .timeout(TIMEOUT)
         .build()
         .map_err(|_| AppError::new(ErrorCode::Internal, "通信の準備ができませんでした。"))
 }
 
-fn unreachable(_: reqwest::Error) -> AppError {
+pub(crate) fn unreachable(_: reqwest::Error) -> AppError {
     AppError::new(
         ErrorCode::Network,
         "地域連携サーバーに接続できません。アドレスとネットワークの接続を確認してください。",
     )
 }
 
-fn no_keyring() -> AppError {
+/// The device's secret from the OS keyring (off the async threads: the
+/// Secret Service call blocks).
+pub(crate) async fn load_secret(keys: KeyringKeys, device: Uuid) -> Result<String, AppError> {
+    let id = device.to_string();
+    Ok(
+        tokio::task::spawn_blocking(move || keys.load_sync_secret(&id))
+            .await
+            .map_err(|_| no_keyring())??,
+    )
+}
+
+pub(crate) fn no_keyring() -> AppError {
     AppError::from(tsunagu_store::StoreError::KeyringUnavailable(String::new()))
 }
 
 /// The body as `T` on success; otherwise the server's own message (it is
 /// written for users), or a plain one if the reply is not what the
 /// protocol says.
-async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, AppError> {
+pub(crate) async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, AppError> {
     let status = response.status();
     let bytes = response.bytes().await.map_err(unreachable)?;
     if status.is_success() {
@@ -204,7 +212,7 @@ async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, App
     Err(AppError::new(code, body.message))
 }
 
-fn garbled() -> AppError {
+pub(crate) fn garbled() -> AppError {
     AppError::new(
         ErrorCode::Network,
         "地域連携サーバーの応答を読めませんでした。アドレスが正しいか確認してください。",

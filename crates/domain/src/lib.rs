@@ -3,6 +3,7 @@
 
 pub mod age;
 pub mod clinic;
+pub mod consent;
 pub mod date_error;
 pub mod dates;
 mod field_rules;
@@ -18,6 +19,7 @@ pub mod wareki;
 
 pub use age::{age_on, format_birth_date};
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
+pub use consent::{Consent, ConsentDraft, ConsentField, check_consent};
 pub use date_error::DateError;
 pub use dates::parse_date;
 pub use field_rules::{Checked, Rejection};
@@ -29,7 +31,7 @@ pub use patient::{
 };
 pub use referral::{
     DischargeDestination, EventDetails, Outcome, ReferralError, ReferralEvent, ReferralState,
-    ReferralStatus, WhereNow, check_append, replay,
+    ReferralStatus, WhereNow, check_append, partition_fitting, replay, replay_fitting,
 };
 pub use reply::{
     AttachmentError, AttachmentKind, MAX_ATTACHMENT_BYTES, ReplyDraft, ReplyError, ReplyField,

@@ -430,6 +430,33 @@ pub fn replay(events: &[ReferralEvent]) -> Result<ReferralState, ReferralError> 
     state.ok_or(ReferralError::MustStartSent)
 }
 
+/// Folds what fits, in order, and names the events that do not. Used on
+/// the clinic where the server's history comes first and the clinic's own
+/// unconfirmed events after it: one the server will refuse (it no longer
+/// fits what the hospital recorded meanwhile) is set aside instead of
+/// making the whole history unreadable.
+pub fn replay_fitting(
+    events: &[ReferralEvent],
+) -> Result<(ReferralState, Vec<String>), ReferralError> {
+    let (kept, set_aside) = partition_fitting(events);
+    Ok((replay(&kept)?, set_aside))
+}
+
+/// The events that fit, in order, and the ids of those set aside (see
+/// [`replay_fitting`]); a new event is checked against the former.
+pub fn partition_fitting(events: &[ReferralEvent]) -> (Vec<ReferralEvent>, Vec<String>) {
+    let mut kept: Vec<ReferralEvent> = Vec::with_capacity(events.len());
+    let mut set_aside = Vec::new();
+    for event in events {
+        if kept.is_empty() || check_append(&kept, event).is_ok() {
+            kept.push(event.clone());
+        } else {
+            set_aside.push(event.id.clone());
+        }
+    }
+    (kept, set_aside)
+}
+
 /// Whether `next` may be appended to `events` (as `replay` would accept).
 pub fn check_append(
     events: &[ReferralEvent],
@@ -622,6 +649,26 @@ mod tests {
                 attending: "鈴木".into(),
             },
         )
+    }
+
+    #[test]
+    fn replay_fitting_sets_aside_what_no_longer_fits() {
+        // The server's history (sent, admitted) then the clinic's unconfirmed
+        // 取消, which the admission made impossible.
+        let cancelled = ev(
+            "9",
+            EventDetails::Cancelled {
+                date: d(5, 14),
+                reason: "患者の希望".into(),
+            },
+        );
+        let (state, aside) =
+            replay_fitting(&[sent(), admitted("2", 13), cancelled.clone()]).unwrap();
+        assert_eq!(state.status, Admitted);
+        assert_eq!(aside, vec!["9".to_string()]);
+        let (state, aside) = replay_fitting(&[sent(), cancelled]).unwrap();
+        assert_eq!(state.status, Cancelled);
+        assert!(aside.is_empty());
     }
 
     #[test]

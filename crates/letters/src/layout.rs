@@ -10,24 +10,25 @@ use crate::linebreak::break_paragraph;
 use crate::model::{DischargeLetter, Header, Letter, ReferralLetter};
 use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
 
-const LEFT: f32 = 15.0;
-const RIGHT: f32 = A4_WIDTH_MM - 15.0;
-const TOP: f32 = 12.0;
+// The measures are shared with the consent form, so the two look alike.
+pub(crate) const LEFT: f32 = 15.0;
+pub(crate) const RIGHT: f32 = A4_WIDTH_MM - 15.0;
+pub(crate) const TOP: f32 = 12.0;
 /// Sections stop here on the first page of a letter with a tracking code,
 /// which sits below them.
 const BOTTOM_ABOVE_TRACKING: f32 = A4_HEIGHT_MM - 36.0;
 const BOTTOM: f32 = A4_HEIGHT_MM - 18.0;
-const FOOTER_BASELINE: f32 = A4_HEIGHT_MM - 10.0;
+pub(crate) const FOOTER_BASELINE: f32 = A4_HEIGHT_MM - 10.0;
 
-const BODY_PT: f32 = 10.0;
-const BODY_LINE: f32 = 5.0;
-const LABEL_PT: f32 = 9.0;
-const LABEL_LINE: f32 = 4.2;
-const LABEL_WIDTH: f32 = 30.0;
-const PAD_X: f32 = 2.5;
-const PAD_Y: f32 = 1.6;
-const RULE_PT: f32 = 0.6;
-const THIN_PT: f32 = 0.35;
+pub(crate) const BODY_PT: f32 = 10.0;
+pub(crate) const BODY_LINE: f32 = 5.0;
+pub(crate) const LABEL_PT: f32 = 9.0;
+pub(crate) const LABEL_LINE: f32 = 4.2;
+pub(crate) const LABEL_WIDTH: f32 = 30.0;
+pub(crate) const PAD_X: f32 = 2.5;
+pub(crate) const PAD_Y: f32 = 1.6;
+pub(crate) const RULE_PT: f32 = 0.6;
+pub(crate) const THIN_PT: f32 = 0.35;
 /// A section split across pages keeps at least this many lines together.
 const MIN_SPLIT_LINES: usize = 2;
 const QR_SIZE: f32 = 20.0;
@@ -142,21 +143,21 @@ impl Form {
     }
 }
 
-fn wareki(date: NaiveDate) -> String {
+pub(crate) fn wareki(date: NaiveDate) -> String {
     tsunagu_domain::format_wareki(date)
 }
 
-fn mm(pt: f32) -> f32 {
+pub(crate) fn mm(pt: f32) -> f32 {
     pt / PT_PER_MM
 }
 
 /// Baseline of line `i` of text of `size_pt` in lines `line` mm apart
 /// starting at `top`: the glyphs sit centred in their line.
-fn baseline(top: f32, i: usize, line: f32, size_pt: f32) -> f32 {
+pub(crate) fn baseline(top: f32, i: usize, line: f32, size_pt: f32) -> f32 {
     top + i as f32 * line + (line - mm(size_pt)) / 2.0 + mm(size_pt) * 0.88
 }
 
-fn wrap(text: &str, font: FontKind, size_pt: f32, width_mm: f32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, font: FontKind, size_pt: f32, width_mm: f32) -> Vec<String> {
     let advance = |c| font.advance(c, size_pt);
     text.lines()
         .flat_map(|p| break_paragraph(p, width_mm * PT_PER_MM, &advance))

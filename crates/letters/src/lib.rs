@@ -1,7 +1,11 @@
 //! Referral letters (診療情報提供書, 別紙様式11) and discharge letters as A4
 //! PDFs in Japanese: the form's layout, line breaking with 禁則, the bundled
 //! IPAex fonts embedded as subsets, and the tracking code with its QR code.
+//! The patient's consent form (同意書) for the regional network is drawn
+//! by the same means, so that it looks like the letters.
 
+pub mod consent;
+pub mod consent_layout;
 mod dehint;
 pub mod fonts;
 pub mod layout;
@@ -10,6 +14,8 @@ pub mod model;
 pub mod page;
 mod pdf;
 
+pub use consent::ConsentForm;
+pub use consent_layout::layout_consent;
 pub use fonts::FontKind;
 pub use layout::layout;
 pub use model::{
@@ -28,4 +34,15 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
         Letter::Discharge(_) => "診療情報提供書（退院時サマリー）",
     };
     Ok(pdf::write_pdf(&pages, &pdf::DocumentInfo { title }))
+}
+
+/// Checks the consent form, lays it out and writes the PDF. Nothing is
+/// produced for a form that fails [`ConsentForm::check`].
+pub fn render_consent_pdf(form: &ConsentForm) -> Result<Vec<u8>, LetterError> {
+    form.check()?;
+    let pages = layout_consent(form);
+    Ok(pdf::write_pdf(
+        &pages,
+        &pdf::DocumentInfo { title: "同意書" },
+    ))
 }

@@ -190,6 +190,13 @@ pub enum Field {
     DischargePrescriptions,
     Plan,
     Contact,
+    /// The consent form's: the regional home-care desk it names.
+    DeskName,
+    /// The consent form's: with whom the patient agreed to share (one at
+    /// least).
+    ShareWith,
+    ObtainedBy,
+    RecordId,
 }
 
 impl Field {
@@ -222,11 +229,16 @@ impl Field {
             DischargePrescriptions => "退院時処方",
             Plan => "退院後の方針",
             Contact => "連絡先",
+            DeskName => "在宅医療相談窓口の名称",
+            ShareWith => "共有先",
+            ObtainedBy => "説明者",
+            RecordId => "同意記録番号",
         }
     }
 
     /// The draft form's field key (clinic and patient fields come from
-    /// their own records and have none of their own there).
+    /// their own records and have none of their own there); for the consent
+    /// form's own fields, the consent form's.
     pub fn key(self) -> &'static str {
         use Field::*;
         match self {
@@ -253,6 +265,10 @@ impl Field {
             DischargePrescriptions => "dischargePrescriptions",
             Plan => "plan",
             Contact => "contact",
+            DeskName => "deskName",
+            ShareWith => "scope",
+            ObtainedBy => "obtainedBy",
+            RecordId => "recordId",
         }
     }
 }
@@ -320,21 +336,7 @@ impl Letter {
     /// Each field that holds characters the bundled fonts cannot draw, with
     /// those characters: the user replaces them (e.g. 𠮷 → 吉) before issuing.
     pub fn unsupported_characters(&self) -> Vec<UnsupportedText> {
-        let mut out = Vec::new();
-        for (field, text) in self.texts() {
-            let mut chars: Vec<char> = text
-                .chars()
-                .filter(|&c| !FontKind::Mincho.covers(c) || !FontKind::Gothic.covers(c))
-                .collect();
-            chars.dedup();
-            if !chars.is_empty() {
-                out.push(UnsupportedText {
-                    field,
-                    characters: chars.into_iter().collect(),
-                });
-            }
-        }
-        out
+        unsupported_in(self.texts())
     }
 
     /// Every text the letter prints, with its field.
@@ -378,7 +380,27 @@ impl Letter {
     }
 }
 
-fn require(missing: &mut Vec<Field>, field: Field, value: &str) {
+/// The texts, of those given, that hold characters either bundled font
+/// lacks: a value may be drawn in either.
+pub(crate) fn unsupported_in(texts: Vec<(Field, String)>) -> Vec<UnsupportedText> {
+    let mut out = Vec::new();
+    for (field, text) in texts {
+        let mut chars: Vec<char> = text
+            .chars()
+            .filter(|&c| !FontKind::Mincho.covers(c) || !FontKind::Gothic.covers(c))
+            .collect();
+        chars.dedup();
+        if !chars.is_empty() {
+            out.push(UnsupportedText {
+                field,
+                characters: chars.into_iter().collect(),
+            });
+        }
+    }
+    out
+}
+
+pub(crate) fn require(missing: &mut Vec<Field>, field: Field, value: &str) {
     if value.trim().is_empty() {
         missing.push(field);
     }

@@ -44,6 +44,21 @@ pub enum Item {
     },
 }
 
+impl Item {
+    /// The same item `dy` mm lower on the page.
+    pub fn moved_down(mut self, dy: f32) -> Item {
+        match &mut self {
+            Item::Text { y, .. } | Item::Frame { y, .. } | Item::Fill { y, .. } => *y += dy,
+            Item::Line { y1, y2, .. } => {
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Circle { cy, .. } => *cy += dy,
+        }
+        self
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub items: Vec<Item>,
@@ -93,6 +108,13 @@ impl Page {
             h,
             width_pt,
         });
+    }
+
+    /// Adds the items of `block`, laid out on its own from y = 0, `dy` mm
+    /// down this page: a block's height is known before it is placed.
+    pub fn place(&mut self, block: Page, dy: f32) {
+        self.items
+            .extend(block.items.into_iter().map(|item| item.moved_down(dy)));
     }
 
     /// Every line of text on the page, in drawing order.

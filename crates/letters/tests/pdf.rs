@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{referral, section_paragraphs, standard};
+use common::{pages, poppler, referral, section_paragraphs, standard, text};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tsunagu_letters::linebreak::{may_end_line, may_start_line};
 use tsunagu_letters::{Letter, render_pdf};
@@ -14,23 +13,6 @@ fn write(dir: &Path, name: &str, letter: &Letter) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, render_pdf(letter).unwrap()).unwrap();
     path
-}
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, installed by `make setup`): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 from poppler")
-}
-
-fn text(pdf: &Path) -> String {
-    poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
 }
 
 /// Only the sections' content column (x from 47 mm to the right margin,
@@ -65,14 +47,6 @@ fn content_column(pdf: &Path, page: usize) -> Vec<String> {
         .map(|l| l.trim_end_matches('\u{c}').to_string())
         .filter(|l| !l.is_empty())
         .collect()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("pdfinfo gives the page count")
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod error;
 mod event;
 mod pull;
 mod push;
+mod storable;
 
 pub use decode::{Bounded, DecodeError, decode_request};
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};

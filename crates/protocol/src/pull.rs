@@ -2,7 +2,7 @@
 //! a page at a time. The client applies a page and stores `cursor` in one
 //! transaction, so a dropped connection resumes where it stopped.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -48,6 +48,23 @@ pub enum WireSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum ChangeBody {
+    /// The clinic's own patient, as shared (only in the clinic's feed: a
+    /// new or reinstalled device of the clinic rebuilds from it).
+    PatientShared {
+        patient_id: Uuid,
+        name: String,
+        kana: String,
+        birth_date: NaiveDate,
+        sex: String,
+    },
+    /// A referral the clinic opened (only in the clinic's feed). Its
+    /// 紹介済 event follows as `EventAppended`.
+    ReferralOpened {
+        referral_id: Uuid,
+        patient_id: Uuid,
+        tracking_code: String,
+        recorded_at: DateTime<Utc>,
+    },
     /// An event recorded by the desk or a hospital (or echoed back).
     EventAppended {
         referral_id: Uuid,

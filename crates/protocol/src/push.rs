@@ -97,6 +97,13 @@ impl Bounded for PushRequest {
                 max: MAX_OPS_PER_PUSH,
             });
         }
+        let mut values = crate::storable::Values::default();
+        for op in &self.ops {
+            values.op(&op.body);
+        }
+        if !values.storable() {
+            return Err(DecodeError::Malformed);
+        }
         Ok(())
     }
 }

@@ -22,6 +22,8 @@ pub enum StoreError {
     DuplicateTrackingCode,
     #[error("this letter has already been issued or corrected")]
     AlreadyIssued,
+    #[error("the patient already has a consent in force")]
+    ConsentInForce,
     #[error("no such record")]
     NotFound,
     #[error("a stored value is malformed: {0}")]

@@ -477,6 +477,14 @@ async fn open_referral(
     .bind(actor)
     .execute(&mut *conn)
     .await?;
+    crate::outbox::enqueue_if_consented(
+        conn,
+        crate::outbox::OutboxKind::ReferralOpened,
+        id,
+        letter.patient_id,
+        now,
+    )
+    .await?;
     crate::referral_summary::refresh(conn, id).await
 }
 

@@ -4,13 +4,16 @@
 
 mod audit;
 mod clinic;
+mod consents;
 mod database;
 mod error;
 mod key;
 mod keyring_keys;
 mod letters;
 mod location;
+mod outbox;
 mod patients;
+mod pulled;
 mod referral_summary;
 mod referrals;
 mod replies;
@@ -25,6 +28,7 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 
 pub use audit::{AuditAction, AuditEntry};
+pub use consents::ConsentRecord;
 pub use database::OpenMode;
 pub use error::{StoreError, StoreResult};
 pub use key::StoreKey;
@@ -33,14 +37,16 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
+pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
+pub use pulled::{PullOutcome, PulledChange};
 pub use referral_summary::{
     BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
 };
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
-pub use sync_device::SyncDevice;
+pub use sync_device::{SyncDevice, SyncProgress};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.
 #[derive(Debug, Clone)]

@@ -97,43 +97,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<PatientRecord> {
-        let forms = SearchForms::of(&fields.name, &fields.kana);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let pk: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
-                 key_person_name, key_person_relation, key_person_phone, chart_number, memo,
-                 name_search, kana_search, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             RETURNING pk",
-        )
-        .bind(id.to_string())
-        .bind(&fields.name)
-        .bind(&fields.kana)
-        .bind(fields.birth_date.format("%Y-%m-%d").to_string())
-        .bind(fields.sex.code())
-        .bind(&fields.address)
-        .bind(&fields.phone)
-        .bind(&fields.key_person.name)
-        .bind(&fields.key_person.relation)
-        .bind(&fields.key_person.phone)
-        .bind(&fields.chart_number)
-        .bind(&fields.memo)
-        .bind(&forms.name)
-        .bind(&forms.kana)
-        .bind(now.to_rfc3339())
-        .bind(now.to_rfc3339())
-        .fetch_one(&mut *tx)
-        .await?;
-        search::index_grams(&mut tx, pk, &forms).await?;
-        audit::append(
-            &mut tx,
-            now,
-            actor,
-            AuditAction::Create,
-            ENTITY,
-            &id.to_string(),
-        )
-        .await?;
+        let pk = insert_in(&mut tx, id, fields, actor, now).await?;
         let record = fetch_by_pk(&mut tx, pk).await?;
         tx.commit().await?;
         Ok(record)
@@ -179,6 +144,14 @@ impl Store {
         if active {
             search::index_grams(&mut tx, old.pk, &forms).await?;
         }
+        crate::outbox::enqueue_if_consented(
+            &mut tx,
+            crate::outbox::OutboxKind::PatientShared,
+            id,
+            id,
+            now,
+        )
+        .await?;
         audit::append(
             &mut tx,
             now,
@@ -276,7 +249,7 @@ impl Store {
     }
 }
 
-async fn fetch_by_id(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<PatientRow> {
+pub(crate) async fn fetch_by_id(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<PatientRow> {
     let sql = format!("SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id = ?");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id.to_string())
@@ -292,4 +265,52 @@ async fn fetch_by_pk(conn: &mut SqliteConnection, pk: i64) -> StoreResult<Patien
         .fetch_one(conn)
         .await?;
     row.into_record()
+}
+
+/// Inserts a patient with its search grams and audit entry, inside the
+/// caller's transaction; returns the local row number.
+pub(crate) async fn insert_in(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    fields: &PatientFields,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let forms = SearchForms::of(&fields.name, &fields.kana);
+    let pk: i64 = sqlx::query_scalar(
+        "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
+                 key_person_name, key_person_relation, key_person_phone, chart_number, memo,
+                 name_search, kana_search, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING pk",
+    )
+    .bind(id.to_string())
+    .bind(&fields.name)
+    .bind(&fields.kana)
+    .bind(fields.birth_date.format("%Y-%m-%d").to_string())
+    .bind(fields.sex.code())
+    .bind(&fields.address)
+    .bind(&fields.phone)
+    .bind(&fields.key_person.name)
+    .bind(&fields.key_person.relation)
+    .bind(&fields.key_person.phone)
+    .bind(&fields.chart_number)
+    .bind(&fields.memo)
+    .bind(&forms.name)
+    .bind(&forms.kana)
+    .bind(now.to_rfc3339())
+    .bind(now.to_rfc3339())
+    .fetch_one(&mut *conn)
+    .await?;
+    search::index_grams(&mut *conn, pk, &forms).await?;
+    audit::append(
+        &mut *conn,
+        now,
+        actor,
+        AuditAction::Create,
+        ENTITY,
+        &id.to_string(),
+    )
+    .await?;
+    Ok(pk)
 }

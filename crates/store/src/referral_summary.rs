@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate};
 use sqlx::{SqliteConnection, SqlitePool};
-use tsunagu_domain::{DischargeDestination, Outcome, ReferralStatus, TrackingCode, replay};
+use tsunagu_domain::{DischargeDestination, Outcome, ReferralStatus, TrackingCode, replay_fitting};
 use uuid::Uuid;
 
 use crate::Store;
@@ -236,7 +236,7 @@ pub(crate) async fn refresh(conn: &mut SqliteConnection, referral_id: Uuid) -> S
         .iter()
         .map(|e| e.to_domain())
         .collect::<StoreResult<Vec<_>>>()?;
-    let state = replay(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
+    let (state, _) = replay_fitting(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
     let referred_to = events
         .iter()
         .find_map(|e| match &e.details {

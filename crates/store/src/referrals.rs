@@ -105,7 +105,12 @@ fn parse_id(text: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
 
-const EVENT_COLUMNS: &str = "referral_id, id, details, voids, note, source, actor, at";
+const EVENT_COLUMNS: &str =
+    "e.referral_id, e.id, e.details, e.voids, e.note, e.source, e.actor, e.at";
+
+/// The server's order (its feed) for the events it confirmed, then this
+/// clinic's unconfirmed ones as recorded (ADR 0008).
+const EVENT_ORDER: &str = "s.feed_seq IS NULL, s.feed_seq, e.seq";
 
 impl Store {
     pub async fn referral(&self, id: Uuid) -> StoreResult<ReferralRecord> {
@@ -139,8 +144,9 @@ impl Store {
         }
         let heads = query.fetch_all(&mut *conn).await?;
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM referral_events
-             WHERE referral_id IN (SELECT r.id FROM referrals r {filter}) ORDER BY seq"
+            "SELECT {EVENT_COLUMNS} FROM referral_events e LEFT JOIN synced_events s
+               ON s.event_id = e.id
+             WHERE e.referral_id IN (SELECT r.id FROM referrals r {filter}) ORDER BY {EVENT_ORDER}"
         );
         let mut query = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql));
         if let Some(value) = &bind {
@@ -184,6 +190,14 @@ impl Store {
             return Ok(Err(refused));
         }
         insert_event(&mut tx, referral_id, event, status).await?;
+        crate::outbox::enqueue_if_consented(
+            &mut tx,
+            crate::outbox::OutboxKind::EventAppended,
+            event.id,
+            current.patient_id,
+            event.at,
+        )
+        .await?;
         audit::append(
             &mut tx,
             event.at,
@@ -210,8 +224,10 @@ pub(crate) async fn load_referral(
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound)?;
-    let sql =
-        format!("SELECT {EVENT_COLUMNS} FROM referral_events WHERE referral_id = ? ORDER BY seq");
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM referral_events e LEFT JOIN synced_events s ON s.event_id = e.id
+         WHERE e.referral_id = ? ORDER BY {EVENT_ORDER}"
+    );
     let events = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
         .bind(id.to_string())
         .fetch_all(&mut *conn)
@@ -289,6 +305,14 @@ impl Store {
     /// Stores whole referrals in one transaction, with their summaries. A
     /// history the status machine refuses fails the batch: nothing is kept.
     pub async fn import_referrals(&self, batch: &[ImportedReferral]) -> StoreResult<()> {
+        for referral in batch {
+            let events = referral
+                .events
+                .iter()
+                .map(|(e, _)| e.to_domain())
+                .collect::<StoreResult<Vec<_>>>()?;
+            tsunagu_domain::replay(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
+        }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for referral in batch {
             sqlx::query(
@@ -310,7 +334,7 @@ impl Store {
     }
 }
 
-async fn insert_event(
+pub(crate) async fn insert_event(
     conn: &mut SqliteConnection,
     referral_id: Uuid,
     event: &StoredEvent,

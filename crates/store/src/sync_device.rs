@@ -68,3 +68,82 @@ impl Store {
         Ok(())
     }
 }
+
+/// Where this install stands with the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// The last change of the feed applied here.
+    pub cursor: i64,
+    /// The last complete exchange (push and pull).
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed (Japanese, no patient data).
+    pub last_error: Option<String>,
+    pub pending: i64,
+    pub refused: i64,
+}
+
+impl Store {
+    /// `None` before enrollment.
+    pub async fn sync_progress(&self) -> StoreResult<Option<SyncProgress>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            cursor: i64,
+            last_synced_at: Option<String>,
+            last_attempt_at: Option<String>,
+            last_error: Option<String>,
+            pending: i64,
+            refused: i64,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT cursor, last_synced_at, last_attempt_at, last_error,
+               (SELECT count(*) FROM sync_outbox WHERE state = 'pending') AS pending,
+               (SELECT count(*) FROM sync_outbox WHERE state = 'refused') AS refused
+             FROM sync_device WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SyncProgress {
+                cursor: row.cursor,
+                last_synced_at: row.last_synced_at.as_deref().map(parse_time).transpose()?,
+                last_attempt_at: row.last_attempt_at.as_deref().map(parse_time).transpose()?,
+                last_error: row.last_error,
+                pending: row.pending,
+                refused: row.refused,
+            })
+        })
+        .transpose()
+    }
+
+    /// Notes an attempt to sync and, if it failed, why.
+    pub async fn record_sync_attempt(
+        &self,
+        at: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE sync_device SET last_attempt_at = ?, last_error = ? WHERE id = 1")
+            .bind(at.to_rfc3339())
+            .bind(error)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The organisations registered on the server, by kind then name.
+    pub async fn regional_organisations(&self) -> StoreResult<Vec<(Uuid, String, String)>> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT id, kind, name FROM regional_organisations ORDER BY kind, name")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, kind, name)| {
+                Ok((
+                    Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id"))?,
+                    kind,
+                    name,
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,369 @@
+//! One exchange with the regional server (DESIGN.md §3, ADR 0008): push
+//! the outbox in order, then pull the change feed page by page. Each page
+//! of answers is stored in one transaction, so a connection cut at any
+//! point loses nothing and repeats nothing: unanswered operations are sent
+//! again (the server remembers them), an unstored page is fetched again.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tsunagu_domain::{EventDetails, Sex};
+use tsunagu_protocol::{
+    ChangeBody, OpBody, OpOutcome, Operation, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse,
+    PushRequest, PushResponse, WireEvent, WireEventDetails, WireSource,
+};
+use tsunagu_store::{
+    EventSource, OutboxItem, OutboxKind, PulledChange, Settlement, StoredEvent, SyncDevice,
+};
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode};
+use crate::sync::{client, garbled, load_secret, read, unreachable};
+
+/// Operations per push request (the server takes up to 500).
+const PUSH_BATCH: u32 = 200;
+/// Changes per pull page (the server gives up to 1,000).
+const PULL_PAGE: u32 = 1000;
+
+/// What one exchange did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub refused: usize,
+    pub pulled: usize,
+    /// Events from the desk or a hospital, new on this install.
+    pub news: usize,
+    /// Changes about records this install does not hold (counted, not shown).
+    pub skipped: usize,
+}
+
+/// 最終同期 and what waits, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncState {
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// Changes not yet sent.
+    pub pending: i64,
+    /// Changes the server refused (shown as conflicts).
+    pub refused: i64,
+}
+
+/// A change the server refused, as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConflict {
+    pub what: &'static str,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+impl App {
+    /// `None` before enrollment.
+    pub async fn sync_state(&self) -> Result<Option<SyncState>, AppError> {
+        Ok(self.store.sync_progress().await?.map(|p| SyncState {
+            last_synced_at: p.last_synced_at,
+            last_attempt_at: p.last_attempt_at,
+            last_error: p.last_error,
+            pending: p.pending,
+            refused: p.refused,
+        }))
+    }
+
+    pub async fn sync_conflicts(&self) -> Result<Vec<SyncConflict>, AppError> {
+        let mut conflicts = Vec::new();
+        for op in self.store.refused_operations().await? {
+            let patient_name = self
+                .store
+                .patient(op.patient_id)
+                .await
+                .map(|p| p.fields.name)
+                .unwrap_or_default();
+            conflicts.push(SyncConflict {
+                what: match op.kind {
+                    OutboxKind::PatientShared => "患者の基本情報",
+                    OutboxKind::ConsentRecorded => "同意の記録",
+                    OutboxKind::ReferralOpened => "紹介",
+                    OutboxKind::EventAppended => "経過の記録",
+                },
+                patient_id: op.patient_id,
+                patient_name,
+                reason: op.reason,
+                at: op.settled_at,
+            });
+        }
+        Ok(conflicts)
+    }
+
+    /// Pushes what waits, then pulls what is new. The attempt and, if it
+    /// failed, its reason are recorded for 最終同期.
+    pub async fn sync_now(&self) -> Result<SyncReport, AppError> {
+        let device = self.store.sync_device().await?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Validation,
+                "地域連携サーバーに登録されていません。「医療機関情報」から登録してください。",
+            )
+        })?;
+        let result = match self.keys.clone() {
+            Some(keys) => match load_secret(keys, device.device_id).await {
+                Ok(secret) => self.exchange(&device, &secret).await,
+                Err(e) => Err(e),
+            },
+            None => Err(crate::sync::no_keyring()),
+        };
+        let error = result.as_ref().err().map(|e| e.message.clone());
+        self.store
+            .record_sync_attempt(self.clock.now(), error.as_deref())
+            .await?;
+        result
+    }
+
+    async fn exchange(&self, device: &SyncDevice, secret: &str) -> Result<SyncReport, AppError> {
+        let http = client()?;
+        let credential = format!("{}.{secret}", device.device_id);
+        let post = |path: &'static str, body: Vec<u8>| {
+            http.post(format!("{}{path}", device.server_url))
+                .bearer_auth(&credential)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+        };
+        let mut report = SyncReport::default();
+        loop {
+            let items = self.store.pending_operations(PUSH_BATCH).await?;
+            if items.is_empty() {
+                break;
+            }
+            let request = PushRequest {
+                version: PROTOCOL_VERSION,
+                ops: items.iter().map(operation).collect::<Result<_, _>>()?,
+            };
+            let response = post("/v1/push", json(&request)?)
+                .await
+                .map_err(unreachable)?;
+            let answer: PushResponse = read(response).await?;
+            let settlements = settlements(&request, answer)?;
+            report.refused += settlements
+                .iter()
+                .filter(|(_, s)| matches!(s, Settlement::Refused(_)))
+                .count();
+            report.pushed += settlements.len();
+            self.store
+                .settle_operations(&settlements, self.clock.now())
+                .await?;
+        }
+        loop {
+            let cursor = self
+                .store
+                .sync_progress()
+                .await?
+                .map(|p| p.cursor)
+                .unwrap_or(0);
+            let request = PullRequest {
+                version: PROTOCOL_VERSION,
+                cursor,
+                limit: PULL_PAGE,
+            };
+            let response = post("/v1/pull", json(&request)?)
+                .await
+                .map_err(unreachable)?;
+            let page: PullResponse = read(response).await?;
+            if page.cursor < cursor || page.changes.iter().any(|c| c.seq <= cursor) {
+                return Err(garbled());
+            }
+            let mut changes = Vec::with_capacity(page.changes.len());
+            for change in page.changes {
+                for pulled in pulled_changes(change.body)? {
+                    changes.push((change.seq, pulled));
+                }
+            }
+            report.pulled += changes.len();
+            let outcome = self
+                .store
+                .apply_pulled(&changes, page.cursor, self.clock.now())
+                .await?;
+            report.news += outcome.news;
+            report.skipped += outcome.skipped;
+            if !page.more {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec(value)
+        .map_err(|_| AppError::new(ErrorCode::Internal, "送信の準備ができませんでした。"))
+}
+
+/// The server answers each operation sent, in order; anything else is
+/// not trusted (and nothing is marked sent).
+fn settlements(
+    request: &PushRequest,
+    answer: PushResponse,
+) -> Result<Vec<(i64, Settlement)>, AppError> {
+    if answer.results.len() != request.ops.len()
+        || answer
+            .results
+            .iter()
+            .zip(&request.ops)
+            .any(|(r, op)| r.op_seq != op.op_seq)
+    {
+        return Err(garbled());
+    }
+    Ok(answer
+        .results
+        .into_iter()
+        .map(|r| {
+            let settlement = match r.outcome {
+                OpOutcome::Applied => Settlement::Applied,
+                OpOutcome::Refused { reason } => Settlement::Refused(reason),
+            };
+            (r.op_seq, settlement)
+        })
+        .collect())
+}
+
+fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
+    let body = match item {
+        OutboxItem::Patient { patient, .. } => OpBody::PatientShared {
+            patient_id: patient.id,
+            name: patient.fields.name.clone(),
+            kana: patient.fields.kana.clone(),
+            birth_date: patient.fields.birth_date,
+            sex: patient.fields.sex.code().to_string(),
+        },
+        OutboxItem::Consent { record, .. } => OpBody::ConsentRecorded {
+            consent_id: record.id,
+            patient_id: record.patient_id,
+            obtained_on: record.consent.obtained_on,
+            obtained_by: record.consent.obtained_by.clone(),
+            desk: record.consent.share_with_desk,
+            destination_hospital: record.consent.share_with_hospital,
+            withdrawn_on: record.consent.withdrawn_on,
+        },
+        OutboxItem::ReferralOpened {
+            referral_id,
+            patient_id,
+            tracking_code,
+            destination,
+            sent,
+            ..
+        } => OpBody::ReferralOpened {
+            referral_id: *referral_id,
+            patient_id: *patient_id,
+            tracking_code: tracking_code.clone(),
+            destination: *destination,
+            sent: wire_event(sent)?,
+        },
+        OutboxItem::Event {
+            referral_id, event, ..
+        } => OpBody::EventAppended {
+            referral_id: *referral_id,
+            event: wire_event(event)?,
+        },
+    };
+    Ok(Operation {
+        op_seq: item.op_seq(),
+        body,
+    })
+}
+
+fn wire_event(event: &StoredEvent) -> Result<WireEvent, AppError> {
+    let domain = event.to_domain()?;
+    Ok(WireEvent {
+        id: event.id,
+        details: domain.details.as_ref().map(WireEventDetails::from),
+        voids: event.voids,
+        note: event.note.clone(),
+    })
+}
+
+/// The feed's change in the store's terms (one change may be two, e.g. an
+/// assignment names its organisation).
+fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
+    Ok(match body {
+        ChangeBody::PatientShared {
+            patient_id,
+            name,
+            kana,
+            birth_date,
+            sex,
+        } => vec![PulledChange::Patient {
+            id: patient_id,
+            name,
+            kana,
+            birth_date,
+            sex: Sex::from_code(&sex).ok_or_else(garbled)?,
+        }],
+        ChangeBody::ReferralOpened {
+            referral_id,
+            patient_id,
+            tracking_code,
+            recorded_at,
+        } => vec![PulledChange::Referral {
+            id: referral_id,
+            patient_id,
+            tracking_code,
+            created_at: recorded_at,
+        }],
+        ChangeBody::EventAppended {
+            referral_id,
+            event,
+            source,
+            actor,
+            recorded_at,
+        } => {
+            let details = event
+                .details
+                .map(EventDetails::from)
+                .map(|d| serde_json::to_string(&d))
+                .transpose()
+                .map_err(|_| garbled())?;
+            vec![PulledChange::Event {
+                referral_id,
+                event: StoredEvent {
+                    id: event.id,
+                    details,
+                    voids: event.voids,
+                    note: event.note,
+                    source: match source {
+                        WireSource::Clinic => EventSource::Clinic,
+                        WireSource::Desk => EventSource::Desk,
+                        WireSource::Liaison => EventSource::Liaison,
+                    },
+                    actor,
+                    at: recorded_at,
+                },
+            }]
+        }
+        ChangeBody::ReferralAssigned {
+            referral_id,
+            organisation,
+        } => vec![
+            organisation_change(&organisation),
+            PulledChange::Assigned {
+                referral_id,
+                organisation_id: organisation.id,
+            },
+        ],
+        ChangeBody::OrganisationListed { organisation } => {
+            vec![organisation_change(&organisation)]
+        }
+    })
+}
+
+fn organisation_change(organisation: &tsunagu_protocol::Organisation) -> PulledChange {
+    PulledChange::Organisation {
+        id: organisation.id,
+        kind: match organisation.kind {
+            OrgKind::Clinic => "clinic",
+            OrgKind::Hospital => "hospital",
+            OrgKind::Desk => "desk",
+        }
+        .to_string(),
+        name: organisation.name.clone(),
+    }
+}

@@ -1,0 +1,114 @@
+//! Values JSON can carry but a database cannot keep: text with NUL
+//! characters, and dates outside years 1–9999 (chrono reads years back to
+//! 262144 BC; PostgreSQL stops at 4713 BC, and no referral is that old).
+//! Such a request is malformed, refused before anything is looked up.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::event::{WireDestination, WireEvent, WireEventDetails};
+use crate::push::OpBody;
+
+#[derive(Default)]
+pub(crate) struct Values<'a> {
+    texts: Vec<&'a str>,
+    dates: Vec<NaiveDate>,
+}
+
+impl<'a> Values<'a> {
+    pub(crate) fn storable(&self) -> bool {
+        self.texts.iter().all(|t| !t.contains('\0'))
+            && self.dates.iter().all(|d| (1..=9999).contains(&d.year()))
+    }
+
+    pub(crate) fn op(&mut self, body: &'a OpBody) {
+        match body {
+            OpBody::PatientShared {
+                name,
+                kana,
+                birth_date,
+                sex,
+                ..
+            } => {
+                self.texts.extend([name.as_str(), kana, sex]);
+                self.dates.push(*birth_date);
+            }
+            OpBody::ConsentRecorded {
+                obtained_on,
+                obtained_by,
+                withdrawn_on,
+                ..
+            } => {
+                self.texts.push(obtained_by);
+                self.dates.push(*obtained_on);
+                self.dates.extend(*withdrawn_on);
+            }
+            OpBody::ReferralOpened {
+                tracking_code,
+                sent,
+                ..
+            } => {
+                self.texts.push(tracking_code);
+                self.event(sent);
+            }
+            OpBody::EventAppended { event, .. } => self.event(event),
+        }
+    }
+
+    fn event(&mut self, event: &'a WireEvent) {
+        self.texts.push(&event.note);
+        let Some(details) = &event.details else {
+            return;
+        };
+        use WireEventDetails as D;
+        match details {
+            D::Sent { date, hospital } | D::Transferred { date, hospital } => {
+                self.dates.push(*date);
+                self.texts.push(hospital);
+            }
+            D::Received { date } | D::Returned { date } => self.dates.push(*date),
+            D::Visited { date, department } => {
+                self.dates.push(*date);
+                self.texts.push(department);
+            }
+            D::Admitted {
+                date,
+                ward,
+                attending,
+            } => {
+                self.dates.push(*date);
+                self.texts.extend([ward.as_str(), attending]);
+            }
+            D::DischargePlanned {
+                date,
+                expected_date,
+                planned_destination,
+            } => {
+                self.dates.extend([*date, *expected_date]);
+                if let Some(d) = planned_destination {
+                    self.destination(d);
+                }
+            }
+            D::Discharged { date, destination } => {
+                self.dates.push(*date);
+                self.destination(destination);
+            }
+            D::Deceased { date, place } => {
+                self.dates.push(*date);
+                self.texts.push(place);
+            }
+            D::Closed { date, reason } | D::Cancelled { date, reason } => {
+                self.dates.push(*date);
+                self.texts.push(reason);
+            }
+        }
+    }
+
+    fn destination(&mut self, destination: &'a WireDestination) {
+        match destination {
+            WireDestination::ThisClinic => {}
+            WireDestination::OtherHomeCareDoctor { doctor: t }
+            | WireDestination::Facility { name: t }
+            | WireDestination::Other { note: t } => self.texts.push(t),
+        }
+    }
+}

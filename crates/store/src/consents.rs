@@ -1,0 +1,208 @@
+//! The patient's consent to share with the region. Recording, changing or
+//! withdrawing it queues what the server must be told, in the same
+//! transaction (ADR 0008): consent given → the patient and every referral
+//! not yet shared; withdrawn → nothing more, and what was still waiting is
+//! held back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+use tsunagu_domain::Consent;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditAction, parse_time};
+use crate::error::{StoreError, StoreResult};
+use crate::outbox::{self, OutboxKind};
+
+const CONSENT: &str = "consent";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub consent: Consent,
+    pub recorded_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+type ConsentRow = (
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Option<String>,
+    String,
+    String,
+);
+
+const CONSENT_COLUMNS: &str = "id, patient_id, obtained_on, obtained_by, share_with_desk, \
+     share_with_hospital, withdrawn_on, recorded_at, updated_at";
+
+fn into_record(row: ConsentRow) -> StoreResult<ConsentRecord> {
+    let (id, patient, obtained_on, obtained_by, desk, hospital, withdrawn_on, recorded, updated) =
+        row;
+    let id_of = |t: &str| Uuid::parse_str(t).map_err(|_| StoreError::Corrupt("id"));
+    let date = |t: &str| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| StoreError::Corrupt("consent date"))
+    };
+    Ok(ConsentRecord {
+        id: id_of(&id)?,
+        patient_id: id_of(&patient)?,
+        consent: Consent {
+            obtained_on: date(&obtained_on)?,
+            obtained_by,
+            share_with_desk: desk,
+            share_with_hospital: hospital,
+            withdrawn_on: withdrawn_on.as_deref().map(date).transpose()?,
+        },
+        recorded_at: parse_time(&recorded)?,
+        updated_at: parse_time(&updated)?,
+    })
+}
+
+impl Store {
+    /// A patient's consents, newest first.
+    pub async fn consents_for_patient(&self, patient_id: Uuid) -> StoreResult<Vec<ConsentRecord>> {
+        let sql = format!(
+            "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = ?
+             ORDER BY recorded_at DESC, id DESC"
+        );
+        sqlx::query_as::<_, ConsentRow>(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(into_record)
+            .collect()
+    }
+
+    pub async fn consent(&self, id: Uuid) -> StoreResult<ConsentRecord> {
+        let mut conn = self.pool.acquire().await?;
+        fetch(&mut conn, id).await
+    }
+
+    /// Records a new consent (`id` not yet stored) or changes one. Another
+    /// consent of the same patient still in force is refused with
+    /// [`StoreError::ConsentInForce`]: a patient has one standing consent.
+    pub async fn save_consent(
+        &self,
+        id: Uuid,
+        patient_id: Uuid,
+        consent: &Consent,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConsentRecord> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let other_in_force: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ? AND id <> ?
+               AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
+        )
+        .bind(patient_id.to_string())
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        if other_in_force && consent.in_force() {
+            tx.rollback().await?;
+            return Err(StoreError::ConsentInForce);
+        }
+        let was_in_force = consent_in_force(&mut tx, patient_id).await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT patient_id FROM consents WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if existing
+            .as_ref()
+            .is_some_and(|p| *p != patient_id.to_string())
+        {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
+                 share_with_hospital, withdrawn_on, recorded_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
+                 obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
+                 share_with_hospital = excluded.share_with_hospital,
+                 withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at",
+        )
+        .bind(id.to_string())
+        .bind(patient_id.to_string())
+        .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
+        .bind(&consent.obtained_by)
+        .bind(consent.share_with_desk)
+        .bind(consent.share_with_hospital)
+        .bind(
+            consent
+                .withdrawn_on
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        )
+        .bind(now.to_rfc3339())
+        .bind(now.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let action = if existing.is_some() {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
+        audit::append(&mut tx, now, actor, action, CONSENT, &id.to_string()).await?;
+        let in_force = consent.in_force();
+        if was_in_force && !in_force {
+            outbox::hold_back(&mut tx, patient_id).await?;
+        }
+        // The patient comes first, so the server knows whom the consent is for.
+        if in_force {
+            outbox::enqueue(
+                &mut tx,
+                OutboxKind::PatientShared,
+                patient_id,
+                patient_id,
+                now,
+            )
+            .await?;
+        }
+        // A consent the server never heard of, and that shares nothing, is
+        // the clinic's business only.
+        if in_force
+            || was_in_force
+            || outbox::queued_before(&mut tx, OutboxKind::ConsentRecorded, id).await?
+        {
+            outbox::enqueue(&mut tx, OutboxKind::ConsentRecorded, id, patient_id, now).await?;
+        }
+        if in_force {
+            outbox::enqueue_backlog(&mut tx, patient_id, now).await?;
+        }
+        let record = fetch(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+}
+
+pub(crate) async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<ConsentRecord> {
+    let sql = format!("SELECT {CONSENT_COLUMNS} FROM consents WHERE id = ?");
+    let row: ConsentRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    into_record(row)
+}
+
+/// Whether the patient has a consent in force: the test every write makes
+/// before it queues anything about the patient for the server.
+pub(crate) async fn consent_in_force(
+    conn: &mut SqliteConnection,
+    patient_id: Uuid,
+) -> StoreResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ?
+           AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
+    )
+    .bind(patient_id.to_string())
+    .fetch_one(conn)
+    .await?)
+}

@@ -1,0 +1,357 @@
+//! The outbox: what the regional server has still to be told, in order
+//! (DESIGN.md §3, ADR 0008). Rows are written in the transaction of the
+//! change they announce and only while the patient's consent is in force;
+//! a row names its record, whose content is read when it is pushed.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::parse_time;
+use crate::consents::{ConsentRecord, consent_in_force};
+use crate::error::{StoreError, StoreResult};
+use crate::patients::PatientRecord;
+use crate::referrals::{StoredEvent, load_referral};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    PatientShared,
+    ConsentRecorded,
+    ReferralOpened,
+    EventAppended,
+}
+
+impl OutboxKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            OutboxKind::PatientShared => "patient_shared",
+            OutboxKind::ConsentRecorded => "consent_recorded",
+            OutboxKind::ReferralOpened => "referral_opened",
+            OutboxKind::EventAppended => "event_appended",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        [
+            OutboxKind::PatientShared,
+            OutboxKind::ConsentRecorded,
+            OutboxKind::ReferralOpened,
+            OutboxKind::EventAppended,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// One pending operation with the record it announces, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxItem {
+    Patient {
+        op_seq: i64,
+        patient: PatientRecord,
+    },
+    Consent {
+        op_seq: i64,
+        record: ConsentRecord,
+    },
+    ReferralOpened {
+        op_seq: i64,
+        referral_id: Uuid,
+        patient_id: Uuid,
+        tracking_code: String,
+        destination: Option<Uuid>,
+        sent: StoredEvent,
+    },
+    Event {
+        op_seq: i64,
+        referral_id: Uuid,
+        event: StoredEvent,
+    },
+}
+
+impl OutboxItem {
+    pub fn op_seq(&self) -> i64 {
+        match self {
+            OutboxItem::Patient { op_seq, .. }
+            | OutboxItem::Consent { op_seq, .. }
+            | OutboxItem::ReferralOpened { op_seq, .. }
+            | OutboxItem::Event { op_seq, .. } => *op_seq,
+        }
+    }
+}
+
+/// The server's answer to one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settlement {
+    Applied,
+    /// Shown to the user as a conflict; the reason is the server's, in
+    /// Japanese, without patient data.
+    Refused(String),
+}
+
+/// An operation the server refused, for the user to see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedOperation {
+    pub op_seq: i64,
+    pub kind: OutboxKind,
+    pub patient_id: Uuid,
+    pub reason: String,
+    pub settled_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// The oldest pending operations, at most `limit`, with their records.
+    pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT op_seq, kind, record_id FROM sync_outbox WHERE state = 'pending'
+             ORDER BY op_seq LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (op_seq, kind, record) in rows {
+            let kind = OutboxKind::from_code(&kind).ok_or(StoreError::Corrupt("outbox kind"))?;
+            let record = parse_id(&record)?;
+            items.push(resolve(&mut conn, op_seq, kind, record).await?);
+        }
+        Ok(items)
+    }
+
+    /// Stores the server's answers, in one transaction.
+    pub async fn settle_operations(
+        &self,
+        answers: &[(i64, Settlement)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for (op_seq, settlement) in answers {
+            let (state, reason) = match settlement {
+                Settlement::Applied => ("applied", None),
+                Settlement::Refused(reason) => ("refused", Some(reason.as_str())),
+            };
+            // A row held back meanwhile (consent withdrawn) is gone: nothing to do.
+            sqlx::query(
+                "UPDATE sync_outbox SET state = ?, refusal = ?, settled_at = ?
+                 WHERE op_seq = ? AND state = 'pending'",
+            )
+            .bind(state)
+            .bind(reason)
+            .bind(now.to_rfc3339())
+            .bind(op_seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many operations wait to be sent.
+    pub async fn pending_count(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM sync_outbox WHERE state = 'pending'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The operations the server refused, newest first.
+    pub async fn refused_operations(&self) -> StoreResult<Vec<RefusedOperation>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            op_seq: i64,
+            kind: String,
+            patient_id: String,
+            refusal: Option<String>,
+            settled_at: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT op_seq, kind, patient_id, refusal, settled_at FROM sync_outbox
+             WHERE state = 'refused' ORDER BY op_seq DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(RefusedOperation {
+                    op_seq: row.op_seq,
+                    kind: OutboxKind::from_code(&row.kind)
+                        .ok_or(StoreError::Corrupt("outbox kind"))?,
+                    patient_id: parse_id(&row.patient_id)?,
+                    reason: row.refusal.unwrap_or_default(),
+                    settled_at: parse_time(row.settled_at.as_deref().unwrap_or_default())?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn parse_id(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
+}
+
+async fn resolve(
+    conn: &mut SqliteConnection,
+    op_seq: i64,
+    kind: OutboxKind,
+    record: Uuid,
+) -> StoreResult<OutboxItem> {
+    Ok(match kind {
+        OutboxKind::PatientShared => OutboxItem::Patient {
+            op_seq,
+            patient: crate::patients::fetch_by_id(conn, record)
+                .await?
+                .into_record()?,
+        },
+        OutboxKind::ConsentRecorded => OutboxItem::Consent {
+            op_seq,
+            record: crate::consents::fetch(conn, record).await?,
+        },
+        OutboxKind::ReferralOpened => {
+            let referral = load_referral(conn, record).await?;
+            let destination: Option<String> =
+                sqlx::query_scalar("SELECT destination_org_id FROM referrals WHERE id = ?")
+                    .bind(record.to_string())
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let sent = referral
+                .events
+                .into_iter()
+                .find(|e| e.details.is_some())
+                .ok_or(StoreError::Corrupt("referral without its first event"))?;
+            OutboxItem::ReferralOpened {
+                op_seq,
+                referral_id: referral.id,
+                patient_id: referral.patient_id,
+                tracking_code: referral.tracking_code,
+                destination: destination.as_deref().map(parse_id).transpose()?,
+                sent,
+            }
+        }
+        OutboxKind::EventAppended => {
+            let (referral_id,): (String,) =
+                sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")
+                    .bind(record.to_string())
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let referral_id = parse_id(&referral_id)?;
+            let event = load_referral(conn, referral_id)
+                .await?
+                .events
+                .into_iter()
+                .find(|e| e.id == record)
+                .ok_or(StoreError::NotFound)?;
+            OutboxItem::Event {
+                op_seq,
+                referral_id,
+                event,
+            }
+        }
+    })
+}
+
+pub(crate) async fn enqueue(
+    conn: &mut SqliteConnection,
+    kind: OutboxKind,
+    record: Uuid,
+    patient: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(kind.code())
+    .bind(record.to_string())
+    .bind(patient.to_string())
+    .bind(now.to_rfc3339())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues `kind` for `record` if the patient's consent is in force: what
+/// every write about a patient's referral calls in its transaction.
+pub(crate) async fn enqueue_if_consented(
+    conn: &mut SqliteConnection,
+    kind: OutboxKind,
+    record: Uuid,
+    patient: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if consent_in_force(conn, patient).await? {
+        enqueue(conn, kind, record, patient, now).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn queued_before(
+    conn: &mut SqliteConnection,
+    kind: OutboxKind,
+    record: Uuid,
+) -> StoreResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = ? AND record_id = ?)",
+    )
+    .bind(kind.code())
+    .bind(record.to_string())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Consent given: queues the patient's referrals and this clinic's events
+/// the server has not heard of — written before consent, or held back when
+/// it was withdrawn. Events that came from the server are known there.
+pub(crate) async fn enqueue_backlog(
+    conn: &mut SqliteConnection,
+    patient: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let patient_text = patient.to_string();
+    sqlx::query(
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+         SELECT 'referral_opened', r.id, r.patient_id, ?1 FROM referrals r
+         WHERE r.patient_id = ?2
+           AND NOT EXISTS (SELECT 1 FROM sync_outbox o
+                           WHERE o.kind = 'referral_opened' AND o.record_id = r.id)
+           AND NOT EXISTS (SELECT 1 FROM referral_events e JOIN synced_events s
+                           ON s.event_id = e.id WHERE e.referral_id = r.id)
+         ORDER BY r.created_at, r.id",
+    )
+    .bind(now.to_rfc3339())
+    .bind(&patient_text)
+    .execute(&mut *conn)
+    .await?;
+    // Each referral's first event travels with its opening.
+    sqlx::query(
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+         SELECT 'event_appended', e.id, r.patient_id, ?1
+         FROM referral_events e JOIN referrals r ON r.id = e.referral_id
+         WHERE r.patient_id = ?2 AND e.source = 'clinic'
+           AND e.seq <> (SELECT min(f.seq) FROM referral_events f WHERE f.referral_id = r.id)
+           AND NOT EXISTS (SELECT 1 FROM sync_outbox o
+                           WHERE o.kind = 'event_appended' AND o.record_id = e.id)
+           AND NOT EXISTS (SELECT 1 FROM synced_events s WHERE s.event_id = e.id)
+         ORDER BY e.seq",
+    )
+    .bind(now.to_rfc3339())
+    .bind(&patient_text)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Consent withdrawn: what was still waiting about the patient is not sent.
+/// The rows go (not marked): if consent is given again they are queued
+/// afresh, after the new consent.
+pub(crate) async fn hold_back(conn: &mut SqliteConnection, patient: Uuid) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending'
+           AND kind IN ('patient_shared', 'referral_opened', 'event_appended')",
+    )
+    .bind(patient.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

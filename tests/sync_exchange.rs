@@ -1,0 +1,427 @@
+//! The desktop core syncing with a real regional server on a real
+//! PostgreSQL, through the real keyring: consent gating what is shared,
+//! news from the desk reaching the board and the worklist, conflicts,
+//! a reinstalled device, and faults — connections cut mid-push and
+//! mid-pull, the server crashed and restarted, days offline, a clinic
+//! clock hours wrong, two clinics and the desk writing at once. After
+//! each, both sides hold the same referrals and events, once.
+
+#[path = "../crates/app/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tsunagu_app::{App, BoardFilter, ConsentDraft, EventInput, FixedClock, KeyringKeys};
+use tsunagu_protocol::{OrgKind, Organisation};
+use tsunagu_store::{OpenMode, Store, StoreKey};
+use uuid::Uuid;
+
+use support::region::{CuttingProxy, Durability, Region};
+
+fn keyring() -> Option<KeyringKeys> {
+    match KeyringKeys::check_available() {
+        Ok(()) => Some(KeyringKeys::new(format!(
+            "jp.tsunagu.test.{}",
+            Uuid::now_v7()
+        ))),
+        Err(e) if std::env::var_os("TSUNAGU_REQUIRE_KEYRING").is_none() => {
+            eprintln!("skipped: no Secret Service ({e}); run under `make test`");
+            None
+        }
+        Err(e) => panic!("the test session should provide a Secret Service: {e}"),
+    }
+}
+
+struct Clinic {
+    app: App,
+    _dir: TempDir,
+}
+
+impl Drop for Clinic {
+    fn drop(&mut self) {
+        let store = self.app.store().clone();
+        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(store.close()));
+    }
+}
+
+/// A clinic's app whose clock reads `now`, enrolled at `url`.
+async fn clinic_app(
+    keys: &KeyringKeys,
+    region: &Region,
+    organisation: &Organisation,
+    url: &str,
+    now: DateTime<Utc>,
+) -> Clinic {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_file(
+        &dir.path().join("tsunagu.db"),
+        &StoreKey::generate(),
+        OpenMode::CreateNew,
+    )
+    .await
+    .unwrap();
+    let clock = FixedClock {
+        now,
+        today: now.date_naive(),
+    };
+    let app = App::with_store(store, Arc::new(clock), "os:doctor").with_keyring(keys.clone());
+    common::save_clinic(&app).await;
+    let code = region.enrollment_code(organisation).await;
+    app.enroll(url, &code, "診察室PC").await.unwrap();
+    Clinic { app, _dir: dir }
+}
+
+fn consent(desk: bool, hospital: bool, withdrawn_on: &str) -> ConsentDraft {
+    ConsentDraft {
+        obtained_on: "2026-11-02".into(),
+        obtained_by: "看護師 佐藤".into(),
+        share_with_desk: desk,
+        share_with_hospital: hospital,
+        withdrawn_on: withdrawn_on.into(),
+    }
+}
+
+fn event(status: &str, date: &str) -> EventInput {
+    EventInput {
+        status: status.into(),
+        date: date.into(),
+        ..EventInput::default()
+    }
+}
+
+fn desk_event(referral: &str, details: Value) -> Value {
+    json!({
+        "op": "event_appended",
+        "referral_id": referral,
+        "event": {"id": Uuid::now_v7(), "details": details, "voids": null, "note": ""}
+    })
+}
+
+/// Every (referral, event) this install holds, sorted.
+async fn local_events(app: &App) -> Vec<(String, String)> {
+    let mut events = Vec::new();
+    let mut page = 0;
+    loop {
+        let board = app
+            .referral_board(&BoardFilter {
+                scope: "all".into(),
+                page,
+                ..BoardFilter::default()
+            })
+            .await
+            .unwrap();
+        for row in &board.rows {
+            let referral = app.referral(&row.referral_id.to_string()).await.unwrap();
+            for e in referral.events {
+                events.push((row.referral_id.to_string(), e.id.to_string()));
+            }
+        }
+        if (page + 1) * board.page_size >= board.total as u32 {
+            break;
+        }
+        page += 1;
+    }
+    events.sort();
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board() {
+    let day = || common::today().to_string();
+    let Some(keys) = keyring() else { return };
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let desk_org = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = &clinic.app;
+
+    let patient = common::create(app, &common::yamada()).await;
+    let patient_id = patient.id.to_string();
+    let referral = common::refer(app, &patient_id, "豊島中央病院").await;
+
+    // No consent: nothing about the patient leaves the clinic.
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.pushed, 0);
+    assert_eq!(region.count("SELECT count(*) FROM patients").await, 0);
+    assert_eq!(region.count("SELECT count(*) FROM referrals").await, 0);
+    let state = app.sync_state().await.unwrap().unwrap();
+    assert_eq!((state.pending, state.refused), (0, 0));
+    assert!(state.last_synced_at.is_some() && state.last_error.is_none());
+
+    // Consent recorded: the patient, the consent and the referral go.
+    let err = app
+        .save_consent(&patient_id, None, &consent(false, false, ""))
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "scope");
+    let given = app
+        .save_consent(&patient_id, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+    assert!(given.in_force);
+    assert_eq!(app.sync_state().await.unwrap().unwrap().pending, 3);
+    let report = app.sync_now().await.unwrap();
+    assert_eq!((report.pushed, report.refused), (3, 0));
+    assert_eq!(region.count("SELECT count(*) FROM referrals").await, 1);
+    assert_eq!(region.count("SELECT count(*) FROM consents").await, 1);
+
+    // The desk hears of the admission and tells the clinic.
+    let mut desk = region.raw_device(&desk_org).await;
+    let admitted = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "admitted", "date": day(), "ward": "5階東病棟", "attending": "鈴木"}),
+        ))
+        .await;
+    assert_eq!(admitted["outcome"], "applied", "{admitted}");
+    // Meanwhile, offline, the clinic cancels the referral: it no longer
+    // fits what the server holds and is refused, visibly.
+    app.record_referral_event(
+        &referral,
+        &EventInput {
+            reason: "患者の希望".into(),
+            ..event("cancelled", &day())
+        },
+    )
+    .await
+    .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!((report.pushed, report.refused, report.news), (1, 1, 1));
+    let conflicts = app.sync_conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].what, "経過の記録");
+    assert_eq!(conflicts[0].patient_name, "山田　太郎");
+    assert!(
+        conflicts[0].reason.contains("記録できません"),
+        "{conflicts:?}"
+    );
+    let view = app.referral(&referral).await.unwrap();
+    assert_eq!(
+        view.status,
+        tsunagu_app::ReferralStatus::Admitted,
+        "the server's history wins"
+    );
+    assert!(view.where_now.contains("入院"), "{}", view.where_now);
+    assert!(view.events.iter().any(|e| e.source == "地域連携窓口"));
+
+    // Discharged to another home-care doctor: on the board and the worklist.
+    let discharged = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "discharged", "date": day(),
+                   "destination": {"kind": "other_home_care_doctor", "doctor": "池袋在宅クリニック 田中"}}),
+        ))
+        .await;
+    assert_eq!(discharged["outcome"], "applied", "{discharged}");
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.news, 1);
+    let board = app.referral_board(&BoardFilter::default()).await.unwrap();
+    assert_eq!(
+        board.rows[0].status,
+        tsunagu_app::ReferralStatus::Discharged
+    );
+    let worklist = app.worklist().await.unwrap();
+    assert!(
+        worklist.iter().any(|i| i.title == "自院以外へ退院しました"),
+        "{worklist:?}"
+    );
+    assert!(!app.new_worklist_alerts().await.unwrap().is_empty());
+
+    // A reinstalled device of the same clinic rebuilds from the feed.
+    let second = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    second.app.sync_now().await.unwrap();
+    let rebuilt = second.app.referral(&referral).await.unwrap();
+    assert_eq!(rebuilt.patient_name, "山田　太郎");
+    assert_eq!(rebuilt.status, tsunagu_app::ReferralStatus::Discharged);
+    let server_events = region.events_of(&sakura).await;
+    assert_eq!(local_events(&second.app).await, server_events);
+    let hospitals = second.app.store().regional_organisations().await.unwrap();
+    assert_eq!(hospitals.len(), 1);
+    assert_eq!(hospitals[0].2, "豊島中央病院");
+
+    // Consent withdrawn: the desk loses the referral, the clinic stops sending.
+    app.save_consent(
+        &patient_id,
+        Some(&given.id.to_string()),
+        &consent(true, true, &day()),
+    )
+    .await
+    .unwrap();
+    app.sync_now().await.unwrap();
+    let refused = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "returned", "date": day()}),
+        ))
+        .await;
+    assert_eq!(refused["outcome"], "refused", "{refused}");
+    let seen = desk.pull_all().await;
+    assert!(
+        !seen
+            .iter()
+            .any(|c| c["body"]["referral_id"] == referral.as_str()),
+        "the desk's feed no longer shows the referral"
+    );
+    app.record_referral_event(&referral, &event("returned", &day()))
+        .await
+        .unwrap();
+    assert_eq!(app.sync_state().await.unwrap().unwrap().pending, 0);
+}
+
+/// Offline for days with hundreds of changes, then back through a link
+/// that cuts connections at random, while the server crashes once and
+/// another clinic and the desk write at the same time; the clinic's clock
+/// is nine hours fast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_connections_a_crash_and_days_offline_lose_nothing_and_double_nothing() {
+    let Some(keys) = keyring() else { return };
+    let mut region = Region::start(Durability::Durable).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let kaede = region.organisation(OrgKind::Clinic, "かえで診療所").await;
+    let desk_org = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let proxy = CuttingProxy::start(region.server_address).await;
+    let fast_clock = Utc::now() + Duration::hours(9);
+    let day = || fast_clock.date_naive().to_string();
+    let clinic = clinic_app(&keys, &region, &sakura, &proxy.url(), fast_clock).await;
+    let other = clinic_app(&keys, &region, &kaede, &region.url(), common::now()).await;
+    let app = &clinic.app;
+
+    // Ten patients shared while online.
+    let mut referrals = Vec::new();
+    for i in 0..10 {
+        referrals.push(refer_with_consent(app, i).await);
+    }
+    app.sync_now().await.unwrap();
+
+    // Offline: every connection cut. Fifty more patients, and news on the
+    // first ten, while the desk records on the other half of them.
+    proxy.cut(100);
+    for i in 10..60 {
+        let referral = refer_with_consent(app, i).await;
+        app.record_referral_event(&referral, &event("received", &day()))
+            .await
+            .unwrap();
+        referrals.push(referral);
+    }
+    for referral in &referrals[..5] {
+        app.record_referral_event(referral, &event("received", &day()))
+            .await
+            .unwrap();
+        app.record_referral_event(referral, &event("visited", &day()))
+            .await
+            .unwrap();
+    }
+    let err = app.sync_now().await.unwrap_err();
+    assert_eq!(err.code, tsunagu_app::ErrorCode::Network);
+    let state = app.sync_state().await.unwrap().unwrap();
+    assert_eq!(state.pending, 50 * 4 + 10);
+    assert!(state.last_error.is_some());
+
+    let mut desk = region.raw_device(&desk_org).await;
+    for referral in &referrals[5..10] {
+        let outcome = desk
+            .push(desk_event(
+                referral,
+                json!({"status": "admitted", "date": day(), "ward": "", "attending": ""}),
+            ))
+            .await;
+        assert_eq!(outcome["outcome"], "applied", "{outcome}");
+    }
+
+    // Back online through a bad link: the first eight connections are cut
+    // for sure (mid-request or mid-answer), then a third of them. Once, the
+    // server and its database crash in the middle of a sync. The other
+    // clinic and the desk keep writing.
+    proxy.cut_next(8);
+    proxy.cut(35);
+    let mut attempts = 0;
+    let mut failures = 0;
+    loop {
+        attempts += 1;
+        assert!(
+            attempts < 300,
+            "sync never completed through the cutting link"
+        );
+        let other_work = async {
+            let referral = refer_with_consent(&other.app, attempts).await;
+            other.app.sync_now().await.map(|_| referral)
+        };
+        let crash = async {
+            if attempts == 10 {
+                let delay = rand::random_range(0..40);
+                tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                region.crash_and_restart().await;
+            }
+        };
+        let (ours, theirs, ()) = tokio::join!(app.sync_now(), other_work, crash);
+        failures += u32::from(ours.is_err());
+        if let Ok(referral) = theirs {
+            let outcome = desk
+                .push(desk_event(
+                    &referral,
+                    json!({"status": "received", "date": day()}),
+                ))
+                .await;
+            assert_eq!(outcome["outcome"], "applied", "{outcome}");
+        }
+        if attempts > 10 && ours.is_ok() && app.sync_state().await.unwrap().unwrap().pending == 0 {
+            break;
+        }
+    }
+    assert!(failures >= 8, "the link cut only {failures} syncs");
+    proxy.cut(0);
+    app.sync_now().await.unwrap();
+    other.app.sync_now().await.unwrap();
+    eprintln!("synced after {attempts} attempts through the cutting link, {failures} cut");
+
+    let ours = local_events(app).await;
+    assert_eq!(
+        ours,
+        region.events_of(&sakura).await,
+        "same events on both sides"
+    );
+    let unique: BTreeSet<_> = ours.iter().map(|(_, e)| e.clone()).collect();
+    assert_eq!(unique.len(), ours.len(), "no event twice");
+    // 60 sent, 50 + 2×5 received/visited, 5 admitted by the desk.
+    assert_eq!(ours.len(), 60 + 50 + 10 + 5);
+    assert_eq!(app.sync_state().await.unwrap().unwrap().refused, 0);
+    assert_eq!(
+        local_events(&other.app).await,
+        region.events_of(&kaede).await
+    );
+    assert_eq!(
+        region
+            .count("SELECT count(*) FROM applied_ops WHERE result->>'outcome' = 'refused'")
+            .await,
+        0
+    );
+}
+
+async fn refer_with_consent(app: &App, i: u32) -> String {
+    let patient = common::create(
+        app,
+        &common::patient(
+            &format!("患者　{i}"),
+            "かんじゃ",
+            "S30.1.1",
+            &format!("C-{i}-{}", &Uuid::now_v7().simple().to_string()[24..]),
+        ),
+    )
+    .await;
+    let id = patient.id.to_string();
+    let referral = common::refer(app, &id, "豊島中央病院").await;
+    app.save_consent(&id, None, &consent(true, false, ""))
+        .await
+        .unwrap();
+    referral
+}
