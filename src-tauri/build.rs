@@ -37,6 +37,13 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "enroll_device",
     "check_connection",
+    "sync_state",
+    "sync_now",
+    "sync_conflicts",
+    "patient_consents",
+    "save_consent",
+    "open_consent_form",
+    "save_consent_form",
 ];
 
 fn main() {

@@ -851,6 +851,134 @@ pub struct EnrollInput {
     pub device_name: String,
 }
 
+/// 最終同期 and what waits to be sent.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    /// RFC 3339; `None` before the first complete exchange.
+    pub last_synced_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    /// Why the last attempt failed, in Japanese.
+    pub last_error: Option<String>,
+    pub pending: i64,
+    pub refused: i64,
+}
+
+impl From<app::SyncState> for SyncState {
+    fn from(s: app::SyncState) -> Self {
+        SyncState {
+            last_synced_at: s.last_synced_at.map(|t| t.to_rfc3339()),
+            last_attempt_at: s.last_attempt_at.map(|t| t.to_rfc3339()),
+            last_error: s.last_error,
+            pending: s.pending,
+            refused: s.refused,
+        }
+    }
+}
+
+/// A change the server refused.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConflict {
+    pub what: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub reason: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+impl From<app::SyncConflict> for SyncConflict {
+    fn from(c: app::SyncConflict) -> Self {
+        SyncConflict {
+            what: c.what.to_string(),
+            patient_id: c.patient_id.to_string(),
+            patient_name: c.patient_name,
+            reason: c.reason,
+            at: c.at.to_rfc3339(),
+        }
+    }
+}
+
+/// What 今すぐ同期 did.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub pushed: u32,
+    pub refused: u32,
+    pub pulled: u32,
+    pub news: u32,
+}
+
+impl From<app::SyncReport> for SyncReport {
+    fn from(r: app::SyncReport) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        SyncReport {
+            pushed: n(r.pushed),
+            refused: n(r.refused),
+            pulled: n(r.pulled),
+            news: n(r.news),
+        }
+    }
+}
+
+/// The patient's consent to share with the region.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Consent {
+    pub id: String,
+    /// YYYY-MM-DD, for the form.
+    pub obtained_on: String,
+    /// 和暦, for display.
+    pub obtained_on_label: String,
+    pub obtained_by: String,
+    pub share_with_desk: bool,
+    pub share_with_hospital: bool,
+    pub withdrawn_on: Option<String>,
+    pub withdrawn_on_label: Option<String>,
+    pub in_force: bool,
+}
+
+impl From<app::ConsentView> for Consent {
+    fn from(c: app::ConsentView) -> Self {
+        Consent {
+            id: c.id.to_string(),
+            obtained_on: c.obtained_on.to_string(),
+            obtained_on_label: c.obtained_on_label,
+            obtained_by: c.obtained_by,
+            share_with_desk: c.share_with_desk,
+            share_with_hospital: c.share_with_hospital,
+            withdrawn_on: c.withdrawn_on.map(|d| d.to_string()),
+            withdrawn_on_label: c.withdrawn_on_label,
+            in_force: c.in_force,
+        }
+    }
+}
+
+/// The consent form as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConsentInput {
+    pub obtained_on: String,
+    pub obtained_by: String,
+    pub share_with_desk: bool,
+    pub share_with_hospital: bool,
+    /// Empty while the consent stands.
+    pub withdrawn_on: String,
+}
+
+impl From<ConsentInput> for app::ConsentDraft {
+    fn from(i: ConsentInput) -> Self {
+        app::ConsentDraft {
+            obtained_on: i.obtained_on,
+            obtained_by: i.obtained_by,
+            share_with_desk: i.share_with_desk,
+            share_with_hospital: i.share_with_hospital,
+            withdrawn_on: i.withdrawn_on,
+        }
+    }
+}
+
 /// The TypeScript declarations of every IPC type, as `bindings.ts` holds them.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::default();
@@ -891,6 +1019,11 @@ pub fn typescript_bindings() -> String {
         LoopFigures::decl(&cfg),
         SyncStatus::decl(&cfg),
         EnrollInput::decl(&cfg),
+        SyncState::decl(&cfg),
+        SyncConflict::decl(&cfg),
+        SyncReport::decl(&cfg),
+        Consent::decl(&cfg),
+        ConsentInput::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc.rs) by ts-rs.\n\

@@ -1,6 +1,7 @@
 //! The Tsunagu desktop shell: Tauri window, IPC commands over the `app`
 //! crate. Only this package knows Tauri.
 
+mod background_sync;
 mod commands;
 mod desktop;
 pub mod ipc;
@@ -18,7 +19,12 @@ pub fn run() {
                 .ok_or("no application-data folder on this system; set TSUNAGU_DATA_DIR")?;
             commands::files::clear_print_files(&data_dir);
             let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
+            let trigger = background_sync::SyncTrigger::default();
+            if let Ok(core) = desktop.app() {
+                background_sync::spawn(core.clone(), trigger.clone());
+            }
             app.manage(desktop);
+            app.manage(trigger);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -58,6 +64,13 @@ pub fn run() {
             commands::sync::sync_status,
             commands::sync::enroll_device,
             commands::sync::check_connection,
+            commands::sync::sync_state,
+            commands::sync::sync_now,
+            commands::sync::sync_conflicts,
+            commands::consents::patient_consents,
+            commands::consents::save_consent,
+            commands::consents::open_consent_form,
+            commands::consents::save_consent_form,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start")

@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use tsunagu_protocol::OrgKind;
+
+mod support;
+use support::region::{Durability, Region};
 
 const WAIT: Duration = Duration::from_secs(20);
 /// The whole journey; about 20 s on the CI machine.
@@ -220,6 +224,12 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     tokio::time::timeout(WHOLE_RUN, whole_journey(&client, data.path()))
         .await
         .expect("the end-to-end journey took longer than its time limit");
+    // The regional server: enroll with the desk's code, record the
+    // patient's consent, and send the referral with 今すぐ同期.
+    let region = Region::start(Durability::Throwaway).await;
+    tokio::time::timeout(WAIT * 6, share_with_the_region(&client, &region))
+        .await
+        .expect("sharing with the region took longer than its time limit");
     client.close().await.unwrap();
 
     // The next morning's start: the worklist (要確認) above the patient list
@@ -531,6 +541,44 @@ async fn follow_the_referral(client: &Client, a_pdf: &Path) {
     assert!(row.contains("全体"), "{row}");
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-figures.png"), png).unwrap();
+}
+
+async fn share_with_the_region(client: &Client, region: &Region) {
+    let clinic = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let code = region.enrollment_code(&clinic).await;
+    press(client, "#clinic-settings").await;
+    fill(client, "#sync-field-serverUrl", &region.url()).await;
+    fill(client, "#sync-field-code", &code).await;
+    fill(client, "#sync-field-deviceName", "診察室PC").await;
+    press(client, "#enroll").await;
+    wait_for_text(client, "#sync-status", "さくら内科クリニック").await;
+    // The header polls the sync state; the first exchange ran at enrollment.
+    wait_for_text(client, "#sync-indicator", "未送信 0件").await;
+
+    // Without consent nothing is sent; with it, the patient and the referral go.
+    press(client, "#back-to-list").await;
+    click(client, "tr[data-testid=patient-row] button").await;
+    wait_for_text(client, "#consent-none", "同意が記録されていません").await;
+    press(client, "#consent-new").await;
+    fill(client, "#consent-field-obtainedBy", "看護師 佐藤").await;
+    press(client, "#consent-save").await;
+    let current = wait_for_text(client, "#consent-current", "同意あり").await;
+    assert!(current.contains("看護師 佐藤"), "{current}");
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-pending", "未送信 0件").await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-consent-sync.png"), png).unwrap();
+    let started = Instant::now();
+    while region.count("SELECT count(*) FROM referrals").await == 0 {
+        assert!(
+            started.elapsed() < WAIT,
+            "the referral never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(region.count("SELECT count(*) FROM consents").await, 1);
 }
 
 /// The whole X display (the app's window) as PNG, with ImageMagick.

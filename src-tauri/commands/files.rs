@@ -37,7 +37,7 @@ pub struct SaveKind {
     pub extension: &'static str,
 }
 
-const PDF: SaveKind = SaveKind {
+pub const PDF: SaveKind = SaveKind {
     title: "PDFを保存",
     filter: "PDF",
     extension: "pdf",

@@ -3,6 +3,7 @@
 //! granted in capabilities/.
 
 pub mod clinic;
+pub mod consents;
 pub mod figures;
 pub mod files;
 pub mod letters;

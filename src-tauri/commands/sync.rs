@@ -3,8 +3,9 @@
 
 use tauri::State;
 
+use crate::background_sync::SyncTrigger;
 use crate::desktop::Desktop;
-use crate::ipc::{AppError, EnrollInput, SyncStatus};
+use crate::ipc::{AppError, EnrollInput, SyncConflict, SyncReport, SyncState, SyncStatus};
 
 #[tauri::command]
 pub async fn sync_status(desktop: State<'_, Desktop>) -> Result<Option<SyncStatus>, AppError> {
@@ -14,17 +15,48 @@ pub async fn sync_status(desktop: State<'_, Desktop>) -> Result<Option<SyncStatu
 #[tauri::command]
 pub async fn enroll_device(
     desktop: State<'_, Desktop>,
+    trigger: State<'_, SyncTrigger>,
     input: EnrollInput,
 ) -> Result<SyncStatus, AppError> {
-    Ok(desktop
+    let enrolled = desktop
         .app()?
         .enroll(&input.server_url, &input.code, &input.device_name)
-        .await?
-        .into())
+        .await?;
+    // The first exchange now, not at the next tick.
+    trigger.wake();
+    Ok(enrolled.into())
 }
 
 /// The organisation the server knows this device by.
 #[tauri::command]
 pub async fn check_connection(desktop: State<'_, Desktop>) -> Result<String, AppError> {
     Ok(desktop.app()?.check_connection().await?)
+}
+
+/// 最終同期 and the changes not yet sent; `None` before enrollment.
+#[tauri::command]
+pub async fn sync_state(desktop: State<'_, Desktop>) -> Result<Option<SyncState>, AppError> {
+    Ok(desktop.app()?.sync_state().await?.map(Into::into))
+}
+
+/// 今すぐ同期: one exchange now (it waits for a background one in progress).
+#[tauri::command]
+pub async fn sync_now(desktop: State<'_, Desktop>) -> Result<SyncReport, AppError> {
+    let app = desktop.app()?;
+    let report = app.sync_now().await?;
+    if report.news > 0 {
+        crate::commands::notifications::announce_new_alerts(app.clone()).await;
+    }
+    Ok(report.into())
+}
+
+#[tauri::command]
+pub async fn sync_conflicts(desktop: State<'_, Desktop>) -> Result<Vec<SyncConflict>, AppError> {
+    Ok(desktop
+        .app()?
+        .sync_conflicts()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

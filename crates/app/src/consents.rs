@@ -100,3 +100,35 @@ impl App {
         Ok(record.into())
     }
 }
+
+/// Who the consent form names as the regional desk, until the server tells
+/// the app the desk's own name.
+const DESK_NAME: &str = "地域の在宅医療相談窓口（医師会）";
+
+impl App {
+    /// The 同意書 for this consent as a one-page PDF, to print and sign (or,
+    /// after a withdrawal, to reprint with the withdrawal on it).
+    pub async fn consent_form_pdf(&self, consent_id: &str) -> Result<Vec<u8>, AppError> {
+        let record = self.store.consent(parse_id(consent_id)?).await?;
+        let clinic = self.store.clinic_profile().await?.ok_or_else(|| {
+            AppError::new(
+                crate::ErrorCode::Validation,
+                "医療機関情報が登録されていません。「医療機関情報」から登録してください。",
+            )
+        })?;
+        let patient = self.store.patient(record.patient_id).await?.fields;
+        let c = &record.consent;
+        let form = tsunagu_letters::ConsentForm {
+            clinic: crate::letters::sender(&clinic),
+            desk_name: DESK_NAME.to_string(),
+            patient: crate::letters::letter_patient(&patient),
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by.clone(),
+            share_with_desk: c.share_with_desk,
+            share_with_hospital: c.share_with_hospital,
+            withdrawn_on: c.withdrawn_on,
+            record_id: record.id.to_string(),
+        };
+        tsunagu_letters::render_consent_pdf(&form).map_err(crate::letters::letter_error)
+    }
+}

@@ -99,6 +99,7 @@ impl App {
     /// Pushes what waits, then pulls what is new. The attempt and, if it
     /// failed, its reason are recorded for 最終同期.
     pub async fn sync_now(&self) -> Result<SyncReport, AppError> {
+        let _turn = self.sync_turn.lock().await;
         let device = self.store.sync_device().await?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::Validation,

@@ -380,7 +380,7 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn sender(clinic: &ClinicProfile) -> Sender {
+pub(crate) fn sender(clinic: &ClinicProfile) -> Sender {
     Sender {
         clinic: clinic.name.clone(),
         postal_code: clinic.postal_code.clone(),
@@ -391,7 +391,7 @@ fn sender(clinic: &ClinicProfile) -> Sender {
     }
 }
 
-fn letter_patient(p: &PatientFields) -> Patient {
+pub(crate) fn letter_patient(p: &PatientFields) -> Patient {
     Patient {
         name: p.name.clone(),
         kana: p.kana.clone(),
@@ -402,7 +402,7 @@ fn letter_patient(p: &PatientFields) -> Patient {
 
 /// The letter's own checks as form errors: each field named where the user
 /// can fix it, and the whole message above the form.
-fn letter_error(e: LetterError) -> AppError {
+pub(crate) fn letter_error(e: LetterError) -> AppError {
     let fields = match &e {
         LetterError::Missing(missing) => missing
             .iter()

@@ -51,6 +51,9 @@ pub struct App {
     actor: String,
     /// Where this install's secrets live (the store key, the sync secret).
     keys: Option<KeyringKeys>,
+    /// One exchange with the server at a time (the background task and
+    /// 今すぐ同期 may ask together).
+    sync_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -72,6 +75,7 @@ impl App {
             clock,
             actor: actor.into(),
             keys: None,
+            sync_turn: Arc::default(),
         }
     }
 

@@ -256,3 +256,37 @@ export type SyncStatus = { serverUrl: string, organisationName: string, deviceId
 enrolledAt: string, };
 
 export type EnrollInput = { serverUrl: string, code: string, deviceName: string, };
+
+export type SyncState = { 
+/**
+ * RFC 3339; `None` before the first complete exchange.
+ */
+lastSyncedAt: string | null, lastAttemptAt: string | null, 
+/**
+ * Why the last attempt failed, in Japanese.
+ */
+lastError: string | null, pending: bigint, refused: bigint, };
+
+export type SyncConflict = { what: string, patientId: string, patientName: string, reason: string, 
+/**
+ * RFC 3339.
+ */
+at: string, };
+
+export type SyncReport = { pushed: number, refused: number, pulled: number, news: number, };
+
+export type Consent = { id: string, 
+/**
+ * YYYY-MM-DD, for the form.
+ */
+obtainedOn: string, 
+/**
+ * 和暦, for display.
+ */
+obtainedOnLabel: string, obtainedBy: string, shareWithDesk: boolean, shareWithHospital: boolean, withdrawnOn: string | null, withdrawnOnLabel: string | null, inForce: boolean, };
+
+export type ConsentInput = { obtainedOn: string, obtainedBy: string, shareWithDesk: boolean, shareWithHospital: boolean, 
+/**
+ * Empty while the consent stands.
+ */
+withdrawnOn: string, };

@@ -33,11 +33,21 @@ import type {
   WorklistSettings,
   EnrollInput,
   SyncStatus,
+  SyncState,
+  SyncConflict,
+  SyncReport,
+  Consent,
+  ConsentInput,
 } from "./bindings";
 
 export type {
   EnrollInput,
   SyncStatus,
+  SyncState,
+  SyncConflict,
+  SyncReport,
+  Consent,
+  ConsentInput,
   Board,
   BoardFilter,
   BoardRow,
@@ -310,4 +320,39 @@ export function enrollDevice(input: EnrollInput): Promise<SyncStatus> {
 /** Asks the server who this device is; resolves with the organisation's name. */
 export function checkConnection(): Promise<string> {
   return call("check_connection");
+}
+
+/** 最終同期 and the changes not yet sent; null before enrollment. */
+export function getSyncState(): Promise<SyncState | null> {
+  return call("sync_state");
+}
+
+/** 今すぐ同期: one exchange with the server now. */
+export function syncNow(): Promise<SyncReport> {
+  return call("sync_now");
+}
+
+/** Changes the server refused, newest first. */
+export function getSyncConflicts(): Promise<SyncConflict[]> {
+  return call("sync_conflicts");
+}
+
+/** The patient's consents to share with the region, newest first. */
+export function patientConsents(patientId: string): Promise<Consent[]> {
+  return call("patient_consents", { patientId });
+}
+
+/** Records a consent (consentId null) or changes or withdraws one. */
+export function saveConsent(patientId: string, consentId: string | null, input: ConsentInput): Promise<Consent> {
+  return call("save_consent", { patientId, consentId, input });
+}
+
+/** Opens the 同意書 in the system viewer, to print. */
+export function openConsentForm(consentId: string): Promise<void> {
+  return call("open_consent_form", { consentId });
+}
+
+/** Saves the 同意書 where the user picks; `path` is null when cancelled. */
+export function saveConsentForm(consentId: string): Promise<SavedFile> {
+  return call("save_consent_form", { consentId });
 }

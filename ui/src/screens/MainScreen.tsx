@@ -7,6 +7,7 @@ import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
+import { SyncIndicator } from "../components/SyncIndicator";
 import { SyncSettings } from "./SyncSettings";
 import { Worklist } from "./Worklist";
 
@@ -31,6 +32,8 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [boardFilter, setBoardFilter] = useState<BoardFilter>(DEFAULT_BOARD_FILTER);
   const [notice, setNotice] = useState<string | null>(null);
+  // Bumped by 今すぐ同期: the read-only views load again (forms keep what is typed).
+  const [syncs, setSyncs] = useState(0);
   const dismissNotice = useCallback(() => {
     setNotice(null);
   }, []);
@@ -54,6 +57,11 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
             {clinic.name}
           </span>
         </div>
+        <SyncIndicator
+          onSynced={() => {
+            setSyncs((n) => n + 1);
+          }}
+        />
         <nav class="header-actions" aria-label="メニュー">
           {view.kind !== "list" && (
             <button
@@ -109,6 +117,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
         <Notice message={notice} onDismiss={dismissNotice} />
         {view.kind === "list" && (
           <Worklist
+            key={`worklist-${syncs}`}
             onOpenPatient={(id) => {
               openPatient({ kind: "edit", id });
             }}
@@ -130,6 +139,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
         )}
         {view.kind === "board" && (
           <ReferralBoard
+            key={`board-${syncs}`}
             filter={boardFilter}
             onFilterChange={setBoardFilter}
             onOpenPatient={(id) => {

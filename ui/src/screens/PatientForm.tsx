@@ -15,6 +15,7 @@ import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components
 import { FormAlert } from "../components/FormAlert";
 import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
+import { PatientConsentPanel } from "./PatientConsent";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
@@ -202,6 +203,7 @@ function PatientEditor({
           }}
         />
       )}
+      {patient !== null && !isDeleted && <PatientConsentPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}

@@ -2,9 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 import {
   checkConnection,
   enrollDevice,
+  getSyncConflicts,
   getSyncStatus,
   toApiError,
   type EnrollInput,
+  type SyncConflict,
   type SyncStatus,
 } from "../api";
 import { TextField } from "../components/Field";
@@ -26,10 +28,14 @@ export function SyncSettings() {
   const [values, setValues] = useState<EnrollInput>({ serverUrl: "https://", code: "", deviceName: "" });
   const { busy, error, setError, run: call } = useAction();
   const [message, setMessage] = useState<string | null>(null);
+  const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
 
   useEffect(() => {
     getSyncStatus().then(setStatus, (e: unknown) => {
       setError(toApiError(e));
+    });
+    getSyncConflicts().then(setConflicts, () => {
+      // Shown only when there are some; the status above reports failures.
     });
   }, []);
 
@@ -94,6 +100,21 @@ export function SyncSettings() {
               接続を確認
             </button>
           </div>
+          {conflicts.length > 0 && (
+            <div class="sync-conflicts" id="sync-conflicts">
+              <h3 class="form-subtitle">同期できなかった変更</h3>
+              <p class="field-hint">
+                地域連携サーバーが受け付けなかった記録です。病院・窓口が先に別の記録をしていた場合などに起こります。紹介の経過を確認し、必要なら記録し直してください。
+              </p>
+              <ul>
+                {conflicts.map((c) => (
+                  <li key={`${c.at}-${c.patientId}-${c.what}`}>
+                    {formatDateTime(c.at)} ・ {c.patientName} ・ {c.what}：{c.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </>
       )}
       {status === null && (

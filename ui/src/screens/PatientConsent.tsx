@@ -1,0 +1,298 @@
+import { useEffect, useState } from "preact/hooks";
+import {
+  openConsentForm,
+  patientConsents,
+  saveConsent,
+  saveConsentForm,
+  toApiError,
+  type Consent,
+  type ConsentInput,
+} from "../api";
+import { TextField, fieldId } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { toFieldErrors } from "../lib/format";
+import { useAction } from "../lib/useAction";
+
+const FORM_ID = "consent-field";
+
+const LABELS = {
+  obtainedOn: "同意を得た日",
+  obtainedBy: "説明した職員",
+  scope: "共有してよい相手",
+  withdrawnOn: "撤回の日",
+} as const;
+
+type Editing = { kind: "none" } | { kind: "new" } | { kind: "edit"; consent: Consent } | { kind: "withdraw"; consent: Consent };
+
+function today(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function inputOf(consent: Consent | null): ConsentInput {
+  return consent === null
+    ? { obtainedOn: today(), obtainedBy: "", shareWithDesk: true, shareWithHospital: true, withdrawnOn: "" }
+    : {
+        obtainedOn: consent.obtainedOn,
+        obtainedBy: consent.obtainedBy,
+        shareWithDesk: consent.shareWithDesk,
+        shareWithHospital: consent.shareWithHospital,
+        withdrawnOn: consent.withdrawnOn ?? "",
+      };
+}
+
+function scopeText(c: Consent): string {
+  const whom = [c.shareWithDesk ? "在宅医療相談窓口" : null, c.shareWithHospital ? "紹介先の病院" : null].filter(
+    (w) => w !== null,
+  );
+  return whom.join("・");
+}
+
+/**
+ * 地域連携の同意: whether the patient's referrals may be shared with the
+ * regional desk and the hospital, recorded, changed, withdrawn, and printed as
+ * a 同意書. Without a consent in force nothing about the patient leaves the clinic.
+ */
+export function PatientConsentPanel({ patientId }: { patientId: string }) {
+  const [consents, setConsents] = useState<Consent[] | null>(null);
+  const [editing, setEditing] = useState<Editing>({ kind: "none" });
+  const [values, setValues] = useState<ConsentInput>(inputOf(null));
+  const [message, setMessage] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
+
+  const reload = () =>
+    patientConsents(patientId).then(setConsents, (e: unknown) => {
+      setError(toApiError(e));
+    });
+  useEffect(() => {
+    void reload();
+  }, [patientId]);
+
+  const current = consents?.find((c) => c.inForce) ?? null;
+  const past = consents?.filter((c) => c !== current) ?? [];
+  const errors = toFieldErrors(error?.fields ?? []);
+  const onInput = (name: string, value: string) => {
+    setValues((v) => ({ ...v, [name]: value }));
+  };
+  const start = (next: Editing) => {
+    setMessage(null);
+    setError(null);
+    setEditing(next);
+    const base = next.kind === "edit" || next.kind === "withdraw" ? next.consent : null;
+    const input = inputOf(base);
+    setValues(next.kind === "withdraw" ? { ...input, withdrawnOn: today() } : input);
+  };
+  const print = (consentId: string) => run(() => openConsentForm(consentId));
+  const save = (consentId: string) =>
+    run(async () => {
+      const saved = await saveConsentForm(consentId);
+      if (saved.path !== null) {
+        setMessage(`同意書を保存しました（${saved.path}）。`);
+      }
+    });
+
+  return (
+    <section class="page-card consent" aria-labelledby="consent-heading" id="consent-panel">
+      <div class="page-header">
+        <h2 id="consent-heading" class="section-title">
+          地域連携の同意
+        </h2>
+        {editing.kind === "none" && current === null && (
+          <div class="header-buttons">
+            <button
+            type="button"
+            id="consent-new"
+            class="button"
+            onClick={() => {
+              start({ kind: "new" });
+            }}
+          >
+              同意を記録
+            </button>
+          </div>
+        )}
+      </div>
+      {consents === null && error === null && <p class="list-status">読み込み中…</p>}
+      {consents !== null && current === null && editing.kind === "none" && (
+        <p class="consent-none" id="consent-none">
+          同意が記録されていません。この患者の紹介は地域連携サーバーに送られません（この医院の中だけで管理されます）。
+        </p>
+      )}
+      {current !== null && editing.kind === "none" && (
+        <div class="consent-current" id="consent-current">
+          <p>
+            <span class="badge badge-consent">同意あり</span> {current.obtainedOnLabel}に{current.obtainedBy}が説明し、同意を得ました。共有先：
+            {scopeText(current)}
+          </p>
+          <div class="form-actions">
+            <button type="button" class="button" id="consent-print" disabled={busy} onClick={() => void print(current.id)}>
+              同意書を開いて印刷
+            </button>
+            <button type="button" class="button button-ghost" disabled={busy} onClick={() => void save(current.id)}>
+              PDFを保存
+            </button>
+            <button
+              type="button"
+              class="button button-ghost"
+              id="consent-edit"
+              onClick={() => {
+                start({ kind: "edit", consent: current });
+              }}
+            >
+              内容を訂正
+            </button>
+            <button
+              type="button"
+              class="button button-ghost button-danger"
+              id="consent-withdraw"
+              onClick={() => {
+                start({ kind: "withdraw", consent: current });
+              }}
+            >
+              同意の撤回を記録
+            </button>
+          </div>
+        </div>
+      )}
+      {message !== null && <p class="alert alert-success">{message}</p>}
+      {editing.kind === "none" && error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {editing.kind !== "none" && (
+        <form
+          id="consent-form"
+          class="form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const consentId = editing.kind === "new" ? null : editing.consent.id;
+            void run(async () => {
+              await saveConsent(patientId, consentId, values);
+              setEditing({ kind: "none" });
+              setMessage(
+                editing.kind === "withdraw"
+                  ? "同意の撤回を記録しました。これ以降、この患者の情報は共有されません。"
+                  : "同意を記録しました。次の同期で地域連携サーバーに送られます。",
+              );
+              await reload();
+            });
+          }}
+        >
+          <FormAlert error={error} formId={FORM_ID} labels={LABELS} />
+          <fieldset class="plain-fieldset" disabled={busy}>
+            {editing.kind === "withdraw" ? (
+              <div class="form-grid form-grid-3">
+                <TextField
+                  formId={FORM_ID}
+                  name="withdrawnOn"
+                  label={LABELS.withdrawnOn}
+                  value={values.withdrawnOn}
+                  error={errors.withdrawnOn}
+                  onInput={onInput}
+                  hint="患者・家族から撤回の申し出があった日"
+                />
+              </div>
+            ) : (
+              <>
+                <div class="form-grid form-grid-3">
+                  <TextField
+                    formId={FORM_ID}
+                    name="obtainedOn"
+                    label={LABELS.obtainedOn}
+                    value={values.obtainedOn}
+                    error={errors.obtainedOn}
+                    onInput={onInput}
+                    placeholder="例: R8.11.20"
+                  />
+                  <TextField
+                    formId={FORM_ID}
+                    name="obtainedBy"
+                    label={LABELS.obtainedBy}
+                    value={values.obtainedBy}
+                    error={errors.obtainedBy}
+                    onInput={onInput}
+                    placeholder="例: 看護師 佐藤"
+                  />
+                </div>
+                <div
+                  class="field"
+                  role="group"
+                  aria-labelledby={`${fieldId(FORM_ID, "scope")}-label`}
+                  aria-invalid={errors.scope !== undefined}
+                >
+                  <span class="field-label" id={`${fieldId(FORM_ID, "scope")}-label`}>
+                    {LABELS.scope}
+                  </span>
+                  <label class="checkbox">
+                    <input
+                      type="checkbox"
+                      id={fieldId(FORM_ID, "scope")}
+                      name="shareWithDesk"
+                      checked={values.shareWithDesk}
+                      onChange={(e) => {
+                        const checked = e.currentTarget.checked;
+                        setValues((v) => ({ ...v, shareWithDesk: checked }));
+                      }}
+                    />
+                    地域の在宅医療相談窓口
+                  </label>
+                  <label class="checkbox">
+                    <input
+                      type="checkbox"
+                      name="shareWithHospital"
+                      checked={values.shareWithHospital}
+                      onChange={(e) => {
+                        const checked = e.currentTarget.checked;
+                        setValues((v) => ({ ...v, shareWithHospital: checked }));
+                      }}
+                    />
+                    紹介先の病院
+                  </label>
+                  {errors.scope !== undefined && (
+                    <p class="field-error" data-error-for="scope">
+                      {errors.scope}
+                    </p>
+                  )}
+                </div>
+              </>
+            )}
+          </fieldset>
+          <div class="form-actions">
+            <button type="submit" id="consent-save" class="button button-primary" disabled={busy}>
+              {editing.kind === "withdraw" ? "撤回を記録" : "記録する"}
+            </button>
+            <button
+              type="button"
+              class="button button-ghost"
+              onClick={() => {
+                setEditing({ kind: "none" });
+                setError(null);
+              }}
+            >
+              やめる
+            </button>
+          </div>
+        </form>
+      )}
+      {past.length > 0 && (
+        <details class="consent-history">
+          <summary>以前の同意（{past.length}件）</summary>
+          <ul>
+            {past.map((c) => (
+              <li key={c.id}>
+                {c.obtainedOnLabel} 同意（{scopeText(c)}）
+                {c.withdrawnOnLabel !== null && ` → ${c.withdrawnOnLabel} 撤回`}
+                <button type="button" class="button button-ghost button-small" disabled={busy} onClick={() => void print(c.id)}>
+                  同意書
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
