@@ -274,6 +274,16 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
         .await
         .unwrap();
     assert_eq!(app.sync_state().await.unwrap().unwrap().pending, 0);
+
+    // Who changed and who read the referral, in the server's audit log.
+    let audited = |action: &str| {
+        format!(
+            "SELECT count(*) FROM audit_log WHERE entity_kind = 'referral'
+             AND entity_id = '{referral}' AND action = '{action}'"
+        )
+    };
+    assert_eq!(region.count(&audited("append-event")).await, 3);
+    assert!(region.count(&audited("read")).await >= 2);
 }
 
 /// Offline for days with hundreds of changes, then back through a link

@@ -420,6 +420,14 @@ async fn append_event(
     .bind(&actor)
     .fetch_one(&mut *conn)
     .await?;
+    crate::admin::audit(
+        &mut *conn,
+        &device_actor(device),
+        "append-event",
+        "referral",
+        &referral.to_string(),
+    )
+    .await?;
     let change = ChangeBody::EventAppended {
         referral_id: referral,
         event: event.clone(),
@@ -431,6 +439,11 @@ async fn append_event(
         feed(conn, &scope, Some(referral), &change).await?;
     }
     Ok(())
+}
+
+/// Who a device is in the audit log.
+fn device_actor(device: &Device) -> String {
+    format!("device:{}", device.id)
 }
 
 fn source_code(source: WireSource) -> &'static str {
@@ -516,21 +529,24 @@ pub async fn pull(
         }
     };
     let sql = format!(
-        "SELECT l.seq, l.body, l.referral_id IS NULL OR {consent_filter}
+        "SELECT l.seq, l.body, l.referral_id, l.referral_id IS NULL OR {consent_filter}
          FROM change_log l WHERE l.scope = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3"
     );
-    let rows: Vec<(i64, serde_json::Value, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&scope)
-        .bind(request.cursor)
-        .bind(limit + 1)
-        .fetch_all(&state.pool)
-        .await?;
+    let rows: Vec<(i64, serde_json::Value, Option<Uuid>, bool)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&scope)
+            .bind(request.cursor)
+            .bind(limit + 1)
+            .fetch_all(&state.pool)
+            .await?;
     let more = rows.len() as i64 > limit;
     let mut cursor = request.cursor;
     let mut changes = Vec::new();
-    for (seq, body, visible) in rows.into_iter().take(limit as usize) {
+    let mut read = std::collections::BTreeSet::new();
+    for (seq, body, referral, visible) in rows.into_iter().take(limit as usize) {
         cursor = seq;
         if visible {
+            read.extend(referral);
             let body = serde_json::from_value(body).map_err(|_| {
                 ApiError::new(
                     tsunagu_protocol::ErrorCode::Internal,
@@ -539,6 +555,18 @@ pub async fn pull(
             })?;
             changes.push(Change { seq, body });
         }
+    }
+    // Who read which referral: one row per referral in the page.
+    if !read.is_empty() {
+        let ids: Vec<String> = read.iter().map(Uuid::to_string).collect();
+        sqlx::query(
+            "INSERT INTO audit_log (actor, action, entity_kind, entity_id)
+             SELECT $1, 'read', 'referral', id FROM unnest($2::text[]) AS id",
+        )
+        .bind(device_actor(&device))
+        .bind(&ids)
+        .execute(&state.pool)
+        .await?;
     }
     Ok(Json(PullResponse {
         changes,
