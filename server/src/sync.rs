@@ -237,6 +237,9 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             let Some(recorded_at) = recorded_at else {
                 return Err(refuse("同じ紹介または追跡コードが既にあります"));
             };
+            if let Some(hospital) = hospital {
+                add_leg(conn, *referral_id, hospital, "addressed").await?;
+            }
             let change = ChangeBody::ReferralOpened {
                 referral_id: *referral_id,
                 patient_id: *patient_id,
@@ -264,7 +267,187 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             }
             append_event(conn, device, *referral_id, event).await
         }
+        OpBody::ReferralAssigned {
+            referral_id,
+            hospital_id,
+        } => {
+            if org.kind != OrgKind::Desk {
+                return Err(refuse("この操作は相談窓口の端末からのみ行えます"));
+            }
+            if referral_access(conn, *referral_id, org).await? != Some(true) {
+                return Err(refuse("この紹介に記録する権限がありません"));
+            }
+            let Some(hospital) = registered_hospital(conn, *hospital_id).await? else {
+                return Err(refuse("地域連携サーバーに登録されていない病院です"));
+            };
+            hand_to_hospital(conn, device, *referral_id, hospital, "assigned").await
+        }
+        OpBody::ReferralClaimed { tracking_code } => {
+            if org.kind != OrgKind::Hospital {
+                return Err(refuse("この操作は病院の端末からのみ行えます"));
+            }
+            claim(conn, device, tracking_code).await
+        }
     }
+}
+
+/// A liaison officer's claim by the code printed on the letter. The same
+/// answer for a code that does not exist and one whose patient has not
+/// consented to share with hospitals: neither says whether the other
+/// exists.
+async fn claim(conn: &mut PgConnection, device: &Device, typed: &str) -> Result<(), Failure> {
+    let not_found = || {
+        refuse("この追跡コードの紹介は見つかりません。紹介状の追跡コードをもう一度確かめてください")
+    };
+    let code = tsunagu_domain::TrackingCode::parse(typed).map_err(|_| not_found())?;
+    let row: Option<(Uuid, Option<Uuid>, bool)> = sqlx::query_as(
+        "SELECT r.id, r.hospital_id,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.destination_hospital)
+         FROM referrals r WHERE r.tracking_code = $1 FOR UPDATE OF r",
+    )
+    .bind(code.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((referral, current, consented)) = row.filter(|(_, _, consented)| *consented) else {
+        return Err(not_found());
+    };
+    debug_assert!(consented);
+    let hospital = device.organisation.id;
+    if current == Some(hospital) {
+        return Ok(());
+    }
+    if current.is_some() && !transferred(conn, referral).await? {
+        return Err(refuse(
+            "この紹介は別の病院に宛てられています。転院を受けた場合は、転院元か相談窓口に連絡してください",
+        ));
+    }
+    hand_to_hospital(conn, device, referral, hospital, "claimed").await
+}
+
+/// Whether the referral's latest status is 転院.
+async fn transferred(conn: &mut PgConnection, referral: Uuid) -> Result<bool, Failure> {
+    let history = load_history(conn, referral).await?;
+    let state =
+        tsunagu_domain::replay(&history).map_err(|_| refuse("この紹介の記録を読めません"))?;
+    Ok(state.status == tsunagu_domain::ReferralStatus::Transferred)
+}
+
+/// Addresses the referral to `hospital` (assigned by the desk or claimed by
+/// the hospital): a new leg, audited, told to the clinic and the desk, and
+/// the history so far fed to the hospital so it sees the whole referral.
+async fn hand_to_hospital(
+    conn: &mut PgConnection,
+    device: &Device,
+    referral: Uuid,
+    hospital: Uuid,
+    how: &str,
+) -> Result<(), Failure> {
+    sqlx::query("UPDATE referrals SET hospital_id = $2 WHERE id = $1")
+        .bind(referral)
+        .bind(hospital)
+        .execute(&mut *conn)
+        .await?;
+    add_leg(conn, referral, hospital, how).await?;
+    crate::admin::audit(
+        &mut *conn,
+        &device_actor(device),
+        how,
+        "referral",
+        &referral.to_string(),
+    )
+    .await?;
+    let (clinic, name, desk_consent): (Uuid, String, bool) = sqlx::query_as(
+        "SELECT r.clinic_id, o.name,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.desk)
+         FROM referrals r, organisations o WHERE r.id = $1 AND o.id = $2",
+    )
+    .bind(referral)
+    .bind(hospital)
+    .fetch_one(&mut *conn)
+    .await?;
+    let change = ChangeBody::ReferralAssigned {
+        referral_id: referral,
+        organisation: Organisation {
+            id: hospital,
+            name,
+            kind: OrgKind::Hospital,
+        },
+    };
+    feed(conn, &format!("org:{clinic}"), Some(referral), &change).await?;
+    if desk_consent {
+        feed(conn, "desk", Some(referral), &change).await?;
+    }
+    #[derive(sqlx::FromRow)]
+    struct StoredEvent {
+        id: Uuid,
+        details: Option<serde_json::Value>,
+        voids: Option<Uuid>,
+        note: String,
+        source: String,
+        actor: String,
+        recorded_at: chrono::DateTime<chrono::Utc>,
+    }
+    let events: Vec<StoredEvent> = sqlx::query_as(
+        "SELECT id, details, voids, note, source, actor, recorded_at FROM referral_events
+         WHERE referral_id = $1 ORDER BY seq",
+    )
+    .bind(referral)
+    .fetch_all(&mut *conn)
+    .await?;
+    let scope = format!("org:{hospital}");
+    for StoredEvent {
+        id,
+        details,
+        voids,
+        note,
+        source,
+        actor,
+        recorded_at,
+    } in events
+    {
+        let details = details
+            .map(serde_json::from_value::<WireEventDetails>)
+            .transpose()
+            .map_err(|_| refuse("この紹介の記録を読めません"))?;
+        let change = ChangeBody::EventAppended {
+            referral_id: referral,
+            event: WireEvent {
+                id,
+                details,
+                voids,
+                note,
+            },
+            source: match source.as_str() {
+                "desk" => WireSource::Desk,
+                "liaison" => WireSource::Liaison,
+                _ => WireSource::Clinic,
+            },
+            actor,
+            recorded_at,
+        };
+        feed(conn, &scope, Some(referral), &change).await?;
+    }
+    Ok(())
+}
+
+async fn add_leg(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    hospital: Uuid,
+    how: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO referral_legs (referral_id, hospital_id, how) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(referral)
+    .bind(hospital)
+    .bind(how)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether this clinic already opened this referral, with this code and
@@ -324,8 +507,10 @@ async fn referral_access(
     referral: Uuid,
     org: &Organisation,
 ) -> Result<Option<bool>, Failure> {
-    let row: Option<(Uuid, Option<Uuid>, bool, bool)> = sqlx::query_as(
-        "SELECT r.clinic_id, r.hospital_id,
+    let row: Option<(Uuid, bool, bool, bool)> = sqlx::query_as(
+        "SELECT r.clinic_id,
+           EXISTS (SELECT 1 FROM referral_legs l WHERE l.referral_id = r.id
+                   AND l.hospital_id = $2),
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                    AND c.withdrawn_on IS NULL AND c.desk),
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
@@ -333,12 +518,13 @@ async fn referral_access(
          FROM referrals r WHERE r.id = $1 FOR UPDATE OF r",
     )
     .bind(referral)
+    .bind(org.id)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(
-        |(clinic, hospital, desk_consent, hospital_consent)| match org.kind {
+        |(clinic, has_leg, desk_consent, hospital_consent)| match org.kind {
             OrgKind::Clinic => clinic == org.id,
-            OrgKind::Hospital => hospital == Some(org.id) && hospital_consent,
+            OrgKind::Hospital => has_leg && hospital_consent,
             OrgKind::Desk => desk_consent,
         },
     ))
@@ -354,12 +540,6 @@ async fn append_event(
     referral: Uuid,
     event: &WireEvent,
 ) -> Result<(), Failure> {
-    let history: Vec<(Uuid, Option<serde_json::Value>, Option<Uuid>)> = sqlx::query_as(
-        "SELECT id, details, voids FROM referral_events WHERE referral_id = $1 ORDER BY seq",
-    )
-    .bind(referral)
-    .fetch_all(&mut *conn)
-    .await?;
     let owner: Option<Uuid> =
         sqlx::query_scalar("SELECT referral_id FROM referral_events WHERE id = $1")
             .bind(event.id)
@@ -371,21 +551,8 @@ async fn append_event(
         Some(_) => return Err(refuse("同じ記録が既にあります")),
         None => {}
     }
-    let to_domain = |id: Uuid, details: Option<EventDetails>, voids: Option<Uuid>| ReferralEvent {
-        id: id.to_string(),
-        details,
-        voids: voids.map(|v| v.to_string()),
-    };
-    let mut events = Vec::with_capacity(history.len());
-    for (id, details, voids) in history {
-        let details = details
-            .map(serde_json::from_value::<WireEventDetails>)
-            .transpose()
-            .map_err(|_| refuse("この紹介の記録を読めません"))?
-            .map(EventDetails::from);
-        events.push(to_domain(id, details, voids));
-    }
-    let candidate = to_domain(
+    let events = load_history(conn, referral).await?;
+    let candidate = domain_event(
         event.id,
         event.details.clone().map(EventDetails::from),
         event.voids,
@@ -441,6 +608,37 @@ async fn append_event(
     Ok(())
 }
 
+fn domain_event(id: Uuid, details: Option<EventDetails>, voids: Option<Uuid>) -> ReferralEvent {
+    ReferralEvent {
+        id: id.to_string(),
+        details,
+        voids: voids.map(|v| v.to_string()),
+    }
+}
+
+/// The referral's events, oldest first, as the status machine reads them.
+async fn load_history(
+    conn: &mut PgConnection,
+    referral: Uuid,
+) -> Result<Vec<ReferralEvent>, Failure> {
+    let rows: Vec<(Uuid, Option<serde_json::Value>, Option<Uuid>)> = sqlx::query_as(
+        "SELECT id, details, voids FROM referral_events WHERE referral_id = $1 ORDER BY seq",
+    )
+    .bind(referral)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, details, voids)| {
+            let details = details
+                .map(serde_json::from_value::<WireEventDetails>)
+                .transpose()
+                .map_err(|_| refuse("この紹介の記録を読めません"))?
+                .map(EventDetails::from);
+            Ok(domain_event(id, details, voids))
+        })
+        .collect()
+}
+
 /// Who a device is in the audit log.
 fn device_actor(device: &Device) -> String {
     format!("device:{}", device.id)
@@ -457,8 +655,8 @@ fn source_code(source: WireSource) -> &'static str {
 /// The clinic always; the desk and the addressed hospital while the
 /// patient's consent covers them.
 async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<String>, Failure> {
-    let (clinic, hospital, desk, to_hospital): (Uuid, Option<Uuid>, bool, bool) = sqlx::query_as(
-        "SELECT r.clinic_id, r.hospital_id,
+    let (clinic, desk, to_hospital): (Uuid, bool, bool) = sqlx::query_as(
+        "SELECT r.clinic_id,
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                    AND c.withdrawn_on IS NULL AND c.desk),
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
@@ -472,8 +670,14 @@ async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<St
     if desk {
         scopes.push("desk".to_string());
     }
-    if let (Some(hospital), true) = (hospital, to_hospital) {
-        scopes.push(format!("org:{hospital}"));
+    if to_hospital {
+        let hospitals: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT hospital_id FROM referral_legs WHERE referral_id = $1 ORDER BY since",
+        )
+        .bind(referral)
+        .fetch_all(&mut *conn)
+        .await?;
+        scopes.extend(hospitals.into_iter().map(|h| format!("org:{h}")));
     }
     Ok(scopes)
 }

@@ -90,6 +90,8 @@ fn event(details: WireEventDetails) -> WireEvent {
 struct Shared {
     patient: Uuid,
     referral: Uuid,
+    /// As printed on the letter, e.g. DSX-YGK-B9J.
+    tracking_code: String,
 }
 
 /// The clinic shares a patient with consent (desk and hospital) and opens a
@@ -97,6 +99,8 @@ struct Shared {
 async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i64) -> Shared {
     let patient = Uuid::now_v7();
     let referral = Uuid::now_v7();
+    let tracking_code =
+        tsunagu_domain::TrackingCode::from_random_bits(Uuid::now_v7().as_u128() as u64).to_string();
     let results = push(
         t,
         clinic,
@@ -128,7 +132,7 @@ async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i
                 OpBody::ReferralOpened {
                     referral_id: referral,
                     patient_id: patient,
-                    tracking_code: format!("T{}", Uuid::now_v7().simple()),
+                    tracking_code: tracking_code.clone(),
                     destination: hospital,
                     sent: event(WireEventDetails::Sent {
                         date: d(5, 12),
@@ -142,7 +146,11 @@ async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i
     for r in &results {
         assert_eq!(r["outcome"]["outcome"], "applied", "{r}");
     }
-    Shared { patient, referral }
+    Shared {
+        patient,
+        referral,
+        tracking_code,
+    }
 }
 
 async fn event_count(t: &TestServer) -> i64 {
@@ -468,4 +476,160 @@ async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
     .await;
     assert_eq!(r[0]["outcome"]["outcome"], "refused");
     assert_eq!(event_count(&t).await, 0);
+}
+
+fn outcome(results: &[Value]) -> &str {
+    results[0]["outcome"]["outcome"].as_str().unwrap()
+}
+
+/// Every change of a device's feed, from the start.
+async fn feed_of(t: &TestServer, credential: &str) -> Vec<Value> {
+    pull(t, credential, 0, 1000).await["changes"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn events_of(feed: &[Value], referral: Uuid) -> Vec<String> {
+    feed.iter()
+        .filter(|c| {
+            c["body"]["change"] == "event_appended"
+                && c["body"]["referral_id"] == referral.to_string()
+        })
+        .map(|c| {
+            c["body"]["event"]["details"]["status"]
+                .as_str()
+                .unwrap_or("void")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Routing: a referral to an unregistered destination goes to the desk,
+/// which assigns it to a hospital; after a transfer, the next hospital's
+/// liaison claims it with the code printed on the letter. Each hospital
+/// then sees the whole history, and the clinic hears where it went.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_assigns_and_the_next_hospital_claims_with_the_tracking_code() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (hospital_a, a) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let (_, b) = enrolled(&t, OrgKind::Hospital, "池袋リハビリテーション病院").await;
+    let (_, desk) = enrolled(&t, OrgKind::Desk, "豊島区在宅医療相談窓口").await;
+    let shared = refer(&t, &clinic, None, 1).await;
+    let admitted = |date| OpBody::EventAppended {
+        referral_id: shared.referral,
+        event: event(WireEventDetails::Admitted {
+            date,
+            ward: String::new(),
+            attending: String::new(),
+        }),
+    };
+
+    // Unaddressed: no hospital may record, or claim it by another route.
+    assert_eq!(
+        outcome(&push(&t, &a, vec![(1, admitted(d(5, 13)))]).await),
+        "refused"
+    );
+    let assign = |hospital_id| OpBody::ReferralAssigned {
+        referral_id: shared.referral,
+        hospital_id,
+    };
+    assert_eq!(
+        outcome(&push(&t, &clinic, vec![(10, assign(hospital_a))]).await),
+        "refused"
+    );
+    assert_eq!(
+        outcome(&push(&t, &desk, vec![(1, assign(Uuid::now_v7()))]).await),
+        "refused"
+    );
+
+    // The desk assigns it to hospital A: A sees the history and records.
+    assert_eq!(
+        outcome(&push(&t, &desk, vec![(2, assign(hospital_a))]).await),
+        "applied"
+    );
+    assert_eq!(events_of(&feed_of(&t, &a).await, shared.referral), ["sent"]);
+    assert_eq!(
+        outcome(&push(&t, &a, vec![(2, admitted(d(5, 13)))]).await),
+        "applied"
+    );
+    let clinic_feed = feed_of(&t, &clinic).await;
+    let assigned = clinic_feed
+        .iter()
+        .find(|c| c["body"]["change"] == "referral_assigned")
+        .expect("the clinic hears of the assignment");
+    assert_eq!(assigned["body"]["organisation"]["name"], "豊島中央病院");
+
+    // Hospital B cannot take it while it is A's.
+    let claim = |code: &str| OpBody::ReferralClaimed {
+        tracking_code: code.to_string(),
+    };
+    let r = push(&t, &b, vec![(1, claim(&shared.tracking_code))]).await;
+    assert_eq!(outcome(&r), "refused");
+    assert!(
+        r[0]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("別の病院"),
+        "{r:?}"
+    );
+
+    // A transfers the patient; B's liaison types the code as it reads it.
+    let transferred = OpBody::EventAppended {
+        referral_id: shared.referral,
+        event: event(WireEventDetails::Transferred {
+            date: d(5, 20),
+            hospital: "池袋リハビリテーション病院".into(),
+        }),
+    };
+    assert_eq!(
+        outcome(&push(&t, &a, vec![(3, transferred)]).await),
+        "applied"
+    );
+    let typed = shared.tracking_code.replace('-', "").to_lowercase();
+    assert_eq!(
+        outcome(&push(&t, &b, vec![(2, claim(&typed))]).await),
+        "applied"
+    );
+    assert_eq!(
+        events_of(&feed_of(&t, &b).await, shared.referral),
+        ["sent", "admitted", "transferred"]
+    );
+    let planned = OpBody::EventAppended {
+        referral_id: shared.referral,
+        event: event(WireEventDetails::DischargePlanned {
+            date: d(6, 1),
+            expected_date: d(6, 10),
+            planned_destination: None,
+        }),
+    };
+    assert_eq!(outcome(&push(&t, &b, vec![(3, planned)]).await), "applied");
+    // A keeps its leg: it sees what B recorded.
+    assert_eq!(
+        events_of(&feed_of(&t, &a).await, shared.referral),
+        ["sent", "admitted", "transferred", "discharge_planned"]
+    );
+
+    // A wrong code, and a code from a clinic, are refused; claims are audited.
+    let r = push(&t, &b, vec![(4, claim("AAA-AAA-AAA"))]).await;
+    assert!(
+        r[0]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("見つかりません"),
+        "{r:?}"
+    );
+    assert_eq!(
+        outcome(&push(&t, &clinic, vec![(11, claim(&shared.tracking_code))]).await),
+        "refused"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action IN ('assigned', 'claimed')",
+    )
+    .bind(shared.referral.to_string())
+    .fetch_one(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
 }

@@ -61,6 +61,18 @@ pub enum OpBody {
         referral_id: Uuid,
         event: WireEvent,
     },
+    /// The desk addresses a referral (sent to an unregistered destination,
+    /// or to the wrong one) to a registered hospital.
+    ReferralAssigned {
+        referral_id: Uuid,
+        hospital_id: Uuid,
+    },
+    /// A hospital's liaison officer types the tracking code printed on the
+    /// letter: the referral is theirs if it is addressed to no registered
+    /// hospital yet, or was transferred to them.
+    ReferralClaimed {
+        tracking_code: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

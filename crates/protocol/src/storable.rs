@@ -51,6 +51,8 @@ impl<'a> Values<'a> {
                 self.event(sent);
             }
             OpBody::EventAppended { event, .. } => self.event(event),
+            OpBody::ReferralAssigned { .. } => {}
+            OpBody::ReferralClaimed { tracking_code } => self.texts.push(tracking_code),
         }
     }
 

@@ -177,6 +177,11 @@ fn op_body() -> impl Strategy<Value = OpBody> {
             ),
         (uuid(), event())
             .prop_map(|(referral_id, event)| OpBody::EventAppended { referral_id, event }),
+        (uuid(), uuid()).prop_map(|(referral_id, hospital_id)| OpBody::ReferralAssigned {
+            referral_id,
+            hospital_id
+        }),
+        text().prop_map(|tracking_code| OpBody::ReferralClaimed { tracking_code }),
     ]
 }
 
@@ -548,6 +553,13 @@ fn rich_push() -> PushRequest {
             voids: Some(id(102)),
             note: String::new(),
         },
+    });
+    ops.push(OpBody::ReferralAssigned {
+        referral_id: id(4),
+        hospital_id: id(5),
+    });
+    ops.push(OpBody::ReferralClaimed {
+        tracking_code: "DSX-YGK-B9J".into(),
     });
     PushRequest {
         version: PROTOCOL_VERSION,
