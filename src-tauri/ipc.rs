@@ -387,6 +387,8 @@ impl From<Destination> for app::Destination {
 pub struct Destinations {
     pub recent: Vec<Destination>,
     pub favourites: Vec<Destination>,
+    /// Hospitals registered on the regional server.
+    pub registered: Vec<String>,
 }
 
 impl From<app::Destinations> for Destinations {
@@ -394,6 +396,7 @@ impl From<app::Destinations> for Destinations {
         Destinations {
             recent: d.recent.into_iter().map(Into::into).collect(),
             favourites: d.favourites.into_iter().map(Into::into).collect(),
+            registered: d.registered,
         }
     }
 }

@@ -172,6 +172,21 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     assert_eq!((report.pushed, report.refused), (3, 0));
     assert_eq!(region.count("SELECT count(*) FROM referrals").await, 1);
     assert_eq!(region.count("SELECT count(*) FROM consents").await, 1);
+    // Referred before the directory came down: the desk is to assign it.
+    let unaddressed =
+        format!("SELECT count(*) FROM referrals WHERE id = '{referral}' AND hospital_id IS NULL");
+    assert_eq!(region.count(&unaddressed).await, 1);
+
+    // The first sync brought the registered hospitals: a letter to one of
+    // them is addressed to its liaison office.
+    let destinations = app.letter_destinations().await.unwrap();
+    assert_eq!(destinations.registered, vec!["豊島中央病院".to_string()]);
+    let second = common::refer(app, &patient_id, "豊島中央病院").await;
+    assert_eq!(app.sync_now().await.unwrap().pushed, 1);
+    let addressed = format!(
+        "SELECT count(*) FROM referral_legs WHERE referral_id = '{second}' AND how = 'addressed'"
+    );
+    assert_eq!(region.count(&addressed).await, 1);
 
     // The desk hears of the admission and tells the clinic.
     let mut desk = region.raw_device(&desk_org).await;
@@ -224,10 +239,12 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     let report = app.sync_now().await.unwrap();
     assert_eq!(report.news, 1);
     let board = app.referral_board(&BoardFilter::default()).await.unwrap();
-    assert_eq!(
-        board.rows[0].status,
-        tsunagu_app::ReferralStatus::Discharged
-    );
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.referral_id.to_string() == referral)
+        .unwrap();
+    assert_eq!(row.status, tsunagu_app::ReferralStatus::Discharged);
     let worklist = app.worklist().await.unwrap();
     assert!(
         worklist.iter().any(|i| i.title == "自院以外へ退院しました"),

@@ -102,6 +102,9 @@ pub struct PatientLetters {
 pub struct Destinations {
     pub recent: Vec<Destination>,
     pub favourites: Vec<Destination>,
+    /// Hospitals registered on the regional server (synced down): a
+    /// referral to one of these names reaches its liaison office directly.
+    pub registered: Vec<String>,
 }
 
 impl App {
@@ -214,6 +217,10 @@ impl App {
                         id: tsunagu_domain::new_id(),
                         tracking_code: code.clone(),
                         sent_details: to_json(&sent)?,
+                        destination: self
+                            .store
+                            .registered_hospital_named(content.to_institution.trim())
+                            .await?,
                     };
                     (Some(code), link)
                 }
@@ -302,9 +309,18 @@ impl App {
     }
 
     pub async fn letter_destinations(&self) -> Result<Destinations, AppError> {
+        let registered = self
+            .store
+            .regional_organisations()
+            .await?
+            .into_iter()
+            .filter(|(_, kind, _)| kind == "hospital")
+            .map(|(_, _, name)| name)
+            .collect();
         Ok(Destinations {
             recent: self.store.recent_destinations(10).await?,
             favourites: self.store.favourite_destinations().await?,
+            registered,
         })
     }
 

@@ -63,6 +63,9 @@ pub enum ReferralLink {
         id: Uuid,
         tracking_code: String,
         sent_details: String,
+        /// The hospital registered on the regional server it is addressed
+        /// to, if the destination is one.
+        destination: Option<Uuid>,
     },
     /// A corrected referral letter stays in its episode.
     Existing(Uuid),
@@ -283,12 +286,13 @@ impl Store {
                 id,
                 tracking_code,
                 sent_details,
+                destination,
             } => {
                 open_referral(
                     &mut tx,
                     *id,
                     letter,
-                    tracking_code,
+                    (tracking_code, *destination),
                     sent_details,
                     actor,
                     now,
@@ -452,18 +456,20 @@ async fn open_referral(
     conn: &mut SqliteConnection,
     id: Uuid,
     letter: &NewLetter,
-    tracking_code: &str,
+    (tracking_code, destination): (&str, Option<Uuid>),
     sent_details: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO referrals (id, patient_id, tracking_code, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO referrals (id, patient_id, tracking_code, created_at, destination_org_id)
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(id.to_string())
     .bind(letter.patient_id.to_string())
     .bind(tracking_code)
     .bind(now.to_rfc3339())
+    .bind(destination.map(|d| d.to_string()))
     .execute(&mut *conn)
     .await?;
     sqlx::query(

@@ -130,6 +130,19 @@ impl Store {
         Ok(())
     }
 
+    /// The registered hospital of this exact name, if there is one.
+    pub async fn registered_hospital_named(&self, name: &str) -> StoreResult<Option<Uuid>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM regional_organisations WHERE kind = 'hospital' AND name = ?
+             ORDER BY id LIMIT 1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        id.map(|id| Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id")))
+            .transpose()
+    }
+
     /// The organisations registered on the server, by kind then name.
     pub async fn regional_organisations(&self) -> StoreResult<Vec<(Uuid, String, String)>> {
         let rows: Vec<(String, String, String)> =

@@ -100,6 +100,7 @@ async fn issuing_opens_a_sent_referral_and_a_second_issue_of_the_same_draft_stor
             id: referral,
             tracking_code: "K8Y-5WW-FJC".into(),
             sent_details: SENT.into(),
+            destination: None,
         },
     );
     let issued = store
@@ -130,6 +131,7 @@ async fn issuing_opens_a_sent_referral_and_a_second_issue_of_the_same_draft_stor
             id: Uuid::now_v7(),
             tracking_code: "K8Y-5WW-FJC".into(),
             sent_details: SENT.into(),
+            destination: None,
         },
     );
     let err = store
@@ -179,6 +181,7 @@ async fn a_correction_is_a_new_version_linked_to_the_old_and_only_one_may_exist(
             id: referral,
             tracking_code: "AAA-AAA-AAA".into(),
             sent_details: SENT.into(),
+            destination: None,
         },
     );
     store

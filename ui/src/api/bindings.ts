@@ -67,7 +67,11 @@ updatedAt: string, };
 
 export type Destination = { institution: string, department: string, doctor: string, };
 
-export type Destinations = { recent: Array<Destination>, favourites: Array<Destination>, };
+export type Destinations = { recent: Array<Destination>, favourites: Array<Destination>, 
+/**
+ * Hospitals registered on the regional server.
+ */
+registered: Array<string>, };
 
 export type IssuedLetter = { id: string, kind: LetterKind, version: number, supersedes: string | null, supersededBy: string | null, trackingCode: string | null, 
 /**

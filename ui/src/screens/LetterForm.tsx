@@ -142,7 +142,7 @@ function LetterEditor({
   const [error, setError] = useState<ApiError | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [destinations, setDestinations] = useState<Destinations>({ recent: [], favourites: [] });
+  const [destinations, setDestinations] = useState<Destinations>({ recent: [], favourites: [], registered: [] });
   const fieldErrors = toFieldErrors(error?.fields ?? []);
 
   // The latest values and whether they still need saving, for the timer and for closing.
@@ -291,6 +291,29 @@ function LetterEditor({
                     </button>
                   ))}
                 </div>
+              )}
+              {draft.kind === "referral" && destinations.registered.length > 0 && (
+                <div class="chips registered" aria-label="地域連携サーバーに登録された病院">
+                  <span class="chips-label">連携病院</span>
+                  {destinations.registered.map((name) => (
+                    <button
+                      key={name}
+                      type="button"
+                      class={values.toInstitution.trim() === name ? "chip chip-registered is-chosen" : "chip chip-registered"}
+                      data-testid="registered-hospital"
+                      onClick={() => {
+                        onInput("toInstitution", name);
+                      }}
+                    >
+                      {name}
+                    </button>
+                  ))}
+                </div>
+              )}
+              {draft.kind === "referral" && destinations.registered.includes(values.toInstitution.trim()) && (
+                <p class="field-hint" id="registered-destination">
+                  地域連携サーバーに登録された病院です。同意があれば、紹介はこの病院の地域連携室に直接届きます。
+                </p>
               )}
               <div class="form-grid form-grid-3">
                 <TextField
