@@ -9,3 +9,4 @@ pub mod db;
 pub mod error;
 pub mod local_pg;
 pub mod sync;
+pub mod users;

@@ -12,6 +12,7 @@ use tsunagu_server::admin;
 use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPgError, LocalPostgres};
+use tsunagu_server::users;
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -67,6 +68,37 @@ enum Admin {
         #[arg(long)]
         device: Uuid,
     },
+    /// On a fresh server: the desk and its first administrator (prints the
+    /// first password once).
+    Bootstrap {
+        /// e.g. 豊島区在宅医療相談窓口
+        #[arg(long)]
+        desk_name: String,
+        #[arg(long)]
+        login: String,
+        /// The administrator's name as shown in the portal.
+        #[arg(long)]
+        name: String,
+    },
+    /// A portal account: desk staff or administrator (of the desk), or a
+    /// liaison officer (of a hospital). Prints the first password once.
+    CreateUser {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Admin,
+    Desk,
+    Liaison,
 }
 
 /// Why a command failed; each kind exits with its own status.
@@ -84,12 +116,14 @@ enum CliError {
         "{0} is not a loopback address: give --tls-cert and --tls-key (plain HTTP is for loopback only)"
     )]
     PlainHttpBeyondLoopback(SocketAddr),
+    #[error("{0}")]
+    User(#[from] users::UserError),
 }
 
 impl CliError {
     fn exit_code(&self) -> i32 {
         match self {
-            CliError::PlainHttpBeyondLoopback(_) | CliError::Tls(_) => 2,
+            CliError::PlainHttpBeyondLoopback(_) | CliError::Tls(_) | CliError::User(_) => 2,
             CliError::Postgres(_) | CliError::Database(_) => 3,
             CliError::Serve(_) => 4,
         }
@@ -161,7 +195,42 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Admin(Admin::Bootstrap {
+            desk_name,
+            login,
+            name,
+        }) => {
+            let (desk, user) =
+                users::bootstrap_desk(&pool, &desk_name, &login, &name, &actor).await?;
+            println!("{}\tdesk\t{}", desk.id, desk.name);
+            print_new_user(&user);
+            Ok(())
+        }
+        Command::Admin(Admin::CreateUser {
+            org,
+            login,
+            name,
+            role,
+        }) => {
+            let role = match role {
+                RoleArg::Admin => users::Role::Admin,
+                RoleArg::Desk => users::Role::Desk,
+                RoleArg::Liaison => users::Role::Liaison,
+            };
+            let user = users::create_user(&pool, org, &login, &name, role, &actor).await?;
+            print_new_user(&user);
+            Ok(())
+        }
     }
+}
+
+/// The first password goes to the terminal once and nowhere else.
+fn print_new_user(user: &users::NewUser) {
+    println!("{}\t{}", user.id, user.login);
+    println!(
+        "first password (shown once; to be changed at the first sign-in): {}",
+        user.initial_password
+    );
 }
 
 async fn serve(
