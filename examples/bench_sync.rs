@@ -54,7 +54,6 @@ use tsunagu_app::{
     App, BoardFilter, ClinicDraft, ConsentDraft, EventInput, KeyringKeys, LetterDraftContent,
     LetterKind, PatientDraft, Sex, SyncReport, SystemClock,
 };
-use tsunagu_domain::EventDetails;
 use tsunagu_protocol::{
     ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireEvent, WireEventDetails,
     WireSource,
@@ -63,7 +62,7 @@ use tsunagu_server::admin;
 use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPostgres};
-use tsunagu_store::{EventSource, OpenMode, PulledChange, Store, StoreKey, StoredEvent};
+use tsunagu_store::{OpenMode, PulledChange, Store, StoreKey};
 use uuid::Uuid;
 
 use sync_seed::{Directory, Seeder};
@@ -545,7 +544,9 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
     ];
     for page in pages {
         for change in &page.changes {
-            for pulled in store_changes(change.body.clone()) {
+            for pulled in
+                tsunagu_app::pulled_changes(change.body.clone()).expect("a well-formed feed")
+            {
                 let kind = match pulled {
                     PulledChange::Referral { .. } => 1,
                     PulledChange::Event { .. } => 2,
@@ -561,7 +562,8 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
             page.changes
                 .iter()
                 .flat_map(|c| {
-                    store_changes(c.body.clone())
+                    tsunagu_app::pulled_changes(c.body.clone())
+                        .expect("a well-formed feed")
                         .into_iter()
                         .map(move |p| (c.seq, p))
                 })
@@ -680,79 +682,6 @@ async fn apply_by_kind(
         took.push((t.elapsed(), refreshes));
     }
     took
-}
-
-/// A feed change in the store's terms, as `exchange.rs` maps it.
-fn store_changes(body: ChangeBody) -> Vec<PulledChange> {
-    let organisation = |o: tsunagu_protocol::Organisation| PulledChange::Organisation {
-        id: o.id,
-        kind: tsunagu_server::admin::kind_code(o.kind).to_string(),
-        name: o.name,
-    };
-    match body {
-        ChangeBody::PatientShared {
-            patient_id,
-            name,
-            kana,
-            birth_date,
-            sex,
-        } => vec![PulledChange::Patient {
-            id: patient_id,
-            name,
-            kana,
-            birth_date,
-            sex: Sex::from_code(&sex).expect("sex"),
-        }],
-        ChangeBody::ReferralOpened {
-            referral_id,
-            patient_id,
-            tracking_code,
-            recorded_at,
-        } => vec![PulledChange::Referral {
-            id: referral_id,
-            patient_id,
-            tracking_code,
-            created_at: recorded_at,
-        }],
-        ChangeBody::EventAppended {
-            referral_id,
-            event,
-            source,
-            actor,
-            recorded_at,
-        } => vec![PulledChange::Event {
-            referral_id,
-            event: StoredEvent {
-                id: event.id,
-                details: event
-                    .details
-                    .map(|d| serde_json::to_string(&EventDetails::from(d)).expect("details")),
-                voids: event.voids,
-                note: event.note,
-                source: match source {
-                    WireSource::Clinic => EventSource::Clinic,
-                    WireSource::Desk => EventSource::Desk,
-                    WireSource::Liaison => EventSource::Liaison,
-                },
-                actor,
-                at: recorded_at,
-            },
-        }],
-        ChangeBody::ReferralAssigned {
-            referral_id,
-            organisation: o,
-        } => {
-            let organisation_id = o.id;
-            vec![
-                organisation(o),
-                PulledChange::Assigned {
-                    referral_id,
-                    organisation_id,
-                },
-            ]
-        }
-        ChangeBody::OrganisationListed { organisation: o } => vec![organisation(o)],
-    }
 }
 
 struct Install {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use common::*;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -26,7 +26,6 @@ use tsunagu_protocol::{
     OpBody, Operation, OrgKind, PROTOCOL_VERSION, PullRequest, PushRequest, WireDestination,
     WireEvent, WireEventDetails, decode_request,
 };
-use tsunagu_server::admin;
 use tsunagu_server::api::MAX_BODY_BYTES;
 use uuid::Uuid;
 
@@ -40,32 +39,6 @@ const TRACKING_A: &str = "A1B-2C3-D4E";
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
-}
-
-/// An organisation with one enrolled device: (organisation id, credential).
-async fn enrolled(t: &TestServer, kind: OrgKind, name: &str) -> (Uuid, String) {
-    let org = admin::create_organisation(&t.pool, kind, name, "admin:test")
-        .await
-        .unwrap();
-    let code = admin::issue_enrollment_code(&t.pool, org.id, "admin:test", Utc::now())
-        .await
-        .unwrap();
-    let (status, body) = t
-        .post_json(
-            "/v1/enroll",
-            None,
-            json!({"version": PROTOCOL_VERSION, "code": code, "device_name": "PC1"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        org.id,
-        format!(
-            "{}.{}",
-            body["device_id"].as_str().unwrap(),
-            body["secret"].as_str().unwrap()
-        ),
-    )
 }
 
 fn push_body(ops: Vec<(i64, OpBody)>) -> Vec<u8> {

@@ -6,44 +6,17 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use common::*;
 use serde_json::{Value, json};
 use tsunagu_protocol::{
     OpBody, Operation, OrgKind, PROTOCOL_VERSION, PushRequest, WireDestination, WireEvent,
     WireEventDetails,
 };
-use tsunagu_server::admin;
 use uuid::Uuid;
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
-}
-
-/// An organisation with one enrolled device: (organisation id, credential).
-async fn enrolled(t: &TestServer, kind: OrgKind, name: &str) -> (Uuid, String) {
-    let org = admin::create_organisation(&t.pool, kind, name, "admin:test")
-        .await
-        .unwrap();
-    let code = admin::issue_enrollment_code(&t.pool, org.id, "admin:test", Utc::now())
-        .await
-        .unwrap();
-    let (status, body) = t
-        .post_json(
-            "/v1/enroll",
-            None,
-            json!({"version": PROTOCOL_VERSION, "code": code, "device_name": "PC1"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        org.id,
-        format!(
-            "{}.{}",
-            body["device_id"].as_str().unwrap(),
-            body["secret"].as_str().unwrap()
-        ),
-    )
 }
 
 async fn push(t: &TestServer, credential: &str, ops: Vec<(i64, OpBody)>) -> Vec<Value> {

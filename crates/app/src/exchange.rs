@@ -287,8 +287,9 @@ fn wire_event(event: &StoredEvent) -> Result<WireEvent, AppError> {
 }
 
 /// The feed's change in the store's terms (one change may be two, e.g. an
-/// assignment names its organisation).
-fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
+/// assignment names its organisation). Public for the sync bench, which
+/// applies pages straight to a store to time that part alone.
+pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
     Ok(match body {
         ChangeBody::PatientShared {
             patient_id,

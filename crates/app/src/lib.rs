@@ -25,7 +25,7 @@ pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consents::ConsentView;
 pub use error::{AppError, ErrorCode, FieldMessage};
-pub use exchange::{SyncConflict, SyncReport, SyncState};
+pub use exchange::{SyncConflict, SyncReport, SyncState, pulled_changes};
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};

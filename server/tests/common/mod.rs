@@ -103,3 +103,38 @@ impl Drop for TestServer {
         });
     }
 }
+
+/// An organisation with one enrolled device: (organisation id, credential).
+pub async fn enrolled(
+    t: &TestServer,
+    kind: tsunagu_protocol::OrgKind,
+    name: &str,
+) -> (uuid::Uuid, String) {
+    let org = tsunagu_server::admin::create_organisation(&t.pool, kind, name, "admin:test")
+        .await
+        .unwrap();
+    let code = tsunagu_server::admin::issue_enrollment_code(
+        &t.pool,
+        org.id,
+        "admin:test",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let (status, body) = t
+        .post_json(
+            "/v1/enroll",
+            None,
+            serde_json::json!({"version": tsunagu_protocol::PROTOCOL_VERSION, "code": code, "device_name": "PC1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        org.id,
+        format!(
+            "{}.{}",
+            body["device_id"].as_str().unwrap(),
+            body["secret"].as_str().unwrap()
+        ),
+    )
+}
