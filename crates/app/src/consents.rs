@@ -80,13 +80,8 @@ impl App {
                     .collect(),
             )
         })?;
-        // The patient must exist (and a changed consent must be theirs).
+        // The patient must exist; the store refuses another patient's consent.
         self.store.patient(patient_id).await?;
-        if let Some(id) = id
-            && self.store.consent(id).await?.patient_id != patient_id
-        {
-            return Err(AppError::not_found());
-        }
         let record = self
             .store
             .save_consent(
