@@ -65,14 +65,38 @@ pub(crate) async fn append(
     entity_kind: &str,
     entity_id: &str,
 ) -> StoreResult<()> {
+    append_for_each(
+        conn,
+        at,
+        actor,
+        action,
+        entity_kind,
+        &[entity_id.to_string()],
+    )
+    .await
+}
+
+/// The same action on many records of one kind, in one statement.
+pub(crate) async fn append_for_each(
+    conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: AuditAction,
+    entity_kind: &str,
+    entity_ids: &[String],
+) -> StoreResult<()> {
+    if entity_ids.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id)
+         SELECT ?, ?, ?, ?, value FROM json_each(?)",
     )
     .bind(at.to_rfc3339())
     .bind(actor)
     .bind(action.code())
     .bind(entity_kind)
-    .bind(entity_id)
+    .bind(crate::batch::json_rows(entity_ids)?)
     .execute(conn)
     .await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! Only this crate knows SQL on the client.
 
 mod audit;
+mod batch;
 mod clinic;
 mod consents;
 mod database;

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use tsunagu_domain::{KeyPerson, PatientFields, Sex};
@@ -5,6 +7,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction, parse_time};
+use crate::batch::{as_text, json_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::search::{self, SearchForms};
 
@@ -276,41 +279,100 @@ pub(crate) async fn insert_in(
     actor: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let forms = SearchForms::of(&fields.name, &fields.kana);
-    let pk: i64 = sqlx::query_scalar(
+    let pks = insert_all(conn, &[(id, fields)], actor, now).await?;
+    pks.get(&id)
+        .copied()
+        .ok_or(StoreError::Corrupt("patient pk"))
+}
+
+/// Inserts patients, their search grams and their audit rows in three
+/// statements however many there are (a first sync brings thousands).
+/// Returns each new patient's row key.
+pub(crate) async fn insert_all(
+    conn: &mut SqliteConnection,
+    patients: &[(Uuid, &PatientFields)],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<HashMap<Uuid, i64>> {
+    if patients.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let forms: HashMap<Uuid, SearchForms> = patients
+        .iter()
+        .map(|(id, f)| (*id, SearchForms::of(&f.name, &f.kana)))
+        .collect();
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        #[serde(serialize_with = "as_text")]
+        id: Uuid,
+        name: &'a str,
+        kana: &'a str,
+        #[serde(serialize_with = "as_text")]
+        birth_date: NaiveDate,
+        sex: &'static str,
+        address: &'a str,
+        phone: &'a str,
+        key_person_name: &'a str,
+        key_person_relation: &'a str,
+        key_person_phone: &'a str,
+        chart_number: Option<&'a str>,
+        memo: &'a str,
+        name_search: &'a str,
+        kana_search: &'a str,
+    }
+    let rows = patients
+        .iter()
+        .map(|(id, f)| {
+            let forms = forms.get(id).ok_or(StoreError::Corrupt("patient forms"))?;
+            Ok(Row {
+                id: *id,
+                name: &f.name,
+                kana: &f.kana,
+                birth_date: f.birth_date,
+                sex: f.sex.code(),
+                address: &f.address,
+                phone: &f.phone,
+                key_person_name: &f.key_person.name,
+                key_person_relation: &f.key_person.relation,
+                key_person_phone: &f.key_person.phone,
+                chart_number: f.chart_number.as_deref(),
+                memo: &f.memo,
+                name_search: &forms.name,
+                kana_search: &forms.kana,
+            })
+        })
+        .collect::<StoreResult<Vec<Row>>>()?;
+    let inserted: Vec<(String, i64)> = sqlx::query_as(
         "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
                  key_person_name, key_person_relation, key_person_phone, chart_number, memo,
                  name_search, kana_search, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             RETURNING pk",
+         SELECT value ->> 'id', value ->> 'name', value ->> 'kana', value ->> 'birth_date',
+                value ->> 'sex', value ->> 'address', value ->> 'phone',
+                value ->> 'key_person_name', value ->> 'key_person_relation',
+                value ->> 'key_person_phone', value ->> 'chart_number', value ->> 'memo',
+                value ->> 'name_search', value ->> 'kana_search', ?1, ?1
+         FROM json_each(?2)
+         RETURNING id, pk",
     )
-    .bind(id.to_string())
-    .bind(&fields.name)
-    .bind(&fields.kana)
-    .bind(fields.birth_date.format("%Y-%m-%d").to_string())
-    .bind(fields.sex.code())
-    .bind(&fields.address)
-    .bind(&fields.phone)
-    .bind(&fields.key_person.name)
-    .bind(&fields.key_person.relation)
-    .bind(&fields.key_person.phone)
-    .bind(&fields.chart_number)
-    .bind(&fields.memo)
-    .bind(&forms.name)
-    .bind(&forms.kana)
     .bind(now.to_rfc3339())
-    .bind(now.to_rfc3339())
-    .fetch_one(&mut *conn)
+    .bind(json_rows(&rows)?)
+    .fetch_all(&mut *conn)
     .await?;
-    search::index_grams(&mut *conn, pk, &forms).await?;
-    audit::append(
-        &mut *conn,
-        now,
-        actor,
-        AuditAction::Create,
-        ENTITY,
-        &id.to_string(),
-    )
-    .await?;
-    Ok(pk)
+    let pks = inserted
+        .into_iter()
+        .map(|(id, pk)| {
+            Ok((
+                Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id"))?,
+                pk,
+            ))
+        })
+        .collect::<StoreResult<HashMap<Uuid, i64>>>()?;
+    let indexed = forms
+        .iter()
+        .map(|(id, f)| Ok((*pks.get(id).ok_or(StoreError::Corrupt("patient pk"))?, f)))
+        .collect::<StoreResult<Vec<(i64, &SearchForms)>>>()?;
+    search::index_grams_of_many(&mut *conn, &indexed).await?;
+    let ids: Vec<String> = patients.iter().map(|(id, _)| id.to_string()).collect();
+    audit::append_for_each(&mut *conn, now, actor, AuditAction::Create, ENTITY, &ids).await?;
+    Ok(pks)
 }

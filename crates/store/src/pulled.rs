@@ -3,14 +3,16 @@
 //! applied or not at all and a dropped connection resumes where it
 //! stopped. Applying the same page twice changes nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use tsunagu_domain::{KeyPerson, PatientFields, Sex};
 use uuid::Uuid;
 
+use crate::EventSource;
 use crate::Store;
+use crate::batch::{as_text, json_ids, json_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::referrals::StoredEvent;
 
@@ -57,6 +59,12 @@ pub struct PullOutcome {
 
 impl Store {
     /// Applies `changes` (each with its feed number) and stores `cursor`.
+    ///
+    /// A first sync brings tens of thousands of changes, so a page is not
+    /// written change by change: the ids it mentions are looked up once,
+    /// the page is walked in feed order in memory (exactly as if each change
+    /// were applied in turn), and what it adds is written table by table in
+    /// a fixed number of statements.
     pub async fn apply_pulled(
         &self,
         changes: &[(i64, PulledChange)],
@@ -64,153 +72,285 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<PullOutcome> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut outcome = PullOutcome::default();
-        let mut touched = BTreeSet::new();
-        for (feed_seq, change) in changes {
-            apply(&mut tx, *feed_seq, change, now, &mut outcome, &mut touched).await?;
-        }
-        for referral in touched {
-            crate::referral_summary::refresh(&mut tx, referral).await?;
-        }
+        let known = Known::look_up(&mut tx, changes).await?;
+        let page = PageWrites::plan(known, changes)?;
+        page.write(&mut tx, now).await?;
         sqlx::query("UPDATE sync_device SET cursor = ?, last_synced_at = ?, last_error = NULL")
             .bind(cursor)
             .bind(now.to_rfc3339())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(outcome)
+        Ok(page.outcome)
     }
 }
 
-async fn apply(
-    conn: &mut SqliteConnection,
-    feed_seq: i64,
-    change: &PulledChange,
-    now: DateTime<Utc>,
-    outcome: &mut PullOutcome,
-    touched: &mut BTreeSet<Uuid>,
-) -> StoreResult<()> {
-    match change {
-        PulledChange::Patient {
-            id,
-            name,
-            kana,
-            birth_date,
-            sex,
-        } => {
-            // This install's own record is richer (address, chart number…):
-            // only a patient it does not hold is created from the feed.
-            if !exists(conn, "patients", *id).await? {
-                let fields = PatientFields {
-                    name: name.clone(),
-                    kana: kana.clone(),
-                    birth_date: *birth_date,
-                    sex: *sex,
-                    address: String::new(),
-                    phone: String::new(),
-                    key_person: KeyPerson {
-                        name: String::new(),
-                        relation: String::new(),
-                        phone: String::new(),
-                    },
-                    chart_number: None,
-                    memo: String::new(),
-                };
-                crate::patients::insert_in(conn, *id, &fields, "地域連携サーバー", now).await?;
+/// What the store already holds of the records a page mentions.
+struct Known {
+    patients: HashSet<Uuid>,
+    referrals: HashSet<Uuid>,
+    /// Event id → its referral.
+    events: HashMap<Uuid, Uuid>,
+    organisations: HashSet<Uuid>,
+}
+
+impl Known {
+    async fn look_up(
+        conn: &mut SqliteConnection,
+        changes: &[(i64, PulledChange)],
+    ) -> StoreResult<Self> {
+        let (mut patients, mut referrals, mut events, mut organisations) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (_, change) in changes {
+            match change {
+                PulledChange::Patient { id, .. } => patients.push(id),
+                PulledChange::Referral { id, patient_id, .. } => {
+                    referrals.push(id);
+                    patients.push(patient_id);
+                }
+                PulledChange::Event { referral_id, event } => {
+                    referrals.push(referral_id);
+                    events.push(&event.id);
+                }
+                PulledChange::Organisation { id, .. } => organisations.push(id),
+                PulledChange::Assigned {
+                    referral_id,
+                    organisation_id,
+                } => {
+                    referrals.push(referral_id);
+                    organisations.push(organisation_id);
+                }
             }
         }
-        PulledChange::Referral {
-            id,
-            patient_id,
-            tracking_code,
-            created_at,
-        } => {
-            if !exists(conn, "referrals", *id).await? {
-                if !exists(conn, "patients", *patient_id).await? {
-                    outcome.skipped += 1;
-                    return Ok(());
+        let events = sqlx::query_as::<_, (String, String)>(
+            "SELECT id, referral_id FROM referral_events WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_ids(events))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(event, referral)| Ok((parse_id(&event)?, parse_id(&referral)?)))
+        .collect::<StoreResult<_>>()?;
+        Ok(Known {
+            patients: ids_present(conn, "patients", patients).await?,
+            referrals: ids_present(conn, "referrals", referrals).await?,
+            events,
+            organisations: ids_present(conn, "regional_organisations", organisations).await?,
+        })
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ReferralRow<'a> {
+    #[serde(serialize_with = "as_text")]
+    id: Uuid,
+    #[serde(serialize_with = "as_text")]
+    patient_id: Uuid,
+    tracking_code: &'a str,
+    created_at: String,
+}
+
+/// What a page adds, table by table, in feed order within each table.
+#[derive(Default)]
+struct PageWrites<'a> {
+    organisations: HashMap<Uuid, (&'a str, &'a str)>,
+    patients: Vec<(Uuid, PatientFields)>,
+    referrals: Vec<ReferralRow<'a>>,
+    events: Vec<(Uuid, &'a StoredEvent, Option<String>)>,
+    /// Event id → the feed number that confirmed it (the last one wins).
+    synced: HashMap<Uuid, i64>,
+    assignments: Vec<(Uuid, Uuid)>,
+    touched: BTreeSet<Uuid>,
+    outcome: PullOutcome,
+}
+
+impl<'a> PageWrites<'a> {
+    fn plan(mut known: Known, changes: &'a [(i64, PulledChange)]) -> StoreResult<Self> {
+        let mut page = PageWrites::default();
+        for (feed_seq, change) in changes {
+            match change {
+                PulledChange::Patient {
+                    id,
+                    name,
+                    kana,
+                    birth_date,
+                    sex,
+                } => {
+                    // This install's own record is richer (address, chart
+                    // number…): only a patient it does not hold is created.
+                    if known.patients.insert(*id) {
+                        page.patients
+                            .push((*id, patient_from_feed(name, kana, *birth_date, *sex)));
+                    }
                 }
-                sqlx::query(
-                    "INSERT INTO referrals (id, patient_id, tracking_code, created_at)
-                     VALUES (?, ?, ?, ?)",
-                )
-                .bind(id.to_string())
-                .bind(patient_id.to_string())
-                .bind(tracking_code)
-                .bind(created_at.to_rfc3339())
-                .execute(&mut *conn)
-                .await?;
-            }
-        }
-        PulledChange::Event { referral_id, event } => {
-            if !exists(conn, "referrals", *referral_id).await? {
-                outcome.skipped += 1;
-                return Ok(());
-            }
-            let known: Option<String> =
-                sqlx::query_scalar("SELECT referral_id FROM referral_events WHERE id = ?")
-                    .bind(event.id.to_string())
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            match known {
-                Some(owner) if owner != referral_id.to_string() => {
-                    return Err(StoreError::Corrupt("event of another referral"));
+                PulledChange::Referral {
+                    id,
+                    patient_id,
+                    tracking_code,
+                    created_at,
+                } => {
+                    if known.referrals.contains(id) {
+                        continue;
+                    }
+                    if !known.patients.contains(patient_id) {
+                        page.outcome.skipped += 1;
+                        continue;
+                    }
+                    known.referrals.insert(*id);
+                    page.referrals.push(ReferralRow {
+                        id: *id,
+                        patient_id: *patient_id,
+                        tracking_code,
+                        created_at: created_at.to_rfc3339(),
+                    });
                 }
-                Some(_) => {}
-                None => {
-                    let status = event
-                        .to_domain()?
-                        .details
-                        .map(|d| d.status().code().to_string());
-                    crate::referrals::insert_event(conn, *referral_id, event, status.as_deref())
-                        .await?;
-                    if event.source != crate::EventSource::Clinic {
-                        outcome.news += 1;
+                PulledChange::Event { referral_id, event } => {
+                    if !known.referrals.contains(referral_id) {
+                        page.outcome.skipped += 1;
+                        continue;
+                    }
+                    match known.events.get(&event.id) {
+                        Some(owner) if owner != referral_id => {
+                            return Err(StoreError::Corrupt("event of another referral"));
+                        }
+                        Some(_) => {}
+                        None => {
+                            let status = event
+                                .to_domain()?
+                                .details
+                                .map(|d| d.status().code().to_string());
+                            page.events.push((*referral_id, event, status));
+                            known.events.insert(event.id, *referral_id);
+                            if event.source != EventSource::Clinic {
+                                page.outcome.news += 1;
+                            }
+                        }
+                    }
+                    page.synced.insert(event.id, *feed_seq);
+                    page.touched.insert(*referral_id);
+                }
+                PulledChange::Organisation { id, kind, name } => {
+                    known.organisations.insert(*id);
+                    page.organisations.insert(*id, (kind, name));
+                }
+                PulledChange::Assigned {
+                    referral_id,
+                    organisation_id,
+                } => {
+                    if known.organisations.contains(organisation_id) {
+                        page.assignments.push((*referral_id, *organisation_id));
+                    } else {
+                        page.outcome.skipped += 1;
                     }
                 }
             }
-            sqlx::query("INSERT OR REPLACE INTO synced_events (event_id, feed_seq) VALUES (?, ?)")
-                .bind(event.id.to_string())
-                .bind(feed_seq)
-                .execute(&mut *conn)
-                .await?;
-            touched.insert(*referral_id);
         }
-        PulledChange::Organisation { id, kind, name } => {
+        Ok(page)
+    }
+
+    /// Parents before children: organisations, patients, referrals, events.
+    async fn write(&self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
+        if !self.organisations.is_empty() {
+            let rows: Vec<(String, &str, &str)> = self
+                .organisations
+                .iter()
+                .map(|(id, (kind, name))| (id.to_string(), *kind, *name))
+                .collect();
             sqlx::query(
-                "INSERT INTO regional_organisations (id, kind, name, updated_at) VALUES (?, ?, ?, ?)
+                "INSERT INTO regional_organisations (id, kind, name, updated_at)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?) WHERE true
                  ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
                    updated_at = excluded.updated_at",
             )
-            .bind(id.to_string())
-            .bind(kind)
-            .bind(name)
             .bind(now.to_rfc3339())
+            .bind(json_rows(&rows)?)
             .execute(&mut *conn)
             .await?;
         }
-        PulledChange::Assigned {
-            referral_id,
-            organisation_id,
-        } => {
-            if exists(conn, "regional_organisations", *organisation_id).await? {
-                sqlx::query("UPDATE referrals SET destination_org_id = ? WHERE id = ?")
-                    .bind(organisation_id.to_string())
-                    .bind(referral_id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-            } else {
-                outcome.skipped += 1;
-            }
+        let patients: Vec<(Uuid, &PatientFields)> =
+            self.patients.iter().map(|(id, f)| (*id, f)).collect();
+        crate::patients::insert_all(conn, &patients, "地域連携サーバー", now).await?;
+        if !self.referrals.is_empty() {
+            sqlx::query(
+                "INSERT INTO referrals (id, patient_id, tracking_code, created_at)
+                 SELECT value ->> 'id', value ->> 'patient_id', value ->> 'tracking_code',
+                        value ->> 'created_at'
+                 FROM json_each(?)",
+            )
+            .bind(json_rows(&self.referrals)?)
+            .execute(&mut *conn)
+            .await?;
         }
+        let events: Vec<(Uuid, &StoredEvent, Option<&str>)> = self
+            .events
+            .iter()
+            .map(|(referral, event, status)| (*referral, *event, status.as_deref()))
+            .collect();
+        crate::referrals::insert_events(conn, &events).await?;
+        if !self.synced.is_empty() {
+            let rows: Vec<(String, i64)> = self
+                .synced
+                .iter()
+                .map(|(event, seq)| (event.to_string(), *seq))
+                .collect();
+            sqlx::query(
+                "INSERT OR REPLACE INTO synced_events (event_id, feed_seq)
+                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+            )
+            .bind(json_rows(&rows)?)
+            .execute(&mut *conn)
+            .await?;
+        }
+        // Rare (a desk's or a liaison's routing), so one statement each.
+        for (referral, organisation) in &self.assignments {
+            sqlx::query("UPDATE referrals SET destination_org_id = ? WHERE id = ?")
+                .bind(organisation.to_string())
+                .bind(referral.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+        let touched: Vec<Uuid> = self.touched.iter().copied().collect();
+        crate::referral_summary::refresh_many(conn, &touched).await
     }
-    Ok(())
 }
 
-async fn exists(conn: &mut SqliteConnection, table: &str, id: Uuid) -> StoreResult<bool> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)");
-    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
-        .fetch_one(conn)
-        .await?)
+fn patient_from_feed(name: &str, kana: &str, birth_date: NaiveDate, sex: Sex) -> PatientFields {
+    PatientFields {
+        name: name.to_string(),
+        kana: kana.to_string(),
+        birth_date,
+        sex,
+        address: String::new(),
+        phone: String::new(),
+        key_person: KeyPerson {
+            name: String::new(),
+            relation: String::new(),
+            phone: String::new(),
+        },
+        chart_number: None,
+        memo: String::new(),
+    }
+}
+
+/// Which of `ids` are rows of `table`, in one query.
+async fn ids_present(
+    conn: &mut SqliteConnection,
+    table: &str,
+    ids: Vec<&Uuid>,
+) -> StoreResult<HashSet<Uuid>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let sql = format!("SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))");
+    sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+        .bind(json_ids(ids))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|id| parse_id(id))
+        .collect()
+}
+
+fn parse_id(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }

@@ -11,7 +11,10 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
-use crate::referrals::load_referral;
+use std::collections::{HashMap, HashSet};
+
+use crate::batch::{as_text, json_ids, json_rows};
+use crate::referrals::{ReferralRecord, WHERE_ID_IN_JSON, load_referrals_where};
 
 /// Bump when what a summary row holds, or how it is computed, changes.
 const REFERRAL_SUMMARY_VERSION: i64 = 1;
@@ -230,7 +233,93 @@ fn destination_kind(d: &DischargeDestination) -> &'static str {
 /// Rewrites one referral's summary from its events and replies. Called in
 /// the transaction that changed them.
 pub(crate) async fn refresh(conn: &mut SqliteConnection, referral_id: Uuid) -> StoreResult<()> {
-    let record = load_referral(conn, referral_id).await?;
+    refresh_many(conn, &[referral_id]).await
+}
+
+/// Rewrites the summaries of `referral_ids` in a fixed number of statements
+/// (a pulled page touches hundreds of referrals at once).
+pub(crate) async fn refresh_many(
+    conn: &mut SqliteConnection,
+    referral_ids: &[Uuid],
+) -> StoreResult<()> {
+    if referral_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = json_ids(referral_ids);
+    let records = load_referrals_where(conn, WHERE_ID_IN_JSON, Some(ids.clone())).await?;
+    if records.len() != referral_ids.iter().collect::<HashSet<_>>().len() {
+        return Err(StoreError::NotFound);
+    }
+    let replies: HashMap<String, (Option<String>, i64)> =
+        sqlx::query_as::<_, (String, Option<String>, i64)>(
+            "SELECT referral_id, min(received_on), count(*) FROM referral_replies
+         WHERE referral_id IN (SELECT value FROM json_each(?)) GROUP BY referral_id",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, first, count)| (id, (first, count)))
+        .collect();
+    let rows = records
+        .iter()
+        .map(|record| {
+            let (first_reply_on, count) = replies
+                .get(&record.id.to_string())
+                .cloned()
+                .unwrap_or((None, 0));
+            summary_row(record, first_reply_on, count)
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    sqlx::query(
+        "INSERT OR REPLACE INTO referral_summaries
+         (referral_id, patient_id, tracking_code, status, is_open, referred_to, hospital,
+          where_now, sent_on, last_news, acknowledged_on, seen_on, expected_discharge,
+          discharged_to, outcome, first_reply_on, replies)
+         SELECT value ->> 'referral_id', value ->> 'patient_id', value ->> 'tracking_code',
+                value ->> 'status', value ->> 'is_open', value ->> 'referred_to',
+                value ->> 'hospital', value ->> 'where_now', value ->> 'sent_on',
+                value ->> 'last_news', value ->> 'acknowledged_on', value ->> 'seen_on',
+                value ->> 'expected_discharge', value ->> 'discharged_to', value ->> 'outcome',
+                value ->> 'first_reply_on', value ->> 'replies'
+         FROM json_each(?)",
+    )
+    .bind(json_rows(&rows)?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One referral's summary row as `refresh_many` writes it.
+#[derive(serde::Serialize)]
+struct SummaryOut<'a> {
+    #[serde(serialize_with = "as_text")]
+    referral_id: Uuid,
+    #[serde(serialize_with = "as_text")]
+    patient_id: Uuid,
+    tracking_code: &'a str,
+    status: &'static str,
+    is_open: bool,
+    referred_to: String,
+    hospital: String,
+    where_now: String,
+    sent_on: String,
+    last_news: String,
+    acknowledged_on: Option<String>,
+    seen_on: Option<String>,
+    expected_discharge: Option<String>,
+    discharged_to: Option<&'static str>,
+    outcome: &'static str,
+    first_reply_on: Option<String>,
+    replies: i64,
+}
+
+/// One referral's summary row, folded by the status machine.
+fn summary_row(
+    record: &ReferralRecord,
+    first_reply_on: Option<String>,
+    replies: i64,
+) -> StoreResult<SummaryOut<'_>> {
     let events = record
         .events
         .iter()
@@ -244,39 +333,26 @@ pub(crate) async fn refresh(conn: &mut SqliteConnection, referral_id: Uuid) -> S
             _ => None,
         })
         .unwrap_or_default();
-    let (first_reply_on, replies): (Option<String>, i64) = sqlx::query_as(
-        "SELECT min(received_on), count(*) FROM referral_replies WHERE referral_id = ?",
-    )
-    .bind(referral_id.to_string())
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT OR REPLACE INTO referral_summaries
-         (referral_id, patient_id, tracking_code, status, is_open, referred_to, hospital,
-          where_now, sent_on, last_news, acknowledged_on, seen_on, expected_discharge,
-          discharged_to, outcome, first_reply_on, replies)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(referral_id.to_string())
-    .bind(record.patient_id.to_string())
-    .bind(&record.tracking_code)
-    .bind(state.status.code())
-    .bind(state.status.is_open())
-    .bind(referred_to)
-    .bind(&state.hospital)
-    .bind(state.where_now.label_ja())
-    .bind(state.sent_on.to_string())
-    .bind(state.last_news.to_string())
-    .bind(state.acknowledged_on.map(|d| d.to_string()))
-    .bind(state.seen_on.map(|d| d.to_string()))
-    .bind(state.expected_discharge.map(|d| d.to_string()))
-    .bind(state.discharged_to.as_ref().map(destination_kind))
-    .bind(state.outcome().code())
-    .bind(first_reply_on)
-    .bind(replies)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let text = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    Ok(SummaryOut {
+        referral_id: record.id,
+        patient_id: record.patient_id,
+        tracking_code: &record.tracking_code,
+        status: state.status.code(),
+        is_open: state.status.is_open(),
+        referred_to,
+        where_now: state.where_now.label_ja(),
+        sent_on: state.sent_on.to_string(),
+        last_news: state.last_news.to_string(),
+        acknowledged_on: text(state.acknowledged_on),
+        seen_on: text(state.seen_on),
+        expected_discharge: text(state.expected_discharge),
+        discharged_to: state.discharged_to.as_ref().map(destination_kind),
+        outcome: state.outcome().code(),
+        hospital: state.hospital,
+        first_reply_on,
+        replies,
+    })
 }
 
 /// Rebuilds every summary when they were made by other code than this; one
@@ -297,8 +373,9 @@ pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM referrals")
         .fetch_all(&mut *tx)
         .await?;
-    for referral in ids {
-        refresh(&mut tx, id(&referral)?).await?;
+    let ids = ids.iter().map(|i| id(i)).collect::<StoreResult<Vec<_>>>()?;
+    for chunk in ids.chunks(1000) {
+        refresh_many(&mut tx, chunk).await?;
     }
     sqlx::query("UPDATE referral_summary_version SET version = ? WHERE id = 1")
         .bind(REFERRAL_SUMMARY_VERSION)

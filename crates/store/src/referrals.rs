@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction, parse_time};
+use crate::batch::{as_text, json_rows};
 use crate::error::{StoreError, StoreResult};
 
 const REFERRAL: &str = "referral";
@@ -133,44 +134,7 @@ impl Store {
         bind: Option<String>,
     ) -> StoreResult<Vec<ReferralRecord>> {
         let mut conn = self.pool.acquire().await?;
-        let sql = format!(
-            "SELECT r.id, r.patient_id, r.tracking_code, r.created_at FROM referrals r {filter}
-             ORDER BY r.created_at, r.id"
-        );
-        let mut query =
-            sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
-        if let Some(value) = &bind {
-            query = query.bind(value.clone());
-        }
-        let heads = query.fetch_all(&mut *conn).await?;
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM referral_events e LEFT JOIN synced_events s
-               ON s.event_id = e.id
-             WHERE e.referral_id IN (SELECT r.id FROM referrals r {filter}) ORDER BY {EVENT_ORDER}"
-        );
-        let mut query = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql));
-        if let Some(value) = &bind {
-            query = query.bind(value.clone());
-        }
-        let rows = query.fetch_all(&mut *conn).await?;
-        let mut by_referral: std::collections::HashMap<String, Vec<StoredEvent>> =
-            std::collections::HashMap::new();
-        for row in rows {
-            let key = row.referral_id.clone();
-            by_referral.entry(key).or_default().push(row.into_event()?);
-        }
-        heads
-            .into_iter()
-            .map(|(id, patient_id, tracking_code, created_at)| {
-                Ok(ReferralRecord {
-                    events: by_referral.remove(&id).unwrap_or_default(),
-                    id: parse_id(&id)?,
-                    patient_id: parse_id(&patient_id)?,
-                    tracking_code,
-                    created_at: parse_time(&created_at)?,
-                })
-            })
-            .collect()
+        load_referrals_where(&mut conn, filter, bind).await
     }
 
     /// Appends `event` if `check` accepts it given the events already
@@ -243,6 +207,57 @@ pub(crate) async fn load_referral(
         events,
     })
 }
+
+/// The referrals `filter` (a clause on `referrals r`, with at most one
+/// bind) selects, oldest first, each with its events: two queries whatever
+/// the number of referrals.
+pub(crate) async fn load_referrals_where(
+    conn: &mut SqliteConnection,
+    filter: &str,
+    bind: Option<String>,
+) -> StoreResult<Vec<ReferralRecord>> {
+    let sql = format!(
+        "SELECT r.id, r.patient_id, r.tracking_code, r.created_at FROM referrals r {filter}
+         ORDER BY r.created_at, r.id"
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+    if let Some(value) = &bind {
+        query = query.bind(value.clone());
+    }
+    let heads = query.fetch_all(&mut *conn).await?;
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM referral_events e LEFT JOIN synced_events s
+           ON s.event_id = e.id
+         WHERE e.referral_id IN (SELECT r.id FROM referrals r {filter}) ORDER BY {EVENT_ORDER}"
+    );
+    let mut query = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql));
+    if let Some(value) = &bind {
+        query = query.bind(value.clone());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut by_referral: std::collections::HashMap<String, Vec<StoredEvent>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        let key = row.referral_id.clone();
+        by_referral.entry(key).or_default().push(row.into_event()?);
+    }
+    heads
+        .into_iter()
+        .map(|(id, patient_id, tracking_code, created_at)| {
+            Ok(ReferralRecord {
+                events: by_referral.remove(&id).unwrap_or_default(),
+                id: parse_id(&id)?,
+                patient_id: parse_id(&patient_id)?,
+                tracking_code,
+                created_at: parse_time(&created_at)?,
+            })
+        })
+        .collect()
+}
+
+/// The filter for [`load_referrals_where`] that selects the referrals whose
+/// ids are in the JSON array bound with it.
+pub(crate) const WHERE_ID_IN_JSON: &str = "WHERE r.id IN (SELECT value FROM json_each(?))";
 
 impl Store {
     /// The keys of the worklist items already dismissed.
@@ -340,19 +355,54 @@ pub(crate) async fn insert_event(
     event: &StoredEvent,
     status: Option<&str>,
 ) -> StoreResult<()> {
+    insert_events(conn, &[(referral_id, event, status)]).await
+}
+
+/// Inserts events of any referrals in one statement (the rows travel as one
+/// JSON array), for a pulled page of hundreds.
+pub(crate) async fn insert_events(
+    conn: &mut SqliteConnection,
+    events: &[(Uuid, &StoredEvent, Option<&str>)],
+) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        #[serde(serialize_with = "as_text")]
+        id: Uuid,
+        #[serde(serialize_with = "as_text")]
+        referral_id: Uuid,
+        status: Option<&'a str>,
+        details: Option<&'a str>,
+        voids: Option<String>,
+        note: &'a str,
+        source: &'static str,
+        actor: &'a str,
+        at: String,
+    }
+    let rows: Vec<Row> = events
+        .iter()
+        .map(|(referral_id, event, status)| Row {
+            id: event.id,
+            referral_id: *referral_id,
+            status: *status,
+            details: event.details.as_deref(),
+            voids: event.voids.map(|id| id.to_string()),
+            note: &event.note,
+            source: event.source.code(),
+            actor: &event.actor,
+            at: event.at.to_rfc3339(),
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         SELECT value ->> 'id', value ->> 'referral_id', value ->> 'status', value ->> 'details',
+                value ->> 'voids', value ->> 'note', value ->> 'source', value ->> 'actor',
+                value ->> 'at'
+         FROM json_each(?)",
     )
-    .bind(event.id.to_string())
-    .bind(referral_id.to_string())
-    .bind(status)
-    .bind(&event.details)
-    .bind(event.voids.map(|id| id.to_string()))
-    .bind(&event.note)
-    .bind(event.source.code())
-    .bind(&event.actor)
-    .bind(event.at.to_rfc3339())
+    .bind(json_rows(&rows)?)
     .execute(conn)
     .await?;
     Ok(())
