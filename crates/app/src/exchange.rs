@@ -166,34 +166,26 @@ impl App {
             .await?
             .map(|p| p.cursor)
             .unwrap_or(0);
-        // The next pages are fetched while a batch is written: on a first
-        // sync the network and the store each take a good part of the time.
+        // The next pages are fetched (and decoded) on another task while a
+        // batch is written: on a first sync the network and the store each
+        // take a good part of the time, and this machine has more than one
+        // core.
         let (pages, mut received) = tokio::sync::mpsc::channel(PAGES_PER_BATCH);
-        let fetch = async move {
-            let mut cursor = cursor;
-            loop {
-                let page = fetch_page(&post, cursor).await;
-                let more = matches!(&page, Ok(p) if p.more);
-                if let Ok(p) = &page {
-                    cursor = p.cursor;
-                }
-                if pages.send(page).await.is_err() || !more {
-                    break;
-                }
-            }
-        };
-        let apply = async {
+        let fetcher = tokio::spawn(fetch_pages(
+            http,
+            device.server_url.clone(),
+            credential,
+            cursor,
+            pages,
+        ));
+        let applied = async {
             let mut batch = Vec::new();
             let mut batch_cursor = cursor;
             while let Some(page) = received.recv().await {
-                let fetched = page.and_then(|page| {
-                    for change in page.changes {
-                        for pulled in pulled_changes(change.body)? {
-                            batch.push((change.seq, pulled));
-                        }
-                    }
+                let fetched = page.map(|page| {
+                    batch.extend(page.changes);
                     batch_cursor = page.cursor;
-                    Ok(page.more)
+                    page.more
                 });
                 // A cut connection still keeps the pages that arrived whole;
                 // the end of the feed is stored even when it brought nothing
@@ -217,32 +209,78 @@ impl App {
                 }
             }
             Ok::<_, AppError>(())
-        };
-        let ((), applied) = tokio::join!(fetch, apply);
+        }
+        .await;
+        // On a store error the fetcher may still be waiting on the network.
+        fetcher.abort();
         applied?;
         Ok(report)
     }
 }
 
+/// A page of the feed in the store's terms.
+struct PulledPage {
+    changes: Vec<(i64, PulledChange)>,
+    cursor: i64,
+    more: bool,
+}
+
+/// Fetches pages after `cursor` until the feed's end or the first failure,
+/// which is passed on like a page.
+async fn fetch_pages(
+    http: reqwest::Client,
+    server_url: String,
+    credential: String,
+    mut cursor: i64,
+    pages: tokio::sync::mpsc::Sender<Result<PulledPage, AppError>>,
+) {
+    loop {
+        let page = fetch_page(&http, &server_url, &credential, cursor).await;
+        let more = matches!(&page, Ok(p) if p.more);
+        if let Ok(p) = &page {
+            cursor = p.cursor;
+        }
+        if pages.send(page).await.is_err() || !more {
+            break;
+        }
+    }
+}
+
 /// One page of the feed after `cursor`, checked to move forward only.
-async fn fetch_page<F, R>(post: &F, cursor: i64) -> Result<PullResponse, AppError>
-where
-    F: Fn(&'static str, Vec<u8>) -> R,
-    R: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
-{
+async fn fetch_page(
+    http: &reqwest::Client,
+    server_url: &str,
+    credential: &str,
+    cursor: i64,
+) -> Result<PulledPage, AppError> {
     let request = PullRequest {
         version: PROTOCOL_VERSION,
         cursor,
         limit: PULL_PAGE,
     };
-    let response = post("/v1/pull", json(&request)?)
+    let response = http
+        .post(format!("{server_url}/v1/pull"))
+        .bearer_auth(credential)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(json(&request)?)
+        .send()
         .await
         .map_err(unreachable)?;
     let page: PullResponse = read(response).await?;
     if page.cursor < cursor || page.changes.iter().any(|c| c.seq <= cursor) {
         return Err(garbled());
     }
-    Ok(page)
+    let mut changes = Vec::with_capacity(page.changes.len());
+    for change in page.changes {
+        for pulled in pulled_changes(change.body)? {
+            changes.push((change.seq, pulled));
+        }
+    }
+    Ok(PulledPage {
+        changes,
+        cursor: page.cursor,
+        more: page.more,
+    })
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {

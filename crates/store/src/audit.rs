@@ -88,18 +88,21 @@ pub(crate) async fn append_for_each(
     if entity_ids.is_empty() {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id)
-         SELECT ?, ?, ?, ?, value FROM json_each(?)",
+    let at = at.to_rfc3339();
+    crate::batch::insert_rows(
+        conn,
+        "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id) ",
+        entity_ids,
+        "",
+        |mut row, id| {
+            row.push_bind(at.clone())
+                .push_bind(actor.to_string())
+                .push_bind(action.code())
+                .push_bind(entity_kind.to_string())
+                .push_bind(id.clone());
+        },
     )
-    .bind(at.to_rfc3339())
-    .bind(actor)
-    .bind(action.code())
-    .bind(entity_kind)
-    .bind(crate::batch::json_rows(entity_ids)?)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 impl Store {

@@ -1,23 +1,90 @@
-//! Many rows in one statement: the rows travel to SQLite as one JSON array
-//! bound to a single parameter and read back with `json_each(?)`, so the
-//! SQL text (and its prepared statement) is the same for one row or a
-//! thousand, and a pulled batch costs a few statements instead of tens of
-//! thousands. (`jsonb_each`, which would spare `->>` re-reading each row's
-//! text, arrives with SQLite 3.51; the bundled SQLCipher has 3.50.)
+//! Many rows in few statements: a pulled batch inserts thousands of rows,
+//! and one statement per row costs far more (a round trip to SQLite's worker
+//! thread each) than the rows themselves. Two ways, each where it measured
+//! faster on a first sync (`make bench`, bench_sync):
+//!
+//! - wide rows (events, patients, summaries) as multi-row `VALUES` of bound
+//!   parameters, in chunks of a fixed size so that every full chunk reuses
+//!   one prepared statement: as one JSON array read with `json_each`, SQLite
+//!   spent a quarter of its time turning each row back into text and
+//!   parsing it again for every column;
+//! - narrow rows (search grams, feed numbers: two or three scalars, tens of
+//!   thousands a batch) as one JSON array in one statement, where binding
+//!   each value costs more than parsing it (grams: 0.58 s → 0.43 s).
 
-use std::fmt::Display;
-
-use serde::{Serialize, Serializer};
+use sqlx::query_builder::Separated;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
+
+use serde::Serialize;
 
 use crate::error::{StoreError, StoreResult};
 
-/// The JSON array of `rows`, to bind where SQL reads `json_each(?)`.
-pub(crate) fn json_rows<T: Serialize>(rows: &[T]) -> StoreResult<String> {
-    serde_json::to_string(rows).map_err(|_| StoreError::Corrupt("batched rows"))
+/// Rows per statement: a fixed size (one prepared statement for all full
+/// chunks), well under SQLite's 32,766 parameters at 17 columns a row.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Runs `head VALUES (…), (…) tail` over `rows`, a chunk at a time; `bind`
+/// pushes one row's values.
+pub(crate) async fn insert_rows<T>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    rows: &[T],
+    tail: &str,
+    mut bind: impl FnMut(Separated<'_, Sqlite, &'static str>, &T),
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = QueryBuilder::<Sqlite>::new(head);
+        statement.push_values(chunk, &mut bind);
+        statement.push(tail);
+        statement.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
-/// A JSON array of ids, to bind where SQL reads `json_each(?)`.
+/// As [`insert_rows`], collecting what each statement's `RETURNING` gives.
+pub(crate) async fn insert_rows_returning<T, R>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    rows: &[T],
+    tail: &str,
+    mut bind: impl FnMut(Separated<'_, Sqlite, &'static str>, &T),
+) -> StoreResult<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut returned = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = QueryBuilder::<Sqlite>::new(head);
+        statement.push_values(chunk, &mut bind);
+        statement.push(tail);
+        returned.extend(
+            statement
+                .build_query_as::<R>()
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(returned)
+}
+
+/// Runs `sql`, which reads its rows from `json_each(?)`, with `rows` as that
+/// one JSON array (tuples become arrays: `value ->> 0`, `value ->> 1`…).
+pub(crate) async fn insert_json_rows<T: Serialize>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    rows: &[T],
+) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows = serde_json::to_string(rows).map_err(|_| StoreError::Corrupt("batched rows"))?;
+    sqlx::query(sql).bind(rows).execute(conn).await?;
+    Ok(())
+}
+
+/// A JSON array of ids, to bind where SQL reads `json_each(?)`: one lookup
+/// statement whatever the number of ids.
 pub(crate) fn json_ids<'a>(ids: impl IntoIterator<Item = &'a Uuid>) -> String {
     let mut out = String::from("[");
     for (i, id) in ids.into_iter().enumerate() {
@@ -30,10 +97,4 @@ pub(crate) fn json_ids<'a>(ids: impl IntoIterator<Item = &'a Uuid>) -> String {
     }
     out.push(']');
     out
-}
-
-/// `#[serde(serialize_with = "as_text")]`: a field as its `Display` text
-/// (ids), without an allocation per field.
-pub(crate) fn as_text<T: Display, S: Serializer>(value: &T, out: S) -> Result<S::Ok, S::Error> {
-    out.collect_str(value)
 }

@@ -7,7 +7,6 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction, parse_time};
-use crate::batch::{as_text, json_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::search::{self, SearchForms};
 
@@ -297,66 +296,37 @@ pub(crate) async fn insert_all(
     if patients.is_empty() {
         return Ok(HashMap::new());
     }
-    let forms: HashMap<Uuid, SearchForms> = patients
+    let rows: Vec<(Uuid, &PatientFields, SearchForms)> = patients
         .iter()
-        .map(|(id, f)| (*id, SearchForms::of(&f.name, &f.kana)))
+        .map(|(id, f)| (*id, *f, SearchForms::of(&f.name, &f.kana)))
         .collect();
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        #[serde(serialize_with = "as_text")]
-        id: Uuid,
-        name: &'a str,
-        kana: &'a str,
-        #[serde(serialize_with = "as_text")]
-        birth_date: NaiveDate,
-        sex: &'static str,
-        address: &'a str,
-        phone: &'a str,
-        key_person_name: &'a str,
-        key_person_relation: &'a str,
-        key_person_phone: &'a str,
-        chart_number: Option<&'a str>,
-        memo: &'a str,
-        name_search: &'a str,
-        kana_search: &'a str,
-    }
-    let rows = patients
-        .iter()
-        .map(|(id, f)| {
-            let forms = forms.get(id).ok_or(StoreError::Corrupt("patient forms"))?;
-            Ok(Row {
-                id: *id,
-                name: &f.name,
-                kana: &f.kana,
-                birth_date: f.birth_date,
-                sex: f.sex.code(),
-                address: &f.address,
-                phone: &f.phone,
-                key_person_name: &f.key_person.name,
-                key_person_relation: &f.key_person.relation,
-                key_person_phone: &f.key_person.phone,
-                chart_number: f.chart_number.as_deref(),
-                memo: &f.memo,
-                name_search: &forms.name,
-                kana_search: &forms.kana,
-            })
-        })
-        .collect::<StoreResult<Vec<Row>>>()?;
-    let inserted: Vec<(String, i64)> = sqlx::query_as(
+    let now_text = now.to_rfc3339();
+    let inserted: Vec<(String, i64)> = crate::batch::insert_rows_returning(
+        conn,
         "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
                  key_person_name, key_person_relation, key_person_phone, chart_number, memo,
-                 name_search, kana_search, created_at, updated_at)
-         SELECT value ->> 'id', value ->> 'name', value ->> 'kana', value ->> 'birth_date',
-                value ->> 'sex', value ->> 'address', value ->> 'phone',
-                value ->> 'key_person_name', value ->> 'key_person_relation',
-                value ->> 'key_person_phone', value ->> 'chart_number', value ->> 'memo',
-                value ->> 'name_search', value ->> 'kana_search', ?1, ?1
-         FROM json_each(?2)
-         RETURNING id, pk",
+                 name_search, kana_search, created_at, updated_at) ",
+        &rows,
+        " RETURNING id, pk",
+        |mut row, (id, f, forms)| {
+            row.push_bind(id.to_string())
+                .push_bind(f.name.clone())
+                .push_bind(f.kana.clone())
+                .push_bind(f.birth_date.format("%Y-%m-%d").to_string())
+                .push_bind(f.sex.code())
+                .push_bind(f.address.clone())
+                .push_bind(f.phone.clone())
+                .push_bind(f.key_person.name.clone())
+                .push_bind(f.key_person.relation.clone())
+                .push_bind(f.key_person.phone.clone())
+                .push_bind(f.chart_number.clone())
+                .push_bind(f.memo.clone())
+                .push_bind(forms.name.clone())
+                .push_bind(forms.kana.clone())
+                .push_bind(now_text.clone())
+                .push_bind(now_text.clone());
+        },
     )
-    .bind(now.to_rfc3339())
-    .bind(json_rows(&rows)?)
-    .fetch_all(&mut *conn)
     .await?;
     let pks = inserted
         .into_iter()
@@ -367,9 +337,14 @@ pub(crate) async fn insert_all(
             ))
         })
         .collect::<StoreResult<HashMap<Uuid, i64>>>()?;
-    let indexed = forms
+    let indexed = rows
         .iter()
-        .map(|(id, f)| Ok((*pks.get(id).ok_or(StoreError::Corrupt("patient pk"))?, f)))
+        .map(|(id, _, forms)| {
+            Ok((
+                *pks.get(id).ok_or(StoreError::Corrupt("patient pk"))?,
+                forms,
+            ))
+        })
         .collect::<StoreResult<Vec<(i64, &SearchForms)>>>()?;
     search::index_grams_of_many(&mut *conn, &indexed).await?;
     let ids: Vec<String> = patients.iter().map(|(id, _)| id.to_string()).collect();

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use crate::EventSource;
 use crate::Store;
-use crate::batch::{as_text, json_ids, json_rows};
+use crate::batch::{insert_json_rows, insert_rows, json_ids};
 use crate::error::{StoreError, StoreResult};
-use crate::referrals::StoredEvent;
+use crate::referrals::{ReferralRecord, StoredEvent};
 
 /// One change of the feed, in the store's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,14 +140,11 @@ impl Known {
     }
 }
 
-#[derive(serde::Serialize)]
 struct ReferralRow<'a> {
-    #[serde(serialize_with = "as_text")]
     id: Uuid,
-    #[serde(serialize_with = "as_text")]
     patient_id: Uuid,
     tracking_code: &'a str,
-    created_at: String,
+    created_at: DateTime<Utc>,
 }
 
 /// What a page adds, table by table, in feed order within each table.
@@ -201,7 +198,7 @@ impl<'a> PageWrites<'a> {
                         id: *id,
                         patient_id: *patient_id,
                         tracking_code,
-                        created_at: created_at.to_rfc3339(),
+                        created_at: *created_at,
                     });
                 }
                 PulledChange::Event { referral_id, event } => {
@@ -250,57 +247,56 @@ impl<'a> PageWrites<'a> {
 
     /// Parents before children: organisations, patients, referrals, events.
     async fn write(&self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
-        if !self.organisations.is_empty() {
-            let rows: Vec<(String, &str, &str)> = self
-                .organisations
-                .iter()
-                .map(|(id, (kind, name))| (id.to_string(), *kind, *name))
-                .collect();
-            sqlx::query(
-                "INSERT INTO regional_organisations (id, kind, name, updated_at)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?) WHERE true
-                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                   updated_at = excluded.updated_at",
-            )
-            .bind(now.to_rfc3339())
-            .bind(json_rows(&rows)?)
-            .execute(&mut *conn)
-            .await?;
-        }
+        let now_text = now.to_rfc3339();
+        let organisations: Vec<_> = self.organisations.iter().collect();
+        insert_rows(
+            conn,
+            "INSERT INTO regional_organisations (id, kind, name, updated_at) ",
+            &organisations,
+            " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+               updated_at = excluded.updated_at",
+            |mut row, (id, (kind, name))| {
+                row.push_bind(id.to_string())
+                    .push_bind(kind.to_string())
+                    .push_bind(name.to_string())
+                    .push_bind(now_text.clone());
+            },
+        )
+        .await?;
         let patients: Vec<(Uuid, &PatientFields)> =
             self.patients.iter().map(|(id, f)| (*id, f)).collect();
         crate::patients::insert_all(conn, &patients, "地域連携サーバー", now).await?;
-        if !self.referrals.is_empty() {
-            sqlx::query(
-                "INSERT INTO referrals (id, patient_id, tracking_code, created_at)
-                 SELECT value ->> 'id', value ->> 'patient_id', value ->> 'tracking_code',
-                        value ->> 'created_at'
-                 FROM json_each(?)",
-            )
-            .bind(json_rows(&self.referrals)?)
-            .execute(&mut *conn)
-            .await?;
-        }
+        insert_rows(
+            conn,
+            "INSERT INTO referrals (id, patient_id, tracking_code, created_at) ",
+            &self.referrals,
+            "",
+            |mut row, r| {
+                row.push_bind(r.id.to_string())
+                    .push_bind(r.patient_id.to_string())
+                    .push_bind(r.tracking_code.to_string())
+                    .push_bind(r.created_at.to_rfc3339());
+            },
+        )
+        .await?;
         let events: Vec<(Uuid, &StoredEvent, Option<&str>)> = self
             .events
             .iter()
             .map(|(referral, event, status)| (*referral, *event, status.as_deref()))
             .collect();
         crate::referrals::insert_events(conn, &events).await?;
-        if !self.synced.is_empty() {
-            let rows: Vec<(String, i64)> = self
-                .synced
-                .iter()
-                .map(|(event, seq)| (event.to_string(), *seq))
-                .collect();
-            sqlx::query(
-                "INSERT OR REPLACE INTO synced_events (event_id, feed_seq)
-                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-            )
-            .bind(json_rows(&rows)?)
-            .execute(&mut *conn)
-            .await?;
-        }
+        let synced: Vec<(String, i64)> = self
+            .synced
+            .iter()
+            .map(|(event, seq)| (event.to_string(), *seq))
+            .collect();
+        insert_json_rows(
+            conn,
+            "INSERT OR REPLACE INTO synced_events (event_id, feed_seq)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+            &synced,
+        )
+        .await?;
         // Rare (a desk's or a liaison's routing), so one statement each.
         for (referral, organisation) in &self.assignments {
             sqlx::query("UPDATE referrals SET destination_org_id = ? WHERE id = ?")
@@ -309,8 +305,41 @@ impl<'a> PageWrites<'a> {
                 .execute(&mut *conn)
                 .await?;
         }
-        let touched: Vec<Uuid> = self.touched.iter().copied().collect();
-        crate::referral_summary::refresh_many(conn, &touched).await
+        // A referral first heard of in this batch has all its events here:
+        // its summary is folded from them without reading them back.
+        let (new, held) = self.records_of_new_referrals();
+        crate::referral_summary::refresh_many(conn, &held).await?;
+        crate::referral_summary::write_summaries(conn, &new).await
+    }
+
+    /// The touched referrals this batch created, with their events in the
+    /// store's order (by the feed number that confirmed each: all came from
+    /// the feed), and the ids of the others.
+    fn records_of_new_referrals(&self) -> (Vec<ReferralRecord>, Vec<Uuid>) {
+        let mut events: HashMap<Uuid, Vec<&StoredEvent>> = HashMap::new();
+        for (referral, event, _) in &self.events {
+            events.entry(*referral).or_default().push(event);
+        }
+        let created: HashMap<Uuid, &ReferralRow> =
+            self.referrals.iter().map(|r| (r.id, r)).collect();
+        let mut new = Vec::new();
+        let mut held = Vec::new();
+        for id in &self.touched {
+            let Some(r) = created.get(id) else {
+                held.push(*id);
+                continue;
+            };
+            let mut events = events.remove(id).unwrap_or_default();
+            events.sort_by_key(|e| self.synced.get(&e.id));
+            new.push(ReferralRecord {
+                id: r.id,
+                patient_id: r.patient_id,
+                tracking_code: r.tracking_code.to_string(),
+                created_at: r.created_at,
+                events: events.into_iter().cloned().collect(),
+            });
+        }
+        (new, held)
     }
 }
 

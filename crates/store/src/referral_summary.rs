@@ -13,7 +13,7 @@ use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use std::collections::{HashMap, HashSet};
 
-use crate::batch::{as_text, json_ids, json_rows};
+use crate::batch::{insert_rows, json_ids};
 use crate::referrals::{ReferralRecord, WHERE_ID_IN_JSON, load_referrals_where};
 
 /// Bump when what a summary row holds, or how it is computed, changes.
@@ -245,11 +245,24 @@ pub(crate) async fn refresh_many(
     if referral_ids.is_empty() {
         return Ok(());
     }
-    let ids = json_ids(referral_ids);
-    let records = load_referrals_where(conn, WHERE_ID_IN_JSON, Some(ids.clone())).await?;
+    let records =
+        load_referrals_where(conn, WHERE_ID_IN_JSON, Some(json_ids(referral_ids))).await?;
     if records.len() != referral_ids.iter().collect::<HashSet<_>>().len() {
         return Err(StoreError::NotFound);
     }
+    write_summaries(conn, &records).await
+}
+
+/// Rewrites the summaries of `records`, which must hold every event stored
+/// for them, in the store's order (see `EVENT_ORDER`).
+pub(crate) async fn write_summaries(
+    conn: &mut SqliteConnection,
+    records: &[ReferralRecord],
+) -> StoreResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let ids = json_ids(records.iter().map(|r| &r.id));
     let replies: HashMap<String, (Option<String>, i64)> =
         sqlx::query_as::<_, (String, Option<String>, i64)>(
             "SELECT referral_id, min(received_on), count(*) FROM referral_replies
@@ -271,31 +284,40 @@ pub(crate) async fn refresh_many(
             summary_row(record, first_reply_on, count)
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    sqlx::query(
+    insert_rows(
+        conn,
         "INSERT OR REPLACE INTO referral_summaries
          (referral_id, patient_id, tracking_code, status, is_open, referred_to, hospital,
           where_now, sent_on, last_news, acknowledged_on, seen_on, expected_discharge,
-          discharged_to, outcome, first_reply_on, replies)
-         SELECT value ->> 'referral_id', value ->> 'patient_id', value ->> 'tracking_code',
-                value ->> 'status', value ->> 'is_open', value ->> 'referred_to',
-                value ->> 'hospital', value ->> 'where_now', value ->> 'sent_on',
-                value ->> 'last_news', value ->> 'acknowledged_on', value ->> 'seen_on',
-                value ->> 'expected_discharge', value ->> 'discharged_to', value ->> 'outcome',
-                value ->> 'first_reply_on', value ->> 'replies'
-         FROM json_each(?)",
+          discharged_to, outcome, first_reply_on, replies) ",
+        &rows,
+        "",
+        |mut row, s| {
+            row.push_bind(s.referral_id.to_string())
+                .push_bind(s.patient_id.to_string())
+                .push_bind(s.tracking_code.to_string())
+                .push_bind(s.status)
+                .push_bind(s.is_open)
+                .push_bind(s.referred_to.clone())
+                .push_bind(s.hospital.clone())
+                .push_bind(s.where_now.clone())
+                .push_bind(s.sent_on.clone())
+                .push_bind(s.last_news.clone())
+                .push_bind(s.acknowledged_on.clone())
+                .push_bind(s.seen_on.clone())
+                .push_bind(s.expected_discharge.clone())
+                .push_bind(s.discharged_to)
+                .push_bind(s.outcome)
+                .push_bind(s.first_reply_on.clone())
+                .push_bind(s.replies);
+        },
     )
-    .bind(json_rows(&rows)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// One referral's summary row as `refresh_many` writes it.
-#[derive(serde::Serialize)]
 struct SummaryOut<'a> {
-    #[serde(serialize_with = "as_text")]
     referral_id: Uuid,
-    #[serde(serialize_with = "as_text")]
     patient_id: Uuid,
     tracking_code: &'a str,
     status: &'static str,

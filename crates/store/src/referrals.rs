@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction, parse_time};
-use crate::batch::{as_text, json_rows};
 use crate::error::{StoreError, StoreResult};
 
 const REFERRAL: &str = "referral";
@@ -367,43 +366,22 @@ pub(crate) async fn insert_events(
     if events.is_empty() {
         return Ok(());
     }
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        #[serde(serialize_with = "as_text")]
-        id: Uuid,
-        #[serde(serialize_with = "as_text")]
-        referral_id: Uuid,
-        status: Option<&'a str>,
-        details: Option<&'a str>,
-        voids: Option<String>,
-        note: &'a str,
-        source: &'static str,
-        actor: &'a str,
-        at: String,
-    }
-    let rows: Vec<Row> = events
-        .iter()
-        .map(|(referral_id, event, status)| Row {
-            id: event.id,
-            referral_id: *referral_id,
-            status: *status,
-            details: event.details.as_deref(),
-            voids: event.voids.map(|id| id.to_string()),
-            note: &event.note,
-            source: event.source.code(),
-            actor: &event.actor,
-            at: event.at.to_rfc3339(),
-        })
-        .collect();
-    sqlx::query(
-        "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
-         SELECT value ->> 'id', value ->> 'referral_id', value ->> 'status', value ->> 'details',
-                value ->> 'voids', value ->> 'note', value ->> 'source', value ->> 'actor',
-                value ->> 'at'
-         FROM json_each(?)",
+    crate::batch::insert_rows(
+        conn,
+        "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at) ",
+        events,
+        "",
+        |mut row, (referral_id, event, status)| {
+            row.push_bind(event.id.to_string())
+                .push_bind(referral_id.to_string())
+                .push_bind(status.map(str::to_string))
+                .push_bind(event.details.clone())
+                .push_bind(event.voids.map(|id| id.to_string()))
+                .push_bind(event.note.clone())
+                .push_bind(event.source.code())
+                .push_bind(event.actor.clone())
+                .push_bind(event.at.to_rfc3339());
+        },
     )
-    .bind(json_rows(&rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }

@@ -144,14 +144,13 @@ pub(crate) async fn index_grams_of_many(
     }
     // In the index's order, so consecutive rows land in the same leaf.
     rows.sort_unstable();
-    sqlx::query(
+    crate::batch::insert_json_rows(
+        conn,
         "INSERT OR IGNORE INTO patient_grams (gram, sort_key, patient_pk)
          SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+        &rows,
     )
-    .bind(crate::batch::json_rows(&rows)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub(crate) async fn unindex_grams(

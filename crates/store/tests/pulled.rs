@@ -221,3 +221,69 @@ async fn an_event_id_already_held_by_another_referral_fails_the_whole_batch() {
     );
     assert_eq!(store.sync_progress().await.unwrap().unwrap().cursor, 3);
 }
+
+#[tokio::test]
+async fn a_referral_summed_up_in_one_batch_matches_one_summed_up_over_two() {
+    let (p, r) = (Uuid::now_v7(), Uuid::now_v7());
+    let changes = vec![
+        patient(p),
+        referral(r, p),
+        event(
+            r,
+            EventDetails::Sent {
+                date: day(18),
+                hospital: "池袋総合病院".into(),
+            },
+            EventSource::Clinic,
+        ),
+        event(
+            r,
+            EventDetails::Admitted {
+                date: day(20),
+                ward: "5東".into(),
+                attending: String::new(),
+            },
+            EventSource::Liaison,
+        ),
+        event(
+            r,
+            EventDetails::DischargePlanned {
+                date: day(22),
+                expected_date: day(28),
+                planned_destination: None,
+            },
+            EventSource::Desk,
+        ),
+    ];
+    let summary = |store: Store| async move {
+        let rows = store.referrals_sent_between(day(1), day(30)).await.unwrap();
+        store.close().await;
+        rows
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let whole = enrolled_store(dir.path()).await;
+    whole
+        .apply_pulled(&numbered(changes.clone(), 1), 5, common::now())
+        .await
+        .unwrap();
+    let at_once = summary(whole).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let split = enrolled_store(dir.path()).await;
+    let all = numbered(changes, 1);
+    split
+        .apply_pulled(&all[..3], 3, common::now())
+        .await
+        .unwrap();
+    split
+        .apply_pulled(&all[3..], 5, common::now())
+        .await
+        .unwrap();
+    let in_two = summary(split).await;
+
+    assert_eq!(at_once.len(), 1);
+    assert_eq!(at_once[0].status.code(), "discharge_planned");
+    assert_eq!(at_once[0].expected_discharge, Some(day(28)));
+    assert_eq!(at_once, in_two);
+}
