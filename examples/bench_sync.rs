@@ -461,7 +461,7 @@ fn initial_sync(bench: &mut Bench, seeder: &mut Seeder) {
 
 /// Where an initial sync's time goes, measured beside the App: the
 /// server's pull query and its JSON work, then the store applying the same
-/// pages (the public `Store::apply_pulled`, as `sync_now` calls it) kind by
+/// pages (as `sync_now` does, and a page a transaction as before) kind by
 /// kind, and what one statement through the store's pool costs.
 fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
     println!("where the time goes (measured beside the App, same feed):");
@@ -572,27 +572,35 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
         .collect();
     let (as_fed, encrypted, plain, statement) = bench.client.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        // The feed's own pages, in order: as `sync_now` applies them (it
-        // reads the cursor back from the store before each page), and
-        // without that read.
+        // The feed's own pages, in order: as `sync_now` applies them (ten
+        // pages a transaction on one held connection), and one page a
+        // transaction through the pool.
         let mut as_fed = Vec::new();
-        for reread in [true, false] {
+        for batched in [true, false] {
             let store = Store::open_file(
-                &dir.path().join(format!("fed-{reread}.db")),
+                &dir.path().join(format!("fed-{batched}.db")),
                 &StoreKey::generate(),
                 OpenMode::CreateNew,
             )
             .await
             .expect("encrypted store");
             let t = Instant::now();
-            for page in &in_order {
-                if reread {
-                    store.sync_progress().await.expect("progress");
+            if batched {
+                let mut session = store.pull_session().await.expect("session");
+                for pages in in_order.chunks(10) {
+                    let batch: Vec<_> = pages.iter().flatten().cloned().collect();
+                    session
+                        .apply(&batch, batch[batch.len() - 1].0, Utc::now())
+                        .await
+                        .expect("apply");
                 }
-                store
-                    .apply_pulled(page, page[page.len() - 1].0, Utc::now())
-                    .await
-                    .expect("apply");
+            } else {
+                for page in &in_order {
+                    store
+                        .apply_pulled(page, page[page.len() - 1].0, Utc::now())
+                        .await
+                        .expect("apply");
+                }
             }
             as_fed.push(t.elapsed());
             store.close().await;
@@ -623,8 +631,8 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
         (as_fed, encrypted, plain, percentile(&times, 0.5))
     });
     println!(
-        "  store, the feed's {} pages in order as sync_now applies them (without HTTP): {:.2} s; \
-         the same without reading the cursor back (sync_progress) between pages: {:.2} s",
+        "  store, the feed's {} pages in order as sync_now applies them (ten a transaction, one \
+         connection; without HTTP): {:.2} s; one page a transaction through the pool: {:.2} s",
         in_order.len(),
         as_fed[0].as_secs_f64(),
         as_fed[1].as_secs_f64()

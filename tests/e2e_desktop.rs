@@ -547,6 +547,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     let clinic = region
         .organisation(OrgKind::Clinic, "さくら内科クリニック")
         .await;
+    region.organisation(OrgKind::Hospital, "池袋総合病院").await;
     let code = region.enrollment_code(&clinic).await;
     press(client, "#clinic-settings").await;
     fill(client, "#sync-field-serverUrl", &region.url()).await;
@@ -579,6 +580,23 @@ async fn share_with_the_region(client: &Client, region: &Region) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(region.count("SELECT count(*) FROM consents").await, 1);
+
+    // The hospitals registered on the server came down with the sync and
+    // are offered as destinations; choosing one says where the referral goes.
+    press(client, "#new-referral").await;
+    let chip = wait_for_text(client, "[data-testid=registered-hospital]", "池袋総合病院").await;
+    assert_eq!(chip, "池袋総合病院");
+    press(client, "[data-testid=registered-hospital]").await;
+    wait_for_value(client, "#letter-field-toInstitution", "池袋総合病院").await;
+    wait_for_text(
+        client,
+        "#registered-destination",
+        "地域連携室に直接届きます",
+    )
+    .await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-registered-hospitals.png"), png).unwrap();
+    press(client, "#close-letter").await;
 }
 
 /// The whole X display (the app's window) as PNG, with ImageMagick.

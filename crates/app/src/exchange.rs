@@ -179,6 +179,7 @@ impl App {
             pages,
         ));
         let applied = async {
+            let mut store = self.store.pull_session().await?;
             let mut batch = Vec::new();
             let mut batch_cursor = cursor;
             while let Some(page) = received.recv().await {
@@ -196,10 +197,7 @@ impl App {
                 };
                 if write {
                     report.pulled += batch.len();
-                    let outcome = self
-                        .store
-                        .apply_pulled(&batch, batch_cursor, self.clock.now())
-                        .await?;
+                    let outcome = store.apply(&batch, batch_cursor, self.clock.now()).await?;
                     batch.clear();
                     report.news += outcome.news;
                     report.skipped += outcome.skipped;

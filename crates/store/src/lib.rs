@@ -40,7 +40,7 @@ pub use letters::{
 pub use location::StoreLocation;
 pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
-pub use pulled::{PullOutcome, PulledChange};
+pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::{
     BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
 };

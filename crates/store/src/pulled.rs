@@ -59,30 +59,68 @@ pub struct PullOutcome {
 
 impl Store {
     /// Applies `changes` (each with its feed number) and stores `cursor`.
-    ///
-    /// A first sync brings tens of thousands of changes, so a page is not
-    /// written change by change: the ids it mentions are looked up once,
-    /// the page is walked in feed order in memory (exactly as if each change
-    /// were applied in turn), and what it adds is written table by table in
-    /// a fixed number of statements.
+    /// For many batches in a row, [`Store::pull_session`] keeps them on one
+    /// connection.
     pub async fn apply_pulled(
         &self,
         changes: &[(i64, PulledChange)],
         cursor: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<PullOutcome> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let known = Known::look_up(&mut tx, changes).await?;
-        let page = PageWrites::plan(known, changes)?;
-        page.write(&mut tx, now).await?;
-        sqlx::query("UPDATE sync_device SET cursor = ?, last_synced_at = ?, last_error = NULL")
-            .bind(cursor)
-            .bind(now.to_rfc3339())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(page.outcome)
+        let mut conn = self.pool.acquire().await?;
+        apply_batch(&mut conn, changes, cursor, now).await
     }
+
+    /// A connection held for the batches of one pull. SQLite drops a
+    /// connection's page cache when another connection has written, so
+    /// batches spread over the pool would each read (and decrypt) the
+    /// indexes they touch afresh.
+    pub async fn pull_session(&self) -> StoreResult<PullSession> {
+        Ok(PullSession {
+            conn: self.pool.acquire().await?,
+        })
+    }
+}
+
+/// See [`Store::pull_session`].
+pub struct PullSession {
+    conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+}
+
+impl PullSession {
+    /// As [`Store::apply_pulled`].
+    pub async fn apply(
+        &mut self,
+        changes: &[(i64, PulledChange)],
+        cursor: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PullOutcome> {
+        apply_batch(&mut self.conn, changes, cursor, now).await
+    }
+}
+
+/// A first sync brings tens of thousands of changes, so a batch is not
+/// written change by change: the ids it mentions are looked up once, the
+/// batch is walked in feed order in memory (exactly as if each change were
+/// applied in turn), and what it adds is written table by table in a fixed
+/// number of statements.
+async fn apply_batch(
+    conn: &mut SqliteConnection,
+    changes: &[(i64, PulledChange)],
+    cursor: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<PullOutcome> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let known = Known::look_up(&mut tx, changes).await?;
+    let page = PageWrites::plan(known, changes)?;
+    page.write(&mut tx, now).await?;
+    sqlx::query("UPDATE sync_device SET cursor = ?, last_synced_at = ?, last_error = NULL")
+        .bind(cursor)
+        .bind(now.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(page.outcome)
 }
 
 /// What the store already holds of the records a page mentions.
