@@ -216,7 +216,7 @@ fn main() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("loopback port");
     let address = listener.local_addr().expect("address");
-    let service = router(ServerState { pool: pool.clone() })
+    let service = router(ServerState::new(pool.clone()))
         .layer(axum::middleware::from_fn_with_state(stats.clone(), timed))
         .into_make_service_with_connect_info::<SocketAddr>();
     server.spawn(async move {

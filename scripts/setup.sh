@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libsecret-tools fonts-ipaexfont fonts-noto-cjk poppler-utils sqlite3
   # the regional server and its tests: a PostgreSQL cluster of their own
   postgresql
+  # the portal's end-to-end test: Debian's Chromium driven through ChromeDriver
+  chromium chromium-driver
 )
 
 missing=()

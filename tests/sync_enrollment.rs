@@ -45,7 +45,7 @@ async fn a_clinic_enrolls_with_the_desks_code_and_its_secret_stays_in_the_keyrin
     let server = tokio::spawn(
         axum::serve(
             listener,
-            router(ServerState { pool: pool.clone() })
+            router(ServerState::new(pool.clone()))
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .into_future(),

@@ -33,6 +33,18 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct ServerState {
     pub pool: PgPool,
+    /// Portal cookies carry `Secure` (set when serving HTTPS; plain HTTP is
+    /// for loopback development and tests only).
+    pub secure_cookies: bool,
+}
+
+impl ServerState {
+    pub fn new(pool: PgPool) -> ServerState {
+        ServerState {
+            pool,
+            secure_cookies: false,
+        }
+    }
 }
 
 pub fn router(state: ServerState) -> Router {
@@ -42,6 +54,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1/device", get(device))
         .route("/v1/push", post(crate::sync::push))
         .route("/v1/pull", post(crate::sync::pull))
+        .merge(crate::portal::router())
         // Both limits: the layer refuses by Content-Length before reading,
         // the extractor's (2 MiB by default) is raised to the same size.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -49,10 +49,14 @@ impl From<DecodeError> for ApiError {
     }
 }
 
+/// The kind only: a database error can quote the values it refused.
+pub(crate) fn log_database_error(e: &sqlx::Error) {
+    eprintln!("tsunagu-server: database error ({})", error_kind(e));
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        // The kind only: a database error can quote the values it refused.
-        eprintln!("tsunagu-server: database error ({})", error_kind(&e));
+        log_database_error(&e);
         ApiError::new(
             ErrorCode::Internal,
             "サーバーで問題が起きました。しばらくしてからもう一度お試しください。",

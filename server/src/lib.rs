@@ -8,5 +8,6 @@ pub mod api;
 pub mod db;
 pub mod error;
 pub mod local_pg;
+pub mod portal;
 pub mod sync;
 pub mod users;

@@ -238,7 +238,11 @@ async fn serve(
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
 ) -> Result<(), CliError> {
-    let app = router(ServerState { pool }).into_make_service_with_connect_info::<SocketAddr>();
+    let state = ServerState {
+        secure_cookies: tls.is_some(),
+        ..ServerState::new(pool)
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Ctrl-C or SIGTERM: finish what is in flight, then return (and stop
     // our PostgreSQL cluster on the way out).
     let handle = axum_server::Handle::new();

@@ -41,11 +41,31 @@ pub async fn push(
     Ok(Json(PushResponse { results }))
 }
 
+/// Who records a change: an enrolled device (sync) or a portal user, of
+/// an organisation.
+pub(crate) struct Actor {
+    pub organisation: Organisation,
+    /// Shown with each event: the organisation and the device or person.
+    pub label: String,
+    /// In the audit log: `device:<id>` or `user:<id>`.
+    pub audit: String,
+}
+
+impl From<&Device> for Actor {
+    fn from(device: &Device) -> Self {
+        Actor {
+            organisation: device.organisation.clone(),
+            label: format!("{} {}", device.organisation.name, device.name),
+            audit: device_actor(device),
+        }
+    }
+}
+
 /// Why an operation is refused: told to the client, which shows it as a
 /// conflict. No patient data in it.
-struct Refusal(String);
+pub(crate) struct Refusal(pub String);
 
-enum Failure {
+pub(crate) enum Failure {
     Refused(Refusal),
     Database(sqlx::Error),
 }
@@ -56,7 +76,7 @@ impl From<sqlx::Error> for Failure {
     }
 }
 
-fn refuse(reason: &str) -> Failure {
+pub(crate) fn refuse(reason: &str) -> Failure {
     Failure::Refused(Refusal(reason.to_string()))
 }
 
@@ -88,7 +108,7 @@ async fn apply_once(pool: &PgPool, device: &Device, op: Operation) -> Result<OpR
     }
     // A refused operation leaves nothing but its remembered refusal.
     sqlx::query("SAVEPOINT operation").execute(&mut *tx).await?;
-    let outcome = match apply(&mut tx, device, &op.body).await {
+    let outcome = match apply(&mut tx, &Actor::from(device), &op.body).await {
         Ok(()) => OpOutcome::Applied,
         Err(Failure::Refused(Refusal(reason))) => {
             sqlx::query("ROLLBACK TO SAVEPOINT operation")
@@ -112,8 +132,8 @@ async fn apply_once(pool: &PgPool, device: &Device, op: Operation) -> Result<OpR
     })
 }
 
-async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Result<(), Failure> {
-    let org = &device.organisation;
+async fn apply(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> Result<(), Failure> {
+    let org = &by.organisation;
     let clinic_only = || refuse("この操作は診療所の端末からのみ行えます");
     match body {
         OpBody::PatientShared {
@@ -199,6 +219,7 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             tracking_code,
             destination,
             sent,
+            letter,
         } => {
             if org.kind != OrgKind::Clinic {
                 return Err(clinic_only());
@@ -224,14 +245,19 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
                 return Ok(());
             }
             let recorded_at: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-                "INSERT INTO referrals (id, clinic_id, patient_id, tracking_code, hospital_id)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING created_at",
+                "INSERT INTO referrals (id, clinic_id, patient_id, tracking_code, hospital_id, letter)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING created_at",
             )
             .bind(referral_id)
             .bind(org.id)
             .bind(patient_id)
             .bind(tracking_code)
             .bind(hospital)
+            .bind(
+                letter
+                    .as_ref()
+                    .map(|l| serde_json::to_value(l).expect("letters serialise")),
+            )
             .fetch_optional(&mut *conn)
             .await?;
             let Some(recorded_at) = recorded_at else {
@@ -253,7 +279,7 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
                 &change,
             )
             .await?;
-            append_event(conn, device, *referral_id, sent).await
+            append_event(conn, by, *referral_id, sent).await
         }
         OpBody::EventAppended { referral_id, event } => {
             let Some(access) = referral_access(conn, *referral_id, org).await? else {
@@ -265,7 +291,7 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             if matches!(event.details, Some(WireEventDetails::Sent { .. })) {
                 return Err(refuse("「紹介済」は紹介状の発行で記録されます"));
             }
-            append_event(conn, device, *referral_id, event).await
+            append_event(conn, by, *referral_id, event).await
         }
         OpBody::ReferralAssigned {
             referral_id,
@@ -280,13 +306,13 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
             let Some(hospital) = registered_hospital(conn, *hospital_id).await? else {
                 return Err(refuse("地域連携サーバーに登録されていない病院です"));
             };
-            hand_to_hospital(conn, device, *referral_id, hospital, "assigned").await
+            hand_to_hospital(conn, by, *referral_id, hospital, "assigned").await
         }
         OpBody::ReferralClaimed { tracking_code } => {
             if org.kind != OrgKind::Hospital {
                 return Err(refuse("この操作は病院の端末からのみ行えます"));
             }
-            claim(conn, device, tracking_code).await
+            claim(conn, by, tracking_code).await
         }
     }
 }
@@ -295,7 +321,7 @@ async fn apply(conn: &mut PgConnection, device: &Device, body: &OpBody) -> Resul
 /// answer for a code that does not exist and one whose patient has not
 /// consented to share with hospitals: neither says whether the other
 /// exists.
-async fn claim(conn: &mut PgConnection, device: &Device, typed: &str) -> Result<(), Failure> {
+pub(crate) async fn claim(conn: &mut PgConnection, by: &Actor, typed: &str) -> Result<(), Failure> {
     let not_found = || {
         refuse("この追跡コードの紹介は見つかりません。紹介状の追跡コードをもう一度確かめてください")
     };
@@ -312,7 +338,7 @@ async fn claim(conn: &mut PgConnection, device: &Device, typed: &str) -> Result<
     let Some((referral, current, _)) = row.filter(|(_, _, consented)| *consented) else {
         return Err(not_found());
     };
-    let hospital = device.organisation.id;
+    let hospital = by.organisation.id;
     if current == Some(hospital) {
         return Ok(());
     }
@@ -321,7 +347,7 @@ async fn claim(conn: &mut PgConnection, device: &Device, typed: &str) -> Result<
             "この紹介は別の病院に宛てられています。転院を受けた場合は、転院元か相談窓口に連絡してください",
         ));
     }
-    hand_to_hospital(conn, device, referral, hospital, "claimed").await
+    hand_to_hospital(conn, by, referral, hospital, "claimed").await
 }
 
 /// Whether the referral's latest status is 転院.
@@ -335,9 +361,9 @@ async fn transferred(conn: &mut PgConnection, referral: Uuid) -> Result<bool, Fa
 /// Addresses the referral to `hospital` (assigned by the desk or claimed by
 /// the hospital): a new leg, audited, told to the clinic and the desk, and
 /// the history so far fed to the hospital so it sees the whole referral.
-async fn hand_to_hospital(
+pub(crate) async fn hand_to_hospital(
     conn: &mut PgConnection,
-    device: &Device,
+    by: &Actor,
     referral: Uuid,
     hospital: Uuid,
     how: &str,
@@ -350,7 +376,7 @@ async fn hand_to_hospital(
     add_leg(conn, referral, hospital, how).await?;
     crate::admin::audit(
         &mut *conn,
-        &device_actor(device),
+        &by.audit,
         how,
         "referral",
         &referral.to_string(),
@@ -489,7 +515,10 @@ async fn consent_in_force(conn: &mut PgConnection, patient: Uuid) -> Result<bool
     .await?)
 }
 
-async fn registered_hospital(conn: &mut PgConnection, id: Uuid) -> Result<Option<Uuid>, Failure> {
+pub(crate) async fn registered_hospital(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<Uuid>, Failure> {
     Ok(
         sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND kind = 'hospital'")
             .bind(id)
@@ -501,7 +530,7 @@ async fn registered_hospital(conn: &mut PgConnection, id: Uuid) -> Result<Option
 /// `None` if there is no such referral; otherwise whether `org` may record
 /// on it: the clinic that made it, the hospital it is addressed to (with
 /// consent in force), or the desk (with consent in force).
-async fn referral_access(
+pub(crate) async fn referral_access(
     conn: &mut PgConnection,
     referral: Uuid,
     org: &Organisation,
@@ -533,9 +562,9 @@ async fn referral_access(
 /// stores it, and feeds it to every scope that may see it. The referral row
 /// is locked (FOR UPDATE above, or just inserted), so appends to one
 /// referral are serialised.
-async fn append_event(
+pub(crate) async fn append_event(
     conn: &mut PgConnection,
-    device: &Device,
+    by: &Actor,
     referral: Uuid,
     event: &WireEvent,
 ) -> Result<(), Failure> {
@@ -559,13 +588,13 @@ async fn append_event(
     if let Err(e) = check_append(&events, &candidate) {
         return Err(refuse(&format!("記録できません：{e}")));
     }
-    let org = &device.organisation;
+    let org = &by.organisation;
     let source = match org.kind {
         OrgKind::Clinic => WireSource::Clinic,
         OrgKind::Hospital => WireSource::Liaison,
         OrgKind::Desk => WireSource::Desk,
     };
-    let actor = format!("{} {}", org.name, device.name);
+    let actor = by.label.clone();
     let recorded_at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
         "INSERT INTO referral_events (id, referral_id, details, voids, note, source,
            organisation_id, actor)
@@ -588,7 +617,7 @@ async fn append_event(
     .await?;
     crate::admin::audit(
         &mut *conn,
-        &device_actor(device),
+        &by.audit,
         "append-event",
         "referral",
         &referral.to_string(),
@@ -616,7 +645,7 @@ fn domain_event(id: Uuid, details: Option<EventDetails>, voids: Option<Uuid>) ->
 }
 
 /// The referral's events, oldest first, as the status machine reads them.
-async fn load_history(
+pub(crate) async fn load_history(
     conn: &mut PgConnection,
     referral: Uuid,
 ) -> Result<Vec<ReferralEvent>, Failure> {

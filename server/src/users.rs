@@ -32,8 +32,22 @@ impl Role {
         }
     }
 
+    pub fn from_code(code: &str) -> Option<Role> {
+        [Role::Admin, Role::Desk, Role::Liaison]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Role::Admin => "管理者",
+            Role::Desk => "相談窓口",
+            Role::Liaison => "連携担当者",
+        }
+    }
+
     /// Desk roles belong to the desk, liaison officers to a hospital.
-    fn fits(self, kind: OrgKind) -> bool {
+    pub fn fits(self, kind: OrgKind) -> bool {
         matches!(
             (self, kind),
             (Role::Admin | Role::Desk, OrgKind::Desk) | (Role::Liaison, OrgKind::Hospital)
@@ -54,6 +68,8 @@ pub enum UserError {
     BadLogin,
     #[error("the display name must be 1–100 characters")]
     BadName,
+    #[error("no such user")]
+    NoSuchUser,
     #[error("the login is already taken")]
     LoginTaken,
     #[error("password hashing: {0}")]
@@ -132,6 +148,66 @@ pub async fn create_user(
         login,
         initial_password,
     })
+}
+
+/// A new random first password and no second factor (a forgotten
+/// password or a lost phone): the person sets both again at the next
+/// sign-in, and is signed out everywhere now.
+pub async fn reset_user(pool: &PgPool, user: Uuid, actor: &str) -> Result<NewUser, UserError> {
+    let initial_password = random_password();
+    let hash = hash_password(&initial_password)?;
+    let mut tx = pool.begin().await?;
+    let login: Option<String> = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, must_change_password = true, totp_secret = NULL,
+           totp_pending_secret = NULL, totp_last_step = NULL
+         WHERE id = $1 RETURNING login",
+    )
+    .bind(user)
+    .bind(hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(login) = login else {
+        return Err(UserError::NoSuchUser);
+    };
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    end_sessions(&mut tx, user).await?;
+    audit(&mut tx, actor, "reset", "user", &user.to_string()).await?;
+    tx.commit().await?;
+    Ok(NewUser {
+        id: user,
+        login,
+        initial_password,
+    })
+}
+
+/// The account can no longer sign in; its sessions end now.
+pub async fn disable_user(pool: &PgPool, user: Uuid, actor: &str) -> Result<(), UserError> {
+    let mut tx = pool.begin().await?;
+    let disabled = sqlx::query("UPDATE users SET disabled_at = now() WHERE id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if disabled == 0 {
+        return Err(UserError::NoSuchUser);
+    }
+    end_sessions(&mut tx, user).await?;
+    audit(&mut tx, actor, "disable", "user", &user.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn end_sessions(conn: &mut sqlx::PgConnection, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE portal_sessions SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL",
+    )
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The desk and its first administrator, on a fresh server.

@@ -111,6 +111,7 @@ fn opened(
                 hospital: "豊島中央病院".into(),
             },
         ),
+        letter: None,
     }
 }
 

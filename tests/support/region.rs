@@ -63,10 +63,8 @@ impl Region {
     }
 
     fn serve(&mut self, listener: TcpListener) {
-        let app = router(ServerState {
-            pool: self.pool.clone(),
-        })
-        .into_make_service_with_connect_info::<SocketAddr>();
+        let app = router(ServerState::new(self.pool.clone()))
+            .into_make_service_with_connect_info::<SocketAddr>();
         self.server = Some(tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         }));

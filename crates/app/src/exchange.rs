@@ -9,7 +9,7 @@ use serde::Serialize;
 use tsunagu_domain::{EventDetails, Sex};
 use tsunagu_protocol::{
     ChangeBody, OpBody, OpOutcome, Operation, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse,
-    PushRequest, PushResponse, WireEvent, WireEventDetails, WireSource,
+    PushRequest, PushResponse, WireEvent, WireEventDetails, WireLetterSummary, WireSource,
 };
 use tsunagu_store::{
     EventSource, OutboxItem, OutboxKind, PulledChange, Settlement, StoredEvent, SyncDevice,
@@ -338,6 +338,7 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
             tracking_code,
             destination,
             sent,
+            letter,
             ..
         } => OpBody::ReferralOpened {
             referral_id: *referral_id,
@@ -345,6 +346,15 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
             tracking_code: tracking_code.clone(),
             destination: *destination,
             sent: wire_event(sent)?,
+            letter: letter.as_ref().map(|l| WireLetterSummary {
+                clinic: l.clinic.clone(),
+                doctor: l.doctor.clone(),
+                phone: l.phone.clone(),
+                fax: l.fax.clone(),
+                address: l.address.clone(),
+                purpose: l.purpose.clone(),
+                diagnoses: l.diagnoses.clone(),
+            }),
         },
         OutboxItem::Event {
             referral_id, event, ..

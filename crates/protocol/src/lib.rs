@@ -23,14 +23,16 @@ pub use event::{WireDestination, WireEvent, WireEventDetails};
 pub use pull::{Change, ChangeBody, MAX_PULL_LIMIT, PullRequest, PullResponse, WireSource};
 pub use push::{
     MAX_OPS_PER_PUSH, OpBody, OpOutcome, OpResult, Operation, PushRequest, PushResponse,
+    WireLetterSummary,
 };
 
-/// The version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// The version this build speaks. Version 2 added the letter's summary
+/// (sender, contact, purpose) to `referral_opened`.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The versions a server of this build accepts: the current one and the
-/// one before it (none before 1).
-pub const SUPPORTED: std::ops::RangeInclusive<u16> = 1..=PROTOCOL_VERSION;
+/// one before it.
+pub const SUPPORTED: std::ops::RangeInclusive<u16> = PROTOCOL_VERSION - 1..=PROTOCOL_VERSION;
 
 /// Requests the server reads: each says which version it is.
 pub trait Versioned {

@@ -56,6 +56,10 @@ pub enum OpBody {
         /// A hospital registered on the server, or `None` for the desk to assign.
         destination: Option<Uuid>,
         sent: WireEvent,
+        /// What the letter says that the hospital's liaison officer needs
+        /// (version 2; version 1 clients send none).
+        #[serde(default)]
+        letter: Option<WireLetterSummary>,
     },
     EventAppended {
         referral_id: Uuid,
@@ -73,6 +77,24 @@ pub enum OpBody {
     ReferralClaimed {
         tracking_code: String,
     },
+}
+
+/// The referral letter's sender and purpose: who the family doctor is and
+/// how to reach them, so that it is never lost, even after a transfer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireLetterSummary {
+    pub clinic: String,
+    pub doctor: String,
+    pub phone: String,
+    #[serde(default)]
+    pub fax: String,
+    #[serde(default)]
+    pub address: String,
+    /// 紹介目的
+    pub purpose: String,
+    /// 傷病名
+    #[serde(default)]
+    pub diagnoses: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,10 +45,22 @@ impl<'a> Values<'a> {
             OpBody::ReferralOpened {
                 tracking_code,
                 sent,
+                letter,
                 ..
             } => {
                 self.texts.push(tracking_code);
                 self.event(sent);
+                if let Some(l) = letter {
+                    self.texts.extend([
+                        l.clinic.as_str(),
+                        &l.doctor,
+                        &l.phone,
+                        &l.fax,
+                        &l.address,
+                        &l.purpose,
+                    ]);
+                    self.texts.extend(l.diagnoses.iter().map(String::as_str));
+                }
             }
             OpBody::EventAppended { event, .. } => self.event(event),
             OpBody::ReferralAssigned { .. } => {}

@@ -38,7 +38,7 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
-pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
+pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement, SharedLetter};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::{

@@ -41,7 +41,7 @@ pub async fn server() -> TestServer {
     let owner = connect(&cluster.url("tsunagu")).await.expect("owner pool");
     TestServer {
         // In-process calls have no socket: each comes from 192.0.2.1.
-        app: router(ServerState { pool: pool.clone() })
+        app: router(ServerState::new(pool.clone()))
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000)))),
         pool,
         owner,

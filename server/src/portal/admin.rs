@@ -1,0 +1,569 @@
+//! The desk administrator's pages: organisations and enrollment codes,
+//! portal accounts and their roles, devices, and the audit log. The same
+//! functions as the admin command line (`crate::admin`, `crate::users`).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use tsunagu_protocol::OrgKind;
+use uuid::Uuid;
+
+use super::pages::{database_error, message, render, render_with_status};
+use super::referrals::user_view;
+use super::session::{PortalUser, Posted, SignedIn};
+use crate::users::{Role, UserError};
+
+fn admin_only(user: &SignedIn) -> Result<(), Response> {
+    user.require(&[Role::Admin])
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "clinic" => "診療所",
+        "hospital" => "病院",
+        "desk" => "相談窓口",
+        _ => "",
+    }
+}
+
+#[derive(Serialize)]
+struct OrganisationRow {
+    id: Uuid,
+    name: String,
+    kind: String,
+    kind_label: &'static str,
+    users: i64,
+    devices: i64,
+}
+
+async fn organisation_rows(state: &ServerState) -> sqlx::Result<Vec<OrganisationRow>> {
+    let rows: Vec<(Uuid, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT o.id, o.name, o.kind,
+           (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL),
+           (SELECT count(*) FROM devices d WHERE d.organisation_id = o.id AND d.revoked_at IS NULL)
+         FROM organisations o ORDER BY o.kind, o.name",
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, kind, users, devices)| OrganisationRow {
+            kind_label: kind_label(&kind),
+            id,
+            name,
+            kind,
+            users,
+            devices,
+        })
+        .collect())
+}
+
+use crate::api::ServerState;
+
+async fn organisations_page(
+    state: &ServerState,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    match organisation_rows(state).await {
+        Ok(rows) => render_with_status(
+            status,
+            "admin_organisations.html",
+            context! { me => user_view(user), csrf => user.csrf, organisations => rows, error => error },
+        ),
+        Err(e) => database_error(&e),
+    }
+}
+
+pub async fn organisations(
+    State(state): State<ServerState>,
+    PortalUser(user): PortalUser,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    organisations_page(&state, &user, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrganisationForm {
+    kind: String,
+    name: String,
+}
+
+pub async fn create_organisation(
+    State(state): State<ServerState>,
+    Posted(PortalUser(user), form): Posted<PortalUser, OrganisationForm>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    let kind = match form.kind.as_str() {
+        "clinic" => OrgKind::Clinic,
+        "hospital" => OrgKind::Hospital,
+        _ => {
+            return organisations_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("種別を選んでください。"),
+            )
+            .await;
+        }
+    };
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
+        return organisations_page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("名称を200文字までで入力してください。"),
+        )
+        .await;
+    }
+    match crate::admin::create_organisation(&state.pool, kind, name, &user.audit_actor()).await {
+        Ok(_) => Redirect::to("/portal/admin").into_response(),
+        Err(e) => database_error(&e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    organisation_id: String,
+}
+
+pub async fn issue_code(
+    State(state): State<ServerState>,
+    Posted(PortalUser(user), form): Posted<PortalUser, CodeForm>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    let organisation: Option<(Uuid, String)> = match Uuid::parse_str(&form.organisation_id) {
+        Ok(id) => match sqlx::query_as(
+            "SELECT id, name FROM organisations WHERE id = $1 AND kind <> 'desk'",
+        )
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await
+        {
+            Ok(found) => found,
+            Err(e) => return database_error(&e),
+        },
+        Err(_) => None,
+    };
+    let Some((id, name)) = organisation else {
+        return organisations_page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("登録コードを発行する医療機関を選んでください。"),
+        )
+        .await;
+    };
+    match crate::admin::issue_enrollment_code(&state.pool, id, &user.audit_actor(), Utc::now())
+        .await
+    {
+        Ok(code) => render(
+            "admin_created.html",
+            context! {
+                me => user_view(&user),
+                csrf => user.csrf,
+                title => "登録コードを発行しました",
+                what => format!("{name} の端末登録コード"),
+                secret => code,
+                advice => "このコードは一度だけ、7日間使えます。この画面を閉じると二度と表示できません。医療機関に安全な方法で伝えてください。",
+                back => "/portal/admin",
+            },
+        ),
+        Err(e) => database_error(&e),
+    }
+}
+
+#[derive(Serialize)]
+struct UserRow {
+    id: Uuid,
+    login: String,
+    display_name: String,
+    role: &'static str,
+    organisation: String,
+    second_factor: bool,
+    disabled: bool,
+}
+
+async fn users_page(
+    state: &ServerState,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    let result: sqlx::Result<(Vec<UserRow>, Vec<OrganisationRow>)> = async {
+        let rows: Vec<(Uuid, String, String, String, String, bool, bool)> = sqlx::query_as(
+            "SELECT u.id, u.login, u.display_name, u.role, o.name, u.totp_secret IS NOT NULL,
+               u.disabled_at IS NOT NULL
+             FROM users u JOIN organisations o ON o.id = u.organisation_id
+             ORDER BY o.name, u.login",
+        )
+        .fetch_all(&state.pool)
+        .await?;
+        let users = rows
+            .into_iter()
+            .map(
+                |(id, login, display_name, role, organisation, second_factor, disabled)| UserRow {
+                    id,
+                    login,
+                    display_name,
+                    role: Role::from_code(&role).map_or("", Role::label_ja),
+                    organisation,
+                    second_factor,
+                    disabled,
+                },
+            )
+            .collect();
+        Ok((users, organisation_rows(state).await?))
+    }
+    .await;
+    match result {
+        Ok((users, organisations)) => render_with_status(
+            status,
+            "admin_users.html",
+            context! {
+                me => user_view(user),
+                csrf => user.csrf,
+                users => users,
+                organisations => organisations.into_iter().filter(|o| o.kind != "clinic").collect::<Vec<_>>(),
+                error => error,
+            },
+        ),
+        Err(e) => database_error(&e),
+    }
+}
+
+pub async fn users(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    users_page(&state, &user, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserForm {
+    organisation_id: String,
+    login: String,
+    display_name: String,
+    role: String,
+}
+
+pub async fn create_user(
+    State(state): State<ServerState>,
+    Posted(PortalUser(user), form): Posted<PortalUser, UserForm>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    let refuse = |text: &'static str| {
+        users_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(text))
+    };
+    let (Ok(organisation), Some(role)) = (
+        Uuid::parse_str(&form.organisation_id),
+        Role::from_code(&form.role),
+    ) else {
+        return refuse("所属と役割を選んでください。").await;
+    };
+    match crate::users::create_user(
+        &state.pool,
+        organisation,
+        &form.login,
+        &form.display_name,
+        role,
+        &user.audit_actor(),
+    )
+    .await
+    {
+        Ok(created) => render(
+            "admin_created.html",
+            context! {
+                me => user_view(&user),
+                csrf => user.csrf,
+                title => "アカウントを作成しました",
+                what => format!("ログインID {} の最初のパスワード", created.login),
+                secret => created.initial_password,
+                advice => "このパスワードはこの画面でだけ表示されます。本人に安全な方法で伝えてください。最初のサインインで、本人が新しいパスワードと二要素認証を設定します。",
+                back => "/portal/admin/users",
+            },
+        ),
+        Err(UserError::BadLogin) => {
+            refuse("ログインIDは3〜40文字の半角英小文字・数字・「.」「_」「-」で入力してください。")
+                .await
+        }
+        Err(UserError::BadName) => refuse("氏名を100文字までで入力してください。").await,
+        Err(UserError::LoginTaken) => refuse("このログインIDは既に使われています。").await,
+        Err(UserError::RoleDoesNotFit { .. }) => {
+            refuse("連携担当者は病院に、管理者と相談窓口の職員は相談窓口に所属します。").await
+        }
+        Err(UserError::NoOrganisation | UserError::NoSuchUser) => {
+            refuse("所属が見つかりません。").await
+        }
+        Err(UserError::Database(e)) => database_error(&e),
+        Err(UserError::Hash(_)) => message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "アカウントを作成できませんでした",
+            "もう一度お試しください。",
+        ),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    action: String,
+}
+
+/// A new first password and a fresh second factor (a lost phone), or the
+/// account disabled.
+pub async fn reset_user(
+    State(state): State<ServerState>,
+    Path(id): Path<Uuid>,
+    Posted(PortalUser(user), form): Posted<PortalUser, ResetForm>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    if id == user.user_id {
+        return users_page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("自分のアカウントは、ここでは変更できません。"),
+        )
+        .await;
+    }
+    let result = match form.action.as_str() {
+        "disable" => crate::users::disable_user(&state.pool, id, &user.audit_actor())
+            .await
+            .map(|_| None),
+        _ => crate::users::reset_user(&state.pool, id, &user.audit_actor())
+            .await
+            .map(Some),
+    };
+    match result {
+        Ok(None) => Redirect::to("/portal/admin/users").into_response(),
+        Ok(Some(reset)) => render(
+            "admin_created.html",
+            context! {
+                me => user_view(&user),
+                csrf => user.csrf,
+                title => "パスワードと二要素認証をリセットしました",
+                what => format!("ログインID {} の新しい最初のパスワード", reset.login),
+                secret => reset.initial_password,
+                advice => "このパスワードはこの画面でだけ表示されます。本人は次のサインインで、新しいパスワードと二要素認証を設定し直します。",
+                back => "/portal/admin/users",
+            },
+        ),
+        Err(UserError::Database(e)) => database_error(&e),
+        Err(_) => {
+            users_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("アカウントが見つかりません。"),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DeviceRow {
+    id: Uuid,
+    name: String,
+    organisation: String,
+    created_at: String,
+    revoked: bool,
+}
+
+pub async fn devices(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    let rows: Vec<(Uuid, String, String, chrono::DateTime<Utc>, bool)> = match sqlx::query_as(
+        "SELECT d.id, d.name, o.name, d.created_at, d.revoked_at IS NOT NULL
+         FROM devices d JOIN organisations o ON o.id = d.organisation_id
+         ORDER BY d.revoked_at IS NOT NULL, o.name, d.created_at",
+    )
+    .fetch_all(&state.pool)
+    .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return database_error(&e),
+    };
+    let devices: Vec<DeviceRow> = rows
+        .into_iter()
+        .map(|(id, name, organisation, created_at, revoked)| DeviceRow {
+            id,
+            name,
+            organisation,
+            created_at: (created_at + chrono::Duration::hours(9))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            revoked,
+        })
+        .collect();
+    render(
+        "admin_devices.html",
+        context! { me => user_view(&user), csrf => user.csrf, devices => devices },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Nothing {}
+
+pub async fn revoke_device(
+    State(state): State<ServerState>,
+    Path(id): Path<Uuid>,
+    Posted(PortalUser(user), _): Posted<PortalUser, Nothing>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    match crate::admin::revoke_device(&state.pool, id, &user.audit_actor()).await {
+        Ok(_) => Redirect::to("/portal/admin/devices").into_response(),
+        Err(e) => database_error(&e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// A login, or part of a person's or device's name.
+    who: String,
+    /// Part of a patient's name or reading.
+    patient: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct AuditRow {
+    at: String,
+    who: String,
+    action: String,
+    entity_kind: String,
+    entity_id: String,
+    patient: String,
+}
+
+const AUDIT_PAGE_ROWS: i64 = 300;
+
+pub async fn audit_log(
+    State(state): State<ServerState>,
+    PortalUser(user): PortalUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    if let Err(refused) = admin_only(&user) {
+        return refused;
+    }
+    let day = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .or_else(|_| tsunagu_domain::parse_date(text))
+                .map(Some)
+        }
+    };
+    let (Ok(from), Ok(to)) = (day(&q.from), day(&q.to)) else {
+        return message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "日付が正しくありません",
+            "期間は 2026-11-20 または 令和8年11月20日 の形で入力してください。",
+        );
+    };
+    let like = |text: &str| {
+        let text = text.trim();
+        (!text.is_empty()).then(|| {
+            format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        })
+    };
+    // Who an actor is: `user:<id>` and `device:<id>` are named from their
+    // tables; the patient from the referral (or user) the row is about.
+    let rows: Result<
+        Vec<(
+            chrono::DateTime<Utc>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+        )>,
+        _,
+    > = sqlx::query_as(
+        "WITH named AS (
+               SELECT a.*,
+                 coalesce(u.login || '（' || u.display_name || '）',
+                          d.name || '（' || dorg.name || '）', a.actor) AS who,
+                 p.name AS patient, p.kana AS patient_kana
+               FROM audit_log a
+               LEFT JOIN users u ON a.actor = 'user:' || u.id::text
+               LEFT JOIN devices d ON a.actor = 'device:' || d.id::text
+               LEFT JOIN organisations dorg ON dorg.id = d.organisation_id
+               LEFT JOIN referrals r ON a.entity_kind = 'referral' AND a.entity_id = r.id::text
+               LEFT JOIN patients p ON p.id = r.patient_id
+             )
+             SELECT at, who, action, entity_kind, entity_id, patient FROM named
+             WHERE ($1::text IS NULL OR who ILIKE $1)
+               AND ($2::text IS NULL OR patient ILIKE $2 OR patient_kana ILIKE $2)
+               AND ($3::date IS NULL OR at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Tokyo')
+               AND ($4::date IS NULL OR at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')
+             ORDER BY seq DESC LIMIT $5",
+    )
+    .bind(like(&q.who))
+    .bind(like(&q.patient))
+    .bind(from)
+    .bind(to)
+    .bind(AUDIT_PAGE_ROWS)
+    .fetch_all(&state.pool)
+    .await;
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => return database_error(&e),
+    };
+    let entries: Vec<AuditRow> = rows
+        .into_iter()
+        .map(
+            |(at, who, action, entity_kind, entity_id, patient)| AuditRow {
+                at: (at + chrono::Duration::hours(9))
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                who,
+                action,
+                entity_kind,
+                entity_id,
+                patient: patient.unwrap_or_default(),
+            },
+        )
+        .collect();
+    render(
+        "admin_audit.html",
+        context! {
+            me => user_view(&user),
+            csrf => user.csrf,
+            entries => entries,
+            limit => AUDIT_PAGE_ROWS,
+            q => context! { who => q.who, patient => q.patient, from => q.from, to => q.to },
+        },
+    )
+}

@@ -1,0 +1,117 @@
+//! Rendering: the portal's templates (minijinja, escaped as HTML), the
+//! message page, and the headers every portal answer carries.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{Environment, Value, context};
+
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in templates![
+            "base.html",
+            "message.html",
+            "login.html",
+            "second_factor.html",
+            "second_factor_setup.html",
+            "recovery_codes.html",
+            "password.html",
+            "hospital.html",
+            "referral.html",
+            "desk.html",
+            "figures.html",
+            "admin_organisations.html",
+            "admin_users.html",
+            "admin_devices.html",
+            "admin_audit.html",
+            "admin_created.html",
+        ] {
+            env.add_template(name, source)
+                .expect("the portal's templates parse");
+        }
+        env
+    })
+}
+
+/// A page from `template` with `context`.
+pub fn render(template: &str, context: Value) -> Response {
+    render_with_status(StatusCode::OK, template, context)
+}
+
+pub fn render_with_status(status: StatusCode, template: &str, context: Value) -> Response {
+    match environment()
+        .get_template(template)
+        .and_then(|t| t.render(context))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            // The error's kind and template line only: never the values.
+            eprintln!(
+                "tsunagu-server: template {template} failed ({:?}, line {:?})",
+                e.kind(),
+                e.line()
+            );
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><meta charset=utf-8><title>エラー</title><p>画面を表示できませんでした。"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A page that says one thing: an error, a refusal, a notice.
+pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    render_with_status(
+        status,
+        "message.html",
+        context! { title => title, text => text },
+    )
+}
+
+pub fn database_error(e: &sqlx::Error) -> Response {
+    crate::error::log_database_error(e);
+    message(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "サーバーで問題が起きました",
+        "しばらくしてから、もう一度お試しください。続く場合は地域連携窓口に連絡してください。",
+    )
+}
+
+pub fn server_data_error() -> Response {
+    message(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "サーバーのデータに問題があります",
+        "地域連携窓口の管理者に連絡してください。",
+    )
+}
+
+/// Every portal answer: a strict CSP (no script at all, styles from the
+/// portal only), no framing, no caching of patient pages, no referrer.
+pub async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in set {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}

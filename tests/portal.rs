@@ -1,0 +1,649 @@
+//! The portal end to end: a hospital liaison officer in headless Chromium
+//! (Debian's, through ChromeDriver) sets up the second factor with a TOTP
+//! code computed here, replaces the first password, opens the referral by
+//! the tracking code printed on the letter, records 入院 then 退院 to
+//! another home-care doctor — and the physician's desktop core, synced with
+//! the same real server on a real PostgreSQL, shows it on its board and
+//! worklist. Then the security checks over plain HTTP: CSRF, expired
+//! sessions, another hospital's referral, guessing codes, sign-in limits.
+
+#[path = "support/clinic.rs"]
+mod clinic;
+#[path = "../crates/app/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tsunagu_app::{BoardFilter, ReferralStatus};
+use tsunagu_protocol::{OrgKind, Organisation};
+use tsunagu_server::users::{Role, create_user};
+
+use clinic::{Clinic, clinic_app, consent, keyring};
+use support::region::{Durability, Region};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// ChromeDriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver() -> Option<Driver> {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        if std::env::var_os("TSUNAGU_REQUIRE_KEYRING").is_some() {
+            panic!("make test installs chromium and chromium-driver");
+        }
+        eprintln!("skipped: no Chromium/ChromeDriver; run under `make test`");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    Some(Driver { child, port })
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1100",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    for _ in 0..100 {
+        if let Ok(client) = ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("ChromeDriver did not start");
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.wait().for_element(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(artifacts().join("portal-failure.png"), png);
+    }
+    panic!("{css} never showed {needle:?}");
+}
+
+async fn photograph(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(name), png).unwrap();
+}
+
+fn totp_now(secret: &str, login: &str) -> String {
+    let secret: String = secret.split_whitespace().collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    tsunagu_server::portal::current_code(&secret, login, now).expect("a valid secret")
+}
+
+struct World {
+    region: Region,
+    clinic: Clinic,
+    hospital: Organisation,
+    other_hospital: Organisation,
+    patient_id: String,
+    referral: String,
+    tracking_code: String,
+}
+
+/// A region with a clinic that referred 山田 太郎 (with consent) to a
+/// registered hospital, synced.
+async fn world(keys: &tsunagu_app::KeyringKeys) -> World {
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let hospital = region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let other_hospital = region.organisation(OrgKind::Hospital, "池袋記念病院").await;
+    region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let clinic = clinic_app(keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = &clinic.app;
+    // The first sync brings the registered hospitals down.
+    app.sync_now().await.unwrap();
+    let patient = common::create(app, &common::yamada()).await;
+    let patient_id = patient.id.to_string();
+    app.save_consent(&patient_id, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+    let referral = common::refer(app, &patient_id, "豊島中央病院").await;
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.refused, 0);
+    let tracking_code = app.referral(&referral).await.unwrap().tracking_code;
+    World {
+        region,
+        clinic,
+        hospital,
+        other_hospital,
+        patient_id,
+        referral,
+        tracking_code,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_liaison_records_admission_and_discharge_and_the_physician_sees_it() {
+    let Some(keys) = keyring() else { return };
+    let Some(driver) = chromedriver() else { return };
+    let w = world(&keys).await;
+    let liaison = create_user(
+        &w.region.pool,
+        w.hospital.id,
+        "tanaka",
+        "田中 一郎",
+        Role::Liaison,
+        "admin:test",
+    )
+    .await
+    .unwrap();
+    let client = browser(&driver).await;
+    let portal = w.region.url();
+
+    // First sign-in: the first password, then the second factor set up.
+    client.goto(&format!("{portal}/portal")).await.unwrap();
+    fill(&client, "#login", "tanaka").await;
+    fill(&client, "#password", &liaison.initial_password).await;
+    photograph(&client, "portal-login.png").await;
+    click(&client, "#sign-in").await;
+    let secret = text_of(&client, "#totp-secret").await;
+    assert!(
+        client.find(Locator::Css(".qr svg")).await.is_ok(),
+        "a QR code to scan"
+    );
+    photograph(&client, "portal-second-factor-setup.png").await;
+    fill(&client, "#code", "000000").await;
+    click(&client, "#confirm").await;
+    wait_for_text(&client, ".error", "確認コードが正しくありません").await;
+    fill(&client, "#code", &totp_now(&secret, "tanaka")).await;
+    click(&client, "#confirm").await;
+    let codes = text_of(&client, "#recovery-codes").await;
+    assert_eq!(codes.lines().count(), 10, "{codes}");
+    click(&client, "#continue").await;
+    // The first password must go before anything else.
+    wait_for_text(&client, "main", "最初のパスワード").await;
+    fill(&client, "#current", &liaison.initial_password).await;
+    fill(&client, "#new", "hospital-liaison-2026").await;
+    fill(&client, "#confirm", "hospital-liaison-2026").await;
+    click(&client, "#change").await;
+    wait_for_text(&client, "main", "パスワードを変更しました").await;
+    wait_for_text(&client, "main", "山田").await;
+    photograph(&client, "portal-hospital.png").await;
+
+    // A mistyped code: 見つかりません, with a hint.
+    fill(&client, "#tracking-code", "ABC-DEF-GHJ").await;
+    click(&client, "#open-referral").await;
+    wait_for_text(&client, ".error", "見つかりません").await;
+    wait_for_text(&client, ".hint", "紹介状の右上").await;
+
+    // The code from the letter, typed in lower case without hyphens.
+    let typed = w.tracking_code.replace('-', "").to_lowercase();
+    fill(&client, "#tracking-code", &typed).await;
+    click(&client, "#open-referral").await;
+    wait_for_text(&client, "#patient-name", "山田").await;
+    let doctor = text_of(&client, "#family-doctor").await;
+    assert!(doctor.contains("佐藤　花子"), "{doctor}");
+    assert!(doctor.contains("03-1234-5678"), "{doctor}");
+    assert!(text_of(&client, "main").await.contains("精査加療"));
+    photograph(&client, "portal-referral.png").await;
+
+    // 入院, then (refused: no date) and 退院 to another home-care doctor.
+    click(&client, "#kind-admitted").await;
+    fill(&client, "#ward", "5階東病棟").await;
+    fill(&client, "#attending", "鈴木").await;
+    click(&client, "#record").await;
+    wait_for_text(&client, "#current-status", "入院中").await;
+    wait_for_text(&client, "#history", "5階東病棟").await;
+    click(&client, "#kind-discharged").await;
+    client
+        .find(Locator::Css("#destination"))
+        .await
+        .unwrap()
+        .select_by_value("other_doctor")
+        .await
+        .unwrap();
+    click(&client, "#record").await;
+    wait_for_text(&client, "#form-error", "在宅医の名前").await;
+    fill(&client, "#destination-name", "池袋在宅クリニック 田中医師").await;
+    fill(&client, "#note", "訪問看護は池袋ステーションが担当します。").await;
+    click(&client, "#record").await;
+    wait_for_text(&client, "#current-status", "退院").await;
+    wait_for_text(&client, "#history", "池袋在宅クリニック 田中医師").await;
+    photograph(&client, "portal-referral-discharged.png").await;
+    client.close().await.unwrap();
+
+    // The physician's app, at its next sync.
+    let app = &w.clinic.app;
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.news, 2, "{report:?}");
+    let board = app.referral_board(&BoardFilter::default()).await.unwrap();
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.referral_id.to_string() == w.referral)
+        .expect("the referral is on the board");
+    assert_eq!(row.status, ReferralStatus::Discharged);
+    let view = app.referral(&w.referral).await.unwrap();
+    assert!(
+        view.where_now.contains("池袋在宅クリニック 田中医師"),
+        "{}",
+        view.where_now
+    );
+    let worklist = app.worklist().await.unwrap();
+    let item = worklist
+        .iter()
+        .find(|i| i.title == "自院以外へ退院しました")
+        .expect("the worklist raises the discharge elsewhere");
+    assert!(
+        format!("{item:?}").contains("池袋在宅クリニック 田中医師"),
+        "{item:?}"
+    );
+    // Seen and changed by the liaison, in the audit log.
+    let by_liaison = format!(
+        "SELECT count(*) FROM audit_log WHERE actor = 'user:{}' AND entity_id = '{}'
+         AND action IN ('view', 'append-event')",
+        liaison.id, w.referral
+    );
+    assert!(w.region.count(&by_liaison).await >= 3);
+    let _ = (&w.patient_id, &w.other_hospital);
+}
+
+/// A browser without JavaScript: a cookie jar and forms over HTTP.
+struct Visitor {
+    http: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Visitor {
+    fn new(base: &str) -> Visitor {
+        Visitor {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let response = request.header("cookie", cookie).send().await.unwrap();
+        for set in response.headers().get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        Page {
+            status: response.status().as_u16(),
+            location: response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_string()),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self.http.post(format!("{}{path}", self.base)).form(form);
+        self.send(request).await
+    }
+
+    /// The CSRF token of the page's first form.
+    fn csrf(page: &Page) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.body.find(marker).expect("a form with a token") + marker.len();
+        page.body[start..start + 64].to_string()
+    }
+
+    /// Signs in as a person whose second factor is `secret`; the CSRF token.
+    async fn sign_in(&mut self, login: &str, password: &str, secret: &str) -> String {
+        let page = self.get("/portal/login").await;
+        let csrf = Self::csrf(&page);
+        let page = self
+            .post(
+                "/portal/login",
+                &[("login", login), ("password", password), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/portal/second-factor"),
+            "{}",
+            page.body
+        );
+        let page = self.get("/portal/second-factor").await;
+        let csrf = Self::csrf(&page);
+        let page = self
+            .post(
+                "/portal/second-factor",
+                &[("code", &totp_now(secret, login)), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(page.location.as_deref(), Some("/portal"), "{}", page.body);
+        let page = self.get("/portal/password").await;
+        Self::csrf(&page)
+    }
+}
+
+/// An account with its password and second factor already set, as after
+/// its first sign-in.
+async fn person(region: &Region, organisation: &Organisation, login: &str, role: Role) -> String {
+    let user = create_user(
+        &region.pool,
+        organisation.id,
+        login,
+        "試験 利用者",
+        role,
+        "admin:test",
+    )
+    .await
+    .unwrap();
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let hash = tsunagu_server::users::hash_password("a long enough password").unwrap();
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, must_change_password = false, totp_secret = $3
+         WHERE id = $1",
+    )
+    .bind(user.id)
+    .bind(hash)
+    .bind(secret)
+    .execute(&region.owner)
+    .await
+    .unwrap();
+    secret.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_refuses_forged_forms_expired_sessions_strangers_and_guessing() {
+    let Some(keys) = keyring() else { return };
+    let w = world(&keys).await;
+    let region = &w.region;
+    let secret = person(region, &w.hospital, "liaison.a", Role::Liaison).await;
+    let stranger_secret = person(region, &w.other_hospital, "liaison.b", Role::Liaison).await;
+    let referral_page = format!("/portal/referrals/{}", w.referral);
+
+    // Signed in with a TOTP code computed here.
+    let mut liaison = Visitor::new(&region.url());
+    let csrf = liaison
+        .sign_in("liaison.a", "a long enough password", &secret)
+        .await;
+    let page = liaison.get("/portal/lookup").await;
+    assert_eq!(page.status, 404, "lookups are posted, never in the URL");
+    let page = liaison
+        .post(
+            "/portal/lookup",
+            &[("code", w.tracking_code.as_str()), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some(referral_page.as_str()));
+    let page = liaison.get(&referral_page).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("山田"));
+    assert!(!page.body.contains("<script"), "no script at all");
+
+    // The headers that keep the page to itself.
+    let response = reqwest::get(format!("{}/portal/login", region.url()))
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    // A form without its CSRF token, or with another one: refused, nothing written.
+    let events = "SELECT count(*) FROM referral_events";
+    let before = region.count(events).await;
+    let today = common::today().to_string();
+    let admitted = [
+        ("kind", "admitted"),
+        ("date", today.as_str()),
+        ("ward", "3階西病棟"),
+    ];
+    let page = liaison
+        .post(&format!("{referral_page}/events"), &admitted)
+        .await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(page.body.contains("フォームの有効期限が切れました"));
+    let other_token = "0".repeat(64);
+    let mut forged = admitted.to_vec();
+    forged.push(("csrf", &other_token));
+    let page = liaison
+        .post(&format!("{referral_page}/events"), &forged)
+        .await;
+    assert_eq!(page.status, 403);
+    assert_eq!(region.count(events).await, before);
+
+    // An event the status machine refuses: a clear message on the form.
+    let returned = [
+        ("kind", "deceased"),
+        ("date", "2020-01-01"),
+        ("csrf", csrf.as_str()),
+    ];
+    let page = liaison
+        .post(&format!("{referral_page}/events"), &returned)
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("前の記録"), "{}", page.body);
+    let page = liaison
+        .post(
+            &format!("{referral_page}/events"),
+            &[
+                ("kind", "admitted"),
+                ("date", "2099-01-01"),
+                ("ward", "1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("未来の日付"));
+    assert_eq!(region.count(events).await, before);
+
+    // Another hospital's liaison: refused, and the refusal audited.
+    let mut stranger = Visitor::new(&region.url());
+    let stranger_csrf = stranger
+        .sign_in("liaison.b", "a long enough password", &stranger_secret)
+        .await;
+    let page = stranger.get(&referral_page).await;
+    assert_eq!(page.status, 403);
+    assert!(!page.body.contains("山田"));
+    let page = stranger
+        .post(
+            &format!("{referral_page}/events"),
+            &[
+                ("kind", "received"),
+                ("date", today.as_str()),
+                ("csrf", &stranger_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let page = stranger
+        .post(
+            "/portal/lookup",
+            &[("code", w.tracking_code.as_str()), ("csrf", &stranger_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 403, "addressed to another hospital");
+    assert_eq!(region.count(events).await, before);
+    let refusals = format!(
+        "SELECT count(*) FROM audit_log WHERE entity_id = '{}'
+         AND action IN ('refused-view', 'refused-append', 'refused-claim')",
+        w.referral
+    );
+    assert_eq!(region.count(&refusals).await, 3);
+
+    // Guessing codes: misses are counted, then lookups are refused a while.
+    for i in 0..tsunagu_server::portal::MAX_LOOKUP_MISSES {
+        let guess = format!("ZZZ-ZZZ-ZZ{}", i % 10);
+        let page = stranger
+            .post(
+                "/portal/lookup",
+                &[("code", &guess), ("csrf", &stranger_csrf)],
+            )
+            .await;
+        assert_eq!(page.status, 404);
+        assert!(page.body.contains("見つかりません"));
+    }
+    let page = stranger
+        .post(
+            "/portal/lookup",
+            &[("code", w.tracking_code.as_str()), ("csrf", &stranger_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+
+    // An idle session expires: back to sign-in.
+    sqlx::query("UPDATE portal_sessions SET last_seen_at = now() - make_interval(mins => $1 + 1)")
+        .bind(tsunagu_server::portal::IDLE_MINUTES)
+        .execute(&region.owner)
+        .await
+        .unwrap();
+    let page = liaison.get(&referral_page).await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/portal/login?expired=1"));
+    let page = liaison
+        .post(&format!("{referral_page}/events"), &admitted)
+        .await;
+    assert_eq!(page.status, 303);
+
+    // Wrong passwords: refused alike for a stranger login, then rate-limited.
+    let mut guesser = Visitor::new(&region.url());
+    for _ in 0..tsunagu_server::portal::MAX_LOGIN_FAILURES {
+        let page = guesser.get("/portal/login").await;
+        let csrf = Visitor::csrf(&page);
+        let page = guesser
+            .post(
+                "/portal/login",
+                &[
+                    ("login", "liaison.a"),
+                    ("password", "wrong"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 401);
+        assert!(page.body.contains("ログインIDまたはパスワードが違います"));
+    }
+    let page = guesser.get("/portal/login").await;
+    let csrf = Visitor::csrf(&page);
+    let page = guesser
+        .post(
+            "/portal/login",
+            &[
+                ("login", "liaison.a"),
+                ("password", "a long enough password"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 429, "even the right password, for a while");
+}
