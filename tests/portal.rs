@@ -471,7 +471,7 @@ async fn the_portal_refuses_forged_forms_expired_sessions_strangers_and_guessing
         .sign_in("liaison.a", "a long enough password", &secret)
         .await;
     let page = liaison.get("/portal/lookup").await;
-    assert_eq!(page.status, 404, "lookups are posted, never in the URL");
+    assert_eq!(page.status, 405, "lookups are posted, never in the URL");
     let page = liaison
         .post(
             "/portal/lookup",

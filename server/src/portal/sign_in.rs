@@ -574,13 +574,21 @@ pub async fn sign_out(
     response
 }
 
-/// The start page: where each role works.
-pub async fn home(PortalUser(user): PortalUser) -> Response {
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    changed: Option<String>,
+}
+
+/// The start page: where each role works (telling it a password changed).
+pub async fn home(PortalUser(user): PortalUser, Query(q): Query<HomeQuery>) -> Response {
     let to = match user.role {
         Role::Liaison => "/portal/hospital",
         Role::Desk | Role::Admin => "/portal/desk",
     };
-    Redirect::to(to).into_response()
+    match q.changed {
+        Some(_) => Redirect::to(&format!("{to}?changed=password")).into_response(),
+        None => Redirect::to(to).into_response(),
+    }
 }
 
 /// Answers for a missing page inside the portal.
