@@ -13,17 +13,14 @@ mod common;
 mod support;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use serde_json::{Value, json};
-use tempfile::TempDir;
-use tsunagu_app::{App, BoardFilter, ConsentDraft, EventInput, FixedClock, KeyringKeys};
-use tsunagu_protocol::{OrgKind, Organisation};
-use tsunagu_store::{OpenMode, Store, StoreKey};
+use tsunagu_app::{App, BoardFilter, EventInput};
+use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
-use clinic::{Clinic, clinic_app, consent, keyring};
+use clinic::{clinic_app, consent, keyring};
 use support::region::{CuttingProxy, Durability, Region};
 
 fn event(status: &str, date: &str) -> EventInput {

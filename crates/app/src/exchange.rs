@@ -346,14 +346,16 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
             tracking_code: tracking_code.clone(),
             destination: *destination,
             sent: wire_event(sent)?,
-            letter: letter.as_ref().map(|l| WireLetterSummary {
-                clinic: l.clinic.clone(),
-                doctor: l.doctor.clone(),
-                phone: l.phone.clone(),
-                fax: l.fax.clone(),
-                address: l.address.clone(),
-                purpose: l.purpose.clone(),
-                diagnoses: l.diagnoses.clone(),
+            letter: letter.as_ref().map(|l| {
+                Box::new(WireLetterSummary {
+                    clinic: l.clinic.clone(),
+                    doctor: l.doctor.clone(),
+                    phone: l.phone.clone(),
+                    fax: l.fax.clone(),
+                    address: l.address.clone(),
+                    purpose: l.purpose.clone(),
+                    diagnoses: l.diagnoses.clone(),
+                })
             }),
         },
         OutboxItem::Event {

@@ -59,7 +59,7 @@ pub enum OpBody {
         /// What the letter says that the hospital's liaison officer needs
         /// (version 2; version 1 clients send none).
         #[serde(default)]
-        letter: Option<WireLetterSummary>,
+        letter: Option<Box<WireLetterSummary>>,
     },
     EventAppended {
         referral_id: Uuid,

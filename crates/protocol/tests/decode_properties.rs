@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use tsunagu_protocol::{
     DecodeError, ErrorCode, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT, OpBody, Operation, PROTOCOL_VERSION,
     PullRequest, PushRequest, SUPPORTED, WireDestination, WireEvent, WireEventDetails,
-    decode_request,
+    WireLetterSummary, decode_request,
 };
 use uuid::Uuid;
 
@@ -162,16 +162,26 @@ fn op_body() -> impl Strategy<Value = OpBody> {
             uuid(),
             text(),
             proptest::option::of(uuid()),
-            event()
+            event(),
+            proptest::option::of((text(), text(), text(), text()).prop_map(
+                |(clinic, doctor, phone, purpose)| Box::new(WireLetterSummary {
+                    clinic,
+                    doctor,
+                    phone,
+                    purpose,
+                    ..WireLetterSummary::default()
+                })
+            ))
         )
             .prop_map(
-                |(referral_id, patient_id, tracking_code, destination, sent)| {
+                |(referral_id, patient_id, tracking_code, destination, sent, letter)| {
                     OpBody::ReferralOpened {
                         referral_id,
                         patient_id,
                         tracking_code,
                         destination,
                         sent,
+                        letter,
                     }
                 }
             ),
@@ -521,6 +531,15 @@ fn rich_push() -> PushRequest {
                     hospital: "豊島中央病院".into(),
                 },
             ),
+            letter: Some(Box::new(WireLetterSummary {
+                clinic: "さくら内科クリニック".into(),
+                doctor: "佐藤　花子".into(),
+                phone: "03-1234-5678".into(),
+                fax: String::new(),
+                address: "東京都豊島区南池袋2-10-5".into(),
+                purpose: "精査加療".into(),
+                diagnoses: vec!["心不全".into()],
+            })),
         },
         OpBody::ReferralOpened {
             referral_id: id(6),
@@ -534,6 +553,7 @@ fn rich_push() -> PushRequest {
                     hospital: String::new(),
                 },
             ),
+            letter: None,
         },
     ];
     ops.extend(

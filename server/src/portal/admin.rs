@@ -16,8 +16,8 @@ use super::referrals::user_view;
 use super::session::{PortalUser, Posted, SignedIn};
 use crate::users::{Role, UserError};
 
-fn admin_only(user: &SignedIn) -> Result<(), Response> {
-    user.require(&[Role::Admin])
+fn admin_only(user: &SignedIn) -> Option<Response> {
+    user.refused_unless(&[Role::Admin])
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -83,7 +83,7 @@ pub async fn organisations(
     State(state): State<ServerState>,
     PortalUser(user): PortalUser,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     organisations_page(&state, &user, StatusCode::OK, None).await
@@ -100,7 +100,7 @@ pub async fn create_organisation(
     State(state): State<ServerState>,
     Posted(PortalUser(user), form): Posted<PortalUser, OrganisationForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     let kind = match form.kind.as_str() {
@@ -142,7 +142,7 @@ pub async fn issue_code(
     State(state): State<ServerState>,
     Posted(PortalUser(user), form): Posted<PortalUser, CodeForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     let organisation: Option<(Uuid, String)> = match Uuid::parse_str(&form.organisation_id) {
@@ -246,7 +246,7 @@ async fn users_page(
 }
 
 pub async fn users(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     users_page(&state, &user, StatusCode::OK, None).await
@@ -265,7 +265,7 @@ pub async fn create_user(
     State(state): State<ServerState>,
     Posted(PortalUser(user), form): Posted<PortalUser, UserForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     let refuse = |text: &'static str| {
@@ -333,7 +333,7 @@ pub async fn reset_user(
     Path(id): Path<Uuid>,
     Posted(PortalUser(user), form): Posted<PortalUser, ResetForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     if id == user.user_id {
@@ -390,7 +390,7 @@ struct DeviceRow {
 }
 
 pub async fn devices(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     let rows: Vec<(Uuid, String, String, chrono::DateTime<Utc>, bool)> = match sqlx::query_as(
@@ -430,7 +430,7 @@ pub async fn revoke_device(
     Path(id): Path<Uuid>,
     Posted(PortalUser(user), _): Posted<PortalUser, Nothing>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     match crate::admin::revoke_device(&state.pool, id, &user.audit_actor()).await {
@@ -462,12 +462,22 @@ struct AuditRow {
 
 const AUDIT_PAGE_ROWS: i64 = 300;
 
+/// At, who, action, entity kind and id, and the patient concerned.
+type AuditData = (
+    chrono::DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
 pub async fn audit_log(
     State(state): State<ServerState>,
     PortalUser(user): PortalUser,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    if let Err(refused) = admin_only(&user) {
+    if let Some(refused) = admin_only(&user) {
         return refused;
     }
     let day = |text: &str| {
@@ -500,17 +510,7 @@ pub async fn audit_log(
     };
     // Who an actor is: `user:<id>` and `device:<id>` are named from their
     // tables; the patient from the referral (or user) the row is about.
-    let rows: Result<
-        Vec<(
-            chrono::DateTime<Utc>,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-        )>,
-        _,
-    > = sqlx::query_as(
+    let rows: sqlx::Result<Vec<AuditData>> = sqlx::query_as(
         "WITH named AS (
                SELECT a.*,
                  coalesce(u.login || '（' || u.display_name || '）',

@@ -35,7 +35,7 @@ pub async fn dashboard(
     PortalUser(user): PortalUser,
     Query(q): Query<DashboardQuery>,
 ) -> Response {
-    if let Err(refused) = user.require(DESK_ROLES) {
+    if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
     dashboard_page(&state, &user, StatusCode::OK, q.status.as_deref(), None).await
@@ -136,7 +136,7 @@ pub async fn log_call(
     Path(id): Path<Uuid>,
     Posted(PortalUser(user), form): Posted<PortalUser, CallForm>,
 ) -> Response {
-    if let Err(refused) = user.require(DESK_ROLES) {
+    if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
     let called = form.called.trim();
@@ -208,7 +208,7 @@ pub async fn assign(
     Path(id): Path<Uuid>,
     Posted(PortalUser(user), form): Posted<PortalUser, AssignForm>,
 ) -> Response {
-    if let Err(refused) = user.require(DESK_ROLES) {
+    if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
     let Ok(hospital) = Uuid::parse_str(form.hospital_id.trim()) else {
@@ -302,7 +302,7 @@ fn median(mut days: Vec<i64>) -> String {
 }
 
 pub async fn figures(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
-    if let Err(refused) = user.require(DESK_ROLES) {
+    if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
     let result: sqlx::Result<minijinja::Value> = async {

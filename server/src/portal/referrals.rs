@@ -50,7 +50,7 @@ pub async fn hospital_home(
     PortalUser(user): PortalUser,
     Query(q): Query<HomeQuery>,
 ) -> Response {
-    if let Err(refused) = user.require(&[Role::Liaison]) {
+    if let Some(refused) = user.refused_unless(&[Role::Liaison]) {
         return refused;
     }
     hospital_page(&state, &user, StatusCode::OK, None, q.changed.is_some()).await

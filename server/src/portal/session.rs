@@ -74,13 +74,9 @@ impl SignedIn {
         matches!(self.role, Role::Desk | Role::Admin)
     }
 
-    /// 403 unless the person has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), Response> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(forbidden())
-        }
+    /// The 403 page, unless the person has one of `roles`.
+    pub fn refused_unless(&self, roles: &[Role]) -> Option<Response> {
+        (!roles.contains(&self.role)).then(forbidden)
     }
 }
 
@@ -107,7 +103,7 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     !a.is_empty() && digest(a) == digest(b)
 }
 
-pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<String> {
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
