@@ -412,6 +412,11 @@ fn may_be_omitted(request: &Value, path: &[Step]) -> bool {
         "note" => parent(request, path).get("kind").is_none(),
         // Optional where a referral is opened; required in 退院 (discharged).
         "destination" => parent(request, path)["op"] == "referral_opened",
+        // Added in version 2: a version-1 referral carries no letter.
+        "letter" => parent(request, path)["op"] == "referral_opened",
+        // The letter's fax, address and diagnoses may be unknown; its
+        // clinic, doctor, phone and purpose are what the liaison needs.
+        "fax" | "address" | "diagnoses" => parent(request, path).get("purpose").is_some(),
         _ => false,
     }
 }
