@@ -46,7 +46,8 @@ pub fn spawn(app: App, trigger: SyncTrigger) {
                     Ok(report) => {
                         failures = 0;
                         if report.news > 0 {
-                            crate::commands::notifications::announce_new_alerts(app.clone()).await;
+                            crate::commands::notifications::announce_news(app.clone(), report.news)
+                                .await;
                         }
                     }
                     // The reason is recorded for 最終同期; nothing of the

@@ -865,6 +865,9 @@ pub struct SyncState {
     pub last_error: Option<String>,
     pub pending: i64,
     pub refused: i64,
+    /// Rises when a background exchange brings news: the UI reloads.
+    #[ts(type = "number")]
+    pub news_arrivals: u64,
 }
 
 impl From<app::SyncState> for SyncState {
@@ -875,6 +878,7 @@ impl From<app::SyncState> for SyncState {
             last_error: s.last_error,
             pending: s.pending,
             refused: s.refused,
+            news_arrivals: s.news_arrivals,
         }
     }
 }

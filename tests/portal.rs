@@ -163,6 +163,7 @@ struct World {
     clinic: Clinic,
     hospital: Organisation,
     other_hospital: Organisation,
+    desk: Organisation,
     patient_id: String,
     referral: String,
     tracking_code: String,
@@ -177,7 +178,7 @@ async fn world(keys: &tsunagu_app::KeyringKeys) -> World {
         .await;
     let hospital = region.organisation(OrgKind::Hospital, "豊島中央病院").await;
     let other_hospital = region.organisation(OrgKind::Hospital, "池袋記念病院").await;
-    region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let desk = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
     let clinic = clinic_app(keys, &region, &sakura, &region.url(), common::now()).await;
     let app = &clinic.app;
     // The first sync brings the registered hospitals down.
@@ -196,6 +197,7 @@ async fn world(keys: &tsunagu_app::KeyringKeys) -> World {
         clinic,
         hospital,
         other_hospital,
+        desk,
         patient_id,
         referral,
         tracking_code,
@@ -289,13 +291,19 @@ async fn a_liaison_records_admission_and_discharge_and_the_physician_sees_it() {
     click(&client, "#record").await;
     wait_for_text(&client, "#current-status", "退院").await;
     wait_for_text(&client, "#history", "池袋在宅クリニック 田中医師").await;
+    // A word for the family doctor on its own: the status stays 退院.
+    click(&client, "#kind-note").await;
+    fill(&client, "#note", "退院時サマリーは来週郵送します。").await;
+    click(&client, "#record").await;
+    wait_for_text(&client, "#history", "退院時サマリーは来週郵送します").await;
+    wait_for_text(&client, "#current-status", "退院").await;
     photograph(&client, "portal-referral-discharged.png").await;
     client.close().await.unwrap();
 
     // The physician's app, at its next sync.
     let app = &w.clinic.app;
     let report = app.sync_now().await.unwrap();
-    assert_eq!(report.news, 2, "{report:?}");
+    assert_eq!(report.news, 3, "{report:?}");
     let board = app.referral_board(&BoardFilter::default()).await.unwrap();
     let row = board
         .rows
@@ -646,4 +654,254 @@ async fn the_portal_refuses_forged_forms_expired_sessions_strangers_and_guessing
         )
         .await;
     assert_eq!(page.status, 429, "even the right password, for a while");
+}
+
+/// The desk and the administrator at work, a transfer that hands the
+/// referral on (the hospital the patient left loses it), a note on its own
+/// and an entry voided — and the physician's app after its next sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_on() {
+    let Some(keys) = keyring() else { return };
+    let w = world(&keys).await;
+    let region = &w.region;
+    let a_secret = person(region, &w.hospital, "liaison.a", Role::Liaison).await;
+    let b_secret = person(region, &w.other_hospital, "liaison.b", Role::Liaison).await;
+    let desk_secret = person(region, &w.desk, "desk.sato", Role::Desk).await;
+    let admin_secret = person(region, &w.desk, "admin.ito", Role::Admin).await;
+    let referral_page = format!("/portal/referrals/{}", w.referral);
+    let today = common::today().to_string();
+
+    // The desk: the region's referrals, a call logged, the figures.
+    let mut desk = Visitor::new(&region.url());
+    let desk_csrf = desk
+        .sign_in("desk.sato", "a long enough password", &desk_secret)
+        .await;
+    let page = desk.get("/portal/desk").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("山田"), "{}", page.body);
+    let page = desk
+        .post(
+            &format!("{referral_page}/calls"),
+            &[("called", ""), ("learned", "x"), ("csrf", &desk_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("電話の相手と、分かったことを入力してください")
+    );
+    let page = desk
+        .post(
+            &format!("{referral_page}/calls"),
+            &[
+                ("called", "豊島中央病院 連携室 田中さん"),
+                ("learned", "来週入院の予定"),
+                ("csrf", &desk_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = desk.get(&referral_page).await;
+    assert!(page.body.contains("来週入院の予定"));
+    let page = desk.get("/portal/desk/figures").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("豊島中央病院"), "{}", page.body);
+    // A malformed id in the address: the portal's own page, in Japanese.
+    let page = desk
+        .post(
+            "/portal/referrals/not-an-id/calls",
+            &[("called", "x"), ("learned", "y"), ("csrf", &desk_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body.contains("ページが見つかりません"),
+        "{}",
+        page.body
+    );
+
+    // Hospital A admits the patient, then records 退院調整 by mistake and
+    // voids it, then transfers the patient to hospital B (registered).
+    let mut a = Visitor::new(&region.url());
+    let a_csrf = a
+        .sign_in("liaison.a", "a long enough password", &a_secret)
+        .await;
+    for page in ["/portal/desk", "/portal/admin", "/portal/admin/audit"] {
+        assert_eq!(a.get(page).await.status, 403, "{page} is not a liaison's");
+    }
+    let post_event = |fields: &[(&'static str, String)]| {
+        let mut form: Vec<(&str, String)> = fields.to_vec();
+        form.push(("csrf", a_csrf.clone()));
+        form
+    };
+    let record = async |visitor: &mut Visitor, form: Vec<(&str, String)>| {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        visitor
+            .post(&format!("{referral_page}/events"), &form)
+            .await
+    };
+    let page = record(
+        &mut a,
+        post_event(&[
+            ("kind", "admitted".into()),
+            ("date", today.clone()),
+            ("ward", "5階東病棟".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = record(
+        &mut a,
+        post_event(&[
+            ("kind", "discharge_planned".into()),
+            ("date", today.clone()),
+            ("expected_date", "2099-12-31".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mistaken: String = sqlx::query_scalar(
+        "SELECT id::text FROM referral_events WHERE referral_id = $1::uuid
+         AND details ->> 'status' = 'discharge_planned'",
+    )
+    .bind(&w.referral)
+    .fetch_one(&region.owner)
+    .await
+    .unwrap();
+    let void_path = format!("{referral_page}/events/{mistaken}/void");
+    let page = a
+        .post(&void_path, &[("reason", ""), ("csrf", &a_csrf)])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("取り消す理由を入力してください"));
+    let page = a
+        .post(
+            &void_path,
+            &[("reason", "退院予定日の誤り"), ("csrf", &a_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = a.get(&referral_page).await;
+    assert!(page.body.contains("入院中"), "voided: back to 入院中");
+    assert!(page.body.contains("退院予定日の誤り"));
+    // The desk may not void what the hospital recorded.
+    let admitted: String = sqlx::query_scalar(
+        "SELECT id::text FROM referral_events WHERE referral_id = $1::uuid
+         AND details ->> 'status' = 'admitted'",
+    )
+    .bind(&w.referral)
+    .fetch_one(&region.owner)
+    .await
+    .unwrap();
+    let page = desk
+        .post(
+            &format!("{referral_page}/events/{admitted}/void"),
+            &[("reason", "誤り"), ("csrf", &desk_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("他の機関が記録した内容は取り消せません"));
+
+    let page = record(
+        &mut a,
+        post_event(&[
+            ("kind", "transferred".into()),
+            ("date", today.clone()),
+            ("hospital_id", w.other_hospital.id.to_string()),
+        ]),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // A let the patient go: the referral is no longer A's to see or record.
+    assert_eq!(a.get(&referral_page).await.status, 403);
+    let page = a.get("/portal/hospital").await;
+    assert!(!page.body.contains("山田"), "{}", page.body);
+
+    // B sees it, with who the family doctor is, and sends a note alone.
+    let mut b = Visitor::new(&region.url());
+    let b_csrf = b
+        .sign_in("liaison.b", "a long enough password", &b_secret)
+        .await;
+    let page = b.get("/portal/hospital").await;
+    assert!(page.body.contains("山田"), "{}", page.body);
+    let page = b.get(&referral_page).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("佐藤　花子"),
+        "the family doctor travels on"
+    );
+    let note = "リハビリ目的で転院されました。\n退院前カンファレンスの日程をご相談させてください。";
+    let page = b
+        .post(
+            &format!("{referral_page}/events"),
+            &[("kind", "note"), ("note", ""), ("csrf", &b_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("かかりつけ医への連絡事項を入力してください")
+    );
+    let page = b
+        .post(
+            &format!("{referral_page}/events"),
+            &[("kind", "note"), ("note", note), ("csrf", &b_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get(&referral_page).await;
+    assert!(page.body.contains("退院前カンファレンス"));
+    assert!(page.body.contains("転院"), "the status stays 転院");
+
+    // The administrator's audit log: filtered by a patient's name, posted
+    // (never in a URL), and the reading itself audited.
+    let mut admin = Visitor::new(&region.url());
+    let admin_csrf = admin
+        .sign_in("admin.ito", "a long enough password", &admin_secret)
+        .await;
+    let page = admin.get("/portal/admin/audit").await;
+    assert_eq!(page.status, 200);
+    let page = admin
+        .post("/portal/admin/audit", &[("patient", "山田")])
+        .await;
+    assert_eq!(page.status, 403, "a filter without its token is refused");
+    let page = admin
+        .post(
+            "/portal/admin/audit",
+            &[("patient", "山田"), ("csrf", &admin_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("閲覧"), "{}", page.body);
+    assert!(page.body.contains("liaison.b"), "{}", page.body);
+    assert!(!page.body.contains("該当する記録はありません"));
+    assert!(
+        region
+            .count("SELECT count(*) FROM audit_log WHERE action = 'view-audit-log'")
+            .await
+            >= 2
+    );
+
+    // The physician's app at its next sync: where the patient is, the note.
+    let app = &w.clinic.app;
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.refused, 0, "{report:?}");
+    let view = app.referral(&w.referral).await.unwrap();
+    assert!(
+        view.where_now.contains("池袋記念病院"),
+        "{}",
+        view.where_now
+    );
+    let titles: Vec<&str> = view.events.iter().map(|e| e.title.as_str()).collect();
+    assert!(
+        titles.contains(&"連絡") && titles.contains(&"記録の取り消し"),
+        "{titles:?}"
+    );
+    let arrived = view
+        .events
+        .iter()
+        .find(|e| e.title == "連絡")
+        .expect("the note");
+    assert_eq!(arrived.note, note);
+    assert!(arrived.actor.contains("池袋記念病院"), "{}", arrived.actor);
 }

@@ -200,6 +200,27 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     let hospitals = second.app.store().regional_organisations().await.unwrap();
     assert_eq!(hospitals.len(), 1);
     assert_eq!(hospitals[0].2, "豊島中央病院");
+    // It knows the patient's consent from the feed, so what it records is
+    // shared as the first device's would be.
+    let known = second.app.consents(&patient_id).await.unwrap();
+    assert_eq!(known.len(), 1, "{known:?}");
+    second
+        .app
+        .record_referral_event(&referral, &event("returned", &day()))
+        .await
+        .unwrap();
+    assert_eq!(second.app.sync_state().await.unwrap().unwrap().pending, 1);
+    assert_eq!(second.app.sync_now().await.unwrap().refused, 0);
+    assert_eq!(
+        local_events(&second.app).await,
+        region.events_of(&sakura).await
+    );
+    app.sync_now().await.unwrap();
+    assert_eq!(
+        app.referral(&referral).await.unwrap().status,
+        tsunagu_app::ReferralStatus::Returned,
+        "the first device hears what the second recorded"
+    );
 
     // Consent withdrawn: the desk loses the referral, the clinic stops sending.
     app.save_consent(
@@ -213,7 +234,7 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     let refused = desk
         .push(desk_event(
             &referral,
-            json!({"status": "returned", "date": day()}),
+            json!({"status": "closed", "date": day(), "reason": "終診"}),
         ))
         .await;
     assert_eq!(refused["outcome"], "refused", "{refused}");
@@ -224,9 +245,15 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
             .any(|c| c["body"]["referral_id"] == referral.as_str()),
         "the desk's feed no longer shows the referral"
     );
-    app.record_referral_event(&referral, &event("returned", &day()))
-        .await
-        .unwrap();
+    app.record_referral_event(
+        &referral,
+        &EventInput {
+            reason: "終診".into(),
+            ..event("closed", &day())
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(app.sync_state().await.unwrap().unwrap().pending, 0);
 
     // Who changed and who read the referral, in the server's audit log.
@@ -236,7 +263,7 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
              AND entity_id = '{referral}' AND action = '{action}'"
         )
     };
-    assert_eq!(region.count(&audited("append-event")).await, 3);
+    assert_eq!(region.count(&audited("append-event")).await, 4);
     assert!(region.count(&audited("read")).await >= 2);
 }
 

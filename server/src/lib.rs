@@ -8,6 +8,7 @@ pub mod api;
 pub mod db;
 pub mod error;
 pub mod local_pg;
+mod op_rules;
 pub mod portal;
 pub mod sync;
 pub mod users;

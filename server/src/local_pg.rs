@@ -1,6 +1,6 @@
 //! A PostgreSQL cluster of our own, in a data folder: created with initdb
-//! on first use, started on the loopback interface (and a socket in the
-//! folder), stopped when dropped. `make server` and the tests use it when
+//! on first use, started on a socket in the folder only (no TCP; the
+//! socket is the folder owner's alone), stopped when dropped. `make server` and the tests use it when
 //! no `DATABASE_URL` is given. PostgreSQL refuses to run as root, so as
 //! root its programs run as the `postgres` user.
 
@@ -81,8 +81,11 @@ impl LocalPostgres {
         };
         if !cluster.running() {
             cluster.started_here = true;
+            // No TCP at all: a socket in the data folder that only the
+            // folder's owner may use, so trust authentication admits no
+            // other local user.
             let mut options = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {}",
+                "-c listen_addresses='' -c unix_socket_permissions=0700 -p {port} -k {}",
                 cluster.dir.display()
             );
             if durability == Durability::Throwaway {
@@ -114,14 +117,29 @@ impl LocalPostgres {
         self.port
     }
 
-    /// A URL for `database` as the cluster's superuser, over loopback TCP.
+    /// A URL for `database` as the cluster's superuser, over its socket.
     pub fn url(&self, database: &str) -> String {
         self.url_as("tsunagu", database)
     }
 
-    /// A URL for `database` as `role` (trust authentication: loopback only).
+    /// A URL for `database` as `role`, over the socket in the data folder
+    /// (trust authentication: only the folder's owner reaches it).
     pub fn url_as(&self, role: &str, database: &str) -> String {
-        format!("postgres://{role}@127.0.0.1:{}/{database}", self.port)
+        let socket_dir: String = self
+            .dir
+            .to_string_lossy()
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!(
+            "postgres://{role}@localhost:{}/{database}?host={socket_dir}",
+            self.port
+        )
     }
 
     /// Kills the server as a crash would (no checkpoint, connections cut)

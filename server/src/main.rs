@@ -118,12 +118,19 @@ enum CliError {
     PlainHttpBeyondLoopback(SocketAddr),
     #[error("{0}")]
     User(#[from] users::UserError),
+    #[error(
+        "DATABASE_URL is given but TSUNAGU_RUNTIME_DATABASE_URL is not: the server must not run as the database's owner, who can change audit rows. Give the URL of the role tsunagu_app (created by the migrations; set its password first)"
+    )]
+    RuntimeRoleMissing,
 }
 
 impl CliError {
     fn exit_code(&self) -> i32 {
         match self {
-            CliError::PlainHttpBeyondLoopback(_) | CliError::Tls(_) | CliError::User(_) => 2,
+            CliError::PlainHttpBeyondLoopback(_)
+            | CliError::Tls(_)
+            | CliError::User(_)
+            | CliError::RuntimeRoleMissing => 2,
             CliError::Postgres(_) | CliError::Database(_) => 3,
             CliError::Serve(_) => 4,
         }
@@ -145,7 +152,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     // role, which cannot change audit rows.
     let (owner_url, runtime_url, _cluster) = match std::env::var("DATABASE_URL") {
         Ok(url) => {
-            let runtime = std::env::var("TSUNAGU_RUNTIME_DATABASE_URL").unwrap_or(url.clone());
+            let runtime = match std::env::var("TSUNAGU_RUNTIME_DATABASE_URL") {
+                Ok(runtime) => runtime,
+                // The admin commands are the owner's own work; serving is not.
+                Err(_) if matches!(cli.command, Command::Serve { .. }) => {
+                    return Err(CliError::RuntimeRoleMissing);
+                }
+                Err(_) => url.clone(),
+            };
             (url, runtime, None)
         }
         Err(_) => {

@@ -133,6 +133,7 @@ async fn apply_once(pool: &PgPool, device: &Device, op: Operation) -> Result<OpR
 }
 
 async fn apply(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> Result<(), Failure> {
+    crate::op_rules::check(body)?;
     let org = &by.organisation;
     let clinic_only = || refuse("この操作は診療所の端末からのみ行えます");
     match body {
@@ -164,6 +165,14 @@ async fn apply(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> Result<(),
             .bind(birth_date)
             .bind(sex)
             .execute(&mut *conn)
+            .await?;
+            crate::admin::audit(
+                &mut *conn,
+                &by.audit,
+                "share-patient",
+                "patient",
+                &patient_id.to_string(),
+            )
             .await?;
             let change = ChangeBody::PatientShared {
                 patient_id: *patient_id,
@@ -211,6 +220,30 @@ async fn apply(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> Result<(),
             if stored == 0 {
                 return Err(refuse("この同意の記録は他の医療機関のものです"));
             }
+            // The clinic's other devices hold back or share by it.
+            let change = ChangeBody::ConsentRecorded {
+                consent_id: *consent_id,
+                patient_id: *patient_id,
+                obtained_on: *obtained_on,
+                obtained_by: obtained_by.clone(),
+                desk: *desk,
+                destination_hospital: *destination_hospital,
+                withdrawn_on: *withdrawn_on,
+            };
+            feed(conn, &format!("org:{}", org.id), None, &change).await?;
+            let action = if withdrawn_on.is_some() {
+                "withdraw-consent"
+            } else {
+                "record-consent"
+            };
+            crate::admin::audit(
+                &mut *conn,
+                &by.audit,
+                action,
+                "patient",
+                &patient_id.to_string(),
+            )
+            .await?;
             Ok(())
         }
         OpBody::ReferralOpened {
@@ -342,20 +375,32 @@ pub(crate) async fn claim(conn: &mut PgConnection, by: &Actor, typed: &str) -> R
     if current == Some(hospital) {
         return Ok(());
     }
-    if current.is_some() && !transferred(conn, referral).await? {
+    // Held by another hospital: a transfer to a registered hospital hands
+    // it over at once, and one to an unregistered hospital lets it go, so a
+    // held referral is never for a third hospital to take.
+    if current.is_some() {
+        audit_refused_claim(conn, by, referral).await?;
         return Err(refuse(
-            "この紹介は別の病院に宛てられています。転院を受けた場合は、転院元か相談窓口に連絡してください",
+            "この紹介は別の病院が担当しています。転院を受けた場合は、転院元か相談窓口に連絡してください",
         ));
     }
     hand_to_hospital(conn, by, referral, hospital, "claimed").await
 }
 
-/// Whether the referral's latest status is 転院.
-async fn transferred(conn: &mut PgConnection, referral: Uuid) -> Result<bool, Failure> {
-    let history = load_history(conn, referral).await?;
-    let state =
-        tsunagu_domain::replay(&history).map_err(|_| refuse("この紹介の記録を読めません"))?;
-    Ok(state.status == tsunagu_domain::ReferralStatus::Transferred)
+async fn audit_refused_claim(
+    conn: &mut PgConnection,
+    by: &Actor,
+    referral: Uuid,
+) -> Result<(), Failure> {
+    crate::admin::audit(
+        &mut *conn,
+        &by.audit,
+        "refused-claim",
+        "referral",
+        &referral.to_string(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Addresses the referral to `hospital` (assigned by the desk or claimed by
@@ -528,17 +573,17 @@ pub(crate) async fn registered_hospital(
 }
 
 /// `None` if there is no such referral; otherwise whether `org` may record
-/// on it: the clinic that made it, the hospital it is addressed to (with
-/// consent in force), or the desk (with consent in force).
+/// on it: the clinic that made it, the hospital it is with now (with
+/// consent in force; a hospital that transferred the patient on, or that
+/// the desk re-assigned it from, no longer may), or the desk (with consent
+/// in force).
 pub(crate) async fn referral_access(
     conn: &mut PgConnection,
     referral: Uuid,
     org: &Organisation,
 ) -> Result<Option<bool>, Failure> {
     let row: Option<(Uuid, bool, bool, bool)> = sqlx::query_as(
-        "SELECT r.clinic_id,
-           EXISTS (SELECT 1 FROM referral_legs l WHERE l.referral_id = r.id
-                   AND l.hospital_id = $2),
+        "SELECT r.clinic_id, r.hospital_id IS NOT DISTINCT FROM $2,
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                    AND c.withdrawn_on IS NULL AND c.desk),
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
@@ -578,6 +623,21 @@ pub(crate) async fn append_event(
         Some(owner) if owner == referral => return Ok(()),
         Some(_) => return Err(refuse("同じ記録が既にあります")),
         None => {}
+    }
+    crate::op_rules::event(event)?;
+    if let Some(target) = event.voids {
+        let recorded_by: Option<Uuid> = sqlx::query_scalar(
+            "SELECT organisation_id FROM referral_events WHERE id = $1 AND referral_id = $2",
+        )
+        .bind(target)
+        .bind(referral)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if recorded_by.is_some_and(|o| o != by.organisation.id) {
+            return Err(refuse(
+                "他の機関が記録した内容は取り消せません。記録した機関に連絡してください",
+            ));
+        }
     }
     let events = load_history(conn, referral).await?;
     let candidate = domain_event(
@@ -633,6 +693,15 @@ pub(crate) async fn append_event(
     for scope in scopes_seeing(conn, referral).await? {
         feed(conn, &scope, Some(referral), &change).await?;
     }
+    if matches!(event.details, Some(WireEventDetails::Transferred { .. })) {
+        // The hospital the patient left no longer holds the referral; the
+        // new one is handed it (a registered hospital chosen in the
+        // portal) or claims it with the tracking code.
+        sqlx::query("UPDATE referrals SET hospital_id = NULL WHERE id = $1")
+            .bind(referral)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -680,11 +749,11 @@ fn source_code(source: WireSource) -> &'static str {
     }
 }
 
-/// The clinic always; the desk and the addressed hospital while the
-/// patient's consent covers them.
+/// The clinic always; the desk and the hospital the referral is with while
+/// the patient's consent covers them.
 async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<String>, Failure> {
-    let (clinic, desk, to_hospital): (Uuid, bool, bool) = sqlx::query_as(
-        "SELECT r.clinic_id,
+    let (clinic, hospital, desk, to_hospital): (Uuid, Option<Uuid>, bool, bool) = sqlx::query_as(
+        "SELECT r.clinic_id, r.hospital_id,
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                    AND c.withdrawn_on IS NULL AND c.desk),
            EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
@@ -698,14 +767,8 @@ async fn scopes_seeing(conn: &mut PgConnection, referral: Uuid) -> Result<Vec<St
     if desk {
         scopes.push("desk".to_string());
     }
-    if to_hospital {
-        let hospitals: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT hospital_id FROM referral_legs WHERE referral_id = $1 ORDER BY since",
-        )
-        .bind(referral)
-        .fetch_all(&mut *conn)
-        .await?;
-        scopes.extend(hospitals.into_iter().map(|h| format!("org:{h}")));
+    if let Some(hospital) = hospital.filter(|_| to_hospital) {
+        scopes.push(format!("org:{hospital}"));
     }
     Ok(scopes)
 }
@@ -778,14 +841,16 @@ pub async fn pull(
     for (seq, body, referral, visible) in rows.into_iter().take(limit as usize) {
         cursor = seq;
         if visible {
-            read.extend(referral);
-            let body = serde_json::from_value(body).map_err(|_| {
+            let body: ChangeBody = serde_json::from_value(body).map_err(|_| {
                 ApiError::new(
                     tsunagu_protocol::ErrorCode::Internal,
                     "サーバーのデータに問題があります。",
                 )
             })?;
-            changes.push(Change { seq, body });
+            if body.since_version() <= request.version {
+                read.extend(referral);
+                changes.push(Change { seq, body });
+            }
         }
     }
     // Who read which referral: one row per referral in the page.

@@ -35,7 +35,7 @@ const CONSENT_A: Uuid = Uuid::from_u128(0x0196a000_0000_7000_8000_0000000000ca);
 const REFERRAL_A: Uuid = Uuid::from_u128(0x0196a000_0000_7000_8000_0000000000fa);
 const SENT_A: Uuid = Uuid::from_u128(0x0196a000_0000_7000_8000_0000000000e1);
 const ADMITTED_A: Uuid = Uuid::from_u128(0x0196a000_0000_7000_8000_0000000000e2);
-const TRACKING_A: &str = "A1B-2C3-D4E";
+const TRACKING_A: &str = "A1B-2C3-D4Y";
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
@@ -433,7 +433,7 @@ async fn another_clinics_ids_are_refused_and_its_rows_stay_as_they_were() {
             opened(
                 Uuid::now_v7(),
                 PATIENT_A,
-                "B00-000-001",
+                "B00-000-10M",
                 None,
                 Uuid::now_v7(),
             ),
@@ -465,7 +465,7 @@ async fn another_clinics_ids_are_refused_and_its_rows_stay_as_they_were() {
         // Clinic A's referral id, or its tracking code, for B's patient.
         (
             30,
-            opened(REFERRAL_A, patient_b, "B00-000-003", None, Uuid::now_v7()),
+            opened(REFERRAL_A, patient_b, "B00-000-30J", None, Uuid::now_v7()),
         ),
         (
             31,
@@ -474,7 +474,7 @@ async fn another_clinics_ids_are_refused_and_its_rows_stay_as_they_were() {
         // Clinic A's 紹介済 event id as the start of B's new referral.
         (
             32,
-            opened(Uuid::now_v7(), patient_b, "B00-000-004", None, SENT_A),
+            opened(Uuid::now_v7(), patient_b, "B00-000-40H", None, SENT_A),
         ),
         // Clinic A's event ids on B's own referral: recorded again, or voided.
         (33, admitted(referral_b, ADMITTED_A)),
@@ -576,7 +576,7 @@ async fn a_missing_or_garbled_credential_is_401_with_a_code() {
         ),
         (
             "/v1/pull",
-            br#"{"version":1,"cursor":0,"limit":10}"#.to_vec(),
+            br#"{"version":2,"cursor":0,"limit":10}"#.to_vec(),
         ),
     ];
     let before = snapshot(t).await;
@@ -616,7 +616,7 @@ async fn a_body_over_4_mib_is_413_and_writes_nothing() {
             ("/v1/push", padded_push(MAX_BODY_BYTES + 1)),
             ("/v1/push", padded_push(16 * 1024 * 1024)),
             ("/v1/pull", {
-                let mut body = br#"{"version":1,"cursor":0,"limit":10}"#.to_vec();
+                let mut body = br#"{"version":2,"cursor":0,"limit":10}"#.to_vec();
                 body.resize(MAX_BODY_BYTES + 1, b'\n');
                 body
             }),
@@ -706,7 +706,7 @@ async fn clinic_b_refers(w: &World, first: i64) -> (Uuid, Uuid) {
             (first + 1, consent(Uuid::now_v7(), patient_b, None)),
             (
                 first + 2,
-                opened(referral_b, patient_b, "B00-000-002", None, Uuid::now_v7()),
+                opened(referral_b, patient_b, "B00-000-20K", None, Uuid::now_v7()),
             ),
         ],
     )

@@ -119,7 +119,7 @@ async fn bad_bodies_get_a_code_and_write_nothing() {
     let cases: Vec<(Vec<u8>, StatusCode, &str)> = vec![
         (b"{not json".to_vec(), StatusCode::BAD_REQUEST, "malformed"),
         (
-            br#"{"version":1}"#.to_vec(),
+            br#"{"version":2}"#.to_vec(),
             StatusCode::BAD_REQUEST,
             "malformed",
         ),
@@ -129,18 +129,18 @@ async fn bad_bodies_get_a_code_and_write_nothing() {
             "unsupported_version",
         ),
         (
-            serde_json::to_vec(&json!({"version": 1, "code": code, "device_name": "  "})).unwrap(),
+            serde_json::to_vec(&json!({"version": 2, "code": code, "device_name": "  "})).unwrap(),
             StatusCode::BAD_REQUEST,
             "malformed",
         ),
         (
-            serde_json::to_vec(&json!({"version": 1, "code": "x".repeat(65), "device_name": "PC"}))
+            serde_json::to_vec(&json!({"version": 2, "code": "x".repeat(65), "device_name": "PC"}))
                 .unwrap(),
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
         ),
         (
-            serde_json::to_vec(&json!({"version": 1, "code": "WRONG-CODE", "device_name": "PC"}))
+            serde_json::to_vec(&json!({"version": 2, "code": "WRONG-CODE", "device_name": "PC"}))
                 .unwrap(),
             StatusCode::BAD_REQUEST,
             "invalid_code",

@@ -203,22 +203,42 @@ async fn news_from_the_hospital_reaches_the_clinic_in_pages() {
         vec![
             (1, "organisation_listed"),
             (2, "patient_shared"),
-            (3, "referral_opened"),
-            (4, "event_appended"),
+            (3, "consent_recorded"),
+            (4, "referral_opened"),
             (5, "event_appended"),
             (6, "event_appended"),
+            (7, "event_appended"),
         ]
     );
-    assert_eq!(seen[4].1["source"], "liaison");
-    assert_eq!(seen[4].1["event"]["details"]["status"], "admitted");
-    assert_eq!(seen[5].1["actor"], "豊島中央病院 PC1");
+    assert_eq!(seen[5].1["source"], "liaison");
+    assert_eq!(seen[5].1["event"]["details"]["status"], "admitted");
+    assert_eq!(seen[6].1["actor"], "豊島中央病院 PC1");
     let done = pull(&t, &clinic, cursor, 2).await;
     assert_eq!(
         (
             done["changes"].as_array().unwrap().len(),
             done["cursor"].as_i64()
         ),
-        (0, Some(6))
+        (0, Some(7))
+    );
+    // A version-2 client is not sent the consent it could not read; its
+    // cursor passes it all the same.
+    let (_, old) = t
+        .post_json(
+            "/v1/pull",
+            Some(&clinic),
+            json!({"version": PROTOCOL_VERSION - 1, "cursor": 0, "limit": 100}),
+        )
+        .await;
+    let old_kinds: Vec<i64> = old["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        (old_kinds, old["cursor"].as_i64()),
+        (vec![1, 2, 4, 5, 6, 7], Some(7))
     );
 
     // The hospital and the desk each have their own feed of it.
@@ -410,15 +430,15 @@ async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
     let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         ("/v1/push", b"\x00\x01garbage".to_vec(), StatusCode::BAD_REQUEST, "malformed"),
-        ("/v1/push", br#"{"version":1,"ops":{}}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
+        ("/v1/push", br#"{"version":2,"ops":{}}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
         (
             "/v1/push",
-            serde_json::to_vec(&json!({"version": 1, "ops": vec![json!({"op_seq": 1, "body": {"op": "event_appended", "referral_id": Uuid::nil(), "event": {"id": Uuid::nil(), "details": null, "voids": null}}}); 501]})).unwrap(),
+            serde_json::to_vec(&json!({"version": 2, "ops": vec![json!({"op_seq": 1, "body": {"op": "event_appended", "referral_id": Uuid::nil(), "event": {"id": Uuid::nil(), "details": null, "voids": null}}}); 501]})).unwrap(),
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
         ),
-        ("/v1/pull", br#"{"version":3,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
-        ("/v1/pull", br#"{"version":1,"cursor":"0","limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
+        ("/v1/pull", br#"{"version":4,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
+        ("/v1/pull", br#"{"version":2,"cursor":"0","limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
     ];
     for (path, body, status, code) in cases {
         let (got, reply) = t.call("POST", path, Some(&clinic), body).await;
@@ -432,7 +452,7 @@ async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
         .post_json(
             "/v1/pull",
             None,
-            json!({"version": 1, "cursor": 0, "limit": 10}),
+            json!({"version": 2, "cursor": 0, "limit": 10}),
         )
         .await;
     assert_eq!(got, StatusCode::UNAUTHORIZED);
@@ -580,10 +600,20 @@ async fn the_desk_assigns_and_the_next_hospital_claims_with_the_tracking_code() 
         }),
     };
     assert_eq!(outcome(&push(&t, &b, vec![(3, planned)]).await), "applied");
-    // A keeps its leg: it sees what B recorded.
+    // A let the patient go: it no longer hears of the referral, nor may
+    // record on it, and a third hospital cannot take it from B.
     assert_eq!(
         events_of(&feed_of(&t, &a).await, shared.referral),
-        ["sent", "admitted", "transferred", "discharge_planned"]
+        ["sent", "admitted", "transferred"]
+    );
+    assert_eq!(
+        outcome(&push(&t, &a, vec![(4, admitted(d(6, 2)))]).await),
+        "refused"
+    );
+    let (_, c) = enrolled(&t, OrgKind::Hospital, "目白総合病院").await;
+    assert_eq!(
+        outcome(&push(&t, &c, vec![(1, claim(&shared.tracking_code))]).await),
+        "refused"
     );
 
     // A wrong code, and a code from a clinic, are refused; claims are audited.
@@ -607,4 +637,161 @@ async fn the_desk_assigns_and_the_next_hospital_claims_with_the_tracking_code() 
     .await
     .unwrap();
     assert_eq!(audited, 2);
+}
+
+/// Values a device of the clinic could not read back are refused one
+/// operation at a time, as conflicts, and nothing of them is stored; the
+/// other operations of the same push apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_no_device_could_read_back_are_refused_one_by_one() {
+    let t = server().await;
+    let (hospital, h) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let shared = refer(&t, &clinic, Some(hospital), 1).await;
+    let patient = |sex: &str, name: String| OpBody::PatientShared {
+        patient_id: Uuid::now_v7(),
+        name,
+        kana: "やまだ".into(),
+        birth_date: d(1, 1),
+        sex: sex.into(),
+    };
+    let long_note = WireEvent {
+        note: "経".repeat(2001),
+        ..event(WireEventDetails::Received { date: d(5, 13) })
+    };
+    let long_ward = event(WireEventDetails::Admitted {
+        date: d(5, 13),
+        ward: "棟".repeat(201),
+        attending: String::new(),
+    });
+    let opened = |code: String| OpBody::ReferralOpened {
+        referral_id: Uuid::now_v7(),
+        patient_id: shared.patient,
+        tracking_code: code,
+        destination: None,
+        sent: event(WireEventDetails::Sent {
+            date: d(5, 12),
+            hospital: "豊島中央病院".into(),
+        }),
+        letter: None,
+    };
+    let results = push(
+        &t,
+        &clinic,
+        vec![
+            (10, patient("unknown", "山田　次郎".into())),
+            (11, patient("male", "名".repeat(5000))),
+            (12, opened("X".repeat(5000))),
+            (13, opened("abc-def-ghj".into())),
+            (
+                14,
+                OpBody::EventAppended {
+                    referral_id: shared.referral,
+                    event: long_note,
+                },
+            ),
+            (
+                15,
+                OpBody::EventAppended {
+                    referral_id: shared.referral,
+                    event: long_ward,
+                },
+            ),
+            (16, patient("female", "山田　花子".into())),
+        ],
+    )
+    .await;
+    let outcomes: Vec<&str> = results
+        .iter()
+        .map(|r| r["outcome"]["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "refused", "refused", "refused", "refused", "refused", "refused", "applied"
+        ],
+        "{results:?}"
+    );
+    for r in &results[..6] {
+        let reason = r["outcome"]["reason"].as_str().unwrap();
+        assert!(!reason.contains("山田") && !reason.is_empty(), "{reason}");
+    }
+    let patients: i64 = sqlx::query_scalar("SELECT count(*) FROM patients")
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    assert_eq!(patients, 2, "the shared patient and the valid one only");
+    let referrals: i64 = sqlx::query_scalar("SELECT count(*) FROM referrals")
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    assert_eq!(referrals, 1);
+    assert_eq!(events_of(&feed_of(&t, &h).await, shared.referral), ["sent"]);
+}
+
+/// A note on its own (連絡) leaves the status as it is and reaches the
+/// clinic; an organisation may void only what it recorded itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_travel_alone_and_only_their_recorder_voids_an_entry() {
+    let t = server().await;
+    let (hospital, h) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (_, desk) = enrolled(&t, OrgKind::Desk, "豊島区在宅医療相談窓口").await;
+    let shared = refer(&t, &clinic, Some(hospital), 1).await;
+    let admitted = event(WireEventDetails::Admitted {
+        date: d(5, 13),
+        ward: "5階東".into(),
+        attending: String::new(),
+    });
+    let note = WireEvent {
+        id: Uuid::now_v7(),
+        details: None,
+        voids: None,
+        note: "ご家族と面談しました。\n退院は来月の見込みです。".into(),
+    };
+    let append = |event: WireEvent| OpBody::EventAppended {
+        referral_id: shared.referral,
+        event,
+    };
+    let void = |target: Uuid| WireEvent {
+        id: Uuid::now_v7(),
+        details: None,
+        voids: Some(target),
+        note: "日付の誤り".into(),
+    };
+    let results = push(
+        &t,
+        &h,
+        vec![(1, append(admitted.clone())), (2, append(note.clone()))],
+    )
+    .await;
+    assert!(
+        results.iter().all(|r| r["outcome"]["outcome"] == "applied"),
+        "{results:?}"
+    );
+    let clinic_feed = feed_of(&t, &clinic).await;
+    let arrived = clinic_feed
+        .iter()
+        .find(|c| c["body"]["event"]["id"] == note.id.to_string())
+        .expect("the note reaches the clinic");
+    assert_eq!(arrived["body"]["event"]["note"], note.note.as_str());
+    assert_eq!(arrived["body"]["source"], "liaison");
+
+    // The clinic and the desk may not void the hospital's 入院; it may.
+    for (credential, op_seq) in [(&clinic, 10), (&desk, 1)] {
+        let r = push(&t, credential, vec![(op_seq, append(void(admitted.id)))]).await;
+        assert_eq!(outcome(&r), "refused", "{r:?}");
+        assert!(
+            r[0]["outcome"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("他の機関")
+        );
+    }
+    let r = push(&t, &h, vec![(3, append(void(admitted.id)))]).await;
+    assert_eq!(outcome(&r), "applied", "{r:?}");
+    assert_eq!(
+        events_of(&feed_of(&t, &clinic).await, shared.referral),
+        ["sent", "admitted", "void", "void"]
+    );
 }

@@ -1,5 +1,6 @@
 //! Desktop notifications for worklist items the physician has not been told
-//! about: discharged elsewhere, died, overdue. The text names no patient —
+//! about (discharged elsewhere, died, overdue) and for news that a sync
+//! brought from the desk or a hospital. The text names no patient —
 //! notifications show on lock screens and in shared notification centres.
 
 use std::collections::BTreeMap;
@@ -8,19 +9,41 @@ use tsunagu_app::App;
 
 /// Announces new worklist items once each.
 pub async fn announce_new_alerts(app: App) {
+    announce(app, 0).await;
+}
+
+/// After a sync that brought `news` events from the desk or a hospital:
+/// the new worklist items, and how many records arrived (受付・入院・連絡…,
+/// which are no worklist item but the physician wants to know of).
+pub async fn announce_news(app: App, news: usize) {
+    announce(app, news).await;
+}
+
+async fn announce(app: App, news: usize) {
     let Ok(fresh) = app.new_worklist_alerts().await else {
         eprintln!("tsunagu: worklist alerts not read; no notification");
         return;
     };
-    if fresh.is_empty() {
+    if fresh.is_empty() && news == 0 {
         return;
     }
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
     for item in &fresh {
         *counts.entry(item.title.as_str()).or_default() += 1;
     }
-    let lines: Vec<String> = counts.iter().map(|(t, n)| format!("{t}：{n}件")).collect();
-    let body = format!("{}\n「要確認」で確認してください。", lines.join("\n"));
+    let mut lines: Vec<String> = counts.iter().map(|(t, n)| format!("{t}：{n}件")).collect();
+    if news > 0 {
+        lines.push(format!("病院・相談窓口からの新しい記録：{news}件"));
+    }
+    let body = format!(
+        "{}\n{}",
+        lines.join("\n"),
+        if fresh.is_empty() {
+            "「紹介患者」で確認してください。"
+        } else {
+            "「要確認」で確認してください。"
+        }
+    );
     // On a thread of its own: the D-Bus call blocks, for as long as the bus
     // takes to say there is no notification service (a headless or minimal
     // session). That failure is fine: the worklist on screen is the record.

@@ -111,7 +111,7 @@ impl Region {
             &self.url(),
             "/v1/enroll",
             None,
-            &serde_json::json!({"version": 1, "code": code, "device_name": "窓口PC"}),
+            &serde_json::json!({"version": tsunagu_protocol::PROTOCOL_VERSION, "code": code, "device_name": "窓口PC"}),
         )
         .await;
         assert_eq!(status, 200, "{body}");
@@ -161,7 +161,7 @@ impl RawDevice {
             &self.url,
             "/v1/push",
             Some(&self.credential),
-            &serde_json::json!({"version": 1, "ops": [{"op_seq": op_seq, "body": body}]}),
+            &serde_json::json!({"version": tsunagu_protocol::PROTOCOL_VERSION, "ops": [{"op_seq": op_seq, "body": body}]}),
         )
         .await;
         assert_eq!(status, 200, "{answer}");
@@ -177,7 +177,7 @@ impl RawDevice {
                 &self.url,
                 "/v1/pull",
                 Some(&self.credential),
-                &serde_json::json!({"version": 1, "cursor": cursor, "limit": 1000}),
+                &serde_json::json!({"version": tsunagu_protocol::PROTOCOL_VERSION, "cursor": cursor, "limit": 1000}),
             )
             .await;
             assert_eq!(status, 200, "{page}");

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::sync::atomic::Ordering;
 use tsunagu_domain::{EventDetails, Sex};
 use tsunagu_protocol::{
     ChangeBody, OpBody, OpOutcome, Operation, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse,
@@ -53,6 +54,9 @@ pub struct SyncState {
     pub pending: i64,
     /// Changes the server refused (shown as conflicts).
     pub refused: i64,
+    /// Exchanges since the app started that brought news: when it rises,
+    /// the screens reload.
+    pub news_arrivals: u64,
 }
 
 /// A change the server refused, as the user sees it.
@@ -74,6 +78,7 @@ impl App {
             last_error: p.last_error,
             pending: p.pending,
             refused: p.refused,
+            news_arrivals: self.news_arrivals.load(Ordering::Relaxed),
         }))
     }
 
@@ -119,6 +124,9 @@ impl App {
             },
             None => Err(crate::sync::no_keyring()),
         };
+        if result.as_ref().is_ok_and(|r| r.news > 0) {
+            self.news_arrivals.fetch_add(1, Ordering::Relaxed);
+        }
         let error = result.as_ref().err().map(|e| e.message.clone());
         self.store
             .record_sync_attempt(self.clock.now(), error.as_deref())
@@ -453,6 +461,25 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
+        ChangeBody::ConsentRecorded {
+            consent_id,
+            patient_id,
+            obtained_on,
+            obtained_by,
+            desk,
+            destination_hospital,
+            withdrawn_on,
+        } => vec![PulledChange::Consent {
+            id: consent_id,
+            patient_id,
+            consent: tsunagu_domain::Consent {
+                obtained_on,
+                obtained_by,
+                share_with_desk: desk,
+                share_with_hospital: destination_hospital,
+                withdrawn_on,
+            },
+        }],
     })
 }
 

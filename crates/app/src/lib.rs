@@ -54,6 +54,9 @@ pub struct App {
     /// One exchange with the server at a time (the background task and
     /// 今すぐ同期 may ask together).
     sync_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Exchanges since start that brought news from the desk or a
+    /// hospital: the UI reloads what it shows when this rises.
+    news_arrivals: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl App {
@@ -76,6 +79,7 @@ impl App {
             actor: actor.into(),
             keys: None,
             sync_turn: Arc::default(),
+            news_arrivals: Arc::default(),
         }
     }
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::{
-    DischargeDestination, EventDetails, ReferralError, ReferralStatus, WhereNow, check_append,
-    format_wareki, partition_fitting, replay_fitting,
+    DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS, EventDetails, ReferralError,
+    ReferralStatus, WhereNow, check_append, format_wareki, partition_fitting, replay_fitting,
 };
 use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
 use uuid::Uuid;
@@ -117,6 +117,12 @@ impl App {
     ) -> Result<ReferralView, AppError> {
         let referral_id = parse_id(referral_id)?;
         let details = event_details(input)?;
+        if input.note.trim().chars().count() > EVENT_NOTE_MAX_CHARS {
+            return Err(AppError::field(
+                "note",
+                format!("メモは{EVENT_NOTE_MAX_CHARS}文字までで入力してください。"),
+            ));
+        }
         if details.date() > self.clock.today() {
             return Err(AppError::field(
                 "date",
@@ -143,6 +149,12 @@ impl App {
         event_id: &str,
         reason: &str,
     ) -> Result<ReferralView, AppError> {
+        if reason.trim().chars().count() > EVENT_NOTE_MAX_CHARS {
+            return Err(AppError::field(
+                "reason",
+                format!("理由は{EVENT_NOTE_MAX_CHARS}文字までで入力してください。"),
+            ));
+        }
         if reason.trim().is_empty() {
             return Err(AppError::field(
                 "reason",
@@ -273,7 +285,9 @@ fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
             Some(format_wareki(d.date())),
             summarise(d),
         ),
-        None => ("記録の取り消し".to_string(), None, None, String::new()),
+        None if e.voids.is_some() => ("記録の取り消し".to_string(), None, None, String::new()),
+        // A note on its own from the hospital or the desk (連絡).
+        None => ("連絡".to_string(), None, None, String::new()),
     };
     Ok(EventView {
         id: e.id,
@@ -347,20 +361,21 @@ fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
                 message: format!("{label}を入力してください。"),
             });
         }
-        value.trim().to_string()
+        bounded(value, field, errors)
     };
-    let text = |value: &str| value.trim().to_string();
+    let mut text_errors = Vec::new();
+    let mut text = |value: &str, field: &str| bounded(value, field, &mut text_errors);
     let details = match status {
         ReferralStatus::Sent => unreachable!("refused above"),
         ReferralStatus::Received => date.map(|date| EventDetails::Received { date }),
         ReferralStatus::Visited => date.map(|date| EventDetails::Visited {
             date,
-            department: text(&input.department),
+            department: text(&input.department, "department"),
         }),
         ReferralStatus::Admitted => date.map(|date| EventDetails::Admitted {
             date,
-            ward: text(&input.ward),
-            attending: text(&input.attending),
+            ward: text(&input.ward, "ward"),
+            attending: text(&input.attending, "attending"),
         }),
         ReferralStatus::DischargePlanned => {
             let expected = date_field(
@@ -394,7 +409,7 @@ fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
         ReferralStatus::Returned => date.map(|date| EventDetails::Returned { date }),
         ReferralStatus::Deceased => date.map(|date| EventDetails::Deceased {
             date,
-            place: text(&input.place),
+            place: text(&input.place, "place"),
         }),
         ReferralStatus::Closed | ReferralStatus::Cancelled => {
             let reason = required(&input.reason, "reason", "理由", &mut errors);
@@ -407,10 +422,23 @@ fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
             })
         }
     };
+    errors.append(&mut text_errors);
     match details {
         Some(details) if errors.is_empty() => Ok(details),
         _ => Err(AppError::validation(errors)),
     }
+}
+
+/// Trimmed, and no longer than the portal and the server accept.
+fn bounded(value: &str, field: &str, errors: &mut Vec<FieldMessage>) -> String {
+    let value = value.trim();
+    if value.chars().count() > EVENT_TEXT_MAX_CHARS {
+        errors.push(FieldMessage {
+            field: field.to_string(),
+            message: format!("{EVENT_TEXT_MAX_CHARS}文字までで入力してください。"),
+        });
+    }
+    value.to_string()
 }
 
 fn destination(
@@ -418,7 +446,7 @@ fn destination(
     required: bool,
     errors: &mut Vec<FieldMessage>,
 ) -> Option<DischargeDestination> {
-    let name = input.destination_name.trim().to_string();
+    let name = bounded(&input.destination_name, "destinationName", errors);
     let needs_name = |label: &str, errors: &mut Vec<FieldMessage>| {
         if name.is_empty() {
             errors.push(FieldMessage {

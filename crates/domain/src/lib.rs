@@ -30,8 +30,9 @@ pub use patient::{
     normalize_chart_number, validate_patient,
 };
 pub use referral::{
-    DischargeDestination, EventDetails, Outcome, ReferralError, ReferralEvent, ReferralState,
-    ReferralStatus, WhereNow, check_append, partition_fitting, replay, replay_fitting,
+    DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS, EventDetails, Outcome,
+    ReferralError, ReferralEvent, ReferralState, ReferralStatus, WhereNow, check_append,
+    partition_fitting, replay, replay_fitting,
 };
 pub use reply::{
     AttachmentError, AttachmentKind, MAX_ATTACHMENT_BYTES, ReplyDraft, ReplyError, ReplyField,

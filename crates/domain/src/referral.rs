@@ -5,6 +5,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The longest a short field of an event may be (a ward, a department, a
+/// hospital or a destination's name, a reason), wherever it is typed: the
+/// desktop, the portal, or a pushed operation.
+pub const EVENT_TEXT_MAX_CHARS: usize = 200;
+/// The longest note an event may carry (the liaison's word to the family
+/// doctor, or the reason an entry is voided).
+pub const EVENT_NOTE_MAX_CHARS: usize = 2000;
+
 /// DESIGN.md §2, with the Japanese labels the UI shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

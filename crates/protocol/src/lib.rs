@@ -25,10 +25,14 @@ pub use push::{
     MAX_OPS_PER_PUSH, OpBody, OpOutcome, OpResult, Operation, PushRequest, PushResponse,
     WireLetterSummary,
 };
+pub use storable::{event_detail_texts, op_texts};
 
 /// The version this build speaks. Version 2 added the letter's summary
-/// (sender, contact, purpose) to `referral_opened`.
-pub const PROTOCOL_VERSION: u16 = 2;
+/// (sender, contact, purpose) to `referral_opened`; version 3 added notes
+/// on their own (an event with neither details nor voids: 連絡) and the
+/// clinic's consents in its feed (`consent_recorded`). A version-2 client
+/// is never sent what it cannot read ([`ChangeBody::since_version`]).
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The versions a server of this build accepts: the current one and the
 /// one before it.

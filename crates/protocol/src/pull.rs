@@ -82,6 +82,35 @@ pub enum ChangeBody {
     /// A registered organisation, new or changed (the app's directory of
     /// destinations).
     OrganisationListed { organisation: Organisation },
+    /// The clinic's consent for a patient, as recorded, changed or
+    /// withdrawn (only in the clinic's feed: its other devices must know
+    /// whether to share what they record). Version 3.
+    ConsentRecorded {
+        consent_id: Uuid,
+        patient_id: Uuid,
+        obtained_on: NaiveDate,
+        obtained_by: String,
+        desk: bool,
+        destination_hospital: bool,
+        withdrawn_on: Option<NaiveDate>,
+    },
+}
+
+impl ChangeBody {
+    /// The first protocol version that can carry this change: the server
+    /// leaves it out of an older client's pages (the cursor still passes
+    /// it).
+    pub fn since_version(&self) -> u16 {
+        match self {
+            ChangeBody::ConsentRecorded { .. } => 3,
+            ChangeBody::EventAppended { event, .. }
+                if event.details.is_none() && event.voids.is_none() =>
+            {
+                3
+            }
+            _ => 1,
+        }
+    }
 }
 
 impl Versioned for PullRequest {

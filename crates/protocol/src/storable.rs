@@ -8,6 +8,20 @@ use chrono::{Datelike, NaiveDate};
 use crate::event::{WireDestination, WireEvent, WireEventDetails};
 use crate::push::OpBody;
 
+/// Every text an operation carries, for the server's length rules.
+pub fn op_texts(body: &OpBody) -> Vec<&str> {
+    let mut values = Values::default();
+    values.op(body);
+    values.texts
+}
+
+/// The texts of an event's details (names, ward, reason…), not its note.
+pub fn event_detail_texts(details: &WireEventDetails) -> Vec<&str> {
+    let mut values = Values::default();
+    values.details(details);
+    values.texts
+}
+
 #[derive(Default)]
 pub(crate) struct Values<'a> {
     texts: Vec<&'a str>,
@@ -70,9 +84,12 @@ impl<'a> Values<'a> {
 
     fn event(&mut self, event: &'a WireEvent) {
         self.texts.push(&event.note);
-        let Some(details) = &event.details else {
-            return;
-        };
+        if let Some(details) = &event.details {
+            self.details(details);
+        }
+    }
+
+    fn details(&mut self, details: &'a WireEventDetails) {
         use WireEventDetails as D;
         match details {
             D::Sent { date, hospital } | D::Transferred { date, hospital } => {

@@ -940,13 +940,13 @@ fn the_push_limit_is_exact() {
 /// limit is what bounds it.
 #[test]
 fn huge_and_deep_inputs_are_refused_without_panicking() {
-    let huge = format!("{{\"version\":1,\"ops\":[{}0]}}", "0,".repeat(1_000_000));
+    let huge = format!("{{\"version\":2,\"ops\":[{}0]}}", "0,".repeat(1_000_000));
     assert_eq!(push(huge.as_bytes()), Err(DecodeError::Malformed));
-    let huge = format!("{{\"version\":1,\"ops\":[{}{{}}]}}", "{},".repeat(500_000));
+    let huge = format!("{{\"version\":2,\"ops\":[{}{{}}]}}", "{},".repeat(500_000));
     assert_eq!(push(huge.as_bytes()), Err(DecodeError::Malformed));
     for depth in [126, 127, 128, 129, 10_000, 1_000_000] {
         let deep = format!(
-            "{{\"version\":1,\"ops\":{}{},\"cursor\":0,\"limit\":1}}",
+            "{{\"version\":2,\"ops\":{}{},\"cursor\":0,\"limit\":1}}",
             "[".repeat(depth),
             "]".repeat(depth)
         );
@@ -967,7 +967,7 @@ fn huge_and_deep_inputs_are_refused_without_panicking() {
             Err(DecodeError::Malformed),
             "{depth}"
         );
-        let unclosed = format!("{{\"version\":1,\"x\":{}", "[{\"a\":".repeat(depth));
+        let unclosed = format!("{{\"version\":2,\"x\":{}", "[{\"a\":".repeat(depth));
         assert_eq!(
             pull(unclosed.as_bytes()),
             Err(DecodeError::Malformed),
@@ -1100,7 +1100,7 @@ fn values_a_database_cannot_keep_are_malformed() {
     let id = Uuid::from_u128(7);
     let push = |body: OpBody| {
         serde_json::to_vec(&PushRequest {
-            version: 1,
+            version: 2,
             ops: vec![Operation { op_seq: 1, body }],
         })
         .unwrap()

@@ -133,9 +133,9 @@ fn garbage_wrong_types_and_truncation_are_malformed() {
         b"null".to_vec(),
         b"\xff\xfe garbage".to_vec(),
         br#"{"version":"1","ops":[]}"#.to_vec(),
-        br#"{"version":1,"ops":[{"op_seq":"one","body":{}}]}"#.to_vec(),
-        br#"{"version":1,"ops":[{"op_seq":1,"body":{"op":"drop_table"}}]}"#.to_vec(),
-        br#"{"version":1}"#.to_vec(),
+        br#"{"version":2,"ops":[{"op_seq":"one","body":{}}]}"#.to_vec(),
+        br#"{"version":2,"ops":[{"op_seq":1,"body":{"op":"drop_table"}}]}"#.to_vec(),
+        br#"{"version":2}"#.to_vec(),
         good[..good.len() / 2].to_vec(),
     ];
     for body in bodies {
@@ -151,21 +151,21 @@ fn garbage_wrong_types_and_truncation_are_malformed() {
 
 #[test]
 fn a_pull_asks_for_a_bounded_page_after_a_cursor() {
-    let ok = br#"{"version":1,"cursor":42,"limit":500}"#;
+    let ok = br#"{"version":2,"cursor":42,"limit":500}"#;
     assert_eq!(
         decode_request::<PullRequest>(ok).unwrap(),
         PullRequest {
-            version: 1,
+            version: 2,
             cursor: 42,
             limit: 500
         }
     );
-    let too_many = br#"{"version":1,"cursor":0,"limit":100000}"#;
+    let too_many = br#"{"version":2,"cursor":0,"limit":100000}"#;
     assert_eq!(
         decode_request::<PullRequest>(too_many).unwrap_err().code(),
         ErrorCode::TooLarge
     );
-    let negative = br#"{"version":1,"cursor":-1,"limit":10}"#;
+    let negative = br#"{"version":2,"cursor":-1,"limit":10}"#;
     assert_eq!(
         decode_request::<PullRequest>(negative).unwrap_err().code(),
         ErrorCode::Malformed

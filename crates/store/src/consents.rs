@@ -206,3 +206,52 @@ pub(crate) async fn consent_in_force(
     .fetch_one(conn)
     .await?)
 }
+
+/// Consents from the clinic's feed, in feed order. One with a change of
+/// this install's still waiting to be sent keeps the local version: it is
+/// newer, and it is what the outbox will send. Nothing is queued: the
+/// server already has these.
+pub(crate) async fn apply_pulled(
+    conn: &mut SqliteConnection,
+    consents: &[(Uuid, Uuid, &Consent)],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for (id, patient_id, consent) in consents {
+        let waiting: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = 'consent_recorded'
+               AND record_id = ? AND state = 'pending')",
+        )
+        .bind(id.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+        if waiting {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
+                 share_with_hospital, withdrawn_on, recorded_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
+                 obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
+                 share_with_hospital = excluded.share_with_hospital,
+                 withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
+             WHERE consents.patient_id = excluded.patient_id",
+        )
+        .bind(id.to_string())
+        .bind(patient_id.to_string())
+        .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
+        .bind(&consent.obtained_by)
+        .bind(consent.share_with_desk)
+        .bind(consent.share_with_hospital)
+        .bind(
+            consent
+                .withdrawn_on
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        )
+        .bind(now.to_rfc3339())
+        .bind(now.to_rfc3339())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

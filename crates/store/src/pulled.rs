@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
-use tsunagu_domain::{KeyPerson, PatientFields, Sex};
+use tsunagu_domain::{Consent, KeyPerson, PatientFields, Sex};
 use uuid::Uuid;
 
 use crate::EventSource;
@@ -45,6 +45,13 @@ pub enum PulledChange {
     Assigned {
         referral_id: Uuid,
         organisation_id: Uuid,
+    },
+    /// A consent recorded on another device of the clinic (or this one's,
+    /// echoed back): whether what is recorded here is shared follows it.
+    Consent {
+        id: Uuid,
+        patient_id: Uuid,
+        consent: Consent,
     },
 }
 
@@ -158,6 +165,7 @@ impl Known {
                     referrals.push(referral_id);
                     organisations.push(organisation_id);
                 }
+                PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
             }
         }
         let events = sqlx::query_as::<_, (String, String)>(
@@ -195,6 +203,7 @@ struct PageWrites<'a> {
     /// Event id → the feed number that confirmed it (the last one wins).
     synced: HashMap<Uuid, i64>,
     assignments: Vec<(Uuid, Uuid)>,
+    consents: Vec<(Uuid, Uuid, &'a Consent)>,
     touched: BTreeSet<Uuid>,
     outcome: PullOutcome,
 }
@@ -278,6 +287,17 @@ impl<'a> PageWrites<'a> {
                         page.outcome.skipped += 1;
                     }
                 }
+                PulledChange::Consent {
+                    id,
+                    patient_id,
+                    consent,
+                } => {
+                    if known.patients.contains(patient_id) {
+                        page.consents.push((*id, *patient_id, consent));
+                    } else {
+                        page.outcome.skipped += 1;
+                    }
+                }
             }
         }
         Ok(page)
@@ -343,6 +363,7 @@ impl<'a> PageWrites<'a> {
                 .execute(&mut *conn)
                 .await?;
         }
+        crate::consents::apply_pulled(conn, &self.consents, now).await?;
         // A referral first heard of in this batch has all its events here:
         // its summary is folded from them without reading them back.
         let (new, held) = self.records_of_new_referrals();

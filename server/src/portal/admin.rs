@@ -2,7 +2,7 @@
 //! portal accounts and their roles, devices, and the audit log. The same
 //! functions as the admin command line (`crate::admin`, `crate::users`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
-use super::pages::{database_error, message, render, render_with_status};
+use super::pages::{IdPath, database_error, message, render, render_with_status};
 use super::referrals::user_view;
 use super::session::{PortalUser, Posted, SignedIn};
 use crate::users::{Role, UserError};
@@ -330,7 +330,7 @@ pub struct ResetForm {
 /// account disabled.
 pub async fn reset_user(
     State(state): State<ServerState>,
-    Path(id): Path<Uuid>,
+    IdPath(id): IdPath,
     Posted(PortalUser(user), form): Posted<PortalUser, ResetForm>,
 ) -> Response {
     if let Some(refused) = admin_only(&user) {
@@ -427,7 +427,7 @@ pub struct Nothing {}
 
 pub async fn revoke_device(
     State(state): State<ServerState>,
-    Path(id): Path<Uuid>,
+    IdPath(id): IdPath,
     Posted(PortalUser(user), _): Posted<PortalUser, Nothing>,
 ) -> Response {
     if let Some(refused) = admin_only(&user) {
@@ -448,6 +448,8 @@ pub struct AuditQuery {
     patient: String,
     from: String,
     to: String,
+    /// The page after this row (older rows).
+    before: String,
 }
 
 #[derive(Serialize)]
@@ -462,8 +464,9 @@ struct AuditRow {
 
 const AUDIT_PAGE_ROWS: i64 = 300;
 
-/// At, who, action, entity kind and id, and the patient concerned.
+/// Seq, at, who, action, entity kind and id, and the patient concerned.
 type AuditData = (
+    i64,
     chrono::DateTime<Utc>,
     String,
     String,
@@ -472,12 +475,22 @@ type AuditData = (
     Option<String>,
 );
 
-pub async fn audit_log(
+/// The newest entries, unfiltered.
+pub async fn audit_log(State(state): State<ServerState>, PortalUser(user): PortalUser) -> Response {
+    audit_page(&state, &user, AuditQuery::default()).await
+}
+
+/// Filtered: posted, so that a patient's name is never in a URL (browser
+/// history, proxies' logs).
+pub async fn audit_log_filtered(
     State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
-    Query(q): Query<AuditQuery>,
+    Posted(PortalUser(user), q): Posted<PortalUser, AuditQuery>,
 ) -> Response {
-    if let Some(refused) = admin_only(&user) {
+    audit_page(&state, &user, q).await
+}
+
+async fn audit_page(state: &ServerState, user: &SignedIn, q: AuditQuery) -> Response {
+    if let Some(refused) = admin_only(user) {
         return refused;
     }
     let day = |text: &str| {
@@ -497,6 +510,7 @@ pub async fn audit_log(
             "期間は 2026-11-20 または 令和8年11月20日 の形で入力してください。",
         );
     };
+    let before: Option<i64> = q.before.trim().parse().ok();
     let like = |text: &str| {
         let text = text.trim();
         (!text.is_empty()).then(|| {
@@ -508,8 +522,23 @@ pub async fn audit_log(
             )
         })
     };
+    // Reading the audit log shows patients' names: it is itself audited.
+    let audited = async {
+        let mut conn = state.pool.acquire().await?;
+        crate::admin::audit(
+            &mut conn,
+            &user.audit_actor(),
+            "view-audit-log",
+            "audit_log",
+            "",
+        )
+        .await
+    };
+    if let Err(e) = audited.await {
+        return database_error(&e);
+    }
     // Who an actor is: `user:<id>` and `device:<id>` are named from their
-    // tables; the patient from the referral (or user) the row is about.
+    // tables; the patient from the referral or patient the row is about.
     let rows: sqlx::Result<Vec<AuditData>> = sqlx::query_as(
         "WITH named AS (
                SELECT a.*,
@@ -522,12 +551,14 @@ pub async fn audit_log(
                LEFT JOIN organisations dorg ON dorg.id = d.organisation_id
                LEFT JOIN referrals r ON a.entity_kind = 'referral' AND a.entity_id = r.id::text
                LEFT JOIN patients p ON p.id = r.patient_id
+                 OR (a.entity_kind = 'patient' AND a.entity_id = p.id::text)
              )
-             SELECT at, who, action, entity_kind, entity_id, patient FROM named
+             SELECT seq, at, who, action, entity_kind, entity_id, patient FROM named
              WHERE ($1::text IS NULL OR who ILIKE $1)
                AND ($2::text IS NULL OR patient ILIKE $2 OR patient_kana ILIKE $2)
                AND ($3::date IS NULL OR at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Tokyo')
                AND ($4::date IS NULL OR at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')
+               AND ($6::bigint IS NULL OR seq < $6)
              ORDER BY seq DESC LIMIT $5",
     )
     .bind(like(&q.who))
@@ -535,21 +566,25 @@ pub async fn audit_log(
     .bind(from)
     .bind(to)
     .bind(AUDIT_PAGE_ROWS)
+    .bind(before)
     .fetch_all(&state.pool)
     .await;
     let rows = match rows {
         Ok(rows) => rows,
         Err(e) => return database_error(&e),
     };
+    let older = (rows.len() as i64 == AUDIT_PAGE_ROWS)
+        .then(|| rows.last().map(|r| r.0))
+        .flatten();
     let entries: Vec<AuditRow> = rows
         .into_iter()
         .map(
-            |(at, who, action, entity_kind, entity_id, patient)| AuditRow {
+            |(_, at, who, action, entity_kind, entity_id, patient)| AuditRow {
                 at: (at + chrono::Duration::hours(9))
                     .format("%Y-%m-%d %H:%M:%S")
                     .to_string(),
                 who,
-                action,
+                action: action_label(&action),
                 entity_kind,
                 entity_id,
                 patient: patient.unwrap_or_default(),
@@ -559,11 +594,46 @@ pub async fn audit_log(
     render(
         "admin_audit.html",
         context! {
-            me => user_view(&user),
+            me => user_view(user),
             csrf => user.csrf,
             entries => entries,
             limit => AUDIT_PAGE_ROWS,
+            older => older,
             q => context! { who => q.who, patient => q.patient, from => q.from, to => q.to },
         },
     )
+}
+
+/// The audit log's action codes as the administrator reads them.
+fn action_label(code: &str) -> String {
+    let label = match code {
+        "view" => "閲覧",
+        "list" => "一覧に表示",
+        "read" => "同期で受信",
+        "append-event" => "経過を記録",
+        "refused-append" => "記録を拒否",
+        "refused-view" => "閲覧を拒否",
+        "refused-claim" => "引き継ぎを拒否",
+        "lookup-miss" => "追跡コードの不一致",
+        "log-call" => "通話を記録",
+        "assigned" => "病院に割当",
+        "claimed" => "追跡コードで引き継ぎ",
+        "transferred" => "転院で引き継ぎ",
+        "share-patient" => "患者情報を受信",
+        "record-consent" => "同意を記録",
+        "withdraw-consent" => "同意の撤回",
+        "enroll" => "端末の登録",
+        "issue-code" => "登録コードの発行",
+        "revoke" => "端末の取り消し",
+        "create" => "作成",
+        "reset" => "パスワード等のリセット",
+        "disable" => "無効化",
+        "change-password" => "パスワード変更",
+        "set-up-second-factor" => "二要素認証の設定",
+        "use-recovery-code" => "回復コードの使用",
+        "sign-out" => "サインアウト",
+        "view-audit-log" => "監査ログの閲覧",
+        _ => return code.to_string(),
+    };
+    format!("{label}（{code}）")
 }

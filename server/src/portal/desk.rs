@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 use tsunagu_domain::{Outcome, ReferralEvent, ReferralStatus, replay};
 use uuid::Uuid;
 
-use super::pages::{database_error, render_with_status};
+use super::pages::{IdPath, database_error, render_with_status};
 use super::referral_view::{self, history};
 use super::referrals::{audit_list, referral_page, user_view};
 use super::session::{PortalUser, Posted, SignedIn};
@@ -133,7 +133,7 @@ pub struct CallForm {
 
 pub async fn log_call(
     State(state): State<ServerState>,
-    Path(id): Path<Uuid>,
+    IdPath(id): IdPath,
     Posted(PortalUser(user), form): Posted<PortalUser, CallForm>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
@@ -205,7 +205,7 @@ pub struct AssignForm {
 
 pub async fn assign(
     State(state): State<ServerState>,
-    Path(id): Path<Uuid>,
+    IdPath(id): IdPath,
     Posted(PortalUser(user), form): Posted<PortalUser, AssignForm>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {

@@ -51,6 +51,10 @@ pub fn router() -> Router<ServerState> {
         .route("/portal/lookup", post(referrals::lookup))
         .route("/portal/referrals/{id}", get(referrals::show))
         .route("/portal/referrals/{id}/events", post(referrals::record))
+        .route(
+            "/portal/referrals/{id}/events/{event}/void",
+            post(referrals::void),
+        )
         .route("/portal/referrals/{id}/calls", post(desk::log_call))
         .route("/portal/referrals/{id}/assign", post(desk::assign))
         .route("/portal/desk", get(desk::dashboard))
@@ -70,7 +74,10 @@ pub fn router() -> Router<ServerState> {
             "/portal/admin/devices/{id}/revoke",
             post(admin::revoke_device),
         )
-        .route("/portal/admin/audit", get(admin::audit_log))
+        .route(
+            "/portal/admin/audit",
+            get(admin::audit_log).post(admin::audit_log_filtered),
+        )
         .route("/portal/static/portal.css", get(stylesheet))
         .route("/portal/{*rest}", get(sign_in::not_found))
         .layer(middleware::map_response(pages::security_headers))

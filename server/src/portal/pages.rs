@@ -115,3 +115,32 @@ pub async fn security_headers(mut response: Response) -> Response {
     }
     response
 }
+
+/// A record's id in the path; anything else is the Japanese "not found"
+/// page (axum's own rejection is English plain text).
+pub struct IdPath(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found_page())?;
+        uuid::Uuid::parse_str(&raw)
+            .map(IdPath)
+            .map_err(|_| not_found_page())
+    }
+}
+
+fn not_found_page() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "ページが見つかりません",
+        "アドレスが正しいか確かめてください。",
+    )
+}

@@ -26,8 +26,8 @@ pub fn today() -> NaiveDate {
 
 /// The SQL condition (on `r`, a referral) under which `user` may see it:
 /// the desk while the patient's consent covers the desk, a hospital while
-/// it has a leg of the referral and the consent covers hospitals. `$1` is
-/// the user's organisation.
+/// the referral is with it (not after it transferred the patient on) and
+/// the consent covers hospitals. `$1` is the user's organisation.
 fn visible_sql(user: &SignedIn) -> &'static str {
     match user.role {
         Role::Admin | Role::Desk => {
@@ -35,8 +35,7 @@ fn visible_sql(user: &SignedIn) -> &'static str {
                AND c.withdrawn_on IS NULL AND c.desk) AND $1::uuid IS NOT NULL"
         }
         Role::Liaison => {
-            "EXISTS (SELECT 1 FROM referral_legs l WHERE l.referral_id = r.id
-               AND l.hospital_id = $1)
+            "r.hospital_id = $1
              AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                AND c.withdrawn_on IS NULL AND c.destination_hospital)"
         }
@@ -209,12 +208,15 @@ pub fn attention(state: &ReferralState, today: NaiveDate) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct HistoryEvent {
     pub referral_id: Uuid,
+    pub id: Uuid,
     pub domain: ReferralEvent,
     pub details: Option<WireEventDetails>,
     pub note: String,
     pub source: String,
     pub actor: String,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it: only they may void it.
+    pub organisation_id: Uuid,
 }
 
 pub async fn history(
@@ -230,9 +232,11 @@ pub async fn history(
         String,
         String,
         DateTime<Utc>,
+        Uuid,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT referral_id, id, details, voids, note, source, actor, recorded_at
+        "SELECT referral_id, id, details, voids, note, source, actor, recorded_at,
+           organisation_id
          FROM referral_events WHERE referral_id = ANY($1) ORDER BY referral_id, seq",
     )
     .bind(referrals)
@@ -241,11 +245,22 @@ pub async fn history(
     Ok(rows
         .into_iter()
         .map(
-            |(referral_id, id, details, voids, note, source, actor, recorded_at)| {
+            |(
+                referral_id,
+                id,
+                details,
+                voids,
+                note,
+                source,
+                actor,
+                recorded_at,
+                organisation_id,
+            )| {
                 let details: Option<WireEventDetails> =
                     details.and_then(|d| serde_json::from_value(d).ok());
                 HistoryEvent {
                     referral_id,
+                    id,
                     domain: ReferralEvent {
                         id: id.to_string(),
                         details: details.clone().map(EventDetails::from),
@@ -256,6 +271,7 @@ pub async fn history(
                     source,
                     actor,
                     recorded_at,
+                    organisation_id,
                 }
             },
         )
@@ -265,6 +281,7 @@ pub async fn history(
 /// An event as a line of the history.
 #[derive(Debug, Serialize)]
 pub struct HistoryLine {
+    pub id: Uuid,
     pub date: String,
     pub status: String,
     pub text: String,
@@ -272,22 +289,39 @@ pub struct HistoryLine {
     pub by: String,
     pub recorded_at: String,
     pub voided: bool,
+    /// Recorded by the viewer's organisation, still counting, and not the
+    /// 紹介済 that opened the referral: it may be voided.
+    pub can_void: bool,
 }
 
-pub fn history_lines(events: &[HistoryEvent]) -> Vec<HistoryLine> {
+/// The history as the referral page shows it: status events, notes on
+/// their own (連絡) and voids (記録の取り消し, with their reason).
+pub fn history_lines(events: &[HistoryEvent], viewer: Uuid) -> Vec<HistoryLine> {
     let voided: Vec<&str> = events
         .iter()
         .filter_map(|e| e.domain.voids.as_deref())
         .collect();
     events
         .iter()
-        .filter_map(|e| {
-            let details = e.details.as_ref()?;
-            let domain = EventDetails::from(details.clone());
-            Some(HistoryLine {
-                date: format_wareki(domain.date()),
-                status: domain.status().label_ja().to_string(),
-                text: describe(details),
+        .map(|e| {
+            let domain = e.details.clone().map(EventDetails::from);
+            let is_voided = voided.contains(&e.domain.id.as_str());
+            let (date, status, text) = match (&domain, &e.details) {
+                (Some(d), Some(w)) => (
+                    format_wareki(d.date()),
+                    d.status().label_ja().to_string(),
+                    describe(w),
+                ),
+                _ if e.domain.voids.is_some() => {
+                    (String::new(), "記録の取り消し".to_string(), String::new())
+                }
+                _ => (String::new(), "連絡".to_string(), String::new()),
+            };
+            HistoryLine {
+                id: e.id,
+                date,
+                status,
+                text,
                 note: e.note.clone(),
                 by: match e.source.as_str() {
                     "clinic" => format!("かかりつけ医（{}）", e.actor),
@@ -296,8 +330,13 @@ pub fn history_lines(events: &[HistoryEvent]) -> Vec<HistoryLine> {
                 recorded_at: (e.recorded_at + chrono::Duration::hours(9))
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
-                voided: voided.contains(&e.domain.id.as_str()),
-            })
+                voided: is_voided,
+                can_void: e.organisation_id == viewer
+                    && !is_voided
+                    && domain
+                        .as_ref()
+                        .is_some_and(|d| d.status() != ReferralStatus::Sent),
+            }
         })
         .collect()
 }

@@ -28,8 +28,8 @@ use crate::users::Role;
 /// 2^40 codes, guessing one takes far longer than anyone has.
 pub const MAX_LOOKUP_MISSES: i64 = 10;
 const MISS_WINDOW_MINUTES: i32 = 15;
-const MAX_TEXT_CHARS: usize = 200;
-const MAX_NOTE_CHARS: usize = 2000;
+const MAX_TEXT_CHARS: usize = tsunagu_domain::EVENT_TEXT_MAX_CHARS;
+const MAX_NOTE_CHARS: usize = tsunagu_domain::EVENT_NOTE_MAX_CHARS;
 
 pub(crate) fn actor(user: &SignedIn) -> Actor {
     Actor {
@@ -282,6 +282,7 @@ pub async fn show(
     let notice = q.recorded.map(|what| match what.as_str() {
         "call" => "通話の記録を追加しました。",
         "assigned" => "病院に割り当てました。",
+        "voided" => "記録を取り消しました。かかりつけ医のアプリには次の同期で届きます。",
         _ => "記録しました。かかりつけ医のアプリには次の同期で届きます。",
     });
     referral_page(&state, &user, id, StatusCode::OK, notice, None, None).await
@@ -338,7 +339,7 @@ pub(crate) async fn referral_page(
             me => user_view(user),
             csrf => user.csrf,
             referral => summary,
-            history => history_lines(&events),
+            history => history_lines(&events, user.organisation.id),
             next => next,
             hospitals => hospitals.into_iter()
                 .filter(|(h, _)| *h != user.organisation.id)
@@ -388,7 +389,8 @@ pub struct EventForm {
 
 /// The event as the form describes it; a refusal is a message for the form.
 pub(crate) struct FormEvent {
-    details: WireEventDetails,
+    /// `None` for a note on its own (連絡のみ): the status stays as it is.
+    details: Option<WireEventDetails>,
     note: String,
     /// A transfer to a registered hospital: it takes the referral over.
     transfer_to: Option<Uuid>,
@@ -440,6 +442,17 @@ pub(crate) async fn form_event(
     conn: &mut PgConnection,
     form: &EventForm,
 ) -> Result<Result<FormEvent, String>, sqlx::Error> {
+    if form.kind == "note" {
+        return Ok(
+            text(&form.note, "かかりつけ医への連絡事項", true, MAX_NOTE_CHARS).map(|note| {
+                FormEvent {
+                    details: None,
+                    note,
+                    transfer_to: None,
+                }
+            }),
+        );
+    }
     let date = match parse_day(&form.date, "日付") {
         Ok(date) if date > today() => {
             return Ok(Err("未来の日付は記録できません。".to_string()));
@@ -514,7 +527,7 @@ pub(crate) async fn form_event(
     }
     .await;
     Ok(details.map(|details| FormEvent {
-        details,
+        details: Some(details),
         note,
         transfer_to,
     }))
@@ -562,37 +575,67 @@ async fn record_event(
     form: &EventForm,
 ) -> sqlx::Result<Recorded> {
     let mut tx = state.pool.begin().await?;
-    let allowed = match crate::sync::referral_access(&mut tx, referral, &user.organisation).await {
-        Ok(allowed) => allowed == Some(true),
-        Err(Failure::Database(e)) => return Err(e),
-        Err(Failure::Refused(_)) => false,
-    };
-    if !allowed {
-        tx.rollback().await?;
-        let mut conn = state.pool.acquire().await?;
-        audit(
-            &mut conn,
-            &user.audit_actor(),
-            "refused-append",
-            "referral",
-            &referral.to_string(),
-        )
-        .await?;
-        return Ok(Recorded::Forbidden);
+    if !may_record(&mut tx, user, referral).await? {
+        return refuse_append(state, user, referral, tx).await;
     }
     let event = match form_event(&mut tx, form).await? {
         Ok(event) => event,
         Err(reason) => return Ok(Recorded::Refused(reason)),
     };
-    let by = actor(user);
     let wire = WireEvent {
         id: Uuid::now_v7(),
-        details: Some(event.details),
+        details: event.details,
         voids: None,
         note: event.note,
     };
-    let applied = match crate::sync::append_event(&mut tx, &by, referral, &wire).await {
-        Ok(()) => match event.transfer_to {
+    append_in(tx, user, referral, &wire, event.transfer_to).await
+}
+
+/// Whether `user`'s organisation may record on the referral now.
+async fn may_record(
+    conn: &mut PgConnection,
+    user: &SignedIn,
+    referral: Uuid,
+) -> sqlx::Result<bool> {
+    match crate::sync::referral_access(conn, referral, &user.organisation).await {
+        Ok(allowed) => Ok(allowed == Some(true)),
+        Err(Failure::Database(e)) => Err(e),
+        Err(Failure::Refused(_)) => Ok(false),
+    }
+}
+
+async fn refuse_append(
+    state: &ServerState,
+    user: &SignedIn,
+    referral: Uuid,
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+) -> sqlx::Result<Recorded> {
+    tx.rollback().await?;
+    let mut conn = state.pool.acquire().await?;
+    audit(
+        &mut conn,
+        &user.audit_actor(),
+        "refused-append",
+        "referral",
+        &referral.to_string(),
+    )
+    .await?;
+    Ok(Recorded::Forbidden)
+}
+
+/// Appends through the same path as a pushed event (the status machine,
+/// the feeds, the audit log); a transfer to a registered hospital then
+/// hands the referral to it.
+async fn append_in(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    user: &SignedIn,
+    referral: Uuid,
+    wire: &WireEvent,
+    transfer_to: Option<Uuid>,
+) -> sqlx::Result<Recorded> {
+    let by = actor(user);
+    let applied = match crate::sync::append_event(&mut tx, &by, referral, wire).await {
+        Ok(()) => match transfer_to {
             Some(hospital) => {
                 crate::sync::hand_to_hospital(&mut tx, &by, referral, hospital, "transferred").await
             }
@@ -607,5 +650,65 @@ async fn record_event(
         }
         Err(Failure::Refused(Refusal(reason))) => Ok(Recorded::Refused(format!("{reason}。"))),
         Err(Failure::Database(e)) => Err(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VoidForm {
+    reason: String,
+}
+
+/// An entry made in error is voided (it stays in the history, struck
+/// through); only the organisation that recorded it may do so.
+pub async fn void(
+    State(state): State<ServerState>,
+    Path((id, event)): Path<(String, String)>,
+    Posted(PortalUser(user), form): Posted<PortalUser, VoidForm>,
+) -> Response {
+    let (Ok(id), Ok(event)) = (Uuid::parse_str(&id), Uuid::parse_str(&event)) else {
+        return super::sign_in::not_found().await;
+    };
+    let refused = |reason: String| {
+        let state = state.clone();
+        let user = user.clone();
+        async move {
+            referral_page(
+                &state,
+                &user,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(&reason),
+                None,
+            )
+            .await
+        }
+    };
+    let reason = match text(&form.reason, "取り消す理由", true, MAX_NOTE_CHARS) {
+        Ok(reason) => reason,
+        Err(e) => return refused(e).await,
+    };
+    let wire = WireEvent {
+        id: Uuid::now_v7(),
+        details: None,
+        voids: Some(event),
+        note: reason,
+    };
+    let result = async {
+        let mut tx = state.pool.begin().await?;
+        if !may_record(&mut tx, &user, id).await? {
+            return refuse_append(&state, &user, id, tx).await;
+        }
+        append_in(tx, &user, id, &wire, None).await
+    }
+    .await;
+    match result {
+        Ok(Recorded::Done) => {
+            Redirect::to(&format!("/portal/referrals/{id}?recorded=voided")).into_response()
+        }
+        Ok(Recorded::Refused(reason)) => refused(reason).await,
+        Ok(Recorded::Forbidden) => forbidden_referral(),
+        Err(e) => database_error(&e),
     }
 }

@@ -269,7 +269,11 @@ lastSyncedAt: string | null, lastAttemptAt: string | null,
 /**
  * Why the last attempt failed, in Japanese.
  */
-lastError: string | null, pending: bigint, refused: bigint, };
+lastError: string | null, pending: bigint, refused: bigint, 
+/**
+ * Rises when a background exchange brings news: the UI reloads.
+ */
+newsArrivals: number, };
 
 export type SyncConflict = { what: string, patientId: string, patientName: string, reason: string, 
 /**

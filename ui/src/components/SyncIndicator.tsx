@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { getSyncState, syncNow, toApiError, type SyncState } from "../api";
 import { formatDateTime } from "../lib/format";
 
@@ -14,10 +14,23 @@ export function SyncIndicator({ onSynced }: { onSynced: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // News brought by the background sync reloads the screens, as 今すぐ同期 does.
+  const newsSeen = useRef<number | null>(null);
   const refresh = () =>
-    getSyncState().then(setState, () => {
-      // The next poll tries again; the header is not the place for this error.
-    });
+    getSyncState().then(
+      (next) => {
+        setState(next);
+        if (next !== null) {
+          if (newsSeen.current !== null && next.newsArrivals > newsSeen.current) {
+            onSynced();
+          }
+          newsSeen.current = next.newsArrivals;
+        }
+      },
+      () => {
+        // The next poll tries again; the header is not the place for this error.
+      },
+    );
 
   useEffect(() => {
     void refresh();

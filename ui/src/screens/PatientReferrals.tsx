@@ -138,12 +138,17 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
           <li key={e.id} class={e.voided ? "is-voided" : undefined} data-testid="referral-event">
             <span class="history-date">{e.date ?? ""}</span>
             <span class="history-title">{e.title}</span>
-            <span class="history-summary">
-              {e.summary}
-              {e.note !== "" && <span class="history-note">（{e.note}）</span>}
+            <span class="history-summary">{e.summary}</span>
+            <span class="history-source">
+              {e.source}
+              {e.source !== "この医院" && e.actor !== "" && `（${e.actor}）`}
             </span>
-            <span class="history-source">{e.source}</span>
             {e.voided && <span class="status status-muted">取り消し済み</span>}
+            {e.note !== "" && (
+              <p class="history-note" data-testid="referral-event-note">
+                {e.note}
+              </p>
+            )}
           </li>
         ))}
       </ol>
