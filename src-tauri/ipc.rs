@@ -527,6 +527,8 @@ pub struct Referral {
     pub events: Vec<ReferralEvent>,
     /// Reply letters (返書), oldest first.
     pub replies: Vec<Reply>,
+    /// The registered hospital the region routed it to, when not `hospital`.
+    pub routed_to: Option<String>,
 }
 
 impl From<app::ReferralView> for Referral {
@@ -561,6 +563,7 @@ impl From<app::ReferralView> for Referral {
                 })
                 .collect(),
             replies: r.replies.into_iter().map(Into::into).collect(),
+            routed_to: r.routed_to,
         }
     }
 }

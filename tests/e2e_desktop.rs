@@ -597,6 +597,44 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-registered-hospitals.png"), png).unwrap();
     press(client, "#close-letter").await;
+
+    // The desk sends the family doctor a note on its own; after 今すぐ同期
+    // the patient page shows it in full, line breaks kept, with who wrote it.
+    let desk_org = region
+        .organisation(OrgKind::Desk, "豊島区在宅医療相談窓口")
+        .await;
+    let mut desk = region.raw_device(&desk_org).await;
+    let referral: String = sqlx::query_scalar("SELECT id::text FROM referrals")
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    let note = "ご家族より連絡がありました。\n訪問看護の導入について相談したいとのことです。";
+    let sent = desk
+        .push(json!({"op": "event_appended", "referral_id": referral,
+            "event": {"id": uuid::Uuid::now_v7(), "details": null, "voids": null, "note": note}}))
+        .await;
+    assert_eq!(sent["outcome"], "applied", "{sent}");
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-pending", "未送信 0件").await;
+    press(client, "#back-to-list").await;
+    click(client, "tr[data-testid=patient-row] button").await;
+    let shown = wait_for_text(
+        client,
+        "[data-testid=referral-event-note]",
+        "訪問看護の導入",
+    )
+    .await;
+    assert!(
+        shown.contains("ご家族より連絡がありました。\n"),
+        "{shown:?}"
+    );
+    let page = text_content(client, "body").await;
+    assert!(
+        page.contains("地域連携窓口（豊島区在宅医療相談窓口 窓口PC）"),
+        "who wrote it: {page}"
+    );
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-desk-note.png"), png).unwrap();
 }
 
 /// The whole X display (the app's window) as PNG, with ImageMagick.

@@ -273,6 +273,7 @@ async fn a_liaison_records_admission_and_discharge_and_the_physician_sees_it() {
     click(&client, "#kind-admitted").await;
     fill(&client, "#ward", "5階東病棟").await;
     fill(&client, "#attending", "鈴木").await;
+    photograph(&client, "portal-event-form.png").await;
     click(&client, "#record").await;
     wait_for_text(&client, "#current-status", "入院中").await;
     wait_for_text(&client, "#history", "5階東病棟").await;

@@ -125,8 +125,20 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     );
     assert_eq!(region.count(&addressed).await, 1);
 
-    // The desk hears of the admission and tells the clinic.
+    // The desk assigns the unaddressed one to another registered
+    // hospital: the physician sees where it went.
+    let east = region.organisation(OrgKind::Hospital, "豊島東病院").await;
     let mut desk = region.raw_device(&desk_org).await;
+    let assigned = desk
+        .push(json!({"op": "referral_assigned", "referral_id": referral, "hospital_id": east.id}))
+        .await;
+    assert_eq!(assigned["outcome"], "applied", "{assigned}");
+    app.sync_now().await.unwrap();
+    let routed = app.referral(&referral).await.unwrap();
+    assert_eq!(routed.routed_to.as_deref(), Some("豊島東病院"));
+    assert_eq!(app.referral(&second).await.unwrap().routed_to, None);
+
+    // The desk hears of the admission and tells the clinic.
     let admitted = desk
         .push(desk_event(
             &referral,
@@ -198,8 +210,8 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     let server_events = region.events_of(&sakura).await;
     assert_eq!(local_events(&second.app).await, server_events);
     let hospitals = second.app.store().regional_organisations().await.unwrap();
-    assert_eq!(hospitals.len(), 1);
-    assert_eq!(hospitals[0].2, "豊島中央病院");
+    let names: Vec<&str> = hospitals.iter().map(|h| h.2.as_str()).collect();
+    assert_eq!(names, ["豊島中央病院", "豊島東病院"]);
     // It knows the patient's consent from the feed, so what it records is
     // shared as the first device's would be.
     let known = second.app.consents(&patient_id).await.unwrap();

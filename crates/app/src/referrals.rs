@@ -76,6 +76,10 @@ pub struct ReferralView {
     pub events: Vec<EventView>,
     /// Reply letters (返書), oldest first; one closes the loop.
     pub replies: Vec<ReplyView>,
+    /// The registered hospital the region says it is with, when that is
+    /// not the hospital the history names (the desk assigned it, or a
+    /// hospital claimed it with the tracking code).
+    pub routed_to: Option<String>,
 }
 
 impl App {
@@ -210,7 +214,10 @@ impl App {
             .into_iter()
             .map(ReplyView::of)
             .collect::<Result<_, _>>()?;
-        self.referral_view(record, patient_name, replies)
+        let holder = self.store.referral_holder(record.id).await?;
+        let mut view = self.referral_view(record, patient_name, replies)?;
+        view.routed_to = holder.filter(|h| *h != view.hospital);
+        Ok(view)
     }
 
     fn referral_view(
@@ -240,6 +247,7 @@ impl App {
                 .map(|e| event_view(e, voided.contains(&e.id)))
                 .collect::<Result<_, _>>()?,
             replies,
+            routed_to: None,
         })
     }
 }

@@ -143,6 +143,18 @@ impl Store {
             .transpose()
     }
 
+    /// The registered hospital the referral is with, as the region last
+    /// said (addressed, assigned by the desk, claimed or transferred to).
+    pub async fn referral_holder(&self, referral: Uuid) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT o.name FROM referrals r JOIN regional_organisations o
+               ON o.id = r.destination_org_id WHERE r.id = ?",
+        )
+        .bind(referral.to_string())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The organisations registered on the server, by kind then name.
     pub async fn regional_organisations(&self) -> StoreResult<Vec<(Uuid, String, String)>> {
         let rows: Vec<(String, String, String)> =

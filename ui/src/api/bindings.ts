@@ -147,7 +147,11 @@ events: Array<ReferralEvent>,
 /**
  * Reply letters (返書), oldest first.
  */
-replies: Array<Reply>, };
+replies: Array<Reply>, 
+/**
+ * The registered hospital the region routed it to, when not `hospital`.
+ */
+routedTo: string | null, };
 
 export type PatientReferrals = { 
 /**

@@ -128,6 +128,11 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
           {r.statusLabel}
         </span>
         <span class="referral-hospital">{r.hospital}</span>
+        {r.routedTo !== null && (
+          <span class="referral-routed" data-testid="referral-routed" title="地域連携サーバーでの担当病院">
+            担当：{r.routedTo}
+          </span>
+        )}
         <span class="letter-meta">
           紹介 {r.sentOn}・最終更新 {r.lastNews}（{r.daysSinceNews}日前）
           <code class="tracking-code">{r.trackingCode}</code>
