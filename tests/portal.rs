@@ -691,6 +691,7 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
         page.body
             .contains("電話の相手と、分かったことを入力してください")
     );
+    assert!(page.body.contains(">x</textarea>"), "what was typed stays");
     let page = desk
         .post(
             &format!("{referral_page}/calls"),
@@ -757,10 +758,18 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
             ("kind", "discharge_planned".into()),
             ("date", today.clone()),
             ("expected_date", "2099-12-31".into()),
+            ("team", "池袋訪問看護ステーション・ケアマネ 山本".into()),
         ]),
     )
     .await;
     assert_eq!(page.status, 303, "{}", page.body);
+    let page = a.get(&referral_page).await;
+    assert!(
+        page.body
+            .contains("在宅チーム（予定）：池袋訪問看護ステーション・ケアマネ 山本"),
+        "{}",
+        page.body
+    );
     let mistaken: String = sqlx::query_scalar(
         "SELECT id::text FROM referral_events WHERE referral_id = $1::uuid
          AND details ->> 'status' = 'discharge_planned'",
@@ -904,5 +913,16 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
         .find(|e| e.title == "連絡")
         .expect("the note");
     assert_eq!(arrived.note, note);
+    let planned = view
+        .events
+        .iter()
+        .find(|e| e.title == "退院調整中")
+        .expect("the voided plan stays in the history");
+    assert!(
+        planned.voided
+            && planned
+                .summary
+                .contains("在宅チーム 池袋訪問看護ステーション")
+    );
     assert!(arrived.actor.contains("池袋記念病院"), "{}", arrived.actor);
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod local_pg;
 mod op_rules;
 pub mod portal;

@@ -256,6 +256,7 @@ async fn serve(
         secure_cookies: tls.is_some(),
         ..ServerState::new(pool)
     };
+    tsunagu_server::housekeeping::spawn(state.pool.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Ctrl-C or SIGTERM: finish what is in flight, then return (and stop
     // our PostgreSQL cluster on the way out).

@@ -108,12 +108,27 @@ async fn apply_once(pool: &PgPool, device: &Device, op: Operation) -> Result<OpR
     }
     // A refused operation leaves nothing but its remembered refusal.
     sqlx::query("SAVEPOINT operation").execute(&mut *tx).await?;
-    let outcome = match apply(&mut tx, &Actor::from(device), &op.body).await {
+    let guessing = matches!(op.body, OpBody::ReferralClaimed { .. })
+        && claims_missed_lately(&mut tx, device.id).await? >= MAX_CLAIM_MISSES;
+    let applied = if guessing {
+        Err(refuse(
+            "見つからない追跡コードが続いたため、しばらく受け付けません。15分ほど待ってから、紹介状の追跡コードを確かめてください",
+        ))
+    } else {
+        apply(&mut tx, &Actor::from(device), &op.body).await
+    };
+    let outcome = match applied {
         Ok(()) => OpOutcome::Applied,
         Err(Failure::Refused(Refusal(reason))) => {
             sqlx::query("ROLLBACK TO SAVEPOINT operation")
                 .execute(&mut *tx)
                 .await?;
+            if matches!(op.body, OpBody::ReferralClaimed { .. }) {
+                sqlx::query("INSERT INTO claim_misses (device_id) VALUES ($1)")
+                    .bind(device.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             OpOutcome::Refused { reason }
         }
         Err(Failure::Database(e)) => return Err(e.into()),
@@ -348,6 +363,21 @@ async fn apply(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> Result<(),
             claim(conn, by, tracking_code).await
         }
     }
+}
+
+/// Claims that found nothing, per device within 15 minutes, before its
+/// claims are refused for a while: with 2^40 codes, guessing one takes far
+/// longer than anyone has.
+pub const MAX_CLAIM_MISSES: i64 = 10;
+
+async fn claims_missed_lately(conn: &mut PgConnection, device: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM claim_misses
+         WHERE device_id = $1 AND at > now() - make_interval(mins => 15)",
+    )
+    .bind(device)
+    .fetch_one(conn)
+    .await
 }
 
 /// A liaison officer's claim by the code printed on the letter. The same

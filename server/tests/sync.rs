@@ -597,6 +597,7 @@ async fn the_desk_assigns_and_the_next_hospital_claims_with_the_tracking_code() 
             date: d(6, 1),
             expected_date: d(6, 10),
             planned_destination: None,
+            team: String::new(),
         }),
     };
     assert_eq!(outcome(&push(&t, &b, vec![(3, planned)]).await), "applied");
@@ -794,4 +795,44 @@ async fn notes_travel_alone_and_only_their_recorder_voids_an_entry() {
         events_of(&feed_of(&t, &clinic).await, shared.referral),
         ["sent", "admitted", "void", "void"]
     );
+}
+
+/// A hospital's device guessing tracking codes: after ten misses within a
+/// quarter of an hour even the right code is refused for a while.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_guessing_tracking_codes_is_stopped() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (_, h) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    let shared = refer(&t, &clinic, None, 1).await;
+    let claim = |code: &str| OpBody::ReferralClaimed {
+        tracking_code: code.to_string(),
+    };
+    let guesses: Vec<(i64, OpBody)> = (0..tsunagu_server::sync::MAX_CLAIM_MISSES)
+        .map(|i| (i + 1, claim(&format!("ZZZ-ZZZ-ZZ{}", i % 10))))
+        .collect();
+    for r in push(&t, &h, guesses).await {
+        assert!(
+            r["outcome"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("見つかりません"),
+            "{r}"
+        );
+    }
+    let r = push(&t, &h, vec![(100, claim(&shared.tracking_code))]).await;
+    assert_eq!(outcome(&r), "refused");
+    assert!(
+        r[0]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("しばらく"),
+        "{r:?}"
+    );
+    let held: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM referrals WHERE hospital_id IS NOT NULL")
+            .fetch_one(&t.owner)
+            .await
+            .unwrap();
+    assert_eq!(held, 0);
 }

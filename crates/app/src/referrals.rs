@@ -38,6 +38,8 @@ pub struct EventInput {
     pub place: String,
     pub reason: String,
     pub note: String,
+    /// 退院調整: the home-care team being arranged.
+    pub team: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -294,8 +296,16 @@ fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
             summarise(d),
         ),
         None if e.voids.is_some() => ("記録の取り消し".to_string(), None, None, String::new()),
-        // A note on its own from the hospital or the desk (連絡).
-        None => ("連絡".to_string(), None, None, String::new()),
+        // A note on its own from the hospital or the desk (連絡): dated
+        // when it was written, at the clinic.
+        None => (
+            "連絡".to_string(),
+            None,
+            Some(format_wareki(
+                e.at.with_timezone(&chrono::Local).date_naive(),
+            )),
+            String::new(),
+        ),
     };
     Ok(EventView {
         id: e.id,
@@ -335,11 +345,15 @@ fn summarise(d: &EventDetails) -> String {
         EventDetails::DischargePlanned {
             expected_date,
             planned_destination,
+            team,
             ..
         } => {
             let mut s = format!("退院予定 {}", format_wareki(*expected_date));
             if let Some(dest) = planned_destination {
                 s.push_str(&format!("・予定先 {}", dest.label_ja()));
+            }
+            if !team.is_empty() {
+                s.push_str(&format!("・在宅チーム {team}"));
             }
             s
         }
@@ -393,11 +407,13 @@ fn event_details(input: &EventInput) -> Result<EventDetails, AppError> {
                 &mut errors,
             );
             let planned = destination(input, false, &mut errors);
+            let team = text(&input.team, "team");
             date.zip(expected)
                 .map(|(date, expected_date)| EventDetails::DischargePlanned {
                     date,
                     expected_date,
                     planned_destination: planned,
+                    team,
                 })
         }
         ReferralStatus::Transferred => {

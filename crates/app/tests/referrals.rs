@@ -169,6 +169,7 @@ async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
             &referral,
             &EventInput {
                 expected_date: "2026-12-20".into(),
+                team: "訪問看護ステーションさくら・ケアマネ 山本".into(),
                 ..event("discharge_planned", "2026-12-10")
             },
         )
@@ -178,6 +179,28 @@ async fn case_3_admitted_then_home_hospice_with_a_visiting_nurse() {
         t.app.patient_where_now(&patient).await.unwrap(),
         "豊島中央病院 退院調整中（退院予定 令和8年12月20日）"
     );
+    let planned = t.app.referral(&referral).await.unwrap();
+    assert!(
+        planned.events[2]
+            .summary
+            .ends_with("在宅チーム 訪問看護ステーションさくら・ケアマネ 山本"),
+        "{:?}",
+        planned.events[2]
+    );
+    // A team name longer than the portal and the server accept: refused here.
+    let err = t
+        .app
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                expected_date: "2026-12-21".into(),
+                team: "チ".repeat(201),
+                ..event("discharge_planned", "2026-12-11")
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields[0].field, "team");
     t.app
         .record_referral_event(
             &referral,

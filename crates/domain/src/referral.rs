@@ -169,6 +169,9 @@ pub enum EventDetails {
         date: NaiveDate,
         expected_date: NaiveDate,
         planned_destination: Option<DischargeDestination>,
+        /// The home-care team being arranged (訪問看護・ケアマネジャー…).
+        #[serde(default)]
+        team: String,
     },
     Transferred {
         date: NaiveDate,
@@ -743,6 +746,7 @@ mod tests {
                     date: d(5, 28),
                     expected_date: d(6, 5),
                     planned_destination: None,
+                    team: String::new(),
                 },
             ),
             ev(
@@ -856,6 +860,7 @@ mod tests {
                     date: d(5, 20),
                     expected_date: d(5, 18),
                     planned_destination: None,
+                    team: String::new(),
                 },
             ),
         )

@@ -48,6 +48,9 @@ pub enum WireEventDetails {
         date: NaiveDate,
         expected_date: NaiveDate,
         planned_destination: Option<WireDestination>,
+        /// The planned home-care team (version 3; absent before).
+        #[serde(default)]
+        team: String,
     },
     Transferred {
         date: NaiveDate,
@@ -121,10 +124,12 @@ impl From<&EventDetails> for WireEventDetails {
                 date,
                 expected_date,
                 planned_destination,
+                team,
             } => W::DischargePlanned {
                 date,
                 expected_date,
                 planned_destination: planned_destination.as_ref().map(Into::into),
+                team,
             },
             E::Transferred { date, hospital } => W::Transferred { date, hospital },
             E::Discharged { date, destination } => W::Discharged {
@@ -160,10 +165,12 @@ impl From<WireEventDetails> for EventDetails {
                 date,
                 expected_date,
                 planned_destination,
+                team,
             } => E::DischargePlanned {
                 date,
                 expected_date,
                 planned_destination: planned_destination.map(Into::into),
+                team,
             },
             W::Transferred { date, hospital } => E::Transferred { date, hospital },
             W::Discharged { date, destination } => E::Discharged {

@@ -113,8 +113,10 @@ impl<'a> Values<'a> {
                 date,
                 expected_date,
                 planned_destination,
+                team,
             } => {
                 self.dates.extend([*date, *expected_date]);
+                self.texts.push(team);
                 if let Some(d) = planned_destination {
                     self.destination(d);
                 }

@@ -87,11 +87,12 @@ fn details() -> impl Strategy<Value = WireEventDetails> {
             ward,
             attending
         }),
-        (date(), date(), proptest::option::of(destination())).prop_map(
-            |(date, expected_date, planned_destination)| W::DischargePlanned {
+        (date(), date(), proptest::option::of(destination()), text()).prop_map(
+            |(date, expected_date, planned_destination, team)| W::DischargePlanned {
                 date,
                 expected_date,
                 planned_destination,
+                team,
             }
         ),
         (date(), text()).prop_map(|(date, hospital)| W::Transferred { date, hospital }),
@@ -458,11 +459,13 @@ fn rich_push() -> PushRequest {
             planned_destination: Some(WireDestination::Facility {
                 name: "特養さくら".into(),
             }),
+            team: "訪問看護ステーションさくら".into(),
         },
         W::DischargePlanned {
             date: d(5, 20),
             expected_date: d(6, 1),
             planned_destination: None,
+            team: String::new(),
         },
         W::Transferred {
             date: d(5, 22),

@@ -37,6 +37,7 @@ fn every_event() -> Vec<EventDetails> {
             date: d(5, 20),
             expected_date: d(6, 1),
             planned_destination: Some(home.clone()),
+            team: "池袋訪問看護ステーション・ケアマネ 山本".into(),
         },
         EventDetails::Transferred {
             date: d(5, 22),

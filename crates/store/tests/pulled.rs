@@ -251,6 +251,7 @@ async fn a_referral_summed_up_in_one_batch_matches_one_summed_up_over_two() {
                 date: day(22),
                 expected_date: day(28),
                 planned_destination: None,
+                team: String::new(),
             },
             EventSource::Desk,
         ),

@@ -124,7 +124,7 @@ pub(crate) async fn calls(conn: &mut PgConnection, referral: Uuid) -> sqlx::Resu
         .collect())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default)]
 #[serde(default)]
 pub struct CallForm {
     called: String,
@@ -158,7 +158,7 @@ pub async fn log_call(
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             Some(refusal),
-            None,
+            Some(super::referrals::Returned::Call(&form)),
         )
         .await;
     }

@@ -368,11 +368,15 @@ fn describe(details: &WireEventDetails) -> String {
         W::DischargePlanned {
             expected_date,
             planned_destination,
+            team,
             ..
         } => {
             let mut text = format!("退院予定日：{}", format_wareki(*expected_date));
             if let Some(d) = planned_destination {
                 text.push_str(&format!("　退院先（予定）：{}", destination_label(d)));
+            }
+            if !team.is_empty() {
+                text.push_str(&format!("　在宅チーム（予定）：{team}"));
             }
             text
         }

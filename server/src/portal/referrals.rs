@@ -288,6 +288,12 @@ pub async fn show(
     referral_page(&state, &user, id, StatusCode::OK, notice, None, None).await
 }
 
+/// A refused form's input, shown again so nothing typed is lost.
+pub(crate) enum Returned<'a> {
+    Event(&'a EventForm),
+    Call(&'a super::desk::CallForm),
+}
+
 /// The referral page; `error` is shown on the form that was sent, whose
 /// input comes back in `form`.
 pub(crate) async fn referral_page(
@@ -297,8 +303,13 @@ pub(crate) async fn referral_page(
     status: StatusCode,
     notice: Option<&str>,
     error: Option<&str>,
-    form: Option<&EventForm>,
+    form: Option<Returned<'_>>,
 ) -> Response {
+    let (form, call) = match form {
+        Some(Returned::Event(f)) => (Some(minijinja::Value::from_serialize(f)), None),
+        Some(Returned::Call(c)) => (None, Some(minijinja::Value::from_serialize(c))),
+        None => (None, None),
+    };
     let result: sqlx::Result<Option<minijinja::Value>> = async {
         let mut conn = state.pool.acquire().await?;
         let Some(summary) = referral_view::visible(&mut conn, user, id).await? else {
@@ -348,7 +359,8 @@ pub(crate) async fn referral_page(
             calls => calls,
             notice => notice,
             error => error,
-            form => form.map(minijinja::Value::from_serialize),
+            form => form,
+            call => call,
             today => today().to_string(),
         }))
     }
@@ -460,7 +472,7 @@ pub(crate) async fn form_event(
         Ok(date) => date,
         Err(e) => return Ok(Err(e)),
     };
-    let mut note = match text(
+    let note = match text(
         &form.note,
         "かかりつけ医への連絡事項",
         false,
@@ -482,21 +494,12 @@ pub(crate) async fn form_event(
                 ward: text(&form.ward, "病棟", true, MAX_TEXT_CHARS)?,
                 attending: text(&form.attending, "主治医", false, MAX_TEXT_CHARS)?,
             },
-            "discharge_planned" => {
-                let team = text(&form.team, "在宅チーム（予定）", false, MAX_TEXT_CHARS)?;
-                if !team.is_empty() {
-                    note = if note.is_empty() {
-                        format!("在宅チーム（予定）：{team}")
-                    } else {
-                        format!("在宅チーム（予定）：{team}\n{note}")
-                    };
-                }
-                WireEventDetails::DischargePlanned {
-                    date,
-                    expected_date: parse_day(&form.expected_date, "退院予定日")?,
-                    planned_destination: destination(form, false)?,
-                }
-            }
+            "discharge_planned" => WireEventDetails::DischargePlanned {
+                date,
+                expected_date: parse_day(&form.expected_date, "退院予定日")?,
+                planned_destination: destination(form, false)?,
+                team: text(&form.team, "在宅チーム（予定）", false, MAX_TEXT_CHARS)?,
+            },
             "transferred" => {
                 let hospital = match Uuid::parse_str(form.hospital_id.trim()) {
                     Ok(id) => {
@@ -553,7 +556,7 @@ pub async fn record(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 Some(&reason),
-                Some(&form),
+                Some(Returned::Event(&form)),
             )
             .await
         }

@@ -103,7 +103,11 @@ destination: string,
 /**
  * The other doctor, the facility, or a note, by `destination`.
  */
-destinationName: string, place: string, reason: string, note: string, };
+destinationName: string, place: string, reason: string, note: string, 
+/**
+ * 退院調整: the home-care team being arranged.
+ */
+team: string, };
 
 export type ReferralEvent = { id: string, 
 /**

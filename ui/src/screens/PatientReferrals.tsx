@@ -45,6 +45,7 @@ const LABELS: Partial<Record<keyof EventInput, string>> = {
   place: "場所",
   reason: "理由",
   note: "メモ",
+  team: "在宅チーム（予定）",
 };
 
 const EMPTY: EventInput = {
@@ -60,6 +61,7 @@ const EMPTY: EventInput = {
   place: "",
   reason: "",
   note: "",
+  team: "",
 };
 
 /** Where the patient is now, and each referral's history with a form to record what happened. */
@@ -279,6 +281,9 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
           {s === "admitted" && <TextField {...field("ward")} />}
           {s === "admitted" && <TextField {...field("attending")} />}
           {s === "discharge_planned" && <TextField {...field("expectedDate")} />}
+          {s === "discharge_planned" && (
+            <TextField {...field("team")} className="span-2" placeholder="例: 池袋訪問看護ステーション・ケアマネジャー 山本さん" />
+          )}
           {s === "transferred" && <TextField {...field("hospital")} className="span-2" />}
           {(s === "discharged" || s === "discharge_planned") && (
             <div class="field">

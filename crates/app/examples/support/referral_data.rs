@@ -214,6 +214,7 @@ fn details(status: ReferralStatus, date: NaiveDate, rng: &mut StdRng) -> EventDe
             date,
             expected_date: date + Days::new(rng.random_range(3..21)),
             planned_destination: None,
+            team: String::new(),
         },
         S::Transferred => EventDetails::Transferred {
             date,
