@@ -891,6 +891,45 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
             .await
             >= 2
     );
+    // Roles and stopped accounts: desk.sato becomes an administrator (her
+    // sessions end, so the role applies at her next sign-in); liaison.a is
+    // stopped (signed out at once) and allowed again.
+    let id_of = async |login: &str| -> String {
+        sqlx::query_scalar("SELECT id::text FROM users WHERE login = $1")
+            .bind(login)
+            .fetch_one(&region.owner)
+            .await
+            .unwrap()
+    };
+    let sato = id_of("desk.sato").await;
+    let page = admin
+        .post(
+            &format!("/portal/admin/users/{sato}/reset"),
+            &[("action", "make-admin"), ("csrf", &admin_csrf)],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(desk.get("/portal/desk").await.status, 303, "signed out");
+    let role = format!("SELECT count(*) FROM users WHERE id = '{sato}' AND role = 'admin'");
+    assert_eq!(region.count(&role).await, 1);
+    let tanaka = id_of("liaison.a").await;
+    for action in ["disable", "enable"] {
+        let page = admin
+            .post(
+                &format!("/portal/admin/users/{tanaka}/reset"),
+                &[("action", action), ("csrf", &admin_csrf)],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{action}: {}", page.body);
+        if action == "disable" {
+            assert_eq!(a.get("/portal/hospital").await.status, 303, "signed out");
+        }
+    }
+    let usable =
+        format!("SELECT count(*) FROM users WHERE id = '{tanaka}' AND disabled_at IS NULL");
+    assert_eq!(region.count(&usable).await, 1);
+    let page = admin.get("/portal/admin/users").await;
+    assert!(page.body.contains("職員にする"), "{}", page.body);
 
     // The physician's app at its next sync: where the patient is, the note.
     let app = &w.clinic.app;

@@ -200,6 +200,55 @@ pub async fn disable_user(pool: &PgPool, user: Uuid, actor: &str) -> Result<(), 
     Ok(())
 }
 
+/// A stopped account may sign in again, with the password and second
+/// factor it had.
+pub async fn enable_user(pool: &PgPool, user: Uuid, actor: &str) -> Result<(), UserError> {
+    let mut tx = pool.begin().await?;
+    let enabled = sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if enabled == 0 {
+        return Err(UserError::NoSuchUser);
+    }
+    audit(&mut tx, actor, "enable", "user", &user.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The desk's staff and administrators trade roles (a hospital's account
+/// stays a liaison's); the person's sessions end, so the new role applies
+/// from the next sign-in.
+pub async fn set_desk_role(
+    pool: &PgPool,
+    user: Uuid,
+    role: Role,
+    actor: &str,
+) -> Result<(), UserError> {
+    if role == Role::Liaison {
+        return Err(UserError::RoleDoesNotFit {
+            role: role.code(),
+            kind: "desk",
+        });
+    }
+    let mut tx = pool.begin().await?;
+    let changed =
+        sqlx::query("UPDATE users SET role = $2 WHERE id = $1 AND role IN ('admin', 'desk')")
+            .bind(user)
+            .bind(role.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(UserError::NoSuchUser);
+    }
+    end_sessions(&mut tx, user).await?;
+    audit(&mut tx, actor, "set-role", "user", &user.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn end_sessions(conn: &mut sqlx::PgConnection, user: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE portal_sessions SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL",

@@ -195,6 +195,7 @@ struct UserRow {
     organisation: String,
     second_factor: bool,
     disabled: bool,
+    role_code: String,
 }
 
 async fn users_page(
@@ -220,6 +221,7 @@ async fn users_page(
                     login,
                     display_name,
                     role: Role::from_code(&role).map_or("", Role::label_ja),
+                    role_code: role,
                     organisation,
                     second_factor,
                     disabled,
@@ -326,8 +328,8 @@ pub struct ResetForm {
     action: String,
 }
 
-/// A new first password and a fresh second factor (a lost phone), or the
-/// account disabled.
+/// A new first password and a fresh second factor (a lost phone), the
+/// account stopped or allowed again, or a desk account's role changed.
 pub async fn reset_user(
     State(state): State<ServerState>,
     IdPath(id): IdPath,
@@ -345,8 +347,18 @@ pub async fn reset_user(
         )
         .await;
     }
+    let actor = user.audit_actor();
     let result = match form.action.as_str() {
-        "disable" => crate::users::disable_user(&state.pool, id, &user.audit_actor())
+        "disable" => crate::users::disable_user(&state.pool, id, &actor)
+            .await
+            .map(|_| None),
+        "enable" => crate::users::enable_user(&state.pool, id, &actor)
+            .await
+            .map(|_| None),
+        "make-admin" => crate::users::set_desk_role(&state.pool, id, Role::Admin, &actor)
+            .await
+            .map(|_| None),
+        "make-desk" => crate::users::set_desk_role(&state.pool, id, Role::Desk, &actor)
             .await
             .map(|_| None),
         _ => crate::users::reset_user(&state.pool, id, &user.audit_actor())
@@ -633,6 +645,8 @@ fn action_label(code: &str) -> String {
         "use-recovery-code" => "回復コードの使用",
         "sign-out" => "サインアウト",
         "view-audit-log" => "監査ログの閲覧",
+        "enable" => "停止の解除",
+        "set-role" => "役割の変更",
         _ => return code.to_string(),
     };
     format!("{label}（{code}）")
