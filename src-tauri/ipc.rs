@@ -504,6 +504,9 @@ pub struct ReferralEvent {
     pub recorded_at: String,
     /// Marked as entered in error by a later entry.
     pub voided: bool,
+    /// This clinic's entry that no longer fits the hospital's or desk's
+    /// record: it does not count (a conflict, shown as such).
+    pub set_aside: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -560,6 +563,7 @@ impl From<app::ReferralView> for Referral {
                     actor: e.actor,
                     recorded_at: e.recorded_at.to_rfc3339(),
                     voided: e.voided,
+                    set_aside: e.set_aside,
                 })
                 .collect(),
             replies: r.replies.into_iter().map(Into::into).collect(),

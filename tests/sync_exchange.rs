@@ -175,6 +175,12 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     );
     assert!(view.where_now.contains("入院"), "{}", view.where_now);
     assert!(view.events.iter().any(|e| e.source == "地域連携窓口"));
+    let cancelled = view
+        .events
+        .iter()
+        .find(|e| e.title == "取消")
+        .expect("the refused entry stays, shown as set aside");
+    assert!(cancelled.set_aside && !cancelled.voided);
 
     // Discharged to another home-care doctor: on the board and the worklist.
     let discharged = desk

@@ -59,6 +59,10 @@ pub struct EventView {
     pub recorded_at: DateTime<Utc>,
     /// Marked as entered in error by a later event.
     pub voided: bool,
+    /// This clinic's entry that no longer fits what the hospital or the
+    /// desk recorded meanwhile: it does not count, and the server refused
+    /// it (or will); shown as such, never silently.
+    pub set_aside: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,7 +232,7 @@ impl App {
         patient_name: String,
         replies: Vec<ReplyView>,
     ) -> Result<ReferralView, AppError> {
-        let state = state_of(&record)?;
+        let (state, set_aside) = state_and_set_aside(&record)?;
         let voided: Vec<Uuid> = record.events.iter().filter_map(|e| e.voids).collect();
         let today = self.clock.today();
         Ok(ReferralView {
@@ -246,7 +250,12 @@ impl App {
             events: record
                 .events
                 .iter()
-                .map(|e| event_view(e, voided.contains(&e.id)))
+                .map(|e| {
+                    event_view(e, voided.contains(&e.id)).map(|view| EventView {
+                        set_aside: set_aside.contains(&e.id.to_string()),
+                        ..view
+                    })
+                })
                 .collect::<Result<_, _>>()?,
             replies,
             routed_to: None,
@@ -256,16 +265,20 @@ impl App {
 
 /// The episode's state, folded from its stored events.
 pub(crate) fn state_of(record: &ReferralRecord) -> Result<tsunagu_domain::ReferralState, AppError> {
+    state_and_set_aside(record).map(|(state, _)| state)
+}
+
+/// The state, and the ids of the clinic's own events that no longer fit
+/// the server's history: set aside until the server answers (ADR 0008).
+fn state_and_set_aside(
+    record: &ReferralRecord,
+) -> Result<(tsunagu_domain::ReferralState, Vec<String>), AppError> {
     let events = record
         .events
         .iter()
         .map(StoredEvent::to_domain)
         .collect::<Result<Vec<_>, _>>()?;
-    // The clinic's own unconfirmed events that no longer fit the server's
-    // history are set aside until the server answers (ADR 0008).
-    replay_fitting(&events)
-        .map(|(state, _)| state)
-        .map_err(|_| internal())
+    replay_fitting(&events).map_err(|_| internal())
 }
 
 /// The patient page's line: death wins; otherwise the latest referral says
@@ -323,6 +336,7 @@ fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
         actor: e.actor.clone(),
         recorded_at: e.at,
         voided,
+        set_aside: false,
     })
 }
 

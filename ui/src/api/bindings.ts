@@ -133,7 +133,12 @@ recordedAt: string,
 /**
  * Marked as entered in error by a later entry.
  */
-voided: boolean, };
+voided: boolean, 
+/**
+ * This clinic's entry that no longer fits the hospital's or desk's
+ * record: it does not count (a conflict, shown as such).
+ */
+setAside: boolean, };
 
 export type Referral = { id: string, patientId: string, patientName: string, trackingCode: string, status: string, statusLabel: string, hospital: string, whereNow: string, 
 /**

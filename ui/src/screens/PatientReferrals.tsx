@@ -142,7 +142,7 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
       </header>
       <ol class="history">
         {r.events.map((e) => (
-          <li key={e.id} class={e.voided ? "is-voided" : undefined} data-testid="referral-event">
+          <li key={e.id} class={e.voided || e.setAside ? "is-voided" : undefined} data-testid="referral-event">
             <span class="history-date">{e.date ?? ""}</span>
             <span class="history-title">{e.title}</span>
             <span class="history-summary">{e.summary}</span>
@@ -151,6 +151,11 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
               {e.source !== "この医院" && e.actor !== "" && `（${e.actor}）`}
             </span>
             {e.voided && <span class="status status-muted">取り消し済み</span>}
+            {e.setAside && (
+              <span class="status status-conflict" data-testid="referral-event-set-aside" title="病院・相談窓口の記録と合わないため反映されていません">
+                反映されていません
+              </span>
+            )}
             {e.note !== "" && (
               <p class="history-note" data-testid="referral-event-note">
                 {e.note}
