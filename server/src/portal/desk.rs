@@ -223,7 +223,7 @@ pub async fn assign(
         )
         .await;
     };
-    let result: sqlx::Result<Result<(), String>> = async {
+    let result: sqlx::Result<Result<(), Refusal>> = async {
         let mut tx = state.pool.begin().await?;
         let by = super::referrals::actor(&user);
         let access = crate::sync::referral_access(&mut tx, id, &user.organisation).await;
@@ -241,7 +241,7 @@ pub async fn assign(
                 tx.commit().await?;
                 Ok(Ok(()))
             }
-            Err(Failure::Refused(Refusal(reason))) => Ok(Err(format!("{reason}。"))),
+            Err(Failure::Refused(refusal)) => Ok(Err(refusal)),
             Err(Failure::Database(e)) => Err(e),
         }
     }
@@ -250,14 +250,14 @@ pub async fn assign(
         Ok(Ok(())) => {
             Redirect::to(&format!("/portal/referrals/{id}?recorded=assigned")).into_response()
         }
-        Ok(Err(reason)) => {
+        Ok(Err(Refusal(reason))) => {
             referral_page(
                 &state,
                 &user,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-                Some(&reason),
+                Some(&format!("{reason}。")),
                 None,
             )
             .await

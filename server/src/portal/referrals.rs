@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
 use sqlx::PgConnection;
-use tsunagu_domain::TrackingCode;
+use tsunagu_domain::{Checked, TrackingCode};
 use tsunagu_protocol::{WireDestination, WireEvent, WireEventDetails};
 use uuid::Uuid;
 
@@ -408,31 +408,33 @@ pub(crate) struct FormEvent {
     transfer_to: Option<Uuid>,
 }
 
-fn parse_day(text: &str, what: &str) -> Result<NaiveDate, String> {
+fn parse_day(text: &str, what: &str) -> Checked<NaiveDate> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("{what}を入力してください。"));
+        return Err(format!("{what}を入力してください。").into());
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| tsunagu_domain::parse_date(text))
-        .map_err(|_| format!("{what}が正しくありません（例：2026-11-20 または 令和8年11月20日）。"))
+        .map_err(|_| {
+            format!("{what}が正しくありません（例：2026-11-20 または 令和8年11月20日）。").into()
+        })
 }
 
-fn text(value: &str, what: &str, required: bool, max: usize) -> Result<String, String> {
+fn text(value: &str, what: &str, required: bool, max: usize) -> Checked<String> {
     let value = value.trim();
     if required && value.is_empty() {
-        return Err(format!("{what}を入力してください。"));
+        return Err(format!("{what}を入力してください。").into());
     }
     if value.chars().count() > max {
-        return Err(format!("{what}は{max}文字までです。"));
+        return Err(format!("{what}は{max}文字までです。").into());
     }
     if value.contains('\0') {
-        return Err(format!("{what}に使えない文字が含まれています。"));
+        return Err(format!("{what}に使えない文字が含まれています。").into());
     }
     Ok(value.to_string())
 }
 
-fn destination(form: &EventForm, required: bool) -> Result<Option<WireDestination>, String> {
+fn destination(form: &EventForm, required: bool) -> Checked<Option<WireDestination>> {
     let name = |what: &str| text(&form.destination_name, what, true, MAX_TEXT_CHARS);
     Ok(Some(match form.destination.as_str() {
         "this_clinic" => WireDestination::ThisClinic,
@@ -446,14 +448,14 @@ fn destination(form: &EventForm, required: bool) -> Result<Option<WireDestinatio
             note: name("退院先")?,
         },
         "" if !required => return Ok(None),
-        _ => return Err("退院先を選んでください。".to_string()),
+        _ => return Err("退院先を選んでください。".into()),
     }))
 }
 
 pub(crate) async fn form_event(
     conn: &mut PgConnection,
     form: &EventForm,
-) -> Result<Result<FormEvent, String>, sqlx::Error> {
+) -> Result<Checked<FormEvent>, sqlx::Error> {
     if form.kind == "note" {
         return Ok(
             text(&form.note, "かかりつけ医への連絡事項", true, MAX_NOTE_CHARS).map(|note| {
@@ -467,7 +469,7 @@ pub(crate) async fn form_event(
     }
     let date = match parse_day(&form.date, "日付") {
         Ok(date) if date > today() => {
-            return Ok(Err("未来の日付は記録できません。".to_string()));
+            return Ok(Err("未来の日付は記録できません。".into()));
         }
         Ok(date) => date,
         Err(e) => return Ok(Err(e)),
@@ -481,8 +483,22 @@ pub(crate) async fn form_event(
         Ok(note) => note,
         Err(e) => return Ok(Err(e)),
     };
-    let mut transfer_to = None;
-    let details: Result<WireEventDetails, String> = async {
+    // A registered hospital chosen as the transfer's destination, and its
+    // name (None if there is no such hospital).
+    let registered = match Uuid::parse_str(form.hospital_id.trim()) {
+        Ok(id) if form.kind == "transferred" => {
+            let name: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM organisations WHERE id = $1 AND kind = 'hospital'",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Some((id, name))
+        }
+        _ => None,
+    };
+    let transfer_to = registered.as_ref().map(|(id, _)| *id);
+    let details = || -> Checked<WireEventDetails> {
         Ok(match form.kind.as_str() {
             "received" => WireEventDetails::Received { date },
             "visited" => WireEventDetails::Visited {
@@ -501,19 +517,9 @@ pub(crate) async fn form_event(
                 team: text(&form.team, "在宅チーム（予定）", false, MAX_TEXT_CHARS)?,
             },
             "transferred" => {
-                let hospital = match Uuid::parse_str(form.hospital_id.trim()) {
-                    Ok(id) => {
-                        let name: Option<String> = sqlx::query_scalar(
-                            "SELECT name FROM organisations WHERE id = $1 AND kind = 'hospital'",
-                        )
-                        .bind(id)
-                        .fetch_optional(&mut *conn)
-                        .await
-                        .map_err(|_| "転院先を確かめられませんでした。".to_string())?;
-                        transfer_to = Some(id);
-                        name.ok_or("転院先の病院が見つかりません。")?
-                    }
-                    Err(_) => text(&form.hospital_name, "転院先の病院", true, MAX_TEXT_CHARS)?,
+                let hospital = match &registered {
+                    Some((_, name)) => name.clone().ok_or("転院先の病院が見つかりません。")?,
+                    None => text(&form.hospital_name, "転院先の病院", true, MAX_TEXT_CHARS)?,
                 };
                 WireEventDetails::Transferred { date, hospital }
             }
@@ -525,10 +531,9 @@ pub(crate) async fn form_event(
                 date,
                 place: text(&form.place, "場所", false, MAX_TEXT_CHARS)?,
             },
-            _ => return Err("記録する内容を選んでください。".to_string()),
+            _ => return Err("記録する内容を選んでください。".into()),
         })
-    }
-    .await;
+    }();
     Ok(details.map(|details| FormEvent {
         details: Some(details),
         note,
@@ -583,7 +588,7 @@ async fn record_event(
     }
     let event = match form_event(&mut tx, form).await? {
         Ok(event) => event,
-        Err(reason) => return Ok(Recorded::Refused(reason)),
+        Err(reason) => return Ok(Recorded::Refused(reason.0)),
     };
     let wire = WireEvent {
         id: Uuid::now_v7(),
@@ -690,7 +695,7 @@ pub async fn void(
     };
     let reason = match text(&form.reason, "取り消す理由", true, MAX_NOTE_CHARS) {
         Ok(reason) => reason,
-        Err(e) => return refused(e).await,
+        Err(e) => return refused(e.0).await,
     };
     let wire = WireEvent {
         id: Uuid::now_v7(),
