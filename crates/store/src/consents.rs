@@ -120,30 +120,7 @@ impl Store {
             tx.rollback().await?;
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
-            "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
-                 share_with_hospital, withdrawn_on, recorded_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
-                 obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
-                 share_with_hospital = excluded.share_with_hospital,
-                 withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at",
-        )
-        .bind(id.to_string())
-        .bind(patient_id.to_string())
-        .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
-        .bind(&consent.obtained_by)
-        .bind(consent.share_with_desk)
-        .bind(consent.share_with_hospital)
-        .bind(
-            consent
-                .withdrawn_on
-                .map(|d| d.format("%Y-%m-%d").to_string()),
-        )
-        .bind(now.to_rfc3339())
-        .bind(now.to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        upsert(&mut tx, id, patient_id, consent, now).await?;
         let action = if existing.is_some() {
             AuditAction::Update
         } else {
@@ -227,31 +204,44 @@ pub(crate) async fn apply_pulled(
         if waiting {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
-                 share_with_hospital, withdrawn_on, recorded_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
-                 obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
-                 share_with_hospital = excluded.share_with_hospital,
-                 withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
-             WHERE consents.patient_id = excluded.patient_id",
-        )
-        .bind(id.to_string())
-        .bind(patient_id.to_string())
-        .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
-        .bind(&consent.obtained_by)
-        .bind(consent.share_with_desk)
-        .bind(consent.share_with_hospital)
-        .bind(
-            consent
-                .withdrawn_on
-                .map(|d| d.format("%Y-%m-%d").to_string()),
-        )
-        .bind(now.to_rfc3339())
-        .bind(now.to_rfc3339())
-        .execute(&mut *conn)
-        .await?;
+        upsert(conn, *id, *patient_id, consent, now).await?;
     }
+    Ok(())
+}
+
+/// Writes the consent as given (a new one, or a change to one of the same
+/// patient; one of another patient is left as it is).
+async fn upsert(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    patient_id: Uuid,
+    consent: &Consent,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
+             share_with_hospital, withdrawn_on, recorded_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
+             obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
+             share_with_hospital = excluded.share_with_hospital,
+             withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
+         WHERE consents.patient_id = excluded.patient_id",
+    )
+    .bind(id.to_string())
+    .bind(patient_id.to_string())
+    .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
+    .bind(&consent.obtained_by)
+    .bind(consent.share_with_desk)
+    .bind(consent.share_with_hospital)
+    .bind(
+        consent
+            .withdrawn_on
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+    )
+    .bind(now.to_rfc3339())
+    .bind(now.to_rfc3339())
+    .execute(conn)
+    .await?;
     Ok(())
 }
