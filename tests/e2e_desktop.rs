@@ -635,6 +635,51 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     );
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-desk-note.png"), png).unwrap();
+
+    // Readmitted, as the desk hears, while the physician records the
+    // patient back home: refused at 今すぐ同期, shown as 反映されていません,
+    // and it stays so after the next discharge.
+    let today = chrono::Local::now().date_naive().to_string();
+    let desk_event = |details: serde_json::Value| {
+        json!({"op": "event_appended", "referral_id": referral,
+            "event": {"id": uuid::Uuid::now_v7(), "details": details, "voids": null, "note": ""}})
+    };
+    let readmitted = desk
+        .push(desk_event(
+            json!({"status": "admitted", "date": today, "ward": "3階西病棟", "attending": ""}),
+        ))
+        .await;
+    assert_eq!(readmitted["outcome"], "applied", "{readmitted}");
+    click(client, "[data-testid=referral] button.record-event").await;
+    choose(client, "#event-field-status", "returned").await;
+    fill(client, "#event-field-date", &today).await;
+    press(client, "#save-event").await;
+    wait_for_text(client, "#where-now", "自院通院中").await;
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-refused", "同期できなかった変更 1件").await;
+    let discharged = desk
+        .push(desk_event(json!({"status": "discharged", "date": today,
+            "destination": {"kind": "other_home_care_doctor", "doctor": "みなみ在宅クリニック 田中医師"}})))
+        .await;
+    assert_eq!(discharged["outcome"], "applied", "{discharged}");
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-pending", "未送信 0件").await;
+    press(client, "#back-to-list").await;
+    click(client, "tr[data-testid=patient-row] button").await;
+    wait_for_text(
+        client,
+        "[data-testid=referral-event-set-aside]",
+        "反映されていません",
+    )
+    .await;
+    wait_for_text(
+        client,
+        "#where-now",
+        "在宅（在宅医: みなみ在宅クリニック 田中医師）",
+    )
+    .await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-conflict.png"), png).unwrap();
 }
 
 /// The whole X display (the app's window) as PNG, with ImageMagick.

@@ -207,6 +207,49 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
     );
     assert!(!app.new_worklist_alerts().await.unwrap().is_empty());
 
+    // Readmitted (the desk hears first) while the clinic, not yet synced,
+    // records the patient back home: refused, and it stays refused even
+    // when a later discharge would let it fit — both sides agree.
+    let readmitted = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "admitted", "date": day(), "ward": "3階西病棟", "attending": ""}),
+        ))
+        .await;
+    assert_eq!(readmitted["outcome"], "applied", "{readmitted}");
+    app.record_referral_event(&referral, &event("returned", &day()))
+        .await
+        .unwrap();
+    assert_eq!(app.sync_now().await.unwrap().refused, 1);
+    let discharged_again = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "discharged", "date": day(),
+                   "destination": {"kind": "other_home_care_doctor", "doctor": "池袋在宅クリニック 田中"}}),
+        ))
+        .await;
+    assert_eq!(discharged_again["outcome"], "applied", "{discharged_again}");
+    app.sync_now().await.unwrap();
+    let view = app.referral(&referral).await.unwrap();
+    assert_eq!(view.status, tsunagu_app::ReferralStatus::Discharged);
+    let home = view
+        .events
+        .iter()
+        .find(|e| e.title == "逆紹介・帰院")
+        .expect("the refused entry stays in the history");
+    assert!(home.set_aside);
+    let board = app.referral_board(&BoardFilter::default()).await.unwrap();
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.referral_id.to_string() == referral)
+        .unwrap();
+    assert_eq!(
+        row.status,
+        tsunagu_app::ReferralStatus::Discharged,
+        "the board agrees"
+    );
+
     // A reinstalled device of the same clinic rebuilds from the feed.
     let second = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
     second.app.sync_now().await.unwrap();
@@ -281,7 +324,7 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
              AND entity_id = '{referral}' AND action = '{action}'"
         )
     };
-    assert_eq!(region.count(&audited("append-event")).await, 4);
+    assert_eq!(region.count(&audited("append-event")).await, 6);
     assert!(region.count(&audited("read")).await >= 2);
 }
 

@@ -273,12 +273,10 @@ pub(crate) fn state_of(record: &ReferralRecord) -> Result<tsunagu_domain::Referr
 fn state_and_set_aside(
     record: &ReferralRecord,
 ) -> Result<(tsunagu_domain::ReferralState, Vec<String>), AppError> {
-    let events = record
-        .events
-        .iter()
-        .map(StoredEvent::to_domain)
-        .collect::<Result<Vec<_>, _>>()?;
-    replay_fitting(&events).map_err(|_| internal())
+    let (state, mut set_aside) =
+        replay_fitting(&record.counted_events()?).map_err(|_| internal())?;
+    set_aside.extend(record.refused.iter().map(Uuid::to_string));
+    Ok((state, set_aside))
 }
 
 /// The patient page's line: death wins; otherwise the latest referral says

@@ -134,13 +134,15 @@ impl Store {
         Ok(items)
     }
 
-    /// Stores the server's answers, in one transaction.
+    /// Stores the server's answers, in one transaction. A refused event no
+    /// longer counts: its referral's summary is folded again.
     pub async fn settle_operations(
         &self,
         answers: &[(i64, Settlement)],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut refolded = std::collections::BTreeSet::new();
         for (op_seq, settlement) in answers {
             let (state, reason) = match settlement {
                 Settlement::Applied => ("applied", None),
@@ -157,6 +159,21 @@ impl Store {
             .bind(op_seq)
             .execute(&mut *tx)
             .await?;
+            if matches!(settlement, Settlement::Refused(_)) {
+                let referral: Option<String> = sqlx::query_scalar(
+                    "SELECT e.referral_id FROM sync_outbox o JOIN referral_events e
+                       ON e.id = o.record_id
+                     WHERE o.op_seq = ? AND o.kind = 'event_appended' AND o.state = 'refused'",
+                )
+                .bind(op_seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+                refolded.extend(referral);
+            }
+        }
+        for referral in refolded {
+            let id = Uuid::parse_str(&referral).map_err(|_| StoreError::Corrupt("id"))?;
+            crate::referral_summary::refresh(&mut tx, id).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -396,6 +396,8 @@ impl<'a> PageWrites<'a> {
                 tracking_code: r.tracking_code.to_string(),
                 created_at: r.created_at,
                 events: events.into_iter().cloned().collect(),
+                // All of them came from the feed: none was refused.
+                refused: Vec::new(),
             });
         }
         (new, held)

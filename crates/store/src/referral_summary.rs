@@ -342,11 +342,7 @@ fn summary_row(
     first_reply_on: Option<String>,
     replies: i64,
 ) -> StoreResult<SummaryOut<'_>> {
-    let events = record
-        .events
-        .iter()
-        .map(|e| e.to_domain())
-        .collect::<StoreResult<Vec<_>>>()?;
+    let events = record.counted_events()?;
     let (state, _) = replay_fitting(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
     let referred_to = events
         .iter()

@@ -56,6 +56,20 @@ pub struct ReferralRecord {
     pub created_at: DateTime<Utc>,
     /// Oldest first.
     pub events: Vec<StoredEvent>,
+    /// This clinic's events the server refused: kept in the history and
+    /// shown as such, never counted (even if they would fit later).
+    pub refused: Vec<Uuid>,
+}
+
+impl ReferralRecord {
+    /// The events the status machine folds: all but the refused ones.
+    pub fn counted_events(&self) -> StoreResult<Vec<tsunagu_domain::ReferralEvent>> {
+        self.events
+            .iter()
+            .filter(|e| !self.refused.contains(&e.id))
+            .map(StoredEvent::to_domain)
+            .collect()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -148,7 +162,13 @@ impl Store {
     ) -> StoreResult<Result<ReferralRecord, E>> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let current = load_referral(&mut tx, referral_id).await?;
-        if let Err(refused) = check(&current.events) {
+        let counted: Vec<StoredEvent> = current
+            .events
+            .iter()
+            .filter(|e| !current.refused.contains(&e.id))
+            .cloned()
+            .collect();
+        if let Err(refused) = check(&counted) {
             tx.rollback().await?;
             return Ok(Err(refused));
         }
@@ -198,12 +218,18 @@ pub(crate) async fn load_referral(
         .into_iter()
         .map(EventRow::into_event)
         .collect::<StoreResult<_>>()?;
+    let refused = refused_events(conn, "e.referral_id = ?", Some(id.to_string()))
+        .await?
+        .into_values()
+        .flatten()
+        .collect();
     Ok(ReferralRecord {
         id,
         patient_id: parse_id(&patient_id)?,
         tracking_code,
         created_at: parse_time(&created_at)?,
         events,
+        refused,
     })
 }
 
@@ -240,11 +266,18 @@ pub(crate) async fn load_referrals_where(
         let key = row.referral_id.clone();
         by_referral.entry(key).or_default().push(row.into_event()?);
     }
+    let mut refused = refused_events(
+        conn,
+        &format!("e.referral_id IN (SELECT r.id FROM referrals r {filter})"),
+        bind,
+    )
+    .await?;
     heads
         .into_iter()
         .map(|(id, patient_id, tracking_code, created_at)| {
             Ok(ReferralRecord {
                 events: by_referral.remove(&id).unwrap_or_default(),
+                refused: refused.remove(&id).unwrap_or_default(),
                 id: parse_id(&id)?,
                 patient_id: parse_id(&patient_id)?,
                 tracking_code,
@@ -252,6 +285,33 @@ pub(crate) async fn load_referrals_where(
             })
         })
         .collect()
+}
+
+/// This clinic's events the server refused, by referral, for the events
+/// `filter` (a condition on `referral_events e`, with at most one bind)
+/// selects. Few or none: one indexed lookup per event.
+async fn refused_events(
+    conn: &mut SqliteConnection,
+    filter: &str,
+    bind: Option<String>,
+) -> StoreResult<std::collections::HashMap<String, Vec<Uuid>>> {
+    let sql = format!(
+        "SELECT e.referral_id, e.id FROM referral_events e
+         WHERE {filter} AND e.source = 'clinic' AND EXISTS (SELECT 1 FROM sync_outbox o
+           WHERE o.kind = 'event_appended' AND o.record_id = e.id AND o.state = 'refused')"
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    let mut by_referral: std::collections::HashMap<String, Vec<Uuid>> = Default::default();
+    for (referral, event) in query.fetch_all(conn).await? {
+        by_referral
+            .entry(referral)
+            .or_default()
+            .push(parse_id(&event)?);
+    }
+    Ok(by_referral)
 }
 
 /// The filter for [`load_referrals_where`] that selects the referrals whose
