@@ -418,6 +418,8 @@ fn may_be_omitted(request: &Value, path: &[Step]) -> bool {
         // The letter's fax, address and diagnoses may be unknown; its
         // clinic, doctor, phone and purpose are what the liaison needs.
         "fax" | "address" | "diagnoses" => parent(request, path).get("purpose").is_some(),
+        // Added in version 3: a plan sent before names no team.
+        "team" => parent(request, path)["status"] == "discharge_planned",
         _ => false,
     }
 }
