@@ -964,4 +964,27 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
                 .contains("在宅チーム 池袋訪問看護ステーション")
     );
     assert!(arrived.actor.contains("池袋記念病院"), "{}", arrived.actor);
+    // The note waits on the worklist until the physician has read it.
+    let worklist = app.worklist().await.unwrap();
+    let waiting = worklist
+        .iter()
+        .find(|i| i.title == "病院・窓口から連絡があります")
+        .expect("the note is on the worklist");
+    assert!(
+        waiting
+            .detail
+            .contains("リハビリ目的で転院されました。 退院前")
+            && waiting.detail.contains("池袋記念病院"),
+        "{waiting:?}"
+    );
+    app.dismiss_worklist_item(&w.referral, &waiting.key, "読みました")
+        .await
+        .unwrap();
+    assert!(
+        !app.worklist()
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.title == "病院・窓口から連絡があります")
+    );
 }

@@ -48,6 +48,13 @@ impl App {
             .flat_map(|s| items_for(s, today))
             .filter(|i| !dismissed.contains(&i.key))
             .collect();
+        items.extend(
+            self.store
+                .notes_from_region()
+                .await?
+                .into_iter()
+                .map(note_item),
+        );
         // The newest news first: that is what the morning list is for.
         items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));
         Ok(items)
@@ -95,6 +102,26 @@ impl App {
             )
             .await?;
         self.worklist().await
+    }
+}
+
+/// A note from a hospital or the desk stays on the worklist until the
+/// physician has read it and dismissed it.
+fn note_item(n: tsunagu_store::RegionNote) -> WorklistItem {
+    const SHOWN: usize = 60;
+    let mut detail: String = n.note.split_whitespace().collect::<Vec<_>>().join(" ");
+    if detail.chars().count() > SHOWN {
+        detail = detail.chars().take(SHOWN).collect::<String>() + "…";
+    }
+    WorklistItem {
+        key: format!("note:{}:{}", n.referral_id, n.event_id),
+        referral_id: n.referral_id,
+        patient_id: n.patient_id,
+        patient_name: n.patient_name,
+        hospital: n.hospital,
+        title: "病院・窓口から連絡があります".to_string(),
+        detail: format!("{detail}（{}）", n.actor),
+        since: n.at.with_timezone(&chrono::Local).date_naive(),
     }
 }
 

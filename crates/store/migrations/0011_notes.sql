@@ -28,6 +28,9 @@ INSERT INTO referral_events_rebuilt (seq, id, referral_id, status, details, void
 DROP TABLE referral_events;
 ALTER TABLE referral_events_rebuilt RENAME TO referral_events;
 CREATE INDEX referral_events_by_referral ON referral_events (referral_id, seq);
+-- The worklist raises each note from the region until it is dismissed.
+CREATE INDEX referral_events_notes ON referral_events (seq)
+    WHERE details IS NULL AND voids IS NULL;
 CREATE TRIGGER referral_events_no_update BEFORE UPDATE ON referral_events
 BEGIN
     SELECT RAISE(ABORT, 'referral events are append-only');

@@ -44,7 +44,7 @@ pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::{
     BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
 };
-pub use referrals::{EventSource, ImportedReferral, ReferralRecord, StoredEvent};
+pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 pub use sync_device::{SyncDevice, SyncProgress};

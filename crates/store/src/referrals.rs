@@ -48,6 +48,19 @@ pub struct StoredEvent {
     pub at: DateTime<Utc>,
 }
 
+/// A note on its own from a hospital or the desk, for the worklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionNote {
+    pub event_id: Uuid,
+    pub referral_id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub hospital: String,
+    pub note: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
     pub id: Uuid,
@@ -320,6 +333,50 @@ pub(crate) const WHERE_ID_IN_JSON: &str = "WHERE r.id IN (SELECT value FROM json
 
 impl Store {
     /// The keys of the worklist items already dismissed.
+    /// Notes on their own (連絡) from a hospital or the desk that the
+    /// worklist has not had dismissed, oldest first, with their referral's
+    /// patient and hospital.
+    pub async fn notes_from_region(&self) -> StoreResult<Vec<RegionNote>> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT e.id, e.referral_id, s.patient_id, p.name, s.hospital, e.note, e.actor, e.at
+             FROM referral_events e
+             JOIN referral_summaries s ON s.referral_id = e.referral_id
+             JOIN patients p ON p.id = s.patient_id
+             WHERE e.details IS NULL AND e.voids IS NULL AND e.source <> 'clinic'
+               AND NOT EXISTS (SELECT 1 FROM worklist_dismissals d
+                               WHERE d.item_key = 'note:' || e.referral_id || ':' || e.id)
+             ORDER BY e.seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, referral, patient, patient_name, hospital, note, actor, at)| {
+                    Ok(RegionNote {
+                        event_id: parse_id(&id)?,
+                        referral_id: parse_id(&referral)?,
+                        patient_id: parse_id(&patient)?,
+                        patient_name,
+                        hospital,
+                        note,
+                        actor,
+                        at: parse_time(&at)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
     pub async fn dismissed_worklist_items(&self) -> StoreResult<std::collections::HashSet<String>> {
         let keys: Vec<String> = sqlx::query_scalar("SELECT item_key FROM worklist_dismissals")
             .fetch_all(&self.pool)
