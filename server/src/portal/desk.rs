@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::pages::{IdPath, database_error, render_with_status};
 use super::referral_view::{self, history};
-use super::referrals::{audit_list, referral_page, user_view};
+use super::referrals::{audit_list, refused_form, user_view};
 use super::session::{PortalUser, Posted, SignedIn};
 use crate::admin::audit;
 use crate::api::ServerState;
@@ -151,13 +151,11 @@ pub async fn log_call(
         None
     };
     if let Some(refusal) = refusal {
-        return referral_page(
+        return refused_form(
             &state,
             &user,
             id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(refusal),
+            refusal,
             Some(super::referrals::Returned::Call(&form)),
         )
         .await;
@@ -212,16 +210,7 @@ pub async fn assign(
         return refused;
     }
     let Ok(hospital) = Uuid::parse_str(form.hospital_id.trim()) else {
-        return referral_page(
-            &state,
-            &user,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some("割り当てる病院を選んでください。"),
-            None,
-        )
-        .await;
+        return refused_form(&state, &user, id, "割り当てる病院を選んでください。", None).await;
     };
     let result: sqlx::Result<Result<(), Refusal>> = async {
         let mut tx = state.pool.begin().await?;
@@ -251,16 +240,7 @@ pub async fn assign(
             Redirect::to(&format!("/portal/referrals/{id}?recorded=assigned")).into_response()
         }
         Ok(Err(Refusal(reason))) => {
-            referral_page(
-                &state,
-                &user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(&format!("{reason}。")),
-                None,
-            )
-            .await
+            refused_form(&state, &user, id, &format!("{reason}。"), None).await
         }
         Err(e) => database_error(&e),
     }

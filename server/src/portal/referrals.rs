@@ -288,6 +288,27 @@ pub async fn show(
     referral_page(&state, &user, id, StatusCode::OK, notice, None, None).await
 }
 
+/// The referral page again, with why the form sent was refused (422) and
+/// what was typed in it.
+pub(crate) async fn refused_form(
+    state: &ServerState,
+    user: &SignedIn,
+    id: Uuid,
+    reason: &str,
+    form: Option<Returned<'_>>,
+) -> Response {
+    referral_page(
+        state,
+        user,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some(reason),
+        form,
+    )
+    .await
+}
+
 /// A refused form's input, shown again so nothing typed is lost.
 pub(crate) enum Returned<'a> {
     Event(&'a EventForm),
@@ -554,16 +575,7 @@ pub async fn record(
             Redirect::to(&format!("/portal/referrals/{id}?recorded=event")).into_response()
         }
         Ok(Recorded::Refused(reason)) => {
-            referral_page(
-                &state,
-                &user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(&reason),
-                Some(Returned::Event(&form)),
-            )
-            .await
+            refused_form(&state, &user, id, &reason, Some(Returned::Event(&form))).await
         }
         Ok(Recorded::Forbidden) => forbidden_referral(),
         Err(e) => database_error(&e),
@@ -680,18 +692,7 @@ pub async fn void(
     let refused = |reason: String| {
         let state = state.clone();
         let user = user.clone();
-        async move {
-            referral_page(
-                &state,
-                &user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(&reason),
-                None,
-            )
-            .await
-        }
+        async move { refused_form(&state, &user, id, &reason, None).await }
     };
     let reason = match text(&form.reason, "取り消す理由", true, MAX_NOTE_CHARS) {
         Ok(reason) => reason,
