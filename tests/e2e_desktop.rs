@@ -131,8 +131,18 @@ async fn fill(client: &Client, css: &str, text: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
+    // A re-render that lands between clearing and typing (the form's
+    // errors arriving) can put the old value back: type again until the
+    // field holds what was typed (a field that reformats its value may
+    // never match; the waits that follow judge that).
+    for _ in 0..3 {
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+        if field.prop("value").await.ok().flatten().as_deref() == Some(text) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn click(client: &Client, css: &str) {
