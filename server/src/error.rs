@@ -64,7 +64,7 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-fn error_kind(e: &sqlx::Error) -> &'static str {
+pub(crate) fn error_kind(e: &sqlx::Error) -> &'static str {
     match e {
         sqlx::Error::Database(_) => "database",
         sqlx::Error::PoolTimedOut => "pool timed out",

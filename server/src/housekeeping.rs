@@ -38,17 +38,12 @@ pub fn spawn(pool: PgPool) {
         loop {
             if let Err(e) = sweep(&pool).await {
                 // The kind only: never a row's content.
-                eprintln!("tsunagu-server: housekeeping failed ({})", kind_of(&e));
+                eprintln!(
+                    "tsunagu-server: housekeeping failed ({})",
+                    crate::error::error_kind(&e)
+                );
             }
             tokio::time::sleep(EVERY).await;
         }
     });
-}
-
-fn kind_of(e: &sqlx::Error) -> &'static str {
-    match e {
-        sqlx::Error::Database(_) => "database",
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => "connection",
-        _ => "other",
-    }
 }

@@ -125,17 +125,9 @@ impl LocalPostgres {
     /// A URL for `database` as `role`, over the socket in the data folder
     /// (trust authentication: only the folder's owner reaches it).
     pub fn url_as(&self, role: &str, database: &str) -> String {
-        let socket_dir: String = self
-            .dir
-            .to_string_lossy()
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
+        let dir = self.dir.to_string_lossy();
+        let socket_dir =
+            percent_encoding::utf8_percent_encode(&dir, percent_encoding::NON_ALPHANUMERIC);
         format!(
             "postgres://{role}@localhost:{}/{database}?host={socket_dir}",
             self.port

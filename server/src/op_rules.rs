@@ -37,25 +37,24 @@ pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
             }
             Ok(())
         }
-        OpBody::ReferralOpened {
-            tracking_code,
-            sent,
-            ..
-        } => {
+        OpBody::ReferralOpened { tracking_code, .. } => {
             let canonical = TrackingCode::parse(tracking_code).map(|c| c.to_string());
             if canonical.as_deref() != Ok(tracking_code.as_str()) {
                 return Err(refuse("追跡コードの形式が正しくありません"));
             }
-            event(sent)
+            Ok(())
         }
-        OpBody::EventAppended { event: e, .. } => event(e),
-        OpBody::ConsentRecorded { .. }
+        // Events (a referral's 紹介済 too) are checked by `event`, in
+        // `sync::append_event`, which the portal's events also go through.
+        OpBody::EventAppended { .. }
+        | OpBody::ConsentRecorded { .. }
         | OpBody::ReferralAssigned { .. }
         | OpBody::ReferralClaimed { .. } => Ok(()),
     }
 }
 
-/// The same limits as the forms of the desktop and the portal.
+/// The same limits as the forms of the desktop and the portal, for every
+/// event whichever way it arrives.
 pub(crate) fn event(event: &WireEvent) -> Result<(), Failure> {
     if event.details.is_none() && event.voids.is_none() && event.note.trim().is_empty() {
         return Err(refuse("内容のない記録は送れません"));

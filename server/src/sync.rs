@@ -409,28 +409,11 @@ pub(crate) async fn claim(conn: &mut PgConnection, by: &Actor, typed: &str) -> R
     // it over at once, and one to an unregistered hospital lets it go, so a
     // held referral is never for a third hospital to take.
     if current.is_some() {
-        audit_refused_claim(conn, by, referral).await?;
         return Err(refuse(
             "この紹介は別の病院が担当しています。転院を受けた場合は、転院元か相談窓口に連絡してください",
         ));
     }
     hand_to_hospital(conn, by, referral, hospital, "claimed").await
-}
-
-async fn audit_refused_claim(
-    conn: &mut PgConnection,
-    by: &Actor,
-    referral: Uuid,
-) -> Result<(), Failure> {
-    crate::admin::audit(
-        &mut *conn,
-        &by.audit,
-        "refused-claim",
-        "referral",
-        &referral.to_string(),
-    )
-    .await?;
-    Ok(())
 }
 
 /// Addresses the referral to `hospital` (assigned by the desk or claimed by

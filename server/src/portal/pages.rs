@@ -127,20 +127,12 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(|_| not_found_page())?;
-        uuid::Uuid::parse_str(&raw)
-            .map(IdPath)
-            .map_err(|_| not_found_page())
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(raw)) => match uuid::Uuid::parse_str(&raw) {
+                Ok(id) => Ok(IdPath(id)),
+                Err(_) => Err(super::sign_in::not_found().await),
+            },
+            Err(_) => Err(super::sign_in::not_found().await),
+        }
     }
-}
-
-fn not_found_page() -> Response {
-    message(
-        StatusCode::NOT_FOUND,
-        "ページが見つかりません",
-        "アドレスが正しいか確かめてください。",
-    )
 }

@@ -689,14 +689,9 @@ pub async fn void(
     let (Ok(id), Ok(event)) = (Uuid::parse_str(&id), Uuid::parse_str(&event)) else {
         return super::sign_in::not_found().await;
     };
-    let refused = |reason: String| {
-        let state = state.clone();
-        let user = user.clone();
-        async move { refused_form(&state, &user, id, &reason, None).await }
-    };
     let reason = match text(&form.reason, "取り消す理由", true, MAX_NOTE_CHARS) {
         Ok(reason) => reason,
-        Err(e) => return refused(e.0).await,
+        Err(e) => return refused_form(&state, &user, id, &e.0, None).await,
     };
     let wire = WireEvent {
         id: Uuid::now_v7(),
@@ -716,7 +711,7 @@ pub async fn void(
         Ok(Recorded::Done) => {
             Redirect::to(&format!("/portal/referrals/{id}?recorded=voided")).into_response()
         }
-        Ok(Recorded::Refused(reason)) => refused(reason).await,
+        Ok(Recorded::Refused(reason)) => refused_form(&state, &user, id, &reason, None).await,
         Ok(Recorded::Forbidden) => forbidden_referral(),
         Err(e) => database_error(&e),
     }
