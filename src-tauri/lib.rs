@@ -5,6 +5,7 @@ mod background_sync;
 mod commands;
 mod desktop;
 pub mod ipc;
+pub mod vocabulary;
 
 use tauri::Manager;
 

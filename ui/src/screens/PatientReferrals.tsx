@@ -18,19 +18,14 @@ import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
-import { REFERRAL_STATUSES } from "../lib/referrals";
+import { DISCHARGE_DESTINATIONS, REFERRAL_STATUSES } from "../lib/referrals";
 
 const FORM_ID = "event-field";
 
 /** The statuses a user records by hand (紹介済 comes from issuing the letter). */
 const STATUSES = REFERRAL_STATUSES.filter((s) => s.code !== "sent");
 
-const DESTINATIONS: readonly { code: string; label: string; name?: string }[] = [
-  { code: "this_clinic", label: "自院（当院へ戻る）" },
-  { code: "other_home_care_doctor", label: "在宅・他の在宅医", name: "在宅医（医療機関名・医師名）" },
-  { code: "facility", label: "施設", name: "施設名" },
-  { code: "other", label: "その他", name: "退院先" },
-];
+const DESTINATIONS = DISCHARGE_DESTINATIONS;
 
 const LABELS: Partial<Record<keyof EventInput, string>> = {
   status: "状態",
