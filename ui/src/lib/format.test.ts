@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SEX_LABELS, formatCount, formatDateTime, toFieldErrors } from "./format";
+import { ApiError } from "../api";
+import { SEX_LABELS, firstErrorMessage, formatCount, formatDateTime, toFieldErrors } from "./format";
 
 describe("SEX_LABELS", () => {
   it("labels every sex the backend sends in Japanese", () => {
@@ -61,5 +62,21 @@ describe("toFieldErrors", () => {
     const errors = toFieldErrors([]);
     expect(errors).toEqual({});
     expect(errors.name).toBeUndefined();
+  });
+});
+
+describe("firstErrorMessage", () => {
+  it("prefers the first field's message", () => {
+    const error = new ApiError("validation", "入力内容を確認してください。", [
+      { field: "sentFrom", message: "紹介日（から）の形式が正しくありません。" },
+      { field: "sentTo", message: "紹介日（まで）の形式が正しくありません。" },
+    ]);
+    expect(firstErrorMessage(error)).toBe("紹介日（から）の形式が正しくありません。");
+  });
+
+  it("falls back to the error's own message", () => {
+    expect(firstErrorMessage(new ApiError("store_unavailable", "データを読み込めませんでした。"))).toBe(
+      "データを読み込めませんでした。",
+    );
   });
 });
