@@ -65,5 +65,7 @@ describe("patientCountText", () => {
 
   it("says 以上 when counting stopped", () => {
     expect(patientCountText(100, 1000, true)).toBe("1,000件以上中100件を表示");
+    // Even when as many are shown as were counted: more may match.
+    expect(patientCountText(100, 100, true)).toBe("100件以上中100件を表示");
   });
 });
