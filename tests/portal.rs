@@ -313,10 +313,10 @@ async fn a_liaison_records_admission_and_discharge_and_the_physician_sees_it() {
         .expect("the referral is on the board");
     assert_eq!(row.status, ReferralStatus::Discharged);
     let view = app.referral(&w.referral).await.unwrap();
+    let where_now = view.where_now.label_ja();
     assert!(
-        view.where_now.contains("池袋在宅クリニック 田中医師"),
-        "{}",
-        view.where_now
+        where_now.contains("池袋在宅クリニック 田中医師"),
+        "{where_now}"
     );
     let worklist = app.worklist().await.unwrap();
     let item = worklist
@@ -936,11 +936,8 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
     let report = app.sync_now().await.unwrap();
     assert_eq!(report.refused, 0, "{report:?}");
     let view = app.referral(&w.referral).await.unwrap();
-    assert!(
-        view.where_now.contains("池袋記念病院"),
-        "{}",
-        view.where_now
-    );
+    let where_now = view.where_now.label_ja();
+    assert!(where_now.contains("池袋記念病院"), "{where_now}");
     let titles: Vec<&str> = view.events.iter().map(|e| e.title.as_str()).collect();
     assert!(
         titles.contains(&"連絡") && titles.contains(&"記録の取り消し"),

@@ -173,7 +173,8 @@ async fn consent_decides_what_is_shared_and_news_from_the_desk_reaches_the_board
         tsunagu_app::ReferralStatus::Admitted,
         "the server's history wins"
     );
-    assert!(view.where_now.contains("入院"), "{}", view.where_now);
+    let where_now = view.where_now.label_ja();
+    assert!(where_now.contains("入院"), "{where_now}");
     assert!(view.events.iter().any(|e| e.source == "地域連携窓口"));
     let cancelled = view
         .events

@@ -201,11 +201,7 @@ impl Seeder {
                 self.feed(clinic_scope.clone(), None, &share);
                 seeded.feed += 1;
             }
-            let sent: Option<EventDetails> = referral.events[0]
-                .0
-                .details
-                .as_deref()
-                .map(|d| serde_json::from_str(d).expect("generated details"));
+            let sent: Option<EventDetails> = referral.events[0].details.clone();
             let hospital = match &sent {
                 Some(EventDetails::Sent { hospital, .. }) => self
                     .directory
@@ -235,7 +231,7 @@ impl Seeder {
                 },
             );
             seeded.feed += 1;
-            for (n, (event, _)) in referral.events.iter().enumerate() {
+            for (n, event) in referral.events.iter().enumerate() {
                 let (source, organisation, actor) = match event.source {
                     EventSource::Clinic => (WireSource::Clinic, clinic.id, clinic_actor.clone()),
                     EventSource::Desk => (
@@ -255,11 +251,7 @@ impl Seeder {
                 if source != WireSource::Clinic {
                     seeded.news += 1;
                 }
-                let details = event.details.as_deref().map(|d| {
-                    WireEventDetails::from(
-                        &serde_json::from_str::<EventDetails>(d).expect("generated details"),
-                    )
-                });
+                let details = event.details.as_ref().map(WireEventDetails::from);
                 let recorded_at = recorded_at(referral.created_at, n);
                 let wire = WireEvent {
                     id: event.id,

@@ -19,7 +19,9 @@ use tsunagu_domain::ReplyFindings;
 use tsunagu_store::{NewReply, OpenMode, Store, StoreKey};
 use uuid::Uuid;
 
-const BOARD_BUDGET_MS: f64 = 50.0;
+/// Every read the physician waits for (the board's views, the worklist
+/// shown at start and on each news arrival).
+const INTERACTIVE_BUDGET_MS: f64 = 50.0;
 const FIGURES_BUDGET_MS: f64 = 200.0;
 
 fn env(name: &str, default: usize) -> usize {
@@ -145,7 +147,7 @@ async fn main() {
     let first_page = BoardFilter::default();
     over |= report(
         "board, first page (open, attention order)",
-        Some(BOARD_BUDGET_MS),
+        Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
             assert!(
                 !app.referral_board(&first_page)
@@ -164,7 +166,7 @@ async fn main() {
     };
     over |= report(
         "board, all, by name reading",
-        Some(BOARD_BUDGET_MS),
+        Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
             app.referral_board(&closed_by_name).await.expect("board");
         })
@@ -177,7 +179,7 @@ async fn main() {
     };
     over |= report(
         "board, one hospital, grouped by status",
-        Some(BOARD_BUDGET_MS),
+        Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
             app.referral_board(&by_hospital).await.expect("board");
         })
@@ -189,9 +191,35 @@ async fn main() {
     };
     over |= report(
         "board, overdue only",
-        Some(BOARD_BUDGET_MS),
+        Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
             app.referral_board(&overdue).await.expect("board");
+        })
+        .await,
+    );
+    let closed_newest = BoardFilter {
+        scope: "closed".into(),
+        order: "sent".into(),
+        ..Default::default()
+    };
+    over |= report(
+        "board, closed, newest first",
+        Some(INTERACTIVE_BUDGET_MS),
+        &measure(runs, || async {
+            app.referral_board(&closed_newest).await.expect("board");
+        })
+        .await,
+    );
+    let all_by_hospital = BoardFilter {
+        scope: "all".into(),
+        order: "hospital".into(),
+        ..Default::default()
+    };
+    over |= report(
+        "board, all, grouped by hospital",
+        Some(INTERACTIVE_BUDGET_MS),
+        &measure(runs, || async {
+            app.referral_board(&all_by_hospital).await.expect("board");
         })
         .await,
     );
@@ -215,9 +243,9 @@ async fn main() {
         })
         .await,
     );
-    report(
+    over |= report(
         "worklist",
-        None,
+        Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
             app.worklist().await.expect("worklist");
         })
@@ -236,7 +264,7 @@ async fn main() {
         if over {
             "OVER BUDGET: see the rows marked OVER"
         } else {
-            "all within budget (board first page ≤ 50 ms p99, a year's figures ≤ 200 ms p99)"
+            "all within budget (the board's views and the worklist ≤ 50 ms p99, a year's figures ≤ 200 ms p99)"
         }
     );
     store.close().await;

@@ -346,7 +346,7 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
             tracking_code,
             destination,
             sent,
-            letter,
+            letter_input,
             ..
         } => OpBody::ReferralOpened {
             referral_id: *referral_id,
@@ -354,17 +354,12 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
             tracking_code: tracking_code.clone(),
             destination: *destination,
             sent: wire_event(sent)?,
-            letter: letter.as_ref().map(|l| {
-                Box::new(WireLetterSummary {
-                    clinic: l.clinic.clone(),
-                    doctor: l.doctor.clone(),
-                    phone: l.phone.clone(),
-                    fax: l.fax.clone(),
-                    address: l.address.clone(),
-                    purpose: l.purpose.clone(),
-                    diagnoses: l.diagnoses.clone(),
-                })
-            }),
+            letter: letter_input
+                .as_deref()
+                .map(letter_summary)
+                .transpose()?
+                .flatten()
+                .map(Box::new),
         },
         OutboxItem::Event {
             referral_id, event, ..
@@ -380,10 +375,9 @@ fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
 }
 
 fn wire_event(event: &StoredEvent) -> Result<WireEvent, AppError> {
-    let domain = event.to_domain()?;
     Ok(WireEvent {
         id: event.id,
-        details: domain.details.as_ref().map(WireEventDetails::from),
+        details: event.details.as_ref().map(WireEventDetails::from),
         voids: event.voids,
         note: event.note.clone(),
     })
@@ -425,17 +419,11 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
             actor,
             recorded_at,
         } => {
-            let details = event
-                .details
-                .map(EventDetails::from)
-                .map(|d| serde_json::to_string(&d))
-                .transpose()
-                .map_err(|_| garbled())?;
             vec![PulledChange::Event {
                 referral_id,
                 event: StoredEvent {
                     id: event.id,
-                    details,
+                    details: event.details.map(EventDetails::from),
                     voids: event.voids,
                     note: event.note,
                     source: match source {
@@ -494,4 +482,24 @@ fn organisation_change(organisation: &tsunagu_protocol::Organisation) -> PulledC
         .to_string(),
         name: organisation.name.clone(),
     }
+}
+
+/// What the region is told of a referral letter (who the family doctor is,
+/// and why the patient was referred), read with the letters crate's own
+/// type so a renamed field is a compile error, not an empty copy.
+fn letter_summary(input: &str) -> Result<Option<WireLetterSummary>, AppError> {
+    let letter: tsunagu_letters::Letter = serde_json::from_str(input)
+        .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("letter input")))?;
+    Ok(match letter {
+        tsunagu_letters::Letter::Referral(l) => Some(WireLetterSummary {
+            clinic: l.header.from.clinic,
+            doctor: l.header.from.doctor,
+            phone: l.header.from.phone,
+            fax: l.header.from.fax,
+            address: l.header.from.address,
+            purpose: l.purpose,
+            diagnoses: l.diagnoses,
+        }),
+        tsunagu_letters::Letter::Discharge(_) => None,
+    })
 }

@@ -216,7 +216,7 @@ impl App {
                     let link = ReferralLink::New {
                         id: tsunagu_domain::new_id(),
                         tracking_code: code.clone(),
-                        sent_details: to_json(&sent)?,
+                        sent_details: sent,
                         destination: self
                             .store
                             .registered_hospital_named(content.to_institution.trim())

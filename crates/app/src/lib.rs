@@ -39,7 +39,7 @@ pub use tsunagu_domain::{
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
-pub use worklist::WorklistItem;
+pub use worklist::{WORKLIST_SHOWN, WorklistItem, WorklistPage};
 
 use std::sync::Arc;
 

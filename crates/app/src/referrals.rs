@@ -74,7 +74,7 @@ pub struct ReferralView {
     pub tracking_code: String,
     pub status: ReferralStatus,
     pub hospital: String,
-    pub where_now: String,
+    pub where_now: WhereNow,
     pub sent_on: NaiveDate,
     pub last_news: NaiveDate,
     pub days_since_news: i64,
@@ -142,15 +142,14 @@ impl App {
         }
         let event = StoredEvent {
             id: tsunagu_domain::new_id(),
-            details: Some(serde_json::to_string(&details).map_err(|_| internal())?),
+            details: Some(details),
             voids: None,
             note: input.note.trim().to_string(),
             source: EventSource::Clinic,
             actor: self.actor.clone(),
             at: self.clock.now(),
         };
-        self.append(referral_id, event, Some(details.status().code()))
-            .await
+        self.append(referral_id, event).await
     }
 
     /// Marks an earlier event as entered in error; it stays in the history.
@@ -181,23 +180,19 @@ impl App {
             actor: self.actor.clone(),
             at: self.clock.now(),
         };
-        self.append(parse_id(referral_id)?, event, None).await
+        self.append(parse_id(referral_id)?, event).await
     }
 
     async fn append(
         &self,
         referral_id: Uuid,
         event: StoredEvent,
-        status: Option<&str>,
     ) -> Result<ReferralView, AppError> {
-        let candidate = event.to_domain()?;
+        let candidate = event.to_domain();
         let outcome = self
             .store
-            .append_referral_event(referral_id, &event, status, |existing| {
-                let events = existing
-                    .iter()
-                    .map(StoredEvent::to_domain)
-                    .collect::<Result<Vec<_>, _>>()?;
+            .append_referral_event(referral_id, &event, |existing| {
+                let events: Vec<_> = existing.iter().map(StoredEvent::to_domain).collect();
                 let (fitting, _) = partition_fitting(&events);
                 check_append(&fitting, &candidate)
                     .map(|_| ())
@@ -243,7 +238,7 @@ impl App {
             tracking_code: record.tracking_code,
             status: state.status,
             hospital: state.hospital.clone(),
-            where_now: state.where_now.label_ja(),
+            where_now: state.where_now,
             sent_on: state.sent_on,
             last_news: state.last_news,
             days_since_news: (today - state.last_news).num_days(),
@@ -275,7 +270,7 @@ fn state_and_set_aside(
     record: &ReferralRecord,
 ) -> Result<(tsunagu_domain::ReferralState, Vec<String>), AppError> {
     let (state, mut set_aside) =
-        replay_fitting(&record.counted_events()?).map_err(|_| internal())?;
+        replay_fitting(&record.counted_events()).map_err(|_| internal())?;
     set_aside.extend(record.refused.iter().map(Uuid::to_string));
     Ok((state, set_aside))
 }
@@ -288,18 +283,16 @@ fn where_now_of(newest_first: &[ReferralView]) -> String {
         .iter()
         .find(|r| r.status == ReferralStatus::Deceased)
     {
-        return dead.where_now.clone();
+        return dead.where_now.label_ja();
     }
     match newest_first.first() {
-        Some(latest) if latest.where_now != WhereNow::Unknown.label_ja() => {
-            latest.where_now.clone()
-        }
+        Some(latest) if latest.where_now != WhereNow::Unknown => latest.where_now.label_ja(),
         _ => "自院通院中".to_string(),
     }
 }
 
 fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
-    let details = e.to_domain()?.details;
+    let details = &e.details;
     let (title, status, date, summary) = match &details {
         Some(d) => (
             d.status().label_ja().to_string(),

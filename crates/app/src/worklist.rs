@@ -4,8 +4,8 @@
 //! item.
 
 use chrono::NaiveDate;
-use tsunagu_domain::{Overdue, ReferralStatus, format_wareki};
-use tsunagu_store::ReferralSummary;
+use tsunagu_domain::{Overdue, WorklistReason, format_wareki};
+use tsunagu_store::AttentionItem;
 use uuid::Uuid;
 
 use crate::App;
@@ -28,36 +28,55 @@ pub struct WorklistItem {
     pub since: NaiveDate,
 }
 
+/// The items the start screen shows at most, newest first; the count
+/// says how many there are in all.
+pub const WORKLIST_SHOWN: u32 = 100;
+
+/// A page of the worklist: the newest items and how many there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorklistPage {
+    pub items: Vec<WorklistItem>,
+    pub total: usize,
+}
+
 impl App {
+    /// Every worklist item, newest first (for notifications and tests; the
+    /// screen reads [`App::worklist_page`]).
     pub async fn worklist(&self) -> Result<Vec<WorklistItem>, AppError> {
         let settings = self.worklist_settings().await?;
-        self.worklist_with(settings).await
+        Ok(self.worklist_with(settings, None).await?.items)
     }
 
-    pub async fn worklist_with(
+    /// The newest [`WORKLIST_SHOWN`] items and the count of all of them.
+    pub async fn worklist_page(&self) -> Result<WorklistPage, AppError> {
+        let settings = self.worklist_settings().await?;
+        self.worklist_with(settings, Some(WORKLIST_SHOWN)).await
+    }
+
+    async fn worklist_with(
         &self,
         settings: WorklistSettings,
-    ) -> Result<Vec<WorklistItem>, AppError> {
+        limit: Option<u32>,
+    ) -> Result<WorklistPage, AppError> {
         let today = self.clock.today();
-        let dismissed = self.store.dismissed_worklist_items().await?;
-        let mut items: Vec<WorklistItem> = self
+        let attention = self
             .store
-            .referrals_needing_attention(self.overdue_rule(settings))
-            .await?
-            .iter()
-            .flat_map(|s| items_for(s, today))
-            .filter(|i| !dismissed.contains(&i.key))
+            .worklist_attention(self.overdue_rule(settings), limit)
+            .await?;
+        let notes = self.store.notes_from_region().await?;
+        let total = usize::try_from(attention.total).unwrap_or(usize::MAX) + notes.len();
+        let mut items: Vec<WorklistItem> = attention
+            .items
+            .into_iter()
+            .map(|item| attention_item(item, today))
+            .chain(notes.into_iter().map(note_item))
             .collect();
-        items.extend(
-            self.store
-                .notes_from_region()
-                .await?
-                .into_iter()
-                .map(note_item),
-        );
         // The newest news first: that is what the morning list is for.
         items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));
-        Ok(items)
+        if let Some(limit) = limit {
+            items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
+        Ok(WorklistPage { items, total })
     }
 
     /// Worklist items not announced before, marked announced: what a desktop
@@ -81,7 +100,7 @@ impl App {
         referral_id: &str,
         key: &str,
         reason: &str,
-    ) -> Result<Vec<WorklistItem>, AppError> {
+    ) -> Result<WorklistPage, AppError> {
         if reason.trim().is_empty() {
             return Err(AppError::field(
                 "reason",
@@ -101,7 +120,7 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        self.worklist().await
+        self.worklist_page().await
     }
 }
 
@@ -125,74 +144,36 @@ fn note_item(n: tsunagu_store::RegionNote) -> WorklistItem {
     }
 }
 
-/// The worklist items one referral raises (it may raise two: discharged
-/// elsewhere and still no reply letter).
-fn items_for(s: &ReferralSummary, today: NaiveDate) -> Vec<WorklistItem> {
-    let item = |key: String, title: &str, detail: String, since: NaiveDate| WorklistItem {
-        key,
+/// The item a situation the store found raises.
+fn attention_item(item: AttentionItem, today: NaiveDate) -> WorklistItem {
+    let s = item.summary;
+    let detail = match item.reason {
+        WorklistReason::Overdue(Overdue::NoAcknowledgement) => format!(
+            "紹介から{}日（{}）",
+            (today - item.since).num_days(),
+            format_wareki(item.since)
+        ),
+        WorklistReason::Overdue(Overdue::DischargeOverdue) => {
+            format!("予定 {}、退院の連絡なし", format_wareki(item.since))
+        }
+        WorklistReason::Overdue(Overdue::NoReply) => format!(
+            "受診・入院から{}日（{}）",
+            (today - item.since).num_days(),
+            format_wareki(item.since)
+        ),
+        WorklistReason::DischargedElsewhere => {
+            format!("{}（{}）", s.where_now, format_wareki(item.since))
+        }
+        WorklistReason::Deceased => format_wareki(item.since),
+    };
+    WorklistItem {
+        key: item.key,
         referral_id: s.referral_id,
         patient_id: s.patient_id,
-        patient_name: s.patient_name.clone(),
-        hospital: s.hospital.clone(),
-        title: title.to_string(),
+        patient_name: s.patient_name,
+        hospital: s.hospital,
+        title: item.reason.title_ja().to_string(),
         detail,
-        since,
-    };
-    let id = s.referral_id;
-    let mut items = Vec::new();
-    match s.overdue {
-        Some(Overdue::NoAcknowledgement) => items.push(item(
-            format!("no-ack:{id}"),
-            "受付の連絡がありません",
-            format!(
-                "紹介から{}日（{}）",
-                (today - s.sent_on).num_days(),
-                format_wareki(s.sent_on)
-            ),
-            s.sent_on,
-        )),
-        Some(Overdue::DischargeOverdue) => {
-            if let Some(expected) = s.expected_discharge {
-                items.push(item(
-                    format!("discharge-overdue:{id}:{expected}"),
-                    "退院予定日を過ぎています",
-                    format!("予定 {}、退院の連絡なし", format_wareki(expected)),
-                    expected,
-                ));
-            }
-        }
-        Some(Overdue::NoReply) => {
-            if let Some(seen) = s.seen_on {
-                items.push(item(
-                    format!("no-reply:{id}"),
-                    "返書が届いていません",
-                    format!(
-                        "受診・入院から{}日（{}）",
-                        (today - seen).num_days(),
-                        format_wareki(seen)
-                    ),
-                    seen,
-                ));
-            }
-        }
-        None => {}
+        since: item.since,
     }
-    match s.status {
-        ReferralStatus::Discharged if s.discharged_to_this_clinic == Some(false) => {
-            items.push(item(
-                format!("discharged-elsewhere:{id}:{}", s.last_news),
-                "自院以外へ退院しました",
-                format!("{}（{}）", s.where_now, format_wareki(s.last_news)),
-                s.last_news,
-            ));
-        }
-        ReferralStatus::Deceased => items.push(item(
-            format!("deceased:{id}"),
-            "死亡の連絡がありました",
-            format_wareki(s.last_news),
-            s.last_news,
-        )),
-        _ => {}
-    }
-    items
 }

@@ -133,6 +133,49 @@ pub fn clinic_overdue(facts: &OverdueFacts, rule: &OverdueRule) -> Option<Overdu
     None
 }
 
+/// Why a referral is on the clinic's worklist (要確認): overdue under the
+/// clinic's rule, or news the physician must know of at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorklistReason {
+    Overdue(Overdue),
+    /// Discharged somewhere other than this clinic: the "missing patient".
+    DischargedElsewhere,
+    Deceased,
+}
+
+impl WorklistReason {
+    pub const ALL: [WorklistReason; 5] = [
+        WorklistReason::Overdue(Overdue::NoAcknowledgement),
+        WorklistReason::Overdue(Overdue::DischargeOverdue),
+        WorklistReason::Overdue(Overdue::NoReply),
+        WorklistReason::DischargedElsewhere,
+        WorklistReason::Deceased,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WorklistReason::Overdue(o) => o.code(),
+            WorklistReason::DischargedElsewhere => "discharged_elsewhere",
+            WorklistReason::Deceased => "deceased",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The worklist item's title.
+    pub fn title_ja(self) -> &'static str {
+        match self {
+            WorklistReason::Overdue(Overdue::NoAcknowledgement) => "受付の連絡がありません",
+            WorklistReason::Overdue(Overdue::DischargeOverdue) => "退院予定日を過ぎています",
+            WorklistReason::Overdue(Overdue::NoReply) => "返書が届いていません",
+            WorklistReason::DischargedElsewhere => "自院以外へ退院しました",
+            WorklistReason::Deceased => "死亡の連絡がありました",
+        }
+    }
+}
+
 /// Days without news before an open referral needs an update from the
 /// hospital (the region's rule).
 pub const REGION_QUIET_DAYS_BEFORE_VISIT: i64 = 7;
@@ -200,6 +243,10 @@ mod tests {
         for o in Overdue::ALL {
             assert_eq!(Overdue::from_code(o.code()), Some(o));
             assert!(!o.label_ja().is_empty());
+        }
+        for r in WorklistReason::ALL {
+            assert_eq!(WorklistReason::from_code(r.code()), Some(r));
+            assert!(!r.title_ja().is_empty());
         }
         assert_eq!(Overdue::from_code("late"), None);
     }

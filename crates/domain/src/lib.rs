@@ -19,7 +19,9 @@ pub mod tracking;
 pub mod wareki;
 
 pub use age::{age_on, format_birth_date};
-pub use attention::{Overdue, OverdueFacts, OverdueRule, clinic_overdue, region_attention};
+pub use attention::{
+    Overdue, OverdueFacts, OverdueRule, WorklistReason, clinic_overdue, region_attention,
+};
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
 pub use consent::{Consent, ConsentDraft, ConsentField, check_consent};
 pub use date_error::DateError;

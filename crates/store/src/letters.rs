@@ -58,11 +58,11 @@ pub enum ReferralLink {
     /// A discharge letter: no episode of ours.
     None,
     /// A first referral letter opens an episode with its first event
-    /// (紹介済, as the domain's EventDetails JSON).
+    /// (紹介済).
     New {
         id: Uuid,
         tracking_code: String,
-        sent_details: String,
+        sent_details: tsunagu_domain::EventDetails,
         /// The hospital registered on the regional server it is addressed
         /// to, if the destination is one.
         destination: Option<Uuid>,
@@ -457,10 +457,12 @@ async fn open_referral(
     id: Uuid,
     letter: &NewLetter,
     (tracking_code, destination): (&str, Option<Uuid>),
-    sent_details: &str,
+    sent_details: &tsunagu_domain::EventDetails,
     actor: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    let sent_json =
+        serde_json::to_string(sent_details).map_err(|_| StoreError::Corrupt("event details"))?;
     sqlx::query(
         "INSERT INTO referrals (id, patient_id, tracking_code, created_at, destination_org_id)
          VALUES (?, ?, ?, ?, ?)",
@@ -474,11 +476,12 @@ async fn open_referral(
     .await?;
     sqlx::query(
         "INSERT INTO referral_events (id, referral_id, status, details, source, at, actor)
-         VALUES (?, ?, 'sent', ?, 'clinic', ?, ?)",
+         VALUES (?, ?, ?, ?, 'clinic', ?, ?)",
     )
     .bind(Uuid::now_v7().to_string())
     .bind(id.to_string())
-    .bind(sent_details)
+    .bind(sent_details.status().code())
+    .bind(sent_json)
     .bind(now.to_rfc3339())
     .bind(actor)
     .execute(&mut *conn)

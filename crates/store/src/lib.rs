@@ -23,6 +23,7 @@ mod settings;
 mod sync_device;
 #[cfg(test)]
 mod test_support;
+mod worklist;
 
 use std::path::Path;
 
@@ -38,7 +39,7 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
-pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement, SharedLetter};
+pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::{BoardOrder, BoardPage, BoardQuery, BoardScope, ReferralSummary};
@@ -46,6 +47,7 @@ pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, S
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 pub use sync_device::{SyncDevice, SyncProgress};
+pub use worklist::{AttentionItem, AttentionPage};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.
 #[derive(Debug, Clone)]

@@ -44,19 +44,6 @@ impl OutboxKind {
     }
 }
 
-/// What the referral's latest letter says about its sender and purpose:
-/// the hospital's liaison needs to know who the family doctor is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SharedLetter {
-    pub clinic: String,
-    pub doctor: String,
-    pub phone: String,
-    pub fax: String,
-    pub address: String,
-    pub purpose: String,
-    pub diagnoses: Vec<String>,
-}
-
 /// One pending operation with the record it announces, as it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutboxItem {
@@ -75,7 +62,10 @@ pub enum OutboxItem {
         tracking_code: String,
         destination: Option<Uuid>,
         sent: StoredEvent,
-        letter: Option<SharedLetter>,
+        /// The latest issued referral letter's renderer input (the letters
+        /// crate's `Letter` as JSON), from which the app tells the region
+        /// who the family doctor is.
+        letter_input: Option<String>,
     },
     Event {
         op_seq: i64,
@@ -223,38 +213,19 @@ fn parse_id(text: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
 
-/// From the latest issued version of the referral's letter. The paths are
-/// those of the renderer's input as `tsunagu_letters::Letter` writes it.
-async fn letter_summary(
+/// The renderer input of the latest issued version of the referral's
+/// letter; the app reads it with the letters crate's own type.
+async fn latest_letter_input(
     conn: &mut SqliteConnection,
     referral: Uuid,
-) -> StoreResult<Option<SharedLetter>> {
-    type Row = (String, String, String, String, String, String, String);
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT coalesce(json_extract(input, '$.from.clinic'), ''),
-                coalesce(json_extract(input, '$.from.doctor'), ''),
-                coalesce(json_extract(input, '$.from.phone'), ''),
-                coalesce(json_extract(input, '$.from.fax'), ''),
-                coalesce(json_extract(input, '$.from.address'), ''),
-                coalesce(json_extract(input, '$.purpose'), ''),
-                coalesce(json_extract(input, '$.diagnoses'), '[]')
-         FROM letters WHERE referral_id = ? AND kind = 'referral'
+) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT input FROM letters WHERE referral_id = ? AND kind = 'referral'
          ORDER BY version DESC LIMIT 1",
     )
     .bind(referral.to_string())
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(
-        |(clinic, doctor, phone, fax, address, purpose, diagnoses)| SharedLetter {
-            clinic,
-            doctor,
-            phone,
-            fax,
-            address,
-            purpose,
-            diagnoses: serde_json::from_str(&diagnoses).unwrap_or_default(),
-        },
-    ))
+    .await?)
 }
 
 async fn resolve(
@@ -293,7 +264,7 @@ async fn resolve(
                 tracking_code: referral.tracking_code,
                 destination: destination.as_deref().map(parse_id).transpose()?,
                 sent,
-                letter: letter_summary(conn, record).await?,
+                letter_input: latest_letter_input(conn, record).await?,
             }
         }
         OutboxKind::EventAppended => {

@@ -199,7 +199,7 @@ struct PageWrites<'a> {
     organisations: HashMap<Uuid, (&'a str, &'a str)>,
     patients: Vec<(Uuid, PatientFields)>,
     referrals: Vec<ReferralRow<'a>>,
-    events: Vec<(Uuid, &'a StoredEvent, Option<String>)>,
+    events: Vec<(Uuid, &'a StoredEvent)>,
     /// Event id → the feed number that confirmed it (the last one wins).
     synced: HashMap<Uuid, i64>,
     assignments: Vec<(Uuid, Uuid)>,
@@ -259,11 +259,7 @@ impl<'a> PageWrites<'a> {
                         }
                         Some(_) => {}
                         None => {
-                            let status = event
-                                .to_domain()?
-                                .details
-                                .map(|d| d.status().code().to_string());
-                            page.events.push((*referral_id, event, status));
+                            page.events.push((*referral_id, event));
                             known.events.insert(event.id, *referral_id);
                             if event.source != EventSource::Clinic {
                                 page.outcome.news += 1;
@@ -337,12 +333,7 @@ impl<'a> PageWrites<'a> {
             },
         )
         .await?;
-        let events: Vec<(Uuid, &StoredEvent, Option<&str>)> = self
-            .events
-            .iter()
-            .map(|(referral, event, status)| (*referral, *event, status.as_deref()))
-            .collect();
-        crate::referrals::insert_events(conn, &events).await?;
+        crate::referrals::insert_events(conn, &self.events).await?;
         let synced: Vec<(String, i64)> = self
             .synced
             .iter()
@@ -376,7 +367,7 @@ impl<'a> PageWrites<'a> {
     /// the feed), and the ids of the others.
     fn records_of_new_referrals(&self) -> (Vec<ReferralRecord>, Vec<Uuid>) {
         let mut events: HashMap<Uuid, Vec<&StoredEvent>> = HashMap::new();
-        for (referral, event, _) in &self.events {
+        for (referral, event) in &self.events {
             events.entry(*referral).or_default().push(event);
         }
         let created: HashMap<Uuid, &ReferralRow> =

@@ -50,7 +50,7 @@ pub struct ReferralSummary {
 
 /// The rule's three day binds (ack-by, today, reply-by), in the order
 /// `OVERDUE_SQL` takes them.
-fn overdue_binds(rule: &OverdueRule) -> [String; 3] {
+pub(crate) fn overdue_binds(rule: &OverdueRule) -> [String; 3] {
     [
         rule.acknowledge_by().to_string(),
         rule.today.to_string(),
@@ -61,7 +61,7 @@ fn overdue_binds(rule: &OverdueRule) -> [String; 3] {
 /// The domain's `clinic_overdue` in SQL (binds: ack-by, today, reply-by),
 /// used by the board's flag and filter and by the worklist alike; a test
 /// below holds it to the domain's rule case by case.
-const OVERDUE_SQL: &str = "CASE
+pub(crate) const OVERDUE_SQL: &str = "CASE
     WHEN s.status = 'sent' AND s.sent_on <= ? THEN 'no_ack'
     WHEN s.status IN ('admitted', 'discharge_planned', 'transferred')
          AND s.expected_discharge < ? THEN 'discharge_overdue'
@@ -113,8 +113,11 @@ pub struct BoardPage {
     pub total: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
+/// A summary row as SQLite gives it: read by sqlx a row at a time (a page
+/// of the board), or from one JSON array of arrays (the worklist's
+/// thousands, where sqlx's cost per row dominated: see `SUMMARY_JSON`).
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct SummaryRow {
     referral_id: String,
     patient_id: String,
     patient_name: String,
@@ -150,6 +153,15 @@ macro_rules! summary_columns {
 }
 
 const SUMMARY_COLUMNS: &str = summary_columns!("p.name");
+
+/// The summary's columns (and `overdue`) as one JSON array per row, in
+/// `SummaryRow`'s order, gathered into one array: thousands of rows cross
+/// from SQLite's thread as one value instead of one message each.
+pub(crate) const SUMMARY_JSON: &str = "json_group_array(json_array(
+    s.referral_id, s.patient_id, p.name, s.tracking_code, s.status,
+    json(CASE WHEN s.is_open THEN 'true' ELSE 'false' END), s.referred_to, s.hospital,
+    s.where_now, s.sent_on, s.last_news, s.acknowledged_on, s.seen_on,
+    s.expected_discharge, s.discharged_to, s.outcome, s.first_reply_on, s.replies, s.overdue))";
 /// Without the name (and the join it takes), for the figures.
 const FIGURE_COLUMNS: &str = summary_columns!("''");
 
@@ -162,7 +174,7 @@ fn id(text: &str) -> StoreResult<Uuid> {
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> StoreResult<ReferralSummary> {
+    pub(crate) fn into_summary(self) -> StoreResult<ReferralSummary> {
         let opt = |t: Option<String>| t.as_deref().map(date).transpose();
         Ok(ReferralSummary {
             referral_id: id(&self.referral_id)?,
@@ -302,7 +314,7 @@ fn summary_row(
     first_reply_on: Option<String>,
     replies: i64,
 ) -> StoreResult<SummaryOut<'_>> {
-    let events = record.counted_events()?;
+    let events = record.counted_events();
     let (state, _) = replay_fitting(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
     let referred_to = events
         .iter()
@@ -478,33 +490,6 @@ impl Store {
         Ok(BoardPage { rows, total })
     }
 
-    /// Referrals that need the physician: overdue under `rule`, discharged
-    /// somewhere other than this clinic, or deceased (and not closed).
-    pub async fn referrals_needing_attention(
-        &self,
-        rule: OverdueRule,
-    ) -> StoreResult<Vec<ReferralSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, s.overdue
-             FROM (SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s
-             JOIN patients p ON p.id = s.patient_id
-             WHERE s.overdue IS NOT NULL
-                OR (s.status = 'discharged' AND s.discharged_to <> 'this_clinic')
-                OR s.status = 'deceased'
-             ORDER BY s.last_news, s.referral_id"
-        );
-        let mut query = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
-        for bind in overdue_binds(&rule) {
-            query = query.bind(bind);
-        }
-        query
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .map(SummaryRow::into_summary)
-            .collect()
-    }
-
     /// Every referral sent in `from..=to`, for the loop figures (which need
     /// no names: `patient_name` is left empty).
     pub async fn referrals_sent_between(
@@ -549,22 +534,19 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
     }
 
-    fn event(details: EventDetails) -> (StoredEvent, Option<String>) {
-        (
-            StoredEvent {
-                id: Uuid::now_v7(),
-                details: Some(serde_json::to_string(&details).unwrap()),
-                voids: None,
-                note: String::new(),
-                source: EventSource::Liaison,
-                actor: "test".into(),
-                at: Utc::now(),
-            },
-            Some(details.status().code().into()),
-        )
+    fn event(details: EventDetails) -> StoredEvent {
+        StoredEvent {
+            id: Uuid::now_v7(),
+            details: Some(details),
+            voids: None,
+            note: String::new(),
+            source: EventSource::Liaison,
+            actor: "test".into(),
+            at: Utc::now(),
+        }
     }
 
-    fn referral(patient: Uuid, events: Vec<(StoredEvent, Option<String>)>) -> ImportedReferral {
+    fn referral(patient: Uuid, events: Vec<StoredEvent>) -> ImportedReferral {
         ImportedReferral {
             id: Uuid::now_v7(),
             patient_id: patient,
@@ -574,7 +556,7 @@ mod tests {
         }
     }
 
-    fn sent() -> (StoredEvent, Option<String>) {
+    fn sent() -> StoredEvent {
         event(EventDetails::Sent {
             date: d(5, 12),
             hospital: "豊島中央病院".into(),

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
+use tsunagu_domain::{EventDetails, ReferralEvent};
 use uuid::Uuid;
 
 use crate::Store;
@@ -39,8 +40,9 @@ impl EventSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
     pub id: Uuid,
-    /// The domain's EventDetails JSON; `None` for an event voiding another.
-    pub details: Option<String>,
+    /// What it says; `None` for a note on its own or an event voiding
+    /// another. Kept as JSON in the store, read back once.
+    pub details: Option<EventDetails>,
     pub voids: Option<Uuid>,
     pub note: String,
     pub source: EventSource,
@@ -76,7 +78,7 @@ pub struct ReferralRecord {
 
 impl ReferralRecord {
     /// The events the status machine folds: all but the refused ones.
-    pub fn counted_events(&self) -> StoreResult<Vec<tsunagu_domain::ReferralEvent>> {
+    pub fn counted_events(&self) -> Vec<ReferralEvent> {
         self.events
             .iter()
             .filter(|e| !self.refused.contains(&e.id))
@@ -101,7 +103,12 @@ impl EventRow {
     fn into_event(self) -> StoreResult<StoredEvent> {
         Ok(StoredEvent {
             id: parse_id(&self.id)?,
-            details: self.details,
+            details: self
+                .details
+                .as_deref()
+                .map(serde_json::from_str::<EventDetails>)
+                .transpose()
+                .map_err(|_| StoreError::Corrupt("event details"))?,
             voids: self.voids.as_deref().map(parse_id).transpose()?,
             note: self.note,
             source: EventSource::from_code(&self.source).ok_or(StoreError::Corrupt("source"))?,
@@ -113,18 +120,18 @@ impl EventRow {
 
 impl StoredEvent {
     /// The event as the domain's status machine reads it.
-    pub fn to_domain(&self) -> StoreResult<tsunagu_domain::ReferralEvent> {
-        let details = self
-            .details
-            .as_deref()
-            .map(serde_json::from_str::<tsunagu_domain::EventDetails>)
-            .transpose()
-            .map_err(|_| StoreError::Corrupt("event details"))?;
-        Ok(tsunagu_domain::ReferralEvent {
+    pub fn to_domain(&self) -> ReferralEvent {
+        ReferralEvent {
             id: self.id.to_string(),
-            details,
+            details: self.details.clone(),
             voids: self.voids.map(|id| id.to_string()),
-        })
+        }
+    }
+
+    /// The status code kept beside the details (`None` for a note or a
+    /// void), for the store's own queries.
+    fn status_code(&self) -> Option<&'static str> {
+        self.details.as_ref().map(|d| d.status().code())
     }
 }
 
@@ -170,7 +177,6 @@ impl Store {
         &self,
         referral_id: Uuid,
         event: &StoredEvent,
-        status: Option<&str>,
         check: impl FnOnce(&[StoredEvent]) -> Result<(), E>,
     ) -> StoreResult<Result<ReferralRecord, E>> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -185,7 +191,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Err(refused));
         }
-        insert_event(&mut tx, referral_id, event, status).await?;
+        insert_event(&mut tx, referral_id, event).await?;
         crate::outbox::enqueue_if_consented(
             &mut tx,
             crate::outbox::OutboxKind::EventAppended,
@@ -428,8 +434,8 @@ pub struct ImportedReferral {
     pub patient_id: Uuid,
     pub tracking_code: String,
     pub created_at: DateTime<Utc>,
-    /// Oldest first, with each event's status code (`None` for a voiding one).
-    pub events: Vec<(StoredEvent, Option<String>)>,
+    /// Oldest first.
+    pub events: Vec<StoredEvent>,
 }
 
 impl Store {
@@ -437,11 +443,8 @@ impl Store {
     /// history the status machine refuses fails the batch: nothing is kept.
     pub async fn import_referrals(&self, batch: &[ImportedReferral]) -> StoreResult<()> {
         for referral in batch {
-            let events = referral
-                .events
-                .iter()
-                .map(|(e, _)| e.to_domain())
-                .collect::<StoreResult<Vec<_>>>()?;
+            let events: Vec<ReferralEvent> =
+                referral.events.iter().map(StoredEvent::to_domain).collect();
             tsunagu_domain::replay(&events).map_err(|_| StoreError::Corrupt("referral events"))?;
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -455,8 +458,8 @@ impl Store {
             .bind(referral.created_at.to_rfc3339())
             .execute(&mut *tx)
             .await?;
-            for (event, status) in &referral.events {
-                insert_event(&mut tx, referral.id, event, status.as_deref()).await?;
+            for event in &referral.events {
+                insert_event(&mut tx, referral.id, event).await?;
             }
             crate::referral_summary::refresh(&mut tx, referral.id).await?;
         }
@@ -469,30 +472,41 @@ pub(crate) async fn insert_event(
     conn: &mut SqliteConnection,
     referral_id: Uuid,
     event: &StoredEvent,
-    status: Option<&str>,
 ) -> StoreResult<()> {
-    insert_events(conn, &[(referral_id, event, status)]).await
+    insert_events(conn, &[(referral_id, event)]).await
 }
 
 /// Inserts events of any referrals in one statement (the rows travel as one
 /// JSON array), for a pulled page of hundreds.
 pub(crate) async fn insert_events(
     conn: &mut SqliteConnection,
-    events: &[(Uuid, &StoredEvent, Option<&str>)],
+    events: &[(Uuid, &StoredEvent)],
 ) -> StoreResult<()> {
     if events.is_empty() {
         return Ok(());
     }
+    let rows = events
+        .iter()
+        .map(|(referral_id, event)| {
+            let details = event
+                .details
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|_| StoreError::Corrupt("event details"))?;
+            Ok((referral_id, *event, details))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
     crate::batch::insert_rows(
         conn,
         "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at) ",
-        events,
+        &rows,
         "",
-        |mut row, (referral_id, event, status)| {
+        |mut row, (referral_id, event, details)| {
             row.push_bind(event.id.to_string())
                 .push_bind(referral_id.to_string())
-                .push_bind(status.map(str::to_string))
-                .push_bind(event.details.clone())
+                .push_bind(event.status_code())
+                .push_bind(details.clone())
                 .push_bind(event.voids.map(|id| id.to_string()))
                 .push_bind(event.note.clone())
                 .push_bind(event.source.code())

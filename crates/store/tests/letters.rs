@@ -25,7 +25,12 @@ async fn store_with_patient() -> (tempfile::TempDir, Store, Uuid) {
     (dir, store, id)
 }
 
-const SENT: &str = r#"{"status":"sent","date":"2026-11-24","hospital":"豊島中央病院"}"#;
+fn sent() -> tsunagu_domain::EventDetails {
+    tsunagu_domain::EventDetails::Sent {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        hospital: "豊島中央病院".into(),
+    }
+}
 
 fn draft(patient: Uuid, supersedes: Option<Uuid>) -> LetterDraftRecord {
     LetterDraftRecord {
@@ -99,7 +104,7 @@ async fn issuing_opens_a_sent_referral_and_a_second_issue_of_the_same_draft_stor
         ReferralLink::New {
             id: referral,
             tracking_code: "K8Y-5WW-FJC".into(),
-            sent_details: SENT.into(),
+            sent_details: sent(),
             destination: None,
         },
     );
@@ -130,7 +135,7 @@ async fn issuing_opens_a_sent_referral_and_a_second_issue_of_the_same_draft_stor
         ReferralLink::New {
             id: Uuid::now_v7(),
             tracking_code: "K8Y-5WW-FJC".into(),
-            sent_details: SENT.into(),
+            sent_details: sent(),
             destination: None,
         },
     );
@@ -180,7 +185,7 @@ async fn a_correction_is_a_new_version_linked_to_the_old_and_only_one_may_exist(
         ReferralLink::New {
             id: referral,
             tracking_code: "AAA-AAA-AAA".into(),
-            sent_details: SENT.into(),
+            sent_details: sent(),
             destination: None,
         },
     );

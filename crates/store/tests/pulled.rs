@@ -53,7 +53,7 @@ fn event(referral_id: Uuid, details: EventDetails, source: EventSource) -> Pulle
         referral_id,
         event: StoredEvent {
             id: Uuid::now_v7(),
-            details: Some(serde_json::to_string(&details).unwrap()),
+            details: Some(details),
             voids: None,
             note: String::new(),
             source,

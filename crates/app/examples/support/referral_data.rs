@@ -134,19 +134,16 @@ pub fn referral(
         // Now and then a wrong entry, corrected (still counts as an event).
         if rng.random_ratio(1, 40) && events.len() + 2 <= target && events.len() > 2 {
             let wrong = events.len() - 1;
-            let voided = events[wrong].0.id;
-            events.push((
-                StoredEvent {
-                    id: Uuid::now_v7(),
-                    details: None,
-                    voids: Some(voided),
-                    note: "入力誤り".into(),
-                    source: EventSource::Clinic,
-                    actor: "bench".into(),
-                    at: Utc::now(),
-                },
-                None,
-            ));
+            let voided = events[wrong].id;
+            events.push(StoredEvent {
+                id: Uuid::now_v7(),
+                details: None,
+                voids: Some(voided),
+                note: "入力誤り".into(),
+                source: EventSource::Clinic,
+                actor: "bench".into(),
+                at: Utc::now(),
+            });
             // The status is what it was before the voided entry.
             status = previous_status(&events);
         }
@@ -160,30 +157,26 @@ pub fn referral(
     }
 }
 
-fn previous_status(events: &[(StoredEvent, Option<String>)]) -> ReferralStatus {
-    let voided: Vec<Uuid> = events.iter().filter_map(|(e, _)| e.voids).collect();
+fn previous_status(events: &[StoredEvent]) -> ReferralStatus {
+    let voided: Vec<Uuid> = events.iter().filter_map(|e| e.voids).collect();
     events
         .iter()
         .rev()
-        .filter(|(e, _)| !voided.contains(&e.id))
-        .find_map(|(_, s)| s.as_deref().and_then(ReferralStatus::from_code))
+        .filter(|e| !voided.contains(&e.id))
+        .find_map(|e| e.details.as_ref().map(EventDetails::status))
         .unwrap_or(ReferralStatus::Sent)
 }
 
-fn event(details: EventDetails, source: EventSource) -> (StoredEvent, Option<String>) {
-    let status = details.status().code().to_string();
-    (
-        StoredEvent {
-            id: Uuid::now_v7(),
-            details: Some(serde_json::to_string(&details).expect("details serialise")),
-            voids: None,
-            note: String::new(),
-            source,
-            actor: "bench".into(),
-            at: Utc::now(),
-        },
-        Some(status),
-    )
+fn event(details: EventDetails, source: EventSource) -> StoredEvent {
+    StoredEvent {
+        id: Uuid::now_v7(),
+        details: Some(details),
+        voids: None,
+        note: String::new(),
+        source,
+        actor: "bench".into(),
+        at: Utc::now(),
+    }
 }
 
 fn details(status: ReferralStatus, date: NaiveDate, rng: &mut StdRng) -> EventDetails {
