@@ -11,6 +11,7 @@ pub(crate) mod housekeeping;
 pub(crate) mod organisations;
 mod pool;
 pub(crate) mod referrals;
+pub(crate) mod savepoint;
 pub(crate) mod sessions;
 pub(crate) mod sync_log;
 pub(crate) mod users;

@@ -45,37 +45,3 @@ pub(crate) async fn remember(
         .await?;
     Ok(())
 }
-
-/// A savepoint, so that a refused operation (or claim) leaves nothing.
-pub(crate) async fn savepoint(conn: &mut PgConnection, name: Savepoint) -> sqlx::Result<()> {
-    sqlx::query(name.create()).execute(conn).await?;
-    Ok(())
-}
-
-pub(crate) async fn rollback_to(conn: &mut PgConnection, name: Savepoint) -> sqlx::Result<()> {
-    sqlx::query(name.rollback()).execute(conn).await?;
-    Ok(())
-}
-
-/// The savepoints in use (fixed names: SQL cannot bind them).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Savepoint {
-    Operation,
-    Claim,
-}
-
-impl Savepoint {
-    fn create(self) -> &'static str {
-        match self {
-            Savepoint::Operation => "SAVEPOINT operation",
-            Savepoint::Claim => "SAVEPOINT claim",
-        }
-    }
-
-    fn rollback(self) -> &'static str {
-        match self {
-            Savepoint::Operation => "ROLLBACK TO SAVEPOINT operation",
-            Savepoint::Claim => "ROLLBACK TO SAVEPOINT claim",
-        }
-    }
-}

@@ -213,3 +213,11 @@ pub(crate) async fn organisation(
         kind: kind_from_code(&kind).ok_or(DeviceError::BadData)?,
     })
 }
+
+/// A device as the administrator's list shows it.
+pub(crate) use crate::db::devices::Listed as ListedDevice;
+
+/// Every device, active ones first.
+pub(crate) async fn devices(pool: &PgPool) -> sqlx::Result<Vec<ListedDevice>> {
+    db::devices::list(pool).await
+}

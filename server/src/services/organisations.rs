@@ -78,10 +78,3 @@ pub(crate) async fn overview(pool: &PgPool) -> sqlx::Result<Vec<Overview>> {
 pub(crate) async fn enrollable(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<(Uuid, String)>> {
     db::organisations::enrollable(pool, id).await
 }
-
-/// Every device, for the administrator's list.
-pub(crate) use crate::db::devices::Listed as ListedDevice;
-
-pub(crate) async fn devices(pool: &PgPool) -> sqlx::Result<Vec<ListedDevice>> {
-    db::devices::list(pool).await
-}

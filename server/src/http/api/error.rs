@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tsunagu_protocol::{DecodeError, ErrorBody, ErrorCode};
 
-use crate::db::error::log_database_error;
 use crate::services::enrollment::DeviceError;
+use crate::services::health::log_database_error;
 use crate::services::sync::frame::SyncError;
 
 #[derive(Debug)]

@@ -26,7 +26,7 @@ pub(crate) struct Health {
 }
 
 pub(crate) async fn health(State(state): State<ServerState>) -> Result<Json<Health>, ApiError> {
-    crate::db::ping(&state.pool).await?;
+    crate::services::health::check(&state.pool).await?;
     Ok(Json(Health {
         status: "ok",
         protocol: PROTOCOL_VERSION,

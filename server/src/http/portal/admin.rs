@@ -19,7 +19,7 @@ use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::accounts::{self, UserError};
 use crate::services::audit::{self, PAGE_ROWS as AUDIT_PAGE_ROWS, Search};
-use crate::services::enrollment::{issue_enrollment_code, revoke_device as revoke};
+use crate::services::enrollment::{self, issue_enrollment_code, revoke_device as revoke};
 use crate::services::organisations::{self, create_organisation as create};
 use crate::services::sessions::SignedIn;
 
@@ -392,7 +392,7 @@ pub(crate) async fn devices(
     if let Some(refused) = admin_only(&user) {
         return refused;
     }
-    let rows = match organisations::devices(&state.pool).await {
+    let rows = match enrollment::devices(&state.pool).await {
         Ok(rows) => rows,
         Err(e) => return database_error(&e),
     };

@@ -94,7 +94,7 @@ pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 pub(crate) fn database_error(e: &sqlx::Error) -> Response {
-    crate::db::error::log_database_error(e);
+    crate::services::health::log_database_error(e);
     message(
         StatusCode::INTERNAL_SERVER_ERROR,
         "サーバーで問題が起きました",

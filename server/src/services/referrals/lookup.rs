@@ -8,7 +8,7 @@ use tsunagu_domain::TrackingCode;
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::sync_log::Savepoint;
+use crate::db::savepoint::{self, Savepoint};
 use crate::services::actor::{Failure, Refusal};
 use crate::services::audit;
 use crate::services::referrals::handover::claim;
@@ -61,14 +61,14 @@ pub(crate) async fn find_by_code(
     }
     // A hospital: its own, or one it may take (unaddressed, or transferred
     // to it); one addressed to another hospital is refused, and audited.
-    db::sync_log::savepoint(&mut tx, Savepoint::Claim).await?;
+    savepoint::create(&mut tx, Savepoint::Claim).await?;
     match claim(&mut tx, &user.actor(), typed).await {
         Ok(()) => {
             tx.commit().await?;
             Ok(Found::Referral(referral))
         }
         Err(Failure::Refused(Refusal(reason))) => {
-            db::sync_log::rollback_to(&mut tx, Savepoint::Claim).await?;
+            savepoint::rollback_to(&mut tx, Savepoint::Claim).await?;
             let id = referral.to_string();
             audit::record(
                 &mut tx,

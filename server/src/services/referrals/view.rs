@@ -1,6 +1,7 @@
-//! Referrals as the portal shows them: who may see which (the same rules
-//! as the sync feed), their histories folded by the domain's status
-//! machine, and the lists with the ones needing an update first.
+//! Referrals as the portal shows them: those the person may see (by
+//! `db::views::Viewer`, the same rules as the sync feed), their histories
+//! folded by the domain's status machine, and the lists with the ones
+//! needing an update first.
 
 use std::collections::HashMap;
 

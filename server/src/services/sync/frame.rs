@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use tsunagu_protocol::{OpBody, OpOutcome, OpResult, Operation};
 
 use crate::db;
-use crate::db::sync_log::Savepoint;
+use crate::db::savepoint::{self, Savepoint};
 use crate::services::actor::{Actor, Failure, Refusal, refuse};
 use crate::services::enrollment::Device;
 use crate::services::sync::ops;
@@ -49,7 +49,7 @@ pub(crate) async fn push_one(
         });
     }
     // A refused operation leaves nothing but its remembered refusal.
-    db::sync_log::savepoint(&mut tx, Savepoint::Operation).await?;
+    savepoint::create(&mut tx, Savepoint::Operation).await?;
     let claiming = matches!(op.body, OpBody::ReferralClaimed { .. });
     let guessing =
         claiming && db::attempts::claim_misses(&mut tx, device.id).await? >= MAX_CLAIM_MISSES;
@@ -63,7 +63,7 @@ pub(crate) async fn push_one(
     let outcome = match applied {
         Ok(()) => OpOutcome::Applied,
         Err(Failure::Refused(Refusal(reason))) => {
-            db::sync_log::rollback_to(&mut tx, Savepoint::Operation).await?;
+            savepoint::rollback_to(&mut tx, Savepoint::Operation).await?;
             if claiming {
                 db::attempts::add_claim_miss(&mut tx, device.id).await?;
             }
