@@ -20,9 +20,7 @@ use crate::http::portal::session::{
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::second_factor;
-use crate::services::sessions::{
-    self as sessions, Stage, random_token, same_secret, start_session,
-};
+use crate::services::sessions::{self, Stage, random_token, same_secret, start_session};
 use crate::services::sign_in::{
     PasswordChange, accept_code, change_password as change, check_password, finish_setup,
     pending_secret, record_failure, too_many_failures,
