@@ -172,33 +172,42 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
     };
     let pool = connect_and_migrate(&owner_url, &runtime_url).await?;
-    let actor = format!(
-        "admin:{}",
-        std::env::var("USER").unwrap_or_else(|_| "cli".into())
-    );
     match cli.command {
         Command::Serve {
             listen,
             tls_cert,
             tls_key,
         } => serve(pool, listen, tls_cert.zip(tls_key)).await,
-        Command::Admin(Admin::CreateOrg { kind, name }) => {
+        Command::Admin(task) => {
+            let actor = format!(
+                "admin:{}",
+                std::env::var("USER").unwrap_or_else(|_| "cli".into())
+            );
+            run_admin(&pool, &actor, task).await
+        }
+    }
+}
+
+/// One of the administrator's tasks, as `actor` in the audit log.
+async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), CliError> {
+    match task {
+        Admin::CreateOrg { kind, name } => {
             let kind = match kind {
                 Kind::Clinic => OrgKind::Clinic,
                 Kind::Hospital => OrgKind::Hospital,
                 Kind::Desk => OrgKind::Desk,
             };
-            let org = admin::create_organisation(&pool, kind, &name, &actor).await?;
+            let org = admin::create_organisation(pool, kind, &name, actor).await?;
             println!("{}\t{}\t{}", org.id, admin::kind_code(org.kind), org.name);
             Ok(())
         }
-        Command::Admin(Admin::EnrollmentCode { org }) => {
-            let code = admin::issue_enrollment_code(&pool, org, &actor, Utc::now()).await?;
+        Admin::EnrollmentCode { org } => {
+            let code = admin::issue_enrollment_code(pool, org, actor, Utc::now()).await?;
             println!("{code}");
             Ok(())
         }
-        Command::Admin(Admin::RevokeDevice { device }) => {
-            let revoked = admin::revoke_device(&pool, device, &actor).await?;
+        Admin::RevokeDevice { device } => {
+            let revoked = admin::revoke_device(pool, device, actor).await?;
             println!(
                 "{}",
                 if revoked {
@@ -209,29 +218,29 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Command::Admin(Admin::Bootstrap {
+        Admin::Bootstrap {
             desk_name,
             login,
             name,
-        }) => {
+        } => {
             let (desk, user) =
-                users::bootstrap_desk(&pool, &desk_name, &login, &name, &actor).await?;
+                users::bootstrap_desk(pool, &desk_name, &login, &name, actor).await?;
             println!("{}\tdesk\t{}", desk.id, desk.name);
             print_new_user(&user);
             Ok(())
         }
-        Command::Admin(Admin::CreateUser {
+        Admin::CreateUser {
             org,
             login,
             name,
             role,
-        }) => {
+        } => {
             let role = match role {
                 RoleArg::Admin => users::Role::Admin,
                 RoleArg::Desk => users::Role::Desk,
                 RoleArg::Liaison => users::Role::Liaison,
             };
-            let user = users::create_user(&pool, org, &login, &name, role, &actor).await?;
+            let user = users::create_user(pool, org, &login, &name, role, actor).await?;
             print_new_user(&user);
             Ok(())
         }

@@ -1,0 +1,21 @@
+//! The only place that writes SQL. Each module owns some tables and hands
+//! out typed rows; none knows HTTP or the services above it.
+
+pub(crate) mod attempts;
+pub(crate) mod audit;
+pub(crate) mod devices;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod feed;
+pub(crate) mod housekeeping;
+pub(crate) mod organisations;
+mod pool;
+pub(crate) mod referrals;
+pub(crate) mod savepoint;
+pub(crate) mod sessions;
+pub(crate) mod sync_log;
+pub(crate) mod users;
+pub(crate) mod views;
+
+pub(crate) use pool::ping;
+pub use pool::{RUNTIME_ROLE, connect, connect_and_migrate, migrate};

@@ -1,0 +1,105 @@
+//! Organisations (`organisations`): the desk, clinics and hospitals.
+
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+pub(crate) async fn insert(
+    conn: &mut PgConnection,
+    id: Uuid,
+    kind: &str,
+    name: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO organisations (id, kind, name) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(kind)
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// (name, kind) of one that must exist.
+pub(crate) async fn name_and_kind(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<(String, String)> {
+    sqlx::query_as("SELECT name, kind FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+pub(crate) async fn kind(ex: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT kind FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+pub(crate) async fn clinic_ids(conn: &mut PgConnection) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'clinic' ORDER BY id")
+        .fetch_all(conn)
+        .await
+}
+
+/// Every registered hospital, (id, name) by name.
+pub(crate) async fn hospitals(conn: &mut PgConnection) -> sqlx::Result<Vec<(Uuid, String)>> {
+    sqlx::query_as("SELECT id, name FROM organisations WHERE kind = 'hospital' ORDER BY name")
+        .fetch_all(conn)
+        .await
+}
+
+/// `id` if it is a registered hospital.
+pub(crate) async fn registered_hospital(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND kind = 'hospital'")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub(crate) async fn hospital_name(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1 AND kind = 'hospital'")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A clinic or hospital (whose devices enroll), as (id, name).
+pub(crate) async fn enrollable(
+    ex: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<Option<(Uuid, String)>> {
+    sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1 AND kind <> 'desk'")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// An organisation with its active accounts and devices.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Overview {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub users: i64,
+    pub devices: i64,
+}
+
+pub(crate) async fn overview(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Overview>> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.kind,
+           (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL)
+             AS users,
+           (SELECT count(*) FROM devices d WHERE d.organisation_id = o.id AND d.revoked_at IS NULL)
+             AS devices
+         FROM organisations o ORDER BY o.kind, o.name",
+    )
+    .fetch_all(ex)
+    .await
+}

@@ -1,0 +1,267 @@
+//! Patients, consents and referrals as the clinics share them
+//! (`patients`, `consents`, `referrals`, `referral_legs`), and who may
+//! see or record on a referral.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub(crate) struct Patient<'a> {
+    pub id: Uuid,
+    pub clinic: Uuid,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub birth_date: NaiveDate,
+    pub sex: &'a str,
+}
+
+/// Last writer wins, field by field (all fields travel together).
+pub(crate) async fn upsert_patient(conn: &mut PgConnection, p: &Patient<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO patients (id, clinic_id, name, kana, birth_date, sex)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = $3, kana = $4, birth_date = $5,
+           sex = $6, updated_at = now()",
+    )
+    .bind(p.id)
+    .bind(p.clinic)
+    .bind(p.name)
+    .bind(p.kana)
+    .bind(p.birth_date)
+    .bind(p.sex)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The clinic that shared the patient.
+pub(crate) async fn patient_owner(
+    conn: &mut PgConnection,
+    patient: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT clinic_id FROM patients WHERE id = $1")
+        .bind(patient)
+        .fetch_optional(conn)
+        .await
+}
+
+pub(crate) struct Consent<'a> {
+    pub id: Uuid,
+    pub patient: Uuid,
+    pub clinic: Uuid,
+    pub obtained_on: NaiveDate,
+    pub obtained_by: &'a str,
+    pub desk: bool,
+    pub destination_hospital: bool,
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+/// False if the consent's id belongs to another clinic or patient.
+pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO consents (id, patient_id, clinic_id, obtained_on, obtained_by, desk,
+           destination_hospital, withdrawn_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO UPDATE SET obtained_on = $4, obtained_by = $5, desk = $6,
+           destination_hospital = $7, withdrawn_on = $8, updated_at = now()
+         WHERE consents.clinic_id = $3 AND consents.patient_id = $2",
+    )
+    .bind(c.id)
+    .bind(c.patient)
+    .bind(c.clinic)
+    .bind(c.obtained_on)
+    .bind(c.obtained_by)
+    .bind(c.desk)
+    .bind(c.destination_hospital)
+    .bind(c.withdrawn_on)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        != 0)
+}
+
+/// Whether a consent in force lets the desk or hospitals see the patient.
+pub(crate) async fn consent_in_force(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = $1 AND withdrawn_on IS NULL
+           AND (desk OR destination_hospital))",
+    )
+    .bind(patient)
+    .fetch_one(conn)
+    .await
+}
+
+/// Whether this clinic already opened this referral, with this code and
+/// this 紹介済 event.
+pub(crate) async fn already_opened(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    clinic: Uuid,
+    tracking_code: &str,
+    sent: Uuid,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM referrals r JOIN referral_events e ON e.referral_id = r.id
+           WHERE r.id = $1 AND r.clinic_id = $2 AND r.tracking_code = $3 AND e.id = $4)",
+    )
+    .bind(referral)
+    .bind(clinic)
+    .bind(tracking_code)
+    .bind(sent)
+    .fetch_one(conn)
+    .await
+}
+
+pub(crate) struct NewReferral<'a> {
+    pub id: Uuid,
+    pub clinic: Uuid,
+    pub patient: Uuid,
+    pub tracking_code: &'a str,
+    pub hospital: Option<Uuid>,
+    pub letter: Option<serde_json::Value>,
+}
+
+/// When it was recorded; `None` if the id or the tracking code exists.
+pub(crate) async fn insert(
+    conn: &mut PgConnection,
+    r: NewReferral<'_>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "INSERT INTO referrals (id, clinic_id, patient_id, tracking_code, hospital_id, letter)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING created_at",
+    )
+    .bind(r.id)
+    .bind(r.clinic)
+    .bind(r.patient)
+    .bind(r.tracking_code)
+    .bind(r.hospital)
+    .bind(r.letter)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The hospital the referral is with now (`None`: with none).
+pub(crate) async fn set_hospital(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    hospital: Option<Uuid>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE referrals SET hospital_id = $2 WHERE id = $1")
+        .bind(referral)
+        .bind(hospital)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A hospital the referral was addressed to, assigned or claimed by.
+pub(crate) async fn add_leg(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    hospital: Uuid,
+    how: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO referral_legs (referral_id, hospital_id, how) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(referral)
+    .bind(hospital)
+    .bind(how)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A referral by its tracking code, locked: its id, the hospital it is
+/// with, and whether its patient's consent covers hospitals.
+pub(crate) async fn by_code_for_update(
+    conn: &mut PgConnection,
+    code: &str,
+) -> sqlx::Result<Option<(Uuid, Option<Uuid>, bool)>> {
+    sqlx::query_as(
+        "SELECT r.id, r.hospital_id,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.destination_hospital)
+         FROM referrals r WHERE r.tracking_code = $1 FOR UPDATE OF r",
+    )
+    .bind(code)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A referral by its tracking code, if the patient's consent covers the
+/// desk (`desk`) or hospitals.
+pub(crate) async fn by_code_consented(
+    conn: &mut PgConnection,
+    code: &str,
+    desk: bool,
+) -> sqlx::Result<Option<Uuid>> {
+    let consent = if desk {
+        "c.desk"
+    } else {
+        "c.destination_hospital"
+    };
+    let sql = format!(
+        "SELECT r.id FROM referrals r WHERE r.tracking_code = $1
+         AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                     AND c.withdrawn_on IS NULL AND {consent})"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Who may see a referral: the clinic that made it, the hospital it is
+/// with, and whether the patient's consent covers the desk and hospitals.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Reach {
+    pub clinic: Uuid,
+    pub hospital: Option<Uuid>,
+    pub desk_consent: bool,
+    pub hospital_consent: bool,
+}
+
+const REACH: &str = "SELECT r.clinic_id AS clinic, r.hospital_id AS hospital,
+       EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+               AND c.withdrawn_on IS NULL AND c.desk) AS desk_consent,
+       EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+               AND c.withdrawn_on IS NULL AND c.destination_hospital) AS hospital_consent
+     FROM referrals r WHERE r.id = $1";
+
+/// Locked until the transaction ends, so appends to one referral are
+/// serialised.
+pub(crate) async fn reach_for_update(
+    conn: &mut PgConnection,
+    referral: Uuid,
+) -> sqlx::Result<Option<Reach>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{REACH} FOR UPDATE OF r")))
+        .bind(referral)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Of a referral that exists.
+pub(crate) async fn reach(conn: &mut PgConnection, referral: Uuid) -> sqlx::Result<Reach> {
+    sqlx::query_as(REACH).bind(referral).fetch_one(conn).await
+}
+
+/// The clinic of a referral, a hospital's name, and whether the consent
+/// covers the desk: what a hand-over tells.
+pub(crate) async fn handover(
+    conn: &mut PgConnection,
+    referral: Uuid,
+    hospital: Uuid,
+) -> sqlx::Result<(Uuid, String, bool)> {
+    sqlx::query_as(
+        "SELECT r.clinic_id, o.name,
+           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND c.desk)
+         FROM referrals r, organisations o WHERE r.id = $1 AND o.id = $2",
+    )
+    .bind(referral)
+    .bind(hospital)
+    .fetch_one(conn)
+    .await
+}

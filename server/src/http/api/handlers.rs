@@ -1,0 +1,84 @@
+//! The device API's handlers: decode the request, call the service,
+//! answer JSON.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use chrono::Utc;
+use serde::Serialize;
+use tsunagu_protocol::{
+    EnrollResponse, Organisation, PROTOCOL_VERSION, PullRequest, PullResponse, PushRequest,
+    PushResponse, decode_request,
+};
+use uuid::Uuid;
+
+use crate::http::api::error::ApiError;
+use crate::http::state::ServerState;
+use crate::services::enrollment::{Device, enroll as enroll_device};
+use crate::services::sync::{frame::push_one, pull::pull as pull_page};
+
+#[derive(Serialize)]
+pub(crate) struct Health {
+    status: &'static str,
+    protocol: u16,
+}
+
+pub(crate) async fn health(State(state): State<ServerState>) -> Result<Json<Health>, ApiError> {
+    crate::services::health::check(&state.pool).await?;
+    Ok(Json(Health {
+        status: "ok",
+        protocol: PROTOCOL_VERSION,
+    }))
+}
+
+/// Trades a one-time code for a device credential; an address that keeps
+/// guessing is refused for a while.
+pub(crate) async fn enroll(
+    State(state): State<ServerState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    let address = peer.ip().to_string();
+    let enrolled = enroll_device(&state.pool, &address, decode_request(&body)).await?;
+    Ok(Json(enrolled))
+}
+
+#[derive(Serialize)]
+pub(crate) struct DeviceView {
+    device_id: Uuid,
+    organisation: Organisation,
+    server_time: chrono::DateTime<Utc>,
+}
+
+/// Who the credential is: the app's connection check.
+pub(crate) async fn device(device: Device) -> Json<DeviceView> {
+    Json(DeviceView {
+        device_id: device.id,
+        organisation: device.organisation,
+        server_time: Utc::now(),
+    })
+}
+
+pub(crate) async fn push(
+    State(state): State<ServerState>,
+    device: Device,
+    body: Bytes,
+) -> Result<Json<PushResponse>, ApiError> {
+    let request: PushRequest = decode_request(&body)?;
+    let mut results = Vec::with_capacity(request.ops.len());
+    for op in request.ops {
+        results.push(push_one(&state.pool, &device, op).await?);
+    }
+    Ok(Json(PushResponse { results }))
+}
+
+pub(crate) async fn pull(
+    State(state): State<ServerState>,
+    device: Device,
+    body: Bytes,
+) -> Result<Json<PullResponse>, ApiError> {
+    let request: PullRequest = decode_request(&body)?;
+    Ok(Json(pull_page(&state.pool, &device, &request).await?))
+}

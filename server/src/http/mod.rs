@@ -1,0 +1,27 @@
+//! HTTP: the device API (`/v1/*`) and the portal's pages. Extractors,
+//! forms and templates live here; what a request does is a service's, and
+//! no SQL is written here.
+
+pub(crate) mod api;
+pub(crate) mod portal;
+pub(crate) mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::http::api::{MAX_BODY_BYTES, coded_payload_too_large};
+use crate::http::state::ServerState;
+
+pub fn router(state: ServerState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(portal::router())
+        // Both limits: the layer refuses by Content-Length before reading,
+        // the extractor's (2 MiB by default) is raised to the same size.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response(coded_payload_too_large))
+        .with_state(state)
+}

@@ -1,0 +1,93 @@
+//! The web portal of the home-care desk (相談窓口) and hospitals' liaison
+//! officers (連携担当者): server-rendered pages in Japanese, no script.
+//! Sign-in takes a password and a TOTP code; every form carries the
+//! session's CSRF token; every view of a referral and every change is
+//! audited. Patient data never goes into a URL: referrals are named by
+//! their random id, tracking codes are posted.
+
+mod admin;
+mod desk;
+mod forms;
+mod history;
+mod pages;
+mod referral_page;
+mod referrals;
+mod session;
+mod sign_in;
+
+use axum::Router;
+use axum::http::header;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+use crate::http::state::ServerState;
+
+pub use session::SESSION_COOKIE;
+
+pub(crate) fn router() -> Router<ServerState> {
+    Router::new()
+        .route("/portal", get(sign_in::home))
+        .route(
+            "/portal/login",
+            get(sign_in::login_page).post(sign_in::login),
+        )
+        .route(
+            "/portal/second-factor",
+            get(sign_in::second_factor_page).post(sign_in::second_factor),
+        )
+        .route(
+            "/portal/second-factor/setup",
+            get(sign_in::setup_page_get).post(sign_in::setup),
+        )
+        .route(
+            "/portal/password",
+            get(sign_in::password_page).post(sign_in::change_password),
+        )
+        .route("/portal/logout", post(sign_in::sign_out))
+        .route("/portal/hospital", get(referrals::hospital_home))
+        .route("/portal/lookup", post(referrals::lookup))
+        .route("/portal/referrals/{id}", get(referrals::show))
+        .route("/portal/referrals/{id}/events", post(referrals::record))
+        .route(
+            "/portal/referrals/{id}/events/{event}/void",
+            post(referrals::void),
+        )
+        .route("/portal/referrals/{id}/calls", post(desk::log_call))
+        .route("/portal/referrals/{id}/assign", post(desk::assign))
+        .route("/portal/desk", get(desk::dashboard))
+        .route("/portal/desk/figures", get(desk::figures))
+        .route(
+            "/portal/admin",
+            get(admin::organisations).post(admin::create_organisation),
+        )
+        .route(
+            "/portal/admin/users",
+            get(admin::users).post(admin::create_user),
+        )
+        .route("/portal/admin/users/{id}/reset", post(admin::reset_user))
+        .route("/portal/admin/codes", post(admin::issue_code))
+        .route("/portal/admin/devices", get(admin::devices))
+        .route(
+            "/portal/admin/devices/{id}/revoke",
+            post(admin::revoke_device),
+        )
+        .route(
+            "/portal/admin/audit",
+            get(admin::audit_log).post(admin::audit_log_filtered),
+        )
+        .route("/portal/static/portal.css", get(stylesheet))
+        .route("/portal/{*rest}", get(not_found))
+        .layer(middleware::map_response(pages::security_headers))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../../static/portal.css"),
+    )
+}
+
+async fn not_found() -> impl IntoResponse {
+    pages::not_found()
+}

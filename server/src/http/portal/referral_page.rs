@@ -1,0 +1,116 @@
+//! One referral's page: its summary, history, the desk's calls, and the
+//! forms to record on it; shown again with the reason when a form is
+//! refused, so nothing typed is lost.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::context;
+use uuid::Uuid;
+
+use crate::http::portal::forms::{CallForm, EventForm};
+use crate::http::portal::history::history_lines;
+use crate::http::portal::pages::{database_error, message, render_with_status, user_view};
+use crate::http::state::ServerState;
+use crate::services::referrals::calls::Call;
+use crate::services::referrals::rules::next_statuses;
+use crate::services::referrals::view::today;
+use crate::services::referrals::worklists::{Detail, detail};
+use crate::services::sessions::SignedIn;
+
+/// The referral page again, with why the form sent was refused (422) and
+/// what was typed in it.
+pub(crate) async fn refused_form(
+    state: &ServerState,
+    user: &SignedIn,
+    id: Uuid,
+    reason: &str,
+    form: Option<Returned<'_>>,
+) -> Response {
+    referral_page(
+        state,
+        user,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some(reason),
+        form,
+    )
+    .await
+}
+
+/// A refused form's input, shown again so nothing typed is lost.
+pub(crate) enum Returned<'a> {
+    Event(&'a EventForm),
+    Call(&'a CallForm),
+}
+
+/// The referral page; `error` is shown on the form that was sent, whose
+/// input comes back in `form`.
+pub(crate) async fn referral_page(
+    state: &ServerState,
+    user: &SignedIn,
+    id: Uuid,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+    form: Option<Returned<'_>>,
+) -> Response {
+    let (form, call) = match form {
+        Some(Returned::Event(f)) => (Some(minijinja::Value::from_serialize(f)), None),
+        Some(Returned::Call(c)) => (None, Some(minijinja::Value::from_serialize(c))),
+        None => (None, None),
+    };
+    let detail = match detail(&state.pool, user, id).await {
+        Ok(Some(detail)) => detail,
+        Ok(None) => return forbidden_referral(),
+        Err(e) => return database_error(&e),
+    };
+    let Detail {
+        summary,
+        events,
+        calls,
+        hospitals,
+    } = detail;
+    let next: Vec<minijinja::Value> = next_statuses(&summary.status_code)
+        .into_iter()
+        .map(|(code, label)| context! { code => code, label => label })
+        .collect();
+    let context = context! {
+        me => user_view(user),
+        csrf => user.csrf,
+        referral => summary,
+        history => history_lines(&events, user.organisation.id),
+        next => next,
+        hospitals => hospitals.into_iter()
+            .filter(|(h, _)| *h != user.organisation.id)
+            .map(|(id, name)| context! { id => id, name => name })
+            .collect::<Vec<_>>(),
+        calls => calls.into_iter().map(call_view).collect::<Vec<_>>(),
+        notice => notice,
+        error => error,
+        form => form,
+        call => call,
+        today => today().to_string(),
+    };
+    render_with_status(status, "referral.html", context)
+}
+
+/// A call as the page lists it, in Japan's time.
+fn call_view(c: Call) -> minijinja::Value {
+    context! {
+        at => (c.at + chrono::Duration::hours(9))
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        by => c.by,
+        called => c.called,
+        learned => c.learned,
+    }
+}
+
+pub(crate) fn forbidden_referral() -> Response {
+    message(
+        StatusCode::FORBIDDEN,
+        "この紹介を見る権限がありません",
+        "この紹介はあなたの医療機関に宛てられていないか、患者さんの同意が取り下げられています。転院を受けた場合は、紹介状の追跡コードを入力してください。",
+    )
+}

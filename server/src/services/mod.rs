@@ -1,0 +1,16 @@
+//! What the server does, one module per capability, below HTTP and above
+//! the database: each function takes plain values (and a connection or
+//! the pool) and answers plain values or its own errors.
+
+pub(crate) mod accounts;
+pub(crate) mod actor;
+pub(crate) mod audit;
+pub(crate) mod enrollment;
+pub(crate) mod health;
+pub(crate) mod housekeeping;
+pub(crate) mod organisations;
+pub(crate) mod referrals;
+pub(crate) mod second_factor;
+pub(crate) mod sessions;
+pub(crate) mod sign_in;
+pub(crate) mod sync;

@@ -1,0 +1,138 @@
+//! Appending an event to a referral, whichever way it arrives (pushed by
+//! a device or recorded in the portal): checked against the history with
+//! the domain's status machine, stored, audited and fed.
+
+use sqlx::PgConnection;
+use tsunagu_domain::{EventDetails, ReferralEvent, check_append};
+use tsunagu_protocol::{ChangeBody, WireEvent, WireEventDetails};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::events::NewEvent;
+use crate::model::{source_code, source_of};
+use crate::services::actor::{Actor, Failure, refuse};
+use crate::services::audit;
+use crate::services::referrals::access::scopes_seeing;
+use crate::services::sync::rules;
+
+/// Checks `event` against the referral's history with the status machine,
+/// stores it, and feeds it to every scope that may see it. The referral row
+/// is locked (by `referral_access`, or just inserted), so appends to one
+/// referral are serialised.
+pub(crate) async fn append_event(
+    conn: &mut PgConnection,
+    by: &Actor,
+    referral: Uuid,
+    event: &WireEvent,
+) -> Result<(), Failure> {
+    match db::events::referral_of(conn, event.id).await? {
+        // The same event again (its first answer was lost): already there.
+        Some(owner) if owner == referral => return Ok(()),
+        Some(_) => return Err(refuse("同じ記録が既にあります")),
+        None => {}
+    }
+    rules::event(event)?;
+    if let Some(target) = event.voids {
+        let recorded_by = db::events::recorded_by(conn, target, referral).await?;
+        if recorded_by.is_some_and(|o| o != by.organisation.id) {
+            return Err(refuse(
+                "他の機関が記録した内容は取り消せません。記録した機関に連絡してください",
+            ));
+        }
+    }
+    let events = load_history(conn, referral).await?;
+    let candidate = domain_event(
+        event.id,
+        event.details.clone().map(EventDetails::from),
+        event.voids,
+    );
+    if let Err(e) = check_append(&events, &candidate) {
+        return Err(refuse(&format!("記録できません：{e}")));
+    }
+    store_and_feed(conn, by, referral, event).await
+}
+
+/// The event checked: stored, audited, fed; a transfer lets the referral
+/// go from the hospital the patient left.
+async fn store_and_feed(
+    conn: &mut PgConnection,
+    by: &Actor,
+    referral: Uuid,
+    event: &WireEvent,
+) -> Result<(), Failure> {
+    let org = &by.organisation;
+    let source = source_of(org.kind);
+    let recorded_at = db::events::insert(
+        conn,
+        NewEvent {
+            id: event.id,
+            referral,
+            details: event
+                .details
+                .as_ref()
+                .map(|d| serde_json::to_value(d).expect("details serialise")),
+            voids: event.voids,
+            note: &event.note,
+            source: source_code(source),
+            organisation: org.id,
+            actor: &by.label,
+        },
+    )
+    .await?;
+    let id = referral.to_string();
+    audit::record(conn, &by.audit, "append-event", "referral", &id).await?;
+    let change = ChangeBody::EventAppended {
+        referral_id: referral,
+        event: event.clone(),
+        source,
+        actor: by.label.clone(),
+        recorded_at,
+    };
+    for scope in scopes_seeing(conn, referral).await? {
+        db::feed::append(conn, scope, Some(referral), &change).await?;
+    }
+    if matches!(event.details, Some(WireEventDetails::Transferred { .. })) {
+        // The hospital the patient left no longer holds the referral; the
+        // new one is handed it (a registered hospital chosen in the
+        // portal) or claims it with the tracking code.
+        db::referrals::set_hospital(conn, referral, None).await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn domain_event(
+    id: Uuid,
+    details: Option<EventDetails>,
+    voids: Option<Uuid>,
+) -> ReferralEvent {
+    ReferralEvent {
+        id: id.to_string(),
+        details,
+        voids: voids.map(|v| v.to_string()),
+    }
+}
+
+/// The referral's events, oldest first, as the status machine reads them.
+pub(crate) async fn load_history(
+    conn: &mut PgConnection,
+    referral: Uuid,
+) -> Result<Vec<ReferralEvent>, Failure> {
+    db::events::of_referrals(conn, &[referral])
+        .await?
+        .into_iter()
+        .map(|e| {
+            let details = read_details(e.details)?.map(EventDetails::from);
+            Ok(domain_event(e.id, details, e.voids))
+        })
+        .collect()
+}
+
+/// Stored details back as the wire's; refused if unreadable.
+pub(crate) fn read_details(
+    stored: Option<serde_json::Value>,
+) -> Result<Option<WireEventDetails>, Failure> {
+    stored
+        .map(serde_json::from_value::<WireEventDetails>)
+        .transpose()
+        .map_err(|_| refuse("この紹介の記録を読めません"))
+}

@@ -1,0 +1,100 @@
+//! Finding a referral in the portal by the tracking code on the letter.
+//! A hospital that finds one it may take takes it (a claim, as a device
+//! would); codes that find nothing are counted, and too many in a while
+//! stop lookups for a while.
+
+use sqlx::PgPool;
+use tsunagu_domain::TrackingCode;
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::savepoint::{self, Savepoint};
+use crate::services::actor::{Failure, Refusal};
+use crate::services::audit;
+use crate::services::referrals::handover::claim;
+use crate::services::sessions::SignedIn;
+
+/// Tracking codes that found nothing, per person within
+/// [`MISS_WINDOW_MINUTES`], before lookups are refused for a while: with
+/// 2^40 codes, guessing one takes far longer than anyone has.
+pub const MAX_LOOKUP_MISSES: i64 = 10;
+const MISS_WINDOW_MINUTES: i32 = 15;
+
+pub(crate) enum Found {
+    Referral(Uuid),
+    /// Why nothing was found.
+    Nothing(String),
+    /// Found, but addressed to another hospital.
+    Refused(String),
+    RateLimited,
+}
+
+pub(crate) async fn find_by_code(
+    pool: &PgPool,
+    user: &SignedIn,
+    typed: &str,
+) -> sqlx::Result<Found> {
+    let misses = db::attempts::lookup_misses(pool, user.user_id, MISS_WINDOW_MINUTES).await?;
+    if misses >= MAX_LOOKUP_MISSES {
+        return Ok(Found::RateLimited);
+    }
+    let code = match TrackingCode::parse(typed) {
+        Ok(code) => code,
+        Err(e) => {
+            record_miss(pool, user).await?;
+            return Ok(Found::Nothing(format!("{e}。")));
+        }
+    };
+    let mut tx = pool.begin().await?;
+    let referral =
+        db::referrals::by_code_consented(&mut tx, &code.to_string(), user.is_desk()).await?;
+    let Some(referral) = referral else {
+        tx.rollback().await?;
+        record_miss(pool, user).await?;
+        return Ok(Found::Nothing(
+            "この追跡コードの紹介はありません。".to_string(),
+        ));
+    };
+    if user.is_desk() {
+        tx.commit().await?;
+        return Ok(Found::Referral(referral));
+    }
+    // A hospital: its own, or one it may take (unaddressed, or transferred
+    // to it); one addressed to another hospital is refused, and audited.
+    savepoint::create(&mut tx, Savepoint::Claim).await?;
+    match claim(&mut tx, &user.actor(), typed).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Found::Referral(referral))
+        }
+        Err(Failure::Refused(Refusal(reason))) => {
+            savepoint::rollback_to(&mut tx, Savepoint::Claim).await?;
+            let id = referral.to_string();
+            audit::record(
+                &mut tx,
+                &user.audit_actor(),
+                "refused-claim",
+                "referral",
+                &id,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Found::Refused(format!("{reason}。")))
+        }
+        Err(Failure::Database(e)) => Err(e),
+    }
+}
+
+async fn record_miss(pool: &PgPool, user: &SignedIn) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    db::attempts::add_lookup_miss(&mut tx, user.user_id).await?;
+    audit::record(
+        &mut tx,
+        &user.audit_actor(),
+        "lookup-miss",
+        "user",
+        &user.user_id.to_string(),
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,81 @@
+//! The frame every pushed operation passes through: one transaction, the
+//! operation locked by `(device, op_seq)`, an earlier answer repeated, a
+//! refusal rolled back to a savepoint, and the outcome remembered.
+
+use sqlx::PgPool;
+use tsunagu_protocol::{OpBody, OpOutcome, OpResult, Operation};
+
+use crate::db;
+use crate::db::savepoint::{self, Savepoint};
+use crate::services::actor::{Actor, Failure, Refusal, refuse};
+use crate::services::enrollment::Device;
+use crate::services::sync::ops;
+
+/// Claims that found nothing, per device within 15 minutes, before its
+/// claims are refused for a while: with 2^40 codes, guessing one takes far
+/// longer than anyone has.
+pub const MAX_CLAIM_MISSES: i64 = 10;
+
+/// Why a push could not be answered at all (a refused operation is an
+/// answer).
+#[derive(Debug)]
+pub(crate) enum SyncError {
+    Database(sqlx::Error),
+    /// A stored value the server cannot read.
+    BadData,
+}
+
+impl From<sqlx::Error> for SyncError {
+    fn from(e: sqlx::Error) -> Self {
+        SyncError::Database(e)
+    }
+}
+
+/// Applies one pushed operation exactly once.
+pub(crate) async fn push_one(
+    pool: &PgPool,
+    device: &Device,
+    op: Operation,
+) -> Result<OpResult, SyncError> {
+    let mut tx = pool.begin().await?;
+    // Two pushes of the same operation wait for each other here.
+    db::sync_log::lock_operation(&mut tx, device.id, op.op_seq).await?;
+    if let Some(result) = db::sync_log::earlier_result(&mut tx, device.id, op.op_seq).await? {
+        tx.rollback().await?;
+        let outcome = serde_json::from_value(result).map_err(|_| SyncError::BadData)?;
+        return Ok(OpResult {
+            op_seq: op.op_seq,
+            outcome,
+        });
+    }
+    // A refused operation leaves nothing but its remembered refusal.
+    savepoint::create(&mut tx, Savepoint::Operation).await?;
+    let claiming = matches!(op.body, OpBody::ReferralClaimed { .. });
+    let guessing =
+        claiming && db::attempts::claim_misses(&mut tx, device.id).await? >= MAX_CLAIM_MISSES;
+    let applied = if guessing {
+        Err(refuse(
+            "見つからない追跡コードが続いたため、しばらく受け付けません。15分ほど待ってから、紹介状の追跡コードを確かめてください",
+        ))
+    } else {
+        ops::apply(&mut tx, &Actor::from(device), &op.body).await
+    };
+    let outcome = match applied {
+        Ok(()) => OpOutcome::Applied,
+        Err(Failure::Refused(Refusal(reason))) => {
+            savepoint::rollback_to(&mut tx, Savepoint::Operation).await?;
+            if claiming {
+                db::attempts::add_claim_miss(&mut tx, device.id).await?;
+            }
+            OpOutcome::Refused { reason }
+        }
+        Err(Failure::Database(e)) => return Err(e.into()),
+    };
+    let stored = serde_json::to_value(&outcome).expect("outcomes serialise");
+    db::sync_log::remember(&mut tx, device.id, op.op_seq, stored).await?;
+    tx.commit().await?;
+    Ok(OpResult {
+        op_seq: op.op_seq,
+        outcome,
+    })
+}
