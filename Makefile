@@ -33,9 +33,10 @@ setup:
 ui:
 	cd ui && npm run build
 
-# Rewrite ui/src/api/bindings.ts from the Rust IPC types.
+# Rewrite ui/src/api/bindings.ts (the IPC types) and ui/src/api/commands.ts
+# (a wrapper per command, from src-tauri/commands/mod.rs).
 bindings:
-	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings
+	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings_are_current ipc_commands_ts_is_current
 
 app: setup ui
 	cargo build --features custom-protocol --bin tsunagu

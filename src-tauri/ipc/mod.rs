@@ -6,6 +6,7 @@
 mod board;
 mod clinic;
 mod consents;
+pub(crate) mod declare;
 mod errors;
 mod figures;
 mod letters;
@@ -26,6 +27,8 @@ pub use referrals::*;
 pub use replies::*;
 pub use sync::*;
 pub use worklist::*;
+
+pub(crate) use declare::ipc_commands;
 
 use ts_rs::TS;
 
@@ -87,6 +90,12 @@ pub fn typescript_bindings() -> String {
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// The TypeScript wrapper of every IPC command, as `commands.ts` holds
+/// them (from the table in src-tauri/commands/mod.rs).
+pub fn typescript_commands() -> String {
+    declare::typescript_commands(crate::commands::COMMANDS, &typescript_bindings())
 }
 
 #[cfg(test)]
