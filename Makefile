@@ -33,10 +33,10 @@ setup:
 ui:
 	cd ui && npm run build
 
-# Rewrite ui/src/api/bindings.ts (the IPC types) and ui/src/api/commands.ts
-# (a wrapper per command, from src-tauri/commands/mod.rs).
+# Rewrite ui/src/api/bindings.ts from the Rust IPC types and commands.ts from
+# the command table (every test named ipc_bindings*).
 bindings:
-	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings_are_current ipc_commands_ts_is_current
+	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings
 
 app: setup ui
 	cargo build --features custom-protocol --bin tsunagu

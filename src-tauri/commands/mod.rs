@@ -170,7 +170,7 @@ mod tests {
 
     /// The UI's wrappers must be the ones generated from the table.
     #[test]
-    fn ipc_commands_ts_is_current() {
+    fn ipc_bindings_commands_are_current() {
         let generated = crate::ipc::typescript_commands();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::write(COMMANDS_TS, &generated).unwrap();
