@@ -11,7 +11,7 @@ FEATURES=(--features custom-protocol)
 step() { printf '\n==> %s\n' "$*"; }
 
 step "UI: type check, lint, build"
-(cd ui && npm run --silent check && npm run --silent build)
+(cd ui && npm run --silent check && npm run --silent build && npm run --silent test)
 
 step "Rust: format and clippy"
 cargo fmt --all -- --check

@@ -7,6 +7,7 @@ mod command_names;
 mod commands;
 mod desktop;
 pub mod ipc;
+pub mod vocabulary;
 
 use tauri::Manager;
 

@@ -143,23 +143,11 @@ impl From<app::LetterView> for IssuedLetter {
     }
 }
 
-/// The labels of DESIGN.md §2 (the referral issue adds the other statuses).
+/// The status's label from the domain (an unknown code is shown as it is).
 fn status_label(code: &str) -> String {
-    match code {
-        "sent" => "紹介済",
-        "received" => "受付済",
-        "visited" => "受診済",
-        "admitted" => "入院中",
-        "discharge_planned" => "退院調整中",
-        "transferred" => "転院",
-        "discharged" => "退院",
-        "returned" => "逆紹介・帰院",
-        "deceased" => "死亡",
-        "closed" => "終了",
-        "cancelled" => "取消",
-        other => other,
-    }
-    .to_string()
+    app::ReferralStatus::from_code(code)
+        .map_or(code, |s| s.label_ja())
+        .to_string()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -80,7 +80,7 @@ async fn main() {
                 limit: 1,
                 ..Default::default()
             },
-            tsunagu_store::OverdueRule {
+            tsunagu_domain::OverdueRule {
                 today,
                 days_to_acknowledgement: 7,
                 days_to_reply: 14,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::ReferralStatus;
-use tsunagu_store::{BoardOrder, BoardQuery, BoardScope, Overdue, ReferralSummary};
+use tsunagu_store::{BoardOrder, BoardQuery, BoardScope, ReferralSummary};
 use uuid::Uuid;
 
 use crate::App;
@@ -64,14 +64,6 @@ pub struct Board {
     pub hospitals: Vec<String>,
 }
 
-pub(crate) fn overdue_label(o: Overdue) -> &'static str {
-    match o {
-        Overdue::NoAcknowledgement => "受付の連絡なし",
-        Overdue::DischargeOverdue => "退院予定日超過",
-        Overdue::NoReply => "返書未着",
-    }
-}
-
 impl App {
     pub async fn referral_board(&self, filter: &BoardFilter) -> Result<Board, AppError> {
         let query = board_query(filter)?;
@@ -105,7 +97,7 @@ fn board_row(s: ReferralSummary, today: NaiveDate) -> BoardRow {
         last_news: s.last_news,
         days_since_news: (today - s.last_news).num_days(),
         open: s.open,
-        overdue: s.overdue.map(|o| overdue_label(o).to_string()),
+        overdue: s.overdue.map(|o| o.label_ja().to_string()),
         replied: s.replies > 0,
     }
 }

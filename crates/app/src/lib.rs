@@ -34,8 +34,8 @@ pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
 pub use sync::SyncView;
 pub use tsunagu_domain::{
-    AttachmentKind, ClinicDraft, Outcome, PatientDraft, ReferralStatus, Sex, check_attachment,
-    format_wareki,
+    AttachmentKind, ClinicDraft, DestinationKind, Outcome, PatientDraft, ReferralStatus, Sex,
+    check_attachment, format_wareki,
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};

@@ -5,8 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::{
-    DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS, EventDetails, ReferralError,
-    ReferralStatus, WhereNow, check_append, format_wareki, partition_fitting, replay_fitting,
+    DestinationKind, DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS,
+    EventDetails, ReferralError, ReferralStatus, WhereNow, check_append, format_wareki,
+    partition_fitting, replay_fitting,
 };
 use tsunagu_store::{EventSource, ReferralRecord, StoredEvent};
 use uuid::Uuid;
@@ -483,38 +484,24 @@ fn destination(
     errors: &mut Vec<FieldMessage>,
 ) -> Option<DischargeDestination> {
     let name = bounded(&input.destination_name, "destinationName", errors);
-    let needs_name = |label: &str, errors: &mut Vec<FieldMessage>| {
-        if name.is_empty() {
+    let Some(kind) = DestinationKind::from_code(input.destination.trim()) else {
+        if required {
             errors.push(FieldMessage {
-                field: "destinationName".to_string(),
-                message: format!("{label}を入力してください。"),
+                field: "destination".to_string(),
+                message: "退院先を選んでください。".to_string(),
             });
         }
+        return None;
     };
-    match input.destination.trim() {
-        "this_clinic" => Some(DischargeDestination::ThisClinic),
-        "other_home_care_doctor" => {
-            needs_name("在宅医（医療機関名・医師名）", errors);
-            Some(DischargeDestination::OtherHomeCareDoctor { doctor: name })
-        }
-        "facility" => {
-            needs_name("施設名", errors);
-            Some(DischargeDestination::Facility { name })
-        }
-        "other" => {
-            needs_name("退院先", errors);
-            Some(DischargeDestination::Other { note: name })
-        }
-        _ => {
-            if required {
-                errors.push(FieldMessage {
-                    field: "destination".to_string(),
-                    message: "退院先を選んでください。".to_string(),
-                });
-            }
-            None
-        }
+    if let Some(label) = kind.name_label_ja()
+        && name.is_empty()
+    {
+        errors.push(FieldMessage {
+            field: "destinationName".to_string(),
+            message: format!("{label}を入力してください。"),
+        });
     }
+    Some(kind.with_name(name))
 }
 
 fn refused(e: ReferralError) -> AppError {

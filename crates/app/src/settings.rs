@@ -2,7 +2,7 @@
 //! about a referral becomes a worklist item.
 
 use serde::{Deserialize, Serialize};
-use tsunagu_store::OverdueRule;
+use tsunagu_domain::OverdueRule;
 
 use crate::App;
 use crate::error::{AppError, FieldMessage};

@@ -4,8 +4,8 @@
 //! item.
 
 use chrono::NaiveDate;
-use tsunagu_domain::{ReferralStatus, format_wareki};
-use tsunagu_store::{Overdue, ReferralSummary};
+use tsunagu_domain::{Overdue, ReferralStatus, format_wareki};
+use tsunagu_store::ReferralSummary;
 use uuid::Uuid;
 
 use crate::App;

@@ -2,6 +2,7 @@
 //! what the user types. Pure functions only; storage and I/O live elsewhere.
 
 pub mod age;
+pub mod attention;
 pub mod clinic;
 pub mod consent;
 pub mod date_error;
@@ -18,6 +19,7 @@ pub mod tracking;
 pub mod wareki;
 
 pub use age::{age_on, format_birth_date};
+pub use attention::{Overdue, OverdueFacts, OverdueRule, clinic_overdue, region_attention};
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
 pub use consent::{Consent, ConsentDraft, ConsentField, check_consent};
 pub use date_error::DateError;
@@ -30,9 +32,9 @@ pub use patient::{
     normalize_chart_number, validate_patient,
 };
 pub use referral::{
-    DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS, EventDetails, Outcome,
-    ReferralError, ReferralEvent, ReferralState, ReferralStatus, WhereNow, check_append,
-    partition_fitting, replay, replay_fitting,
+    DestinationKind, DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS,
+    EventDetails, Outcome, ReferralError, ReferralEvent, ReferralState, ReferralStatus, WhereNow,
+    check_append, partition_fitting, replay, replay_fitting,
 };
 pub use reply::{
     AttachmentError, AttachmentKind, MAX_ATTACHMENT_BYTES, ReplyDraft, ReplyError, ReplyField,

@@ -141,6 +141,83 @@ impl DischargeDestination {
     }
 }
 
+impl DischargeDestination {
+    pub fn kind(&self) -> DestinationKind {
+        match self {
+            DischargeDestination::ThisClinic => DestinationKind::ThisClinic,
+            DischargeDestination::OtherHomeCareDoctor { .. } => {
+                DestinationKind::OtherHomeCareDoctor
+            }
+            DischargeDestination::Facility { .. } => DestinationKind::Facility,
+            DischargeDestination::Other { .. } => DestinationKind::Other,
+        }
+    }
+}
+
+/// The kinds of discharge destination a form offers, with the codes the
+/// stores keep and the labels the clinic's form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DestinationKind {
+    ThisClinic,
+    OtherHomeCareDoctor,
+    Facility,
+    Other,
+}
+
+impl DestinationKind {
+    pub const ALL: [DestinationKind; 4] = [
+        DestinationKind::ThisClinic,
+        DestinationKind::OtherHomeCareDoctor,
+        DestinationKind::Facility,
+        DestinationKind::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DestinationKind::ThisClinic => "this_clinic",
+            DestinationKind::OtherHomeCareDoctor => "other_home_care_doctor",
+            DestinationKind::Facility => "facility",
+            DestinationKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The choice as the clinic's form offers it.
+    pub fn choice_label_ja(self) -> &'static str {
+        match self {
+            DestinationKind::ThisClinic => "自院（当院へ戻る）",
+            DestinationKind::OtherHomeCareDoctor => "在宅・他の在宅医",
+            DestinationKind::Facility => "施設",
+            DestinationKind::Other => "その他",
+        }
+    }
+
+    /// What the name field asks for; `None` when the kind needs no name.
+    pub fn name_label_ja(self) -> Option<&'static str> {
+        match self {
+            DestinationKind::ThisClinic => None,
+            DestinationKind::OtherHomeCareDoctor => Some("在宅医（医療機関名・医師名）"),
+            DestinationKind::Facility => Some("施設名"),
+            DestinationKind::Other => Some("退院先"),
+        }
+    }
+
+    /// The destination of this kind with `name` (ignored for this clinic).
+    pub fn with_name(self, name: String) -> DischargeDestination {
+        match self {
+            DestinationKind::ThisClinic => DischargeDestination::ThisClinic,
+            DestinationKind::OtherHomeCareDoctor => {
+                DischargeDestination::OtherHomeCareDoctor { doctor: name }
+            }
+            DestinationKind::Facility => DischargeDestination::Facility { name },
+            DestinationKind::Other => DischargeDestination::Other { note: name },
+        }
+    }
+}
+
 /// What an event says, by status. Dates are the day it happened (not when
 /// it was recorded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -680,6 +757,19 @@ mod tests {
         let (state, aside) = replay_fitting(&[sent(), cancelled]).unwrap();
         assert_eq!(state.status, Cancelled);
         assert!(aside.is_empty());
+    }
+
+    #[test]
+    fn destination_kinds_round_trip() {
+        for kind in DestinationKind::ALL {
+            assert_eq!(DestinationKind::from_code(kind.code()), Some(kind));
+            assert_eq!(kind.with_name("某".into()).kind(), kind);
+            assert_eq!(
+                kind.name_label_ja().is_none(),
+                kind == DestinationKind::ThisClinic
+            );
+        }
+        assert_eq!(DestinationKind::from_code("other_doctor"), None);
     }
 
     #[test]

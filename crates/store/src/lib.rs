@@ -41,9 +41,7 @@ pub use location::StoreLocation;
 pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement, SharedLetter};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
-pub use referral_summary::{
-    BoardOrder, BoardPage, BoardQuery, BoardScope, Overdue, OverdueRule, ReferralSummary,
-};
+pub use referral_summary::{BoardOrder, BoardPage, BoardQuery, BoardScope, ReferralSummary};
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};

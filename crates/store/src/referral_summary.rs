@@ -4,9 +4,11 @@
 //! never edited: it is rewritten by the domain's status machine in the same
 //! transaction as each change, and rebuilt when this code's version changes.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
-use tsunagu_domain::{DischargeDestination, Outcome, ReferralStatus, TrackingCode, replay_fitting};
+use tsunagu_domain::{
+    DestinationKind, Outcome, Overdue, OverdueRule, ReferralStatus, TrackingCode, replay_fitting,
+};
 use uuid::Uuid;
 
 use crate::Store;
@@ -46,54 +48,19 @@ pub struct ReferralSummary {
     pub overdue: Option<Overdue>,
 }
 
-/// Why an open referral needs chasing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Overdue {
-    /// Sent, and no word from the hospital for too long.
-    NoAcknowledgement,
-    /// The expected discharge date passed with no discharge.
-    DischargeOverdue,
-    /// Seen or admitted, and no reply letter for too long.
-    NoReply,
+/// The rule's three day binds (ack-by, today, reply-by), in the order
+/// `OVERDUE_SQL` takes them.
+fn overdue_binds(rule: &OverdueRule) -> [String; 3] {
+    [
+        rule.acknowledge_by().to_string(),
+        rule.today.to_string(),
+        rule.reply_by().to_string(),
+    ]
 }
 
-impl Overdue {
-    fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "no_ack" => Some(Overdue::NoAcknowledgement),
-            "discharge_overdue" => Some(Overdue::DischargeOverdue),
-            "no_reply" => Some(Overdue::NoReply),
-            _ => None,
-        }
-    }
-}
-
-/// When silence becomes overdue, as of `today`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OverdueRule {
-    pub today: NaiveDate,
-    pub days_to_acknowledgement: u32,
-    pub days_to_reply: u32,
-}
-
-impl OverdueRule {
-    fn binds(&self) -> [String; 3] {
-        let back = |days: u32| {
-            self.today
-                .checked_sub_days(Days::new(days.into()))
-                .unwrap_or(NaiveDate::MIN)
-                .to_string()
-        };
-        [
-            back(self.days_to_acknowledgement),
-            self.today.to_string(),
-            back(self.days_to_reply),
-        ]
-    }
-}
-
-/// The one definition of "overdue" (binds: ack-by, today, reply-by), used
-/// by the board's flag and filter and by the worklist alike.
+/// The domain's `clinic_overdue` in SQL (binds: ack-by, today, reply-by),
+/// used by the board's flag and filter and by the worklist alike; a test
+/// below holds it to the domain's rule case by case.
 const OVERDUE_SQL: &str = "CASE
     WHEN s.status = 'sent' AND s.sent_on <= ? THEN 'no_ack'
     WHEN s.status IN ('admitted', 'discharge_planned', 'transferred')
@@ -212,21 +179,14 @@ impl SummaryRow {
             acknowledged_on: opt(self.acknowledged_on)?,
             seen_on: opt(self.seen_on)?,
             expected_discharge: opt(self.expected_discharge)?,
-            discharged_to_this_clinic: self.discharged_to.map(|kind| kind == "this_clinic"),
+            discharged_to_this_clinic: self
+                .discharged_to
+                .map(|code| code == DestinationKind::ThisClinic.code()),
             outcome: Outcome::from_code(&self.outcome).ok_or(StoreError::Corrupt("outcome"))?,
             first_reply_on: opt(self.first_reply_on)?,
             replies: self.replies,
             overdue: self.overdue.as_deref().and_then(Overdue::from_code),
         })
-    }
-}
-
-fn destination_kind(d: &DischargeDestination) -> &'static str {
-    match d {
-        DischargeDestination::ThisClinic => "this_clinic",
-        DischargeDestination::OtherHomeCareDoctor { .. } => "other_home_care_doctor",
-        DischargeDestination::Facility { .. } => "facility",
-        DischargeDestination::Other { .. } => "other",
     }
 }
 
@@ -365,7 +325,7 @@ fn summary_row(
         acknowledged_on: text(state.acknowledged_on),
         seen_on: text(state.seen_on),
         expected_discharge: text(state.expected_discharge),
-        discharged_to: state.discharged_to.as_ref().map(destination_kind),
+        discharged_to: state.discharged_to.as_ref().map(|d| d.kind().code()),
         outcome: state.outcome().code(),
         hospital: state.hospital,
         first_reply_on,
@@ -493,7 +453,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let count_sql = format!("SELECT count(*) FROM {matching}");
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
-        for bind in rule.binds().iter().chain(&binds) {
+        for bind in overdue_binds(&rule).iter().chain(&binds) {
             count = count.bind(bind.clone());
         }
         let total = count.fetch_one(&mut *conn).await?;
@@ -504,7 +464,7 @@ impl Store {
              ORDER BY {order}, s.referral_id"
         );
         let mut rows = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
-        for bind in rule.binds().iter().chain(&binds) {
+        for bind in overdue_binds(&rule).iter().chain(&binds) {
             rows = rows.bind(bind.clone());
         }
         let rows = rows
@@ -534,7 +494,7 @@ impl Store {
              ORDER BY s.last_news, s.referral_id"
         );
         let mut query = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
-        for bind in rule.binds() {
+        for bind in overdue_binds(&rule) {
             query = query.bind(bind);
         }
         query
@@ -691,6 +651,70 @@ mod tests {
         assert_eq!(board.total, 1);
         assert_eq!(board.rows[0].where_now, "豊島中央病院 入院中（5階東）");
         assert_eq!(board.rows[0].acknowledged_on, Some(d(5, 14)));
+        store.close().await;
+    }
+
+    /// The SQL of "overdue" says what the domain's rule says, on every
+    /// combination of status, dates around the thresholds and replies.
+    #[tokio::test]
+    async fn the_overdue_sql_is_the_domains_rule() {
+        use tsunagu_domain::{OverdueFacts, clinic_overdue};
+        let dir = tempfile::tempdir().unwrap();
+        let key = StoreKey::generate();
+        let (store, _) = store_with_patient(&dir.path().join("s.db"), &key).await;
+        let rule = rule();
+        let around = |day: NaiveDate| [day.pred_opt().unwrap(), day, day.succ_opt().unwrap()];
+        let days: Vec<Option<NaiveDate>> = std::iter::once(None)
+            .chain(around(rule.acknowledge_by()).map(Some))
+            .chain(around(rule.reply_by()).map(Some))
+            .chain(around(rule.today).map(Some))
+            .collect();
+        let sql = format!(
+            "SELECT {OVERDUE_SQL} FROM (SELECT ? AS status, ? AS is_open, ? AS sent_on,
+               ? AS seen_on, ? AS expected_discharge, ? AS replies) s"
+        );
+        let mut cases = 0;
+        for status in ReferralStatus::ALL {
+            for sent_on in days.iter().flatten() {
+                for seen_on in &days {
+                    for expected_discharge in &days {
+                        for replies in [0u32, 1] {
+                            let facts = OverdueFacts {
+                                status,
+                                sent_on: *sent_on,
+                                seen_on: *seen_on,
+                                expected_discharge: *expected_discharge,
+                                replies,
+                            };
+                            let mut query = sqlx::query_scalar::<_, Option<String>>(
+                                sqlx::AssertSqlSafe(sql.clone()),
+                            );
+                            for bind in overdue_binds(&rule) {
+                                query = query.bind(bind);
+                            }
+                            let text = |d: &Option<NaiveDate>| d.map(|d| d.to_string());
+                            let in_sql = query
+                                .bind(status.code())
+                                .bind(status.is_open())
+                                .bind(sent_on.to_string())
+                                .bind(text(seen_on))
+                                .bind(text(expected_discharge))
+                                .bind(i64::from(replies))
+                                .fetch_one(&store.pool)
+                                .await
+                                .unwrap();
+                            assert_eq!(
+                                in_sql.as_deref().and_then(Overdue::from_code),
+                                clinic_overdue(&facts, &rule),
+                                "{facts:?}"
+                            );
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(cases > 10_000, "{cases}");
         store.close().await;
     }
 

@@ -1,4 +1,4 @@
-import type { FieldError, Sex } from "../api";
+import type { ApiError, FieldError, Sex } from "../api";
 
 export const SEX_LABELS: Record<Sex, string> = {
   male: "男性",
@@ -35,4 +35,9 @@ export function toFieldErrors(fields: readonly FieldError[]): FieldErrors {
     errors[field] ??= message;
   }
   return errors;
+}
+
+/** One line for an error shown away from a form: the first field's message, else the error's own. */
+export function firstErrorMessage(error: ApiError): string {
+  return Object.values(toFieldErrors(error.fields))[0] ?? error.message;
 }

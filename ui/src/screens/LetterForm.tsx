@@ -16,18 +16,21 @@ import {
 } from "../api";
 import { TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
-import { formatDateTime, toFieldErrors } from "../lib/format";
+import { toFieldErrors } from "../lib/format";
+import {
+  LETTER_TITLES,
+  joinNonEmpty,
+  sameDestination,
+  saveText,
+  uniqueDestinations,
+  type SaveState,
+} from "../lib/letters";
 
 const FORM_ID = "letter-field";
 /** Saved this long after the last keystroke; closing the form saves at once. */
 const AUTOSAVE_MS = 500;
 
 type Key = keyof LetterDraftContent;
-
-export const LETTER_TITLES: Record<LetterKind, string> = {
-  referral: "診療情報提供書",
-  discharge: "退院時サマリー",
-};
 
 const LABELS: Record<Key, string> = {
   toInstitution: "紹介先医療機関名",
@@ -78,12 +81,6 @@ const BODY_FIELDS: Record<LetterKind, readonly { key: Key; rows: number; require
     { key: "contact", rows: 1 },
   ],
 };
-
-type SaveState =
-  | { kind: "saved"; at: string }
-  | { kind: "pending" }
-  | { kind: "saving" }
-  | { kind: "failed"; message: string };
 
 interface Props {
   draftId: string;
@@ -287,7 +284,7 @@ function LetterEditor({
                       }}
                     >
                       {destinations.favourites.some((f) => sameDestination(f, d)) ? "★ " : ""}
-                      {[d.institution, d.department, d.doctor].filter((s) => s !== "").join("　")}
+                      {joinNonEmpty([d.institution, d.department, d.doctor])}
                     </button>
                   ))}
                 </div>
@@ -418,29 +415,4 @@ function LetterEditor({
       </div>
     </section>
   );
-}
-
-function saveText(save: SaveState): string {
-  switch (save.kind) {
-    case "saved":
-      return `下書き保存済み（${formatDateTime(save.at)}）`;
-    case "pending":
-      return "入力中…";
-    case "saving":
-      return "保存中…";
-    case "failed":
-      return `下書きを保存できませんでした：${save.message}`;
-  }
-}
-
-function sameDestination(a: Destination, b: Destination): boolean {
-  return a.institution === b.institution && a.department === b.department && a.doctor === b.doctor;
-}
-
-function uniqueDestinations(list: readonly Destination[]): Destination[] {
-  const out: Destination[] = [];
-  for (const d of list) {
-    if (!out.some((o) => sameDestination(o, d))) out.push(d);
-  }
-  return out.slice(0, 8);
 }

@@ -7,38 +7,8 @@ import {
   type FiguresPeriod,
   type LoopFigures as Figures,
 } from "../api";
-import { formatCount, toFieldErrors } from "../lib/format";
-
-function iso(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** Japan's fiscal year starts on 1 April. */
-function fiscalYearStart(today: Date, yearsBack: number): Date {
-  const year = today.getMonth() >= 3 ? today.getFullYear() : today.getFullYear() - 1;
-  return new Date(year - yearsBack, 3, 1);
-}
-
-function lastTwelveMonths(t: Date): FiguresPeriod {
-  const from = new Date(t.getFullYear() - 1, t.getMonth(), t.getDate() + 1);
-  return { from: iso(from), to: iso(t) };
-}
-
-const PRESETS: readonly { label: string; period: (today: Date) => FiguresPeriod }[] = [
-  { label: "過去12か月", period: lastTwelveMonths },
-  { label: "今年度", period: (t) => ({ from: iso(fiscalYearStart(t, 0)), to: iso(t) }) },
-  {
-    label: "前年度",
-    period: (t) => {
-      const start = fiscalYearStart(t, 1);
-      return { from: iso(start), to: iso(new Date(start.getFullYear() + 1, 2, 31)) };
-    },
-  },
-];
-
-const pct = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`);
-const days = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}日`);
+import { chartLabel, FIGURE_PRESETS, formatDays, formatPercent, lastTwelveMonths } from "../lib/figures";
+import { firstErrorMessage, formatCount } from "../lib/format";
 
 /** 連携の実績: how referrals went, per hospital and overall, for a period. */
 export function LoopFigures() {
@@ -57,7 +27,7 @@ export function LoopFigures() {
       },
       (e: unknown) => {
         const err = toApiError(e);
-        if (!stale) setError(Object.values(toFieldErrors(err.fields))[0] ?? err.message);
+        if (!stale) setError(firstErrorMessage(err));
       },
     );
     return () => {
@@ -113,7 +83,7 @@ export function LoopFigures() {
           <button type="submit" class="button">
             集計
           </button>
-          {PRESETS.map((p) => (
+          {FIGURE_PRESETS.map((p) => (
             <button
               key={p.label}
               type="button"
@@ -156,8 +126,16 @@ function FiguresView({ figures }: { figures: Figures }) {
     <>
       <div class="figure-cards" id="figures-summary">
         <Card label="紹介" value={`${formatCount(all.sent)}件`} />
-        <Card label="受付確認" value={pct(all.acknowledgedPct)} sub={`中央値 ${days(all.medianDaysToAcknowledgement)}`} />
-        <Card label="返書受領（連携完結）" value={pct(all.repliedPct)} sub={`中央値 ${days(all.medianDaysToReply)}`} />
+        <Card
+          label="受付確認"
+          value={formatPercent(all.acknowledgedPct)}
+          sub={`中央値 ${formatDays(all.medianDaysToAcknowledgement)}`}
+        />
+        <Card
+          label="返書受領（連携完結）"
+          value={formatPercent(all.repliedPct)}
+          sub={`中央値 ${formatDays(all.medianDaysToReply)}`}
+        />
         <Card label="追跡不能" value={`${formatCount(all.lost)}件`} />
       </div>
       <RateChart rows={figures.byHospital} />
@@ -186,13 +164,13 @@ function FiguresView({ figures }: { figures: Figures }) {
                 <th scope="row">{r.hospital}</th>
                 <td>{formatCount(r.sent)}</td>
                 <td>
-                  {formatCount(r.acknowledged)}（{pct(r.acknowledgedPct)}）
+                  {formatCount(r.acknowledged)}（{formatPercent(r.acknowledgedPct)}）
                 </td>
                 <td>
-                  {formatCount(r.replied)}（{pct(r.repliedPct)}）
+                  {formatCount(r.replied)}（{formatPercent(r.repliedPct)}）
                 </td>
-                <td>{days(r.medianDaysToAcknowledgement)}</td>
-                <td>{days(r.medianDaysToReply)}</td>
+                <td>{formatDays(r.medianDaysToAcknowledgement)}</td>
+                <td>{formatDays(r.medianDaysToReply)}</td>
                 {r.outcomes.map((n, j) => (
                   <td key={j}>{formatCount(n)}</td>
                 ))}
@@ -263,15 +241,15 @@ function RateChart({ rows }: { rows: FigureRow[] }) {
           return (
             <g key={r.hospital}>
               <text x={labelWidth - 8} y={y + 18} class="chart-label">
-                {r.hospital.length > 12 ? `${r.hospital.slice(0, 12)}…` : r.hospital}
+                {chartLabel(r.hospital)}
               </text>
               <rect x={labelWidth} y={y + 2} width={w(r.acknowledgedPct)} height={11} class="bar-ack" />
               <rect x={labelWidth} y={y + 15} width={w(r.repliedPct)} height={11} class="bar-reply" />
               <text x={labelWidth + w(r.acknowledgedPct) + 4} y={y + 12} class="chart-value">
-                {pct(r.acknowledgedPct)}
+                {formatPercent(r.acknowledgedPct)}
               </text>
               <text x={labelWidth + w(r.repliedPct) + 4} y={y + 25} class="chart-value">
-                {pct(r.repliedPct)}
+                {formatPercent(r.repliedPct)}
               </text>
             </g>
           );

@@ -1,8 +1,9 @@
 import { useCallback, useState } from "preact/hooks";
 import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
+import { LETTER_TITLES } from "../lib/letters";
 import { ClinicForm } from "./ClinicForm";
-import { LETTER_TITLES, LetterForm } from "./LetterForm";
+import { LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";

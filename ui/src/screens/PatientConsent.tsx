@@ -11,6 +11,8 @@ import {
 import { TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
+import { consentInput, consentScopeText } from "../lib/consents";
+import { today } from "../lib/dates";
 import { useAction } from "../lib/useAction";
 
 const FORM_ID = "consent-field";
@@ -24,31 +26,6 @@ const LABELS = {
 
 type Editing = { kind: "none" } | { kind: "new" } | { kind: "edit"; consent: Consent } | { kind: "withdraw"; consent: Consent };
 
-function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-function inputOf(consent: Consent | null): ConsentInput {
-  return consent === null
-    ? { obtainedOn: today(), obtainedBy: "", shareWithDesk: true, shareWithHospital: true, withdrawnOn: "" }
-    : {
-        obtainedOn: consent.obtainedOn,
-        obtainedBy: consent.obtainedBy,
-        shareWithDesk: consent.shareWithDesk,
-        shareWithHospital: consent.shareWithHospital,
-        withdrawnOn: consent.withdrawnOn ?? "",
-      };
-}
-
-function scopeText(c: Consent): string {
-  const whom = [c.shareWithDesk ? "在宅医療相談窓口" : null, c.shareWithHospital ? "紹介先の病院" : null].filter(
-    (w) => w !== null,
-  );
-  return whom.join("・");
-}
-
 /**
  * 地域連携の同意: whether the patient's referrals may be shared with the
  * regional desk and the hospital, recorded, changed, withdrawn, and printed as
@@ -57,7 +34,7 @@ function scopeText(c: Consent): string {
 export function PatientConsentPanel({ patientId }: { patientId: string }) {
   const [consents, setConsents] = useState<Consent[] | null>(null);
   const [editing, setEditing] = useState<Editing>({ kind: "none" });
-  const [values, setValues] = useState<ConsentInput>(inputOf(null));
+  const [values, setValues] = useState<ConsentInput>(consentInput(null));
   const [message, setMessage] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();
 
@@ -80,7 +57,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
     setError(null);
     setEditing(next);
     const base = next.kind === "edit" || next.kind === "withdraw" ? next.consent : null;
-    const input = inputOf(base);
+    const input = consentInput(base);
     setValues(next.kind === "withdraw" ? { ...input, withdrawnOn: today() } : input);
   };
   const print = (consentId: string) => run(() => openConsentForm(consentId));
@@ -123,7 +100,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
         <div class="consent-current" id="consent-current">
           <p>
             <span class="badge badge-consent">同意あり</span> {current.obtainedOnLabel}に{current.obtainedBy}が説明し、同意を得ました。共有先：
-            {scopeText(current)}
+            {consentScopeText(current)}
           </p>
           <div class="form-actions">
             <button type="button" class="button" id="consent-print" disabled={busy} onClick={() => void print(current.id)}>
@@ -283,7 +260,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
           <ul>
             {past.map((c) => (
               <li key={c.id}>
-                {c.obtainedOnLabel} 同意（{scopeText(c)}）
+                {c.obtainedOnLabel} 同意（{consentScopeText(c)}）
                 {c.withdrawnOnLabel !== null && ` → ${c.withdrawnOnLabel} 撤回`}
                 <button type="button" class="button button-ghost button-small" disabled={busy} onClick={() => void print(c.id)}>
                   同意書

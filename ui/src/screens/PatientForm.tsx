@@ -14,6 +14,7 @@ import {
 import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
+import { EMPTY_PATIENT, toPatientInput } from "../lib/patients";
 import { useAction } from "../lib/useAction";
 import { PatientConsentPanel } from "./PatientConsent";
 import { PatientLettersPanel } from "./PatientLetters";
@@ -39,37 +40,7 @@ const LABELS: Record<keyof PatientInput, string> = {
   memo: "メモ",
 };
 
-const EMPTY: PatientInput = {
-  name: "",
-  kana: "",
-  birthDate: "",
-  sex: null,
-  address: "",
-  phone: "",
-  keyPersonName: "",
-  keyPersonRelation: "",
-  keyPersonPhone: "",
-  chartNumber: "",
-  memo: "",
-};
-
 const SEXES: readonly Sex[] = ["male", "female", "other"];
-
-function toInput(p: Patient): PatientInput {
-  return {
-    name: p.name,
-    kana: p.kana,
-    birthDate: p.birthDate,
-    sex: p.sex,
-    address: p.address,
-    phone: p.phone,
-    keyPersonName: p.keyPersonName,
-    keyPersonRelation: p.keyPersonRelation,
-    keyPersonPhone: p.keyPersonPhone,
-    chartNumber: p.chartNumber ?? "",
-    memo: p.memo,
-  };
-}
 
 export type PatientFormTarget = { kind: "new" } | { kind: "edit"; id: string };
 
@@ -148,7 +119,7 @@ function PatientEditor({
 }: EditorProps) {
   // Kept in state because restoring changes `deleted` without leaving the form.
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
-  const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY : toInput(initialPatient));
+  const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY_PATIENT : toPatientInput(initialPatient));
   const { busy, error, run } = useAction();
   const [referralChanges, setReferralChanges] = useState(0);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
@@ -180,7 +151,7 @@ function PatientEditor({
     run(async () => {
       const restored = await restorePatient(id);
       setPatient(restored);
-      setValues(toInput(restored));
+      setValues(toPatientInput(restored));
       setRestoredNotice(true);
     });
 

@@ -13,7 +13,7 @@ import {
   type PatientLetters as Letters,
 } from "../api";
 import { formatDateTime } from "../lib/format";
-import { LETTER_TITLES } from "./LetterForm";
+import { LETTER_TITLES, joinNonEmpty, versionBadge } from "../lib/letters";
 
 interface Props {
   patientId: string;
@@ -182,10 +182,10 @@ export function PatientLettersPanel({ patientId, highlight, referralChanges, onO
                   data-testid="issued-letter"
                   data-letter-id={l.id}
                 >
-                  <span class="badge badge-issued">{l.version > 1 ? `第${String(l.version)}版` : "発行済"}</span>
+                  <span class="badge badge-issued">{versionBadge(l.version)}</span>
                   <span class="letter-title">{LETTER_TITLES[l.kind]}</span>
                   <span class="letter-to">
-                    {[l.to.institution, l.to.department].filter((s) => s !== "").join("　")}
+                    {joinNonEmpty([l.to.institution, l.to.department])}
                   </span>
                   <span class="letter-meta">
                     {l.issuedOn}

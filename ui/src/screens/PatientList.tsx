@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { searchPatients, toApiError, type PatientSummary, type SearchResult } from "../api";
-import { SEX_LABELS, formatCount } from "../lib/format";
+import { SEX_LABELS } from "../lib/format";
+import { patientCountText } from "../lib/patients";
 
 /** Short enough to feel instant, long enough not to search on every keystroke of a name. */
 const SEARCH_DEBOUNCE_MS = 120;
@@ -122,7 +123,7 @@ function ListBody({
   return (
     <>
       <p class="list-count" id="patient-count" aria-live="polite">
-        {countText(patients.length, total, totalCapped)}
+        {patientCountText(patients.length, total, totalCapped)}
       </p>
       {patients.length === 0 ? (
         <p class="list-empty">
@@ -157,11 +158,6 @@ function ListBody({
       )}
     </>
   );
-}
-
-function countText(shown: number, total: number, capped: boolean): string {
-  const all = capped ? `${formatCount(total)}件以上` : `全${formatCount(total)}件`;
-  return shown < total || capped ? `${all}中${formatCount(shown)}件を表示` : `${formatCount(total)}件`;
 }
 
 function PatientRow({ patient: p, onOpen }: { patient: PatientSummary; onOpen: (id: string) => void }) {

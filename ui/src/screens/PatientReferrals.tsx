@@ -18,19 +18,15 @@ import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
-import { REFERRAL_STATUSES } from "../lib/referrals";
+import {
+  DISCHARGE_DESTINATIONS,
+  EMPTY_EVENT,
+  RECORDABLE_STATUSES,
+  formatFileSize,
+  voidableEvents,
+} from "../lib/referrals";
 
 const FORM_ID = "event-field";
-
-/** The statuses a user records by hand (紹介済 comes from issuing the letter). */
-const STATUSES = REFERRAL_STATUSES.filter((s) => s.code !== "sent");
-
-const DESTINATIONS: readonly { code: string; label: string; name?: string }[] = [
-  { code: "this_clinic", label: "自院（当院へ戻る）" },
-  { code: "other_home_care_doctor", label: "在宅・他の在宅医", name: "在宅医（医療機関名・医師名）" },
-  { code: "facility", label: "施設", name: "施設名" },
-  { code: "other", label: "その他", name: "退院先" },
-];
 
 const LABELS: Partial<Record<keyof EventInput, string>> = {
   status: "状態",
@@ -46,22 +42,6 @@ const LABELS: Partial<Record<keyof EventInput, string>> = {
   reason: "理由",
   note: "メモ",
   team: "在宅チーム（予定）",
-};
-
-const EMPTY: EventInput = {
-  status: "",
-  date: "",
-  department: "",
-  ward: "",
-  attending: "",
-  hospital: "",
-  expectedDate: "",
-  destination: "",
-  destinationName: "",
-  place: "",
-  reason: "",
-  note: "",
-  team: "",
 };
 
 /** Where the patient is now, and each referral's history with a form to record what happened. */
@@ -222,7 +202,7 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
 }
 
 function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone: () => void; onCancel: () => void }) {
-  const [values, setValues] = useState<EventInput>(EMPTY);
+  const [values, setValues] = useState<EventInput>(EMPTY_EVENT);
   const [voiding, setVoiding] = useState<string>("");
   const [voidReason, setVoidReason] = useState("");
   const { busy, error, run: call } = useAction();
@@ -244,8 +224,8 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
     onInput,
   });
   const s = values.status;
-  const destination = DESTINATIONS.find((d) => d.code === values.destination);
-  const live = referral.events.filter((e) => !e.voided && e.status !== null).slice(1);
+  const destination = DISCHARGE_DESTINATIONS.find((d) => d.code === values.destination);
+  const live = voidableEvents(referral.events);
 
   return (
     <form
@@ -273,7 +253,7 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
               }}
             >
               <option value="">選んでください</option>
-              {STATUSES.map((st) => (
+              {RECORDABLE_STATUSES.map((st) => (
                 <option key={st.code} value={st.code}>
                   {st.label}
                 </option>
@@ -304,7 +284,7 @@ function EventForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
                 }}
               >
                 <option value="">選んでください</option>
-                {DESTINATIONS.map((d) => (
+                {DISCHARGE_DESTINATIONS.map((d) => (
                   <option key={d.code} value={d.code}>
                     {d.label}
                   </option>
@@ -399,10 +379,6 @@ const EMPTY_REPLY: ReplyInput = {
   note: "",
 };
 
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)}MB` : `${Math.max(1, Math.round(bytes / 1024))}KB`;
-}
-
 /** A recorded reply letter: what it says, and its scan. */
 function ReplyCard({ reply }: { reply: Reply }) {
   const [error, setError] = useState<string | null>(null);
@@ -430,7 +406,7 @@ function ReplyCard({ reply }: { reply: Reply }) {
               });
             }}
           >
-            {reply.attachmentName}（{formatSize(reply.attachmentSize ?? 0)}）を開く
+            {reply.attachmentName}（{formatFileSize(reply.attachmentSize ?? 0)}）を開く
           </button>
         )}
       </p>
@@ -513,7 +489,7 @@ function ReplyForm({ referral, onDone, onCancel }: { referral: Referral; onDone:
               {file !== null && (
                 <>
                   <span id="chosen-attachment">
-                    {file.name}（{formatSize(file.size)}）
+                    {file.name}（{formatFileSize(file.size)}）
                   </span>
                   <button
                     type="button"

@@ -1,7 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
-import { referralBoard, toApiError, type Board, type BoardFilter, type BoardRow } from "../api";
-import { formatCount, toFieldErrors } from "../lib/format";
-import { REFERRAL_STATUSES } from "../lib/referrals";
+import { referralBoard, toApiError, type Board, type BoardFilter } from "../api";
+import { firstErrorMessage } from "../lib/format";
+import {
+  REFERRAL_STATUSES,
+  boardCountText,
+  boardGroupOf,
+  boardPageCount,
+  daysAgoText,
+  hospitalOptions,
+} from "../lib/referrals";
 
 type Load = { kind: "loading" } | { kind: "loaded"; board: Board } | { kind: "error"; message: string; field: boolean };
 
@@ -39,8 +46,7 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
       },
       (e: unknown) => {
         const error = toApiError(e);
-        const fields = toFieldErrors(error.fields);
-        const message = Object.values(fields)[0] ?? error.message;
+        const message = firstErrorMessage(error);
         if (!stale) setLoad({ kind: "error", message, field: error.fields.length > 0 });
       },
     );
@@ -63,7 +69,7 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
     onFilterChange({ ...filter, page: 0, ...change });
   };
   const board = load.kind === "loaded" ? load.board : null;
-  const hospitals = board?.hospitals ?? (filter.hospital === "" ? [] : [filter.hospital]);
+  const hospitals = hospitalOptions(board, filter.hospital);
 
   return (
     <section class="page" aria-labelledby="board-heading">
@@ -196,9 +202,7 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
       {board !== null && board.rows.length > 0 && (
         <>
           <p class="list-status" id="board-count">
-            {formatCount(board.total)}件
-            {board.total > board.rows.length &&
-              `中 ${formatCount(board.page * board.pageSize + 1)}〜${formatCount(board.page * board.pageSize + board.rows.length)}件を表示`}
+            {boardCountText(board)}
           </p>
           <BoardTable board={board} order={filter.order} onOpenPatient={onOpenPatient} />
           <Pager
@@ -213,12 +217,6 @@ export function ReferralBoard({ filter, onFilterChange, onOpenPatient }: Props) 
   );
 }
 
-function groupOf(row: BoardRow, order: string): string | null {
-  if (order === "status") return row.statusLabel;
-  if (order === "hospital") return row.hospital;
-  return null;
-}
-
 function BoardTable({
   board,
   order,
@@ -231,7 +229,7 @@ function BoardTable({
   const rows: preact.JSX.Element[] = [];
   let group: string | null = null;
   for (const r of board.rows) {
-    const g = groupOf(r, order);
+    const g = boardGroupOf(r, order);
     if (g !== null && g !== group) {
       group = g;
       rows.push(
@@ -277,7 +275,7 @@ function BoardTable({
         </td>
         <td>{r.whereNow}</td>
         <td>{r.sentOn}</td>
-        <td>{r.daysSinceNews === 0 ? "今日" : `${formatCount(r.daysSinceNews)}日前`}</td>
+        <td>{daysAgoText(r.daysSinceNews)}</td>
         <td>{r.replied ? "受領" : "—"}</td>
         <td>
           <code class="tracking-code">{r.trackingCode}</code>
@@ -307,7 +305,7 @@ function BoardTable({
 }
 
 function Pager({ board, onPage }: { board: Board; onPage: (page: number) => void }) {
-  const pages = Math.ceil(board.total / board.pageSize);
+  const pages = boardPageCount(board);
   if (pages <= 1) return null;
   return (
     <nav class="pager" aria-label="ページ">

@@ -9,6 +9,7 @@ import {
   type WorklistSettings,
 } from "../api";
 import { toFieldErrors } from "../lib/format";
+import { parseDays } from "../lib/worklist";
 
 /** How often the worklist is looked at again while the app stays open. */
 const REFRESH_MS = 10 * 60 * 1000;
@@ -176,8 +177,10 @@ function ThresholdsForm({ onSaved }: { onSaved: () => void }) {
     return message === null ? null : <p class="alert alert-error">{message}</p>;
   }
   const save = async () => {
-    const days = (text: string) => (/^\s*\d{1,3}\s*$/.test(text) ? Number(text) : 0);
-    const settings: WorklistSettings = { daysToAcknowledgement: days(values.ack), daysToReply: days(values.reply) };
+    const settings: WorklistSettings = {
+      daysToAcknowledgement: parseDays(values.ack),
+      daysToReply: parseDays(values.reply),
+    };
     try {
       await saveWorklistSettings(settings);
       onSaved();
