@@ -33,7 +33,8 @@ setup:
 ui:
 	cd ui && npm run build
 
-# Rewrite ui/src/api/bindings.ts from the Rust IPC types.
+# Rewrite ui/src/api/bindings.ts from the Rust IPC types and commands.ts from
+# the command table (every test named ipc_bindings*).
 bindings:
 	UPDATE_BINDINGS=1 cargo test --features custom-protocol --lib -- ipc_bindings
 

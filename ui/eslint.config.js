@@ -42,8 +42,8 @@ export default defineConfig(
     rules: { "no-restricted-imports": "off" },
   },
   {
-    // Written in ts-rs's output style, since ts-rs will overwrite it.
-    files: ["src/api/bindings.ts"],
+    // Written in ts-rs's output style, since ts-rs will overwrite them.
+    files: ["src/api/bindings.ts", "src/api/commands.ts"],
     rules: {
       "@typescript-eslint/consistent-type-definitions": "off",
       "@typescript-eslint/array-type": "off",

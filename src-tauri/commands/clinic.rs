@@ -3,7 +3,6 @@ use tauri::State;
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, ClinicProfile};
 
-#[tauri::command]
 pub async fn save_clinic_profile(
     desktop: State<'_, Desktop>,
     profile: ClinicProfile,

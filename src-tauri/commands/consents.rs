@@ -6,7 +6,6 @@ use crate::commands::files::{PDF, ask_save_path, open_in_viewer, save_to};
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, Consent, ConsentInput, SavedFile};
 
-#[tauri::command]
 pub async fn patient_consents(
     desktop: State<'_, Desktop>,
     patient_id: String,
@@ -21,7 +20,6 @@ pub async fn patient_consents(
 }
 
 /// Records a consent (`consent_id` absent) or changes or withdraws one.
-#[tauri::command]
 pub async fn save_consent(
     desktop: State<'_, Desktop>,
     patient_id: String,
@@ -36,7 +34,6 @@ pub async fn save_consent(
 }
 
 /// Opens the 同意書 in the system viewer, to print.
-#[tauri::command]
 pub async fn open_consent_form(
     desktop: State<'_, Desktop>,
     consent_id: String,
@@ -45,7 +42,6 @@ pub async fn open_consent_form(
     open_in_viewer(&desktop, "consent-form.pdf", &pdf)
 }
 
-#[tauri::command]
 pub async fn save_consent_form(
     app: AppHandle,
     window: WebviewWindow,

@@ -6,7 +6,6 @@ use crate::commands::files::{SaveKind, ask_save_path, file_error, save_to};
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, FiguresPeriod, LoopFigures, SavedFile};
 
-#[tauri::command]
 pub async fn loop_figures(
     desktop: State<'_, Desktop>,
     period: FiguresPeriod,
@@ -14,7 +13,6 @@ pub async fn loop_figures(
     Ok(desktop.app()?.loop_figures(&period).await?.into())
 }
 
-#[tauri::command]
 pub async fn save_loop_figures_csv(
     app: AppHandle,
     window: WebviewWindow,

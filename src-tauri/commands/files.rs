@@ -14,7 +14,6 @@ use crate::ipc::{AppError, ErrorCode, LetterKind, SavedFile};
 /// and removed at the next start.
 pub const PRINT_DIR: &str = "print";
 
-#[tauri::command]
 pub async fn save_letter_pdf(
     app: AppHandle,
     window: WebviewWindow,
@@ -56,7 +55,6 @@ pub fn save_to(path: &Path, bytes: &[u8]) -> Result<SavedFile, AppError> {
     })
 }
 
-#[tauri::command]
 pub async fn open_letter_pdf(
     desktop: State<'_, Desktop>,
     letter_id: String,

@@ -6,7 +6,6 @@ use crate::ipc::{
     PatientLetters,
 };
 
-#[tauri::command]
 pub async fn start_letter(
     desktop: State<'_, Desktop>,
     patient_id: String,
@@ -19,7 +18,6 @@ pub async fn start_letter(
         .into())
 }
 
-#[tauri::command]
 pub async fn save_letter_draft(
     desktop: State<'_, Desktop>,
     draft_id: String,
@@ -32,7 +30,6 @@ pub async fn save_letter_draft(
         .into())
 }
 
-#[tauri::command]
 pub async fn get_letter_draft(
     desktop: State<'_, Desktop>,
     draft_id: String,
@@ -40,7 +37,6 @@ pub async fn get_letter_draft(
     Ok(desktop.app()?.letter_draft(&draft_id).await?.into())
 }
 
-#[tauri::command]
 pub async fn discard_letter_draft(
     desktop: State<'_, Desktop>,
     draft_id: String,
@@ -48,7 +44,6 @@ pub async fn discard_letter_draft(
     Ok(desktop.app()?.discard_letter_draft(&draft_id).await?)
 }
 
-#[tauri::command]
 pub async fn patient_letters(
     desktop: State<'_, Desktop>,
     patient_id: String,
@@ -56,7 +51,6 @@ pub async fn patient_letters(
     Ok(desktop.app()?.patient_letters(&patient_id).await?.into())
 }
 
-#[tauri::command]
 pub async fn issue_letter(
     desktop: State<'_, Desktop>,
     draft_id: String,
@@ -64,7 +58,6 @@ pub async fn issue_letter(
     Ok(desktop.app()?.issue_letter(&draft_id).await?.into())
 }
 
-#[tauri::command]
 pub async fn correct_letter(
     desktop: State<'_, Desktop>,
     letter_id: String,
@@ -72,12 +65,10 @@ pub async fn correct_letter(
     Ok(desktop.app()?.correct_letter(&letter_id).await?.into())
 }
 
-#[tauri::command]
 pub async fn letter_destinations(desktop: State<'_, Desktop>) -> Result<Destinations, AppError> {
     Ok(desktop.app()?.letter_destinations().await?.into())
 }
 
-#[tauri::command]
 pub async fn set_favourite_destination(
     desktop: State<'_, Desktop>,
     destination: Destination,

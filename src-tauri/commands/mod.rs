@@ -1,6 +1,14 @@
-//! Thin IPC commands: take the arguments, call the `app` use case, return
-//! its result in IPC shape. Every command here is listed in build.rs and
-//! granted in capabilities/.
+//! The IPC commands. The table below is the one place a command is
+//! declared: its name, the arguments the webview sends, what it resolves
+//! with, its TypeScript wrapper's name and the function that does the work
+//! (see `crate::ipc::declare` for an entry's form). From it come the
+//! `#[tauri::command]` functions and the invoke handler (here), the
+//! wrappers in `ui/src/api/commands.ts` (a test fails when that file is
+//! stale), and the `allow-*` permissions and the `ipc-commands` set that
+//! capabilities/default.json grants (build.rs reads this file as text).
+//!
+//! The functions in the modules are thin: take the arguments, call the
+//! `app` use case, return its result in IPC shape.
 
 pub mod clinic;
 pub mod consents;
@@ -13,3 +21,203 @@ pub mod referrals;
 pub mod replies;
 pub mod startup;
 pub mod sync;
+
+use crate::ipc::*;
+
+ipc_commands! {
+    // startup
+    fn get_startup_state() -> StartupState
+        as getStartupState => startup::get_startup_state(desktop).await;
+
+    // clinic
+    fn save_clinic_profile(profile: ClinicProfile) -> ClinicProfile
+        as saveClinicProfile => clinic::save_clinic_profile(desktop).await;
+
+    // patients
+    /// An empty query lists patients by kana; at most 100 rows, `total` is the full count.
+    fn search_patients(query: String, include_deleted: bool) -> SearchResult
+        as searchPatients => patients::search_patients(desktop).await;
+    fn get_patient(id: String) -> Patient
+        as getPatient => patients::get_patient(desktop).await;
+    fn create_patient(input: PatientInput) -> Patient
+        as createPatient => patients::create_patient(desktop).await;
+    fn update_patient(id: String, input: PatientInput) -> Patient
+        as updatePatient => patients::update_patient(desktop).await;
+    /// Soft delete: the patient stays in the store and can be restored.
+    fn delete_patient(id: String) -> Patient
+        as deletePatient => patients::delete_patient(desktop).await;
+    fn restore_patient(id: String) -> Patient
+        as restorePatient => patients::restore_patient(desktop).await;
+    /// Rejects with code "validation" and a message saying what is wrong with the input.
+    fn preview_birth_date(input: String) -> BirthDatePreview
+        as previewBirthDate => patients::preview_birth_date(desktop);
+
+    // letters
+    fn start_letter(patient_id: String, kind: LetterKind) -> LetterDraft
+        as startLetter => letters::start_letter(desktop).await;
+    /// Saves whatever was typed; only a draft too large for the store is refused.
+    fn save_letter_draft(draft_id: String, content: LetterDraftContent) -> LetterDraft
+        as saveLetterDraft => letters::save_letter_draft(desktop).await;
+    fn get_letter_draft(draft_id: String) -> LetterDraft
+        as getLetterDraft => letters::get_letter_draft(desktop).await;
+    fn discard_letter_draft(draft_id: String) -> ()
+        as discardLetterDraft => letters::discard_letter_draft(desktop).await;
+    fn patient_letters(patient_id: String) -> PatientLetters
+        as patientLetters => letters::patient_letters(desktop).await;
+    /// Renders, stores and (for a referral) opens the referral; rejects with field errors.
+    fn issue_letter(draft_id: String) -> IssuedLetter
+        as issueLetter => letters::issue_letter(desktop).await;
+    /// A new draft holding the issued letter's content, to be issued as its next version.
+    fn correct_letter(letter_id: String) -> LetterDraft
+        as correctLetter => letters::correct_letter(desktop).await;
+    fn letter_destinations() -> Destinations
+        as letterDestinations => letters::letter_destinations(desktop).await;
+    fn set_favourite_destination(destination: Destination, favourite: bool) -> Destinations
+        as setFavouriteDestination => letters::set_favourite_destination(desktop).await;
+
+    // files
+    /// Opens the OS save dialog; `path` is null when the user cancelled.
+    fn save_letter_pdf(letter_id: String) -> SavedFile
+        as saveLetterPdf => files::save_letter_pdf(app, window, desktop).await;
+    /// Opens the issued PDF in the system's PDF viewer, to print it.
+    fn open_letter_pdf(letter_id: String) -> ()
+        as openLetterPdf => files::open_letter_pdf(desktop).await;
+
+    // referrals
+    /// Where the patient is now, and their referrals (newest first) with their history.
+    fn patient_referrals(patient_id: String) -> PatientReferrals
+        as getPatientReferrals => referrals::patient_referrals(desktop).await;
+    /// A page of the referral board, filtered and ordered; overdue rows are flagged.
+    fn referral_board(filter: BoardFilter) -> Board
+        as referralBoard => referrals::referral_board(desktop).await;
+    /// Rejects with a message when the status machine does not allow the event.
+    fn record_referral_event(referral_id: String, input: EventInput) -> Referral
+        as recordReferralEvent => referrals::record_referral_event(desktop).await;
+    /// Marks an entry as entered in error; it stays in the history.
+    fn void_referral_event(referral_id: String, event_id: String, reason: String) -> Referral
+        as voidReferralEvent => referrals::void_referral_event(desktop).await;
+    /// The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification.
+    fn worklist() -> Vec<WorklistItem>
+        as getWorklist => referrals::worklist(desktop).await;
+    /// Takes an item off the worklist for good; the reason is kept.
+    fn dismiss_worklist_item(referral_id: String, key: String, reason: String) -> Vec<WorklistItem>
+        as dismissWorklistItem => referrals::dismiss_worklist_item(desktop).await;
+    /// The worklist's thresholds (days to acknowledgement, days to a reply letter).
+    fn worklist_settings() -> WorklistSettings
+        as getWorklistSettings => referrals::worklist_settings(desktop).await;
+    fn save_worklist_settings(settings: WorklistSettings) -> WorklistSettings
+        as saveWorklistSettings => referrals::save_worklist_settings(desktop).await;
+
+    // replies
+    /// Opens the OS file dialog for a reply's scan; null when cancelled. Rejects a wrong type or size.
+    fn choose_reply_attachment() -> Option<ChosenFile>
+        as chooseReplyAttachment => replies::choose_reply_attachment(app, window, chosen).await;
+    /// Records a reply letter (with the chosen scan's token, if any).
+    fn record_reply(referral_id: String, input: ReplyInput, attachment: Option<String>) -> Referral
+        as recordReply => replies::record_reply(desktop, chosen).await;
+    /// Opens a reply's scan in the system viewer.
+    fn open_reply_attachment(reply_id: String) -> ()
+        as openReplyAttachment => replies::open_reply_attachment(desktop).await;
+
+    // figures
+    /// 連携の実績 for referrals sent in the period.
+    fn loop_figures(period: FiguresPeriod) -> LoopFigures
+        as loopFigures => figures::loop_figures(desktop).await;
+    /// Saves the figures as CSV where the user picks; `path` is null when cancelled.
+    fn save_loop_figures_csv(period: FiguresPeriod) -> SavedFile
+        as saveLoopFiguresCsv => figures::save_loop_figures_csv(app, window, desktop).await;
+
+    // sync
+    /// This install's enrollment with the regional server, or null before it.
+    fn sync_status() -> Option<SyncStatus>
+        as getSyncStatus => sync::sync_status(desktop).await;
+    /// Trades the desk's one-time code for this device's credential (kept in the OS keyring).
+    fn enroll_device(input: EnrollInput) -> SyncStatus
+        as enrollDevice => sync::enroll_device(desktop, trigger).await;
+    /// Asks the server who this device is; resolves with the organisation's name.
+    fn check_connection() -> String
+        as checkConnection => sync::check_connection(desktop).await;
+    /// 最終同期 and the changes not yet sent; null before enrollment.
+    fn sync_state() -> Option<SyncState>
+        as getSyncState => sync::sync_state(desktop).await;
+    /// 今すぐ同期: one exchange with the server now.
+    fn sync_now() -> SyncReport
+        as syncNow => sync::sync_now(desktop).await;
+    /// Changes the server refused, newest first.
+    fn sync_conflicts() -> Vec<SyncConflict>
+        as getSyncConflicts => sync::sync_conflicts(desktop).await;
+
+    // consents
+    /// The patient's consents to share with the region, newest first.
+    fn patient_consents(patient_id: String) -> Vec<Consent>
+        as patientConsents => consents::patient_consents(desktop).await;
+    /// Records a consent (consentId null) or changes or withdraws one.
+    fn save_consent(patient_id: String, consent_id: Option<String>, input: ConsentInput) -> Consent
+        as saveConsent => consents::save_consent(desktop).await;
+    /// Opens the 同意書 in the system viewer, to print.
+    fn open_consent_form(consent_id: String) -> ()
+        as openConsentForm => consents::open_consent_form(desktop).await;
+    /// Saves the 同意書 where the user picks; `path` is null when cancelled.
+    fn save_consent_form(consent_id: String) -> SavedFile
+        as saveConsentForm => consents::save_consent_form(app, window, desktop).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    const COMMANDS_TS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/commands.ts");
+
+    /// The UI's wrappers must be the ones generated from the table.
+    #[test]
+    fn ipc_bindings_commands_are_current() {
+        let generated = crate::ipc::typescript_commands();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(COMMANDS_TS, &generated).unwrap();
+            return;
+        }
+        let current = std::fs::read_to_string(COMMANDS_TS).unwrap_or_default();
+        assert!(
+            current == generated,
+            "ui/src/api/commands.ts is stale: run `make bindings` and commit the result"
+        );
+    }
+
+    /// build.rs reads the table as text, for the permissions: it must find
+    /// the commands the macro declares, in the same order.
+    #[test]
+    fn ipc_commands_build_rs_reads_the_table() {
+        let declared: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        let read = crate::command_names::command_names(include_str!("mod.rs"));
+        assert!(
+            read == declared,
+            "build.rs reads the commands {read:?} from src-tauri/commands/mod.rs, but the table \
+             declares {declared:?}: keep each entry's `fn name(` at the start of a line"
+        );
+    }
+
+    #[test]
+    fn ipc_commands_are_named_once() {
+        let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        let mut ts_names: Vec<&str> = COMMANDS.iter().map(|c| c.ts_name).collect();
+        names.sort_unstable();
+        ts_names.sort_unstable();
+        for list in [names, ts_names] {
+            for pair in list.windows(2) {
+                assert!(pair[0] != pair[1], "{} is declared twice", pair[0]);
+            }
+        }
+    }
+
+    /// The main window is granted the set build.rs writes from the table.
+    #[test]
+    fn ipc_commands_are_granted_to_the_window() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted = capability["permissions"].as_array().unwrap();
+        assert!(
+            granted.iter().any(|p| p == "ipc-commands"),
+            "src-tauri/capabilities/default.json must grant \"ipc-commands\""
+        );
+    }
+}

@@ -3,7 +3,6 @@ use tauri::State;
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, BirthDatePreview, Patient, PatientInput, SearchResult};
 
-#[tauri::command]
 pub async fn search_patients(
     desktop: State<'_, Desktop>,
     query: String,
@@ -16,12 +15,10 @@ pub async fn search_patients(
         .into())
 }
 
-#[tauri::command]
 pub async fn get_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
     Ok(desktop.app()?.open_patient(&id).await?.into())
 }
 
-#[tauri::command]
 pub async fn create_patient(
     desktop: State<'_, Desktop>,
     input: PatientInput,
@@ -29,7 +26,6 @@ pub async fn create_patient(
     Ok(desktop.app()?.create_patient(&input.into()).await?.into())
 }
 
-#[tauri::command]
 pub async fn update_patient(
     desktop: State<'_, Desktop>,
     id: String,
@@ -42,17 +38,14 @@ pub async fn update_patient(
         .into())
 }
 
-#[tauri::command]
 pub async fn delete_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
     Ok(desktop.app()?.delete_patient(&id).await?.into())
 }
 
-#[tauri::command]
 pub async fn restore_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
     Ok(desktop.app()?.restore_patient(&id).await?.into())
 }
 
-#[tauri::command]
 pub fn preview_birth_date(
     desktop: State<'_, Desktop>,
     input: String,

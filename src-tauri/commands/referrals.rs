@@ -7,7 +7,6 @@ use crate::ipc::{
     WorklistSettings,
 };
 
-#[tauri::command]
 pub async fn patient_referrals(
     desktop: State<'_, Desktop>,
     patient_id: String,
@@ -24,7 +23,6 @@ pub async fn patient_referrals(
     })
 }
 
-#[tauri::command]
 pub async fn referral_board(
     desktop: State<'_, Desktop>,
     filter: BoardFilter,
@@ -32,7 +30,6 @@ pub async fn referral_board(
     Ok(desktop.app()?.referral_board(&filter).await?.into())
 }
 
-#[tauri::command]
 pub async fn record_referral_event(
     desktop: State<'_, Desktop>,
     referral_id: String,
@@ -45,7 +42,6 @@ pub async fn record_referral_event(
         .into())
 }
 
-#[tauri::command]
 pub async fn void_referral_event(
     desktop: State<'_, Desktop>,
     referral_id: String,
@@ -61,7 +57,6 @@ pub async fn void_referral_event(
 
 /// The worklist; items not announced before are then announced by a
 /// desktop notification (in the background: the list does not wait).
-#[tauri::command]
 pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Vec<WorklistItem>, AppError> {
     let app = desktop.app()?;
     let items = app.worklist().await?;
@@ -69,7 +64,6 @@ pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Vec<WorklistItem>, 
     Ok(items.into_iter().map(Into::into).collect())
 }
 
-#[tauri::command]
 pub async fn dismiss_worklist_item(
     desktop: State<'_, Desktop>,
     referral_id: String,
@@ -85,12 +79,10 @@ pub async fn dismiss_worklist_item(
         .collect())
 }
 
-#[tauri::command]
 pub async fn worklist_settings(desktop: State<'_, Desktop>) -> Result<WorklistSettings, AppError> {
     Ok(desktop.app()?.worklist_settings().await?)
 }
 
-#[tauri::command]
 pub async fn save_worklist_settings(
     desktop: State<'_, Desktop>,
     settings: WorklistSettings,

@@ -22,7 +22,6 @@ const SCAN_EXTENSIONS: &[&str] = &["pdf", "png", "jpg", "jpeg", "tif", "tiff"];
 #[derive(Default)]
 pub struct ChosenFiles(Mutex<HashMap<String, PathBuf>>);
 
-#[tauri::command]
 pub async fn choose_reply_attachment(
     app: AppHandle,
     window: WebviewWindow,
@@ -53,7 +52,6 @@ pub async fn choose_reply_attachment(
     }))
 }
 
-#[tauri::command]
 pub async fn record_reply(
     desktop: State<'_, Desktop>,
     chosen: State<'_, ChosenFiles>,
@@ -81,7 +79,6 @@ pub async fn record_reply(
         .into())
 }
 
-#[tauri::command]
 pub async fn open_reply_attachment(
     desktop: State<'_, Desktop>,
     reply_id: String,

@@ -3,7 +3,6 @@ use tauri::State;
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, StartupState};
 
-#[tauri::command]
 pub async fn get_startup_state(desktop: State<'_, Desktop>) -> Result<StartupState, AppError> {
     let data_dir = desktop.data_dir().display().to_string();
     Ok(match desktop.app() {

@@ -7,12 +7,10 @@ use crate::background_sync::SyncTrigger;
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, EnrollInput, SyncConflict, SyncReport, SyncState, SyncStatus};
 
-#[tauri::command]
 pub async fn sync_status(desktop: State<'_, Desktop>) -> Result<Option<SyncStatus>, AppError> {
     Ok(desktop.app()?.sync_status().await?.map(Into::into))
 }
 
-#[tauri::command]
 pub async fn enroll_device(
     desktop: State<'_, Desktop>,
     trigger: State<'_, SyncTrigger>,
@@ -28,19 +26,16 @@ pub async fn enroll_device(
 }
 
 /// The organisation the server knows this device by.
-#[tauri::command]
 pub async fn check_connection(desktop: State<'_, Desktop>) -> Result<String, AppError> {
     Ok(desktop.app()?.check_connection().await?)
 }
 
 /// 最終同期 and the changes not yet sent; `None` before enrollment.
-#[tauri::command]
 pub async fn sync_state(desktop: State<'_, Desktop>) -> Result<Option<SyncState>, AppError> {
     Ok(desktop.app()?.sync_state().await?.map(Into::into))
 }
 
 /// 今すぐ同期: one exchange now (it waits for a background one in progress).
-#[tauri::command]
 pub async fn sync_now(desktop: State<'_, Desktop>) -> Result<SyncReport, AppError> {
     let app = desktop.app()?;
     let report = app.sync_now().await?;
@@ -50,7 +45,6 @@ pub async fn sync_now(desktop: State<'_, Desktop>) -> Result<SyncReport, AppErro
     Ok(report.into())
 }
 
-#[tauri::command]
 pub async fn sync_conflicts(desktop: State<'_, Desktop>) -> Result<Vec<SyncConflict>, AppError> {
     Ok(desktop
         .app()?

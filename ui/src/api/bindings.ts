@@ -1,4 +1,4 @@
-// Generated from the Rust IPC types (src-tauri/ipc.rs) by ts-rs.
+// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.
 // Do not edit by hand: run `make bindings`.
 
 export type Sex = "male" | "female" | "other";

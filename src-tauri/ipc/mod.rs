@@ -1,0 +1,119 @@
+//! The JSON shapes that cross the IPC boundary, by feature, and their
+//! TypeScript twins in `ui/src/api/bindings.ts` (generated from these by
+//! ts-rs; a test fails when that file is stale). Only this module knows
+//! these shapes.
+
+mod board;
+mod clinic;
+mod consents;
+pub(crate) mod declare;
+mod errors;
+mod figures;
+mod letters;
+mod patients;
+mod referrals;
+mod replies;
+mod sync;
+mod worklist;
+
+pub use board::*;
+pub use clinic::*;
+pub use consents::*;
+pub use errors::*;
+pub use figures::*;
+pub use letters::*;
+pub use patients::*;
+pub use referrals::*;
+pub use replies::*;
+pub use sync::*;
+pub use worklist::*;
+
+pub(crate) use declare::ipc_commands;
+
+use ts_rs::TS;
+
+/// The TypeScript declarations of every IPC type, as `bindings.ts` holds them.
+pub fn typescript_bindings() -> String {
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        Sex::decl(&cfg),
+        ClinicProfile::decl(&cfg),
+        PatientInput::decl(&cfg),
+        Patient::decl(&cfg),
+        PatientSummary::decl(&cfg),
+        SearchResult::decl(&cfg),
+        BirthDatePreview::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        FieldError::decl(&cfg),
+        AppError::decl(&cfg),
+        StartupState::decl(&cfg),
+        LetterKind::decl(&cfg),
+        LetterDraftContent::decl(&cfg),
+        LetterDraft::decl(&cfg),
+        Destination::decl(&cfg),
+        Destinations::decl(&cfg),
+        IssuedLetter::decl(&cfg),
+        PatientLetters::decl(&cfg),
+        SavedFile::decl(&cfg),
+        EventInput::decl(&cfg),
+        ReferralEvent::decl(&cfg),
+        Referral::decl(&cfg),
+        PatientReferrals::decl(&cfg),
+        WorklistItem::decl(&cfg),
+        Reply::decl(&cfg),
+        ReplyInput::decl(&cfg),
+        ChosenFile::decl(&cfg),
+        BoardFilter::decl(&cfg),
+        BoardRow::decl(&cfg),
+        Board::decl(&cfg),
+        WorklistSettings::decl(&cfg),
+        FiguresPeriod::decl(&cfg),
+        FigureRow::decl(&cfg),
+        LoopFigures::decl(&cfg),
+        SyncStatus::decl(&cfg),
+        EnrollInput::decl(&cfg),
+        SyncState::decl(&cfg),
+        SyncConflict::decl(&cfg),
+        SyncReport::decl(&cfg),
+        Consent::decl(&cfg),
+        ConsentInput::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\
+         // Do not edit by hand: run `make bindings`.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The TypeScript wrapper of every IPC command, as `commands.ts` holds
+/// them (from the table in src-tauri/commands/mod.rs).
+pub fn typescript_commands() -> String {
+    declare::typescript_commands(crate::commands::COMMANDS, &typescript_bindings())
+}
+
+#[cfg(test)]
+mod tests {
+    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/bindings.ts");
+
+    /// The UI's types must be the ones generated from this module.
+    #[test]
+    fn ipc_bindings_are_current() {
+        let generated = super::typescript_bindings();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(BINDINGS, &generated).unwrap();
+            return;
+        }
+        let current = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+        assert!(
+            current == generated,
+            "ui/src/api/bindings.ts is stale: run `make bindings` and commit the result"
+        );
+    }
+}

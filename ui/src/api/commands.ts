@@ -1,0 +1,240 @@
+// Generated from the IPC command table (src-tauri/commands/mod.rs).
+// Do not edit by hand: run `make bindings`.
+
+import type {
+  BirthDatePreview,
+  Board,
+  BoardFilter,
+  ChosenFile,
+  ClinicProfile,
+  Consent,
+  ConsentInput,
+  Destination,
+  Destinations,
+  EnrollInput,
+  EventInput,
+  FiguresPeriod,
+  IssuedLetter,
+  LetterDraft,
+  LetterDraftContent,
+  LetterKind,
+  LoopFigures,
+  Patient,
+  PatientInput,
+  PatientLetters,
+  PatientReferrals,
+  Referral,
+  ReplyInput,
+  SavedFile,
+  SearchResult,
+  StartupState,
+  SyncConflict,
+  SyncReport,
+  SyncState,
+  SyncStatus,
+  WorklistItem,
+  WorklistSettings,
+} from "./bindings";
+import { call } from "./index";
+
+export function getStartupState(): Promise<StartupState> {
+  return call("get_startup_state");
+}
+
+export function saveClinicProfile(profile: ClinicProfile): Promise<ClinicProfile> {
+  return call("save_clinic_profile", { profile });
+}
+
+/** An empty query lists patients by kana; at most 100 rows, `total` is the full count. */
+export function searchPatients(query: string, includeDeleted: boolean): Promise<SearchResult> {
+  return call("search_patients", { query, includeDeleted });
+}
+
+export function getPatient(id: string): Promise<Patient> {
+  return call("get_patient", { id });
+}
+
+export function createPatient(input: PatientInput): Promise<Patient> {
+  return call("create_patient", { input });
+}
+
+export function updatePatient(id: string, input: PatientInput): Promise<Patient> {
+  return call("update_patient", { id, input });
+}
+
+/** Soft delete: the patient stays in the store and can be restored. */
+export function deletePatient(id: string): Promise<Patient> {
+  return call("delete_patient", { id });
+}
+
+export function restorePatient(id: string): Promise<Patient> {
+  return call("restore_patient", { id });
+}
+
+/** Rejects with code "validation" and a message saying what is wrong with the input. */
+export function previewBirthDate(input: string): Promise<BirthDatePreview> {
+  return call("preview_birth_date", { input });
+}
+
+export function startLetter(patientId: string, kind: LetterKind): Promise<LetterDraft> {
+  return call("start_letter", { patientId, kind });
+}
+
+/** Saves whatever was typed; only a draft too large for the store is refused. */
+export function saveLetterDraft(draftId: string, content: LetterDraftContent): Promise<LetterDraft> {
+  return call("save_letter_draft", { draftId, content });
+}
+
+export function getLetterDraft(draftId: string): Promise<LetterDraft> {
+  return call("get_letter_draft", { draftId });
+}
+
+export function discardLetterDraft(draftId: string): Promise<void> {
+  return call("discard_letter_draft", { draftId });
+}
+
+export function patientLetters(patientId: string): Promise<PatientLetters> {
+  return call("patient_letters", { patientId });
+}
+
+/** Renders, stores and (for a referral) opens the referral; rejects with field errors. */
+export function issueLetter(draftId: string): Promise<IssuedLetter> {
+  return call("issue_letter", { draftId });
+}
+
+/** A new draft holding the issued letter's content, to be issued as its next version. */
+export function correctLetter(letterId: string): Promise<LetterDraft> {
+  return call("correct_letter", { letterId });
+}
+
+export function letterDestinations(): Promise<Destinations> {
+  return call("letter_destinations");
+}
+
+export function setFavouriteDestination(destination: Destination, favourite: boolean): Promise<Destinations> {
+  return call("set_favourite_destination", { destination, favourite });
+}
+
+/** Opens the OS save dialog; `path` is null when the user cancelled. */
+export function saveLetterPdf(letterId: string): Promise<SavedFile> {
+  return call("save_letter_pdf", { letterId });
+}
+
+/** Opens the issued PDF in the system's PDF viewer, to print it. */
+export function openLetterPdf(letterId: string): Promise<void> {
+  return call("open_letter_pdf", { letterId });
+}
+
+/** Where the patient is now, and their referrals (newest first) with their history. */
+export function getPatientReferrals(patientId: string): Promise<PatientReferrals> {
+  return call("patient_referrals", { patientId });
+}
+
+/** A page of the referral board, filtered and ordered; overdue rows are flagged. */
+export function referralBoard(filter: BoardFilter): Promise<Board> {
+  return call("referral_board", { filter });
+}
+
+/** Rejects with a message when the status machine does not allow the event. */
+export function recordReferralEvent(referralId: string, input: EventInput): Promise<Referral> {
+  return call("record_referral_event", { referralId, input });
+}
+
+/** Marks an entry as entered in error; it stays in the history. */
+export function voidReferralEvent(referralId: string, eventId: string, reason: string): Promise<Referral> {
+  return call("void_referral_event", { referralId, eventId, reason });
+}
+
+/** The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification. */
+export function getWorklist(): Promise<Array<WorklistItem>> {
+  return call("worklist");
+}
+
+/** Takes an item off the worklist for good; the reason is kept. */
+export function dismissWorklistItem(referralId: string, key: string, reason: string): Promise<Array<WorklistItem>> {
+  return call("dismiss_worklist_item", { referralId, key, reason });
+}
+
+/** The worklist's thresholds (days to acknowledgement, days to a reply letter). */
+export function getWorklistSettings(): Promise<WorklistSettings> {
+  return call("worklist_settings");
+}
+
+export function saveWorklistSettings(settings: WorklistSettings): Promise<WorklistSettings> {
+  return call("save_worklist_settings", { settings });
+}
+
+/** Opens the OS file dialog for a reply's scan; null when cancelled. Rejects a wrong type or size. */
+export function chooseReplyAttachment(): Promise<ChosenFile | null> {
+  return call("choose_reply_attachment");
+}
+
+/** Records a reply letter (with the chosen scan's token, if any). */
+export function recordReply(referralId: string, input: ReplyInput, attachment: string | null): Promise<Referral> {
+  return call("record_reply", { referralId, input, attachment });
+}
+
+/** Opens a reply's scan in the system viewer. */
+export function openReplyAttachment(replyId: string): Promise<void> {
+  return call("open_reply_attachment", { replyId });
+}
+
+/** 連携の実績 for referrals sent in the period. */
+export function loopFigures(period: FiguresPeriod): Promise<LoopFigures> {
+  return call("loop_figures", { period });
+}
+
+/** Saves the figures as CSV where the user picks; `path` is null when cancelled. */
+export function saveLoopFiguresCsv(period: FiguresPeriod): Promise<SavedFile> {
+  return call("save_loop_figures_csv", { period });
+}
+
+/** This install's enrollment with the regional server, or null before it. */
+export function getSyncStatus(): Promise<SyncStatus | null> {
+  return call("sync_status");
+}
+
+/** Trades the desk's one-time code for this device's credential (kept in the OS keyring). */
+export function enrollDevice(input: EnrollInput): Promise<SyncStatus> {
+  return call("enroll_device", { input });
+}
+
+/** Asks the server who this device is; resolves with the organisation's name. */
+export function checkConnection(): Promise<string> {
+  return call("check_connection");
+}
+
+/** 最終同期 and the changes not yet sent; null before enrollment. */
+export function getSyncState(): Promise<SyncState | null> {
+  return call("sync_state");
+}
+
+/** 今すぐ同期: one exchange with the server now. */
+export function syncNow(): Promise<SyncReport> {
+  return call("sync_now");
+}
+
+/** Changes the server refused, newest first. */
+export function getSyncConflicts(): Promise<Array<SyncConflict>> {
+  return call("sync_conflicts");
+}
+
+/** The patient's consents to share with the region, newest first. */
+export function patientConsents(patientId: string): Promise<Array<Consent>> {
+  return call("patient_consents", { patientId });
+}
+
+/** Records a consent (consentId null) or changes or withdraws one. */
+export function saveConsent(patientId: string, consentId: string | null, input: ConsentInput): Promise<Consent> {
+  return call("save_consent", { patientId, consentId, input });
+}
+
+/** Opens the 同意書 in the system viewer, to print. */
+export function openConsentForm(consentId: string): Promise<void> {
+  return call("open_consent_form", { consentId });
+}
+
+/** Saves the 同意書 where the user picks; `path` is null when cancelled. */
+export function saveConsentForm(consentId: string): Promise<SavedFile> {
+  return call("save_consent_form", { consentId });
+}
