@@ -97,10 +97,11 @@ ipc_commands! {
     fn void_referral_event(referral_id: String, event_id: String, reason: String) -> Referral
         as voidReferralEvent => referrals::void_referral_event(desktop).await;
     /// The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification.
-    fn worklist() -> Vec<WorklistItem>
+    /// The newest items (at most 100) and how many there are.
+    fn worklist() -> Worklist
         as getWorklist => referrals::worklist(desktop).await;
     /// Takes an item off the worklist for good; the reason is kept.
-    fn dismiss_worklist_item(referral_id: String, key: String, reason: String) -> Vec<WorklistItem>
+    fn dismiss_worklist_item(referral_id: String, key: String, reason: String) -> Worklist
         as dismissWorklistItem => referrals::dismiss_worklist_item(desktop).await;
     /// The worklist's thresholds (days to acknowledgement, days to a reply letter).
     fn worklist_settings() -> WorklistSettings

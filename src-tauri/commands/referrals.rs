@@ -3,7 +3,7 @@ use tauri::State;
 use crate::commands::notifications::announce_new_alerts;
 use crate::desktop::Desktop;
 use crate::ipc::{
-    AppError, Board, BoardFilter, EventInput, PatientReferrals, Referral, WorklistItem,
+    AppError, Board, BoardFilter, EventInput, PatientReferrals, Referral, Worklist,
     WorklistSettings,
 };
 
@@ -57,11 +57,11 @@ pub async fn void_referral_event(
 
 /// The worklist; items not announced before are then announced by a
 /// desktop notification (in the background: the list does not wait).
-pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Vec<WorklistItem>, AppError> {
+pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Worklist, AppError> {
     let app = desktop.app()?;
-    let items = app.worklist().await?;
+    let page = app.worklist_page().await?;
     tauri::async_runtime::spawn(announce_new_alerts(app.clone()));
-    Ok(items.into_iter().map(Into::into).collect())
+    Ok(page.into())
 }
 
 pub async fn dismiss_worklist_item(
@@ -69,14 +69,12 @@ pub async fn dismiss_worklist_item(
     referral_id: String,
     key: String,
     reason: String,
-) -> Result<Vec<WorklistItem>, AppError> {
+) -> Result<Worklist, AppError> {
     Ok(desktop
         .app()?
         .dismiss_worklist_item(&referral_id, &key, &reason)
         .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+        .into())
 }
 
 pub async fn worklist_settings(desktop: State<'_, Desktop>) -> Result<WorklistSettings, AppError> {

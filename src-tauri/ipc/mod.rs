@@ -60,6 +60,7 @@ pub fn typescript_bindings() -> String {
         Referral::decl(&cfg),
         PatientReferrals::decl(&cfg),
         WorklistItem::decl(&cfg),
+        Worklist::decl(&cfg),
         Reply::decl(&cfg),
         ReplyInput::decl(&cfg),
         ChosenFile::decl(&cfg),

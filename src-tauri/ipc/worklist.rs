@@ -36,3 +36,22 @@ impl From<app::WorklistItem> for WorklistItem {
         }
     }
 }
+
+/// The newest worklist items (at most `WORKLIST_SHOWN`) and how many there
+/// are in all.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Worklist {
+    /// Newest first.
+    pub items: Vec<WorklistItem>,
+    pub total: u32,
+}
+
+impl From<app::WorklistPage> for Worklist {
+    fn from(p: app::WorklistPage) -> Self {
+        Worklist {
+            items: p.items.into_iter().map(Into::into).collect(),
+            total: u32::try_from(p.total).unwrap_or(u32::MAX),
+        }
+    }
+}

@@ -494,7 +494,8 @@ async fn the_worklist_raises_silence_overdue_discharges_discharges_elsewhere_and
         .dismiss_worklist_item(&referral, &items[0].key, "在宅医と電話で確認、情報提供済み")
         .await
         .unwrap();
-    assert!(after.is_empty());
+    assert!(after.items.is_empty());
+    assert_eq!(after.total, 0);
 
     // A death is a new situation: raised again.
     t.app

@@ -147,3 +147,138 @@ async fn summaries_with_names(
         .map(|row| row.into_summary().map(|s| (s.referral_id, s)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use tsunagu_domain::{DischargeDestination, EventDetails, Overdue};
+
+    use super::*;
+    use crate::{EventSource, ImportedReferral, OpenMode, StoreKey, StoredEvent};
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn event(details: EventDetails) -> StoredEvent {
+        StoredEvent {
+            id: Uuid::now_v7(),
+            details: Some(details),
+            voids: None,
+            note: String::new(),
+            source: EventSource::Liaison,
+            actor: "test".into(),
+            at: Utc::now(),
+        }
+    }
+
+    fn sent(on: NaiveDate) -> StoredEvent {
+        event(EventDetails::Sent {
+            date: on,
+            hospital: "豊島中央病院".into(),
+        })
+    }
+
+    fn referral(patient: Uuid, events: Vec<StoredEvent>) -> ImportedReferral {
+        ImportedReferral {
+            id: Uuid::now_v7(),
+            patient_id: patient,
+            tracking_code: format!("T{}", Uuid::now_v7().simple()),
+            created_at: Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap(),
+            events,
+        }
+    }
+
+    /// The page is the newest items of the whole list, the count is the
+    /// whole list's, a referral raises two items when two things are so,
+    /// and a dismissed item is gone from both.
+    #[tokio::test]
+    async fn a_page_is_the_newest_of_the_whole_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(
+            &dir.path().join("s.db"),
+            &StoreKey::generate(),
+            OpenMode::CreateNew,
+        )
+        .await
+        .unwrap();
+        let patient = Uuid::now_v7();
+        store
+            .insert_patient(
+                patient,
+                &crate::test_support::yamada_fields(),
+                "test",
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let mut batch: Vec<ImportedReferral> = (1..=5)
+            .map(|day| referral(patient, vec![sent(d(5, day))]))
+            .collect();
+        let elsewhere = referral(
+            patient,
+            vec![
+                sent(d(5, 10)),
+                event(EventDetails::Admitted {
+                    date: d(5, 12),
+                    ward: String::new(),
+                    attending: String::new(),
+                }),
+                event(EventDetails::Discharged {
+                    date: d(6, 20),
+                    destination: DischargeDestination::Facility {
+                        name: "ひまわり苑".into(),
+                    },
+                }),
+            ],
+        );
+        let elsewhere_id = elsewhere.id;
+        batch.push(elsewhere);
+        store.import_referrals(&batch).await.unwrap();
+        let rule = OverdueRule {
+            today: d(6, 30),
+            days_to_acknowledgement: 7,
+            days_to_reply: 14,
+        };
+
+        let all = store.worklist_attention(rule, None).await.unwrap();
+        assert_eq!(all.total, 7);
+        assert_eq!(all.items.len(), 7);
+        let first = &all.items[0];
+        assert_eq!(first.reason, WorklistReason::DischargedElsewhere);
+        assert_eq!(first.since, d(6, 20));
+        assert_eq!(
+            first.key,
+            format!("discharged-elsewhere:{elsewhere_id}:2026-06-20")
+        );
+        let second = &all.items[1];
+        assert_eq!(second.reason, WorklistReason::Overdue(Overdue::NoReply));
+        assert_eq!(second.since, d(5, 12));
+        assert_eq!(second.key, format!("no-reply:{elsewhere_id}"));
+        let sent_days: Vec<NaiveDate> = all.items[2..].iter().map(|i| i.since).collect();
+        assert_eq!(sent_days, vec![d(5, 5), d(5, 4), d(5, 3), d(5, 2), d(5, 1)]);
+        assert!(all.items[2..].iter().all(|i| i.reason
+            == WorklistReason::Overdue(Overdue::NoAcknowledgement)
+            && i.key == format!("no-ack:{}", i.summary.referral_id)));
+        assert_eq!(all.items[0].summary.patient_name, "山田　太郎");
+
+        let page = store.worklist_attention(rule, Some(3)).await.unwrap();
+        assert_eq!(page.total, 7);
+        assert_eq!(page.items, all.items[..3].to_vec());
+
+        store
+            .dismiss_worklist_item(
+                &first.key,
+                elsewhere_id,
+                "施設に確認済み",
+                "test",
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let page = store.worklist_attention(rule, Some(3)).await.unwrap();
+        assert_eq!(page.total, 6);
+        assert_eq!(page.items, all.items[1..4].to_vec());
+        store.close().await;
+    }
+}

@@ -182,6 +182,12 @@ key: string, referralId: string, patientId: string, patientName: string, hospita
  */
 since: string, };
 
+export type Worklist = { 
+/**
+ * Newest first.
+ */
+items: Array<WorklistItem>, total: number, };
+
 export type Reply = { id: string, 
 /**
  * 和暦

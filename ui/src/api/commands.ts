@@ -32,7 +32,7 @@ import type {
   SyncReport,
   SyncState,
   SyncStatus,
-  WorklistItem,
+  Worklist,
   WorklistSettings,
 } from "./bindings";
 import { call } from "./index";
@@ -145,13 +145,16 @@ export function voidReferralEvent(referralId: string, eventId: string, reason: s
   return call("void_referral_event", { referralId, eventId, reason });
 }
 
-/** The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification. */
-export function getWorklist(): Promise<Array<WorklistItem>> {
+/**
+ * The morning worklist (要確認): referrals that need the physician. New items are also announced by a desktop notification.
+ * The newest items (at most 100) and how many there are.
+ */
+export function getWorklist(): Promise<Worklist> {
   return call("worklist");
 }
 
 /** Takes an item off the worklist for good; the reason is kept. */
-export function dismissWorklistItem(referralId: string, key: string, reason: string): Promise<Array<WorklistItem>> {
+export function dismissWorklistItem(referralId: string, key: string, reason: string): Promise<Worklist> {
   return call("dismiss_worklist_item", { referralId, key, reason });
 }
 

@@ -33,6 +33,7 @@ export type {
   PatientReferrals,
   Referral,
   ReferralEvent,
+  Worklist,
   WorklistItem,
   FieldError,
   IssuedLetter,

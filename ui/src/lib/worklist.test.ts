@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDays } from "./worklist";
+import { parseDays, worklistMoreText } from "./worklist";
 
 describe("parseDays", () => {
   it("reads one to three digits, ignoring surrounding spaces", () => {
@@ -16,5 +16,16 @@ describe("parseDays", () => {
     expect(parseDays("-1")).toBe(0);
     expect(parseDays("1.5")).toBe(0);
     expect(parseDays("1 4")).toBe(0);
+  });
+});
+
+describe("worklistMoreText", () => {
+  it("says how many of how many are shown when the backend sent the newest only", () => {
+    expect(worklistMoreText(100, 19482)).toBe("新しい順に100件を表示しています（全19482件）。");
+  });
+
+  it("says nothing when every item is shown", () => {
+    expect(worklistMoreText(12, 12)).toBeNull();
+    expect(worklistMoreText(0, 0)).toBeNull();
   });
 });

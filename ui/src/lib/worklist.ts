@@ -5,3 +5,11 @@
 export function parseDays(text: string): number {
   return /^\s*\d{1,3}\s*$/.test(text) ? Number(text) : 0;
 }
+
+/**
+ * What the worklist says when it holds more items than it shows (the
+ * backend sends the newest ones only), or null when it shows them all.
+ */
+export function worklistMoreText(shown: number, total: number): string | null {
+  return total > shown ? `新しい順に${String(shown)}件を表示しています（全${String(total)}件）。` : null;
+}

@@ -5,11 +5,12 @@ import {
   getWorklistSettings,
   saveWorklistSettings,
   toApiError,
+  type Worklist as WorklistPage,
   type WorklistItem,
   type WorklistSettings,
 } from "../api";
 import { toFieldErrors } from "../lib/format";
-import { parseDays } from "../lib/worklist";
+import { parseDays, worklistMoreText } from "../lib/worklist";
 
 /** How often the worklist is looked at again while the app stays open. */
 const REFRESH_MS = 10 * 60 * 1000;
@@ -18,7 +19,7 @@ const FIRST_ITEMS = 20;
 
 /** 要確認: shown above the patient list, so it is the first thing seen at start-up. */
 export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string) => void }) {
-  const [items, setItems] = useState<WorklistItem[] | null>(null);
+  const [worklist, setWorklist] = useState<WorklistPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dismissing, setDismissing] = useState<string | null>(null);
   const [reason, setReason] = useState("");
@@ -30,7 +31,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
   const refresh = () => {
     getWorklist().then(
       (list) => {
-        setItems(list);
+        setWorklist(list);
       },
       (e: unknown) => {
         setError(toApiError(e).message);
@@ -50,7 +51,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
     setBusy(true);
     setError(null);
     try {
-      setItems(await dismissWorklistItem(item.referralId, item.key, reason));
+      setWorklist(await dismissWorklistItem(item.referralId, item.key, reason));
       setDismissing(null);
       setReason("");
     } catch (e) {
@@ -60,14 +61,16 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
     }
   };
 
-  if (items === null) {
+  if (worklist === null) {
     return null;
   }
+  const items: WorklistItem[] = worklist.items;
+  const more = worklistMoreText(items.length, worklist.total);
   return (
     <section class="page-card worklist" aria-labelledby="worklist-heading" id="worklist">
       <div class="worklist-head">
         <h2 id="worklist-heading" class="section-title">
-          要確認（{items.length}件）
+          要確認（{worklist.total}件）
         </h2>
         <button
           type="button"
@@ -152,6 +155,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
           すべて表示（ほか{items.length - FIRST_ITEMS}件）
         </button>
       )}
+      {(showAll || items.length <= FIRST_ITEMS) && more !== null && <p class="list-empty">{more}</p>}
     </section>
   );
 }
