@@ -46,6 +46,10 @@ const COMMANDS: &[&str] = &[
     "save_consent_form",
 ];
 
+#[expect(
+    clippy::expect_used,
+    reason = "a build script reports failure by panicking"
+)]
 fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

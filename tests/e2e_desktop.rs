@@ -5,6 +5,15 @@
 //! provides the display and the Secret Service); elsewhere it is skipped
 //! with a note unless TSUNAGU_E2E is set.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
+)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};

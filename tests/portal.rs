@@ -7,6 +7,15 @@
 //! worklist. Then the security checks over plain HTTP: CSRF, expired
 //! sessions, another hospital's referral, guessing codes, sign-in limits.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
+)]
+
 #[path = "support/clinic.rs"]
 mod clinic;
 #[path = "../crates/app/tests/common/mod.rs"]

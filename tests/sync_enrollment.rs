@@ -2,6 +2,15 @@
 //! loopback, PostgreSQL of its own) and keeping the secret in a real
 //! Secret Service: the whole path a physician takes with the desk's code.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
+)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 

@@ -6,6 +6,15 @@
 //! clock hours wrong, two clinics and the desk writing at once. After
 //! each, both sides hold the same referrals and events, once.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
+)]
+
 #[path = "support/clinic.rs"]
 mod clinic;
 #[path = "../crates/app/tests/common/mod.rs"]

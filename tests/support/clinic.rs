@@ -1,4 +1,4 @@
-#![allow(dead_code)] // Each test binary uses its own share.
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 //! (Included with `#[path]` by the tests that have `common`.)
 //! A clinic's desktop core for whole-system tests: a fresh encrypted store,

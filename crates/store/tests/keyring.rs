@@ -1,6 +1,14 @@
 //! The store key in a real Secret Service (gnome-keyring on a private D-Bus
 //! session, started by scripts/test-session.sh), not an in-memory stand-in.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; its notes go to the test output"
+)]
+
 mod common;
 
 use std::process::Command;

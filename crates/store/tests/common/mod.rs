@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use tsunagu_domain::{KeyPerson, PatientFields, Sex};
