@@ -135,11 +135,11 @@ struct Workspace {
 impl Workspace {
     fn load() -> Workspace {
         let meta = metadata();
-        let member_ids: BTreeSet<&str> = array_of(&meta, "workspace_members")
+        let member_ids: BTreeSet<&str> = array_of(meta, "workspace_members")
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        let packages = array_of(&meta, "packages");
+        let packages = array_of(meta, "packages");
         let members: BTreeMap<String, String> = packages
             .iter()
             .filter(|p| member_ids.contains(str_of(p, "id")))
