@@ -24,8 +24,3 @@ pub fn yamada() -> PatientFields {
         memo: "ペースメーカーなし".to_string(),
     }
 }
-
-/// Whether this run must have a real Secret Service (the test harness sets it).
-pub fn keyring_required() -> bool {
-    std::env::var_os("TSUNAGU_REQUIRE_KEYRING").is_some()
-}
