@@ -11,7 +11,7 @@
     clippy::panic,
     clippy::disallowed_methods,
     clippy::print_stdout,
-    reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
+    reason = "a test fails by panicking; it runs against the real clock and waits on a real window; its notes go to the test output"
 )]
 
 use std::net::TcpListener;
