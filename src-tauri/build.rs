@@ -7,6 +7,10 @@ const TABLE: &str = "src-tauri/commands/mod.rs";
 /// to the main window; written from the table.
 const PERMISSION_SET: &str = "permissions/ipc-commands.toml";
 
+#[expect(
+    clippy::expect_used,
+    reason = "a build script reports failure by panicking"
+)]
 fn main() {
     println!("cargo:rerun-if-changed={TABLE}");
     let table = std::fs::read_to_string(TABLE).expect("build.rs reads src-tauri/commands/mod.rs");

@@ -13,6 +13,14 @@ use tauri::Manager;
 
 use crate::desktop::{Desktop, configured_data_dir};
 
+#[expect(
+    clippy::expect_used,
+    reason = "without its runtime the app cannot start; the panic is the report"
+)]
+#[expect(
+    clippy::exit,
+    reason = "tauri::generate_context! expands to a process::exit"
+)]
 pub fn run() {
     tauri::Builder::default()
         .manage(commands::replies::ChosenFiles::default())

@@ -1,4 +1,4 @@
-#![allow(dead_code)] // Each test binary uses its own share.
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 //! A whole region for end-to-end sync tests: a real PostgreSQL, the real
 //! server on a loopback port (which a test may stop and start again), a

@@ -6,6 +6,16 @@
 //! Environment: `BENCH_REFERRALS` (default 20000), `BENCH_EVENTS` (default
 //! 150000), `BENCH_RUNS` per measurement (default 200), `BENCH_SEED`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::exit,
+    reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
+)]
+
 #[path = "support/referral_data.rs"]
 mod referral_data;
 

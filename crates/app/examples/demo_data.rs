@@ -6,6 +6,16 @@
 //! `TSUNAGU_DATA_DIR=<data folder> make run`. The key goes to the OS
 //! keyring, as the app's own. Refuses a folder that already has a store.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::exit,
+    reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
+)]
+
 #[path = "support/referral_data.rs"]
 mod referral_data;
 

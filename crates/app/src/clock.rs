@@ -11,6 +11,10 @@ pub trait Clock: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one place the app reads the system clock"
+)]
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()

@@ -1,6 +1,13 @@
 //! Writing, issuing, reprinting and correcting letters, against a real
 //! encrypted store; the PDFs are real renders.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::*;

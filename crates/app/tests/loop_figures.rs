@@ -1,6 +1,13 @@
 //! Reply letters, the board's filters, the worklist's settings and the loop
 //! figures, on a small data set whose figures are worked out by hand.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,13 @@
 //! each ends with the patient page saying where the patient is. Plus the
 //! refusals: impossible transitions, bad dates, and corrections.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::*;

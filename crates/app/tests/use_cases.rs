@@ -1,6 +1,13 @@
 //! The use cases as the desktop UI calls them, against a real encrypted store
 //! in a temporary directory, with the clock fixed at 2026-11-24.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::*;

@@ -11,6 +11,10 @@ use crate::date_error::DateError;
 pub const FIRST_SUPPORTED_DAY: NaiveDate = ymd(1873, 1, 1);
 
 // A bad literal fails the build instead of panicking at run time.
+#[expect(
+    clippy::panic,
+    reason = "evaluated only in const contexts, so a bad literal is a compile error"
+)]
 const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(year, month, day) {
         Some(date) => date,
@@ -65,11 +69,11 @@ impl Era {
     /// [`FIRST_SUPPORTED_DAY`], which is where conversions actually start.
     pub fn first_day(self) -> NaiveDate {
         match self {
-            Era::Meiji => ymd(1868, 10, 23),
-            Era::Taisho => ymd(1912, 7, 30),
-            Era::Showa => ymd(1926, 12, 25),
-            Era::Heisei => ymd(1989, 1, 8),
-            Era::Reiwa => ymd(2019, 5, 1),
+            Era::Meiji => const { ymd(1868, 10, 23) },
+            Era::Taisho => const { ymd(1912, 7, 30) },
+            Era::Showa => const { ymd(1926, 12, 25) },
+            Era::Heisei => const { ymd(1989, 1, 8) },
+            Era::Reiwa => const { ymd(2019, 5, 1) },
         }
     }
 

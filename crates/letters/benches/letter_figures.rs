@@ -6,6 +6,14 @@
 //! Environment: `BENCH_RENDERS` in-process runs (default 300),
 //! `BENCH_PROCESSES` process runs (default 40).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    reason = "a benchmark: it stops at the first failure and reports on stdout"
+)]
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

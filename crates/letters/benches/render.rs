@@ -1,6 +1,14 @@
 //! Criterion: rendering the standard letter in process (fonts already
 //! mapped, as in the running app).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    reason = "a benchmark: it stops at the first failure and reports on stdout"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use tsunagu_letters::{Letter, layout, render_pdf};
 

@@ -89,19 +89,21 @@ pub fn layout_consent(form: &ConsentForm) -> Vec<Page> {
     };
     blocks.push(stacked(statement, ending));
 
-    let mut pages = vec![Page::default()];
+    let mut pages = Vec::new();
+    let mut page = Page::default();
     let mut y = TOP;
     let mut first_on_page = true;
     for block in blocks {
         if !first_on_page && y + block.height > bottom {
-            pages.push(Page::default());
-            y = continuation_header(pages.last_mut().expect("just pushed"), form);
+            pages.push(std::mem::take(&mut page));
+            y = continuation_header(&mut page, form);
         }
         let height = block.height;
-        pages.last_mut().expect("one page").place(block.page, y);
+        page.place(block.page, y);
         y += height + spacing.gap;
         first_on_page = false;
     }
+    pages.push(page);
 
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {

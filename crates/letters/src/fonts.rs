@@ -25,6 +25,10 @@ impl FontKind {
         }
     }
 
+    #[expect(
+        clippy::expect_used,
+        reason = "the fonts are bundled at build time and the tests parse them"
+    )]
     pub(crate) fn face(self) -> &'static Face<'static> {
         static MINCHO: OnceLock<Face<'static>> = OnceLock::new();
         static GOTHIC: OnceLock<Face<'static>> = OnceLock::new();

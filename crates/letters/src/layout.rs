@@ -369,6 +369,10 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
             let needed_lines = rest.len().max(if continued { 1 } else { l.min_lines });
             let label_height = label_lines.len() as f32 * LABEL_LINE;
             let height = (needed_lines as f32 * BODY_LINE).max(label_height) + 2.0 * PAD_Y;
+            #[expect(
+                clippy::expect_used,
+                reason = "layout starts the letter with one page and pages are only added"
+            )]
             let page = pages.last_mut().expect("at least one page");
             if y + height <= bottom {
                 draw_box(page, y, height, &label_lines, rest);
@@ -385,8 +389,9 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
                 rest = &rest[fits..];
                 continued = true;
             }
-            pages.push(Page::default());
-            y = continuation_header(pages.last_mut().expect("just pushed"), header, form);
+            let mut page = Page::default();
+            y = continuation_header(&mut page, header, form);
+            pages.push(page);
             bottom = BOTTOM;
         }
     }

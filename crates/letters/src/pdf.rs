@@ -71,8 +71,11 @@ pub fn write_pdf(pages: &[Page], info: &DocumentInfo) -> Vec<u8> {
     ];
     let contents: Vec<Vec<u8>> = pages.iter().map(|p| page_content(p, &mut fonts)).collect();
 
-    let mut ids = (1..).map(Ref::new);
-    let mut next = || ids.next().expect("endless");
+    let mut last_id = 0;
+    let mut next = || {
+        last_id += 1;
+        Ref::new(last_id)
+    };
     let catalog = next();
     let tree = next();
     let info_id = next();
@@ -106,6 +109,10 @@ pub fn write_pdf(pages: &[Page], info: &DocumentInfo) -> Vec<u8> {
     }
     // Subsetting and compressing the two fonts is most of the work: in
     // parallel, each on its own thread.
+    #[expect(
+        clippy::expect_used,
+        reason = "a font job that panicked is a bug; its panic goes on here"
+    )]
     let programs: Vec<Option<(Vec<u8>, usize)>> = std::thread::scope(|scope| {
         let jobs: Vec<_> = fonts
             .iter()
@@ -272,6 +279,10 @@ fn circle(c: &mut Content, cx: f32, cy: f32, r: f32) {
 }
 
 /// The subset font program, hinting dropped.
+#[expect(
+    clippy::expect_used,
+    reason = "the fonts are bundled and the remapper holds only their own glyphs"
+)]
 fn font_program(font: &Embedded) -> Vec<u8> {
     let subset =
         subsetter::subset(font.kind.bytes(), 0, &font.remapper).expect("the bundled font subsets");
@@ -364,6 +375,7 @@ fn subset_tag(font: &Embedded) -> String {
         .collect()
 }
 
+#[expect(clippy::expect_used, reason = "writing to a Vec cannot fail")]
 fn deflate(data: &[u8]) -> Vec<u8> {
     let mut encoder = ZlibEncoder::new(
         Vec::with_capacity(data.len() / 2),

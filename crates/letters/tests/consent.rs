@@ -3,6 +3,13 @@
 //! the page without overlapping, and nothing printed for an invalid form.
 //! The rendered pages are saved as artifacts/consent-form*.png to look at.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,13 @@
 //! The form's layout, checked on the display list: nothing lost, nothing
 //! off the page, 禁則 held, long sections continued on 続紙.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{referral, section_paragraphs, standard};

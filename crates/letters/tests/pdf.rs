@@ -1,6 +1,13 @@
 //! The PDF as poppler reads it: text extracted exactly, 禁則 held on the
 //! page, fonts embedded as subsets, pages that are not blank.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{pages, poppler, referral, section_paragraphs, standard, text};

@@ -9,6 +9,13 @@
 //! decoding it must give (see [`expected`]). The server's `bad_input` test
 //! posts the same corpus to the real server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};

@@ -2,6 +2,13 @@
 //! refused with a code, and every referral event surviving the trip to
 //! JSON and back into the domain unchanged.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use chrono::NaiveDate;
 use tsunagu_domain::{DischargeDestination, EventDetails};
 use tsunagu_protocol::{

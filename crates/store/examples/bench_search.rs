@@ -16,6 +16,16 @@
 //! then prints, a later run searches the kept stores again without filling
 //! (same `BENCH_PATIENTS` and `BENCH_SEED`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::exit,
+    reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
+)]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -65,6 +65,10 @@ pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<
 /// `sqlcipher_extra_init` takes SQLite's main lock and returns at once when
 /// the set-up is done, so calling it ourselves means that whoever started the
 /// set-up, it has finished before this process keys any connection.
+#[expect(
+    unsafe_code,
+    reason = "SQLCipher's set-up has no safe binding; the only unsafe in the workspace"
+)]
 fn initialize_sqlcipher_once() -> StoreResult<()> {
     unsafe extern "C" {
         fn sqlcipher_extra_init(arg: *const std::ffi::c_char) -> std::ffi::c_int;

@@ -1,6 +1,13 @@
 //! The store is a real SQLCipher file: readable with its key, and with
 //! nothing else.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::process::Command;

@@ -1,6 +1,14 @@
 //! The store key in a real Secret Service (gnome-keyring on a private D-Bus
 //! session, started by scripts/test-session.sh), not an in-memory stand-in.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    reason = "a test fails by panicking; its notes go to the test output"
+)]
+
 mod common;
 
 use std::process::Command;
@@ -8,25 +16,19 @@ use std::process::Command;
 use tsunagu_store::{KeyringKeys, StoreError, StoreKey, StoreLocation};
 use uuid::Uuid;
 
-/// `None` (test skipped with a note) only when the harness did not ask for
-/// the keyring; under `make test` a missing Secret Service fails the test.
-fn keyring() -> Option<KeyringKeys> {
-    match KeyringKeys::check_available() {
-        Ok(()) => Some(KeyringKeys::new(format!(
-            "jp.tsunagu.test.{}",
-            Uuid::now_v7()
-        ))),
-        Err(e) if !common::keyring_required() => {
-            eprintln!("skipped: no Secret Service ({e}); run under `make test`");
-            None
-        }
-        Err(e) => panic!("the test session should provide a Secret Service: {e}"),
+/// A fresh keyring service. These tests are `#[ignore]`d: `make test` runs
+/// them in a session that has a Secret Service, and without one they fail.
+fn keyring() -> KeyringKeys {
+    if let Err(e) = KeyringKeys::check_available() {
+        panic!("no Secret Service ({e}); run these tests under `make test`");
     }
+    KeyringKeys::new(format!("jp.tsunagu.test.{}", Uuid::now_v7()))
 }
 
 #[test]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
 fn a_key_saved_in_the_keyring_reads_back_in_another_process() {
-    let Some(keys) = keyring() else { return };
+    let keys = keyring();
     let key = StoreKey::generate();
     keys.save("round-trip", &key).unwrap();
     assert_eq!(keys.load("round-trip").unwrap(), key);
@@ -61,8 +63,9 @@ fn a_key_saved_in_the_keyring_reads_back_in_another_process() {
 }
 
 #[tokio::test]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
 async fn first_start_creates_the_store_and_the_next_start_opens_it() {
-    let Some(keys) = keyring() else { return };
+    let keys = keyring();
     let dir = tempfile::tempdir().unwrap();
     let location = StoreLocation::new(dir.path().join("data"));
     let store = location.open_or_create(&keys).await.unwrap();
@@ -87,8 +90,9 @@ async fn first_start_creates_the_store_and_the_next_start_opens_it() {
 }
 
 #[tokio::test]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
 async fn a_store_whose_key_is_gone_is_reported_and_left_untouched() {
-    let Some(keys) = keyring() else { return };
+    let keys = keyring();
     let dir = tempfile::tempdir().unwrap();
     let location = StoreLocation::new(dir.path());
     location.open_or_create(&keys).await.unwrap().close().await;

@@ -1,5 +1,12 @@
 //! Drafts, issuing (once), corrections, referral episodes, destinations.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use tsunagu_store::{

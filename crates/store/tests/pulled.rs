@@ -1,6 +1,13 @@
 //! Applying pulled batches: a batch is written table by table, and must come
 //! out exactly as if each change had been applied in turn, in feed order.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};

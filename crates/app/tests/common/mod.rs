@@ -1,4 +1,7 @@
-#![allow(dead_code)] // Each test binary uses its own share of the fixtures.
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own share of the fixtures"
+)]
 
 //! Shared fixtures: an [`App`] over a fresh encrypted store in a temporary
 //! directory (no OS keyring), a fixed clock, and typical form drafts.

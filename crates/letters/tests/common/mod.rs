@@ -1,5 +1,5 @@
 //! Fixtures shared by the letter tests.
-#![allow(dead_code)] // Each test binary uses its own share.
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 use std::path::Path;
 use std::process::Command;

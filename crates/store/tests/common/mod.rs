@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use tsunagu_domain::{KeyPerson, PatientFields, Sex};
@@ -23,9 +23,4 @@ pub fn yamada() -> PatientFields {
         chart_number: Some("A-1001".to_string()),
         memo: "ペースメーカーなし".to_string(),
     }
-}
-
-/// Whether this run must have a real Secret Service (the test harness sets it).
-pub fn keyring_required() -> bool {
-    std::env::var_os("TSUNAGU_REQUIRE_KEYRING").is_some()
 }
