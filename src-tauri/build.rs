@@ -46,6 +46,10 @@ fn permission_set(names: &[String]) -> String {
 
 /// Rewriting an unchanged file would make cargo run this script again on
 /// the next build (tauri-build watches permissions/).
+#[expect(
+    clippy::expect_used,
+    reason = "a build script reports failure by panicking"
+)]
 fn write_if_changed(path: &str, contents: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
         std::fs::write(path, contents).expect("build.rs writes the permission set");

@@ -181,6 +181,10 @@ fn find_bin() -> Result<PathBuf, LocalPgError> {
     versions.pop().ok_or(LocalPgError::NotInstalled)
 }
 
+#[expect(
+    unsafe_code,
+    reason = "geteuid has no preconditions and cannot fail; std has no safe call for it"
+)]
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }

@@ -2,6 +2,11 @@
 //! is the desk administrator's command line. Without `DATABASE_URL` both
 //! use a PostgreSQL cluster of their own in `--data-dir`.
 
+#![allow(
+    clippy::print_stdout,
+    reason = "the admin command line answers on standard output"
+)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -271,12 +276,20 @@ async fn serve(
     // our PostgreSQL cluster on the way out).
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
+    // Without a SIGTERM handler (the OS refused one), Ctrl-C still stops it.
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
     tokio::spawn(async move {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
+        let terminated = async {
+            match term {
+                Ok(mut term) => {
+                    term.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            _ = terminated => {}
         }
         eprintln!("tsunagu-server: stopping");
         stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));

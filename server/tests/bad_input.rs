@@ -10,6 +10,13 @@
 //! are posted from clinic B, so every one of their operations must be
 //! refused.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

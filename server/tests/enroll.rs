@@ -2,6 +2,13 @@
 //! code becomes a device credential once; a revoked or forged credential
 //! is refused; bad bodies get a 4xx with a code and write nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use axum::http::StatusCode;

@@ -2,6 +2,13 @@
 //! ones (still counting toward a limit) and the audit log stay. Run as the
 //! server's own role, which may delete those rows and no others.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::*;

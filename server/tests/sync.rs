@@ -3,6 +3,13 @@
 //! scopes and consent deciding who sees and records what, pages resumed
 //! from a cursor.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use axum::http::StatusCode;

@@ -1,6 +1,13 @@
 //! Portal accounts from the admin command line: the desk's first
 //! administrator, liaison officers of hospitals, and what is refused.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::server;

@@ -32,7 +32,7 @@ pub(crate) async fn append<T: Serialize>(
         .bind(&scope)
         .bind(seq)
         .bind(referral)
-        .bind(serde_json::to_value(body).expect("changes serialise"))
+        .bind(super::json(body)?)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -19,3 +19,9 @@ pub(crate) mod views;
 
 pub(crate) use pool::ping;
 pub use pool::{RUNTIME_ROLE, connect, connect_and_migrate, migrate};
+
+/// A value as a `jsonb` parameter. Our own types always serialise; should
+/// one ever fail, it is an encoding error of the statement, not a panic.
+pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> sqlx::Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}

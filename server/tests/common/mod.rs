@@ -1,4 +1,4 @@
-#![allow(dead_code)] // Each test binary uses its own share.
+#![allow(dead_code, reason = "each test binary uses its own share")]
 
 //! A real PostgreSQL per test (initdb in a temp folder, loopback only,
 //! stopped when the test ends, even by a panic) and the server's router

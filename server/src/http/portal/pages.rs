@@ -16,6 +16,11 @@ macro_rules! templates {
     };
 }
 
+#[expect(
+    clippy::expect_used,
+    reason = "the templates are compiled into the binary: one that does not parse is a \
+              programming error, and every portal test renders them"
+)]
 fn environment() -> &'static Environment<'static> {
     static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
     ENVIRONMENT.get_or_init(|| {

@@ -67,10 +67,7 @@ async fn store_and_feed(
         NewEvent {
             id: event.id,
             referral,
-            details: event
-                .details
-                .as_ref()
-                .map(|d| serde_json::to_value(d).expect("details serialise")),
+            details: event.details.as_ref().map(db::json).transpose()?,
             voids: event.voids,
             note: &event.note,
             source: source_code(source),

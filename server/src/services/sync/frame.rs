@@ -71,7 +71,7 @@ pub(crate) async fn push_one(
         }
         Err(Failure::Database(e)) => return Err(e.into()),
     };
-    let stored = serde_json::to_value(&outcome).expect("outcomes serialise");
+    let stored = db::json(&outcome)?;
     db::sync_log::remember(&mut tx, device.id, op.op_seq, stored).await?;
     tx.commit().await?;
     Ok(OpResult {

@@ -209,9 +209,7 @@ async fn open_referral(conn: &mut PgConnection, by: &Actor, o: Opened<'_>) -> Re
         patient: o.patient,
         tracking_code: o.tracking_code,
         hospital,
-        letter: o
-            .letter
-            .map(|l| serde_json::to_value(l).expect("letters serialise")),
+        letter: o.letter.map(db::json).transpose()?,
     };
     let Some(recorded_at) = db::referrals::insert(conn, new).await? else {
         return Err(refuse("同じ紹介または追跡コードが既にあります"));
