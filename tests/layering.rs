@@ -25,6 +25,7 @@ const LETTERS: &str = "tsunagu-letters";
 const STORE: &str = "tsunagu-store";
 const APP: &str = "tsunagu-app";
 const SERVER: &str = "tsunagu-server";
+const TESTKIT: &str = "tsunagu-testkit";
 
 /// The workspace crates each crate may depend on (normal, build and dev
 /// dependencies alike), exactly as the architecture draws it. The desktop
@@ -45,6 +46,9 @@ fn allowed_workspace_deps(package: &str) -> Option<&'static [&'static str]> {
         SERVER => &[DOMAIN, PROTOCOL],
         // The desktop shell: the app (its normal dependencies).
         ROOT => &[APP],
+        // Test support: fixtures over the app and its store (any crate may
+        // use it, as a dev-dependency only: see `TESTKIT` below).
+        TESTKIT => &[DOMAIN, STORE, APP],
         _ => return None,
     })
 }
@@ -239,7 +243,10 @@ fn crates_depend_only_on_the_layers_below() {
             continue;
         };
         for (dep, kind) in deps {
-            let ok = if package == ROOT && kind == "dev" {
+            let ok = if dep == TESTKIT {
+                // Nothing shipped may depend on the test support.
+                kind == "dev"
+            } else if package == ROOT && kind == "dev" {
                 ROOT_DEV_ALLOWED.contains(&dep.as_str())
             } else {
                 allowed.contains(&dep.as_str())

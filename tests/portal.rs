@@ -16,10 +16,6 @@
     reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
 )]
 
-#[path = "support/clinic.rs"]
-mod clinic;
-#[path = "../crates/app/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use std::collections::HashMap;
@@ -33,7 +29,8 @@ use tsunagu_app::{BoardFilter, ReferralStatus};
 use tsunagu_protocol::{OrgKind, Organisation};
 use tsunagu_server::users::{Role, create_user};
 
-use clinic::{Clinic, clinic_app, consent, keyring};
+use support::clinic::{Clinic, clinic_app, consent, keyring};
+use tsunagu_testkit::fixtures as common;
 use support::region::{Durability, Region};
 
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -15,10 +15,6 @@
     reason = "a test fails by panicking; it runs against the real clock; its notes go to the test output"
 )]
 
-#[path = "support/clinic.rs"]
-mod clinic;
-#[path = "../crates/app/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use std::collections::BTreeSet;
@@ -29,7 +25,8 @@ use tsunagu_app::{App, BoardFilter, EventInput};
 use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
-use clinic::{clinic_app, consent, keyring};
+use support::clinic::{clinic_app, consent, keyring};
+use tsunagu_testkit::fixtures as common;
 use support::region::{CuttingProxy, Durability, Region};
 
 fn event(status: &str, date: &str) -> EventInput {

@@ -1,6 +1,5 @@
 #![allow(dead_code, reason = "each test binary uses its own share")]
 
-//! (Included with `#[path]` by the tests that have `common`.)
 //! A clinic's desktop core for whole-system tests: a fresh encrypted store,
 //! a fixed clock, the real keyring, enrolled with a region's server.
 
@@ -13,7 +12,7 @@ use tsunagu_protocol::Organisation;
 use tsunagu_store::{OpenMode, Store, StoreKey};
 use uuid::Uuid;
 
-use crate::common;
+use tsunagu_testkit::fixtures as common;
 use crate::support::region::Region;
 
 /// A fresh keyring service. The tests that use it are `#[ignore]`d: `make

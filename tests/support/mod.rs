@@ -1,1 +1,2 @@
+pub mod clinic;
 pub mod region;

@@ -16,8 +16,7 @@
     reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
 )]
 
-#[path = "support/referral_data.rs"]
-mod referral_data;
+use tsunagu_testkit::referral_data;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -8,9 +8,7 @@
     reason = "a test fails by panicking"
 )]
 
-mod common;
-
-use common::*;
+use tsunagu_testkit::fixtures::*;
 use sha2::{Digest, Sha256};
 use tsunagu_app::{ClinicDraft, ErrorCode, LetterDraftContent, LetterKind};
 

@@ -8,9 +8,7 @@
     reason = "a test fails by panicking"
 )]
 
-mod common;
-
-use common::*;
+use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{
     App, AttachmentFile, BoardFilter, ErrorCode, EventInput, FiguresPeriod, ReplyDraft,
     WorklistSettings,

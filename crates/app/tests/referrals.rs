@@ -9,9 +9,7 @@
     reason = "a test fails by panicking"
 )]
 
-mod common;
-
-use common::*;
+use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{BoardFilter, ErrorCode, EventInput, ReplyDraft};
 
 fn open_board() -> BoardFilter {

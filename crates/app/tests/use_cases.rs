@@ -8,9 +8,7 @@
     reason = "a test fails by panicking"
 )]
 
-mod common;
-
-use common::*;
+use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{App, AppError, ClinicDraft, ErrorCode, PatientDraft, PatientView, Sex};
 use tsunagu_store::AuditAction;
 use uuid::Uuid;
@@ -588,7 +586,7 @@ async fn a_patient_keeps_its_own_chart_number_on_update() {
     let yamada = create(&t.app, &yamada()).await;
     let edit = PatientDraft {
         memo: "ペースメーカーあり".to_string(),
-        ..common::yamada()
+        ..yamada()
     };
     let updated = t
         .app

@@ -1,8 +1,3 @@
-#![allow(
-    dead_code,
-    reason = "each test binary uses its own share of the fixtures"
-)]
-
 //! Shared fixtures: an [`App`] over a fresh encrypted store in a temporary
 //! directory (no OS keyring), a fixed clock, and typical form drafts.
 

@@ -11,7 +11,7 @@
 //! then `event_appended` per event. Events also go to the desk's feed and
 //! the addressed hospital's (every consent here covers both), as
 //! `scopes_seeing` would. Histories come from the shared generator
-//! (`crates/app/examples/support/referral_data.rs`), so they walk the
+//! (`tsunagu_testkit::referral_data`), so they walk the
 //! status machine.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -27,7 +27,7 @@ use tsunagu_protocol::{
 use tsunagu_store::{EventSource, ImportedReferral};
 use uuid::Uuid;
 
-use crate::referral_data;
+use tsunagu_testkit::referral_data;
 
 /// The region's desk and registered hospitals (named as the generator's
 /// `HOSPITALS`, in that order, so a letter's hospital maps to its row).

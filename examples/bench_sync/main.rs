@@ -38,14 +38,9 @@
     reason = "a benchmark or demo program: it stops at the first failure, reports on stdout and stamps data with the real clock"
 )]
 
-#[allow(
-    dead_code,
-    reason = "its store-side patient maker is the demo data's; here patients are rows"
-)]
-#[path = "../crates/app/examples/support/referral_data.rs"]
-mod referral_data;
-#[path = "support/sync_seed.rs"]
 mod sync_seed;
+
+use tsunagu_testkit::referral_data;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
