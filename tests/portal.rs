@@ -30,8 +30,8 @@ use tsunagu_protocol::{OrgKind, Organisation};
 use tsunagu_server::users::{Role, create_user};
 
 use support::clinic::{Clinic, clinic_app, consent, keyring};
-use tsunagu_testkit::fixtures as common;
 use support::region::{Durability, Region};
+use tsunagu_testkit::fixtures as common;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

@@ -26,8 +26,8 @@ use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
 use support::clinic::{clinic_app, consent, keyring};
-use tsunagu_testkit::fixtures as common;
 use support::region::{CuttingProxy, Durability, Region};
+use tsunagu_testkit::fixtures as common;
 
 fn event(status: &str, date: &str) -> EventInput {
     EventInput {

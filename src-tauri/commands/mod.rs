@@ -210,15 +210,17 @@ mod tests {
         }
     }
 
-    /// The main window is granted the set build.rs writes from the table.
+    /// The main window is granted the set build.rs writes from the table,
+    /// and nothing else (no events, file system, shell or HTTP).
     #[test]
-    fn ipc_commands_are_granted_to_the_window() {
+    fn ipc_commands_are_all_the_window_is_granted() {
         let capability: serde_json::Value =
             serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
         let granted = capability["permissions"].as_array().unwrap();
-        assert!(
-            granted.iter().any(|p| p == "ipc-commands"),
-            "src-tauri/capabilities/default.json must grant \"ipc-commands\""
+        assert_eq!(
+            granted,
+            &vec![serde_json::Value::from("ipc-commands")],
+            "src-tauri/capabilities/default.json must grant \"ipc-commands\" and nothing else"
         );
     }
 }

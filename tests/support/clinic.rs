@@ -12,8 +12,8 @@ use tsunagu_protocol::Organisation;
 use tsunagu_store::{OpenMode, Store, StoreKey};
 use uuid::Uuid;
 
-use tsunagu_testkit::fixtures as common;
 use crate::support::region::Region;
+use tsunagu_testkit::fixtures as common;
 
 /// A fresh keyring service. The tests that use it are `#[ignore]`d: `make
 /// test` runs them in a session that has a Secret Service, and without one

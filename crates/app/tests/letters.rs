@@ -8,9 +8,9 @@
     reason = "a test fails by panicking"
 )]
 
-use tsunagu_testkit::fixtures::*;
 use sha2::{Digest, Sha256};
 use tsunagu_app::{ClinicDraft, ErrorCode, LetterDraftContent, LetterKind};
+use tsunagu_testkit::fixtures::*;
 
 fn clinic() -> ClinicDraft {
     ClinicDraft {

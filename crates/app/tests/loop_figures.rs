@@ -8,11 +8,11 @@
     reason = "a test fails by panicking"
 )]
 
-use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{
     App, AttachmentFile, BoardFilter, ErrorCode, EventInput, FiguresPeriod, ReplyDraft,
     WorklistSettings,
 };
+use tsunagu_testkit::fixtures::*;
 
 fn event(status: &str, date: &str) -> EventInput {
     EventInput {

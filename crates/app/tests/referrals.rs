@@ -9,8 +9,8 @@
     reason = "a test fails by panicking"
 )]
 
-use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{BoardFilter, ErrorCode, EventInput, ReplyDraft};
+use tsunagu_testkit::fixtures::*;
 
 fn open_board() -> BoardFilter {
     BoardFilter::default()

@@ -8,9 +8,9 @@
     reason = "a test fails by panicking"
 )]
 
-use tsunagu_testkit::fixtures::*;
 use tsunagu_app::{App, AppError, ClinicDraft, ErrorCode, PatientDraft, PatientView, Sex};
 use tsunagu_store::AuditAction;
+use tsunagu_testkit::fixtures::*;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------
@@ -586,7 +586,7 @@ async fn a_patient_keeps_its_own_chart_number_on_update() {
     let yamada = create(&t.app, &yamada()).await;
     let edit = PatientDraft {
         memo: "ペースメーカーあり".to_string(),
-        ..yamada()
+        ..tsunagu_testkit::fixtures::yamada()
     };
     let updated = t
         .app
