@@ -253,9 +253,17 @@ async fn main() {
         .await,
     );
     over |= report(
-        "worklist",
+        "worklist (start screen: newest 100, count)",
         Some(INTERACTIVE_BUDGET_MS),
         &measure(runs, || async {
+            app.worklist_page().await.expect("worklist");
+        })
+        .await,
+    );
+    report(
+        "worklist, every item (notifications)",
+        None,
+        &measure(runs / 4, || async {
             app.worklist().await.expect("worklist");
         })
         .await,

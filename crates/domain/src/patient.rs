@@ -149,55 +149,21 @@ pub fn validate_patient(
         PatientField::Address,
         check_text(
             &draft.address,
-            TextRule {
-                label: PatientField::Address.label_ja(),
-                required: false,
-                max_chars: ADDRESS_MAX_CHARS,
-                lines: Lines::Multi,
-            },
+            multi_line(PatientField::Address, ADDRESS_MAX_CHARS),
         ),
     );
     let phone = errors.take(
         PatientField::Phone,
         check_phone(&draft.phone, PatientField::Phone.label_ja(), false),
     );
-    let key_person_name = errors.take(
-        PatientField::KeyPersonName,
-        check_text(
-            &draft.key_person_name,
-            single_line(PatientField::KeyPersonName, false, KEY_PERSON_MAX_CHARS),
-        ),
-    );
-    let key_person_relation = errors.take(
-        PatientField::KeyPersonRelation,
-        check_text(
-            &draft.key_person_relation,
-            single_line(PatientField::KeyPersonRelation, false, KEY_PERSON_MAX_CHARS),
-        ),
-    );
-    let key_person_phone = errors.take(
-        PatientField::KeyPersonPhone,
-        check_phone(
-            &draft.key_person_phone,
-            PatientField::KeyPersonPhone.label_ja(),
-            false,
-        ),
-    );
+    let key_person = check_key_person(draft, &mut errors);
     let chart_number = errors.take(
         PatientField::ChartNumber,
         check_chart_number(&draft.chart_number),
     );
     let memo = errors.take(
         PatientField::Memo,
-        check_text(
-            &draft.memo,
-            TextRule {
-                label: PatientField::Memo.label_ja(),
-                required: false,
-                max_chars: MEMO_MAX_CHARS,
-                lines: Lines::Multi,
-            },
-        ),
+        check_text(&draft.memo, multi_line(PatientField::Memo, MEMO_MAX_CHARS)),
     );
 
     let (
@@ -207,9 +173,7 @@ pub fn validate_patient(
         Some(sex),
         Some(address),
         Some(phone),
-        Some(key_person_name),
-        Some(key_person_relation),
-        Some(key_person_phone),
+        Some(key_person),
         Some(chart_number),
         Some(memo),
     ) = (
@@ -219,9 +183,7 @@ pub fn validate_patient(
         sex,
         address,
         phone,
-        key_person_name,
-        key_person_relation,
-        key_person_phone,
+        key_person,
         chart_number,
         memo,
     )
@@ -239,14 +201,53 @@ pub fn validate_patient(
         sex,
         address,
         phone,
-        key_person: KeyPerson {
-            name: key_person_name,
-            relation: key_person_relation,
-            phone: key_person_phone,
-        },
+        key_person,
         chart_number,
         memo,
     })
+}
+
+/// The key person's three fields, each checked (and each error kept).
+fn check_key_person(
+    draft: &PatientDraft,
+    errors: &mut Collector<PatientField>,
+) -> Option<KeyPerson> {
+    let name = errors.take(
+        PatientField::KeyPersonName,
+        check_text(
+            &draft.key_person_name,
+            single_line(PatientField::KeyPersonName, false, KEY_PERSON_MAX_CHARS),
+        ),
+    );
+    let relation = errors.take(
+        PatientField::KeyPersonRelation,
+        check_text(
+            &draft.key_person_relation,
+            single_line(PatientField::KeyPersonRelation, false, KEY_PERSON_MAX_CHARS),
+        ),
+    );
+    let phone = errors.take(
+        PatientField::KeyPersonPhone,
+        check_phone(
+            &draft.key_person_phone,
+            PatientField::KeyPersonPhone.label_ja(),
+            false,
+        ),
+    );
+    Some(KeyPerson {
+        name: name?,
+        relation: relation?,
+        phone: phone?,
+    })
+}
+
+fn multi_line(field: PatientField, max_chars: usize) -> TextRule {
+    TextRule {
+        label: field.label_ja(),
+        required: false,
+        max_chars,
+        lines: Lines::Multi,
+    }
 }
 
 fn single_line(field: PatientField, required: bool, max_chars: usize) -> TextRule {

@@ -389,8 +389,29 @@ fn advance(mut s: ReferralState, details: &EventDetails) -> Result<ReferralState
     if matches!(details, E::Visited { .. } | E::Admitted { .. }) {
         s.seen_on.get_or_insert(date);
     }
+    apply(&mut s, details, date)?;
+    s.status = next;
+    s.last_news = date;
+    Ok(s)
+}
+
+/// What an event that may follow changes in the episode (its checks beyond
+/// the status machine's: dates, required names).
+fn apply(
+    s: &mut ReferralState,
+    details: &EventDetails,
+    date: NaiveDate,
+) -> Result<(), ReferralError> {
+    use EventDetails as E;
     match details {
-        E::Sent { .. } => unreachable!("Sent only starts an episode"),
+        // Only the first event of an episode (`start`); `may_become` never
+        // lets it follow.
+        E::Sent { .. } => {
+            return Err(ReferralError::NotAllowed {
+                from: s.status,
+                to: ReferralStatus::Sent,
+            });
+        }
         E::Received { .. } | E::Visited { .. } => {
             s.where_now = WhereNow::OutpatientAt {
                 hospital: s.hospital.clone(),
@@ -435,21 +456,7 @@ fn advance(mut s: ReferralState, details: &EventDetails) -> Result<ReferralState
         E::Discharged { destination, .. } => {
             s.expected_discharge = None;
             s.discharged_to = Some(destination.clone());
-            s.where_now = match destination {
-                DischargeDestination::ThisClinic => WhereNow::AtThisClinic { since: date },
-                DischargeDestination::OtherHomeCareDoctor { doctor } => WhereNow::AtHome {
-                    doctor: doctor.clone(),
-                    since: date,
-                },
-                DischargeDestination::Facility { name } => WhereNow::InFacility {
-                    name: name.clone(),
-                    since: date,
-                },
-                DischargeDestination::Other { note } => WhereNow::Elsewhere {
-                    note: note.clone(),
-                    since: date,
-                },
-            };
+            s.where_now = destination.where_now(date);
         }
         E::Returned { .. } => {
             s.where_now = WhereNow::AtThisClinic { since: date };
@@ -470,9 +477,7 @@ fn advance(mut s: ReferralState, details: &EventDetails) -> Result<ReferralState
             }
         }
     }
-    s.status = next;
-    s.last_news = date;
-    Ok(s)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -397,6 +397,95 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// What the board's text search looks for: a tracking code, or words in a
+/// name, its reading or a hospital.
+enum TextSearch {
+    None,
+    Code(TrackingCode),
+    Words { folded: String, typed: String },
+}
+
+impl TextSearch {
+    fn of(text: &str) -> TextSearch {
+        let text = text.trim();
+        if let Ok(code) = TrackingCode::parse(text) {
+            TextSearch::Code(code)
+        } else if text.is_empty() {
+            TextSearch::None
+        } else {
+            TextSearch::Words {
+                folded: like_pattern(&tsunagu_domain::normalize_for_search(text)),
+                typed: like_pattern(text),
+            }
+        }
+    }
+}
+
+/// The board's filters as a `WHERE` clause (empty for none) and its binds,
+/// in order. `named` is the JSON array of the patients whose name or
+/// reading matches the text, looked up once for both the count and the
+/// page.
+fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<String>) {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    match query.scope {
+        BoardScope::Open => conditions.push("s.is_open"),
+        BoardScope::Closed => conditions.push("NOT s.is_open"),
+        BoardScope::All => {}
+    }
+    if let Some(status) = query.status {
+        conditions.push("s.status = ?");
+        binds.push(status.code().into());
+    }
+    if let Some(hospital) = &query.hospital {
+        conditions.push("(s.referred_to = ? OR s.hospital = ?)");
+        binds.extend([hospital.clone(), hospital.clone()]);
+    }
+    if let Some(from) = query.sent_from {
+        conditions.push("s.sent_on >= ?");
+        binds.push(from.to_string());
+    }
+    if let Some(to) = query.sent_to {
+        conditions.push("s.sent_on <= ?");
+        binds.push(to.to_string());
+    }
+    match TextSearch::of(&query.text) {
+        TextSearch::None => {}
+        TextSearch::Code(code) => {
+            conditions.push("s.tracking_code = ?");
+            binds.push(code.to_string());
+        }
+        TextSearch::Words { typed, .. } => {
+            conditions.push(
+                "(s.patient_id IN (SELECT value FROM json_each(?))
+                  OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
+            );
+            binds.extend([named.to_string(), typed.clone(), typed]);
+        }
+    }
+    if query.overdue_only {
+        conditions.push("s.overdue IS NOT NULL");
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    (filter, binds)
+}
+
+/// The board's `ORDER BY` (the referral id always breaks ties).
+fn board_order(order: BoardOrder) -> String {
+    match order {
+        BoardOrder::Attention => {
+            "s.is_open DESC, s.overdue IS NULL, s.last_news, s.sent_on".to_string()
+        }
+        BoardOrder::Status => format!("{}, s.last_news", status_order()),
+        BoardOrder::Hospital => "s.hospital, s.last_news".to_string(),
+        BoardOrder::SentOn => "s.sent_on DESC".to_string(),
+    }
+}
+
 impl Store {
     /// A page of the referral board, with each row's overdue flag under
     /// `rule`.
@@ -405,64 +494,32 @@ impl Store {
         query: &BoardQuery,
         rule: OverdueRule,
     ) -> StoreResult<BoardPage> {
-        let mut conditions: Vec<&str> = Vec::new();
-        let mut binds: Vec<String> = Vec::new();
-        match query.scope {
-            BoardScope::Open => conditions.push("s.is_open"),
-            BoardScope::Closed => conditions.push("NOT s.is_open"),
-            BoardScope::All => {}
-        }
-        if let Some(status) = query.status {
-            conditions.push("s.status = ?");
-            binds.push(status.code().into());
-        }
-        if let Some(hospital) = &query.hospital {
-            conditions.push("(s.referred_to = ? OR s.hospital = ?)");
-            binds.extend([hospital.clone(), hospital.clone()]);
-        }
-        if let Some(from) = query.sent_from {
-            conditions.push("s.sent_on >= ?");
-            binds.push(from.to_string());
-        }
-        if let Some(to) = query.sent_to {
-            conditions.push("s.sent_on <= ?");
-            binds.push(to.to_string());
-        }
-        let text = query.text.trim();
-        if let Ok(code) = TrackingCode::parse(text) {
-            conditions.push("s.tracking_code = ?");
-            binds.push(code.to_string());
-        } else if !text.is_empty() {
-            let folded = like_pattern(&tsunagu_domain::normalize_for_search(text));
-            let typed = like_pattern(text);
-            conditions.push(
-                "(s.patient_id IN (SELECT id FROM patients
-                   WHERE name_search LIKE ? ESCAPE '\\' OR kana_search LIKE ? ESCAPE '\\')
-                  OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
-            );
-            binds.extend([folded.clone(), folded, typed.clone(), typed]);
-        }
-        if query.overdue_only {
-            conditions.push("s.overdue IS NOT NULL");
-        }
-        let filter = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
-        let order = match query.order {
-            BoardOrder::Attention => {
-                "s.is_open DESC, s.overdue IS NULL, s.last_news, s.sent_on".to_string()
-            }
-            BoardOrder::Status => format!("{}, s.last_news", status_order()),
-            BoardOrder::Hospital => "s.hospital, s.last_news".to_string(),
-            BoardOrder::SentOn => "s.sent_on DESC".to_string(),
-        };
-        // Filter, sort and cut the page on the summaries alone; only the
-        // page's rows are joined to their patients' names.
-        let matching =
-            format!("(SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s) s {filter}");
         let mut conn = self.pool.acquire().await?;
+        let named = match TextSearch::of(&query.text) {
+            TextSearch::Words { folded, .. } => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT json_group_array(id) FROM patients
+                     WHERE name_search LIKE ? ESCAPE '\\' OR kana_search LIKE ? ESCAPE '\\'",
+                )
+                .bind(&folded)
+                .bind(&folded)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+            TextSearch::None | TextSearch::Code(_) => String::new(),
+        };
+        let (filter, binds) = board_filter(query, &named);
+        let order = board_order(query.order);
+        // Filter, count, sort and cut the page on the summaries' narrow
+        // columns (a covering index, migration 0012), sorting only the
+        // sort keys and ids; then only the page's rows are read whole and
+        // joined to their patients' names.
+        let matching = format!(
+            "(SELECT s.referral_id, s.is_open, s.status, s.sent_on, s.seen_on,
+                     s.expected_discharge, s.replies, s.last_news, s.referred_to, s.hospital,
+                     s.patient_id, s.tracking_code, {OVERDUE_SQL} AS overdue
+              FROM referral_summaries s) s {filter}"
+        );
         let count_sql = format!("SELECT count(*) FROM {matching}");
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
         for bind in overdue_binds(&rule).iter().chain(&binds) {
@@ -471,12 +528,15 @@ impl Store {
         let total = count.fetch_one(&mut *conn).await?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, s.overdue
-             FROM (SELECT s.* FROM {matching} ORDER BY {order}, s.referral_id LIMIT ? OFFSET ?) s
+             FROM (SELECT s.*, {OVERDUE_SQL} AS overdue FROM referral_summaries s
+                   WHERE s.referral_id IN (SELECT s.referral_id FROM {matching}
+                                           ORDER BY {order}, s.referral_id LIMIT ? OFFSET ?)) s
              JOIN patients p ON p.id = s.patient_id
              ORDER BY {order}, s.referral_id"
         );
         let mut rows = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
-        for bind in overdue_binds(&rule).iter().chain(&binds) {
+        let page_binds = overdue_binds(&rule);
+        for bind in page_binds.iter().chain(&overdue_binds(&rule)).chain(&binds) {
             rows = rows.bind(bind.clone());
         }
         let rows = rows

@@ -38,6 +38,25 @@ impl DischargeDestination {
 }
 
 impl DischargeDestination {
+    /// Where the patient is once discharged here on `date`.
+    pub fn where_now(&self, date: NaiveDate) -> WhereNow {
+        match self {
+            DischargeDestination::ThisClinic => WhereNow::AtThisClinic { since: date },
+            DischargeDestination::OtherHomeCareDoctor { doctor } => WhereNow::AtHome {
+                doctor: doctor.clone(),
+                since: date,
+            },
+            DischargeDestination::Facility { name } => WhereNow::InFacility {
+                name: name.clone(),
+                since: date,
+            },
+            DischargeDestination::Other { note } => WhereNow::Elsewhere {
+                note: note.clone(),
+                since: date,
+            },
+        }
+    }
+
     pub fn kind(&self) -> DestinationKind {
         match self {
             DischargeDestination::ThisClinic => DestinationKind::ThisClinic,
