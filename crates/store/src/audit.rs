@@ -88,14 +88,13 @@ pub(crate) async fn append_for_each(
     if entity_ids.is_empty() {
         return Ok(());
     }
-    let at = at.to_rfc3339();
     crate::batch::insert_rows(
         conn,
         "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id) ",
         entity_ids,
         "",
         |mut row, id| {
-            row.push_bind(at.clone())
+            row.push_bind(at)
                 .push_bind(actor.to_string())
                 .push_bind(action.code())
                 .push_bind(entity_kind.to_string())
@@ -108,7 +107,7 @@ pub(crate) async fn append_for_each(
 impl Store {
     /// The audit trail of one record, oldest first.
     pub async fn audit_trail(&self, entity_id: &str) -> StoreResult<Vec<AuditEntry>> {
-        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(DateTime<Utc>, String, String, String, String)> = sqlx::query_as(
             "SELECT at, actor, action, entity_kind, entity_id FROM audit_log
              WHERE entity_id = ? ORDER BY seq",
         )
@@ -118,7 +117,7 @@ impl Store {
         rows.into_iter()
             .map(|(at, actor, action, entity_kind, entity_id)| {
                 Ok(AuditEntry {
-                    at: parse_time(&at)?,
+                    at,
                     actor,
                     action: AuditAction::from_code(&action)
                         .ok_or(StoreError::Corrupt("audit action"))?,
@@ -128,10 +127,4 @@ impl Store {
             })
             .collect()
     }
-}
-
-pub(crate) fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt("timestamp"))
 }

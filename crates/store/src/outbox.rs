@@ -8,11 +8,11 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::parse_time;
 use crate::consents::{ConsentRecord, consent_in_force};
 use crate::error::{StoreError, StoreResult};
 use crate::patients::PatientRecord;
 use crate::referrals::{StoredEvent, load_referral};
+use crate::sql::Id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxKind {
@@ -108,7 +108,7 @@ impl Store {
     /// The oldest pending operations, at most `limit`, with their records.
     pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        let rows: Vec<(i64, String, Id)> = sqlx::query_as(
             "SELECT op_seq, kind, record_id FROM sync_outbox WHERE state = 'pending'
              ORDER BY op_seq LIMIT ?",
         )
@@ -118,8 +118,7 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for (op_seq, kind, record) in rows {
             let kind = OutboxKind::from_code(&kind).ok_or(StoreError::Corrupt("outbox kind"))?;
-            let record = parse_id(&record)?;
-            items.push(resolve(&mut conn, op_seq, kind, record).await?);
+            items.push(resolve(&mut conn, op_seq, kind, record.0).await?);
         }
         Ok(items)
     }
@@ -145,12 +144,12 @@ impl Store {
             )
             .bind(state)
             .bind(reason)
-            .bind(now.to_rfc3339())
+            .bind(now)
             .bind(op_seq)
             .execute(&mut *tx)
             .await?;
             if matches!(settlement, Settlement::Refused(_)) {
-                let referral: Option<String> = sqlx::query_scalar(
+                let referral: Option<Id> = sqlx::query_scalar(
                     "SELECT e.referral_id FROM sync_outbox o JOIN referral_events e
                        ON e.id = o.record_id
                      WHERE o.op_seq = ? AND o.kind = 'event_appended' AND o.state = 'refused'",
@@ -162,8 +161,7 @@ impl Store {
             }
         }
         for referral in refolded {
-            let id = Uuid::parse_str(&referral).map_err(|_| StoreError::Corrupt("id"))?;
-            crate::referral_summary::refresh(&mut tx, id).await?;
+            crate::referral_summary::refresh(&mut tx, referral.0).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -184,9 +182,9 @@ impl Store {
         struct Row {
             op_seq: i64,
             kind: String,
-            patient_id: String,
+            patient_id: Id,
             refusal: Option<String>,
-            settled_at: Option<String>,
+            settled_at: Option<DateTime<Utc>>,
         }
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT op_seq, kind, patient_id, refusal, settled_at FROM sync_outbox
@@ -200,17 +198,13 @@ impl Store {
                     op_seq: row.op_seq,
                     kind: OutboxKind::from_code(&row.kind)
                         .ok_or(StoreError::Corrupt("outbox kind"))?,
-                    patient_id: parse_id(&row.patient_id)?,
+                    patient_id: row.patient_id.0,
                     reason: row.refusal.unwrap_or_default(),
-                    settled_at: parse_time(row.settled_at.as_deref().unwrap_or_default())?,
+                    settled_at: row.settled_at.ok_or(StoreError::Corrupt("timestamp"))?,
                 })
             })
             .collect()
     }
-}
-
-fn parse_id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
 
 /// The renderer input of the latest issued version of the referral's
@@ -223,7 +217,7 @@ async fn latest_letter_input(
         "SELECT input FROM letters WHERE referral_id = ? AND kind = 'referral'
          ORDER BY version DESC LIMIT 1",
     )
-    .bind(referral.to_string())
+    .bind(Id(referral))
     .fetch_optional(&mut *conn)
     .await?)
 }
@@ -247,9 +241,9 @@ async fn resolve(
         },
         OutboxKind::ReferralOpened => {
             let referral = load_referral(conn, record).await?;
-            let destination: Option<String> =
+            let destination: Option<Id> =
                 sqlx::query_scalar("SELECT destination_org_id FROM referrals WHERE id = ?")
-                    .bind(record.to_string())
+                    .bind(Id(record))
                     .fetch_one(&mut *conn)
                     .await?;
             let sent = referral
@@ -262,18 +256,18 @@ async fn resolve(
                 referral_id: referral.id,
                 patient_id: referral.patient_id,
                 tracking_code: referral.tracking_code,
-                destination: destination.as_deref().map(parse_id).transpose()?,
+                destination: destination.map(Uuid::from),
                 sent,
                 letter_input: latest_letter_input(conn, record).await?,
             }
         }
         OutboxKind::EventAppended => {
-            let (referral_id,): (String,) =
+            let (referral_id,): (Id,) =
                 sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")
-                    .bind(record.to_string())
+                    .bind(Id(record))
                     .fetch_one(&mut *conn)
                     .await?;
-            let referral_id = parse_id(&referral_id)?;
+            let referral_id = referral_id.0;
             let event = load_referral(conn, referral_id)
                 .await?
                 .events
@@ -300,9 +294,9 @@ pub(crate) async fn enqueue(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)",
     )
     .bind(kind.code())
-    .bind(record.to_string())
-    .bind(patient.to_string())
-    .bind(now.to_rfc3339())
+    .bind(Id(record))
+    .bind(Id(patient))
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -332,7 +326,7 @@ pub(crate) async fn queued_before(
         "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = ? AND record_id = ?)",
     )
     .bind(kind.code())
-    .bind(record.to_string())
+    .bind(Id(record))
     .fetch_one(conn)
     .await?)
 }
@@ -345,7 +339,6 @@ pub(crate) async fn enqueue_backlog(
     patient: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let patient_text = patient.to_string();
     sqlx::query(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
          SELECT 'referral_opened', r.id, r.patient_id, ?1 FROM referrals r
@@ -356,8 +349,8 @@ pub(crate) async fn enqueue_backlog(
                            ON s.event_id = e.id WHERE e.referral_id = r.id)
          ORDER BY r.created_at, r.id",
     )
-    .bind(now.to_rfc3339())
-    .bind(&patient_text)
+    .bind(now)
+    .bind(Id(patient))
     .execute(&mut *conn)
     .await?;
     // Each referral's first event travels with its opening.
@@ -372,8 +365,8 @@ pub(crate) async fn enqueue_backlog(
            AND NOT EXISTS (SELECT 1 FROM synced_events s WHERE s.event_id = e.id)
          ORDER BY e.seq",
     )
-    .bind(now.to_rfc3339())
-    .bind(&patient_text)
+    .bind(now)
+    .bind(Id(patient))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -387,7 +380,7 @@ pub(crate) async fn hold_back(conn: &mut SqliteConnection, patient: Uuid) -> Sto
         "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending'
            AND kind IN ('patient_shared', 'referral_opened', 'event_appended')",
     )
-    .bind(patient.to_string())
+    .bind(Id(patient))
     .execute(conn)
     .await?;
     Ok(())
