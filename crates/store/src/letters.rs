@@ -13,7 +13,10 @@ use crate::sql::Id;
 
 const LETTER: &str = "letter";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Stored as its code (the derive's snake_case names are the codes; a test
+/// in `sql` holds them together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum LetterKind {
     Referral,
     Discharge,
@@ -114,7 +117,7 @@ pub struct LetterSummary {
 struct DraftRow {
     id: Id,
     patient_id: Id,
-    kind: String,
+    kind: LetterKind,
     content: String,
     supersedes: Option<Id>,
     created_at: DateTime<Utc>,
@@ -126,7 +129,7 @@ impl DraftRow {
         Ok(LetterDraftRecord {
             id: self.id.0,
             patient_id: self.patient_id.0,
-            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            kind: self.kind,
             content: self.content,
             supersedes: self.supersedes.map(Uuid::from),
             created_at: self.created_at,
@@ -147,7 +150,7 @@ const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersed
 struct SummaryRow {
     id: Id,
     patient_id: Id,
-    kind: String,
+    kind: LetterKind,
     version: i64,
     supersedes: Option<Id>,
     superseded_by: Option<Id>,
@@ -169,7 +172,7 @@ impl SummaryRow {
         Ok(LetterSummary {
             id: self.id.0,
             patient_id: self.patient_id.0,
-            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            kind: self.kind,
             version: u32::try_from(self.version).map_err(|_| StoreError::Corrupt("version"))?,
             supersedes: self.supersedes.map(Uuid::from),
             superseded_by: self.superseded_by.map(Uuid::from),
@@ -200,7 +203,7 @@ impl Store {
         )
         .bind(Id(draft.id))
         .bind(Id(draft.patient_id))
-        .bind(draft.kind.code())
+        .bind(draft.kind)
         .bind(&draft.content)
         .bind(draft.supersedes.map(Id))
         .bind(draft.created_at)
@@ -305,7 +308,7 @@ impl Store {
         )
         .bind(Id(letter.id))
         .bind(Id(letter.patient_id))
-        .bind(letter.kind.code())
+        .bind(letter.kind)
         .bind(i64::from(letter.version))
         .bind(letter.supersedes.map(Id))
         .bind(referral_id.map(Id))

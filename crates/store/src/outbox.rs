@@ -14,7 +14,10 @@ use crate::patients::PatientRecord;
 use crate::referrals::{StoredEvent, load_referral};
 use crate::sql::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its code (the derive's snake_case names are the codes; a test
+/// in `sql` holds them together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum OutboxKind {
     PatientShared,
     ConsentRecorded,
@@ -30,17 +33,6 @@ impl OutboxKind {
             OutboxKind::ReferralOpened => "referral_opened",
             OutboxKind::EventAppended => "event_appended",
         }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [
-            OutboxKind::PatientShared,
-            OutboxKind::ConsentRecorded,
-            OutboxKind::ReferralOpened,
-            OutboxKind::EventAppended,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
     }
 }
 
@@ -108,7 +100,7 @@ impl Store {
     /// The oldest pending operations, at most `limit`, with their records.
     pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<(i64, String, Id)> = sqlx::query_as(
+        let rows: Vec<(i64, OutboxKind, Id)> = sqlx::query_as(
             "SELECT op_seq, kind, record_id FROM sync_outbox WHERE state = 'pending'
              ORDER BY op_seq LIMIT ?",
         )
@@ -117,7 +109,6 @@ impl Store {
         .await?;
         let mut items = Vec::with_capacity(rows.len());
         for (op_seq, kind, record) in rows {
-            let kind = OutboxKind::from_code(&kind).ok_or(StoreError::Corrupt("outbox kind"))?;
             items.push(resolve(&mut conn, op_seq, kind, record.0).await?);
         }
         Ok(items)
@@ -181,7 +172,7 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Row {
             op_seq: i64,
-            kind: String,
+            kind: OutboxKind,
             patient_id: Id,
             refusal: Option<String>,
             settled_at: Option<DateTime<Utc>>,
@@ -196,8 +187,7 @@ impl Store {
             .map(|row| {
                 Ok(RefusedOperation {
                     op_seq: row.op_seq,
-                    kind: OutboxKind::from_code(&row.kind)
-                        .ok_or(StoreError::Corrupt("outbox kind"))?,
+                    kind: row.kind,
                     patient_id: row.patient_id.0,
                     reason: row.refusal.unwrap_or_default(),
                     settled_at: row.settled_at.ok_or(StoreError::Corrupt("timestamp"))?,
@@ -293,7 +283,7 @@ pub(crate) async fn enqueue(
     sqlx::query(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)",
     )
-    .bind(kind.code())
+    .bind(kind)
     .bind(Id(record))
     .bind(Id(patient))
     .bind(now)
@@ -325,7 +315,7 @@ pub(crate) async fn queued_before(
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = ? AND record_id = ?)",
     )
-    .bind(kind.code())
+    .bind(kind)
     .bind(Id(record))
     .fetch_one(conn)
     .await?)

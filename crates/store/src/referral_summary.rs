@@ -205,8 +205,12 @@ pub(crate) async fn refresh_many(
     if referral_ids.is_empty() {
         return Ok(());
     }
-    let records =
-        load_referrals_where(conn, WHERE_ID_IN_JSON, Some(json_ids(referral_ids))).await?;
+    let records = load_referrals_where(
+        conn,
+        WHERE_ID_IN_JSON,
+        Some(Arg::Text(json_ids(referral_ids))),
+    )
+    .await?;
     if records.len() != referral_ids.iter().collect::<HashSet<_>>().len() {
         return Err(StoreError::NotFound);
     }

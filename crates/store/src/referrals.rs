@@ -10,12 +10,15 @@ use uuid::Uuid;
 use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::Id;
+use crate::sql::{Arg, Id};
 
 const REFERRAL: &str = "referral";
 
 /// Who recorded an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its code (the derive's snake_case names are the codes; a test
+/// in `sql` holds them together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum EventSource {
     Clinic,
     Desk,
@@ -29,12 +32,6 @@ impl EventSource {
             EventSource::Desk => "desk",
             EventSource::Liaison => "liaison",
         }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [EventSource::Clinic, EventSource::Desk, EventSource::Liaison]
-            .into_iter()
-            .find(|s| s.code() == code)
     }
 }
 
@@ -95,7 +92,7 @@ struct EventRow {
     details: Option<String>,
     voids: Option<Id>,
     note: String,
-    source: String,
+    source: EventSource,
     actor: String,
     at: DateTime<Utc>,
 }
@@ -112,7 +109,7 @@ impl EventRow {
                 .map_err(|_| StoreError::Corrupt("event details"))?,
             voids: self.voids.map(Uuid::from),
             note: self.note,
-            source: EventSource::from_code(&self.source).ok_or(StoreError::Corrupt("source"))?,
+            source: self.source,
             actor: self.actor,
             at: self.at,
         })
@@ -154,14 +151,14 @@ impl Store {
         &self,
         patient_id: Uuid,
     ) -> StoreResult<Vec<ReferralRecord>> {
-        self.load_referrals("WHERE r.patient_id = ?", Some(patient_id.to_string()))
+        self.load_referrals("WHERE r.patient_id = ?", Some(Arg::Id(Id(patient_id))))
             .await
     }
 
     async fn load_referrals(
         &self,
         filter: &str,
-        bind: Option<String>,
+        bind: Option<Arg>,
     ) -> StoreResult<Vec<ReferralRecord>> {
         let mut conn = self.pool.acquire().await?;
         load_referrals_where(&mut conn, filter, bind).await
@@ -234,7 +231,7 @@ pub(crate) async fn load_referral(
         .into_iter()
         .map(EventRow::into_event)
         .collect::<StoreResult<_>>()?;
-    let refused = refused_events(conn, "e.referral_id = ?", Some(id.to_string()))
+    let refused = refused_events(conn, "e.referral_id = ?", Some(Arg::Id(Id(id))))
         .await?
         .into_values()
         .flatten()
@@ -255,7 +252,7 @@ pub(crate) async fn load_referral(
 pub(crate) async fn load_referrals_where(
     conn: &mut SqliteConnection,
     filter: &str,
-    bind: Option<String>,
+    bind: Option<Arg>,
 ) -> StoreResult<Vec<ReferralRecord>> {
     let sql = format!(
         "SELECT r.id, r.patient_id, r.tracking_code, r.created_at FROM referrals r {filter}
@@ -309,7 +306,7 @@ pub(crate) async fn load_referrals_where(
 async fn refused_events(
     conn: &mut SqliteConnection,
     filter: &str,
-    bind: Option<String>,
+    bind: Option<Arg>,
 ) -> StoreResult<std::collections::HashMap<Id, Vec<Uuid>>> {
     let sql = format!(
         "SELECT e.referral_id, e.id FROM referral_events e
@@ -493,7 +490,7 @@ pub(crate) async fn insert_events(
                 .push_bind(details.clone())
                 .push_bind(event.voids.map(Id))
                 .push_bind(event.note.clone())
-                .push_bind(event.source.code())
+                .push_bind(event.source)
                 .push_bind(event.actor.clone())
                 .push_bind(event.at);
         },
