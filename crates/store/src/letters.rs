@@ -13,8 +13,8 @@ use crate::sql::Id;
 
 const LETTER: &str = "letter";
 
-/// Stored as its code (the derive's snake_case names are the codes; a test
-/// in `sql` holds them together).
+/// Stored as its [`code`](Self::code), which is the variant's name in
+/// snake_case as sqlx writes and reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
 #[sqlx(rename_all = "snake_case")]
 pub enum LetterKind {
