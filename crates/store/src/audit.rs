@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use crate::Store;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its code: the variant's name in snake_case (`create`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum AuditAction {
     Create,
     Update,
@@ -18,34 +20,6 @@ pub enum AuditAction {
     Issue,
     /// An issued letter's PDF was taken out to save or print.
     Print,
-}
-
-impl AuditAction {
-    fn code(self) -> &'static str {
-        match self {
-            AuditAction::Create => "create",
-            AuditAction::Update => "update",
-            AuditAction::Delete => "delete",
-            AuditAction::Restore => "restore",
-            AuditAction::View => "view",
-            AuditAction::Issue => "issue",
-            AuditAction::Print => "print",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Create,
-            Self::Update,
-            Self::Delete,
-            Self::Restore,
-            Self::View,
-            Self::Issue,
-            Self::Print,
-        ]
-        .into_iter()
-        .find(|a| a.code() == code)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,16 +62,15 @@ pub(crate) async fn append_for_each(
     if entity_ids.is_empty() {
         return Ok(());
     }
-    let at = at.to_rfc3339();
     crate::batch::insert_rows(
         conn,
         "INSERT INTO audit_log (at, actor, action, entity_kind, entity_id) ",
         entity_ids,
         "",
         |mut row, id| {
-            row.push_bind(at.clone())
+            row.push_bind(at)
                 .push_bind(actor.to_string())
-                .push_bind(action.code())
+                .push_bind(action)
                 .push_bind(entity_kind.to_string())
                 .push_bind(id.clone());
         },
@@ -108,30 +81,22 @@ pub(crate) async fn append_for_each(
 impl Store {
     /// The audit trail of one record, oldest first.
     pub async fn audit_trail(&self, entity_id: &str) -> StoreResult<Vec<AuditEntry>> {
-        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(DateTime<Utc>, String, AuditAction, String, String)> = sqlx::query_as(
             "SELECT at, actor, action, entity_kind, entity_id FROM audit_log
              WHERE entity_id = ? ORDER BY seq",
         )
         .bind(entity_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(at, actor, action, entity_kind, entity_id)| {
-                Ok(AuditEntry {
-                    at: parse_time(&at)?,
-                    actor,
-                    action: AuditAction::from_code(&action)
-                        .ok_or(StoreError::Corrupt("audit action"))?,
-                    entity_kind,
-                    entity_id,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, action, entity_kind, entity_id)| AuditEntry {
+                at,
+                actor,
+                action,
+                entity_kind,
+                entity_id,
             })
-            .collect()
+            .collect())
     }
-}
-
-pub(crate) fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt("timestamp"))
 }

@@ -65,7 +65,7 @@ impl Store {
         .bind(&profile.phone)
         .bind(&profile.fax)
         .bind(&profile.doctor_name)
-        .bind(now.to_rfc3339())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
         let action = if existed {

@@ -10,9 +10,10 @@ use tsunagu_domain::Consent;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
+use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
 use crate::outbox::{self, OutboxKind};
+use crate::sql::Id;
 
 const CONSENT: &str = "consent";
 
@@ -26,40 +27,36 @@ pub struct ConsentRecord {
 }
 
 type ConsentRow = (
-    String,
-    String,
-    String,
+    Id,
+    Id,
+    NaiveDate,
     String,
     bool,
     bool,
-    Option<String>,
-    String,
-    String,
+    Option<NaiveDate>,
+    DateTime<Utc>,
+    DateTime<Utc>,
 );
 
 const CONSENT_COLUMNS: &str = "id, patient_id, obtained_on, obtained_by, share_with_desk, \
      share_with_hospital, withdrawn_on, recorded_at, updated_at";
 
-fn into_record(row: ConsentRow) -> StoreResult<ConsentRecord> {
+fn into_record(row: ConsentRow) -> ConsentRecord {
     let (id, patient, obtained_on, obtained_by, desk, hospital, withdrawn_on, recorded, updated) =
         row;
-    let id_of = |t: &str| Uuid::parse_str(t).map_err(|_| StoreError::Corrupt("id"));
-    let date = |t: &str| {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| StoreError::Corrupt("consent date"))
-    };
-    Ok(ConsentRecord {
-        id: id_of(&id)?,
-        patient_id: id_of(&patient)?,
+    ConsentRecord {
+        id: id.0,
+        patient_id: patient.0,
         consent: Consent {
-            obtained_on: date(&obtained_on)?,
+            obtained_on,
             obtained_by,
             share_with_desk: desk,
             share_with_hospital: hospital,
-            withdrawn_on: withdrawn_on.as_deref().map(date).transpose()?,
+            withdrawn_on,
         },
-        recorded_at: parse_time(&recorded)?,
-        updated_at: parse_time(&updated)?,
-    })
+        recorded_at: recorded,
+        updated_at: updated,
+    }
 }
 
 impl Store {
@@ -69,13 +66,13 @@ impl Store {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = ?
              ORDER BY recorded_at DESC, id DESC"
         );
-        sqlx::query_as::<_, ConsentRow>(sqlx::AssertSqlSafe(sql))
-            .bind(patient_id.to_string())
+        Ok(sqlx::query_as::<_, ConsentRow>(sqlx::AssertSqlSafe(sql))
+            .bind(Id(patient_id))
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .map(into_record)
-            .collect()
+            .collect())
     }
 
     pub async fn consent(&self, id: Uuid) -> StoreResult<ConsentRecord> {
@@ -99,8 +96,8 @@ impl Store {
             "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ? AND id <> ?
                AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
         )
-        .bind(patient_id.to_string())
-        .bind(id.to_string())
+        .bind(Id(patient_id))
+        .bind(Id(id))
         .fetch_one(&mut *tx)
         .await?;
         if other_in_force && consent.in_force() {
@@ -108,15 +105,12 @@ impl Store {
             return Err(StoreError::ConsentInForce);
         }
         let was_in_force = consent_in_force(&mut tx, patient_id).await?;
-        let existing: Option<String> =
+        let existing: Option<Id> =
             sqlx::query_scalar("SELECT patient_id FROM consents WHERE id = ?")
-                .bind(id.to_string())
+                .bind(Id(id))
                 .fetch_optional(&mut *tx)
                 .await?;
-        if existing
-            .as_ref()
-            .is_some_and(|p| *p != patient_id.to_string())
-        {
+        if existing.is_some_and(|p| p != Id(patient_id)) {
             tx.rollback().await?;
             return Err(StoreError::NotFound);
         }
@@ -162,11 +156,11 @@ impl Store {
 pub(crate) async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<ConsentRecord> {
     let sql = format!("SELECT {CONSENT_COLUMNS} FROM consents WHERE id = ?");
     let row: ConsentRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
+        .bind(Id(id))
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    into_record(row)
+    Ok(into_record(row))
 }
 
 /// Whether the patient has a consent in force: the test every write makes
@@ -179,7 +173,7 @@ pub(crate) async fn consent_in_force(
         "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ?
            AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
     )
-    .bind(patient_id.to_string())
+    .bind(Id(patient_id))
     .fetch_one(conn)
     .await?)
 }
@@ -198,7 +192,7 @@ pub(crate) async fn apply_pulled(
             "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = 'consent_recorded'
                AND record_id = ? AND state = 'pending')",
         )
-        .bind(id.to_string())
+        .bind(Id(*id))
         .fetch_one(&mut *conn)
         .await?;
         if waiting {
@@ -228,19 +222,15 @@ async fn upsert(
              withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
          WHERE consents.patient_id = excluded.patient_id",
     )
-    .bind(id.to_string())
-    .bind(patient_id.to_string())
-    .bind(consent.obtained_on.format("%Y-%m-%d").to_string())
+    .bind(Id(id))
+    .bind(Id(patient_id))
+    .bind(consent.obtained_on)
     .bind(&consent.obtained_by)
     .bind(consent.share_with_desk)
     .bind(consent.share_with_hospital)
-    .bind(
-        consent
-            .withdrawn_on
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-    )
-    .bind(now.to_rfc3339())
-    .bind(now.to_rfc3339())
+    .bind(consent.withdrawn_on)
+    .bind(now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())

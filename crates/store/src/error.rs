@@ -56,6 +56,11 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::DuplicateTrackingCode
             }
             sqlx::Error::RowNotFound => StoreError::NotFound,
+            // A stored value that does not read back as its type. The
+            // decoder's message may quote the value: it is not kept.
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt("stored value")
+            }
             _ => StoreError::Database(err),
         }
     }

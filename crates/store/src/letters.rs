@@ -7,12 +7,16 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
+use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::sql::Id;
 
 const LETTER: &str = "letter";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Stored as its [`code`](Self::code), which is the variant's name in
+/// snake_case as sqlx writes and reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum LetterKind {
     Referral,
     Discharge,
@@ -111,25 +115,25 @@ pub struct LetterSummary {
 
 #[derive(sqlx::FromRow)]
 struct DraftRow {
-    id: String,
-    patient_id: String,
-    kind: String,
+    id: Id,
+    patient_id: Id,
+    kind: LetterKind,
     content: String,
-    supersedes: Option<String>,
-    created_at: String,
-    updated_at: String,
+    supersedes: Option<Id>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 impl DraftRow {
     fn into_record(self) -> StoreResult<LetterDraftRecord> {
         Ok(LetterDraftRecord {
-            id: parse_id(&self.id)?,
-            patient_id: parse_id(&self.patient_id)?,
-            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            id: self.id.0,
+            patient_id: self.patient_id.0,
+            kind: self.kind,
             content: self.content,
-            supersedes: self.supersedes.as_deref().map(parse_id).transpose()?,
-            created_at: parse_time(&self.created_at)?,
-            updated_at: parse_time(&self.updated_at)?,
+            supersedes: self.supersedes.map(Uuid::from),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         })
     }
 }
@@ -144,13 +148,13 @@ const SUMMARY_COLUMNS: &str = "l.id, l.patient_id, l.kind, l.version, l.supersed
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    id: String,
-    patient_id: String,
-    kind: String,
+    id: Id,
+    patient_id: Id,
+    kind: LetterKind,
     version: i64,
-    supersedes: Option<String>,
-    superseded_by: Option<String>,
-    referral_id: Option<String>,
+    supersedes: Option<Id>,
+    superseded_by: Option<Id>,
+    referral_id: Option<Id>,
     tracking_code: Option<String>,
     referral_status: Option<String>,
     to_institution: String,
@@ -158,21 +162,21 @@ struct SummaryRow {
     to_doctor: String,
     sha256: String,
     pdf_size: i64,
-    issued_on: String,
-    issued_at: String,
+    issued_on: NaiveDate,
+    issued_at: DateTime<Utc>,
     issued_by: String,
 }
 
 impl SummaryRow {
     fn into_summary(self) -> StoreResult<LetterSummary> {
         Ok(LetterSummary {
-            id: parse_id(&self.id)?,
-            patient_id: parse_id(&self.patient_id)?,
-            kind: LetterKind::from_code(&self.kind).ok_or(StoreError::Corrupt("letter kind"))?,
+            id: self.id.0,
+            patient_id: self.patient_id.0,
+            kind: self.kind,
             version: u32::try_from(self.version).map_err(|_| StoreError::Corrupt("version"))?,
-            supersedes: self.supersedes.as_deref().map(parse_id).transpose()?,
-            superseded_by: self.superseded_by.as_deref().map(parse_id).transpose()?,
-            referral_id: self.referral_id.as_deref().map(parse_id).transpose()?,
+            supersedes: self.supersedes.map(Uuid::from),
+            superseded_by: self.superseded_by.map(Uuid::from),
+            referral_id: self.referral_id.map(Uuid::from),
             tracking_code: self.tracking_code,
             referral_status: self.referral_status,
             to: Destination {
@@ -182,16 +186,11 @@ impl SummaryRow {
             },
             sha256: self.sha256,
             pdf_size: self.pdf_size.max(0) as u64,
-            issued_on: NaiveDate::parse_from_str(&self.issued_on, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt("issued_on"))?,
-            issued_at: parse_time(&self.issued_at)?,
+            issued_on: self.issued_on,
+            issued_at: self.issued_at,
             issued_by: self.issued_by,
         })
     }
-}
-
-fn parse_id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
 
 impl Store {
@@ -202,13 +201,13 @@ impl Store {
              VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at",
         )
-        .bind(draft.id.to_string())
-        .bind(draft.patient_id.to_string())
-        .bind(draft.kind.code())
+        .bind(Id(draft.id))
+        .bind(Id(draft.patient_id))
+        .bind(draft.kind)
         .bind(&draft.content)
-        .bind(draft.supersedes.map(|id| id.to_string()))
-        .bind(draft.created_at.to_rfc3339())
-        .bind(draft.updated_at.to_rfc3339())
+        .bind(draft.supersedes.map(Id))
+        .bind(draft.created_at)
+        .bind(draft.updated_at)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -216,7 +215,7 @@ impl Store {
 
     pub async fn letter_draft(&self, id: Uuid) -> StoreResult<LetterDraftRecord> {
         let row: DraftRow = sqlx::query_as("SELECT * FROM letter_drafts WHERE id = ?")
-            .bind(id.to_string())
+            .bind(Id(id))
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -228,7 +227,7 @@ impl Store {
         let rows: Vec<DraftRow> = sqlx::query_as(
             "SELECT * FROM letter_drafts WHERE patient_id = ? ORDER BY updated_at DESC, id",
         )
-        .bind(patient_id.to_string())
+        .bind(Id(patient_id))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(DraftRow::into_record).collect()
@@ -236,7 +235,7 @@ impl Store {
 
     pub async fn delete_letter_draft(&self, id: Uuid) -> StoreResult<()> {
         let done = sqlx::query("DELETE FROM letter_drafts WHERE id = ?")
-            .bind(id.to_string())
+            .bind(Id(id))
             .execute(&self.pool)
             .await?;
         if done.rows_affected() == 0 {
@@ -258,7 +257,7 @@ impl Store {
     ) -> StoreResult<LetterSummary> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let removed = sqlx::query("DELETE FROM letter_drafts WHERE id = ?")
-            .bind(draft_id.to_string())
+            .bind(Id(draft_id))
             .execute(&mut *tx)
             .await?;
         if removed.rows_affected() == 0 {
@@ -269,9 +268,9 @@ impl Store {
             return Err(StoreError::AlreadyIssued);
         }
         if let Some(old) = letter.supersedes {
-            let newer: Option<String> =
+            let newer: Option<Id> =
                 sqlx::query_scalar("SELECT id FROM letters WHERE supersedes = ?")
-                    .bind(old.to_string())
+                    .bind(Id(old))
                     .fetch_optional(&mut *tx)
                     .await?;
             if newer.is_some() {
@@ -307,12 +306,12 @@ impl Store {
                  issued_on, issued_at, issued_by)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(letter.id.to_string())
-        .bind(letter.patient_id.to_string())
-        .bind(letter.kind.code())
+        .bind(Id(letter.id))
+        .bind(Id(letter.patient_id))
+        .bind(letter.kind)
         .bind(i64::from(letter.version))
-        .bind(letter.supersedes.map(|id| id.to_string()))
-        .bind(referral_id.map(|id| id.to_string()))
+        .bind(letter.supersedes.map(Id))
+        .bind(referral_id.map(Id))
         .bind(&letter.to.institution)
         .bind(&letter.to.department)
         .bind(&letter.to.doctor)
@@ -320,8 +319,8 @@ impl Store {
         .bind(&letter.input)
         .bind(&letter.pdf)
         .bind(&letter.sha256)
-        .bind(letter.issued_on.format("%Y-%m-%d").to_string())
-        .bind(now.to_rfc3339())
+        .bind(letter.issued_on)
+        .bind(now)
         .bind(actor)
         .execute(&mut *tx)
         .await?;
@@ -346,7 +345,7 @@ impl Store {
              WHERE l.patient_id = ? ORDER BY l.issued_at DESC, l.id DESC"
         );
         let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(patient_id.to_string())
+            .bind(Id(patient_id))
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter().map(SummaryRow::into_summary).collect()
@@ -360,7 +359,7 @@ impl Store {
     /// The draft JSON an issued letter was made from (to start a correction).
     pub async fn letter_draft_content(&self, id: Uuid) -> StoreResult<String> {
         sqlx::query_scalar("SELECT draft FROM letters WHERE id = ?")
-            .bind(id.to_string())
+            .bind(Id(id))
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)
@@ -376,7 +375,7 @@ impl Store {
     ) -> StoreResult<Vec<u8>> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let pdf: Vec<u8> = sqlx::query_scalar("SELECT pdf FROM letters WHERE id = ?")
-            .bind(id.to_string())
+            .bind(Id(id))
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -430,7 +429,7 @@ impl Store {
             .bind(&to.institution)
             .bind(&to.department)
             .bind(&to.doctor)
-            .bind(now.to_rfc3339())
+            .bind(now)
         } else {
             sqlx::query(
                 "DELETE FROM favourite_destinations WHERE institution = ? AND department = ? AND doctor = ?",
@@ -467,22 +466,22 @@ async fn open_referral(
         "INSERT INTO referrals (id, patient_id, tracking_code, created_at, destination_org_id)
          VALUES (?, ?, ?, ?, ?)",
     )
-    .bind(id.to_string())
-    .bind(letter.patient_id.to_string())
+    .bind(Id(id))
+    .bind(Id(letter.patient_id))
     .bind(tracking_code)
-    .bind(now.to_rfc3339())
-    .bind(destination.map(|d| d.to_string()))
+    .bind(now)
+    .bind(destination.map(Id))
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO referral_events (id, referral_id, status, details, source, at, actor)
          VALUES (?, ?, ?, ?, 'clinic', ?, ?)",
     )
-    .bind(Uuid::now_v7().to_string())
-    .bind(id.to_string())
+    .bind(Id(Uuid::now_v7()))
+    .bind(Id(id))
     .bind(sent_details.status().code())
     .bind(sent_json)
-    .bind(now.to_rfc3339())
+    .bind(now)
     .bind(actor)
     .execute(&mut *conn)
     .await?;
@@ -503,7 +502,7 @@ async fn summary(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<LetterSum
          WHERE l.id = ?"
     );
     let row: SummaryRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
+        .bind(Id(id))
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -30,6 +30,7 @@ mod referrals;
 mod replies;
 mod search;
 mod settings;
+mod sql;
 mod sync_device;
 #[cfg(test)]
 mod test_support;

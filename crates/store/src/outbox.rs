@@ -8,13 +8,16 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::parse_time;
 use crate::consents::{ConsentRecord, consent_in_force};
 use crate::error::{StoreError, StoreResult};
 use crate::patients::PatientRecord;
 use crate::referrals::{StoredEvent, load_referral};
+use crate::sql::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its [`code`](Self::code), which is the variant's name in
+/// snake_case as sqlx writes and reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum OutboxKind {
     PatientShared,
     ConsentRecorded,
@@ -30,17 +33,6 @@ impl OutboxKind {
             OutboxKind::ReferralOpened => "referral_opened",
             OutboxKind::EventAppended => "event_appended",
         }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [
-            OutboxKind::PatientShared,
-            OutboxKind::ConsentRecorded,
-            OutboxKind::ReferralOpened,
-            OutboxKind::EventAppended,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
     }
 }
 
@@ -108,7 +100,7 @@ impl Store {
     /// The oldest pending operations, at most `limit`, with their records.
     pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        let rows: Vec<(i64, OutboxKind, Id)> = sqlx::query_as(
             "SELECT op_seq, kind, record_id FROM sync_outbox WHERE state = 'pending'
              ORDER BY op_seq LIMIT ?",
         )
@@ -117,9 +109,7 @@ impl Store {
         .await?;
         let mut items = Vec::with_capacity(rows.len());
         for (op_seq, kind, record) in rows {
-            let kind = OutboxKind::from_code(&kind).ok_or(StoreError::Corrupt("outbox kind"))?;
-            let record = parse_id(&record)?;
-            items.push(resolve(&mut conn, op_seq, kind, record).await?);
+            items.push(resolve(&mut conn, op_seq, kind, record.0).await?);
         }
         Ok(items)
     }
@@ -145,12 +135,12 @@ impl Store {
             )
             .bind(state)
             .bind(reason)
-            .bind(now.to_rfc3339())
+            .bind(now)
             .bind(op_seq)
             .execute(&mut *tx)
             .await?;
             if matches!(settlement, Settlement::Refused(_)) {
-                let referral: Option<String> = sqlx::query_scalar(
+                let referral: Option<Id> = sqlx::query_scalar(
                     "SELECT e.referral_id FROM sync_outbox o JOIN referral_events e
                        ON e.id = o.record_id
                      WHERE o.op_seq = ? AND o.kind = 'event_appended' AND o.state = 'refused'",
@@ -162,8 +152,7 @@ impl Store {
             }
         }
         for referral in refolded {
-            let id = Uuid::parse_str(&referral).map_err(|_| StoreError::Corrupt("id"))?;
-            crate::referral_summary::refresh(&mut tx, id).await?;
+            crate::referral_summary::refresh(&mut tx, referral.0).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -183,10 +172,10 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Row {
             op_seq: i64,
-            kind: String,
-            patient_id: String,
+            kind: OutboxKind,
+            patient_id: Id,
             refusal: Option<String>,
-            settled_at: Option<String>,
+            settled_at: Option<DateTime<Utc>>,
         }
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT op_seq, kind, patient_id, refusal, settled_at FROM sync_outbox
@@ -198,19 +187,14 @@ impl Store {
             .map(|row| {
                 Ok(RefusedOperation {
                     op_seq: row.op_seq,
-                    kind: OutboxKind::from_code(&row.kind)
-                        .ok_or(StoreError::Corrupt("outbox kind"))?,
-                    patient_id: parse_id(&row.patient_id)?,
+                    kind: row.kind,
+                    patient_id: row.patient_id.0,
                     reason: row.refusal.unwrap_or_default(),
-                    settled_at: parse_time(row.settled_at.as_deref().unwrap_or_default())?,
+                    settled_at: row.settled_at.ok_or(StoreError::Corrupt("timestamp"))?,
                 })
             })
             .collect()
     }
-}
-
-fn parse_id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
 }
 
 /// The renderer input of the latest issued version of the referral's
@@ -223,7 +207,7 @@ async fn latest_letter_input(
         "SELECT input FROM letters WHERE referral_id = ? AND kind = 'referral'
          ORDER BY version DESC LIMIT 1",
     )
-    .bind(referral.to_string())
+    .bind(Id(referral))
     .fetch_optional(&mut *conn)
     .await?)
 }
@@ -247,9 +231,9 @@ async fn resolve(
         },
         OutboxKind::ReferralOpened => {
             let referral = load_referral(conn, record).await?;
-            let destination: Option<String> =
+            let destination: Option<Id> =
                 sqlx::query_scalar("SELECT destination_org_id FROM referrals WHERE id = ?")
-                    .bind(record.to_string())
+                    .bind(Id(record))
                     .fetch_one(&mut *conn)
                     .await?;
             let sent = referral
@@ -262,18 +246,18 @@ async fn resolve(
                 referral_id: referral.id,
                 patient_id: referral.patient_id,
                 tracking_code: referral.tracking_code,
-                destination: destination.as_deref().map(parse_id).transpose()?,
+                destination: destination.map(Uuid::from),
                 sent,
                 letter_input: latest_letter_input(conn, record).await?,
             }
         }
         OutboxKind::EventAppended => {
-            let (referral_id,): (String,) =
+            let (referral_id,): (Id,) =
                 sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")
-                    .bind(record.to_string())
+                    .bind(Id(record))
                     .fetch_one(&mut *conn)
                     .await?;
-            let referral_id = parse_id(&referral_id)?;
+            let referral_id = referral_id.0;
             let event = load_referral(conn, referral_id)
                 .await?
                 .events
@@ -299,10 +283,10 @@ pub(crate) async fn enqueue(
     sqlx::query(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)",
     )
-    .bind(kind.code())
-    .bind(record.to_string())
-    .bind(patient.to_string())
-    .bind(now.to_rfc3339())
+    .bind(kind)
+    .bind(Id(record))
+    .bind(Id(patient))
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -331,8 +315,8 @@ pub(crate) async fn queued_before(
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE kind = ? AND record_id = ?)",
     )
-    .bind(kind.code())
-    .bind(record.to_string())
+    .bind(kind)
+    .bind(Id(record))
     .fetch_one(conn)
     .await?)
 }
@@ -345,7 +329,6 @@ pub(crate) async fn enqueue_backlog(
     patient: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let patient_text = patient.to_string();
     sqlx::query(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
          SELECT 'referral_opened', r.id, r.patient_id, ?1 FROM referrals r
@@ -356,8 +339,8 @@ pub(crate) async fn enqueue_backlog(
                            ON s.event_id = e.id WHERE e.referral_id = r.id)
          ORDER BY r.created_at, r.id",
     )
-    .bind(now.to_rfc3339())
-    .bind(&patient_text)
+    .bind(now)
+    .bind(Id(patient))
     .execute(&mut *conn)
     .await?;
     // Each referral's first event travels with its opening.
@@ -372,8 +355,8 @@ pub(crate) async fn enqueue_backlog(
            AND NOT EXISTS (SELECT 1 FROM synced_events s WHERE s.event_id = e.id)
          ORDER BY e.seq",
     )
-    .bind(now.to_rfc3339())
-    .bind(&patient_text)
+    .bind(now)
+    .bind(Id(patient))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -387,7 +370,7 @@ pub(crate) async fn hold_back(conn: &mut SqliteConnection, patient: Uuid) -> Sto
         "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending'
            AND kind IN ('patient_shared', 'referral_opened', 'event_appended')",
     )
-    .bind(patient.to_string())
+    .bind(Id(patient))
     .execute(conn)
     .await?;
     Ok(())

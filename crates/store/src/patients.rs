@@ -6,9 +6,10 @@ use tsunagu_domain::{KeyPerson, PatientFields, Sex};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
+use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
 use crate::search::{self, SearchForms};
+use crate::sql::Id;
 
 const ENTITY: &str = "patient";
 
@@ -25,10 +26,10 @@ pub struct PatientRecord {
 #[derive(sqlx::FromRow)]
 pub(crate) struct PatientRow {
     pub(crate) pk: i64,
-    id: String,
+    id: Id,
     name: String,
     kana: String,
-    birth_date: String,
+    pub(crate) birth_date: NaiveDate,
     sex: String,
     address: String,
     phone: String,
@@ -39,9 +40,9 @@ pub(crate) struct PatientRow {
     memo: String,
     pub(crate) name_search: String,
     pub(crate) kana_search: String,
-    created_at: String,
-    updated_at: String,
-    deleted_at: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 pub(crate) const PATIENT_COLUMNS: &str = "p.pk, p.id, p.name, p.kana, p.birth_date, p.sex, p.address, \
@@ -49,10 +50,6 @@ pub(crate) const PATIENT_COLUMNS: &str = "p.pk, p.id, p.name, p.kana, p.birth_da
      p.memo, p.name_search, p.kana_search, p.created_at, p.updated_at, p.deleted_at";
 
 impl PatientRow {
-    pub(crate) fn birth_date(&self) -> &str {
-        &self.birth_date
-    }
-
     /// The forms this row is indexed by (as stored, not recomputed).
     pub(crate) fn search_forms(&self) -> SearchForms {
         SearchForms {
@@ -67,12 +64,11 @@ impl PatientRow {
 
     pub(crate) fn into_record(self) -> StoreResult<PatientRecord> {
         Ok(PatientRecord {
-            id: Uuid::parse_str(&self.id).map_err(|_| StoreError::Corrupt("patient id"))?,
+            id: self.id.0,
             fields: PatientFields {
                 name: self.name,
                 kana: self.kana,
-                birth_date: NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt("birth date"))?,
+                birth_date: self.birth_date,
                 sex: Sex::from_code(&self.sex).ok_or(StoreError::Corrupt("sex"))?,
                 address: self.address,
                 phone: self.phone,
@@ -84,9 +80,9 @@ impl PatientRow {
                 chart_number: self.chart_number,
                 memo: self.memo,
             },
-            created_at: parse_time(&self.created_at)?,
-            updated_at: parse_time(&self.updated_at)?,
-            deleted_at: self.deleted_at.as_deref().map(parse_time).transpose()?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
         })
     }
 }
@@ -128,7 +124,7 @@ impl Store {
         )
         .bind(&fields.name)
         .bind(&fields.kana)
-        .bind(fields.birth_date.format("%Y-%m-%d").to_string())
+        .bind(fields.birth_date)
         .bind(fields.sex.code())
         .bind(&fields.address)
         .bind(&fields.phone)
@@ -139,7 +135,7 @@ impl Store {
         .bind(&fields.memo)
         .bind(&forms.name)
         .bind(&forms.kana)
-        .bind(now.to_rfc3339())
+        .bind(now)
         .bind(old.pk)
         .execute(&mut *tx)
         .await?;
@@ -180,10 +176,10 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let old = fetch_by_id(&mut tx, id).await?;
         if old.deleted_at.is_some() != deleted {
-            let deleted_at = deleted.then(|| now.to_rfc3339());
+            let deleted_at = deleted.then_some(now);
             sqlx::query("UPDATE patients SET deleted_at = ?, updated_at = ? WHERE pk = ?")
                 .bind(deleted_at)
-                .bind(now.to_rfc3339())
+                .bind(now)
                 .bind(old.pk)
                 .execute(&mut *tx)
                 .await?;
@@ -239,13 +235,13 @@ impl Store {
         chart_number: &str,
         except: Option<Uuid>,
     ) -> StoreResult<bool> {
-        let owner: Option<String> =
+        let owner: Option<Id> =
             sqlx::query_scalar("SELECT id FROM patients WHERE chart_number = ?")
                 .bind(chart_number)
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(match owner {
-            Some(owner) => except.is_none_or(|id| id.to_string() != owner),
+            Some(owner) => except.is_none_or(|id| Id(id) != owner),
             None => false,
         })
     }
@@ -254,7 +250,7 @@ impl Store {
 pub(crate) async fn fetch_by_id(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<PatientRow> {
     let sql = format!("SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id = ?");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
+        .bind(Id(id))
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -300,8 +296,7 @@ pub(crate) async fn insert_all(
         .iter()
         .map(|(id, f)| (*id, *f, SearchForms::of(&f.name, &f.kana)))
         .collect();
-    let now_text = now.to_rfc3339();
-    let inserted: Vec<(String, i64)> = crate::batch::insert_rows_returning(
+    let inserted: Vec<(Id, i64)> = crate::batch::insert_rows_returning(
         conn,
         "INSERT INTO patients (id, name, kana, birth_date, sex, address, phone,
                  key_person_name, key_person_relation, key_person_phone, chart_number, memo,
@@ -309,10 +304,10 @@ pub(crate) async fn insert_all(
         &rows,
         " RETURNING id, pk",
         |mut row, (id, f, forms)| {
-            row.push_bind(id.to_string())
+            row.push_bind(Id(*id))
                 .push_bind(f.name.clone())
                 .push_bind(f.kana.clone())
-                .push_bind(f.birth_date.format("%Y-%m-%d").to_string())
+                .push_bind(f.birth_date)
                 .push_bind(f.sex.code())
                 .push_bind(f.address.clone())
                 .push_bind(f.phone.clone())
@@ -323,20 +318,12 @@ pub(crate) async fn insert_all(
                 .push_bind(f.memo.clone())
                 .push_bind(forms.name.clone())
                 .push_bind(forms.kana.clone())
-                .push_bind(now_text.clone())
-                .push_bind(now_text.clone());
+                .push_bind(now)
+                .push_bind(now);
         },
     )
     .await?;
-    let pks = inserted
-        .into_iter()
-        .map(|(id, pk)| {
-            Ok((
-                Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id"))?,
-                pk,
-            ))
-        })
-        .collect::<StoreResult<HashMap<Uuid, i64>>>()?;
+    let pks: HashMap<Uuid, i64> = inserted.into_iter().map(|(id, pk)| (id.0, pk)).collect();
     let indexed = rows
         .iter()
         .map(|(id, _, forms)| {

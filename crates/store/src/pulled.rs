@@ -15,6 +15,7 @@ use crate::Store;
 use crate::batch::{insert_json_rows, insert_rows, json_ids};
 use crate::error::{StoreError, StoreResult};
 use crate::referrals::{ReferralRecord, StoredEvent};
+use crate::sql::Id;
 
 /// One change of the feed, in the store's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +124,7 @@ async fn apply_batch(
     page.write(&mut tx, now).await?;
     sqlx::query("UPDATE sync_device SET cursor = ?, last_synced_at = ?, last_error = NULL")
         .bind(cursor)
-        .bind(now.to_rfc3339())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -168,15 +169,15 @@ impl Known {
                 PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
             }
         }
-        let events = sqlx::query_as::<_, (String, String)>(
+        let events = sqlx::query_as::<_, (Id, Id)>(
             "SELECT id, referral_id FROM referral_events WHERE id IN (SELECT value FROM json_each(?))",
         )
         .bind(json_ids(events))
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(event, referral)| Ok((parse_id(&event)?, parse_id(&referral)?)))
-        .collect::<StoreResult<_>>()?;
+        .map(|(event, referral)| (event.0, referral.0))
+        .collect();
         Ok(Known {
             patients: ids_present(conn, "patients", patients).await?,
             referrals: ids_present(conn, "referrals", referrals).await?,
@@ -301,7 +302,6 @@ impl<'a> PageWrites<'a> {
 
     /// Parents before children: organisations, patients, referrals, events.
     async fn write(&self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
-        let now_text = now.to_rfc3339();
         let organisations: Vec<_> = self.organisations.iter().collect();
         insert_rows(
             conn,
@@ -310,10 +310,10 @@ impl<'a> PageWrites<'a> {
             " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
                updated_at = excluded.updated_at",
             |mut row, (id, (kind, name))| {
-                row.push_bind(id.to_string())
+                row.push_bind(Id(**id))
                     .push_bind(kind.to_string())
                     .push_bind(name.to_string())
-                    .push_bind(now_text.clone());
+                    .push_bind(now);
             },
         )
         .await?;
@@ -326,18 +326,18 @@ impl<'a> PageWrites<'a> {
             &self.referrals,
             "",
             |mut row, r| {
-                row.push_bind(r.id.to_string())
-                    .push_bind(r.patient_id.to_string())
+                row.push_bind(Id(r.id))
+                    .push_bind(Id(r.patient_id))
                     .push_bind(r.tracking_code.to_string())
-                    .push_bind(r.created_at.to_rfc3339());
+                    .push_bind(r.created_at);
             },
         )
         .await?;
         crate::referrals::insert_events(conn, &self.events).await?;
-        let synced: Vec<(String, i64)> = self
+        let synced: Vec<(Id, i64)> = self
             .synced
             .iter()
-            .map(|(event, seq)| (event.to_string(), *seq))
+            .map(|(event, seq)| (Id(*event), *seq))
             .collect();
         insert_json_rows(
             conn,
@@ -349,8 +349,8 @@ impl<'a> PageWrites<'a> {
         // Rare (a desk's or a liaison's routing), so one statement each.
         for (referral, organisation) in &self.assignments {
             sqlx::query("UPDATE referrals SET destination_org_id = ? WHERE id = ?")
-                .bind(organisation.to_string())
-                .bind(referral.to_string())
+                .bind(Id(*organisation))
+                .bind(Id(*referral))
                 .execute(&mut *conn)
                 .await?;
         }
@@ -423,15 +423,11 @@ async fn ids_present(
         return Ok(HashSet::new());
     }
     let sql = format!("SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))");
-    sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+    Ok(sqlx::query_scalar::<_, Id>(sqlx::AssertSqlSafe(sql))
         .bind(json_ids(ids))
         .fetch_all(conn)
         .await?
-        .iter()
-        .map(|id| parse_id(id))
-        .collect()
-}
-
-fn parse_id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
+        .into_iter()
+        .map(Uuid::from)
+        .collect())
 }

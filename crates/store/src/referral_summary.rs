@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
+use crate::sql::{Arg, Id};
 use std::collections::{HashMap, HashSet};
 
 use crate::batch::{insert_rows, json_ids};
@@ -50,12 +51,8 @@ pub struct ReferralSummary {
 
 /// The rule's three day binds (ack-by, today, reply-by), in the order
 /// `OVERDUE_SQL` takes them.
-pub(crate) fn overdue_binds(rule: &OverdueRule) -> [String; 3] {
-    [
-        rule.acknowledge_by().to_string(),
-        rule.today.to_string(),
-        rule.reply_by().to_string(),
-    ]
+pub(crate) fn overdue_binds(rule: &OverdueRule) -> [NaiveDate; 3] {
+    [rule.acknowledge_by(), rule.today, rule.reply_by()]
 }
 
 /// The domain's `clinic_overdue` in SQL (binds: ack-by, today, reply-by),
@@ -118,8 +115,8 @@ pub struct BoardPage {
 /// thousands, where sqlx's cost per row dominated: see `SUMMARY_JSON`).
 #[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct SummaryRow {
-    referral_id: String,
-    patient_id: String,
+    referral_id: Id,
+    patient_id: Id,
     patient_name: String,
     tracking_code: String,
     status: String,
@@ -127,14 +124,14 @@ pub(crate) struct SummaryRow {
     referred_to: String,
     hospital: String,
     where_now: String,
-    sent_on: String,
-    last_news: String,
-    acknowledged_on: Option<String>,
-    seen_on: Option<String>,
-    expected_discharge: Option<String>,
+    sent_on: NaiveDate,
+    last_news: NaiveDate,
+    acknowledged_on: Option<NaiveDate>,
+    seen_on: Option<NaiveDate>,
+    expected_discharge: Option<NaiveDate>,
     discharged_to: Option<String>,
     outcome: String,
-    first_reply_on: Option<String>,
+    first_reply_on: Option<NaiveDate>,
     replies: i64,
     overdue: Option<String>,
 }
@@ -165,20 +162,11 @@ pub(crate) const SUMMARY_JSON: &str = "json_group_array(json_array(
 /// Without the name (and the join it takes), for the figures.
 const FIGURE_COLUMNS: &str = summary_columns!("''");
 
-fn date(text: &str) -> StoreResult<NaiveDate> {
-    text.parse().map_err(|_| StoreError::Corrupt("date"))
-}
-
-fn id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
-}
-
 impl SummaryRow {
     pub(crate) fn into_summary(self) -> StoreResult<ReferralSummary> {
-        let opt = |t: Option<String>| t.as_deref().map(date).transpose();
         Ok(ReferralSummary {
-            referral_id: id(&self.referral_id)?,
-            patient_id: id(&self.patient_id)?,
+            referral_id: self.referral_id.0,
+            patient_id: self.patient_id.0,
             patient_name: self.patient_name,
             tracking_code: self.tracking_code,
             status: ReferralStatus::from_code(&self.status).ok_or(StoreError::Corrupt("status"))?,
@@ -186,16 +174,16 @@ impl SummaryRow {
             referred_to: self.referred_to,
             hospital: self.hospital,
             where_now: self.where_now,
-            sent_on: date(&self.sent_on)?,
-            last_news: date(&self.last_news)?,
-            acknowledged_on: opt(self.acknowledged_on)?,
-            seen_on: opt(self.seen_on)?,
-            expected_discharge: opt(self.expected_discharge)?,
+            sent_on: self.sent_on,
+            last_news: self.last_news,
+            acknowledged_on: self.acknowledged_on,
+            seen_on: self.seen_on,
+            expected_discharge: self.expected_discharge,
             discharged_to_this_clinic: self
                 .discharged_to
                 .map(|code| code == DestinationKind::ThisClinic.code()),
             outcome: Outcome::from_code(&self.outcome).ok_or(StoreError::Corrupt("outcome"))?,
-            first_reply_on: opt(self.first_reply_on)?,
+            first_reply_on: self.first_reply_on,
             replies: self.replies,
             overdue: self.overdue.as_deref().and_then(Overdue::from_code),
         })
@@ -217,8 +205,12 @@ pub(crate) async fn refresh_many(
     if referral_ids.is_empty() {
         return Ok(());
     }
-    let records =
-        load_referrals_where(conn, WHERE_ID_IN_JSON, Some(json_ids(referral_ids))).await?;
+    let records = load_referrals_where(
+        conn,
+        WHERE_ID_IN_JSON,
+        Some(Arg::Text(json_ids(referral_ids))),
+    )
+    .await?;
     if records.len() != referral_ids.iter().collect::<HashSet<_>>().len() {
         return Err(StoreError::NotFound);
     }
@@ -235,8 +227,8 @@ pub(crate) async fn write_summaries(
         return Ok(());
     }
     let ids = json_ids(records.iter().map(|r| &r.id));
-    let replies: HashMap<String, (Option<String>, i64)> =
-        sqlx::query_as::<_, (String, Option<String>, i64)>(
+    let replies: HashMap<Id, (Option<NaiveDate>, i64)> =
+        sqlx::query_as::<_, (Id, Option<NaiveDate>, i64)>(
             "SELECT referral_id, min(received_on), count(*) FROM referral_replies
          WHERE referral_id IN (SELECT value FROM json_each(?)) GROUP BY referral_id",
         )
@@ -249,10 +241,7 @@ pub(crate) async fn write_summaries(
     let rows = records
         .iter()
         .map(|record| {
-            let (first_reply_on, count) = replies
-                .get(&record.id.to_string())
-                .cloned()
-                .unwrap_or((None, 0));
+            let (first_reply_on, count) = replies.get(&Id(record.id)).copied().unwrap_or((None, 0));
             summary_row(record, first_reply_on, count)
         })
         .collect::<StoreResult<Vec<_>>>()?;
@@ -265,22 +254,22 @@ pub(crate) async fn write_summaries(
         &rows,
         "",
         |mut row, s| {
-            row.push_bind(s.referral_id.to_string())
-                .push_bind(s.patient_id.to_string())
+            row.push_bind(Id(s.referral_id))
+                .push_bind(Id(s.patient_id))
                 .push_bind(s.tracking_code.to_string())
                 .push_bind(s.status)
                 .push_bind(s.is_open)
                 .push_bind(s.referred_to.clone())
                 .push_bind(s.hospital.clone())
                 .push_bind(s.where_now.clone())
-                .push_bind(s.sent_on.clone())
-                .push_bind(s.last_news.clone())
-                .push_bind(s.acknowledged_on.clone())
-                .push_bind(s.seen_on.clone())
-                .push_bind(s.expected_discharge.clone())
+                .push_bind(s.sent_on)
+                .push_bind(s.last_news)
+                .push_bind(s.acknowledged_on)
+                .push_bind(s.seen_on)
+                .push_bind(s.expected_discharge)
                 .push_bind(s.discharged_to)
                 .push_bind(s.outcome)
-                .push_bind(s.first_reply_on.clone())
+                .push_bind(s.first_reply_on)
                 .push_bind(s.replies);
         },
     )
@@ -297,21 +286,21 @@ struct SummaryOut<'a> {
     referred_to: String,
     hospital: String,
     where_now: String,
-    sent_on: String,
-    last_news: String,
-    acknowledged_on: Option<String>,
-    seen_on: Option<String>,
-    expected_discharge: Option<String>,
+    sent_on: NaiveDate,
+    last_news: NaiveDate,
+    acknowledged_on: Option<NaiveDate>,
+    seen_on: Option<NaiveDate>,
+    expected_discharge: Option<NaiveDate>,
     discharged_to: Option<&'static str>,
     outcome: &'static str,
-    first_reply_on: Option<String>,
+    first_reply_on: Option<NaiveDate>,
     replies: i64,
 }
 
 /// One referral's summary row, folded by the status machine.
 fn summary_row(
     record: &ReferralRecord,
-    first_reply_on: Option<String>,
+    first_reply_on: Option<NaiveDate>,
     replies: i64,
 ) -> StoreResult<SummaryOut<'_>> {
     let events = record.counted_events();
@@ -323,7 +312,6 @@ fn summary_row(
             _ => None,
         })
         .unwrap_or_default();
-    let text = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     Ok(SummaryOut {
         referral_id: record.id,
         patient_id: record.patient_id,
@@ -332,11 +320,11 @@ fn summary_row(
         is_open: state.status.is_open(),
         referred_to,
         where_now: state.where_now.label_ja(),
-        sent_on: state.sent_on.to_string(),
-        last_news: state.last_news.to_string(),
-        acknowledged_on: text(state.acknowledged_on),
-        seen_on: text(state.seen_on),
-        expected_discharge: text(state.expected_discharge),
+        sent_on: state.sent_on,
+        last_news: state.last_news,
+        acknowledged_on: state.acknowledged_on,
+        seen_on: state.seen_on,
+        expected_discharge: state.expected_discharge,
         discharged_to: state.discharged_to.as_ref().map(|d| d.kind().code()),
         outcome: state.outcome().code(),
         hospital: state.hospital,
@@ -360,10 +348,12 @@ pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
     sqlx::query("DELETE FROM referral_summaries")
         .execute(&mut *tx)
         .await?;
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM referrals")
+    let ids: Vec<Uuid> = sqlx::query_scalar::<_, Id>("SELECT id FROM referrals")
         .fetch_all(&mut *tx)
-        .await?;
-    let ids = ids.iter().map(|i| id(i)).collect::<StoreResult<Vec<_>>>()?;
+        .await?
+        .into_iter()
+        .map(Uuid::from)
+        .collect();
     for chunk in ids.chunks(1000) {
         refresh_many(&mut tx, chunk).await?;
     }
@@ -425,9 +415,9 @@ impl TextSearch {
 /// in order. `named` is the JSON array of the patients whose name or
 /// reading matches the text, looked up once for both the count and the
 /// page.
-fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<String>) {
+fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<Arg>) {
     let mut conditions: Vec<&str> = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
+    let mut binds: Vec<Arg> = Vec::new();
     match query.scope {
         BoardScope::Open => conditions.push("s.is_open"),
         BoardScope::Closed => conditions.push("NOT s.is_open"),
@@ -435,32 +425,32 @@ fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<String>) {
     }
     if let Some(status) = query.status {
         conditions.push("s.status = ?");
-        binds.push(status.code().into());
+        binds.push(Arg::Text(status.code().into()));
     }
     if let Some(hospital) = &query.hospital {
         conditions.push("(s.referred_to = ? OR s.hospital = ?)");
-        binds.extend([hospital.clone(), hospital.clone()]);
+        binds.extend([Arg::Text(hospital.clone()), Arg::Text(hospital.clone())]);
     }
     if let Some(from) = query.sent_from {
         conditions.push("s.sent_on >= ?");
-        binds.push(from.to_string());
+        binds.push(Arg::Date(from));
     }
     if let Some(to) = query.sent_to {
         conditions.push("s.sent_on <= ?");
-        binds.push(to.to_string());
+        binds.push(Arg::Date(to));
     }
     match TextSearch::of(&query.text) {
         TextSearch::None => {}
         TextSearch::Code(code) => {
             conditions.push("s.tracking_code = ?");
-            binds.push(code.to_string());
+            binds.push(Arg::Text(code.to_string()));
         }
         TextSearch::Words { typed, .. } => {
             conditions.push(
                 "(s.patient_id IN (SELECT value FROM json_each(?))
                   OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
             );
-            binds.extend([named.to_string(), typed.clone(), typed]);
+            binds.extend([named.to_string(), typed.clone(), typed].map(Arg::Text));
         }
     }
     if query.overdue_only {
@@ -522,7 +512,10 @@ impl Store {
         );
         let count_sql = format!("SELECT count(*) FROM {matching}");
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
-        for bind in overdue_binds(&rule).iter().chain(&binds) {
+        for day in overdue_binds(&rule) {
+            count = count.bind(day);
+        }
+        for bind in &binds {
             count = count.bind(bind.clone());
         }
         let total = count.fetch_one(&mut *conn).await?;
@@ -535,8 +528,11 @@ impl Store {
              ORDER BY {order}, s.referral_id"
         );
         let mut rows = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql));
-        let page_binds = overdue_binds(&rule);
-        for bind in page_binds.iter().chain(&overdue_binds(&rule)).chain(&binds) {
+        // The outer row's overdue flag, then the inner (matching) one's.
+        for day in overdue_binds(&rule).into_iter().chain(overdue_binds(&rule)) {
+            rows = rows.bind(day);
+        }
+        for bind in &binds {
             rows = rows.bind(bind.clone());
         }
         let rows = rows
@@ -562,8 +558,8 @@ impl Store {
              WHERE s.sent_on BETWEEN ? AND ? ORDER BY s.sent_on, s.referral_id"
         );
         sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql))
-            .bind(from.to_string())
-            .bind(to.to_string())
+            .bind(from)
+            .bind(to)
             .fetch_all(&self.pool)
             .await?
             .into_iter()

@@ -8,13 +8,18 @@ use tsunagu_domain::{EventDetails, ReferralEvent};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
+use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::sql::{Arg, Id};
 
 const REFERRAL: &str = "referral";
 
 /// Who recorded an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Stored as its [`code`](Self::code), which is the variant's name in
+/// snake_case as sqlx writes and reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum EventSource {
     Clinic,
     Desk,
@@ -28,12 +33,6 @@ impl EventSource {
             EventSource::Desk => "desk",
             EventSource::Liaison => "liaison",
         }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [EventSource::Clinic, EventSource::Desk, EventSource::Liaison]
-            .into_iter()
-            .find(|s| s.code() == code)
     }
 }
 
@@ -89,31 +88,31 @@ impl ReferralRecord {
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
-    referral_id: String,
-    id: String,
+    referral_id: Id,
+    id: Id,
     details: Option<String>,
-    voids: Option<String>,
+    voids: Option<Id>,
     note: String,
-    source: String,
+    source: EventSource,
     actor: String,
-    at: String,
+    at: DateTime<Utc>,
 }
 
 impl EventRow {
     fn into_event(self) -> StoreResult<StoredEvent> {
         Ok(StoredEvent {
-            id: parse_id(&self.id)?,
+            id: self.id.0,
             details: self
                 .details
                 .as_deref()
                 .map(serde_json::from_str::<EventDetails>)
                 .transpose()
                 .map_err(|_| StoreError::Corrupt("event details"))?,
-            voids: self.voids.as_deref().map(parse_id).transpose()?,
+            voids: self.voids.map(Uuid::from),
             note: self.note,
-            source: EventSource::from_code(&self.source).ok_or(StoreError::Corrupt("source"))?,
+            source: self.source,
             actor: self.actor,
-            at: parse_time(&self.at)?,
+            at: self.at,
         })
     }
 }
@@ -135,10 +134,6 @@ impl StoredEvent {
     }
 }
 
-fn parse_id(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt("id"))
-}
-
 const EVENT_COLUMNS: &str =
     "e.referral_id, e.id, e.details, e.voids, e.note, e.source, e.actor, e.at";
 
@@ -157,14 +152,14 @@ impl Store {
         &self,
         patient_id: Uuid,
     ) -> StoreResult<Vec<ReferralRecord>> {
-        self.load_referrals("WHERE r.patient_id = ?", Some(patient_id.to_string()))
+        self.load_referrals("WHERE r.patient_id = ?", Some(Arg::Id(Id(patient_id))))
             .await
     }
 
     async fn load_referrals(
         &self,
         filter: &str,
-        bind: Option<String>,
+        bind: Option<Arg>,
     ) -> StoreResult<Vec<ReferralRecord>> {
         let mut conn = self.pool.acquire().await?;
         load_referrals_where(&mut conn, filter, bind).await
@@ -220,9 +215,9 @@ pub(crate) async fn load_referral(
     conn: &mut SqliteConnection,
     id: Uuid,
 ) -> StoreResult<ReferralRecord> {
-    let (patient_id, tracking_code, created_at): (String, String, String) =
+    let (patient_id, tracking_code, created_at): (Id, String, DateTime<Utc>) =
         sqlx::query_as("SELECT patient_id, tracking_code, created_at FROM referrals WHERE id = ?")
-            .bind(id.to_string())
+            .bind(Id(id))
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -231,22 +226,22 @@ pub(crate) async fn load_referral(
          WHERE e.referral_id = ? ORDER BY {EVENT_ORDER}"
     );
     let events = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
+        .bind(Id(id))
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(EventRow::into_event)
         .collect::<StoreResult<_>>()?;
-    let refused = refused_events(conn, "e.referral_id = ?", Some(id.to_string()))
+    let refused = refused_events(conn, "e.referral_id = ?", Some(Arg::Id(Id(id))))
         .await?
         .into_values()
         .flatten()
         .collect();
     Ok(ReferralRecord {
         id,
-        patient_id: parse_id(&patient_id)?,
+        patient_id: patient_id.0,
         tracking_code,
-        created_at: parse_time(&created_at)?,
+        created_at,
         events,
         refused,
     })
@@ -258,13 +253,13 @@ pub(crate) async fn load_referral(
 pub(crate) async fn load_referrals_where(
     conn: &mut SqliteConnection,
     filter: &str,
-    bind: Option<String>,
+    bind: Option<Arg>,
 ) -> StoreResult<Vec<ReferralRecord>> {
     let sql = format!(
         "SELECT r.id, r.patient_id, r.tracking_code, r.created_at FROM referrals r {filter}
          ORDER BY r.created_at, r.id"
     );
-    let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, (Id, Id, String, DateTime<Utc>)>(sqlx::AssertSqlSafe(sql));
     if let Some(value) = &bind {
         query = query.bind(value.clone());
     }
@@ -279,10 +274,10 @@ pub(crate) async fn load_referrals_where(
         query = query.bind(value.clone());
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    let mut by_referral: std::collections::HashMap<String, Vec<StoredEvent>> =
+    let mut by_referral: std::collections::HashMap<Id, Vec<StoredEvent>> =
         std::collections::HashMap::new();
     for row in rows {
-        let key = row.referral_id.clone();
+        let key = row.referral_id;
         by_referral.entry(key).or_default().push(row.into_event()?);
     }
     let mut refused = refused_events(
@@ -291,19 +286,19 @@ pub(crate) async fn load_referrals_where(
         bind,
     )
     .await?;
-    heads
+    Ok(heads
         .into_iter()
-        .map(|(id, patient_id, tracking_code, created_at)| {
-            Ok(ReferralRecord {
+        .map(
+            |(id, patient_id, tracking_code, created_at)| ReferralRecord {
                 events: by_referral.remove(&id).unwrap_or_default(),
                 refused: refused.remove(&id).unwrap_or_default(),
-                id: parse_id(&id)?,
-                patient_id: parse_id(&patient_id)?,
+                id: id.0,
+                patient_id: patient_id.0,
                 tracking_code,
-                created_at: parse_time(&created_at)?,
-            })
-        })
-        .collect()
+                created_at,
+            },
+        )
+        .collect())
 }
 
 /// This clinic's events the server refused, by referral, for the events
@@ -312,23 +307,20 @@ pub(crate) async fn load_referrals_where(
 async fn refused_events(
     conn: &mut SqliteConnection,
     filter: &str,
-    bind: Option<String>,
-) -> StoreResult<std::collections::HashMap<String, Vec<Uuid>>> {
+    bind: Option<Arg>,
+) -> StoreResult<std::collections::HashMap<Id, Vec<Uuid>>> {
     let sql = format!(
         "SELECT e.referral_id, e.id FROM referral_events e
          WHERE {filter} AND e.source = 'clinic' AND EXISTS (SELECT 1 FROM sync_outbox o
            WHERE o.kind = 'event_appended' AND o.record_id = e.id AND o.state = 'refused')"
     );
-    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, (Id, Id)>(sqlx::AssertSqlSafe(sql));
     if let Some(value) = bind {
         query = query.bind(value);
     }
-    let mut by_referral: std::collections::HashMap<String, Vec<Uuid>> = Default::default();
+    let mut by_referral: std::collections::HashMap<Id, Vec<Uuid>> = Default::default();
     for (referral, event) in query.fetch_all(conn).await? {
-        by_referral
-            .entry(referral)
-            .or_default()
-            .push(parse_id(&event)?);
+        by_referral.entry(referral).or_default().push(event.0);
     }
     Ok(by_referral)
 }
@@ -343,16 +335,7 @@ impl Store {
     /// worklist has not had dismissed, oldest first, with their referral's
     /// patient and hospital.
     pub async fn notes_from_region(&self) -> StoreResult<Vec<RegionNote>> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        );
+        type Row = (Id, Id, Id, String, String, String, String, DateTime<Utc>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT e.id, e.referral_id, s.patient_id, p.name, s.hospital, e.note, e.actor, e.at
              FROM referral_events e
@@ -365,22 +348,21 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(
-                |(id, referral, patient, patient_name, hospital, note, actor, at)| {
-                    Ok(RegionNote {
-                        event_id: parse_id(&id)?,
-                        referral_id: parse_id(&referral)?,
-                        patient_id: parse_id(&patient)?,
-                        patient_name,
-                        hospital,
-                        note,
-                        actor,
-                        at: parse_time(&at)?,
-                    })
+                |(id, referral, patient, patient_name, hospital, note, actor, at)| RegionNote {
+                    event_id: id.0,
+                    referral_id: referral.0,
+                    patient_id: patient.0,
+                    patient_name,
+                    hospital,
+                    note,
+                    actor,
+                    at,
                 },
             )
-            .collect()
+            .collect())
     }
 
     pub async fn dismissed_worklist_items(&self) -> StoreResult<std::collections::HashSet<String>> {
@@ -406,10 +388,10 @@ impl Store {
              VALUES (?, ?, ?, ?, ?)",
         )
         .bind(item_key)
-        .bind(referral_id.to_string())
+        .bind(Id(referral_id))
         .bind(reason)
         .bind(actor)
-        .bind(now.to_rfc3339())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
         audit::append(
@@ -452,10 +434,10 @@ impl Store {
             sqlx::query(
                 "INSERT INTO referrals (id, patient_id, tracking_code, created_at) VALUES (?, ?, ?, ?)",
             )
-            .bind(referral.id.to_string())
-            .bind(referral.patient_id.to_string())
+            .bind(Id(referral.id))
+            .bind(Id(referral.patient_id))
             .bind(&referral.tracking_code)
-            .bind(referral.created_at.to_rfc3339())
+            .bind(referral.created_at)
             .execute(&mut *tx)
             .await?;
             for event in &referral.events {
@@ -503,15 +485,15 @@ pub(crate) async fn insert_events(
         &rows,
         "",
         |mut row, (referral_id, event, details)| {
-            row.push_bind(event.id.to_string())
-                .push_bind(referral_id.to_string())
+            row.push_bind(Id(event.id))
+                .push_bind(Id(**referral_id))
                 .push_bind(event.status_code())
                 .push_bind(details.clone())
-                .push_bind(event.voids.map(|id| id.to_string()))
+                .push_bind(event.voids.map(Id))
                 .push_bind(event.note.clone())
-                .push_bind(event.source.code())
+                .push_bind(event.source)
                 .push_bind(event.actor.clone())
-                .push_bind(event.at.to_rfc3339());
+                .push_bind(event.at);
         },
     )
     .await

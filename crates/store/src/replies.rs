@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
+use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::sql::Id;
 
 const REPLY: &str = "reply";
 
@@ -48,34 +49,30 @@ pub struct ReplyRecord {
 
 #[derive(sqlx::FromRow)]
 struct ReplyRow {
-    id: String,
-    referral_id: String,
-    received_on: String,
+    id: Id,
+    referral_id: Id,
+    received_on: NaiveDate,
     findings: String,
     attachment_name: Option<String>,
     attachment_type: Option<String>,
     attachment_size: Option<i64>,
     recorded_by: String,
-    recorded_at: String,
+    recorded_at: DateTime<Utc>,
 }
 
 impl ReplyRow {
-    fn into_record(self) -> StoreResult<ReplyRecord> {
-        let id = |t: &str| Uuid::parse_str(t).map_err(|_| StoreError::Corrupt("id"));
-        Ok(ReplyRecord {
-            id: id(&self.id)?,
-            referral_id: id(&self.referral_id)?,
-            received_on: self
-                .received_on
-                .parse()
-                .map_err(|_| StoreError::Corrupt("date"))?,
+    fn into_record(self) -> ReplyRecord {
+        ReplyRecord {
+            id: self.id.0,
+            referral_id: self.referral_id.0,
+            received_on: self.received_on,
             findings: self.findings,
             attachment_name: self.attachment_name,
             attachment_type: self.attachment_type,
             attachment_size: self.attachment_size,
             recorded_by: self.recorded_by,
-            recorded_at: parse_time(&self.recorded_at)?,
-        })
+            recorded_at: self.recorded_at,
+        }
     }
 }
 
@@ -85,7 +82,7 @@ impl Store {
     pub async fn record_reply(&self, reply: &NewReply) -> StoreResult<ReplyRecord> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM referrals WHERE id = ?")
-            .bind(reply.referral_id.to_string())
+            .bind(Id(reply.referral_id))
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_none() {
@@ -98,16 +95,16 @@ impl Store {
               attachment_type, attachment_name, attachment_sha256, recorded_by, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(reply.id.to_string())
-        .bind(reply.referral_id.to_string())
-        .bind(reply.received_on.to_string())
+        .bind(Id(reply.id))
+        .bind(Id(reply.referral_id))
+        .bind(reply.received_on)
         .bind(&reply.findings)
         .bind(attachment.map(|a| a.bytes.as_slice()))
         .bind(attachment.map(|a| a.media_type.as_str()))
         .bind(attachment.map(|a| a.name.as_str()))
         .bind(attachment.map(|a| a.sha256.as_str()))
         .bind(&reply.recorded_by)
-        .bind(reply.recorded_at.to_rfc3339())
+        .bind(reply.recorded_at)
         .execute(&mut *tx)
         .await?;
         audit::append(
@@ -123,25 +120,25 @@ impl Store {
         let record = sqlx::query_as::<_, ReplyRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {REPLY_COLUMNS} FROM referral_replies WHERE id = ?"
         )))
-        .bind(reply.id.to_string())
+        .bind(Id(reply.id))
         .fetch_one(&mut *tx)
         .await?
-        .into_record()?;
+        .into_record();
         tx.commit().await?;
         Ok(record)
     }
 
     /// A referral's replies, oldest first.
     pub async fn replies_for_referral(&self, referral_id: Uuid) -> StoreResult<Vec<ReplyRecord>> {
-        sqlx::query_as::<_, ReplyRow>(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as::<_, ReplyRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {REPLY_COLUMNS} FROM referral_replies WHERE referral_id = ? ORDER BY seq"
         )))
-        .bind(referral_id.to_string())
+        .bind(Id(referral_id))
         .fetch_all(&self.pool)
         .await?
         .into_iter()
         .map(ReplyRow::into_record)
-        .collect()
+        .collect())
     }
 
     /// A reply's scan, taken out to be viewed; the audit log records who.
@@ -156,7 +153,7 @@ impl Store {
             "SELECT attachment, attachment_type, attachment_name, attachment_sha256
                  FROM referral_replies WHERE id = ?",
         )
-        .bind(reply_id.to_string())
+        .bind(Id(reply_id))
         .fetch_optional(&mut *tx)
         .await?;
         let Some((Some(bytes), Some(media_type), name, sha256)) = row else {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use tsunagu_domain::normalize_for_search;
 
 use crate::Store;
@@ -291,10 +291,10 @@ fn merge(parts: Vec<Hits>, limit: usize) -> StoreResult<PatientPage> {
 
 /// `SELECT count(*)` of `rows_sql` (which selects anything), stopping at
 /// [`COUNT_CAP`] + 1 rows.
-async fn count_capped(
+async fn count_capped<T: Bindable>(
     conn: &mut SqliteConnection,
     rows_sql: &str,
-    binds: &[String],
+    binds: &[T],
 ) -> StoreResult<Count> {
     let sql = format!("SELECT count(*) FROM ({rows_sql} LIMIT {})", COUNT_CAP + 1);
     let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
@@ -418,13 +418,21 @@ fn windows(term: &str) -> Vec<String> {
     distinct.into_iter().collect()
 }
 
+/// A value [`BindAll`] can bind: text, or a date as the store keeps dates.
+trait Bindable: Clone + Send + 'static + for<'a> sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite> {}
+
+impl<T> Bindable for T where
+    T: Clone + Send + 'static + for<'a> sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite>
+{
+}
+
 /// Binds a list of values in order.
 trait BindAll {
-    fn bind_all(self, values: &[String]) -> Self;
+    fn bind_all<T: Bindable>(self, values: &[T]) -> Self;
 }
 
 impl<'q, O> BindAll for sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
-    fn bind_all(self, values: &[String]) -> Self {
+    fn bind_all<T: Bindable>(self, values: &[T]) -> Self {
         values.iter().fold(self, |q, v| q.bind(v.clone()))
     }
 }
@@ -432,7 +440,7 @@ impl<'q, O> BindAll for sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::
 impl<'q, O> BindAll
     for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>
 {
-    fn bind_all(self, values: &[String]) -> Self {
+    fn bind_all<T: Bindable>(self, values: &[T]) -> Self {
         values.iter().fold(self, |q, v| q.bind(v.clone()))
     }
 }
@@ -446,7 +454,6 @@ async fn by_birth_date(
     date: NaiveDate,
     limit: i64,
 ) -> StoreResult<Hits> {
-    let date = date.format("%Y-%m-%d").to_string();
     let total = count_capped(
         conn,
         "SELECT 1 FROM patients INDEXED BY patients_active_by_birth_date
@@ -459,7 +466,7 @@ async fn by_birth_date(
          ORDER BY p.kana_search, p.name_search, p.pk LIMIT ?"
     );
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&date)
+        .bind(date)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
@@ -508,14 +515,14 @@ async fn deleted_matching(
         .fetch_all(&mut *conn)
         .await?;
     let term = search.term.as_deref().filter(|t| !t.is_empty());
-    let birth_date = search.birth_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let birth_date = search.birth_date;
     let everything = term.is_none() && birth_date.is_none() && search.chart_prefix.is_none();
     let mut hits: Vec<PatientRow> = rows
         .into_iter()
         .filter(|row| {
             everything
                 || term.is_some_and(|t| row.name_search.contains(t) || row.kana_search.contains(t))
-                || birth_date.as_deref().is_some_and(|d| row.birth_date() == d)
+                || birth_date.is_some_and(|d| row.birth_date == d)
                 || search
                     .chart_prefix
                     .as_deref()

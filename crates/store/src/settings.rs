@@ -32,7 +32,7 @@ impl Store {
         )
         .bind(key)
         .bind(value)
-        .bind(now.to_rfc3339())
+        .bind(now)
         .bind(actor)
         .execute(&mut *tx)
         .await?;
@@ -54,7 +54,7 @@ impl Store {
                 "INSERT OR IGNORE INTO notified_items (item_key, notified_at) VALUES (?, ?)",
             )
             .bind(key)
-            .bind(now.to_rfc3339())
+            .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::audit::{self, AuditAction, parse_time};
-use crate::error::{StoreError, StoreResult};
+use crate::audit::{self, AuditAction};
+use crate::error::StoreResult;
+use crate::sql::Id;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncDevice {
@@ -19,25 +20,21 @@ pub struct SyncDevice {
 
 impl Store {
     pub async fn sync_device(&self) -> StoreResult<Option<SyncDevice>> {
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+        let row: Option<(String, Id, Id, String, DateTime<Utc>)> = sqlx::query_as(
             "SELECT server_url, device_id, organisation_id, organisation_name, enrolled_at
              FROM sync_device WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.map(
-            |(server_url, device, organisation, organisation_name, at)| {
-                let id = |t: &str| Uuid::parse_str(t).map_err(|_| StoreError::Corrupt("id"));
-                Ok(SyncDevice {
-                    server_url,
-                    device_id: id(&device)?,
-                    organisation_id: id(&organisation)?,
-                    organisation_name,
-                    enrolled_at: parse_time(&at)?,
-                })
+        Ok(row.map(
+            |(server_url, device, organisation, organisation_name, at)| SyncDevice {
+                server_url,
+                device_id: device.0,
+                organisation_id: organisation.0,
+                organisation_name,
+                enrolled_at: at,
             },
-        )
-        .transpose()
+        ))
     }
 
     /// Records the enrollment (replacing an earlier one), audited.
@@ -49,10 +46,10 @@ impl Store {
              VALUES (1, ?, ?, ?, ?, ?)",
         )
         .bind(&device.server_url)
-        .bind(device.device_id.to_string())
-        .bind(device.organisation_id.to_string())
+        .bind(Id(device.device_id))
+        .bind(Id(device.organisation_id))
         .bind(&device.organisation_name)
-        .bind(device.enrolled_at.to_rfc3339())
+        .bind(device.enrolled_at)
         .execute(&mut *tx)
         .await?;
         audit::append(
@@ -89,8 +86,8 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Row {
             cursor: i64,
-            last_synced_at: Option<String>,
-            last_attempt_at: Option<String>,
+            last_synced_at: Option<DateTime<Utc>>,
+            last_attempt_at: Option<DateTime<Utc>>,
             last_error: Option<String>,
             pending: i64,
             refused: i64,
@@ -103,17 +100,14 @@ impl Store {
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(SyncProgress {
-                cursor: row.cursor,
-                last_synced_at: row.last_synced_at.as_deref().map(parse_time).transpose()?,
-                last_attempt_at: row.last_attempt_at.as_deref().map(parse_time).transpose()?,
-                last_error: row.last_error,
-                pending: row.pending,
-                refused: row.refused,
-            })
-        })
-        .transpose()
+        Ok(row.map(|row| SyncProgress {
+            cursor: row.cursor,
+            last_synced_at: row.last_synced_at,
+            last_attempt_at: row.last_attempt_at,
+            last_error: row.last_error,
+            pending: row.pending,
+            refused: row.refused,
+        }))
     }
 
     /// Notes an attempt to sync and, if it failed, why.
@@ -123,7 +117,7 @@ impl Store {
         error: Option<&str>,
     ) -> StoreResult<()> {
         sqlx::query("UPDATE sync_device SET last_attempt_at = ?, last_error = ? WHERE id = 1")
-            .bind(at.to_rfc3339())
+            .bind(at)
             .bind(error)
             .execute(&self.pool)
             .await?;
@@ -132,15 +126,14 @@ impl Store {
 
     /// The registered hospital of this exact name, if there is one.
     pub async fn registered_hospital_named(&self, name: &str) -> StoreResult<Option<Uuid>> {
-        let id: Option<String> = sqlx::query_scalar(
+        let id: Option<Id> = sqlx::query_scalar(
             "SELECT id FROM regional_organisations WHERE kind = 'hospital' AND name = ?
              ORDER BY id LIMIT 1",
         )
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
-        id.map(|id| Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id")))
-            .transpose()
+        Ok(id.map(Uuid::from))
     }
 
     /// The registered hospital the referral is with, as the region last
@@ -150,25 +143,20 @@ impl Store {
             "SELECT o.name FROM referrals r JOIN regional_organisations o
                ON o.id = r.destination_org_id WHERE r.id = ?",
         )
-        .bind(referral.to_string())
+        .bind(Id(referral))
         .fetch_optional(&self.pool)
         .await?)
     }
 
     /// The organisations registered on the server, by kind then name.
     pub async fn regional_organisations(&self) -> StoreResult<Vec<(Uuid, String, String)>> {
-        let rows: Vec<(String, String, String)> =
+        let rows: Vec<(Id, String, String)> =
             sqlx::query_as("SELECT id, kind, name FROM regional_organisations ORDER BY kind, name")
                 .fetch_all(&self.pool)
                 .await?;
-        rows.into_iter()
-            .map(|(id, kind, name)| {
-                Ok((
-                    Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id"))?,
-                    kind,
-                    name,
-                ))
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, name)| (id.0, kind, name))
+            .collect())
     }
 }

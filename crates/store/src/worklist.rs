@@ -12,10 +12,12 @@ use tsunagu_domain::{OverdueRule, WorklistReason};
 use uuid::Uuid;
 
 use crate::Store;
+use crate::batch::json_ids;
 use crate::error::{StoreError, StoreResult};
 use crate::referral_summary::{
     OVERDUE_SQL, ReferralSummary, SUMMARY_JSON, SummaryRow, overdue_binds,
 };
+use crate::sql::Id;
 
 /// One situation on the worklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,23 +98,19 @@ impl Store {
         }
         let limit = limit.map_or(-1, i64::from);
         let (total, page) = query.bind(limit).fetch_one(&mut *conn).await?;
-        let page: Vec<(String, String, String, String)> =
+        let page: Vec<(Id, String, String, NaiveDate)> =
             serde_json::from_str(&page).map_err(|_| StoreError::Corrupt("worklist"))?;
-        let ids: Vec<&str> = page.iter().map(|(id, ..)| id.as_str()).collect();
+        let ids: Vec<Uuid> = page.iter().map(|(id, ..)| id.0).collect();
         let summaries = summaries_with_names(&mut conn, &ids, &rule).await?;
         let items = page
             .into_iter()
             .map(|(id, reason, key, since)| {
-                let referral_id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("id"))?;
                 Ok(AttentionItem {
                     reason: WorklistReason::from_code(&reason)
                         .ok_or(StoreError::Corrupt("worklist reason"))?,
                     key,
-                    since: since.parse().map_err(|_| StoreError::Corrupt("date"))?,
-                    summary: summaries
-                        .get(&referral_id)
-                        .cloned()
-                        .ok_or(StoreError::NotFound)?,
+                    since,
+                    summary: summaries.get(&id.0).cloned().ok_or(StoreError::NotFound)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -123,7 +121,7 @@ impl Store {
 /// The summaries of `ids`, with their patients' names and overdue flags.
 async fn summaries_with_names(
     conn: &mut sqlx::SqliteConnection,
-    ids: &[&str],
+    ids: &[Uuid],
     rule: &OverdueRule,
 ) -> StoreResult<HashMap<Uuid, ReferralSummary>> {
     if ids.is_empty() {
@@ -139,8 +137,7 @@ async fn summaries_with_names(
     for bind in overdue_binds(rule) {
         query = query.bind(bind);
     }
-    let ids = serde_json::to_string(ids).map_err(|_| StoreError::Corrupt("ids"))?;
-    let json = query.bind(ids).fetch_one(&mut *conn).await?;
+    let json = query.bind(json_ids(ids)).fetch_one(&mut *conn).await?;
     let rows: Vec<SummaryRow> =
         serde_json::from_str(&json).map_err(|_| StoreError::Corrupt("referral summary"))?;
     rows.into_iter()

@@ -146,13 +146,12 @@ async fn the_overdue_sql_is_the_domains_rule() {
                         for bind in overdue_binds(&rule) {
                             query = query.bind(bind);
                         }
-                        let text = |d: &Option<NaiveDate>| d.map(|d| d.to_string());
                         let in_sql = query
                             .bind(status.code())
                             .bind(status.is_open())
-                            .bind(sent_on.to_string())
-                            .bind(text(seen_on))
-                            .bind(text(expected_discharge))
+                            .bind(*sent_on)
+                            .bind(*seen_on)
+                            .bind(*expected_discharge)
                             .bind(i64::from(replies))
                             .fetch_one(&store.pool)
                             .await
