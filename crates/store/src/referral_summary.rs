@@ -411,11 +411,49 @@ impl TextSearch {
     }
 }
 
+/// What the words of a text search matched, looked up once for both the
+/// count and the page: JSON arrays of patient ids (name or reading) and of
+/// hospital names (referred to or current). The board then reads the
+/// matching referrals through their indexes instead of every summary.
+#[derive(Default)]
+struct TextMatches {
+    patients: String,
+    hospitals: String,
+}
+
+impl TextMatches {
+    async fn find(
+        conn: &mut SqliteConnection,
+        folded: &str,
+        typed: &str,
+    ) -> StoreResult<TextMatches> {
+        let patients = sqlx::query_scalar(
+            "SELECT json_group_array(id) FROM patients
+             WHERE name_search LIKE ? ESCAPE '\\' OR kana_search LIKE ? ESCAPE '\\'",
+        )
+        .bind(folded)
+        .bind(folded)
+        .fetch_one(&mut *conn)
+        .await?;
+        let hospitals = sqlx::query_scalar(
+            "SELECT json_group_array(name)
+             FROM (SELECT referred_to AS name FROM referral_summaries
+                   UNION SELECT hospital FROM referral_summaries)
+             WHERE name LIKE ? ESCAPE '\\'",
+        )
+        .bind(typed)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(TextMatches {
+            patients,
+            hospitals,
+        })
+    }
+}
+
 /// The board's filters as a `WHERE` clause (empty for none) and its binds,
-/// in order. `named` is the JSON array of the patients whose name or
-/// reading matches the text, looked up once for both the count and the
-/// page.
-fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<Arg>) {
+/// in order.
+fn board_filter(query: &BoardQuery, matches: &TextMatches) -> (String, Vec<Arg>) {
     let mut conditions: Vec<&str> = Vec::new();
     let mut binds: Vec<Arg> = Vec::new();
     match query.scope {
@@ -445,12 +483,20 @@ fn board_filter(query: &BoardQuery, named: &str) -> (String, Vec<Arg>) {
             conditions.push("s.tracking_code = ?");
             binds.push(Arg::Text(code.to_string()));
         }
-        TextSearch::Words { typed, .. } => {
+        TextSearch::Words { .. } => {
             conditions.push(
                 "(s.patient_id IN (SELECT value FROM json_each(?))
-                  OR s.referred_to LIKE ? ESCAPE '\\' OR s.hospital LIKE ? ESCAPE '\\')",
+                  OR s.referred_to IN (SELECT value FROM json_each(?))
+                  OR s.hospital IN (SELECT value FROM json_each(?)))",
             );
-            binds.extend([named.to_string(), typed.clone(), typed].map(Arg::Text));
+            binds.extend(
+                [
+                    matches.patients.clone(),
+                    matches.hospitals.clone(),
+                    matches.hospitals.clone(),
+                ]
+                .map(Arg::Text),
+            );
         }
     }
     if query.overdue_only {
@@ -485,25 +531,17 @@ impl Store {
         rule: OverdueRule,
     ) -> StoreResult<BoardPage> {
         let mut conn = self.pool.acquire().await?;
-        let named = match TextSearch::of(&query.text) {
-            TextSearch::Words { folded, .. } => {
-                sqlx::query_scalar::<_, String>(
-                    "SELECT json_group_array(id) FROM patients
-                     WHERE name_search LIKE ? ESCAPE '\\' OR kana_search LIKE ? ESCAPE '\\'",
-                )
-                .bind(&folded)
-                .bind(&folded)
-                .fetch_one(&mut *conn)
-                .await?
+        let matches = match TextSearch::of(&query.text) {
+            TextSearch::Words { folded, typed } => {
+                TextMatches::find(&mut conn, &folded, &typed).await?
             }
-            TextSearch::None | TextSearch::Code(_) => String::new(),
+            TextSearch::None | TextSearch::Code(_) => TextMatches::default(),
         };
-        let (filter, binds) = board_filter(query, &named);
+        let (filter, binds) = board_filter(query, &matches);
         let order = board_order(query.order);
         // Filter, count, sort and cut the page on the summaries' narrow
-        // columns (a covering index, migration 0012), sorting only the
-        // sort keys and ids; then only the page's rows are read whole and
-        // joined to their patients' names.
+        // columns, sorting only the sort keys and ids; then only the page's
+        // rows are read whole and joined to their patients' names.
         let matching = format!(
             "(SELECT s.referral_id, s.is_open, s.status, s.sent_on, s.seen_on,
                      s.expected_discharge, s.replies, s.last_news, s.referred_to, s.hospital,

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use tsunagu_domain::{OverdueRule, WorklistReason};
+use tsunagu_domain::{Overdue, OverdueRule, WorklistReason};
 use uuid::Uuid;
 
 use crate::Store;
@@ -38,41 +38,100 @@ pub struct AttentionPage {
     pub total: i64,
 }
 
-/// Every situation not dismissed, one row each, with its reason code, key
-/// and the day it began; the keys are written here only. A referral may
-/// raise two (an overdue one, and discharged elsewhere or deceased), so
-/// each summary row is read once against a two-row table of "slots".
-/// Binds: the overdue rule's three days.
-fn open_items_sql() -> String {
+/// One kind of situation: which summaries raise it (`filter`, SQL over
+/// `s` with `?1` ack-by, `?2` today, `?3` reply-by), its dismissal key and
+/// the day it began. The filters are the domain's rules
+/// (`clinic_overdue`, `WorklistReason`) as index ranges, each excluding
+/// the overdue reasons before it as `OVERDUE_SQL` does (a test holds the
+/// two to the same answers); the keys are written here only.
+struct Situation {
+    reason: WorklistReason,
+    filter: &'static str,
+    key: &'static str,
+    since: &'static str,
+}
+
+fn situations() -> [Situation; 5] {
+    [
+        Situation {
+            reason: WorklistReason::Overdue(Overdue::NoAcknowledgement),
+            filter: "s.status = 'sent' AND s.sent_on <= ?1",
+            key: "'no-ack:' || s.referral_id",
+            since: "s.sent_on",
+        },
+        Situation {
+            reason: WorklistReason::Overdue(Overdue::DischargeOverdue),
+            filter: "s.status IN ('admitted', 'discharge_planned', 'transferred')
+                     AND s.expected_discharge < ?2",
+            key: "'discharge-overdue:' || s.referral_id || ':' || s.expected_discharge",
+            since: "s.expected_discharge",
+        },
+        Situation {
+            reason: WorklistReason::Overdue(Overdue::NoReply),
+            filter: "s.is_open AND s.status <> 'deceased' AND s.replies = 0 AND s.seen_on <= ?3
+                     AND NOT (s.status = 'sent' AND s.sent_on <= ?1)
+                     AND NOT (s.status IN ('admitted', 'discharge_planned', 'transferred')
+                              AND coalesce(s.expected_discharge < ?2, 0))",
+            key: "'no-reply:' || s.referral_id",
+            since: "s.seen_on",
+        },
+        Situation {
+            reason: WorklistReason::DischargedElsewhere,
+            filter: "s.status = 'discharged' AND s.discharged_to <> 'this_clinic'",
+            key: "'discharged-elsewhere:' || s.referral_id || ':' || s.last_news",
+            since: "s.last_news",
+        },
+        Situation {
+            reason: WorklistReason::Deceased,
+            filter: "s.status = 'deceased'",
+            key: "'deceased:' || s.referral_id",
+            since: "s.last_news",
+        },
+    ]
+}
+
+/// How many situations are open: each kind counted on its index, less the
+/// dismissed ones that are still so (dismissals are few, so they are the
+/// ones joined, not the thousands of summaries).
+fn count_sql() -> String {
+    let terms: Vec<String> = situations()
+        .iter()
+        .map(|s| {
+            let (filter, key) = (s.filter, s.key);
+            format!(
+                "(SELECT count(*) FROM referral_summaries s WHERE {filter})
+                 - (SELECT count(*) FROM worklist_dismissals d
+                    JOIN referral_summaries s ON s.referral_id = d.referral_id
+                    WHERE {filter} AND d.item_key = {key})"
+            )
+        })
+        .collect();
+    format!("SELECT {}", terms.join(" + "))
+}
+
+/// The newest `?4` open situations (all with -1) as one JSON array of
+/// `[referral, reason, key, since]`: the newest `?4` of each kind, read
+/// backwards along its index, then the newest of those.
+fn page_sql() -> String {
+    let kinds: Vec<String> = situations()
+        .iter()
+        .map(|s| {
+            let (filter, key, since, reason) = (s.filter, s.key, s.since, s.reason.code());
+            format!(
+                "SELECT * FROM (SELECT s.referral_id, '{reason}' AS reason, {key} AS key,
+                                       {since} AS since
+                                FROM referral_summaries s
+                                WHERE {filter}
+                                  AND NOT EXISTS (SELECT 1 FROM worklist_dismissals d
+                                                  WHERE d.item_key = {key})
+                                ORDER BY {since} DESC LIMIT ?4)"
+            )
+        })
+        .collect();
     format!(
-        "SELECT referral_id, reason,
-                CASE reason
-                  WHEN 'no_ack' THEN 'no-ack:' || referral_id
-                  WHEN 'discharge_overdue'
-                    THEN 'discharge-overdue:' || referral_id || ':' || expected_discharge
-                  WHEN 'no_reply' THEN 'no-reply:' || referral_id
-                  WHEN 'discharged_elsewhere'
-                    THEN 'discharged-elsewhere:' || referral_id || ':' || last_news
-                  WHEN 'deceased' THEN 'deceased:' || referral_id
-                END AS key,
-                CASE reason
-                  WHEN 'no_ack' THEN sent_on
-                  WHEN 'discharge_overdue' THEN expected_discharge
-                  WHEN 'no_reply' THEN seen_on
-                  ELSE last_news
-                END AS since
-         FROM (SELECT s.referral_id, s.sent_on, s.seen_on, s.expected_discharge, s.last_news,
-                      CASE slot.n
-                        WHEN 0 THEN {OVERDUE_SQL}
-                        WHEN 1 THEN CASE
-                          WHEN s.status = 'deceased' THEN 'deceased'
-                          WHEN s.status = 'discharged' AND s.discharged_to <> 'this_clinic'
-                            THEN 'discharged_elsewhere'
-                        END
-                      END AS reason
-               FROM referral_summaries s, (SELECT 0 AS n UNION ALL SELECT 1) slot)
-         WHERE reason IS NOT NULL
-           AND key NOT IN (SELECT item_key FROM worklist_dismissals)"
+        "SELECT json_group_array(json_array(referral_id, reason, key, since))
+         FROM (SELECT * FROM ({}) ORDER BY since DESC, key LIMIT ?4)",
+        kinds.join(" UNION ALL ")
     )
 }
 
@@ -85,19 +144,20 @@ impl Store {
         limit: Option<u32>,
     ) -> StoreResult<AttentionPage> {
         let mut conn = self.pool.acquire().await?;
-        let open = open_items_sql();
-        let sql = format!(
-            "WITH open_items AS MATERIALIZED ({open})
-             SELECT (SELECT count(*) FROM open_items) AS total,
-                    (SELECT json_group_array(json_array(referral_id, reason, key, since))
-                       FROM (SELECT * FROM open_items ORDER BY since DESC, key LIMIT ?)) AS page"
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-        for bind in overdue_binds(&rule) {
-            query = query.bind(bind);
-        }
-        let limit = limit.map_or(-1, i64::from);
-        let (total, page) = query.bind(limit).fetch_one(&mut *conn).await?;
+        let [ack_by, today, reply_by] = overdue_binds(&rule);
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql()))
+            .bind(ack_by)
+            .bind(today)
+            .bind(reply_by)
+            .fetch_one(&mut *conn)
+            .await?;
+        let page: String = sqlx::query_scalar(sqlx::AssertSqlSafe(page_sql()))
+            .bind(ack_by)
+            .bind(today)
+            .bind(reply_by)
+            .bind(limit.map_or(-1, i64::from))
+            .fetch_one(&mut *conn)
+            .await?;
         let page: Vec<(Id, String, String, NaiveDate)> =
             serde_json::from_str(&page).map_err(|_| StoreError::Corrupt("worklist"))?;
         let ids: Vec<Uuid> = page.iter().map(|(id, ..)| id.0).collect();
