@@ -207,44 +207,17 @@ async fn summaries_with_names(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use chrono::Utc;
     use tsunagu_domain::{DischargeDestination, EventDetails, Overdue};
 
     use super::*;
-    use crate::{EventSource, ImportedReferral, OpenMode, StoreKey, StoredEvent};
+    use crate::{ImportedReferral, OpenMode, StoreKey};
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
     }
 
-    fn event(details: EventDetails) -> StoredEvent {
-        StoredEvent {
-            id: Uuid::now_v7(),
-            details: Some(details),
-            voids: None,
-            note: String::new(),
-            source: EventSource::Liaison,
-            actor: "test".into(),
-            at: Utc::now(),
-        }
-    }
-
-    fn sent(on: NaiveDate) -> StoredEvent {
-        event(EventDetails::Sent {
-            date: on,
-            hospital: "豊島中央病院".into(),
-        })
-    }
-
-    fn referral(patient: Uuid, events: Vec<StoredEvent>) -> ImportedReferral {
-        ImportedReferral {
-            id: Uuid::now_v7(),
-            patient_id: patient,
-            tracking_code: format!("T{}", Uuid::now_v7().simple()),
-            created_at: Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap(),
-            events,
-        }
-    }
+    use crate::test_support::{imported as referral, liaison_event as event, sent_on as sent};
 
     /// The page is the newest items of the whole list, the count is the
     /// whole list's, a referral raises two items when two things are so,

@@ -1,40 +1,17 @@
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use tsunagu_domain::EventDetails;
 
 use super::*;
-use crate::{EventSource, ImportedReferral, OpenMode, StoreKey, StoredEvent};
+use crate::{OpenMode, StoreKey, StoredEvent};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
 }
 
-fn event(details: EventDetails) -> StoredEvent {
-    StoredEvent {
-        id: Uuid::now_v7(),
-        details: Some(details),
-        voids: None,
-        note: String::new(),
-        source: EventSource::Liaison,
-        actor: "test".into(),
-        at: Utc::now(),
-    }
-}
-
-fn referral(patient: Uuid, events: Vec<StoredEvent>) -> ImportedReferral {
-    ImportedReferral {
-        id: Uuid::now_v7(),
-        patient_id: patient,
-        tracking_code: format!("T{}", Uuid::now_v7().simple()),
-        created_at: Utc.with_ymd_and_hms(2026, 5, 12, 9, 0, 0).unwrap(),
-        events,
-    }
-}
+use crate::test_support::{imported as referral, liaison_event as event, sent_on};
 
 fn sent() -> StoredEvent {
-    event(EventDetails::Sent {
-        date: d(5, 12),
-        hospital: "豊島中央病院".into(),
-    })
+    sent_on(d(5, 12))
 }
 
 fn rule() -> OverdueRule {
