@@ -14,6 +14,7 @@
 
 mod audit;
 mod batch;
+mod board;
 mod clinic;
 mod consents;
 mod database;
@@ -41,6 +42,7 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 
 pub use audit::{AuditAction, AuditEntry};
+pub use board::{BoardOrder, BoardPage, BoardQuery, BoardScope};
 pub use consents::ConsentRecord;
 pub use database::OpenMode;
 pub use error::{StoreError, StoreResult};
@@ -53,7 +55,7 @@ pub use location::StoreLocation;
 pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
-pub use referral_summary::{BoardOrder, BoardPage, BoardQuery, BoardScope, ReferralSummary};
+pub use referral_summary::ReferralSummary;
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};

@@ -2,7 +2,7 @@ use chrono::Utc;
 use tsunagu_domain::EventDetails;
 
 use super::*;
-use crate::{OpenMode, StoreKey, StoredEvent};
+use crate::{BoardQuery, OpenMode, StoreKey, StoredEvent};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
