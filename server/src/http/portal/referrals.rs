@@ -138,7 +138,7 @@ pub(crate) async fn record(
         return not_found();
     };
     let hospital = transfer_hospital(&form);
-    let read = |name| entry(&form, hospital, name).map_err(|e| e.0);
+    let read = |name| entry(&form, hospital, name);
     match record_entry(&state.pool, &user, id, hospital, read).await {
         Ok(Recorded::Done) => {
             Redirect::to(&format!("/portal/referrals/{id}?recorded=event")).into_response()

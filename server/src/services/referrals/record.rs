@@ -3,6 +3,7 @@
 //! log), and the desk's assigning it to a hospital.
 
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tsunagu_domain::{Checked, Rejection};
 use tsunagu_protocol::{WireEvent, WireEventDetails};
 use uuid::Uuid;
 
@@ -39,7 +40,7 @@ pub(crate) async fn record(
     user: &SignedIn,
     referral: Uuid,
     hospital: Option<Uuid>,
-    entry: impl FnOnce(Option<Option<String>>) -> Result<Entry, String>,
+    entry: impl FnOnce(Option<Option<String>>) -> Checked<Entry>,
 ) -> sqlx::Result<Recorded> {
     let mut tx = pool.begin().await?;
     if !may_record(&mut tx, user, referral).await? {
@@ -51,7 +52,7 @@ pub(crate) async fn record(
     };
     let entry = match entry(name) {
         Ok(entry) => entry,
-        Err(reason) => return Ok(Recorded::Refused(reason)),
+        Err(Rejection(reason)) => return Ok(Recorded::Refused(reason)),
     };
     let wire = WireEvent {
         id: Uuid::now_v7(),
