@@ -365,13 +365,6 @@ impl Store {
             .collect())
     }
 
-    pub async fn dismissed_worklist_items(&self) -> StoreResult<std::collections::HashSet<String>> {
-        let keys: Vec<String> = sqlx::query_scalar("SELECT item_key FROM worklist_dismissals")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(keys.into_iter().collect())
-    }
-
     /// Keeps a dismissal (and its reason) for good; dismissing twice keeps
     /// the first.
     pub async fn dismiss_worklist_item(
