@@ -178,7 +178,7 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
             return text;
         }
         if started.elapsed() > WAIT {
-            save_failure_screenshot(client).await;
+            save_failure_screenshot();
             panic!("{css} never contained {needle:?}; last: {text:?}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -202,17 +202,21 @@ async fn wait_for_count(client: &Client, css: &str, n: usize) {
             return;
         }
         if started.elapsed() > WAIT {
-            save_failure_screenshot(client).await;
+            save_failure_screenshot();
             panic!("expected {n} of {css}, found {found}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-async fn save_failure_screenshot(client: &Client) {
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(artifacts().join("e2e-failure.png"), png);
-    }
+/// The display's picture, not WebDriver's: after a desktop notification
+/// WebDriver's screenshot may never return, and then the step's own message
+/// would be lost behind the journey's time limit.
+fn save_failure_screenshot() {
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(artifacts().join("e2e-failure.png"))
+        .status();
 }
 
 fn artifacts() -> PathBuf {
@@ -550,6 +554,9 @@ async fn follow_the_referral(client: &Client, a_pdf: &Path) {
     std::fs::write(artifacts().join("e2e-figures.png"), png).unwrap();
 }
 
+/// Its screenshots are the display's own: every sync here can raise a
+/// (failed, headless) desktop notification, after which WebKit's WebDriver
+/// screenshot may never return.
 async fn share_with_the_region(client: &Client, region: &Region) {
     let clinic = region
         .organisation(OrgKind::Clinic, "さくら内科クリニック")
@@ -576,8 +583,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     assert!(current.contains("看護師 佐藤"), "{current}");
     press(client, "#sync-now").await;
     wait_for_text(client, "#sync-pending", "未送信 0件").await;
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(artifacts().join("e2e-consent-sync.png"), png).unwrap();
+    screenshot_display(&artifacts().join("e2e-consent-sync.png"));
     let started = Instant::now();
     while region.count("SELECT count(*) FROM referrals").await == 0 {
         assert!(
@@ -601,8 +607,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
         "地域連携室に直接届きます",
     )
     .await;
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(artifacts().join("e2e-registered-hospitals.png"), png).unwrap();
+    screenshot_display(&artifacts().join("e2e-registered-hospitals.png"));
     press(client, "#close-letter").await;
 
     // The desk sends the family doctor a note on its own; after 今すぐ同期
@@ -640,8 +645,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
         page.contains("地域連携窓口（豊島区在宅医療相談窓口 窓口PC）"),
         "who wrote it: {page}"
     );
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(artifacts().join("e2e-desk-note.png"), png).unwrap();
+    screenshot_display(&artifacts().join("e2e-desk-note.png"));
 
     // Readmitted, as the desk hears, while the physician records the
     // patient back home: refused at 今すぐ同期, shown as 反映されていません,
@@ -685,8 +689,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
         "在宅（在宅医: みなみ在宅クリニック 田中医師）",
     )
     .await;
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(artifacts().join("e2e-conflict.png"), png).unwrap();
+    screenshot_display(&artifacts().join("e2e-conflict.png"));
 }
 
 /// The whole X display (the app's window) as PNG, with ImageMagick.
@@ -753,7 +756,7 @@ async fn wait_for_value(client: &Client, css: &str, value: &str) {
             return;
         }
         if started.elapsed() > WAIT {
-            save_failure_screenshot(client).await;
+            save_failure_screenshot();
             panic!("{css} never held {value:?}; last: {found}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
