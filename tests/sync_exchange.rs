@@ -486,3 +486,258 @@ async fn refer_with_consent(app: &App, i: u32) -> String {
         .unwrap();
     referral
 }
+
+/// A clinic's app over a store file of the test's own (so that the test
+/// can copy it, as a backup would, and open the copy later).
+async fn app_over(path: &std::path::Path, key: [u8; 32], keys: &tsunagu_app::KeyringKeys) -> App {
+    use tsunagu_store::{OpenMode, Store, StoreKey};
+    let mode = if path.exists() {
+        OpenMode::ExistingOnly
+    } else {
+        OpenMode::CreateNew
+    };
+    let store = Store::open_file(path, &StoreKey::from_bytes(key), mode)
+        .await
+        .unwrap();
+    let clock = tsunagu_app::FixedClock {
+        now: common::now(),
+        today: common::today(),
+    };
+    App::with_store(store, std::sync::Arc::new(clock), "os:doctor").with_keyring(keys.clone())
+}
+
+/// The clinic's PC dies; its store comes back from a copy taken before its
+/// last changes were sent. The restored store numbers its next operation
+/// as one the server already applied: once answered "applied" and dropped
+/// (the visit recorded after the restore never reached the region), now
+/// refused as taken, numbered again and applied. The changes made after
+/// the copy come back from the server's feed; nothing is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring: run `make test`"]
+async fn a_store_restored_from_an_older_copy_loses_nothing_it_records_after() {
+    let keys = keyring();
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("tsunagu.db");
+    let key = [7u8; 32];
+    let app = app_over(&live, key, &keys).await;
+    common::save_clinic(&app).await;
+    let code = region.enrollment_code(&sakura).await;
+    app.enroll(&region.url(), &code, "診察室PC").await.unwrap();
+    let patient = common::create(&app, &common::yamada()).await.id.to_string();
+    let referral = common::refer(&app, &patient, "豊島中央病院").await;
+    app.save_consent(&patient, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+    let day = common::today().to_string();
+    app.record_referral_event(&referral, &event("received", &day))
+        .await
+        .unwrap();
+    app.sync_now().await.unwrap();
+
+    // The nightly copy; then a visit is recorded and sent.
+    app.store().close().await;
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&live, &copy).unwrap();
+    let app = app_over(&live, key, &keys).await;
+    app.record_referral_event(&referral, &event("visited", &day))
+        .await
+        .unwrap();
+    assert_eq!(app.sync_now().await.unwrap().refused, 0);
+    app.store().close().await;
+
+    // The copy comes back, and the physician records another visit.
+    let restored = app_over(&copy, key, &keys).await;
+    restored
+        .record_referral_event(&referral, &event("visited", &day))
+        .await
+        .unwrap();
+    let report = restored.sync_now().await.unwrap();
+    assert_eq!(report.refused, 0, "{report:?}");
+    let state = restored.sync_state().await.unwrap().unwrap();
+    assert_eq!((state.pending, state.refused), (0, 0));
+
+    let on_server = region.events_of(&sakura).await;
+    assert_eq!(on_server.len(), 4, "sent, received and both visits");
+    assert_eq!(local_events(&restored).await, on_server);
+    // A second exchange finds nothing more to do.
+    let again = restored.sync_now().await.unwrap();
+    assert_eq!((again.pushed, again.refused), (0, 0));
+    restored.store().close().await;
+}
+
+/// The region's server is restored from last night's dump: the clinic's
+/// changes since then and the desk's note are gone from it, and its feed
+/// numbers run again from an earlier point. Its new epoch stops the
+/// clinic's next push before anything is applied (once, the push was
+/// applied on top of the older state, and the pull treated the new feed
+/// numbers as already seen); the clinic reads the feed from its start and
+/// sends again all it holds, idempotently. Afterwards both sides hold the
+/// same events, once, and news keeps arriving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring: run `make test`"]
+async fn a_server_restored_from_a_dump_gets_back_what_the_clinic_holds() {
+    let keys = keyring();
+    let mut region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let desk_org = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = &clinic.app;
+    let day = common::today().to_string();
+    let patient = common::create(app, &common::yamada()).await.id.to_string();
+    let referral = common::refer(app, &patient, "豊島中央病院").await;
+    app.save_consent(&patient, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+    app.sync_now().await.unwrap();
+    let mut desk = region.raw_device(&desk_org).await;
+
+    let dumps = tempfile::tempdir().unwrap();
+    let dump = region.backup(dumps.path());
+    // After the dump: the hospital receives the patient (the clinic records
+    // it) and the desk writes a note; both are synced.
+    app.record_referral_event(&referral, &event("received", &day))
+        .await
+        .unwrap();
+    let note = json!({"op": "event_appended", "referral_id": referral,
+        "event": {"id": Uuid::now_v7(), "details": null, "voids": null, "note": "ご家族から連絡あり"}});
+    assert_eq!(desk.push(note).await["outcome"], "applied");
+    app.sync_now().await.unwrap();
+    let before_restore = local_events(app).await;
+    assert_eq!(before_restore.len(), 3);
+
+    region.restore(&dump).await;
+    assert_eq!(
+        region.events_of(&sakura).await.len(),
+        1,
+        "only 紹介済 is left"
+    );
+
+    // The clinic records a visit: it must follow 受付済, which the restored
+    // server has only once the clinic has sent it again.
+    app.record_referral_event(&referral, &event("visited", &day))
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.refused, 0, "{report:?}");
+    let state = app.sync_state().await.unwrap().unwrap();
+    assert_eq!((state.pending, state.refused), (0, 0));
+    let on_server = region.events_of(&sakura).await;
+    // The desk's note was only on the server: it stays with the clinic.
+    let mine: Vec<_> = local_events(app).await;
+    assert_eq!(mine.len(), 4);
+    assert_eq!(on_server.len(), 3, "sent, received, visited");
+    assert!(on_server.iter().all(|e| mine.contains(e)));
+
+    // News after the restore still reaches the clinic.
+    let mut desk = region.raw_device(&desk_org).await;
+    let later = json!({"op": "event_appended", "referral_id": referral,
+        "event": {"id": Uuid::now_v7(), "details": null, "voids": null, "note": "訪問看護を手配しました"}});
+    assert_eq!(desk.push(later).await["outcome"], "applied");
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.news, 1, "{report:?}");
+    assert_eq!(local_events(app).await.len(), 5);
+}
+
+/// Letters whose purpose runs to tens of thousands of characters (pasted
+/// from a chart), forty of them waiting at once: once sent in one request
+/// over the server's 4 MiB, refused whole, again at every sync — the outbox
+/// stalled and nothing after them was ever sent. Now requests stay within
+/// a byte budget; each over-long letter is refused on its own (a conflict
+/// the physician sees) and the rest goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring: run `make test`"]
+async fn an_outbox_larger_than_a_request_never_stalls() {
+    let keys = keyring();
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = &clinic.app;
+    let patient = common::create(app, &common::yamada()).await.id.to_string();
+    for _ in 0..40 {
+        let draft = app
+            .start_letter(&patient, tsunagu_app::LetterKind::Referral)
+            .await
+            .unwrap();
+        let content = tsunagu_app::LetterDraftContent {
+            to_institution: "豊島中央病院".into(),
+            purpose: "経過".repeat(18_000),
+            diagnoses: "心不全".into(),
+            ..Default::default()
+        };
+        app.save_letter_draft(&draft.id.to_string(), &content)
+            .await
+            .unwrap();
+        app.issue_letter(&draft.id.to_string()).await.unwrap();
+    }
+    let ordinary = common::refer(app, &patient, "豊島中央病院").await;
+    app.save_consent(&patient, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.refused, 40, "{report:?}");
+    let state = app.sync_state().await.unwrap().unwrap();
+    assert_eq!((state.pending, state.refused), (0, 40));
+    assert!(state.last_error.is_none(), "{:?}", state.last_error);
+    let conflicts = app.sync_conflicts().await.unwrap();
+    assert!(conflicts.iter().all(|c| c.what == "紹介"), "{conflicts:?}");
+    assert_eq!(
+        region
+            .count(&format!(
+                "SELECT count(*) FROM referrals WHERE id = '{ordinary}'"
+            ))
+            .await,
+        1
+    );
+    assert_eq!(region.count("SELECT count(*) FROM referrals").await, 1);
+}
+
+/// An address that answers with a redirect (a hijacked DNS name, a
+/// misconfigured proxy) must not be followed: following it would hand the
+/// device's credential, and the clinic's data, to wherever it points. Once
+/// the enrollment went through to the redirect's target; now it is refused
+/// and the code stays unused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring: run `make test`"]
+async fn the_sync_client_follows_no_redirect() {
+    use axum::response::Redirect;
+    let keys = keyring();
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let target = region.url();
+    let redirecting = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let to = format!("{target}{}", uri.path());
+        async move { Redirect::temporary(&to) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, redirecting).await;
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_over(&dir.path().join("tsunagu.db"), [9u8; 32], &keys).await;
+    common::save_clinic(&app).await;
+    let code = region.enrollment_code(&sakura).await;
+    let refused = app
+        .enroll(&format!("http://{address}"), &code, "診察室PC")
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(app.sync_status().await.unwrap().is_none());
+    assert_eq!(region.count("SELECT count(*) FROM devices").await, 0);
+    // The code was never used: the real address takes it.
+    app.enroll(&region.url(), &code, "診察室PC").await.unwrap();
+    app.store().close().await;
+}

@@ -6,12 +6,14 @@
 //! Layers, each using only those below it: `http` (routes, extractors,
 //! forms, templates) → `services` (one module per capability) → `db` (the
 //! only SQL) → `model` (shared types). `local_pg` runs a PostgreSQL of the
-//! server's own; `main.rs` is the command line.
+//! server's own and `backup` dumps and restores its database with
+//! PostgreSQL's tools; `main.rs` is the command line.
 //!
 //! The modules `api`, `admin`, `users`, `sync`, `portal`, `housekeeping`
 //! and `error` are the public paths the command line, the tests and the
 //! benchmarks use; they only re-export from the layers.
 
+pub mod backup;
 pub mod db;
 mod http;
 pub mod local_pg;

@@ -168,7 +168,9 @@ impl Drop for LocalPostgres {
     }
 }
 
-fn find_bin() -> Result<PathBuf, LocalPgError> {
+/// Where PostgreSQL's programs are (`TSUNAGU_PG_BIN`, or the newest
+/// Debian install).
+pub(crate) fn find_bin() -> Result<PathBuf, LocalPgError> {
     if let Some(dir) = std::env::var_os("TSUNAGU_PG_BIN") {
         return Ok(PathBuf::from(dir));
     }

@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use tsunagu_protocol::OrgKind;
-use tsunagu_server::admin;
 use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPgError, LocalPostgres};
 use tsunagu_server::users;
+use tsunagu_server::{admin, backup};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -85,6 +85,22 @@ enum Admin {
         #[arg(long)]
         name: String,
     },
+    /// A consistent dump of the whole database into a folder (a USB disk or
+    /// a NAS), keeping the newest generations. Safe while the server runs.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+        /// How many dumps to keep in the folder (the newest).
+        #[arg(long, default_value_t = 30)]
+        keep: usize,
+    },
+    /// Replaces the database with a dump, in one transaction, and gives it
+    /// a new epoch (clients then re-read the feed and re-send what it
+    /// lacks). Stop the server first.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// A portal account: desk staff or administrator (of the desk), or a
     /// liaison officer (of a hospital). Prints the first password once.
     CreateUser {
@@ -123,6 +139,8 @@ enum CliError {
     PlainHttpBeyondLoopback(SocketAddr),
     #[error("{0}")]
     User(#[from] users::UserError),
+    #[error("{0}")]
+    Backup(#[from] tsunagu_server::backup::BackupError),
     #[error(
         "DATABASE_URL is given but TSUNAGU_RUNTIME_DATABASE_URL is not: the server must not run as the database's owner, who can change audit rows. Give the URL of the role tsunagu_app (created by the migrations; set its password first)"
     )]
@@ -136,7 +154,7 @@ impl CliError {
             | CliError::Tls(_)
             | CliError::User(_)
             | CliError::RuntimeRoleMissing => 2,
-            CliError::Postgres(_) | CliError::Database(_) => 3,
+            CliError::Postgres(_) | CliError::Database(_) | CliError::Backup(_) => 3,
             CliError::Serve(_) => 4,
         }
     }
@@ -176,6 +194,22 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             )
         }
     };
+    match &cli.command {
+        Command::Admin(Admin::Backup { to, keep }) => {
+            let file = backup::backup(&owner_url, to, Utc::now(), *keep)?;
+            println!("{}", file.display());
+            return Ok(());
+        }
+        Command::Admin(Admin::Restore { from }) => {
+            backup::restore(&owner_url, from).await?;
+            println!(
+                "restored from {}; clients will re-read the feed",
+                from.display()
+            );
+            return Ok(());
+        }
+        Command::Serve { .. } | Command::Admin(_) => {}
+    }
     let pool = connect_and_migrate(&owner_url, &runtime_url).await?;
     match cli.command {
         Command::Serve {
@@ -196,6 +230,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 /// One of the administrator's tasks, as `actor` in the audit log.
 async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), CliError> {
     match task {
+        // Done before the pool is opened (see `run`).
+        Admin::Backup { .. } | Admin::Restore { .. } => Ok(()),
         Admin::CreateOrg { kind, name } => {
             let kind = match kind {
                 Kind::Clinic => OrgKind::Clinic,

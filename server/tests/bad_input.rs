@@ -51,9 +51,14 @@ fn d(m: u32, day: u32) -> NaiveDate {
 fn push_body(ops: Vec<(i64, OpBody)>) -> Vec<u8> {
     serde_json::to_vec(&PushRequest {
         version: PROTOCOL_VERSION,
+        epoch: None,
         ops: ops
             .into_iter()
-            .map(|(op_seq, body)| Operation { op_seq, body })
+            .map(|(op_seq, body)| Operation {
+                op_seq,
+                op_id: None,
+                body,
+            })
             .collect(),
     })
     .unwrap()

@@ -82,6 +82,32 @@ impl Region {
         self.serve(listener);
     }
 
+    /// `admin backup`: a dump of the region's database in `dir`.
+    pub fn backup(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        tsunagu_server::backup::backup(&self.cluster.url("tsunagu"), dir, Utc::now(), 30).unwrap()
+    }
+
+    /// `admin restore` with the server stopped, then the server started
+    /// again on the same address (with new connections, as a restarted
+    /// process has).
+    pub async fn restore(&mut self, dump: &std::path::Path) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+        self.pool.close().await;
+        self.owner.close().await;
+        tsunagu_server::backup::restore(&self.cluster.url("tsunagu"), dump)
+            .await
+            .unwrap();
+        self.pool = connect(&self.cluster.url_as(RUNTIME_ROLE, "tsunagu"))
+            .await
+            .unwrap();
+        self.owner = connect(&self.cluster.url("tsunagu")).await.unwrap();
+        let listener = TcpListener::bind(self.server_address).await.unwrap();
+        self.serve(listener);
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.server_address)
     }

@@ -4,25 +4,23 @@
 //! point loses nothing and repeats nothing: unanswered operations are sent
 //! again (the server remembers them), an unstored page is fetched again.
 
+mod push;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use tsunagu_domain::{EventDetails, Sex};
 use tsunagu_protocol::{
-    ChangeBody, OpBody, OpOutcome, Operation, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse,
-    PushRequest, PushResponse, WireEvent, WireEventDetails, WireLetterSummary, WireSource,
+    ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireSource,
 };
-use tsunagu_store::{
-    EventSource, OutboxItem, OutboxKind, PulledChange, Settlement, StoredEvent, SyncDevice,
-};
+use tsunagu_store::{EpochCheck, EventSource, OutboxKind, PulledChange, StoredEvent, SyncDevice};
 use uuid::Uuid;
 
 use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::sync::{client, garbled, load_secret, read, unreachable};
+use push::Link;
 
-/// Operations per push request (the server takes up to 500).
-const PUSH_BATCH: u32 = 200;
 /// Changes per pull page (the server gives up to 1,000).
 const PULL_PAGE: u32 = 1000;
 /// Pages written in one transaction. Each commit rewrites every index page
@@ -134,40 +132,51 @@ impl App {
         result
     }
 
+    /// Pushes, then pulls. A server restored from a backup is noticed by
+    /// the push (the epoch it names is gone: nothing is applied) or on the
+    /// first page of the pull: everything is queued again and the exchange
+    /// starts over, from the feed's start.
     async fn exchange(&self, device: &SyncDevice, secret: &str) -> Result<SyncReport, AppError> {
         let http = client()?;
         let credential = format!("{}.{secret}", device.device_id);
-        let post = |path: &'static str, body: Vec<u8>| {
-            http.post(format!("{}{path}", device.server_url))
-                .bearer_auth(&credential)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body)
-                .send()
+        let link = Link {
+            http: &http,
+            server_url: &device.server_url,
+            credential: &credential,
         };
         let mut report = SyncReport::default();
+        let mut restarted = false;
         loop {
-            let items = self.store.pending_operations(PUSH_BATCH).await?;
-            if items.is_empty() {
-                break;
+            let epoch = self.store.sync_progress().await?.and_then(|p| p.epoch);
+            let pushed = self.push_outbox(&link, epoch).await?;
+            report.pushed += pushed.sent;
+            report.refused += pushed.refused;
+            // After a push stopped by a restored server, the pull's first
+            // page brings the new epoch and everything is queued again.
+            match self.pull_feed(&link, &mut report).await? {
+                EpochCheck::Same if !pushed.server_restored => return Ok(report),
+                _ if !restarted => restarted = true,
+                // The new epoch was stored: another change at once means
+                // the address leads to more than one database.
+                EpochCheck::Same | EpochCheck::Restored => {
+                    return Err(AppError::new(
+                        ErrorCode::Network,
+                        "地域連携サーバーの状態が続けて変わりました。しばらくしてから同期し直してください。",
+                    ));
+                }
             }
-            let request = PushRequest {
-                version: PROTOCOL_VERSION,
-                ops: items.iter().map(operation).collect::<Result<_, _>>()?,
-            };
-            let response = post("/v1/push", json(&request)?)
-                .await
-                .map_err(unreachable)?;
-            let answer: PushResponse = read(response).await?;
-            let settlements = settlements(&request, answer)?;
-            report.refused += settlements
-                .iter()
-                .filter(|(_, s)| matches!(s, Settlement::Refused(_)))
-                .count();
-            report.pushed += settlements.len();
-            self.store
-                .settle_operations(&settlements, self.clock.now())
-                .await?;
         }
+    }
+
+    /// Pulls the feed from the stored cursor to its end, unless its first
+    /// page comes from a restored server (then nothing is applied).
+    async fn pull_feed(
+        &self,
+        link: &Link<'_>,
+        report: &mut SyncReport,
+    ) -> Result<EpochCheck, AppError> {
+        let http = link.http.clone();
+        let credential = link.credential.to_string();
         let cursor = self
             .store
             .sync_progress()
@@ -181,7 +190,7 @@ impl App {
         let (pages, mut received) = tokio::sync::mpsc::channel(PAGES_PER_BATCH);
         let fetcher = tokio::spawn(fetch_pages(
             http,
-            device.server_url.clone(),
+            link.server_url.to_string(),
             credential,
             cursor,
             pages,
@@ -190,7 +199,24 @@ impl App {
             let mut store = self.store.pull_session().await?;
             let mut batch = Vec::new();
             let mut batch_cursor = cursor;
+            let mut first = true;
             while let Some(page) = received.recv().await {
+                if let (
+                    true,
+                    Ok(PulledPage {
+                        epoch: Some(epoch), ..
+                    }),
+                ) = (first, &page)
+                {
+                    let check = self
+                        .store
+                        .adopt_epoch(*epoch, self.clock.now(), &self.actor)
+                        .await?;
+                    if check == EpochCheck::Restored {
+                        return Ok(check);
+                    }
+                }
+                first = false;
                 let fetched = page.map(|page| {
                     batch.extend(page.changes);
                     batch_cursor = page.cursor;
@@ -214,13 +240,13 @@ impl App {
                     break;
                 }
             }
-            Ok::<_, AppError>(())
+            Ok::<_, AppError>(EpochCheck::Same)
         }
         .await;
-        // On a store error the fetcher may still be waiting on the network.
+        // On a store error (or a restored server) the fetcher may still be
+        // waiting on the network.
         fetcher.abort();
-        applied?;
-        Ok(report)
+        applied
     }
 }
 
@@ -229,6 +255,8 @@ struct PulledPage {
     changes: Vec<(i64, PulledChange)>,
     cursor: i64,
     more: bool,
+    /// The server database's lifetime (see `Store::adopt_epoch`).
+    epoch: Option<Uuid>,
 }
 
 /// Fetches pages after `cursor` until the feed's end or the first failure,
@@ -286,101 +314,13 @@ async fn fetch_page(
         changes,
         cursor: page.cursor,
         more: page.more,
+        epoch: page.epoch,
     })
 }
 
-fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
     serde_json::to_vec(value)
         .map_err(|_| AppError::new(ErrorCode::Internal, "送信の準備ができませんでした。"))
-}
-
-/// The server answers each operation sent, in order; anything else is
-/// not trusted (and nothing is marked sent).
-fn settlements(
-    request: &PushRequest,
-    answer: PushResponse,
-) -> Result<Vec<(i64, Settlement)>, AppError> {
-    if answer.results.len() != request.ops.len()
-        || answer
-            .results
-            .iter()
-            .zip(&request.ops)
-            .any(|(r, op)| r.op_seq != op.op_seq)
-    {
-        return Err(garbled());
-    }
-    Ok(answer
-        .results
-        .into_iter()
-        .map(|r| {
-            let settlement = match r.outcome {
-                OpOutcome::Applied => Settlement::Applied,
-                OpOutcome::Refused { reason } => Settlement::Refused(reason),
-            };
-            (r.op_seq, settlement)
-        })
-        .collect())
-}
-
-fn operation(item: &OutboxItem) -> Result<Operation, AppError> {
-    let body = match item {
-        OutboxItem::Patient { patient, .. } => OpBody::PatientShared {
-            patient_id: patient.id,
-            name: patient.fields.name.clone(),
-            kana: patient.fields.kana.clone(),
-            birth_date: patient.fields.birth_date,
-            sex: patient.fields.sex.code().to_string(),
-        },
-        OutboxItem::Consent { record, .. } => OpBody::ConsentRecorded {
-            consent_id: record.id,
-            patient_id: record.patient_id,
-            obtained_on: record.consent.obtained_on,
-            obtained_by: record.consent.obtained_by.clone(),
-            desk: record.consent.share_with_desk,
-            destination_hospital: record.consent.share_with_hospital,
-            withdrawn_on: record.consent.withdrawn_on,
-        },
-        OutboxItem::ReferralOpened {
-            referral_id,
-            patient_id,
-            tracking_code,
-            destination,
-            sent,
-            letter_input,
-            ..
-        } => OpBody::ReferralOpened {
-            referral_id: *referral_id,
-            patient_id: *patient_id,
-            tracking_code: tracking_code.clone(),
-            destination: *destination,
-            sent: wire_event(sent)?,
-            letter: letter_input
-                .as_deref()
-                .map(letter_summary)
-                .transpose()?
-                .flatten()
-                .map(Box::new),
-        },
-        OutboxItem::Event {
-            referral_id, event, ..
-        } => OpBody::EventAppended {
-            referral_id: *referral_id,
-            event: wire_event(event)?,
-        },
-    };
-    Ok(Operation {
-        op_seq: item.op_seq(),
-        body,
-    })
-}
-
-fn wire_event(event: &StoredEvent) -> Result<WireEvent, AppError> {
-    Ok(WireEvent {
-        id: event.id,
-        details: event.details.as_ref().map(WireEventDetails::from),
-        voids: event.voids,
-        note: event.note.clone(),
-    })
 }
 
 /// The feed's change in the store's terms (one change may be two, e.g. an
@@ -482,24 +422,4 @@ fn organisation_change(organisation: &tsunagu_protocol::Organisation) -> PulledC
         .to_string(),
         name: organisation.name.clone(),
     }
-}
-
-/// What the region is told of a referral letter (who the family doctor is,
-/// and why the patient was referred), read with the letters crate's own
-/// type so a renamed field is a compile error, not an empty copy.
-fn letter_summary(input: &str) -> Result<Option<WireLetterSummary>, AppError> {
-    let letter: tsunagu_letters::Letter = serde_json::from_str(input)
-        .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("letter input")))?;
-    Ok(match letter {
-        tsunagu_letters::Letter::Referral(l) => Some(WireLetterSummary {
-            clinic: l.header.from.clinic,
-            doctor: l.header.from.doctor,
-            phone: l.header.from.phone,
-            fax: l.header.from.fax,
-            address: l.header.from.address,
-            purpose: l.purpose,
-            diagnoses: l.diagnoses,
-        }),
-        tsunagu_letters::Letter::Discharge(_) => None,
-    })
 }

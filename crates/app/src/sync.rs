@@ -166,9 +166,13 @@ fn check_server_url(raw: &str) -> Result<String, AppError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+/// Redirects are not followed: the server never sends one, and following
+/// it would hand the device's credential and the clinic's data to wherever
+/// it points.
 pub(crate) fn client() -> Result<reqwest::Client, AppError> {
     reqwest::Client::builder()
         .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|_| AppError::new(ErrorCode::Internal, "通信の準備ができませんでした。"))
 }

@@ -20,6 +20,10 @@ pub enum ErrorCode {
     InvalidCode,
     RateLimited,
     Internal,
+    /// The push named an epoch the server no longer has: it was restored
+    /// from a backup. Nothing was applied; the client reads the feed from
+    /// its start first (version 4).
+    EpochChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

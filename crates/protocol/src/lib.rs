@@ -5,7 +5,7 @@
 //! wire.
 //!
 //! Every request carries `version`. The server accepts the current version
-//! and the one before it ([`SUPPORTED`]); anything else is refused with
+//! and the two before it ([`SUPPORTED`]); anything else is refused with
 //! [`ErrorCode::UnsupportedVersion`] before the rest is read.
 
 mod decode;
@@ -22,21 +22,25 @@ pub use error::{ErrorBody, ErrorCode};
 pub use event::{WireDestination, WireEvent, WireEventDetails};
 pub use pull::{Change, ChangeBody, MAX_PULL_LIMIT, PullRequest, PullResponse, WireSource};
 pub use push::{
-    MAX_OPS_PER_PUSH, OpBody, OpOutcome, OpResult, Operation, PushRequest, PushResponse,
-    WireLetterSummary,
+    MAX_OPS_PER_PUSH, MAX_REQUEST_BYTES, OpBody, OpOutcome, OpResult, Operation, PushRequest,
+    PushResponse, WireLetterSummary,
 };
-pub use storable::{event_detail_texts, op_texts};
+pub use storable::{event_detail_texts, op_storable, op_texts};
 
 /// The version this build speaks. Version 2 added the letter's summary
 /// (sender, contact, purpose) to `referral_opened`; version 3 added notes
 /// on their own (an event with neither details nor voids: 連絡) and the
 /// clinic's consents in its feed (`consent_recorded`). A version-2 client
 /// is never sent what it cannot read ([`ChangeBody::since_version`]).
-pub const PROTOCOL_VERSION: u16 = 3;
+/// Version 4 added operation ids and [`OpOutcome::SeqTaken`] (a reused
+/// operation number is detected, not dropped) and the server's epoch in
+/// every pull (a restored server is noticed).
+pub const PROTOCOL_VERSION: u16 = 4;
 
 /// The versions a server of this build accepts: the current one and the
-/// one before it.
-pub const SUPPORTED: std::ops::RangeInclusive<u16> = PROTOCOL_VERSION - 1..=PROTOCOL_VERSION;
+/// two before it (version 4 changed nothing an older client sends or
+/// reads, so clinics that have not yet updated keep syncing).
+pub const SUPPORTED: std::ops::RangeInclusive<u16> = PROTOCOL_VERSION - 2..=PROTOCOL_VERSION;
 
 /// Requests the server reads: each says which version it is.
 pub trait Versioned {

@@ -28,6 +28,12 @@ pub struct PullResponse {
     pub cursor: i64,
     /// More changes wait after this page.
     pub more: bool,
+    /// The server database's lifetime: replaced when it is restored from a
+    /// backup, whose feed numbers then run again from an earlier point. A
+    /// client that sees a new one reads the feed from the start and sends
+    /// again what it holds (version 4; `None` from older servers).
+    #[serde(default)]
+    pub epoch: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,9 @@
 //! Push: the client's outbox, in order. Each operation is applied (or
-//! refused) on its own, once: the server remembers `(device, op_seq)` and
-//! answers a repeated push with the earlier result.
+//! refused) on its own, once: the server remembers `(device, op_seq)` with
+//! the operation's id and answers a repeated push with the earlier result.
+//! The same number sent with another id is a different operation (a store
+//! restored from a backup, or a data folder copied to a second PC): it is
+//! answered [`OpOutcome::SeqTaken`], never "applied" and dropped.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -12,16 +15,32 @@ use crate::event::WireEvent;
 
 pub const MAX_OPS_PER_PUSH: usize = 500;
 
+/// The largest request body the server reads. The client fills a push up
+/// to a budget below it, and an operation that alone would not fit is a
+/// conflict on the client, never sent.
+pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub version: u16,
+    /// The server's epoch as the client last saw it (version 4). If the
+    /// server's differs, nothing is applied ([`crate::ErrorCode::EpochChanged`]):
+    /// a restored server lacks what these operations build on.
+    #[serde(default)]
+    pub epoch: Option<Uuid>,
     pub ops: Vec<Operation>,
 }
 
-/// One outbox row. `op_seq` rises by one per device, from 1.
+/// One outbox row. `op_seq` rises per device, from 1 (with gaps after a
+/// renumbering).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
     pub op_seq: i64,
+    /// Given when the row is queued and kept through retries and
+    /// renumbering (version 4; older clients send none, and the server
+    /// then trusts `op_seq` alone, as before).
+    #[serde(default)]
+    pub op_id: Option<Uuid>,
     pub body: OpBody,
 }
 
@@ -114,7 +133,16 @@ pub struct OpResult {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum OpOutcome {
     Applied,
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
+    /// `op_seq` was used by another operation of this device: nothing was
+    /// applied, neither this operation nor any after it in the request.
+    /// The client numbers its waiting operations from `next` on and sends
+    /// them again (version 4).
+    SeqTaken {
+        next: i64,
+    },
 }
 
 impl Versioned for PushRequest {
@@ -131,13 +159,8 @@ impl Bounded for PushRequest {
                 max: MAX_OPS_PER_PUSH,
             });
         }
-        let mut values = crate::storable::Values::default();
-        for op in &self.ops {
-            values.op(&op.body);
-        }
-        if !values.storable() {
-            return Err(DecodeError::Malformed);
-        }
+        // Values a database cannot keep are refused per operation (see
+        // `op_storable`): one bad operation must not hold back the rest.
         Ok(())
     }
 }

@@ -1,12 +1,20 @@
 //! Values JSON can carry but a database cannot keep: text with NUL
 //! characters, and dates outside years 1–9999 (chrono reads years back to
 //! 262144 BC; PostgreSQL stops at 4713 BC, and no referral is that old).
-//! Such a request is malformed, refused before anything is looked up.
+//! A push operation carrying one is refused on its own; any other request
+//! carrying one is malformed.
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::event::{WireDestination, WireEvent, WireEventDetails};
 use crate::push::OpBody;
+
+/// Whether a database can keep every value the operation carries.
+pub fn op_storable(body: &OpBody) -> bool {
+    let mut values = Values::default();
+    values.op(body);
+    values.storable()
+}
 
 /// Every text an operation carries, for the server's length rules.
 pub fn op_texts(body: &OpBody) -> Vec<&str> {

@@ -95,9 +95,11 @@ fn every_event_survives_the_wire_unchanged() {
 fn push(ops: usize) -> PushRequest {
     PushRequest {
         version: PROTOCOL_VERSION,
+        epoch: None,
         ops: (1..=ops as i64)
             .map(|op_seq| Operation {
                 op_seq,
+                op_id: Some(Uuid::now_v7()),
                 body: OpBody::EventAppended {
                     referral_id: Uuid::now_v7(),
                     event: WireEvent {

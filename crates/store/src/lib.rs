@@ -52,14 +52,14 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
-pub use outbox::{OutboxItem, OutboxKind, RefusedOperation, Settlement};
+pub use outbox::{OutboxItem, OutboxKind, PendingOperation, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::ReferralSummary;
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
-pub use sync_device::{SyncDevice, SyncProgress};
+pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
 pub use worklist::{AttentionItem, AttentionPage};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.

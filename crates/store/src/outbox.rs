@@ -36,19 +36,25 @@ impl OutboxKind {
     }
 }
 
-/// One pending operation with the record it announces, as it is now.
+/// One pending operation: its number, its id (kept through retries and
+/// renumbering) and the record it announces, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOperation {
+    pub op_seq: i64,
+    pub op_id: Uuid,
+    pub item: OutboxItem,
+}
+
+/// The record a pending operation announces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutboxItem {
     Patient {
-        op_seq: i64,
         patient: PatientRecord,
     },
     Consent {
-        op_seq: i64,
         record: ConsentRecord,
     },
     ReferralOpened {
-        op_seq: i64,
         referral_id: Uuid,
         patient_id: Uuid,
         tracking_code: String,
@@ -60,21 +66,9 @@ pub enum OutboxItem {
         letter_input: Option<String>,
     },
     Event {
-        op_seq: i64,
         referral_id: Uuid,
         event: StoredEvent,
     },
-}
-
-impl OutboxItem {
-    pub fn op_seq(&self) -> i64 {
-        match self {
-            OutboxItem::Patient { op_seq, .. }
-            | OutboxItem::Consent { op_seq, .. }
-            | OutboxItem::ReferralOpened { op_seq, .. }
-            | OutboxItem::Event { op_seq, .. } => *op_seq,
-        }
-    }
 }
 
 /// The server's answer to one operation.
@@ -98,20 +92,36 @@ pub struct RefusedOperation {
 
 impl Store {
     /// The oldest pending operations, at most `limit`, with their records.
-    pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+    pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<PendingOperation>> {
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<(i64, OutboxKind, Id)> = sqlx::query_as(
-            "SELECT op_seq, kind, record_id FROM sync_outbox WHERE state = 'pending'
+        let rows: Vec<(i64, Id, OutboxKind, Id)> = sqlx::query_as(
+            "SELECT op_seq, op_id, kind, record_id FROM sync_outbox WHERE state = 'pending'
              ORDER BY op_seq LIMIT ?",
         )
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)
         .await?;
         let mut items = Vec::with_capacity(rows.len());
-        for (op_seq, kind, record) in rows {
-            items.push(resolve(&mut conn, op_seq, kind, record.0).await?);
+        for (op_seq, op_id, kind, record) in rows {
+            items.push(PendingOperation {
+                op_seq,
+                op_id: op_id.0,
+                item: resolve(&mut conn, kind, record.0).await?,
+            });
         }
         Ok(items)
+    }
+
+    /// The server says `from` was another operation's number (this store
+    /// was restored, or its folder copied): the waiting operations from
+    /// `from` on are numbered again from `next` (or past every number this
+    /// store has used, if that is higher), in the same order, keeping
+    /// their ids.
+    pub async fn renumber_pending(&self, from: i64, next: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        move_pending(&mut tx, from, i64::MAX, next).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Stores the server's answers, in one transaction. A refused event no
@@ -214,19 +224,16 @@ async fn latest_letter_input(
 
 async fn resolve(
     conn: &mut SqliteConnection,
-    op_seq: i64,
     kind: OutboxKind,
     record: Uuid,
 ) -> StoreResult<OutboxItem> {
     Ok(match kind {
         OutboxKind::PatientShared => OutboxItem::Patient {
-            op_seq,
             patient: crate::patients::fetch_by_id(conn, record)
                 .await?
                 .into_record()?,
         },
         OutboxKind::ConsentRecorded => OutboxItem::Consent {
-            op_seq,
             record: crate::consents::fetch(conn, record).await?,
         },
         OutboxKind::ReferralOpened => {
@@ -242,7 +249,6 @@ async fn resolve(
                 .find(|e| e.details.is_some())
                 .ok_or(StoreError::Corrupt("referral without its first event"))?;
             OutboxItem::ReferralOpened {
-                op_seq,
                 referral_id: referral.id,
                 patient_id: referral.patient_id,
                 tracking_code: referral.tracking_code,
@@ -264,11 +270,7 @@ async fn resolve(
                 .into_iter()
                 .find(|e| e.id == record)
                 .ok_or(StoreError::NotFound)?;
-            OutboxItem::Event {
-                op_seq,
-                referral_id,
-                event,
-            }
+            OutboxItem::Event { referral_id, event }
         }
     })
 }
@@ -357,6 +359,117 @@ pub(crate) async fn enqueue_backlog(
     )
     .bind(now)
     .bind(Id(patient))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The server was restored from a backup and may lack anything this store
+/// told it: everything is queued again, as consent allows, in the order
+/// the server needs (patients, their consents, referrals, then this
+/// clinic's events), and what was waiting goes after it (it may build on
+/// what the server lost). The server applies what it already has as a
+/// repeat. What was refused stays as it is.
+pub(crate) async fn requeue_everything(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let waiting: (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT min(op_seq), max(op_seq) FROM sync_outbox WHERE state = 'pending'")
+            .fetch_one(&mut *conn)
+            .await?;
+    // Told once per record (the unique index): the earlier telling goes.
+    sqlx::query(
+        "DELETE FROM sync_outbox WHERE state = 'applied'
+           AND kind IN ('referral_opened', 'event_appended')",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let in_force = "EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = p.id
+                      AND c.withdrawn_on IS NULL AND (c.share_with_desk OR c.share_with_hospital))";
+    let statements = [
+        format!(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             SELECT 'patient_shared', p.id, p.id, ?1 FROM patients p WHERE {in_force}
+             ORDER BY p.id"
+        ),
+        // Withdrawn ones too, if the server was ever told of them: a
+        // restored server may still hold them in force.
+        format!(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             SELECT 'consent_recorded', c.id, c.patient_id, ?1 FROM consents c
+             JOIN patients p ON p.id = c.patient_id
+             WHERE {in_force} OR EXISTS (SELECT 1 FROM sync_outbox o
+                 WHERE o.kind = 'consent_recorded' AND o.record_id = c.id)
+             ORDER BY c.recorded_at, c.id"
+        ),
+        format!(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             SELECT 'referral_opened', r.id, r.patient_id, ?1 FROM referrals r
+             JOIN patients p ON p.id = r.patient_id
+             WHERE {in_force} AND NOT EXISTS (SELECT 1 FROM sync_outbox o
+                 WHERE o.kind = 'referral_opened' AND o.record_id = r.id)
+             ORDER BY r.created_at, r.id"
+        ),
+        // Each referral's first event travels with its opening.
+        format!(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             SELECT 'event_appended', e.id, r.patient_id, ?1
+             FROM referral_events e JOIN referrals r ON r.id = e.referral_id
+             JOIN patients p ON p.id = r.patient_id
+             WHERE {in_force} AND e.source = 'clinic'
+               AND e.seq <> (SELECT min(f.seq) FROM referral_events f WHERE f.referral_id = r.id)
+               AND NOT EXISTS (SELECT 1 FROM sync_outbox o
+                   WHERE o.kind = 'event_appended' AND o.record_id = e.id)
+             ORDER BY e.seq"
+        ),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let (Some(from), Some(to)) = waiting {
+        move_pending(conn, from, to, 0).await?;
+    }
+    Ok(())
+}
+
+/// Moves the waiting operations numbered `from..=to` to start at `start`,
+/// or past every number used so far if that is higher; same order, same
+/// ids. Later rows are numbered after them.
+async fn move_pending(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+    start: i64,
+) -> StoreResult<()> {
+    let start: i64 = sqlx::query_scalar(
+        "SELECT max(?, coalesce((SELECT max(op_seq) FROM sync_outbox), 0) + 1,
+                    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0) + 1)",
+    )
+    .bind(start)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Through negative numbers: SQLite checks the key row by row, and a
+    // direct shift could meet rows not yet moved.
+    sqlx::query(
+        "UPDATE sync_outbox SET op_seq = -(op_seq + ?)
+         WHERE state = 'pending' AND op_seq BETWEEN ? AND ?",
+    )
+    .bind(start - from)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE sync_outbox SET op_seq = -op_seq WHERE op_seq < 0")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE sqlite_sequence SET seq = max(seq, (SELECT max(op_seq) FROM sync_outbox))
+         WHERE name = 'sync_outbox'",
+    )
     .execute(&mut *conn)
     .await?;
     Ok(())

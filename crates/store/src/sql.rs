@@ -398,7 +398,7 @@ mod tests {
         assert!(!pending.is_empty());
         let answers: Vec<(i64, Settlement)> = pending
             .iter()
-            .map(|op| (op.op_seq(), Settlement::Refused("拒否".into())))
+            .map(|op| (op.op_seq, Settlement::Refused("拒否".into())))
             .collect();
         store.settle_operations(&answers, now).await.unwrap();
         store

@@ -78,6 +78,18 @@ pub struct SyncProgress {
     pub last_error: Option<String>,
     pub pending: i64,
     pub refused: i64,
+    /// The server database's lifetime as last seen (see `adopt_epoch`).
+    pub epoch: Option<Uuid>,
+}
+
+/// What a pull's epoch meant for this install.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpochCheck {
+    /// The same server as before (or the first one seen).
+    Same,
+    /// The server was restored: the cursor went back to the start and
+    /// everything this store holds was queued again.
+    Restored,
 }
 
 impl Store {
@@ -91,9 +103,10 @@ impl Store {
             last_error: Option<String>,
             pending: i64,
             refused: i64,
+            server_epoch: Option<Id>,
         }
         let row: Option<Row> = sqlx::query_as(
-            "SELECT cursor, last_synced_at, last_attempt_at, last_error,
+            "SELECT cursor, last_synced_at, last_attempt_at, last_error, server_epoch,
                (SELECT count(*) FROM sync_outbox WHERE state = 'pending') AS pending,
                (SELECT count(*) FROM sync_outbox WHERE state = 'refused') AS refused
              FROM sync_device WHERE id = 1",
@@ -107,7 +120,58 @@ impl Store {
             last_error: row.last_error,
             pending: row.pending,
             refused: row.refused,
+            epoch: row.server_epoch.map(Uuid::from),
         }))
+    }
+
+    /// Compares the server's `epoch` with the one last seen. A different
+    /// one means the server was restored from a backup: its feed numbers
+    /// run again from an earlier point, so the cursor goes back to the
+    /// start, the feed positions of events are forgotten (the feed gives
+    /// them anew), and everything is queued to be sent again — in one
+    /// transaction, audited.
+    pub async fn adopt_epoch(
+        &self,
+        epoch: Uuid,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<EpochCheck> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let seen: Option<Option<Id>> =
+            sqlx::query_scalar("SELECT server_epoch FROM sync_device WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let check = match seen {
+            // Not enrolled (any more): nothing to compare.
+            None => return Ok(EpochCheck::Same),
+            Some(None) => EpochCheck::Same,
+            Some(Some(seen)) if seen.0 == epoch => return Ok(EpochCheck::Same),
+            Some(Some(_)) => EpochCheck::Restored,
+        };
+        if check == EpochCheck::Restored {
+            sqlx::query("UPDATE sync_device SET cursor = 0 WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM synced_events")
+                .execute(&mut *tx)
+                .await?;
+            crate::outbox::requeue_everything(&mut tx, now).await?;
+            audit::append(
+                &mut tx,
+                now,
+                actor,
+                AuditAction::Update,
+                "sync-device",
+                "server-restored",
+            )
+            .await?;
+        }
+        sqlx::query("UPDATE sync_device SET server_epoch = ? WHERE id = 1")
+            .bind(Id(epoch))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(check)
     }
 
     /// Notes an attempt to sync and, if it failed, why.

@@ -43,6 +43,7 @@ impl ApiError {
             ErrorCode::InvalidCode => StatusCode::BAD_REQUEST,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::EpochChanged => StatusCode::CONFLICT,
         }
     }
 }
@@ -97,6 +98,10 @@ impl From<SyncError> for ApiError {
         match e {
             SyncError::Database(e) => e.into(),
             SyncError::BadData => ApiError::bad_data(),
+            SyncError::EpochChanged => ApiError::new(
+                ErrorCode::EpochChanged,
+                "地域連携サーバーがバックアップから復元されました。最初から受け取り直してから送ります。",
+            ),
         }
     }
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::http::api::error::ApiError;
 use crate::http::state::ServerState;
 use crate::services::enrollment::{Device, enroll as enroll_device};
-use crate::services::sync::{frame::push_one, pull::pull as pull_page};
+use crate::services::sync::{frame::push as push_ops, pull::pull as pull_page};
 
 #[derive(Serialize)]
 pub(crate) struct Health {
@@ -67,10 +67,7 @@ pub(crate) async fn push(
     body: Bytes,
 ) -> Result<Json<PushResponse>, ApiError> {
     let request: PushRequest = decode_request(&body)?;
-    let mut results = Vec::with_capacity(request.ops.len());
-    for op in request.ops {
-        results.push(push_one(&state.pool, &device, op).await?);
-    }
+    let results = push_ops(&state.pool, &device, request.epoch, request.ops).await?;
     Ok(Json(PushResponse { results }))
 }
 

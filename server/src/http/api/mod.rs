@@ -15,9 +15,9 @@ use tsunagu_protocol::ErrorCode;
 use crate::http::api::error::ApiError;
 use crate::http::state::ServerState;
 
-/// Bodies beyond this are refused before they are read: a push of the
-/// largest allowed size fits many times over.
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Bodies beyond this are refused before they are read. The protocol says
+/// it, so that clients fill their pushes below it.
+pub const MAX_BODY_BYTES: usize = tsunagu_protocol::MAX_REQUEST_BYTES;
 
 pub(crate) fn routes() -> Router<ServerState> {
     Router::new()

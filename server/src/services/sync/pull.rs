@@ -48,5 +48,6 @@ pub(crate) async fn pull(
         changes,
         cursor,
         more,
+        epoch: Some(db::sync_log::epoch(pool).await?),
     })
 }

@@ -5,7 +5,7 @@
 
 use tsunagu_domain::patient::{KANA_MAX_CHARS, NAME_MAX_CHARS};
 use tsunagu_domain::{EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS, Sex, TrackingCode};
-use tsunagu_protocol::{OpBody, WireEvent, event_detail_texts, op_texts};
+use tsunagu_protocol::{OpBody, WireEvent, event_detail_texts, op_storable, op_texts};
 
 use crate::services::actor::{Failure, refuse};
 
@@ -14,6 +14,11 @@ use crate::services::actor::{Failure, refuse};
 pub const WIRE_TEXT_MAX_CHARS: usize = 4000;
 
 pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
+    if !op_storable(body) {
+        return Err(refuse(
+            "保存できない文字（NUL）または範囲外の日付（1〜9999年以外）を含む項目があります",
+        ));
+    }
     if op_texts(body)
         .iter()
         .any(|t| t.chars().count() > WIRE_TEXT_MAX_CHARS)

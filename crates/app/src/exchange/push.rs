@@ -1,0 +1,289 @@
+//! The push half of an exchange: the outbox sent in order, in requests
+//! bounded by count and by bytes, so that no batch is ever too large for
+//! the server. An operation that alone would be too large is a conflict
+//! the user sees, and the rest goes on. When the server says an operation
+//! number was another operation's (this store was restored from a backup,
+//! or its folder copied to another PC), the waiting operations are
+//! numbered again where the server says and sent again.
+
+use tsunagu_protocol::{
+    ErrorBody, ErrorCode as WireCode, MAX_REQUEST_BYTES, OpBody, OpOutcome, Operation,
+    PROTOCOL_VERSION, PushRequest, PushResponse, WireEvent, WireEventDetails, WireLetterSummary,
+};
+use tsunagu_store::{OutboxItem, PendingOperation, Settlement, StoredEvent};
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode};
+use crate::exchange::json;
+use crate::sync::{garbled, read, unreachable};
+
+/// Operations per push request (the server takes up to 500).
+const PUSH_BATCH: u32 = 200;
+/// Bytes per push request: a quarter of what the server reads, so that a
+/// request is never refused for its size and a slow link sends it in good
+/// time.
+const PUSH_BUDGET: usize = MAX_REQUEST_BYTES / 4;
+/// An operation larger than this can never be sent (the request around it
+/// needs a little room).
+const LARGEST_OPERATION: usize = MAX_REQUEST_BYTES - 4 * 1024;
+/// Renumberings in one exchange before giving up: one is expected after a
+/// restore; more mean another install keeps using this device's numbers.
+const MAX_RENUMBERINGS: u32 = 3;
+
+pub(crate) const TOO_LARGE: &str =
+    "内容が大きすぎるため地域連携サーバーに送れません。記録の文章を短くして記録し直してください。";
+
+/// What a push round did.
+#[derive(Debug, Default)]
+pub(super) struct Pushed {
+    pub sent: usize,
+    pub refused: usize,
+    /// The server was restored since the last pull: it applied nothing
+    /// more, and the feed must be read again before anything is sent.
+    pub server_restored: bool,
+}
+
+/// Where the requests go.
+pub(super) struct Link<'a> {
+    pub http: &'a reqwest::Client,
+    pub server_url: &'a str,
+    pub credential: &'a str,
+}
+
+impl App {
+    /// Sends what waits until nothing does (or the server turns out to
+    /// have been restored since `epoch` was seen).
+    pub(super) async fn push_outbox(
+        &self,
+        link: &Link<'_>,
+        epoch: Option<Uuid>,
+    ) -> Result<Pushed, AppError> {
+        let mut pushed = Pushed::default();
+        let mut renumberings = 0;
+        loop {
+            let pending = self.store.pending_operations(PUSH_BATCH).await?;
+            if pending.is_empty() {
+                return Ok(pushed);
+            }
+            let batch = Batch::fill(&pending, epoch)?;
+            if !batch.too_large.is_empty() {
+                let refusals: Vec<_> = batch
+                    .too_large
+                    .iter()
+                    .map(|op_seq| (*op_seq, Settlement::Refused(TOO_LARGE.to_string())))
+                    .collect();
+                pushed.refused += refusals.len();
+                pushed.sent += refusals.len();
+                self.store
+                    .settle_operations(&refusals, self.clock.now())
+                    .await?;
+            }
+            if batch.request.ops.is_empty() {
+                continue;
+            }
+            let response = link
+                .http
+                .post(format!("{}/v1/push", link.server_url))
+                .bearer_auth(link.credential)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(batch.body)
+                .send()
+                .await
+                .map_err(unreachable)?;
+            if response.status() == reqwest::StatusCode::CONFLICT {
+                let bytes = response.bytes().await.map_err(unreachable)?;
+                let refusal: ErrorBody = serde_json::from_slice(&bytes).map_err(|_| garbled())?;
+                if refusal.code == WireCode::EpochChanged {
+                    pushed.server_restored = true;
+                    return Ok(pushed);
+                }
+                return Err(AppError::new(ErrorCode::Network, refusal.message));
+            }
+            let answer = Answer::read(&batch.request, read(response).await?)?;
+            pushed.refused += answer
+                .settled
+                .iter()
+                .filter(|(_, s)| matches!(s, Settlement::Refused(_)))
+                .count();
+            pushed.sent += answer.settled.len();
+            self.store
+                .settle_operations(&answer.settled, self.clock.now())
+                .await?;
+            if let Some((from, next)) = answer.taken {
+                renumberings += 1;
+                if renumberings > MAX_RENUMBERINGS {
+                    return Err(AppError::new(
+                        ErrorCode::Network,
+                        "地域連携サーバーと送信の番号が合いません。同じ登録の端末が他にないか確認してください（データフォルダーを別のPCに複製した場合は、どちらかを登録し直してください）。",
+                    ));
+                }
+                self.store.renumber_pending(from, next).await?;
+            }
+        }
+    }
+}
+
+/// One request's worth of the oldest waiting operations, and those too
+/// large to send at all.
+struct Batch {
+    request: PushRequest,
+    body: Vec<u8>,
+    too_large: Vec<i64>,
+}
+
+impl Batch {
+    fn fill(pending: &[PendingOperation], epoch: Option<Uuid>) -> Result<Batch, AppError> {
+        let mut ops = Vec::new();
+        let mut too_large = Vec::new();
+        let mut bytes = 0;
+        for item in pending {
+            let op = operation(item)?;
+            let size = json(&op)?.len();
+            if size > LARGEST_OPERATION {
+                too_large.push(op.op_seq);
+                continue;
+            }
+            if !ops.is_empty() && bytes + size > PUSH_BUDGET {
+                break;
+            }
+            bytes += size;
+            ops.push(op);
+        }
+        let request = PushRequest {
+            version: PROTOCOL_VERSION,
+            epoch,
+            ops,
+        };
+        let body = json(&request)?;
+        Ok(Batch {
+            request,
+            body,
+            too_large,
+        })
+    }
+}
+
+/// The server's answers: the operations settled, and where the numbers
+/// were found taken (the first such operation's number and the server's
+/// next free one); nothing after that was applied.
+#[derive(Debug)]
+struct Answer {
+    settled: Vec<(i64, Settlement)>,
+    taken: Option<(i64, i64)>,
+}
+
+impl Answer {
+    /// The server answers each operation sent, in order; anything else is
+    /// not trusted (and nothing is marked sent).
+    fn read(request: &PushRequest, response: PushResponse) -> Result<Answer, AppError> {
+        if response.results.len() != request.ops.len()
+            || response
+                .results
+                .iter()
+                .zip(&request.ops)
+                .any(|(r, op)| r.op_seq != op.op_seq)
+        {
+            return Err(garbled());
+        }
+        let mut settled = Vec::with_capacity(response.results.len());
+        for r in response.results {
+            let settlement = match r.outcome {
+                OpOutcome::Applied => Settlement::Applied,
+                OpOutcome::Refused { reason } => Settlement::Refused(reason),
+                OpOutcome::SeqTaken { next } if next > r.op_seq => {
+                    return Ok(Answer {
+                        settled,
+                        taken: Some((r.op_seq, next)),
+                    });
+                }
+                OpOutcome::SeqTaken { .. } => return Err(garbled()),
+            };
+            settled.push((r.op_seq, settlement));
+        }
+        Ok(Answer {
+            settled,
+            taken: None,
+        })
+    }
+}
+
+fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
+    let body = match &pending.item {
+        OutboxItem::Patient { patient } => OpBody::PatientShared {
+            patient_id: patient.id,
+            name: patient.fields.name.clone(),
+            kana: patient.fields.kana.clone(),
+            birth_date: patient.fields.birth_date,
+            sex: patient.fields.sex.code().to_string(),
+        },
+        OutboxItem::Consent { record } => OpBody::ConsentRecorded {
+            consent_id: record.id,
+            patient_id: record.patient_id,
+            obtained_on: record.consent.obtained_on,
+            obtained_by: record.consent.obtained_by.clone(),
+            desk: record.consent.share_with_desk,
+            destination_hospital: record.consent.share_with_hospital,
+            withdrawn_on: record.consent.withdrawn_on,
+        },
+        OutboxItem::ReferralOpened {
+            referral_id,
+            patient_id,
+            tracking_code,
+            destination,
+            sent,
+            letter_input,
+            ..
+        } => OpBody::ReferralOpened {
+            referral_id: *referral_id,
+            patient_id: *patient_id,
+            tracking_code: tracking_code.clone(),
+            destination: *destination,
+            sent: wire_event(sent)?,
+            letter: letter_input
+                .as_deref()
+                .map(letter_summary)
+                .transpose()?
+                .flatten()
+                .map(Box::new),
+        },
+        OutboxItem::Event { referral_id, event } => OpBody::EventAppended {
+            referral_id: *referral_id,
+            event: wire_event(event)?,
+        },
+    };
+    Ok(Operation {
+        op_seq: pending.op_seq,
+        op_id: Some(pending.op_id),
+        body,
+    })
+}
+
+fn wire_event(event: &StoredEvent) -> Result<WireEvent, AppError> {
+    Ok(WireEvent {
+        id: event.id,
+        details: event.details.as_ref().map(WireEventDetails::from),
+        voids: event.voids,
+        note: event.note.clone(),
+    })
+}
+
+/// What the region is told of a referral letter (who the family doctor is,
+/// and why the patient was referred), read with the letters crate's own
+/// type so a renamed field is a compile error, not an empty copy.
+fn letter_summary(input: &str) -> Result<Option<WireLetterSummary>, AppError> {
+    let letter: tsunagu_letters::Letter = serde_json::from_str(input)
+        .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("letter input")))?;
+    Ok(match letter {
+        tsunagu_letters::Letter::Referral(l) => Some(WireLetterSummary {
+            clinic: l.header.from.clinic,
+            doctor: l.header.from.doctor,
+            phone: l.header.from.phone,
+            fax: l.header.from.fax,
+            address: l.header.from.address,
+            purpose: l.purpose,
+            diagnoses: l.diagnoses,
+        }),
+        tsunagu_letters::Letter::Discharge(_) => None,
+    })
+}
