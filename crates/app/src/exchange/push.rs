@@ -287,3 +287,56 @@ fn letter_summary(input: &str) -> Result<Option<WireLetterSummary>, AppError> {
         tsunagu_letters::Letter::Discharge(_) => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use tsunagu_store::EventSource;
+
+    fn note_of(op_seq: i64, bytes: usize) -> PendingOperation {
+        PendingOperation {
+            op_seq,
+            op_id: Uuid::from_u128(op_seq as u128),
+            item: OutboxItem::Event {
+                referral_id: Uuid::from_u128(1),
+                event: StoredEvent {
+                    id: Uuid::from_u128(1000 + op_seq as u128),
+                    details: None,
+                    voids: None,
+                    note: "x".repeat(bytes),
+                    source: EventSource::Clinic,
+                    actor: "os:doctor".into(),
+                    at: chrono::Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn a_batch_stays_within_its_budget_and_sets_aside_what_can_never_be_sent() {
+        let quarter = PUSH_BUDGET / 4;
+        let pending = vec![
+            note_of(1, quarter),
+            note_of(2, MAX_REQUEST_BYTES),
+            note_of(3, quarter),
+            note_of(4, quarter),
+            note_of(5, quarter),
+            note_of(6, 10),
+        ];
+        let batch = Batch::fill(&pending, None).unwrap();
+        let sent: Vec<i64> = batch.request.ops.iter().map(|op| op.op_seq).collect();
+        assert_eq!(sent, [1, 3, 4], "the fourth quarter would pass the budget");
+        assert_eq!(batch.too_large, [2]);
+        assert!(batch.body.len() <= PUSH_BUDGET, "{}", batch.body.len());
+        assert_eq!(batch.request.ops[0].op_id, Some(Uuid::from_u128(1)));
+
+        // One operation larger than the budget (but one the server can
+        // read) goes on its own.
+        let big = vec![note_of(7, PUSH_BUDGET + 1), note_of(8, 10)];
+        let batch = Batch::fill(&big, None).unwrap();
+        let sent: Vec<i64> = batch.request.ops.iter().map(|op| op.op_seq).collect();
+        assert_eq!(sent, [7]);
+        assert!(batch.too_large.is_empty());
+    }
+}
