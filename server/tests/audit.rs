@@ -1,0 +1,276 @@
+//! The audit log's tamper evidence (a hash chain checked by `admin
+//! verify-audit`), what it records beyond reads and changes (failed
+//! sign-ins, refused pushes, the client's address), and the change feed
+//! the runtime role may no longer remove.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
+use common::*;
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+use tsunagu_protocol::{OpBody, OrgKind, PROTOCOL_VERSION};
+use tsunagu_server::audit::{ChainReport, verify_chain};
+use uuid::Uuid;
+
+/// Some rows, as the server writes them.
+async fn some_rows(t: &TestServer) {
+    for name in ["さくら内科クリニック", "豊島中央病院", "池袋病院"] {
+        tsunagu_server::admin::create_organisation(&t.pool, OrgKind::Hospital, name, "admin:test")
+            .await
+            .unwrap();
+    }
+}
+
+async fn seqs(t: &TestServer) -> Vec<i64> {
+    sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq")
+        .fetch_all(&t.owner)
+        .await
+        .unwrap()
+}
+
+/// `admin verify-audit` as the administrator runs it: (exit status, output).
+fn verify_audit_cli(t: &TestServer) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
+        .args(["admin", "verify-audit"])
+        .env("DATABASE_URL", &t.owner_url)
+        .env_remove("TSUNAGU_RUNTIME_DATABASE_URL")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_changed_by_the_owner_is_the_first_broken_link() {
+    let t = server().await;
+    some_rows(&t).await;
+    assert!(matches!(
+        verify_chain(&t.pool).await.unwrap(),
+        ChainReport::Intact { rows: 3, .. }
+    ));
+    let (status, out) = verify_audit_cli(&t);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("intact: 3 rows"), "{out}");
+
+    // The owner gets round the append-only trigger and rewrites a row.
+    let middle = seqs(&t).await[1];
+    let mut owner = t.owner.acquire().await.unwrap();
+    for sql in [
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET actor = 'admin:nobody' WHERE seq = $1",
+        "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update",
+    ] {
+        sqlx::query(sql)
+            .bind(middle)
+            .execute(&mut *owner)
+            .await
+            .unwrap();
+    }
+    drop(owner);
+    match verify_chain(&t.pool).await.unwrap() {
+        ChainReport::BrokenAt { seq, .. } => assert_eq!(seq, middle),
+        other => panic!("{other:?}"),
+    }
+    let (status, out) = verify_audit_cli(&t);
+    assert_eq!(status, 5, "{out}");
+    assert!(out.contains(&format!("row {middle} ")), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_removed_by_the_owner_break_the_chain() {
+    let t = server().await;
+    some_rows(&t).await;
+    let all = seqs(&t).await;
+    let mut owner = t.owner.acquire().await.unwrap();
+    sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        .execute(&mut *owner)
+        .await
+        .unwrap();
+    // The first row gone: the next one's link no longer holds.
+    sqlx::query("DELETE FROM audit_log WHERE seq = $1")
+        .bind(all[0])
+        .execute(&mut *owner)
+        .await
+        .unwrap();
+    match verify_chain(&t.pool).await.unwrap() {
+        ChainReport::BrokenAt { seq, .. } => assert_eq!(seq, all[1]),
+        other => panic!("{other:?}"),
+    }
+    // Only the newest gone: the head still names it.
+    sqlx::query("DELETE FROM audit_log")
+        .execute(&mut *owner)
+        .await
+        .unwrap();
+    match verify_chain(&t.pool).await.unwrap() {
+        ChainReport::Truncated { last: None, head } => assert_eq!(head, all[2]),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_still_make_one_valid_chain() {
+    let t = server().await;
+    let mut tasks = Vec::new();
+    for writer in 0..8 {
+        let pool = t.pool.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..10 {
+                let mut tx = pool.begin().await.unwrap();
+                for _ in 0..3 {
+                    sqlx::query(
+                        "INSERT INTO audit_log (actor, action, entity_kind, entity_id)
+                         VALUES ($1, 'view', 'referral', $2)",
+                    )
+                    .bind(format!("user:{writer}"))
+                    .bind(n.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                    tokio::task::yield_now().await;
+                }
+                if n % 4 == 3 {
+                    tx.rollback().await.unwrap();
+                } else {
+                    tx.commit().await.unwrap();
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    match verify_chain(&t.pool).await.unwrap() {
+        // 8 writers × 10 transactions × 3 rows, less the 2 rolled back each.
+        ChainReport::Intact { rows, .. } => assert_eq!(rows, 8 * 8 * 3),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runtime_role_cannot_remove_or_rewrite_the_feed_or_the_chain_head() {
+    let t = server().await;
+    for statement in [
+        "DELETE FROM change_log",
+        "UPDATE change_log SET body = '{}'",
+        "TRUNCATE change_log",
+        "UPDATE audit_chain_head SET last_seq = 0",
+    ] {
+        let err = sqlx::query(statement).execute(&t.pool).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{statement}: {err}"
+        );
+    }
+    // The sweep still works without it.
+    tsunagu_server::housekeeping::sweep(&t.pool).await.unwrap();
+}
+
+/// The login form's token and its cookie, as a browser gets them.
+async fn login_form(t: &TestServer) -> (String, String) {
+    let response = t
+        .app
+        .clone()
+        .oneshot(Request::get("/portal/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    (cookie, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_audited_with_the_address_and_outlive_the_sweep() {
+    let t = server().await;
+    let (cookie, token) = login_form(&t).await;
+    let body = format!("login=Nobody.Here&password=wrong+password&csrf={token}");
+    let response = t
+        .app
+        .clone()
+        .oneshot(
+            Request::post("/portal/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let _ = response.into_body().collect().await.unwrap();
+    // Two days on, the counters are swept; the audit row stays.
+    sqlx::query("UPDATE login_failures SET at = now() - interval '3 days'")
+        .execute(&t.owner)
+        .await
+        .unwrap();
+    tsunagu_server::housekeeping::sweep(&t.pool).await.unwrap();
+    let audited: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT actor, action, address FROM audit_log WHERE action = 'sign-in-failed'",
+    )
+    .fetch_all(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        vec![(
+            "login:nobody.here".to_string(),
+            "sign-in-failed".to_string(),
+            Some("192.0.2.1".to_string())
+        )]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_push_is_audited_with_its_reason_and_address() {
+    let t = server().await;
+    let (_, hospital) = enrolled(&t, OrgKind::Hospital, "豊島中央病院").await;
+    // A hospital may not share a patient.
+    let (status, body) = t
+        .post_json(
+            "/v1/push",
+            Some(&hospital),
+            json!({"version": PROTOCOL_VERSION, "ops": [{"op_seq": 7, "body": serde_json::to_value(OpBody::PatientShared {
+                patient_id: Uuid::now_v7(),
+                name: "山田　太郎".into(),
+                kana: "やまだ　たろう".into(),
+                birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
+                sex: "male".into(),
+            }).unwrap()}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["results"][0]["outcome"]["outcome"], "refused",
+        "{body}"
+    );
+    let (entity, address, reason): (String, Option<String>, String) = sqlx::query_as(
+        "SELECT entity_id, address, detail->>'reason' FROM audit_log WHERE action = 'refused-push'",
+    )
+    .fetch_one(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(entity, "7");
+    assert_eq!(address.as_deref(), Some("192.0.2.1"));
+    assert!(reason.contains("診療所"), "{reason}");
+    assert!(!reason.contains("山田"));
+}
