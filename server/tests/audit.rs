@@ -274,3 +274,194 @@ async fn a_refused_push_is_audited_with_its_reason_and_address() {
     assert!(reason.contains("診療所"), "{reason}");
     assert!(!reason.contains("山田"));
 }
+
+/// A clinic shares 山田 with consent and opens a referral; the referral.
+async fn refer_yamada(t: &TestServer, clinic: &str) -> Uuid {
+    let patient = Uuid::now_v7();
+    let referral = Uuid::now_v7();
+    let day = NaiveDate::from_ymd_opt(2026, 5, 12).unwrap();
+    let ops = [
+        OpBody::PatientShared {
+            patient_id: patient,
+            name: "山田　太郎".into(),
+            kana: "やまだ　たろう".into(),
+            birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
+            sex: "male".into(),
+        },
+        OpBody::ConsentRecorded {
+            consent_id: Uuid::now_v7(),
+            patient_id: patient,
+            obtained_on: day,
+            obtained_by: "佐藤　花子".into(),
+            desk: true,
+            destination_hospital: true,
+            withdrawn_on: None,
+        },
+        OpBody::ReferralOpened {
+            referral_id: referral,
+            patient_id: patient,
+            tracking_code: tsunagu_domain::TrackingCode::from_random_bits(
+                Uuid::now_v7().as_u128() as u64
+            )
+            .to_string(),
+            destination: None,
+            sent: tsunagu_protocol::WireEvent {
+                id: Uuid::now_v7(),
+                details: Some(tsunagu_protocol::WireEventDetails::Sent {
+                    date: day,
+                    hospital: "豊島中央病院".into(),
+                }),
+                voids: None,
+                note: String::new(),
+            },
+            letter: None,
+        },
+    ];
+    let ops: Vec<_> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| json!({"op_seq": i + 1, "body": serde_json::to_value(body).unwrap()}))
+        .collect();
+    let (status, body) = t
+        .post_json(
+            "/v1/push",
+            Some(clinic),
+            json!({"version": PROTOCOL_VERSION, "ops": ops}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for r in body["results"].as_array().unwrap() {
+        assert_eq!(r["outcome"]["outcome"], "applied", "{r}");
+    }
+    referral
+}
+
+async fn pull_all(t: &TestServer, credential: &str) {
+    let (status, body) = t
+        .post_json(
+            "/v1/pull",
+            Some(credential),
+            json!({"version": PROTOCOL_VERSION, "cursor": 0, "limit": 1000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pulled_page_is_one_row_naming_its_referrals() {
+    let t = server().await;
+    let (_, desk) = enrolled(&t, OrgKind::Desk, "豊島区在宅医療相談窓口").await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let first = refer_yamada(&t, &clinic).await;
+    let (_, other_clinic) = enrolled(&t, OrgKind::Clinic, "池袋在宅クリニック").await;
+    let second = refer_yamada(&t, &other_clinic).await;
+    pull_all(&t, &desk).await;
+    let rows: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "SELECT entity_id, shown FROM audit_log WHERE action = 'read' AND actor LIKE 'device:%'",
+    )
+    .fetch_all(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one row for the page: {rows:?}");
+    let mut shown = rows[0].1.clone();
+    shown.sort();
+    let mut expected = vec![first.to_string(), second.to_string()];
+    expected.sort();
+    assert_eq!(shown, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_searched_by_patient_and_person_and_the_terms_are_audited() {
+    use tsunagu_server::audit::{Search, read};
+    let t = server().await;
+    let (_, desk) = enrolled(&t, OrgKind::Desk, "豊島区在宅医療相談窓口").await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let referral = refer_yamada(&t, &clinic).await;
+    pull_all(&t, &desk).await;
+    let search = |who: &'static str, patient: &'static str| Search {
+        who,
+        patient,
+        from: None,
+        to: None,
+        before: None,
+    };
+
+    let found = read(&t.pool, "user:reader", &search("", "やまだ"))
+        .await
+        .unwrap();
+    let mut actions: Vec<&str> = found.iter().map(|e| e.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        ["append-event", "read", "record-consent", "share-patient"],
+        "the patient's rows, and the pull that showed the referral"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|e| e.address.as_deref() == Some("192.0.2.1"))
+    );
+    let pulled = found.iter().find(|e| e.action == "read").unwrap();
+    assert_eq!(pulled.shown, Some(1));
+    assert!(
+        found
+            .iter()
+            .any(|e| e.entity_id == referral.to_string()
+                && e.patient.as_deref() == Some("山田　太郎"))
+    );
+
+    // By the device's name, and both together.
+    let by_desk = read(&t.pool, "user:reader", &search("相談窓口", "山田"))
+        .await
+        .unwrap();
+    assert_eq!(by_desk.len(), 1, "the desk's pull only");
+    assert_eq!(by_desk[0].action, "read");
+    // Another name finds nothing of it.
+    let none = read(&t.pool, "user:reader", &search("", "佐藤"))
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{}", none.len());
+
+    // Each search is itself audited, with its terms.
+    let terms: Vec<(String, String)> = sqlx::query_as(
+        "SELECT detail->>'who', detail->>'patient' FROM audit_log
+         WHERE action = 'view-audit-log' AND actor = 'user:reader' ORDER BY seq",
+    )
+    .fetch_all(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        terms,
+        [
+            (String::new(), "やまだ".to_string()),
+            ("相談窓口".to_string(), "山田".to_string()),
+            (String::new(), "佐藤".to_string())
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_past_the_timeout_gets_a_japanese_answer_not_a_500() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    // The owner holds the feed locked for longer than the timeout allows.
+    let mut owner = t.owner.begin().await.unwrap();
+    sqlx::query("LOCK TABLE change_log IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *owner)
+        .await
+        .unwrap();
+    let (status, body) = t
+        .post_json(
+            "/v1/pull",
+            Some(&clinic),
+            json!({"version": PROTOCOL_VERSION, "cursor": 0, "limit": 10}),
+        )
+        .await;
+    owner.rollback().await.unwrap();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "rate_limited");
+    assert!(
+        body["message"].as_str().unwrap().contains("混み合って"),
+        "{body}"
+    );
+}

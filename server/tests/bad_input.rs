@@ -373,6 +373,20 @@ async fn every_corpus_file_gets_its_answer_and_writes_nothing() {
                         );
                         before.remove("applied_ops");
                         after.remove("applied_ops");
+                        // Each refusal is audited, and nothing else is.
+                        let audited: Vec<&String> = after["audit_log"]
+                            .iter()
+                            .filter(|row| !before["audit_log"].contains(row))
+                            .collect();
+                        assert!(audited.len() <= ops.len(), "{what}: {audited:?}");
+                        assert!(
+                            audited
+                                .iter()
+                                .all(|row| row.contains(r#""action": "refused-push""#)),
+                            "{what}: {audited:?}"
+                        );
+                        before.remove("audit_log");
+                        after.remove("audit_log");
                         assert_eq!(before, after, "{what} wrote something");
                     } else {
                         decode_request::<PullRequest>(bytes).unwrap();
