@@ -465,3 +465,109 @@ async fn a_statement_past_the_timeout_gets_a_japanese_answer_not_a_500() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_is_kept_only_under_consent_and_removed_on_withdrawal() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let identity = |patient: Uuid| {
+        let owner = t.owner.clone();
+        async move {
+            sqlx::query_as::<
+                _,
+                (
+                    Option<String>,
+                    Option<String>,
+                    Option<NaiveDate>,
+                    Option<String>,
+                ),
+            >("SELECT name, kana, birth_date, sex FROM patients WHERE id = $1")
+            .bind(patient)
+            .fetch_one(&owner)
+            .await
+            .unwrap()
+        }
+    };
+    let push_ops = |ops: Vec<(i64, OpBody)>| {
+        let ops: Vec<_> = ops
+            .into_iter()
+            .map(|(seq, body)| json!({"op_seq": seq, "body": serde_json::to_value(body).unwrap()}))
+            .collect();
+        t.post_json(
+            "/v1/push",
+            Some(&clinic),
+            json!({"version": PROTOCOL_VERSION, "ops": ops}),
+        )
+    };
+    let patient = Uuid::now_v7();
+    let shared = OpBody::PatientShared {
+        patient_id: patient,
+        name: "鈴木　一郎".into(),
+        kana: "すずき　いちろう".into(),
+        birth_date: NaiveDate::from_ymd_opt(1941, 2, 3).unwrap(),
+        sex: "male".into(),
+    };
+    let consent = |withdrawn_on: Option<NaiveDate>| OpBody::ConsentRecorded {
+        consent_id: Uuid::from_u128(patient.as_u128() + 1),
+        patient_id: patient,
+        obtained_on: NaiveDate::from_ymd_opt(2026, 5, 10).unwrap(),
+        obtained_by: "佐藤　花子".into(),
+        desk: true,
+        destination_hospital: true,
+        withdrawn_on,
+    };
+    // The patient first, as clinics send it: no consent yet, no identity.
+    let (status, body) = push_ops(vec![(1, shared.clone())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(identity(patient).await, (None, None, None, None));
+    // The consent comes into force: the identity is taken as shared.
+    let (status, body) = push_ops(vec![(2, consent(None))]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        identity(patient).await,
+        (
+            Some("鈴木　一郎".into()),
+            Some("すずき　いちろう".into()),
+            NaiveDate::from_ymd_opt(1941, 2, 3),
+            Some("male".into())
+        )
+    );
+    // Withdrawn: the identity goes, what happened stays in the audit log.
+    let (status, body) = push_ops(vec![(3, consent(NaiveDate::from_ymd_opt(2026, 6, 1)))]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(identity(patient).await, (None, None, None, None));
+    // Shared again without consent: still none.
+    let (status, body) = push_ops(vec![(4, shared)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(identity(patient).await, (None, None, None, None));
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY seq")
+            .bind(patient.to_string())
+            .fetch_all(&t.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "share-patient",
+            "record-consent",
+            "withdraw-consent",
+            "share-patient"
+        ]
+    );
+    // The administrator's search finds no name without consent.
+    let found = tsunagu_server::audit::read(
+        &t.pool,
+        "user:reader",
+        &tsunagu_server::audit::Search {
+            who: "",
+            patient: "鈴木",
+            from: None,
+            to: None,
+            before: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(found.is_empty(), "{}", found.len());
+}

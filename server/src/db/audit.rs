@@ -67,13 +67,75 @@ pub struct Entry {
 /// Newest first. Only the filters given become SQL, each one an indexed
 /// look-up: the persons and devices matching `who` (then `actor` by
 /// index), the patients matching `patient` (trigram indexes) and their
-/// referrals (then `entity_id` by index, `shown` by its GIN index), the
-/// days by `at`. Names are joined to the page's rows only: `user:<id>` and
-/// `device:<id>` from their tables, the patient from the referral or
-/// patient the row is about.
+/// referrals (then `entity_id` by index and `shown` by its GIN index, in
+/// two branches merged), the days by `at`. Names are joined to the page's
+/// rows only, by primary key (an id compared as text would defeat the
+/// index): `user:<id>` and `device:<id>` from their tables, the patient
+/// from the referral or patient the row is about.
 pub(crate) async fn entries(ex: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Entry>> {
-    let mut q = QueryBuilder::<Postgres>::new(
-        "WITH page AS (SELECT seq, at, actor, action, entity_kind, entity_id, address, shown
+    let mut q = QueryBuilder::<Postgres>::new("WITH page AS (");
+    match &f.patient {
+        // Two index-driven branches, each its newest rows: the rows about
+        // the patients or their referrals (`entity_id`), and the pages and
+        // pulls that showed their referrals (`shown`).
+        Some(patient) => {
+            q.push("SELECT * FROM ((");
+            page_branch(&mut q, f, |q| {
+                q.push(" AND a.entity_id = ANY(ARRAY(SELECT p.id::text FROM patients p WHERE ");
+                patient_match(q, patient);
+                q.push(" UNION ALL SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id WHERE ");
+                patient_match(q, patient);
+                q.push("))");
+            });
+            q.push(") UNION ALL (");
+            page_branch(&mut q, f, |q| {
+                q.push(" AND a.shown && ARRAY(SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id WHERE ");
+                patient_match(q, patient);
+                q.push(")");
+            });
+            q.push(")) x ORDER BY seq DESC LIMIT ").push_bind(f.limit);
+        }
+        None => page_branch(&mut q, f, |_| {}),
+    }
+    q.push(
+        ")
+         SELECT a.seq, a.at, a.action, a.entity_kind, a.entity_id, a.address,
+           cardinality(a.shown) AS shown,
+           coalesce(u.login || '（' || u.display_name || '）',
+                    d.name || '（' || o.name || '）', a.actor) AS who,
+           coalesce(rp.name, pp.name) AS patient
+         FROM page a
+         LEFT JOIN users u ON a.actor = 'user:' || u.id::text
+         LEFT JOIN devices d ON a.actor = 'device:' || d.id::text
+         LEFT JOIN organisations o ON o.id = d.organisation_id
+         LEFT JOIN referrals r ON r.id = CASE WHEN a.entity_kind = 'referral'
+           AND a.entity_id ~ '^[0-9a-f-]{36}$' THEN a.entity_id::uuid END
+         LEFT JOIN patients rp ON rp.id = r.patient_id
+         LEFT JOIN patients pp ON pp.id = CASE WHEN a.entity_kind = 'patient'
+           AND a.entity_id ~ '^[0-9a-f-]{36}$' THEN a.entity_id::uuid END
+         ORDER BY a.seq DESC",
+    );
+    q.build_query_as().fetch_all(ex).await
+}
+
+/// `p.name ILIKE … OR p.kana ILIKE …` (trigram indexes).
+fn patient_match(q: &mut QueryBuilder<Postgres>, pattern: &str) {
+    q.push("(p.name ILIKE ")
+        .push_bind(pattern.to_string())
+        .push(" OR p.kana ILIKE ")
+        .push_bind(pattern.to_string())
+        .push(")");
+}
+
+/// The newest `limit` rows matching the filter's person and days, and
+/// whatever `more` adds.
+fn page_branch(
+    q: &mut QueryBuilder<Postgres>,
+    f: &Filter,
+    more: impl FnOnce(&mut QueryBuilder<Postgres>),
+) {
+    q.push(
+        "SELECT seq, at, actor, action, entity_kind, entity_id, address, shown
          FROM audit_log a WHERE TRUE",
     );
     if let Some(who) = &f.who {
@@ -82,40 +144,15 @@ pub(crate) async fn entries(ex: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result
                  SELECT 'user:' || u.id::text FROM users u
                  WHERE u.login || '（' || u.display_name || '）' ILIKE ",
         )
-        .push_bind(who)
+        .push_bind(who.clone())
         .push(
             " UNION ALL SELECT 'device:' || d.id::text FROM devices d
                  JOIN organisations o ON o.id = d.organisation_id
                  WHERE d.name || '（' || o.name || '）' ILIKE ",
         )
-        .push_bind(who)
+        .push_bind(who.clone())
         .push(")) OR (a.actor NOT LIKE 'user:%' AND a.actor NOT LIKE 'device:%' AND a.actor ILIKE ")
-        .push_bind(who)
-        .push("))");
-    }
-    if let Some(patient) = &f.patient {
-        q.push(
-            " AND (a.entity_id = ANY(ARRAY(
-                 SELECT p.id::text FROM patients p WHERE p.name ILIKE ",
-        )
-        .push_bind(patient)
-        .push(" OR p.kana ILIKE ")
-        .push_bind(patient)
-        .push(
-            " UNION ALL SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id
-                 WHERE p.name ILIKE ",
-        )
-        .push_bind(patient)
-        .push(" OR p.kana ILIKE ")
-        .push_bind(patient)
-        .push(
-            ")) OR a.shown && ARRAY(
-                 SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id
-                 WHERE p.name ILIKE ",
-        )
-        .push_bind(patient)
-        .push(" OR p.kana ILIKE ")
-        .push_bind(patient)
+        .push_bind(who.clone())
         .push("))");
     }
     if let Some(from) = f.from {
@@ -131,25 +168,16 @@ pub(crate) async fn entries(ex: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result
     if let Some(before) = f.before {
         q.push(" AND a.seq < ").push_bind(before);
     }
-    q.push(" ORDER BY a.seq DESC LIMIT ")
-        .push_bind(f.limit)
-        .push(
-            ")
-         SELECT a.seq, a.at, a.action, a.entity_kind, a.entity_id, a.address,
-           cardinality(a.shown) AS shown,
-           coalesce(u.login || '（' || u.display_name || '）',
-                    d.name || '（' || o.name || '）', a.actor) AS who,
-           coalesce(rp.name, pp.name) AS patient
-         FROM page a
-         LEFT JOIN users u ON a.actor = 'user:' || u.id::text
-         LEFT JOIN devices d ON a.actor = 'device:' || d.id::text
-         LEFT JOIN organisations o ON o.id = d.organisation_id
-         LEFT JOIN referrals r ON a.entity_kind = 'referral' AND r.id::text = a.entity_id
-         LEFT JOIN patients rp ON rp.id = r.patient_id
-         LEFT JOIN patients pp ON a.entity_kind = 'patient' AND pp.id::text = a.entity_id
-         ORDER BY a.seq DESC",
-        );
-    q.build_query_as().fetch_all(ex).await
+    more(q);
+    // A patient's branch: `seq + 0`, so that the planner gathers the
+    // matches by their indexes and sorts them, instead of walking the
+    // whole log newest first testing each row against every referral.
+    let order = if f.patient.is_some() {
+        " ORDER BY a.seq + 0 DESC LIMIT "
+    } else {
+        " ORDER BY a.seq DESC LIMIT "
+    };
+    q.push(order).push_bind(f.limit);
 }
 
 /// Where the chain first fails to hold.

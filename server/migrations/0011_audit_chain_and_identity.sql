@@ -99,3 +99,20 @@ BEGIN
     END IF;
 END
 $$;
+
+-- A patient's identity (name, reading, birth date, sex) is kept only while
+-- a consent in force covers the desk or hospitals; otherwise the row keeps
+-- its id and clinic (what the consents, referrals and audit rows refer to)
+-- and nothing that names the person. Identities held without consent
+-- until now are removed here.
+ALTER TABLE patients
+    ALTER COLUMN name DROP NOT NULL,
+    ALTER COLUMN kana DROP NOT NULL,
+    ALTER COLUMN birth_date DROP NOT NULL,
+    ALTER COLUMN sex DROP NOT NULL;
+UPDATE patients p SET name = NULL, kana = NULL, birth_date = NULL, sex = NULL
+    WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = p.id
+                      AND c.withdrawn_on IS NULL AND (c.desk OR c.destination_hospital));
+ALTER TABLE patients ADD CONSTRAINT patients_identity_whole CHECK (
+    (name IS NULL) = (kana IS NULL) AND (name IS NULL) = (birth_date IS NULL)
+    AND (name IS NULL) = (sex IS NULL));
