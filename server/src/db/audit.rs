@@ -79,8 +79,11 @@ pub(crate) async fn entries(ex: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result
         // the patients or their referrals (`entity_id`), and the pages and
         // pulls that showed their referrals (`shown`).
         Some(patient) => {
-            q.push("SELECT * FROM ((");
-            page_branch(&mut q, f, |q| {
+            q.push(
+                "SELECT seq, at, actor, action, entity_kind, entity_id, address, shown
+                 FROM audit_log WHERE seq IN (SELECT seq FROM ((",
+            );
+            page_branch(&mut q, f, "seq", |q| {
                 q.push(" AND a.entity_id = ANY(ARRAY(SELECT p.id::text FROM patients p WHERE ");
                 patient_match(q, patient);
                 q.push(" UNION ALL SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id WHERE ");
@@ -88,14 +91,21 @@ pub(crate) async fn entries(ex: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result
                 q.push("))");
             });
             q.push(") UNION ALL (");
-            page_branch(&mut q, f, |q| {
+            page_branch(&mut q, f, "seq", |q| {
                 q.push(" AND a.shown && ARRAY(SELECT r.id::text FROM referrals r JOIN patients p ON p.id = r.patient_id WHERE ");
                 patient_match(q, patient);
                 q.push(")");
             });
-            q.push(")) x ORDER BY seq DESC LIMIT ").push_bind(f.limit);
+            q.push(")) x ORDER BY seq DESC LIMIT ")
+                .push_bind(f.limit)
+                .push(")");
         }
-        None => page_branch(&mut q, f, |_| {}),
+        None => page_branch(
+            &mut q,
+            f,
+            "seq, at, actor, action, entity_kind, entity_id, address, shown",
+            |_| {},
+        ),
     }
     q.push(
         ")
@@ -128,16 +138,17 @@ fn patient_match(q: &mut QueryBuilder<Postgres>, pattern: &str) {
 }
 
 /// The newest `limit` rows matching the filter's person and days, and
-/// whatever `more` adds.
+/// whatever `more` adds: their `columns` (a patient's branches take `seq`
+/// only, so that sorting thousands of matches does not carry their lists).
 fn page_branch(
     q: &mut QueryBuilder<Postgres>,
     f: &Filter,
+    columns: &'static str,
     more: impl FnOnce(&mut QueryBuilder<Postgres>),
 ) {
-    q.push(
-        "SELECT seq, at, actor, action, entity_kind, entity_id, address, shown
-         FROM audit_log a WHERE TRUE",
-    );
+    q.push("SELECT ")
+        .push(columns)
+        .push(" FROM audit_log a WHERE TRUE");
     if let Some(who) = &f.who {
         q.push(
             " AND (a.actor = ANY(ARRAY(
