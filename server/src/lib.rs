@@ -9,7 +9,7 @@
 //! server's own and `backup` dumps and restores its database with
 //! PostgreSQL's tools; `main.rs` is the command line.
 //!
-//! The modules `api`, `admin`, `users`, `sync`, `portal`, `housekeeping`
+//! The modules `api`, `admin`, `audit`, `users`, `sync`, `portal`, `housekeeping`
 //! and `error` are the public paths the command line, the tests and the
 //! benchmarks use; they only re-export from the layers.
 
@@ -41,6 +41,12 @@ pub mod admin {
         CODE_LIFETIME, code_digest, issue_enrollment_code, revoke_device,
     };
     pub use crate::services::organisations::create_organisation;
+}
+
+/// The audit log: its search as the administrator's page runs it, and
+/// the check of its hash chain.
+pub mod audit {
+    pub use crate::services::audit::{ChainReport, Entry, PAGE_ROWS, Search, read, verify_chain};
 }
 
 /// Portal accounts.

@@ -17,7 +17,7 @@ use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPgError, LocalPostgres};
 use tsunagu_server::users;
-use tsunagu_server::{admin, backup};
+use tsunagu_server::{admin, audit, backup};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -113,6 +113,9 @@ enum Admin {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
+    /// Check the audit log's hash chain: prints the chain's head, or the
+    /// first row that is not as written (exit status 5).
+    VerifyAudit,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -142,6 +145,10 @@ enum CliError {
     #[error("{0}")]
     Backup(#[from] tsunagu_server::backup::BackupError),
     #[error(
+        "the audit log has been tampered with: {0}. Keep the database as it is and report it to the person responsible for security"
+    )]
+    AuditTampered(String),
+    #[error(
         "DATABASE_URL is given but TSUNAGU_RUNTIME_DATABASE_URL is not: the server must not run as the database's owner, who can change audit rows. Give the URL of the role tsunagu_app (created by the migrations; set its password first)"
     )]
     RuntimeRoleMissing,
@@ -156,6 +163,7 @@ impl CliError {
             | CliError::RuntimeRoleMissing => 2,
             CliError::Postgres(_) | CliError::Database(_) | CliError::Backup(_) => 3,
             CliError::Serve(_) => 4,
+            CliError::AuditTampered(_) => 5,
         }
     }
 }
@@ -284,6 +292,30 @@ async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), 
             let user = users::create_user(pool, org, &login, &name, role, actor).await?;
             print_new_user(&user);
             Ok(())
+        }
+        Admin::VerifyAudit => verify_audit(pool).await,
+    }
+}
+
+async fn verify_audit(pool: &sqlx::PgPool) -> Result<(), CliError> {
+    match audit::verify_chain(pool).await? {
+        audit::ChainReport::Intact {
+            rows,
+            head_seq,
+            head_hash,
+        } => {
+            println!("audit log intact: {rows} rows; head: row {head_seq}, hash {head_hash}");
+            Ok(())
+        }
+        audit::ChainReport::BrokenAt { seq, at } => Err(CliError::AuditTampered(format!(
+            "the first broken link is row {seq} (recorded at {})",
+            at.to_rfc3339()
+        ))),
+        audit::ChainReport::Truncated { last, head } => {
+            let last = last.map_or("none".to_string(), |l| l.to_string());
+            Err(CliError::AuditTampered(format!(
+                "rows after row {last} are missing (the chain's head names row {head})"
+            )))
         }
     }
 }

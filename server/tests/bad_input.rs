@@ -378,6 +378,20 @@ async fn every_corpus_file_gets_its_answer_and_writes_nothing() {
                         );
                         before.remove("applied_ops");
                         after.remove("applied_ops");
+                        // Each refusal is audited, and nothing else is.
+                        let audited: Vec<&String> = after["audit_log"]
+                            .iter()
+                            .filter(|row| !before["audit_log"].contains(row))
+                            .collect();
+                        assert!(audited.len() <= ops.len(), "{what}: {audited:?}");
+                        assert!(
+                            audited
+                                .iter()
+                                .all(|row| row.contains(r#""action": "refused-push""#)),
+                            "{what}: {audited:?}"
+                        );
+                        before.remove("audit_log");
+                        after.remove("audit_log");
                         assert_eq!(before, after, "{what} wrote something");
                     } else {
                         decode_request::<PullRequest>(bytes).unwrap();
@@ -817,7 +831,17 @@ async fn text_or_dates_the_database_cannot_store_are_refused_not_a_500() {
             && reply["results"][0]["outcome"]["outcome"] == "refused")
             || (status == StatusCode::BAD_REQUEST && reply["code"] == "malformed");
         after.insert("applied_ops", before["applied_ops"].clone());
-        if !refused || after != before {
+        // The refusal itself is audited, and nothing else is written.
+        let audited: Vec<&String> = after["audit_log"]
+            .iter()
+            .filter(|row| !before["audit_log"].contains(row))
+            .collect();
+        let only_the_refusal = audited.len() <= 1
+            && audited
+                .iter()
+                .all(|row| row.contains(r#""action": "refused-push""#));
+        after.insert("audit_log", before["audit_log"].clone());
+        if !refused || !only_the_refusal || after != before {
             failures.push(format!("{what}: {status} {reply}"));
         }
     }

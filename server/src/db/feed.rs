@@ -79,3 +79,23 @@ pub(crate) async fn page(
         .fetch_all(ex)
         .await
 }
+
+/// The body of the newest change of `kind` about `patient` in `scope`'s
+/// feed (e.g. the identity a clinic last shared, for its own devices).
+pub(crate) async fn latest_about_patient(
+    conn: &mut PgConnection,
+    scope: Scope,
+    kind: &str,
+    patient: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar(
+        "SELECT body FROM change_log
+         WHERE scope = $1 AND body->>'change' = $2 AND body->>'patient_id' = $3
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(scope.to_string())
+    .bind(kind)
+    .bind(patient.to_string())
+    .fetch_optional(conn)
+    .await
+}

@@ -26,12 +26,19 @@ pub async fn migrate(url: &str) -> Result<(), sqlx::Error> {
     Ok(result?)
 }
 
+/// How long any one statement of the server's may run (waiting for locks
+/// included): a page or a push that takes longer is stopped and answered
+/// with a message, instead of holding a connection. Work that must run
+/// longer (`admin verify-audit`) lifts it for its own transaction.
+pub const STATEMENT_TIMEOUT: &str = "10s";
+
 /// The pool the server works with.
 pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    let options = options(url)?.options([("statement_timeout", STATEMENT_TIMEOUT)]);
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options(url)?)
+        .connect_with(options)
         .await
 }
 

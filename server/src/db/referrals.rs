@@ -15,8 +15,14 @@ pub(crate) struct Patient<'a> {
     pub sex: &'a str,
 }
 
-/// Last writer wins, field by field (all fields travel together).
-pub(crate) async fn upsert_patient(conn: &mut PgConnection, p: &Patient<'_>) -> sqlx::Result<()> {
+/// The patient's row: its identity when `identity` (a consent is in
+/// force), none otherwise (the id and clinic only). Last writer wins, all
+/// fields together.
+pub(crate) async fn upsert_patient(
+    conn: &mut PgConnection,
+    p: &Patient<'_>,
+    identity: bool,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO patients (id, clinic_id, name, kana, birth_date, sex)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -25,10 +31,33 @@ pub(crate) async fn upsert_patient(conn: &mut PgConnection, p: &Patient<'_>) -> 
     )
     .bind(p.id)
     .bind(p.clinic)
-    .bind(p.name)
-    .bind(p.kana)
-    .bind(p.birth_date)
-    .bind(p.sex)
+    .bind(identity.then_some(p.name))
+    .bind(identity.then_some(p.kana))
+    .bind(identity.then_some(p.birth_date))
+    .bind(identity.then_some(p.sex))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the server holds the patient's identity.
+pub(crate) async fn has_identity(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, bool>("SELECT name IS NOT NULL FROM patients WHERE id = $1")
+            .bind(patient)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(false),
+    )
+}
+
+/// Consent withdrawn: the patient's row keeps its id and clinic only.
+pub(crate) async fn forget_identity(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE patients SET name = NULL, kana = NULL, birth_date = NULL, sex = NULL,
+           updated_at = now() WHERE id = $1",
+    )
+    .bind(patient)
     .execute(conn)
     .await?;
     Ok(())

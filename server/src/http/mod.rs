@@ -3,6 +3,7 @@
 //! no SQL is written here.
 
 pub(crate) mod api;
+mod client_address;
 pub(crate) mod portal;
 pub(crate) mod state;
 
@@ -23,5 +24,6 @@ pub fn router(state: ServerState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(coded_payload_too_large))
+        .layer(middleware::from_fn(client_address::audited_with_address))
         .with_state(state)
 }

@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-pub(crate) use crate::db::error::log_database_error;
+pub(crate) use crate::db::error::{is_statement_timeout, log_database_error};
 
 /// The health check: the database answers.
 pub(crate) async fn check(pool: &PgPool) -> sqlx::Result<()> {

@@ -12,6 +12,7 @@ use crate::db;
 use crate::services::accounts::{hash_password, verify_password};
 use crate::services::actor::user_actor;
 use crate::services::audit;
+pub(crate) use crate::services::audit::FailedStep;
 use crate::services::second_factor;
 use crate::services::sessions::{SignedIn, digest};
 
@@ -45,8 +46,15 @@ pub(crate) async fn too_many_failures(
     Ok(by_login >= MAX_LOGIN_FAILURES || by_address >= MAX_ADDRESS_FAILURES)
 }
 
-pub(crate) async fn record_failure(pool: &PgPool, login: &str, address: &str) -> sqlx::Result<()> {
-    db::attempts::add_login_failure(pool, login, address).await
+/// Counted toward the limits, and audited for good.
+pub(crate) async fn record_failure(
+    pool: &PgPool,
+    login: &str,
+    address: &str,
+    step: FailedStep,
+) -> sqlx::Result<()> {
+    db::attempts::add_login_failure(pool, login, address).await?;
+    audit::record_failed_sign_in(pool, login, step).await
 }
 
 /// The account and whether it has a second factor, if the password is

@@ -23,6 +23,8 @@ pub struct TestServer {
     pub pool: PgPool,
     /// As the database's owner (migrations), for checks the runtime role may not make.
     pub owner: PgPool,
+    /// The owner's URL, for the admin command line.
+    pub owner_url: String,
     pub app: Router,
     // Dropped in this order: the pool, then the cluster, then its folder.
     _cluster: LocalPostgres,
@@ -45,6 +47,7 @@ pub async fn server() -> TestServer {
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000)))),
         pool,
         owner,
+        owner_url: cluster.url("tsunagu"),
         _cluster: cluster,
         _dir: dir,
     }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use tsunagu_protocol::{DecodeError, ErrorBody, ErrorCode};
 
 use crate::services::enrollment::DeviceError;
-use crate::services::health::log_database_error;
+use crate::services::health::{is_statement_timeout, log_database_error};
 use crate::services::sync::frame::SyncError;
 
 #[derive(Debug)]
@@ -57,6 +57,12 @@ impl From<DecodeError> for ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         log_database_error(&e);
+        if is_statement_timeout(&e) {
+            return ApiError::new(
+                ErrorCode::RateLimited,
+                "サーバーが混み合っているため、処理を中断しました。しばらくしてからもう一度お試しください。",
+            );
+        }
         ApiError::new(
             ErrorCode::Internal,
             "サーバーで問題が起きました。しばらくしてからもう一度お試しください。",

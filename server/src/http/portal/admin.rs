@@ -451,6 +451,7 @@ struct AuditRow {
     action: String,
     entity_kind: String,
     entity_id: String,
+    address: String,
     patient: String,
 }
 
@@ -516,7 +517,12 @@ async fn audit_page(state: &ServerState, user: &SignedIn, q: AuditQuery) -> Resp
             action: action_label(&e.action),
             entity_kind: e.entity_kind,
             entity_id: e.entity_id,
-            patient: e.patient.unwrap_or_default(),
+            address: e.address.unwrap_or_default(),
+            patient: match (e.patient, e.shown) {
+                (Some(name), _) => name,
+                (None, Some(n)) => format!("紹介{n}件"),
+                (None, None) => String::new(),
+            },
         })
         .collect();
     render(
@@ -561,6 +567,9 @@ fn action_label(code: &str) -> String {
         "use-recovery-code" => "回復コードの使用",
         "sign-out" => "サインアウト",
         "view-audit-log" => "監査ログの閲覧",
+        "sign-in-failed" => "サインインの失敗",
+        "second-factor-failed" => "確認コードの誤り",
+        "refused-push" => "同期の操作を拒否",
         "enable" => "停止の解除",
         "set-role" => "役割の変更",
         _ => return code.to_string(),

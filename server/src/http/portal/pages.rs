@@ -100,6 +100,13 @@ pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
 
 pub(crate) fn database_error(e: &sqlx::Error) -> Response {
     crate::services::health::log_database_error(e);
+    if crate::services::health::is_statement_timeout(e) {
+        return message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "時間がかかりすぎたため、中断しました",
+            "条件を絞って（期間や氏名を指定して）、もう一度お試しください。続く場合は地域連携窓口に連絡してください。",
+        );
+    }
     message(
         StatusCode::INTERNAL_SERVER_ERROR,
         "サーバーで問題が起きました",

@@ -3,15 +3,14 @@
 //! QR code; changing the password; signing out. The rules and the
 //! counting of failures are `services::sign_in`'s.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use crate::http::client_address::ClientAddress;
 use crate::http::portal::pages::{database_error, message, render, render_with_status};
 use crate::http::portal::session::{
     self, AwaitingSecondFactor, FullySignedIn, LOGIN_COOKIE, PortalUser, Posted, SESSION_COOKIE,
@@ -22,8 +21,8 @@ use crate::model::Role;
 use crate::services::second_factor;
 use crate::services::sessions::{self, Stage, random_token, same_secret, start_session};
 use crate::services::sign_in::{
-    PasswordChange, accept_code, change_password as change, check_password, finish_setup,
-    pending_secret, record_failure, too_many_failures,
+    FailedStep, PasswordChange, accept_code, change_password as change, check_password,
+    finish_setup, pending_secret, record_failure, too_many_failures,
 };
 
 #[derive(Deserialize)]
@@ -78,7 +77,7 @@ fn rate_limited() -> Response {
 
 pub(crate) async fn login(
     State(state): State<ServerState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -88,7 +87,6 @@ pub(crate) async fn login(
         return session::csrf_refused();
     }
     let login = form.login.trim().to_lowercase();
-    let address = peer.ip().to_string();
     match too_many_failures(&state.pool, &login, &address).await {
         Ok(true) => return rate_limited(),
         Ok(false) => {}
@@ -99,7 +97,7 @@ pub(crate) async fn login(
         Err(e) => return database_error(&e),
     };
     let Some((user, has_totp)) = checked else {
-        if let Err(e) = record_failure(&state.pool, &login, &address).await {
+        if let Err(e) = record_failure(&state.pool, &login, &address, FailedStep::Password).await {
             return database_error(&e);
         }
         return login_form(
@@ -154,10 +152,9 @@ pub(crate) struct CodeForm {
 
 pub(crate) async fn second_factor(
     State(state): State<ServerState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Posted(AwaitingSecondFactor(user), form): Posted<AwaitingSecondFactor, CodeForm>,
 ) -> Response {
-    let address = peer.ip().to_string();
     match too_many_failures(&state.pool, &user.login, &address).await {
         Ok(true) => return rate_limited(),
         Ok(false) => {}
@@ -168,7 +165,9 @@ pub(crate) async fn second_factor(
         Err(e) => return database_error(&e),
     };
     if !accepted {
-        if let Err(e) = record_failure(&state.pool, &user.login, &address).await {
+        if let Err(e) =
+            record_failure(&state.pool, &user.login, &address, FailedStep::SecondFactor).await
+        {
             return database_error(&e);
         }
         return render_with_status(

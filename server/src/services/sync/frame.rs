@@ -9,6 +9,7 @@ use tsunagu_protocol::{OpBody, OpOutcome, OpResult, Operation};
 use crate::db;
 use crate::db::savepoint::{self, Savepoint};
 use crate::services::actor::{Actor, Failure, Refusal, refuse};
+use crate::services::audit;
 use crate::services::enrollment::Device;
 use crate::services::sync::ops;
 
@@ -88,6 +89,7 @@ async fn push_one(pool: &PgPool, device: &Device, op: Operation) -> Result<OpRes
     }
     // A refused operation leaves nothing but its remembered refusal.
     savepoint::create(&mut tx, Savepoint::Operation).await?;
+    let actor = Actor::from(device);
     let claiming = matches!(op.body, OpBody::ReferralClaimed { .. });
     let guessing =
         claiming && db::attempts::claim_misses(&mut tx, device.id).await? >= MAX_CLAIM_MISSES;
@@ -96,7 +98,7 @@ async fn push_one(pool: &PgPool, device: &Device, op: Operation) -> Result<OpRes
             "見つからない追跡コードが続いたため、しばらく受け付けません。15分ほど待ってから、紹介状の追跡コードを確かめてください",
         ))
     } else {
-        ops::apply(&mut tx, &Actor::from(device), &op.body).await
+        ops::apply(&mut tx, &actor, &op.body).await
     };
     let outcome = match applied {
         Ok(()) => OpOutcome::Applied,
@@ -105,6 +107,7 @@ async fn push_one(pool: &PgPool, device: &Device, op: Operation) -> Result<OpRes
             if claiming {
                 db::attempts::add_claim_miss(&mut tx, device.id).await?;
             }
+            audit::record_refused_push(&mut tx, &actor.audit, op.op_seq, &reason).await?;
             OpOutcome::Refused { reason }
         }
         Err(Failure::Database(e)) => return Err(e.into()),

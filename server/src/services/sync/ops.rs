@@ -107,7 +107,11 @@ async fn share_patient(
     if owner.is_some_and(|o| o != patient.clinic) {
         return Err(refuse("他の医療機関の患者です"));
     }
-    db::referrals::upsert_patient(conn, patient).await?;
+    // The identity is kept only under a consent in force; before the
+    // consent arrives (clinics send the patient first) it travels in the
+    // clinic's own feed only, and is taken from there when it does.
+    let consented = db::referrals::consent_in_force(conn, patient.id).await?;
+    db::referrals::upsert_patient(conn, patient, consented).await?;
     let id = patient.id.to_string();
     audit::record(conn, &by.audit, "share-patient", "patient", &id).await?;
     let change = ChangeBody::PatientShared {
@@ -150,6 +154,7 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
     if !db::referrals::upsert_consent(conn, &consent).await? {
         return Err(refuse("この同意の記録は他の医療機関のものです"));
     }
+    keep_identity_by_consent(conn, clinic, *patient_id).await?;
     // The clinic's other devices hold back or share by it.
     let change = ChangeBody::ConsentRecorded {
         consent_id: *consent_id,
@@ -168,6 +173,46 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
     };
     let id = patient_id.to_string();
     Ok(audit::record(conn, &by.audit, action, "patient", &id).await?)
+}
+
+/// The patient's identity follows the consent (ADR 0015): removed when no
+/// consent is in force any more, taken from what the clinic last shared
+/// when one comes into force.
+async fn keep_identity_by_consent(
+    conn: &mut PgConnection,
+    clinic: Uuid,
+    patient: Uuid,
+) -> Result<(), Failure> {
+    if !db::referrals::consent_in_force(conn, patient).await? {
+        return Ok(db::referrals::forget_identity(conn, patient).await?);
+    }
+    if db::referrals::has_identity(conn, patient).await? {
+        return Ok(());
+    }
+    let shared =
+        db::feed::latest_about_patient(conn, Scope::Org(clinic), "patient_shared", patient).await?;
+    let Some(shared) = shared else {
+        return Ok(());
+    };
+    let Ok(ChangeBody::PatientShared {
+        name,
+        kana,
+        birth_date,
+        sex,
+        ..
+    }) = serde_json::from_value(shared)
+    else {
+        return Ok(());
+    };
+    let identity = Patient {
+        id: patient,
+        clinic,
+        name: &name,
+        kana: &kana,
+        birth_date,
+        sex: &sex,
+    };
+    Ok(db::referrals::upsert_patient(conn, &identity, true).await?)
 }
 
 /// A referral as a clinic opens it, with its 紹介済 event.
