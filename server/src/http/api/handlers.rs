@@ -1,11 +1,9 @@
 //! The device API's handlers: decode the request, call the service,
 //! answer JSON.
 
-use std::net::SocketAddr;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use chrono::Utc;
 use serde::Serialize;
 use tsunagu_protocol::{
@@ -15,6 +13,7 @@ use tsunagu_protocol::{
 use uuid::Uuid;
 
 use crate::http::api::error::ApiError;
+use crate::http::client::ClientAddress;
 use crate::http::state::ServerState;
 use crate::services::enrollment::{Device, enroll as enroll_device};
 use crate::services::sync::{frame::push_one, pull::pull as pull_page};
@@ -37,10 +36,9 @@ pub(crate) async fn health(State(state): State<ServerState>) -> Result<Json<Heal
 /// guessing is refused for a while.
 pub(crate) async fn enroll(
     State(state): State<ServerState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<Json<EnrollResponse>, ApiError> {
-    let address = peer.ip().to_string();
     let enrolled = enroll_device(&state.pool, &address, decode_request(&body)).await?;
     Ok(Json(enrolled))
 }

@@ -81,6 +81,15 @@ pub(crate) fn router() -> Router<ServerState> {
         .layer(middleware::map_response(pages::security_headers))
 }
 
+/// Too many requests (or password checks) at once: try again shortly.
+pub(crate) fn busy_page() -> axum::response::Response {
+    pages::message(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "ただいま混み合っています",
+        "サーバーが混み合っているため、受け付けられませんでした。少し待ってから、もう一度お試しください。",
+    )
+}
+
 async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],

@@ -54,28 +54,22 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
-/// HttpOnly, SameSite=Strict, for the portal's paths only; Secure when
-/// served over HTTPS.
-pub(crate) fn set_cookie(
-    state: &ServerState,
-    name: &str,
-    value: &str,
-) -> (header::HeaderName, String) {
+/// HttpOnly, SameSite=Strict, for the portal's paths only; `Secure` is
+/// added to every cookie of an answer over HTTPS (`http::client`).
+pub(crate) fn set_cookie(name: &str, value: &str) -> (header::HeaderName, String) {
     let cookie = Cookie::build((name, value))
         .path("/portal")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.secure_cookies)
         .build();
     (header::SET_COOKIE, cookie.to_string())
 }
 
-pub(crate) fn clear_cookie(state: &ServerState, name: &str) -> (header::HeaderName, String) {
+pub(crate) fn clear_cookie(name: &str) -> (header::HeaderName, String) {
     let cookie = Cookie::build((name, ""))
         .path("/portal")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.secure_cookies)
         .max_age(cookie::time::Duration::ZERO)
         .build();
     (header::SET_COOKIE, cookie.to_string())
@@ -189,7 +183,15 @@ where
 }
 
 pub(crate) async fn read_form(body: axum::body::Body) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, MAX_FORM_BYTES)
+    read_form_of_at_most(body, MAX_FORM_BYTES).await
+}
+
+/// A form of at most `limit` bytes, or the "too long" page.
+pub(crate) async fn read_form_of_at_most(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| {
             message(
