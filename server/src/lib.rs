@@ -25,8 +25,8 @@ pub mod api {
     pub use crate::http::router;
     pub use crate::http::serve::serve;
     pub use crate::http::state::ServerState;
-    pub use crate::services::hashing::HashingGate;
     pub use crate::services::enrollment::{Device, MAX_ENROLL_FAILURES};
+    pub use crate::services::hashing::HashingGate;
 }
 
 /// How the device API reports failures.

@@ -104,7 +104,11 @@ async fn one_second_factor_attempt_at_a_time_per_session() {
         .post(&t.app, "/portal/second-factor", &[("code", &person.code())])
         .await;
     assert_eq!(page.status, 429);
-    assert!(page.body.contains("確認コードを確かめています"), "{}", page.body);
+    assert!(
+        page.body.contains("確認コードを確かめています"),
+        "{}",
+        page.body
+    );
     // Once it is over, the right code signs in.
     sqlx::query("UPDATE portal_sessions SET factor_attempt_since = NULL")
         .execute(&t.owner)
@@ -146,7 +150,9 @@ async fn simultaneous_enrollment_codes_are_evaluated_at_most_the_allowed_number(
                 "code": format!("AAAA-BBBB-CCCC-{i:04}"),
                 "device_name": "PC1",
             });
-            send(&app, "POST", "/v1/enroll", &[], body.to_string()).await.status
+            send(&app, "POST", "/v1/enroll", &[], body.to_string())
+                .await
+                .status
         }
     })
     .await;

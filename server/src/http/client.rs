@@ -18,9 +18,11 @@ use crate::http::state::ServerState;
 /// How long browsers keep to HTTPS once told (a year).
 const HSTS: &str = "max-age=31536000";
 
-fn peer(parts_extensions: &axum::http::Extensions) -> Option<IpAddr> {
-    parts_extensions
-        .get::<ConnectInfo<SocketAddr>>()
+/// The socket's peer (or, in tests, the mock's).
+async fn peer(parts: &mut Parts, state: &ServerState) -> Option<IpAddr> {
+    ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+        .await
+        .ok()
         .map(|ConnectInfo(peer)| peer.ip())
 }
 
@@ -55,7 +57,7 @@ impl FromRequestParts<ServerState> for ClientAddress {
         parts: &mut Parts,
         state: &ServerState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = peer(&parts.extensions);
+        let peer = peer(parts, state).await;
         let address = if from_trusted_proxy(state, peer) {
             forwarded_for(&parts.headers).or(peer)
         } else {
@@ -74,10 +76,11 @@ pub(crate) async fn https_only(
     request: Request,
     next: Next,
 ) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let peer = peer(&mut parts, &state).await;
     let over_https = state.secure_cookies
-        || (from_trusted_proxy(&state, peer(request.extensions()))
-            && forwarded_https(request.headers()));
-    let mut response = next.run(request).await;
+        || (from_trusted_proxy(&state, peer) && forwarded_https(&parts.headers));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
     if over_https {
         let headers = response.headers_mut();
         let cookies: Vec<HeaderValue> = headers

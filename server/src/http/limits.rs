@@ -47,20 +47,21 @@ impl Default for Limits {
     }
 }
 
-/// The router with the limits around every route.
+/// The router inside the limits. One service around the whole router,
+/// not `Router::layer` (which wraps each route and method on its own and
+/// so would count each separately).
 pub(crate) fn apply(router: Router, limits: &Limits) -> Router {
-    router
-        .layer(RequestBodyTimeoutLayer::new(limits.body_pause))
+    let limited = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(overloaded))
+        .layer(LoadShedLayer::new())
+        .layer(ConcurrencyLimitLayer::new(limits.max_in_flight))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request,
         ))
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(overloaded))
-                .layer(LoadShedLayer::new())
-                .layer(ConcurrencyLimitLayer::new(limits.max_in_flight)),
-        )
+        .layer(RequestBodyTimeoutLayer::new(limits.body_pause))
+        .service(router);
+    Router::new().fallback_service(limited)
 }
 
 /// Too many requests at once: "busy, try again shortly", as a page in the

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod client;
 pub(crate) mod limits;
+pub(crate) mod nul;
 pub(crate) mod portal;
 pub(crate) mod serve;
 pub(crate) mod state;
@@ -27,6 +28,7 @@ pub fn router(state: ServerState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(coded_payload_too_large))
+        .layer(middleware::from_fn(nul::refuse_in_address))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client::https_only,

@@ -72,8 +72,7 @@ where
 {
     type Stream = Held<A::Stream>;
     type Service = A::Service;
-    type Future =
-        Pin<Box<dyn Future<Output = io::Result<(Self::Stream, Self::Service)>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = io::Result<(Self::Stream, Self::Service)>> + Send>>;
 
     fn accept(&self, stream: I, service: S) -> Self::Future {
         let slot = self.slots.clone().try_acquire_owned();

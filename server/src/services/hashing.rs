@@ -54,7 +54,11 @@ impl HashingGate {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Busy> {
-        let admitted = self.admitted.clone().try_acquire_owned().map_err(|_| Busy)?;
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Busy)?;
         let running = tokio::time::timeout(MAX_WAIT, self.running.clone().acquire_owned())
             .await
             .map_err(|_| Busy)?

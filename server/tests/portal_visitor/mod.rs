@@ -87,7 +87,8 @@ pub async fn send(
 /// A sign-in form's token (the same is in its cookie).
 pub async fn login_csrf(app: &Router) -> String {
     let page = send(app, "GET", "/portal/login", &[], Body::empty()).await;
-    page.cookie("tsunagu_login").expect("the login form's cookie")
+    page.cookie("tsunagu_login")
+        .expect("the login form's cookie")
 }
 
 pub fn form(fields: &[(&str, &str)]) -> String {

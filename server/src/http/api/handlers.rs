@@ -14,9 +14,18 @@ use uuid::Uuid;
 
 use crate::http::api::error::ApiError;
 use crate::http::client::ClientAddress;
+use crate::http::nul;
 use crate::http::state::ServerState;
 use crate::services::enrollment::{Device, enroll as enroll_device};
 use crate::services::sync::{frame::push_one, pull::pull as pull_page};
+
+/// A body with a NUL in a string is refused before it is read.
+fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
+    if nul::in_json(body) {
+        return Err(nul::refused_api());
+    }
+    Ok(())
+}
 
 #[derive(Serialize)]
 pub(crate) struct Health {
@@ -39,6 +48,7 @@ pub(crate) async fn enroll(
     ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<Json<EnrollResponse>, ApiError> {
+    refuse_nul(&body)?;
     let enrolled = enroll_device(&state.pool, &address, decode_request(&body)).await?;
     Ok(Json(enrolled))
 }
@@ -64,6 +74,7 @@ pub(crate) async fn push(
     device: Device,
     body: Bytes,
 ) -> Result<Json<PushResponse>, ApiError> {
+    refuse_nul(&body)?;
     let request: PushRequest = decode_request(&body)?;
     let mut results = Vec::with_capacity(request.ops.len());
     for op in request.ops {

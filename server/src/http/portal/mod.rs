@@ -9,7 +9,7 @@ mod admin;
 mod desk;
 mod forms;
 mod history;
-mod pages;
+pub(crate) mod pages;
 mod referral_page;
 mod referrals;
 mod session;

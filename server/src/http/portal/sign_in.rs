@@ -35,18 +35,11 @@ pub(crate) struct LoginQuery {
     expired: Option<String>,
 }
 
-pub(crate) async fn login_page(
-    Query(q): Query<LoginQuery>,
-) -> Response {
+pub(crate) async fn login_page(Query(q): Query<LoginQuery>) -> Response {
     login_form(StatusCode::OK, q.expired.is_some(), None, "")
 }
 
-fn login_form(
-    status: StatusCode,
-    expired: bool,
-    error: Option<&str>,
-    login: &str,
-) -> Response {
+fn login_form(status: StatusCode, expired: bool, error: Option<&str>, login: &str) -> Response {
     let token = random_token();
     let mut response = render_with_status(
         status,
