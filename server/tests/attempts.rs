@@ -5,6 +5,13 @@
 //! sign-ins make the next attempt wait longer each time, never a
 //! lock-out, and the desk's administrator can clear them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 mod portal_visitor;
 

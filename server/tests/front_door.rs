@@ -3,6 +3,13 @@
 //! or requests at once, NUL characters, and the headers of a TLS reverse
 //! proxy (believed from the configured one only).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 mod portal_visitor;
 
