@@ -124,7 +124,10 @@ async fn main() {
     let checked = statuses.get("401").map_or(0, |s| s.0);
 
     println!("sign-in burst: {BURST} at once, {cpus} CPUs");
-    println!("  peak memory: {before:.0} MiB before, {:.0} MiB during (goal ≤ 512 MiB)", peak_mib());
+    println!(
+        "  peak memory: {before:.0} MiB before, {:.0} MiB during (goal ≤ 512 MiB)",
+        peak_mib()
+    );
     for (status, (count, slowest)) in &statuses {
         println!("  {status}: {count} answers, the slowest after {slowest:.2?}");
     }
