@@ -23,9 +23,12 @@ mod services;
 /// The server as HTTP: its router and state, and the device API's limits.
 pub mod api {
     pub use crate::http::api::MAX_BODY_BYTES;
+    pub use crate::http::limits::Limits;
     pub use crate::http::router;
+    pub use crate::http::serve::serve;
     pub use crate::http::state::ServerState;
     pub use crate::services::enrollment::{Device, MAX_ENROLL_FAILURES};
+    pub use crate::services::hashing::HashingGate;
 }
 
 /// How the device API reports failures.
@@ -70,7 +73,9 @@ pub mod portal {
     pub use crate::services::referrals::lookup::MAX_LOOKUP_MISSES;
     pub use crate::services::second_factor::current_code;
     pub use crate::services::sessions::IDLE_MINUTES;
-    pub use crate::services::sign_in::{MAX_ADDRESS_FAILURES, MAX_LOGIN_FAILURES};
+    pub use crate::services::sign_in::{
+        FIRST_WAIT_SECONDS, MAX_ADDRESS_FAILURES, MAX_LOGIN_FAILURES, MAX_WAIT_SECONDS,
+    };
 }
 
 /// Sweeping counted attempts and ended sessions.

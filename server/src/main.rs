@@ -148,6 +148,8 @@ enum CliError {
         "the audit log has been tampered with: {0}. Keep the database as it is and report it to the person responsible for security"
     )]
     AuditTampered(String),
+    #[error("TSUNAGU_TRUSTED_PROXY is not an IP address: {0:?}")]
+    BadTrustedProxy(String),
     #[error(
         "DATABASE_URL is given but TSUNAGU_RUNTIME_DATABASE_URL is not: the server must not run as the database's owner, who can change audit rows. Give the URL of the role tsunagu_app (created by the migrations; set its password first)"
     )]
@@ -160,6 +162,7 @@ impl CliError {
             CliError::PlainHttpBeyondLoopback(_)
             | CliError::Tls(_)
             | CliError::User(_)
+            | CliError::BadTrustedProxy(_)
             | CliError::RuntimeRoleMissing => 2,
             CliError::Postgres(_) | CliError::Database(_) | CliError::Backup(_) => 3,
             CliError::Serve(_) => 4,
@@ -334,12 +337,22 @@ async fn serve(
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
 ) -> Result<(), CliError> {
+    let trusted_proxy = match std::env::var("TSUNAGU_TRUSTED_PROXY") {
+        Ok(ip) => Some(
+            ip.trim()
+                .parse()
+                .map_err(|_| CliError::BadTrustedProxy(ip))?,
+        ),
+        Err(_) => None,
+    };
     let state = ServerState {
         secure_cookies: tls.is_some(),
+        trusted_proxy,
         ..ServerState::new(pool)
     };
     tsunagu_server::housekeeping::spawn(state.pool.clone());
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let limits = state.limits.clone();
+    let app = router(state);
     // Ctrl-C or SIGTERM: finish what is in flight, then return (and stop
     // our PostgreSQL cluster on the way out).
     let handle = axum_server::Handle::new();
@@ -362,26 +375,22 @@ async fn serve(
         eprintln!("tsunagu-server: stopping");
         stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
+    let tls = match tls {
+        Some((cert, key)) => Some(
+            axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(CliError::Tls)?,
+        ),
+        None if listen.ip().is_loopback() => None,
+        None => return Err(CliError::PlainHttpBeyondLoopback(listen)),
+    };
+    let listener = std::net::TcpListener::bind(listen).map_err(CliError::Serve)?;
+    listener.set_nonblocking(true).map_err(CliError::Serve)?;
     match tls {
-        Some((cert, key)) => {
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .map_err(CliError::Tls)?;
-            eprintln!("tsunagu-server: https://{listen}");
-            axum_server::bind_rustls(listen, config)
-                .handle(handle)
-                .serve(app)
-                .await
-                .map_err(CliError::Serve)
-        }
-        None if listen.ip().is_loopback() => {
-            eprintln!("tsunagu-server: http://{listen} (loopback only, for development)");
-            axum_server::bind(listen)
-                .handle(handle)
-                .serve(app)
-                .await
-                .map_err(CliError::Serve)
-        }
-        None => Err(CliError::PlainHttpBeyondLoopback(listen)),
+        Some(_) => eprintln!("tsunagu-server: https://{listen}"),
+        None => eprintln!("tsunagu-server: http://{listen} (loopback only, for development)"),
     }
+    tsunagu_server::api::serve(listener, tls, app, &limits, handle)
+        .await
+        .map_err(CliError::Serve)
 }

@@ -103,3 +103,33 @@ pub(crate) async fn touch_live(
     .fetch_optional(ex)
     .await
 }
+
+/// Marks a second-factor attempt in flight on this session; false if one
+/// already is (a claim older than a minute is from a process that died).
+pub(crate) async fn claim_factor_attempt(
+    ex: impl PgExecutor<'_>,
+    token_sha256: &str,
+) -> sqlx::Result<bool> {
+    let claimed: Option<i32> = sqlx::query_scalar(
+        "UPDATE portal_sessions SET factor_attempt_since = clock_timestamp()
+         WHERE token_sha256 = $1
+           AND (factor_attempt_since IS NULL
+                OR factor_attempt_since < clock_timestamp() - interval '1 minute')
+         RETURNING 1",
+    )
+    .bind(token_sha256)
+    .fetch_optional(ex)
+    .await?;
+    Ok(claimed.is_some())
+}
+
+pub(crate) async fn release_factor_attempt(
+    ex: impl PgExecutor<'_>,
+    token_sha256: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE portal_sessions SET factor_attempt_since = NULL WHERE token_sha256 = $1")
+        .bind(token_sha256)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

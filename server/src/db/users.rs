@@ -111,6 +111,13 @@ pub(crate) async fn password_hash(ex: impl PgExecutor<'_>, user: Uuid) -> sqlx::
         .await
 }
 
+pub(crate) async fn login_of(ex: impl PgExecutor<'_>, user: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(ex)
+        .await
+}
+
 /// The person's own new password: no longer the first one.
 pub(crate) async fn set_password(
     conn: &mut PgConnection,

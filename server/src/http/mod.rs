@@ -3,8 +3,11 @@
 //! no SQL is written here.
 
 pub(crate) mod api;
-mod client_address;
+pub(crate) mod client;
+pub(crate) mod limits;
+pub(crate) mod nul;
 pub(crate) mod portal;
+pub(crate) mod serve;
 pub(crate) mod state;
 
 use axum::Router;
@@ -16,7 +19,8 @@ use crate::http::api::{MAX_BODY_BYTES, coded_payload_too_large};
 use crate::http::state::ServerState;
 
 pub fn router(state: ServerState) -> Router {
-    Router::new()
+    let limits = state.limits.clone();
+    let routes = Router::new()
         .merge(api::routes())
         .merge(portal::router())
         // Both limits: the layer refuses by Content-Length before reading,
@@ -24,6 +28,15 @@ pub fn router(state: ServerState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(coded_payload_too_large))
-        .layer(middleware::from_fn(client_address::audited_with_address))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::audited_with_address,
+        ))
+        .layer(middleware::from_fn(nul::refuse_in_address))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::https_only,
+        ))
+        .with_state(state);
+    limits::apply(routes, &limits)
 }

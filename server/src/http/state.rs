@@ -1,13 +1,25 @@
 //! What every handler is given.
 
+use std::net::IpAddr;
+
 use sqlx::PgPool;
+
+use crate::http::limits::Limits;
+use crate::services::hashing::HashingGate;
 
 #[derive(Clone)]
 pub struct ServerState {
     pub pool: PgPool,
-    /// Portal cookies carry `Secure` (set when serving HTTPS; plain HTTP is
-    /// for loopback development and tests only).
+    /// Served over HTTPS by this process (plain HTTP is for loopback
+    /// development and tests only): portal cookies carry `Secure`.
     pub secure_cookies: bool,
+    /// The TLS reverse proxy in front, if any: only its `X-Forwarded-For`
+    /// and `X-Forwarded-Proto` are believed (`TSUNAGU_TRUSTED_PROXY`).
+    pub trusted_proxy: Option<IpAddr>,
+    /// Password hashing, bounded for this process.
+    pub hashing: HashingGate,
+    /// Time and concurrency limits on requests.
+    pub limits: Limits,
 }
 
 impl ServerState {
@@ -15,6 +27,9 @@ impl ServerState {
         ServerState {
             pool,
             secure_cookies: false,
+            trusted_proxy: None,
+            hashing: HashingGate::for_this_machine(),
+            limits: Limits::default(),
         }
     }
 }

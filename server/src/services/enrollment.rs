@@ -122,21 +122,30 @@ pub async fn revoke_device(pool: &PgPool, device: Uuid, actor: &str) -> Result<b
 
 /// Trades a one-time code for a device credential. An address that keeps
 /// guessing is refused for a while; only a wrong code counts against it.
+/// Each try is counted before the code is looked at (under the address's
+/// lock) and given back unless the code was wrong, so simultaneous tries
+/// cannot all pass the count.
 pub(crate) async fn enroll(
     pool: &PgPool,
     address: &str,
     request: Result<EnrollRequest, DecodeError>,
 ) -> Result<EnrollResponse, DeviceError> {
-    let failures = db::attempts::enrollment_failures(pool, address, FAILURE_WINDOW_MINUTES).await?;
+    let attempt = Uuid::now_v7();
+    let mut tx = pool.begin().await?;
+    db::attempts::lock_key(&mut tx, "enroll", address).await?;
+    let failures =
+        db::attempts::enrollment_failures(&mut tx, address, FAILURE_WINDOW_MINUTES).await?;
     if failures >= MAX_ENROLL_FAILURES {
         return Err(DeviceError::RateLimited);
     }
+    db::attempts::add_enrollment_failure(&mut tx, attempt, address).await?;
+    tx.commit().await?;
     let result = match request {
         Ok(request) => enroll_device(pool, &request).await,
         Err(e) => Err(DeviceError::Decode(e)),
     };
-    if matches!(result, Err(DeviceError::InvalidCode)) {
-        db::attempts::add_enrollment_failure(pool, address).await?;
+    if !matches!(result, Err(DeviceError::InvalidCode)) {
+        db::attempts::forget_enrollment_failure(pool, attempt).await?;
     }
     result
 }

@@ -6,6 +6,7 @@ pub(crate) mod accounts;
 pub(crate) mod actor;
 pub(crate) mod audit;
 pub(crate) mod enrollment;
+pub(crate) mod hashing;
 pub(crate) mod health;
 pub(crate) mod housekeeping;
 pub(crate) mod organisations;

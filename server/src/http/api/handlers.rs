@@ -13,10 +13,19 @@ use tsunagu_protocol::{
 use uuid::Uuid;
 
 use crate::http::api::error::ApiError;
-use crate::http::client_address::ClientAddress;
+use crate::http::client::ClientAddress;
+use crate::http::nul;
 use crate::http::state::ServerState;
 use crate::services::enrollment::{Device, enroll as enroll_device};
 use crate::services::sync::{frame::push as push_ops, pull::pull as pull_page};
+
+/// A body with a NUL in a string is refused before it is read.
+fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
+    if nul::in_json(body) {
+        return Err(nul::refused_api());
+    }
+    Ok(())
+}
 
 #[derive(Serialize)]
 pub(crate) struct Health {
@@ -39,6 +48,7 @@ pub(crate) async fn enroll(
     ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<Json<EnrollResponse>, ApiError> {
+    refuse_nul(&body)?;
     let enrolled = enroll_device(&state.pool, &address, decode_request(&body)).await?;
     Ok(Json(enrolled))
 }
@@ -64,6 +74,9 @@ pub(crate) async fn push(
     device: Device,
     body: Bytes,
 ) -> Result<Json<PushResponse>, ApiError> {
+    // No NUL check on the whole body here: an operation carrying one is
+    // refused on its own (`sync::rules`), so that it cannot hold back the
+    // rest of the clinic's outbox.
     let request: PushRequest = decode_request(&body)?;
     let results = push_ops(&state.pool, &device, request.epoch, request.ops).await?;
     Ok(Json(PushResponse { results }))

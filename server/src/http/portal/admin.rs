@@ -22,6 +22,7 @@ use crate::services::audit::{self, PAGE_ROWS as AUDIT_PAGE_ROWS, Search};
 use crate::services::enrollment::{self, issue_enrollment_code, revoke_device as revoke};
 use crate::services::organisations::{self, create_organisation as create};
 use crate::services::sessions::SignedIn;
+use crate::services::sign_in;
 
 fn admin_only(user: &SignedIn) -> Option<Response> {
     user.refused_unless(&[Role::Admin])
@@ -186,6 +187,8 @@ struct UserRow {
     second_factor: bool,
     disabled: bool,
     role_code: String,
+    /// Failed sign-ins make this login wait (the administrator may clear them).
+    sign_in_waits: bool,
 }
 
 async fn users_page(
@@ -195,10 +198,12 @@ async fn users_page(
     error: Option<&str>,
 ) -> Response {
     let result: sqlx::Result<(Vec<UserRow>, Vec<OrganisationRow>)> = async {
+        let waiting = sign_in::logins_failing(&state.pool).await?;
         let users = accounts::list(&state.pool)
             .await?
             .into_iter()
             .map(|u| UserRow {
+                sign_in_waits: waiting.iter().any(|(login, _)| *login == u.login),
                 id: u.id,
                 login: u.login,
                 display_name: u.display_name,
@@ -345,6 +350,12 @@ pub(crate) async fn reset_user(
         "make-desk" => accounts::set_desk_role(&state.pool, id, Role::Desk, &actor)
             .await
             .map(|_| None),
+        // Failed sign-ins forgotten: the person may sign in at once.
+        "unlock" => match sign_in::unlock(&state.pool, &actor, id).await {
+            Ok(Some(_)) => Ok(None),
+            Ok(None) => Err(UserError::NoSuchUser),
+            Err(e) => Err(UserError::Database(e)),
+        },
         _ => accounts::reset_user(&state.pool, id, &user.audit_actor())
             .await
             .map(Some),

@@ -9,7 +9,7 @@ mod admin;
 mod desk;
 mod forms;
 mod history;
-mod pages;
+pub(crate) mod pages;
 mod referral_page;
 mod referrals;
 mod session;
@@ -79,6 +79,15 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/static/portal.css", get(stylesheet))
         .route("/portal/{*rest}", get(not_found))
         .layer(middleware::map_response(pages::security_headers))
+}
+
+/// Too many requests (or password checks) at once: try again shortly.
+pub(crate) fn busy_page() -> axum::response::Response {
+    pages::message(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "ただいま混み合っています",
+        "サーバーが混み合っているため、受け付けられませんでした。少し待ってから、もう一度お試しください。",
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

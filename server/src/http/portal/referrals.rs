@@ -84,9 +84,6 @@ pub(crate) async fn lookup(
 ) -> Response {
     match find_by_code(&state.pool, &user, &form.code).await {
         Ok(Found::Referral(id)) => Redirect::to(&format!("/portal/referrals/{id}")).into_response(),
-        Ok(Found::Refused(reason)) => {
-            message(StatusCode::FORBIDDEN, "この紹介は開けません", &reason)
-        }
         Ok(Found::RateLimited) => message(
             StatusCode::TOO_MANY_REQUESTS,
             "見つからない追跡コードが続いています",

@@ -12,6 +12,7 @@ use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::http::nul;
 use crate::http::portal::pages::{database_error, message, server_data_error};
 use crate::http::state::ServerState;
 use crate::model::Role;
@@ -54,28 +55,22 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
-/// HttpOnly, SameSite=Strict, for the portal's paths only; Secure when
-/// served over HTTPS.
-pub(crate) fn set_cookie(
-    state: &ServerState,
-    name: &str,
-    value: &str,
-) -> (header::HeaderName, String) {
+/// HttpOnly, SameSite=Strict, for the portal's paths only; `Secure` is
+/// added to every cookie of an answer over HTTPS (`http::client`).
+pub(crate) fn set_cookie(name: &str, value: &str) -> (header::HeaderName, String) {
     let cookie = Cookie::build((name, value))
         .path("/portal")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.secure_cookies)
         .build();
     (header::SET_COOKIE, cookie.to_string())
 }
 
-pub(crate) fn clear_cookie(state: &ServerState, name: &str) -> (header::HeaderName, String) {
+pub(crate) fn clear_cookie(name: &str) -> (header::HeaderName, String) {
     let cookie = Cookie::build((name, ""))
         .path("/portal")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.secure_cookies)
         .max_age(cookie::time::Duration::ZERO)
         .build();
     (header::SET_COOKIE, cookie.to_string())
@@ -189,15 +184,47 @@ where
 }
 
 pub(crate) async fn read_form(body: axum::body::Body) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| {
+    read_form_of_at_most(body, MAX_FORM_BYTES).await
+}
+
+/// A form of at most `limit` bytes, or the "too long" page.
+pub(crate) async fn read_form_of_at_most(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<Bytes, Response> {
+    let body = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if too_long(&e) {
             message(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "入力が長すぎます",
                 "入力した内容が長すぎます。短くしてから、もう一度送信してください。",
             )
-        })
+        } else {
+            // The body stopped coming (or the connection broke).
+            message(
+                StatusCode::REQUEST_TIMEOUT,
+                "送信が途中で止まりました",
+                "入力した内容が最後まで届きませんでした。通信の状態を確かめて、もう一度送信してください。",
+            )
+        }
+    })?;
+    if nul::in_form(&body) {
+        return Err(nul::refused_page());
+    }
+    Ok(body)
+}
+
+/// Whether reading a body failed on its length (not on a pause or a
+/// broken connection).
+fn too_long(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 pub(crate) fn csrf_refused() -> Response {

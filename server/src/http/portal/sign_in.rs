@@ -3,54 +3,50 @@
 //! QR code; changing the password; signing out. The rules and the
 //! counting of failures are `services::sign_in`'s.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use crate::http::client_address::ClientAddress;
+use crate::http::client::ClientAddress;
+use crate::http::portal::busy_page;
 use crate::http::portal::pages::{database_error, message, render, render_with_status};
 use crate::http::portal::session::{
     self, AwaitingSecondFactor, FullySignedIn, LOGIN_COOKIE, PortalUser, Posted, SESSION_COOKIE,
-    clear_cookie, cookie_value, set_cookie,
+    clear_cookie, cookie_value, read_form_of_at_most, set_cookie,
 };
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::second_factor;
 use crate::services::sessions::{self, Stage, random_token, same_secret, start_session};
 use crate::services::sign_in::{
-    FailedStep, PasswordChange, accept_code, change_password as change, check_password,
-    finish_setup, pending_secret, record_failure, too_many_failures,
+    CheckError, FailedStep, PasswordChange, Turn, accept_code, begin_attempt,
+    change_password as change, check_password, claim_factor_attempt, finish_setup, give_back,
+    pending_secret, record_failure, release_factor_attempt,
 };
+
+/// A login form is a login, a password and a token: a few hundred bytes.
+const MAX_LOGIN_FORM_BYTES: usize = 4 * 1024;
 
 #[derive(Deserialize)]
 pub(crate) struct LoginQuery {
     expired: Option<String>,
 }
 
-pub(crate) async fn login_page(
-    State(state): State<ServerState>,
-    Query(q): Query<LoginQuery>,
-) -> Response {
-    login_form(&state, StatusCode::OK, q.expired.is_some(), None, "")
+pub(crate) async fn login_page(Query(q): Query<LoginQuery>) -> Response {
+    login_form(StatusCode::OK, q.expired.is_some(), None, "")
 }
 
-fn login_form(
-    state: &ServerState,
-    status: StatusCode,
-    expired: bool,
-    error: Option<&str>,
-    login: &str,
-) -> Response {
+fn login_form(status: StatusCode, expired: bool, error: Option<&str>, login: &str) -> Response {
     let token = random_token();
     let mut response = render_with_status(
         status,
         "login.html",
         context! { csrf => token, expired => expired, error => error, login => login },
     );
-    let (name, value) = set_cookie(state, LOGIN_COOKIE, &token);
+    let (name, value) = set_cookie(LOGIN_COOKIE, &token);
     if let Ok(value) = value.parse() {
         response.headers_mut().append(name, value);
     }
@@ -67,47 +63,72 @@ struct LoginForm {
     csrf: String,
 }
 
-fn rate_limited() -> Response {
-    message(
+/// Failures have made this login or address wait `seconds`.
+fn rate_limited(seconds: u64) -> Response {
+    let wait = if seconds < 60 {
+        format!("{seconds}秒")
+    } else {
+        format!("{}分", seconds.div_ceil(60))
+    };
+    let mut response = message(
         StatusCode::TOO_MANY_REQUESTS,
         "サインインの失敗が続いています",
-        "安全のため、しばらくサインインできません。15分ほど待ってから、もう一度お試しください。パスワードが分からない場合は地域連携窓口の管理者に連絡してください。",
-    )
+        &format!(
+            "安全のため、あと{wait}ほどはサインインできません。待ってから、もう一度お試しください。急ぐ場合やパスワードが分からない場合は、地域連携窓口の管理者に連絡してください（制限を解除できます）。"
+        ),
+    );
+    if let Ok(value) = seconds.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 pub(crate) async fn login(
     State(state): State<ServerState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    let body = match read_form_of_at_most(body, MAX_LOGIN_FORM_BYTES).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let expected = cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
     if !same_secret(&form.csrf, &expected) {
         return session::csrf_refused();
     }
     let login = form.login.trim().to_lowercase();
-    match too_many_failures(&state.pool, &login, &address).await {
-        Ok(true) => return rate_limited(),
-        Ok(false) => {}
-        Err(e) => return database_error(&e),
-    }
-    let checked = match check_password(&state.pool, &login, form.password).await {
-        Ok(checked) => checked,
+    let attempt = match begin_attempt(&state.pool, &login, &address).await {
+        Ok(Turn::Go(attempt)) => attempt,
+        Ok(Turn::Wait(seconds)) => return rate_limited(seconds),
         Err(e) => return database_error(&e),
     };
+    let checked = match check_password(&state.pool, &state.hashing, &login, form.password).await {
+        Ok(checked) => checked,
+        Err(CheckError::Busy) => {
+            // Not tried: it does not count.
+            if let Err(e) = give_back(&state.pool, attempt).await {
+                return database_error(&e);
+            }
+            return busy_page();
+        }
+        Err(CheckError::Database(e)) => return database_error(&e),
+    };
     let Some((user, has_totp)) = checked else {
-        if let Err(e) = record_failure(&state.pool, &login, &address, FailedStep::Password).await {
+        if let Err(e) = record_failure(&state.pool, &login, FailedStep::Password).await {
             return database_error(&e);
         }
         return login_form(
-            &state,
             StatusCode::UNAUTHORIZED,
             false,
             Some("ログインIDまたはパスワードが違います。"),
             &login,
         );
     };
+    if let Err(e) = give_back(&state.pool, attempt).await {
+        return database_error(&e);
+    }
     let token = match start_session(&state.pool, user, Stage::Password, None).await {
         Ok(token) => token,
         Err(e) => return database_error(&e),
@@ -117,13 +138,13 @@ pub(crate) async fn login(
     } else {
         "/portal/second-factor/setup"
     };
-    with_session_cookie(&state, &token, Redirect::to(next).into_response())
+    with_session_cookie(&token, Redirect::to(next).into_response())
 }
 
-fn with_session_cookie(state: &ServerState, token: &str, mut response: Response) -> Response {
+fn with_session_cookie(token: &str, mut response: Response) -> Response {
     for (name, value) in [
-        set_cookie(state, SESSION_COOKIE, token),
-        clear_cookie(state, LOGIN_COOKIE),
+        set_cookie(SESSION_COOKIE, token),
+        clear_cookie(LOGIN_COOKIE),
     ] {
         if let Ok(value) = value.parse() {
             response.headers_mut().append(name, value);
@@ -150,24 +171,50 @@ pub(crate) struct CodeForm {
     code: String,
 }
 
+/// One code checked at a time per session, and each counted (by login
+/// and address) before it is checked.
 pub(crate) async fn second_factor(
     State(state): State<ServerState>,
     ClientAddress(address): ClientAddress,
     Posted(AwaitingSecondFactor(user), form): Posted<AwaitingSecondFactor, CodeForm>,
 ) -> Response {
-    match too_many_failures(&state.pool, &user.login, &address).await {
-        Ok(true) => return rate_limited(),
-        Ok(false) => {}
+    match claim_factor_attempt(&state.pool, &user).await {
+        Ok(true) => {}
+        Ok(false) => return code_in_flight(),
         Err(e) => return database_error(&e),
     }
-    let accepted = match accept_code(&state.pool, &user.user_id, &user.login, &form.code).await {
+    let answer = check_code(&state, &address, &user, &form.code).await;
+    if let Err(e) = release_factor_attempt(&state.pool, &user).await {
+        return database_error(&e);
+    }
+    answer
+}
+
+fn code_in_flight() -> Response {
+    message(
+        StatusCode::TOO_MANY_REQUESTS,
+        "確認コードを確かめています",
+        "前に送信した確認コードを確かめているところです。少し待ってから、もう一度お試しください。",
+    )
+}
+
+async fn check_code(
+    state: &ServerState,
+    address: &str,
+    user: &crate::services::sessions::SignedIn,
+    code: &str,
+) -> Response {
+    let attempt = match begin_attempt(&state.pool, &user.login, address).await {
+        Ok(Turn::Go(attempt)) => attempt,
+        Ok(Turn::Wait(seconds)) => return rate_limited(seconds),
+        Err(e) => return database_error(&e),
+    };
+    let accepted = match accept_code(&state.pool, &user.user_id, &user.login, code).await {
         Ok(accepted) => accepted,
         Err(e) => return database_error(&e),
     };
     if !accepted {
-        if let Err(e) =
-            record_failure(&state.pool, &user.login, &address, FailedStep::SecondFactor).await
-        {
+        if let Err(e) = record_failure(&state.pool, &user.login, FailedStep::SecondFactor).await {
             return database_error(&e);
         }
         return render_with_status(
@@ -179,6 +226,9 @@ pub(crate) async fn second_factor(
             },
         );
     }
+    if let Err(e) = give_back(&state.pool, attempt).await {
+        return database_error(&e);
+    }
     match start_session(
         &state.pool,
         user.user_id,
@@ -187,7 +237,7 @@ pub(crate) async fn second_factor(
     )
     .await
     {
-        Ok(token) => with_session_cookie(&state, &token, Redirect::to("/portal").into_response()),
+        Ok(token) => with_session_cookie(&token, Redirect::to("/portal").into_response()),
         Err(e) => database_error(&e),
     }
 }
@@ -271,7 +321,7 @@ pub(crate) async fn setup(
         Err(e) => return database_error(&e),
     };
     let page = render("recovery_codes.html", context! { codes => codes });
-    with_session_cookie(&state, &token, page)
+    with_session_cookie(&token, page)
 }
 
 pub(crate) async fn password_page(FullySignedIn(user): FullySignedIn) -> Response {
@@ -293,6 +343,7 @@ pub(crate) struct PasswordForm {
 
 pub(crate) async fn change_password(
     State(state): State<ServerState>,
+    ClientAddress(address): ClientAddress,
     Posted(FullySignedIn(user), form): Posted<FullySignedIn, PasswordForm>,
 ) -> Response {
     let refuse = |text: &str| {
@@ -302,14 +353,21 @@ pub(crate) async fn change_password(
             context! { csrf => user.csrf, first => user.must_change_password, error => text },
         )
     };
-    match change(&state.pool, &user, &form.current, &form.new, &form.confirm).await {
+    let changed = change(
+        &state.pool,
+        &state.hashing,
+        &address,
+        &user,
+        &form.current,
+        &form.new,
+        &form.confirm,
+    )
+    .await;
+    match changed {
         Ok(()) => Redirect::to("/portal?changed=password").into_response(),
         Err(PasswordChange::Refused(text)) => refuse(text),
-        Err(PasswordChange::Failed) => message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "パスワードを変更できませんでした",
-            "もう一度お試しください。",
-        ),
+        Err(PasswordChange::Wait(seconds)) => rate_limited(seconds),
+        Err(PasswordChange::Busy) => busy_page(),
         Err(PasswordChange::Database(e)) => database_error(&e),
     }
 }
@@ -325,7 +383,7 @@ pub(crate) async fn sign_out(
         return database_error(&e);
     }
     let mut response = Redirect::to("/portal/login").into_response();
-    let (name, value) = clear_cookie(&state, SESSION_COOKIE);
+    let (name, value) = clear_cookie(SESSION_COOKIE);
     if let Ok(value) = value.parse() {
         response.headers_mut().append(name, value);
     }

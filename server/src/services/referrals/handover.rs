@@ -31,11 +31,10 @@ pub(crate) async fn claim(conn: &mut PgConnection, by: &Actor, typed: &str) -> R
     }
     // Held by another hospital: a transfer to a registered hospital hands
     // it over at once, and one to an unregistered hospital lets it go, so a
-    // held referral is never for a third hospital to take.
+    // held referral is never for a third hospital to take. It is answered
+    // as a code that does not exist: a guesser must not learn it is real.
     if current.is_some() {
-        return Err(refuse(
-            "この紹介は別の病院が担当しています。転院を受けた場合は、転院元か相談窓口に連絡してください",
-        ));
+        return Err(not_found());
     }
     hand_to_hospital(conn, by, referral, hospital, "claimed").await
 }

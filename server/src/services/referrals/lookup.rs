@@ -24,50 +24,75 @@ pub(crate) enum Found {
     Referral(Uuid),
     /// Why nothing was found.
     Nothing(String),
-    /// Found, but addressed to another hospital.
-    Refused(String),
     RateLimited,
 }
 
+/// Finds the referral a typed code names. Each look-up is counted as a
+/// miss before it is tried (under the person's lock) and given back if it
+/// finds one, so simultaneous guesses cannot all pass the count. A code
+/// held by another hospital is answered exactly as one that does not
+/// exist: the answer must not tell a guesser that the code is real.
 pub(crate) async fn find_by_code(
     pool: &PgPool,
     user: &SignedIn,
     typed: &str,
 ) -> sqlx::Result<Found> {
-    let misses = db::attempts::lookup_misses(pool, user.user_id, MISS_WINDOW_MINUTES).await?;
-    if misses >= MAX_LOOKUP_MISSES {
+    let Some(attempt) = begin_look_up(pool, user).await? else {
         return Ok(Found::RateLimited);
+    };
+    let found = look_up(pool, user, typed).await?;
+    if matches!(found, Found::Referral(_)) {
+        db::attempts::forget_lookup_miss(pool, attempt).await?;
+    } else {
+        audit_miss(pool, user).await?;
     }
+    Ok(found)
+}
+
+/// The attempt counted, unless too many missed lately.
+async fn begin_look_up(pool: &PgPool, user: &SignedIn) -> sqlx::Result<Option<Uuid>> {
+    let mut tx = pool.begin().await?;
+    db::attempts::lock_key(&mut tx, "lookup", &user.user_id.to_string()).await?;
+    let misses = db::attempts::lookup_misses(&mut tx, user.user_id, MISS_WINDOW_MINUTES).await?;
+    if misses >= MAX_LOOKUP_MISSES {
+        return Ok(None);
+    }
+    let attempt = Uuid::now_v7();
+    db::attempts::add_lookup_miss(&mut tx, attempt, user.user_id).await?;
+    tx.commit().await?;
+    Ok(Some(attempt))
+}
+
+fn not_found() -> Found {
+    Found::Nothing("この追跡コードの紹介はありません。".to_string())
+}
+
+async fn look_up(pool: &PgPool, user: &SignedIn, typed: &str) -> sqlx::Result<Found> {
     let code = match TrackingCode::parse(typed) {
         Ok(code) => code,
-        Err(e) => {
-            record_miss(pool, user).await?;
-            return Ok(Found::Nothing(format!("{e}。")));
-        }
+        Err(e) => return Ok(Found::Nothing(format!("{e}。"))),
     };
     let mut tx = pool.begin().await?;
     let referral =
         db::referrals::by_code_consented(&mut tx, &code.to_string(), user.is_desk()).await?;
     let Some(referral) = referral else {
         tx.rollback().await?;
-        record_miss(pool, user).await?;
-        return Ok(Found::Nothing(
-            "この追跡コードの紹介はありません。".to_string(),
-        ));
+        return Ok(not_found());
     };
     if user.is_desk() {
         tx.commit().await?;
         return Ok(Found::Referral(referral));
     }
     // A hospital: its own, or one it may take (unaddressed, or transferred
-    // to it); one addressed to another hospital is refused, and audited.
+    // to it); one addressed to another hospital is refused, and audited,
+    // and answered as if there were none.
     savepoint::create(&mut tx, Savepoint::Claim).await?;
     match claim(&mut tx, &user.actor(), typed).await {
         Ok(()) => {
             tx.commit().await?;
             Ok(Found::Referral(referral))
         }
-        Err(Failure::Refused(Refusal(reason))) => {
+        Err(Failure::Refused(Refusal(_))) => {
             savepoint::rollback_to(&mut tx, Savepoint::Claim).await?;
             let id = referral.to_string();
             audit::record(
@@ -79,22 +104,20 @@ pub(crate) async fn find_by_code(
             )
             .await?;
             tx.commit().await?;
-            Ok(Found::Refused(format!("{reason}。")))
+            Ok(not_found())
         }
         Err(Failure::Database(e)) => Err(e),
     }
 }
 
-async fn record_miss(pool: &PgPool, user: &SignedIn) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
-    db::attempts::add_lookup_miss(&mut tx, user.user_id).await?;
+async fn audit_miss(pool: &PgPool, user: &SignedIn) -> sqlx::Result<()> {
+    let mut conn = pool.acquire().await?;
     audit::record(
-        &mut tx,
+        &mut conn,
         &user.audit_actor(),
         "lookup-miss",
         "user",
         &user.user_id.to_string(),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
