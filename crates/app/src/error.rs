@@ -11,6 +11,8 @@ pub enum ErrorCode {
     StoreUnavailable,
     StoreKeyMissing,
     StoreKeyWrong,
+    /// The data folder names a store whose database file is gone.
+    StoreFileMissing,
     KeyringUnavailable,
     /// The regional server could not be reached, or answered with an error.
     Network,
@@ -83,6 +85,13 @@ impl From<StoreError> for AppError {
                  ファイルには一切変更を加えていません。\
                  OSのユーザーが違う場合は、データを作成したユーザーでログインしてください。\
                  それ以外の場合は、バックアップから復元するかシステム管理者に連絡してください。",
+            ),
+            StoreError::DataFileMissing => AppError::new(
+                StoreFileMissing,
+                "データフォルダにデータファイル（tsunagu.db）が見つかりません。\
+                 空のデータで始めると記録が失われたことに気づけないため、起動を中止しました。\
+                 フォルダには一切変更を加えていません。\
+                 ファイルを移動・削除していないか確認し、元に戻せない場合はバックアップから復元してください。",
             ),
             StoreError::KeyringUnavailable(_) | StoreError::KeyringRoundTrip => AppError::new(
                 KeyringUnavailable,

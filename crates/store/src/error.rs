@@ -10,6 +10,10 @@ pub enum StoreError {
     KeyMissing,
     #[error("the store file exists but its key identifier file is missing")]
     StoreIdMissing,
+    /// The folder names a store (its `store-id` is there) but the database
+    /// file is gone: a new empty store would hide the loss.
+    #[error("the store's database file is missing from its data folder")]
+    DataFileMissing,
     #[error("the OS keyring is unavailable: {0}")]
     KeyringUnavailable(String),
     #[error("the key read back from the OS keyring differs from the one written")]

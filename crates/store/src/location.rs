@@ -40,10 +40,20 @@ impl StoreLocation {
         self.database_path().exists()
     }
 
+    /// Whether this folder has never held a store: neither the database
+    /// file nor its `store-id`. Only then may a store be created (or restored).
+    pub fn is_new_install(&self) -> bool {
+        !self.exists() && !self.store_id_path().exists()
+    }
+
     /// Opens the store here, or on first start creates it with a fresh
     /// random key saved in the keyring. Fails closed: an existing file whose
-    /// key is missing or wrong is reported and left untouched.
+    /// key is missing or wrong is reported and left untouched, and a folder
+    /// whose `store-id` outlived its database file is refused, not refilled.
     pub async fn open_or_create(&self, keys: &KeyringKeys) -> StoreResult<Store> {
+        if !self.exists() && !self.is_new_install() {
+            return Err(StoreError::DataFileMissing);
+        }
         if self.exists() {
             let store_id = self.read_store_id()?;
             let key = blocking({

@@ -39,7 +39,7 @@ totalCapped: boolean, };
 
 export type BirthDatePreview = { iso: string, display: string, };
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "keyring_unavailable" | "network" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "store_file_missing" | "keyring_unavailable" | "network" | "internal";
 
 export type FieldError = { field: string, message: string, };
 

@@ -63,6 +63,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   store_unavailable: true,
   store_key_missing: true,
   store_key_wrong: true,
+  store_file_missing: true,
   keyring_unavailable: true,
   network: true,
   internal: true,
