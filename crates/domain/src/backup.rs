@@ -7,6 +7,9 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
+/// The day, week or month a backup falls in, as (year, number).
+type PeriodOf = fn(DateTime<Utc>) -> (i32, u32);
+
 /// How many days, weeks and months keep their newest backup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
@@ -32,18 +35,17 @@ impl Retention {
         if let Some(newest) = newest_first.first() {
             kept.insert(*newest);
         }
-        let jst = japan();
-        let periods: [(usize, &dyn Fn(DateTime<Utc>) -> (i32, u32)); 3] = [
-            (self.daily, &|t| {
-                let d = t.with_timezone(&jst).date_naive();
+        let periods: [(usize, PeriodOf); 3] = [
+            (self.daily, |t| {
+                let d = t.with_timezone(&japan()).date_naive();
                 (d.year(), d.ordinal())
             }),
-            (self.weekly, &|t| {
-                let w = t.with_timezone(&jst).date_naive().iso_week();
+            (self.weekly, |t| {
+                let w = t.with_timezone(&japan()).date_naive().iso_week();
                 (w.year(), w.week())
             }),
-            (self.monthly, &|t| {
-                let d = t.with_timezone(&jst).date_naive();
+            (self.monthly, |t| {
+                let d = t.with_timezone(&japan()).date_naive();
                 (d.year(), d.month())
             }),
         ];
@@ -63,7 +65,8 @@ impl Retention {
     }
 }
 
-fn japan() -> FixedOffset {
+/// Japan's time (no daylight saving), where the clinic is.
+pub fn japan() -> FixedOffset {
     #[expect(
         clippy::unwrap_used,
         reason = "+09:00 is a valid offset; checked by the tests"

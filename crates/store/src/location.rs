@@ -80,6 +80,16 @@ impl StoreLocation {
         }
     }
 
+    /// Writes the id through a temporary file, so a crash leaves the old
+    /// id or the new one.
+    pub(crate) fn write_store_id(&self, store_id: &str) -> StoreResult<()> {
+        let partial = self.dir.join(format!("{STORE_ID_FILE}.partial"));
+        fs::write(&partial, store_id)?;
+        fs::File::open(&partial)?.sync_all()?;
+        fs::rename(&partial, self.store_id_path())?;
+        Ok(())
+    }
+
     pub fn read_store_id(&self) -> StoreResult<String> {
         match fs::read_to_string(self.store_id_path()) {
             Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_string()),
