@@ -317,3 +317,21 @@ export type ConsentInput = { obtainedOn: string, obtainedBy: string, shareWithDe
  * Empty while the consent stands.
  */
 withdrawnOn: string, };
+
+export type BackupStatus = { 
+/**
+ * The chosen folder (USB disk, NAS), or null before one is chosen.
+ */
+folder: string | null, passphraseSet: boolean, 
+/**
+ * RFC 3339; null before the first backup.
+ */
+lastSuccess: string | null, 
+/**
+ * 「最終バックアップ: …」
+ */
+lastBackupLabel: string, 
+/**
+ * Why backups need attention (要確認), or null.
+ */
+attention: string | null, };
