@@ -19,6 +19,7 @@ bench: setup
 	cargo bench -p tsunagu-letters --bench render -- --warm-up-time 1 --measurement-time 4
 	cargo run --release -p tsunagu-store --example bench_search
 	cargo run --release -p tsunagu-app --example bench_referrals
+	dbus-run-session -- scripts/test-session.sh cargo run --release -p tsunagu-store --example bench_backup
 	dbus-run-session -- scripts/test-session.sh cargo run --release --example bench_sync
 	cargo run --release -p tsunagu-server --example bench_audit
 	cargo run --release -p tsunagu-server --example bench_sign_in_burst

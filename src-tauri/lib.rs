@@ -1,6 +1,7 @@
 //! The Tsunagu desktop shell: Tauri window, IPC commands over the `app`
 //! crate. Only this package knows Tauri.
 
+mod background_backup;
 mod background_sync;
 #[cfg(test)]
 mod command_names;
@@ -33,6 +34,7 @@ pub fn run() {
             let trigger = background_sync::SyncTrigger::default();
             if let Ok(core) = desktop.app() {
                 background_sync::spawn(core.clone(), trigger.clone());
+                background_backup::spawn(core.clone());
             }
             app.manage(desktop);
             app.manage(trigger);

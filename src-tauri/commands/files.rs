@@ -134,6 +134,21 @@ pub async fn ask_open_path(
     .await
 }
 
+/// The OS folder dialog, parented to the app window.
+pub async fn ask_folder_path(
+    app: &AppHandle,
+    window: WebviewWindow,
+    title: &'static str,
+) -> Result<Option<PathBuf>, AppError> {
+    on_main_thread(app, move || {
+        rfd::AsyncFileDialog::new()
+            .set_parent(&window)
+            .set_title(title)
+            .pick_folder()
+    })
+    .await
+}
+
 /// GTK wants its dialogs built on the main thread: the dialog's future is
 /// created there and awaited here.
 async fn on_main_thread<F>(

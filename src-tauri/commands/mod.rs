@@ -10,6 +10,7 @@
 //! The functions in the modules are thin: take the arguments, call the
 //! `app` use case, return its result in IPC shape.
 
+pub mod backup;
 pub mod clinic;
 pub mod consents;
 pub mod figures;
@@ -127,6 +128,20 @@ ipc_commands! {
     /// Saves the figures as CSV where the user picks; `path` is null when cancelled.
     fn save_loop_figures_csv(period: FiguresPeriod) -> SavedFile
         as saveLoopFiguresCsv => figures::save_loop_figures_csv(app, window, desktop).await;
+
+    // backups
+    /// 最終バックアップ, the folder, whether the recovery passphrase is set, and why backups need attention.
+    fn backup_status() -> BackupStatus
+        as getBackupStatus => backup::backup_status(desktop).await;
+    /// Sets the recovery passphrase once (at least 12 characters); it is not kept, only the key derived from it.
+    fn set_backup_passphrase(passphrase: String) -> BackupStatus
+        as setBackupPassphrase => backup::set_backup_passphrase(desktop).await;
+    /// Opens the OS folder dialog; the status is unchanged when cancelled.
+    fn choose_backup_folder() -> BackupStatus
+        as chooseBackupFolder => backup::choose_backup_folder(app, window, desktop).await;
+    /// Backs up now to the chosen folder.
+    fn backup_now() -> BackupStatus
+        as backupNow => backup::backup_now(desktop).await;
 
     // sync
     /// This install's enrollment with the regional server, or null before it.

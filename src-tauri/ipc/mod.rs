@@ -3,6 +3,7 @@
 //! ts-rs; a test fails when that file is stale). Only this module knows
 //! these shapes.
 
+mod backup;
 mod board;
 mod clinic;
 mod consents;
@@ -16,6 +17,7 @@ mod replies;
 mod sync;
 mod worklist;
 
+pub use backup::*;
 pub use board::*;
 pub use clinic::*;
 pub use consents::*;
@@ -78,6 +80,7 @@ pub fn typescript_bindings() -> String {
         SyncReport::decl(&cfg),
         Consent::decl(&cfg),
         ConsentInput::decl(&cfg),
+        BackupStatus::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

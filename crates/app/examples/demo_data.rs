@@ -35,14 +35,34 @@ async fn main() {
         eprintln!("{dir} already holds a store; choose an empty folder");
         std::process::exit(1);
     }
-    let app = App::open(
+    // The demo store's key goes where the app will look for it: the OS
+    // keyring. Without one there is nowhere to keep it, so say what is
+    // needed instead of failing with a backtrace.
+    if let Err(e) = KeyringKeys::check_available() {
+        eprintln!(
+            "demo_data needs the OS keyring (a Secret Service such as gnome-keyring \
+             on Linux) to keep the demo store's key, as the app does: {e}\n\
+             Start one in your desktop session, or try it in a throwaway session:\n  \
+             dbus-run-session -- scripts/test-session.sh sh -c \
+             'cargo run -p tsunagu-app --example demo_data -- {dir} && \
+             TSUNAGU_DATA_DIR={dir} make run'"
+        );
+        std::process::exit(1);
+    }
+    let app = match App::open(
         &location,
         &KeyringKeys::default(),
         Arc::new(SystemClock),
         "demo",
     )
     .await
-    .unwrap_or_else(|e| panic!("open the store: {e}"));
+    {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("could not open the demo store in {dir}: {e}");
+            std::process::exit(1);
+        }
+    };
     app.save_clinic_profile(&ClinicDraft {
         name: "さくら内科クリニック".into(),
         institution_code: String::new(),

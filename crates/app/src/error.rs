@@ -11,6 +11,8 @@ pub enum ErrorCode {
     StoreUnavailable,
     StoreKeyMissing,
     StoreKeyWrong,
+    /// The data folder names a store whose database file is gone.
+    StoreFileMissing,
     KeyringUnavailable,
     /// The regional server could not be reached, or answered with an error.
     Network,
@@ -84,6 +86,13 @@ impl From<StoreError> for AppError {
                  OSのユーザーが違う場合は、データを作成したユーザーでログインしてください。\
                  それ以外の場合は、バックアップから復元するかシステム管理者に連絡してください。",
             ),
+            StoreError::DataFileMissing => AppError::new(
+                StoreFileMissing,
+                "データフォルダにデータファイル（tsunagu.db）が見つかりません。\
+                 空のデータで始めると記録が失われたことに気づけないため、起動を中止しました。\
+                 フォルダには一切変更を加えていません。\
+                 ファイルを移動・削除していないか確認し、元に戻せない場合はバックアップから復元してください。",
+            ),
             StoreError::KeyringUnavailable(_) | StoreError::KeyringRoundTrip => AppError::new(
                 KeyringUnavailable,
                 "OSの鍵の保管庫（キーリング）が使えないため、暗号化したデータを開けません。\
@@ -100,6 +109,38 @@ impl From<StoreError> for AppError {
                 "このカルテ番号は既に他の患者に使われています。",
             ),
             StoreError::NotFound => AppError::not_found(),
+            StoreError::BackupPassphraseWrong => AppError::field(
+                "passphrase",
+                "復旧用パスフレーズが一致しません。印刷した復旧シートの文字を確認してください。\
+                 データには一切変更を加えていません。",
+            ),
+            StoreError::PassphraseTooShort => AppError::field(
+                "passphrase",
+                format!(
+                    "復旧用パスフレーズは{}文字以上にしてください。",
+                    tsunagu_store::MIN_PASSPHRASE_CHARS
+                ),
+            ),
+            StoreError::BackupDamaged => AppError::new(
+                Validation,
+                "バックアップファイルが途中で切れているか、書き換えられています。\
+                 このファイルからは復元できません。データには一切変更を加えていません。\
+                 別の日付のバックアップを選んでください。",
+            ),
+            StoreError::NotABackup => AppError::new(
+                Validation,
+                "選んだファイルはつなぐのバックアップではありません。\
+                 「.tsunagu-backup」で終わるファイルを選んでください。",
+            ),
+            StoreError::BackupFormatUnknown => AppError::new(
+                Validation,
+                "このバックアップは新しい版のアプリで作られています。\
+                 アプリを更新してから復元してください。",
+            ),
+            StoreError::RestoreWouldOverwrite => AppError::new(
+                Conflict,
+                "このパソコンには既にデータがあります。復元で既存のデータを上書きすることはありません。",
+            ),
             StoreError::ConsentInForce => AppError::new(
                 Conflict,
                 "この患者には有効な同意が既にあります。内容を変える場合は、その同意を編集してください。",

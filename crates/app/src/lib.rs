@@ -3,6 +3,7 @@
 //! store. Errors are an [`AppError`] with a closed [`ErrorCode`] and a
 //! Japanese message the UI can show as is.
 
+mod backups;
 mod board;
 mod clinic;
 mod clock;
@@ -20,6 +21,7 @@ mod worklist;
 
 use tsunagu_store::Store;
 
+pub use backups::{BACKUP_EVERY_HOURS, BackupView};
 pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -51,6 +53,8 @@ pub struct App {
     actor: String,
     /// Where this install's secrets live (the store key, the sync secret).
     keys: Option<KeyringKeys>,
+    /// Names this store's entries in the keyring (its backup key).
+    store_id: Option<String>,
     /// One exchange with the server at a time (the background task and
     /// 今すぐ同期 may ask together).
     sync_turn: Arc<tokio::sync::Mutex<()>>,
@@ -69,7 +73,10 @@ impl App {
         actor: impl Into<String>,
     ) -> Result<App, AppError> {
         let store = location.open_or_create(keys).await?;
-        Ok(App::with_store(store, clock, actor).with_keyring(keys.clone()))
+        let store_id = location.read_store_id()?;
+        Ok(App::with_store(store, clock, actor)
+            .with_keyring(keys.clone())
+            .with_store_id(store_id))
     }
 
     pub fn with_store(store: Store, clock: Arc<dyn Clock>, actor: impl Into<String>) -> App {
@@ -78,6 +85,7 @@ impl App {
             clock,
             actor: actor.into(),
             keys: None,
+            store_id: None,
             sync_turn: Arc::default(),
             news_arrivals: Arc::default(),
         }
@@ -86,6 +94,12 @@ impl App {
     /// The keyring for secrets beyond the store key (the sync credential).
     pub fn with_keyring(mut self, keys: KeyringKeys) -> App {
         self.keys = Some(keys);
+        self
+    }
+
+    /// The store's id (see `StoreLocation`), which names its backup key.
+    pub fn with_store_id(mut self, store_id: impl Into<String>) -> App {
+        self.store_id = Some(store_id.into());
         self
     }
 

@@ -308,3 +308,100 @@ mod tests {
         assert_eq!(rule.acknowledge_by(), NaiveDate::MIN);
     }
 }
+
+/// A backup older than this is a missed backup (automatic backups run
+/// daily; two days lets one missed day pass, e.g. the PC off on a Sunday).
+pub const BACKUP_DUE_AFTER_HOURS: i64 = 48;
+
+/// Why the clinic's backups need someone's attention (要確認).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupAttention {
+    /// No backup folder or no recovery passphrase yet.
+    NotSetUp,
+    /// The last attempt could not write to the folder (USB disk unplugged,
+    /// NAS unreachable).
+    FolderUnreachable,
+    /// No successful backup for longer than [`BACKUP_DUE_AFTER_HOURS`].
+    Missed,
+}
+
+impl BackupAttention {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            BackupAttention::NotSetUp => "バックアップが設定されていません",
+            BackupAttention::FolderUnreachable => "バックアップ先のフォルダに書き込めません",
+            BackupAttention::Missed => "バックアップが2日以上取れていません",
+        }
+    }
+}
+
+/// The facts the backup rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupFacts {
+    pub set_up: bool,
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    /// The most recent attempt failed to reach the folder (and nothing
+    /// succeeded after it).
+    pub last_attempt_unreachable: bool,
+}
+
+pub fn backup_attention(
+    facts: &BackupFacts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<BackupAttention> {
+    if !facts.set_up {
+        return Some(BackupAttention::NotSetUp);
+    }
+    if facts.last_attempt_unreachable {
+        return Some(BackupAttention::FolderUnreachable);
+    }
+    match facts.last_success {
+        Some(last) if now - last <= chrono::Duration::hours(BACKUP_DUE_AFTER_HOURS) => None,
+        _ => Some(BackupAttention::Missed),
+    }
+}
+
+#[cfg(test)]
+mod backup_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn a_backup_is_missed_after_two_days_or_when_its_folder_is_gone() {
+        let now = Utc.with_ymd_and_hms(2025, 6, 10, 9, 0, 0).unwrap();
+        let facts = |last: Option<Duration>, unreachable| BackupFacts {
+            set_up: true,
+            last_success: last.map(|ago| now - ago),
+            last_attempt_unreachable: unreachable,
+        };
+        assert_eq!(
+            backup_attention(&facts(Some(Duration::hours(47)), false), now),
+            None
+        );
+        assert_eq!(
+            backup_attention(&facts(Some(Duration::hours(48)), false), now),
+            None
+        );
+        assert_eq!(
+            backup_attention(&facts(Some(Duration::hours(49)), false), now),
+            Some(BackupAttention::Missed)
+        );
+        assert_eq!(
+            backup_attention(&facts(None, false), now),
+            Some(BackupAttention::Missed)
+        );
+        assert_eq!(
+            backup_attention(&facts(Some(Duration::hours(1)), true), now),
+            Some(BackupAttention::FolderUnreachable)
+        );
+        let not_set_up = BackupFacts {
+            set_up: false,
+            ..facts(Some(Duration::hours(1)), false)
+        };
+        assert_eq!(
+            backup_attention(&not_set_up, now),
+            Some(BackupAttention::NotSetUp)
+        );
+    }
+}

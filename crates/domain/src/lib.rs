@@ -3,6 +3,7 @@
 
 pub mod age;
 pub mod attention;
+pub mod backup;
 pub mod clinic;
 pub mod consent;
 pub mod date_error;
@@ -20,8 +21,10 @@ pub mod wareki;
 
 pub use age::{age_on, format_birth_date};
 pub use attention::{
-    Overdue, OverdueFacts, OverdueRule, WorklistReason, clinic_overdue, region_attention,
+    BACKUP_DUE_AFTER_HOURS, BackupAttention, BackupFacts, Overdue, OverdueFacts, OverdueRule,
+    WorklistReason, backup_attention, clinic_overdue, region_attention,
 };
+pub use backup::Retention;
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
 pub use consent::{Consent, ConsentDraft, ConsentField, check_consent};
 pub use date_error::DateError;

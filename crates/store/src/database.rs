@@ -69,7 +69,7 @@ pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<
     unsafe_code,
     reason = "SQLCipher's set-up has no safe binding; the only unsafe in the workspace"
 )]
-fn initialize_sqlcipher_once() -> StoreResult<()> {
+pub(crate) fn initialize_sqlcipher_once() -> StoreResult<()> {
     unsafe extern "C" {
         fn sqlcipher_extra_init(arg: *const std::ffi::c_char) -> std::ffi::c_int;
     }

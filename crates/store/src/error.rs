@@ -10,10 +10,26 @@ pub enum StoreError {
     KeyMissing,
     #[error("the store file exists but its key identifier file is missing")]
     StoreIdMissing,
+    /// The folder names a store (its `store-id` is there) but the database
+    /// file is gone: a new empty store would hide the loss.
+    #[error("the store's database file is missing from its data folder")]
+    DataFileMissing,
     #[error("the OS keyring is unavailable: {0}")]
     KeyringUnavailable(String),
     #[error("the key read back from the OS keyring differs from the one written")]
     KeyringRoundTrip,
+    #[error("the recovery passphrase does not open this backup")]
+    BackupPassphraseWrong,
+    #[error("the backup file is truncated or altered")]
+    BackupDamaged,
+    #[error("the file is not a Tsunagu backup")]
+    NotABackup,
+    #[error("the backup was written by a newer version of the app")]
+    BackupFormatUnknown,
+    #[error("a store already exists here; a restore never overwrites one")]
+    RestoreWouldOverwrite,
+    #[error("the recovery passphrase is too short")]
+    PassphraseTooShort,
     #[error("SQLCipher is not linked: refusing to store data unencrypted")]
     NotEncrypted,
     #[error("the chart number is already used by another patient")]

@@ -20,6 +20,10 @@ impl StoreKey {
         StoreKey(bytes)
     }
 
+    pub(crate) fn to_bytes(&self) -> [u8; 32] {
+        self.0
+    }
+
     pub(crate) fn to_hex(&self) -> String {
         hex::encode(self.0)
     }

@@ -1,6 +1,7 @@
 //! The store key in the OS keyring (Secret Service, Keychain, Credential Manager).
 //! Keyring calls block: callers run them off the async executor.
 
+use crate::backup::BackupKey;
 use crate::error::{StoreError, StoreResult};
 use crate::key::StoreKey;
 
@@ -69,6 +70,34 @@ impl KeyringKeys {
         {
             Ok(secret) => Ok(secret),
             Err(keyring::Error::NoEntry) => Err(StoreError::KeyMissing),
+            Err(e) => Err(StoreError::KeyringUnavailable(e.to_string())),
+        }
+    }
+
+    /// The key backups of this store are sealed with (derived from the
+    /// clinic's recovery passphrase; the passphrase itself is not kept).
+    pub fn save_backup_key(&self, store_id: &str, key: &BackupKey) -> StoreResult<()> {
+        let entry = self.entry_named(&format!("backup-key:{store_id}"))?;
+        let text = key.to_keyring_text()?;
+        entry
+            .set_password(&text)
+            .map_err(|e| StoreError::KeyringUnavailable(e.to_string()))?;
+        match self.load_backup_key(store_id)? {
+            Some(read_back) if read_back.to_keyring_text()? == text => Ok(()),
+            _ => Err(StoreError::KeyringRoundTrip),
+        }
+    }
+
+    /// `None` while the clinic has not set a recovery passphrase.
+    pub fn load_backup_key(&self, store_id: &str) -> StoreResult<Option<BackupKey>> {
+        match self
+            .entry_named(&format!("backup-key:{store_id}"))?
+            .get_password()
+        {
+            Ok(text) => BackupKey::from_keyring_text(&text)
+                .map(Some)
+                .ok_or(StoreError::Corrupt("keyring entry")),
+            Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(StoreError::KeyringUnavailable(e.to_string())),
         }
     }

@@ -13,6 +13,7 @@
 )]
 
 mod audit;
+mod backup;
 mod batch;
 mod board;
 mod clinic;
@@ -42,6 +43,10 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 
 pub use audit::{AuditAction, AuditEntry};
+pub use backup::{
+    BACKUP_EXTENSION, BackupHeader, BackupKey, BackupSecrets,
+    FORMAT_VERSION as BACKUP_FORMAT_VERSION, KdfParams, MIN_PASSPHRASE_CHARS, read_backup_header,
+};
 pub use board::{BoardOrder, BoardPage, BoardQuery, BoardScope};
 pub use consents::ConsentRecord;
 pub use database::OpenMode;

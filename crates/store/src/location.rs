@@ -40,10 +40,20 @@ impl StoreLocation {
         self.database_path().exists()
     }
 
+    /// Whether this folder has never held a store: neither the database
+    /// file nor its `store-id`. Only then may a store be created (or restored).
+    pub fn is_new_install(&self) -> bool {
+        !self.exists() && !self.store_id_path().exists()
+    }
+
     /// Opens the store here, or on first start creates it with a fresh
     /// random key saved in the keyring. Fails closed: an existing file whose
-    /// key is missing or wrong is reported and left untouched.
+    /// key is missing or wrong is reported and left untouched, and a folder
+    /// whose `store-id` outlived its database file is refused, not refilled.
     pub async fn open_or_create(&self, keys: &KeyringKeys) -> StoreResult<Store> {
+        if !self.exists() && !self.is_new_install() {
+            return Err(StoreError::DataFileMissing);
+        }
         if self.exists() {
             let store_id = self.read_store_id()?;
             let key = blocking({
@@ -68,6 +78,16 @@ impl StoreLocation {
             fs::write(self.store_id_path(), &store_id)?;
             Store::open_file(&self.database_path(), &key, OpenMode::CreateNew).await
         }
+    }
+
+    /// Writes the id through a temporary file, so a crash leaves the old
+    /// id or the new one.
+    pub(crate) fn write_store_id(&self, store_id: &str) -> StoreResult<()> {
+        let partial = self.dir.join(format!("{STORE_ID_FILE}.partial"));
+        fs::write(&partial, store_id)?;
+        fs::File::open(&partial)?.sync_all()?;
+        fs::rename(&partial, self.store_id_path())?;
+        Ok(())
     }
 
     pub fn read_store_id(&self) -> StoreResult<String> {

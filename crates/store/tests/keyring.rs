@@ -104,6 +104,28 @@ async fn a_store_whose_key_is_gone_is_reported_and_left_untouched() {
     assert_eq!(std::fs::read(location.database_path()).unwrap(), before);
 }
 
+#[tokio::test]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_store_whose_data_file_is_gone_is_refused_not_replaced() {
+    let keys = keyring();
+    let dir = tempfile::tempdir().unwrap();
+    let location = StoreLocation::new(dir.path());
+    location.open_or_create(&keys).await.unwrap().close().await;
+    let store_id = location.read_store_id().unwrap();
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        if path.to_string_lossy().contains("tsunagu.db") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+
+    let err = location.open_or_create(&keys).await.unwrap_err();
+    assert!(matches!(err, StoreError::DataFileMissing), "{err:?}");
+    assert!(!location.exists(), "no new empty store was made");
+    assert_eq!(location.read_store_id().unwrap(), store_id);
+    assert!(keys.load(&store_id).is_ok(), "the old key is kept");
+}
+
 fn keys_service(keys: &KeyringKeys) -> String {
     keys.service().to_string()
 }

@@ -39,7 +39,7 @@ totalCapped: boolean, };
 
 export type BirthDatePreview = { iso: string, display: string, };
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "keyring_unavailable" | "network" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "store_file_missing" | "keyring_unavailable" | "network" | "internal";
 
 export type FieldError = { field: string, message: string, };
 
@@ -317,3 +317,21 @@ export type ConsentInput = { obtainedOn: string, obtainedBy: string, shareWithDe
  * Empty while the consent stands.
  */
 withdrawnOn: string, };
+
+export type BackupStatus = { 
+/**
+ * The chosen folder (USB disk, NAS), or null before one is chosen.
+ */
+folder: string | null, passphraseSet: boolean, 
+/**
+ * RFC 3339; null before the first backup.
+ */
+lastSuccess: string | null, 
+/**
+ * 「最終バックアップ: …」
+ */
+lastBackupLabel: string, 
+/**
+ * Why backups need attention (要確認), or null.
+ */
+attention: string | null, };

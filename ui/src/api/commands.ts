@@ -2,6 +2,7 @@
 // Do not edit by hand: run `make bindings`.
 
 import type {
+  BackupStatus,
   BirthDatePreview,
   Board,
   BoardFilter,
@@ -190,6 +191,26 @@ export function loopFigures(period: FiguresPeriod): Promise<LoopFigures> {
 /** Saves the figures as CSV where the user picks; `path` is null when cancelled. */
 export function saveLoopFiguresCsv(period: FiguresPeriod): Promise<SavedFile> {
   return call("save_loop_figures_csv", { period });
+}
+
+/** 最終バックアップ, the folder, whether the recovery passphrase is set, and why backups need attention. */
+export function getBackupStatus(): Promise<BackupStatus> {
+  return call("backup_status");
+}
+
+/** Sets the recovery passphrase once (at least 12 characters); it is not kept, only the key derived from it. */
+export function setBackupPassphrase(passphrase: string): Promise<BackupStatus> {
+  return call("set_backup_passphrase", { passphrase });
+}
+
+/** Opens the OS folder dialog; the status is unchanged when cancelled. */
+export function chooseBackupFolder(): Promise<BackupStatus> {
+  return call("choose_backup_folder");
+}
+
+/** Backs up now to the chosen folder. */
+export function backupNow(): Promise<BackupStatus> {
+  return call("backup_now");
 }
 
 /** This install's enrollment with the regional server, or null before it. */

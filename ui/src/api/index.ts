@@ -8,6 +8,7 @@ import type { AppError, ErrorCode, FieldError } from "./bindings";
 export type {
   EnrollInput,
   SyncStatus,
+  BackupStatus,
   SyncState,
   SyncConflict,
   SyncReport,
@@ -63,6 +64,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   store_unavailable: true,
   store_key_missing: true,
   store_key_wrong: true,
+  store_file_missing: true,
   keyring_unavailable: true,
   network: true,
   internal: true,

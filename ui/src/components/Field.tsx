@@ -14,7 +14,7 @@ interface CommonProps {
 }
 
 interface TextFieldProps extends CommonProps {
-  type?: "text" | "tel";
+  type?: "text" | "tel" | "password";
   inputMode?: InputMode;
   autoComplete?: string;
   maxLength?: number;

@@ -9,6 +9,7 @@ import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
 import { SyncIndicator } from "../components/SyncIndicator";
+import { BackupSettings } from "./BackupSettings";
 import { SyncSettings } from "./SyncSettings";
 import { Worklist } from "./Worklist";
 
@@ -163,6 +164,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "clinic" && <SyncSettings />}
+        {view.kind === "clinic" && <BackupSettings />}
         {view.kind === "patient" && (
           <PatientFormScreen
             key={view.target.kind === "edit" ? view.target.id : "new"}

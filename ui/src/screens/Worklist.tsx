@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import {
   dismissWorklistItem,
+  getBackupStatus,
   getWorklist,
   getWorklistSettings,
   saveWorklistSettings,
@@ -27,8 +28,18 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
 
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [showAll, setShowAll] = useState(false);
+  /** A missed backup (要確認 of the clinic's own, not a referral's). */
+  const [backupAttention, setBackupAttention] = useState<string | null>(null);
 
   const refresh = () => {
+    getBackupStatus().then(
+      (status) => {
+        setBackupAttention(status.attention === null ? null : `${status.attention}（${status.lastBackupLabel}）`);
+      },
+      () => {
+        // The backup settings screen reports why the status cannot be read.
+      },
+    );
     getWorklist().then(
       (list) => {
         setWorklist(list);
@@ -91,6 +102,11 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
             refresh();
           }}
         />
+      )}
+      {backupAttention !== null && (
+        <p class="alert alert-error" id="backup-attention-worklist" role="alert">
+          {backupAttention} 設定画面の「バックアップ」を確認してください。
+        </p>
       )}
       {items.length === 0 && error === null && <p class="list-empty">確認が必要な紹介はありません。</p>}
       {error !== null && (

@@ -1,0 +1,173 @@
+import { useEffect, useState } from "preact/hooks";
+import {
+  ApiError,
+  backupNow,
+  chooseBackupFolder,
+  getBackupStatus,
+  setBackupPassphrase,
+  toApiError,
+  type BackupStatus,
+} from "../api";
+import { TextField } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { backupSetupSteps, checkPassphrase } from "../lib/backup";
+import { toFieldErrors } from "../lib/format";
+import { useAction } from "../lib/useAction";
+
+const FORM_ID = "backup-field";
+
+const LABELS: Record<string, string> = {
+  passphrase: "復旧用パスフレーズ",
+  confirmation: "確認のためもう一度",
+};
+
+/** バックアップ: the recovery passphrase, the folder, 最終バックアップ and 今すぐバックアップ. */
+export function BackupSettings() {
+  const [status, setStatus] = useState<BackupStatus | undefined>(undefined);
+  const [passphrase, setPassphrase] = useState("");
+  const [confirmation, setConfirmation] = useState("");
+  const [message, setMessage] = useState<string | null>(null);
+  const { busy, error, setError, run: call } = useAction();
+
+  useEffect(() => {
+    getBackupStatus().then(setStatus, (e: unknown) => {
+      setError(toApiError(e));
+    });
+  }, []);
+
+  const run = (action: () => Promise<void>) => {
+    setMessage(null);
+    return call(action);
+  };
+  const errors = toFieldErrors(error?.fields ?? []);
+  const steps = status === undefined ? [] : backupSetupSteps(status);
+
+  return (
+    <section class="page-card" aria-labelledby="backup-heading" id="backup-settings">
+      <h2 id="backup-heading" class="section-title">
+        バックアップ
+      </h2>
+      {status === undefined && error === null && <p class="list-status">読み込み中…</p>}
+      {status !== undefined && (
+        <>
+          <p id="last-backup">{status.lastBackupLabel}</p>
+          {status.attention !== null && (
+            <p class="alert alert-error" id="backup-attention" role="alert">
+              {status.attention}
+            </p>
+          )}
+          <dl class="reply-findings">
+            <div>
+              <dt>バックアップ先</dt>
+              <dd id="backup-folder">{status.folder ?? "未設定"}</dd>
+            </div>
+            <div>
+              <dt>復旧用パスフレーズ</dt>
+              <dd id="backup-passphrase-state">{status.passphraseSet ? "設定済み" : "未設定"}</dd>
+            </div>
+          </dl>
+          <p class="field-hint">
+            データ全体を毎日1回、暗号化して選んだフォルダ（USBディスクやNAS）に保存します。直近7日分・4週分・12か月分を残します。パソコンが壊れたときは、新しいパソコンでバックアップファイルと復旧用パスフレーズから復元できます。
+          </p>
+        </>
+      )}
+      {message !== null && <p class="alert alert-success">{message}</p>}
+      {status !== undefined && !status.passphraseSet && (
+        <form
+          id="backup-passphrase-form"
+          class="form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const local = checkPassphrase(passphrase, confirmation);
+            if (local.length > 0) {
+              setError(new ApiError("validation", "入力内容を確認してください。", local));
+              return;
+            }
+            void run(async () => {
+              setStatus(await setBackupPassphrase(passphrase));
+              setPassphrase("");
+              setConfirmation("");
+              setMessage("復旧用パスフレーズを設定しました。紙に書いて、パソコンとは別の安全な場所に保管してください。");
+            });
+          }}
+        >
+          <p class="field-hint">
+            バックアップを開くためのパスフレーズです（12文字以上）。忘れるとバックアップから復元できません。アプリには保存されず、後から表示することもできません。
+          </p>
+          <FormAlert error={error} formId={FORM_ID} labels={LABELS} />
+          <fieldset class="plain-fieldset" disabled={busy}>
+            <div class="form-grid form-grid-3">
+              <TextField
+                formId={FORM_ID}
+                name="passphrase"
+                label="復旧用パスフレーズ"
+                type="password"
+                autoComplete="new-password"
+                value={passphrase}
+                error={errors.passphrase}
+                onInput={(_, v) => {
+                  setPassphrase(v);
+                }}
+              />
+              <TextField
+                formId={FORM_ID}
+                name="confirmation"
+                label="確認のためもう一度"
+                type="password"
+                autoComplete="new-password"
+                value={confirmation}
+                error={errors.confirmation}
+                onInput={(_, v) => {
+                  setConfirmation(v);
+                }}
+              />
+            </div>
+          </fieldset>
+          <div class="form-actions">
+            <button type="submit" id="set-backup-passphrase" class="button button-primary" disabled={busy}>
+              パスフレーズを設定
+            </button>
+          </div>
+        </form>
+      )}
+      {status !== undefined && status.passphraseSet && error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {status !== undefined && (
+        <div class="form-actions">
+          <button
+            type="button"
+            id="choose-backup-folder"
+            class="button"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                setStatus(await chooseBackupFolder());
+              })
+            }
+          >
+            フォルダを選ぶ
+          </button>
+          <button
+            type="button"
+            id="backup-now"
+            class="button button-primary"
+            disabled={busy || steps.length > 0}
+            title={steps.length > 0 ? `先に${steps.join("、")}必要があります` : undefined}
+            onClick={() =>
+              void run(async () => {
+                setStatus(await backupNow());
+                setMessage("バックアップしました。");
+              })
+            }
+          >
+            今すぐバックアップ
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
