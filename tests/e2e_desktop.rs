@@ -144,6 +144,14 @@ async fn fill(client: &Client, css: &str, text: &str) {
     }
 }
 
+/// Opens the first patient of the list by a DOM click: the worklist above
+/// the list fills in after the page appears (the backup reminder among
+/// others), and a WebDriver click aimed at where the row was can land on
+/// what moved there.
+async fn open_first_patient(client: &Client) {
+    press(client, "tr[data-testid=patient-row] button").await;
+}
+
 async fn click(client: &Client, css: &str) {
     client
         .wait()
@@ -372,7 +380,7 @@ async fn whole_journey(client: &Client, data_dir: &Path) {
 /// it after being told what is missing, then save its PDF through the OS
 /// save dialog and read it back with poppler.
 async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path) {
-    click(client, "tr[data-testid=patient-row] button").await;
+    open_first_patient(client).await;
     // The page settles once its panels have loaded (they shift the layout).
     wait_for_text(client, "#where-now", "自院通院中").await;
     wait_for_text(
@@ -574,7 +582,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
 
     // Without consent nothing is sent; with it, the patient and the referral go.
     press(client, "#back-to-list").await;
-    click(client, "tr[data-testid=patient-row] button").await;
+    open_first_patient(client).await;
     wait_for_text(client, "#consent-none", "同意が記録されていません").await;
     press(client, "#consent-new").await;
     fill(client, "#consent-field-obtainedBy", "看護師 佐藤").await;
@@ -629,7 +637,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     press(client, "#sync-now").await;
     wait_for_text(client, "#sync-pending", "未送信 0件").await;
     press(client, "#back-to-list").await;
-    click(client, "tr[data-testid=patient-row] button").await;
+    open_first_patient(client).await;
     let shown = wait_for_text(
         client,
         "[data-testid=referral-event-note]",
@@ -676,7 +684,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     press(client, "#sync-now").await;
     wait_for_text(client, "#sync-pending", "未送信 0件").await;
     press(client, "#back-to-list").await;
-    click(client, "tr[data-testid=patient-row] button").await;
+    open_first_patient(client).await;
     wait_for_text(
         client,
         "[data-testid=referral-event-set-aside]",
