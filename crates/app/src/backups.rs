@@ -95,8 +95,8 @@ impl App {
 
     /// Chooses the folder backups go to; it must exist and take a file.
     pub async fn set_backup_folder(&self, folder: &Path) -> Result<BackupView, AppError> {
-        if let Err(message) = check_folder(folder).await {
-            return Err(AppError::field("folder", message));
+        if let Err(e) = check_folder(folder).await {
+            return Err(AppError::field("folder", e.message));
         }
         let text = folder.display().to_string();
         self.store
@@ -136,9 +136,9 @@ impl App {
         };
         let folder = PathBuf::from(folder);
         let now = self.clock.now();
-        if let Err(message) = check_folder(&folder).await {
+        if let Err(e) = check_folder(&folder).await {
             self.record_backup(None, Some(now)).await?;
-            return Err(AppError::new(ErrorCode::StoreUnavailable, message));
+            return Err(e);
         }
         let (keys, store_id) = self.backup_keyring()?;
         let secrets = self.backup_secrets(&keys).await?;
@@ -286,24 +286,27 @@ async fn prune(folder: &Path, store_id: &str) {
     .await;
 }
 
-async fn check_folder(folder: &Path) -> Result<(), String> {
+/// The folder exists and takes a file; otherwise why not
+/// (`StoreUnavailable`, with a message for the settings screen).
+async fn check_folder(folder: &Path) -> Result<(), AppError> {
     let folder = folder.to_path_buf();
+    let unavailable = |message: String| AppError::new(ErrorCode::StoreUnavailable, message);
     tokio::task::spawn_blocking(move || {
         if !folder.is_absolute() || !folder.is_dir() {
-            return Err(unreachable_message(&folder));
+            return Err(unavailable(unreachable_message(&folder)));
         }
         let probe = folder.join(".tsunagu-write-check");
         std::fs::write(&probe, b"ok")
             .and_then(|()| std::fs::remove_file(&probe))
             .map_err(|_| {
-                format!(
+                unavailable(format!(
                     "{} に書き込めません。フォルダの権限を確認してください。",
                     folder.display()
-                )
+                ))
             })
     })
     .await
-    .unwrap_or_else(|_| Err("フォルダを確認できませんでした。".to_string()))
+    .unwrap_or_else(|_| Err(unavailable("フォルダを確認できませんでした。".to_string())))
 }
 
 fn unreachable_message(folder: &Path) -> String {
