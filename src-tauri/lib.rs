@@ -33,8 +33,7 @@ pub fn run() {
             let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
             let trigger = background_sync::SyncTrigger::default();
             if let Ok(core) = desktop.app() {
-                background_sync::spawn(core.clone(), trigger.clone());
-                background_backup::spawn(core.clone());
+                start_background_work(core, &trigger);
             }
             app.manage(desktop);
             app.manage(trigger);
@@ -48,4 +47,14 @@ pub fn run() {
                 tauri::async_runtime::block_on(desktop.close());
             }
         });
+}
+
+/// Syncing and automatic backups, once there is a store (at start, or
+/// after 新しく始める or a restore).
+pub(crate) fn start_background_work(
+    core: tsunagu_app::App,
+    trigger: &background_sync::SyncTrigger,
+) {
+    background_sync::spawn(core.clone(), trigger.clone());
+    background_backup::spawn(core);
 }

@@ -29,6 +29,15 @@ ipc_commands! {
     // startup
     fn get_startup_state() -> StartupState
         as getStartupState => startup::get_startup_state(desktop).await;
+    /// 新しく始める: creates the empty store on a PC that has none.
+    fn start_new_store() -> StartupState
+        as startNewStore => startup::start_new_store(desktop, trigger).await;
+    /// Opens the OS file dialog for a backup; null when cancelled.
+    fn choose_backup_file() -> Option<ChosenBackup>
+        as chooseBackupFile => startup::choose_backup_file(app, window, chosen).await;
+    /// Restores the chosen backup with the recovery passphrase; nothing changes when it is refused.
+    fn restore_from_backup(backup: String, passphrase: String) -> StartupState
+        as restoreFromBackup => startup::restore_from_backup(desktop, chosen, trigger).await;
 
     // clinic
     fn save_clinic_profile(profile: ClinicProfile) -> ClinicProfile

@@ -16,12 +16,25 @@ use crate::ipc::{AppError, ChosenFile, ErrorCode, FieldError, Referral, ReplyInp
 
 const SCAN_EXTENSIONS: &[&str] = &["pdf", "png", "jpg", "jpeg", "tif", "tiff"];
 
-/// Asks for the scan and checks it (type by content, size ≤ 20 MB) before
-/// anything is stored; `None` if the user cancelled.
 /// Files the user picked, by the token handed to the webview.
 #[derive(Default)]
 pub struct ChosenFiles(Mutex<HashMap<String, PathBuf>>);
 
+impl ChosenFiles {
+    /// A new token for `path`; `None` only if the table is unusable.
+    pub fn remember(&self, path: PathBuf) -> Option<String> {
+        let token = uuid::Uuid::now_v7().to_string();
+        self.0.lock().ok()?.insert(token.clone(), path);
+        Some(token)
+    }
+
+    pub fn path(&self, token: &str) -> Option<PathBuf> {
+        self.0.lock().ok()?.get(token).cloned()
+    }
+}
+
+/// Asks for the scan and checks it (type by content, size ≤ 20 MB) before
+/// anything is stored; `None` if the user cancelled.
 pub async fn choose_reply_attachment(
     app: AppHandle,
     window: WebviewWindow,
@@ -39,12 +52,9 @@ pub async fn choose_reply_attachment(
         return Ok(None);
     };
     let file = read_attachment(&path)?;
-    let token = uuid::Uuid::now_v7().to_string();
-    chosen
-        .0
-        .lock()
-        .map_err(|_| file_error("ファイルを選び直してください。"))?
-        .insert(token.clone(), path);
+    let token = chosen
+        .remember(path)
+        .ok_or_else(|| file_error("ファイルを選び直してください。"))?;
     Ok(Some(ChosenFile {
         token,
         name: file.name,
@@ -62,11 +72,7 @@ pub async fn record_reply(
     let path = match attachment {
         Some(token) => Some(
             chosen
-                .0
-                .lock()
-                .map_err(|_| file_error("ファイルを選び直してください。"))?
-                .get(&token)
-                .cloned()
+                .path(&token)
                 .ok_or_else(|| file_error("添付するファイルをもう一度選んでください。"))?,
         ),
         None => None,

@@ -57,4 +57,18 @@ pub enum StartupState {
     },
     #[serde(rename_all = "camelCase")]
     Failed { error: AppError, data_dir: String },
+    /// Nothing in the data folder yet: 新しく始める or バックアップから復元.
+    #[serde(rename_all = "camelCase")]
+    New { data_dir: String },
+}
+
+/// A backup file picked in the OS dialog, not yet restored.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenBackup {
+    /// Pass back with the passphrase to restore it.
+    pub token: String,
+    pub name: String,
+    /// When the backup was made, e.g. 2026年11月24日 18:00.
+    pub made_at: String,
 }

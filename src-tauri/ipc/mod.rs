@@ -49,6 +49,7 @@ pub fn typescript_bindings() -> String {
         FieldError::decl(&cfg),
         AppError::decl(&cfg),
         StartupState::decl(&cfg),
+        ChosenBackup::decl(&cfg),
         LetterKind::decl(&cfg),
         LetterDraftContent::decl(&cfg),
         LetterDraft::decl(&cfg),

@@ -1,2 +1,7 @@
 pub mod clinic;
+#[allow(
+    dead_code,
+    reason = "the desktop helpers are shared by the end-to-end tests; other test binaries use none"
+)]
+pub mod desktop;
 pub mod region;

@@ -1,14 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import { getStartupState, toApiError, type ClinicProfile } from "./api";
+import { getStartupState, toApiError } from "./api";
+import { fromStartup, type AppState } from "./lib/startup";
 import { ClinicForm } from "./screens/ClinicForm";
 import { MainScreen } from "./screens/MainScreen";
+import { StartScreen } from "./screens/StartScreen";
 import { StartupErrorScreen } from "./screens/StartupErrorScreen";
-
-type AppState =
-  | { kind: "starting" }
-  | { kind: "failed"; message: string; code: string; dataDir: string | null }
-  | { kind: "setup" }
-  | { kind: "ready"; clinic: ClinicProfile };
 
 export function App() {
   const [state, setState] = useState<AppState>({ kind: "starting" });
@@ -16,11 +12,7 @@ export function App() {
   useEffect(() => {
     getStartupState().then(
       (s) => {
-        if (s.status === "failed") {
-          setState({ kind: "failed", message: s.error.message, code: s.error.code, dataDir: s.dataDir });
-        } else {
-          setState(s.clinic === null ? { kind: "setup" } : { kind: "ready", clinic: s.clinic });
-        }
+        setState(fromStartup(s));
       },
       (e: unknown) => {
         // Not even the startup state came back: the backend is unreachable, so the
@@ -39,7 +31,25 @@ export function App() {
         </p>
       );
     case "failed":
-      return <StartupErrorScreen message={state.message} code={state.code} dataDir={state.dataDir} />;
+      return (
+        <StartupErrorScreen
+          message={state.message}
+          code={state.code}
+          dataDir={state.dataDir}
+          onRestored={(s) => {
+            setState(fromStartup(s));
+          }}
+        />
+      );
+    case "new":
+      return (
+        <StartScreen
+          dataDir={state.dataDir}
+          onStarted={(s) => {
+            setState(fromStartup(s));
+          }}
+        />
+      );
     case "setup":
       return (
         <div class="setup-shell">
@@ -70,3 +80,4 @@ export function App() {
       );
   }
 }
+

@@ -256,6 +256,14 @@ impl App {
     }
 }
 
+/// When the backup at `path` was made (「2026年11月24日 18:00」), read
+/// from its header without the passphrase: shown before a restore so the
+/// clinic can tell an old generation from the newest.
+pub fn backup_made_at(path: &Path) -> Result<String, AppError> {
+    let header = read_backup_header(path)?;
+    Ok(japan_time(header.created_at))
+}
+
 /// The newest backup of each kept period stays; the rest of this store's
 /// backups go. Files that are not readable backups of this store are
 /// never touched. Pruning is best effort: the backup itself succeeded.

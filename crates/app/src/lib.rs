@@ -21,7 +21,7 @@ mod worklist;
 
 use tsunagu_store::Store;
 
-pub use backups::{BACKUP_EVERY_HOURS, BackupView};
+pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -40,6 +40,7 @@ pub use tsunagu_domain::{
     check_attachment, format_wareki,
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
+pub use tsunagu_store::BACKUP_EXTENSION;
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 pub use worklist::{WORKLIST_SHOWN, WorklistItem, WorklistPage};
 

@@ -45,7 +45,17 @@ export type FieldError = { field: string, message: string, };
 
 export type AppError = { code: ErrorCode, message: string, fields: Array<FieldError>, };
 
-export type StartupState = { "status": "ready", clinic: ClinicProfile | null, dataDir: string, } | { "status": "failed", error: AppError, dataDir: string, };
+export type StartupState = { "status": "ready", clinic: ClinicProfile | null, dataDir: string, } | { "status": "failed", error: AppError, dataDir: string, } | { "status": "new", dataDir: string, };
+
+export type ChosenBackup = { 
+/**
+ * Pass back with the passphrase to restore it.
+ */
+token: string, name: string, 
+/**
+ * When the backup was made, e.g. 2026年11月24日 18:00.
+ */
+madeAt: string, };
 
 export type LetterKind = "referral" | "discharge";
 

@@ -6,6 +6,7 @@ import type {
   BirthDatePreview,
   Board,
   BoardFilter,
+  ChosenBackup,
   ChosenFile,
   ClinicProfile,
   Consent,
@@ -40,6 +41,21 @@ import { call } from "./index";
 
 export function getStartupState(): Promise<StartupState> {
   return call("get_startup_state");
+}
+
+/** 新しく始める: creates the empty store on a PC that has none. */
+export function startNewStore(): Promise<StartupState> {
+  return call("start_new_store");
+}
+
+/** Opens the OS file dialog for a backup; null when cancelled. */
+export function chooseBackupFile(): Promise<ChosenBackup | null> {
+  return call("choose_backup_file");
+}
+
+/** Restores the chosen backup with the recovery passphrase; nothing changes when it is refused. */
+export function restoreFromBackup(backup: string, passphrase: string): Promise<StartupState> {
+  return call("restore_from_backup", { backup, passphrase });
 }
 
 export function saveClinicProfile(profile: ClinicProfile): Promise<ClinicProfile> {

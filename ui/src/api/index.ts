@@ -18,6 +18,7 @@ export type {
   BoardFilter,
   BoardRow,
   ChosenFile,
+  ChosenBackup,
   FigureRow,
   FiguresPeriod,
   LoopFigures,
