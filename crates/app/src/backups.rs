@@ -100,7 +100,7 @@ impl App {
         }
         let text = folder.display().to_string();
         self.store
-            .put_setting(FOLDER_KEY, &text, &self.actor, self.clock.now())
+            .put_setting(FOLDER_KEY, &text, &self.actor(), self.clock.now())
             .await?;
         self.backup_view().await
     }
@@ -188,7 +188,7 @@ impl App {
             AppError::new(ErrorCode::Internal, "バックアップの状態を保存できません。")
         })?;
         self.store
-            .put_setting(STATUS_KEY, &text, &self.actor, self.clock.now())
+            .put_setting(STATUS_KEY, &text, &self.actor(), self.clock.now())
             .await?;
         Ok(())
     }
@@ -250,7 +250,8 @@ impl App {
         };
         let app = App::with_store(store, clock, actor)
             .with_keyring(keys.clone())
-            .with_store_id(store_id);
+            .with_store_id(store_id)
+            .requiring_accounts();
         saved?;
         Ok(app)
     }

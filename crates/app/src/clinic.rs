@@ -28,7 +28,7 @@ impl App {
             )
         })?;
         self.store
-            .save_clinic_profile(&profile, &self.actor, self.clock.now())
+            .save_clinic_profile(&profile, &self.actor(), self.clock.now())
             .await?;
         Ok(profile)
     }

@@ -88,7 +88,7 @@ impl App {
                 id.unwrap_or_else(Uuid::now_v7),
                 patient_id,
                 &consent,
-                &self.actor,
+                &self.actor(),
                 now,
             )
             .await?;

@@ -16,6 +16,12 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// The regional server could not be reached, or answered with an error.
     Network,
+    /// No account is signed in.
+    SignedOut,
+    /// The screen is locked (idle, or ロック).
+    Locked,
+    /// The account's role does not allow it.
+    Forbidden,
     Internal,
 }
 
@@ -34,6 +40,15 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     pub fields: Vec<FieldMessage>,
+}
+
+impl FieldMessage {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldMessage {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
 impl AppError {
@@ -107,6 +122,13 @@ impl From<StoreError> for AppError {
             StoreError::DuplicateChartNumber => AppError::field(
                 "chartNumber",
                 "このカルテ番号は既に他の患者に使われています。",
+            ),
+            StoreError::DuplicateLogin => {
+                AppError::field("login", "このログイン名は既に使われています。")
+            }
+            StoreError::LastAdministrator => AppError::new(
+                Conflict,
+                "最後の管理者のアカウントは無効にできません。先に別の管理者を作ってください。",
             ),
             StoreError::NotFound => AppError::not_found(),
             StoreError::BackupPassphraseWrong => AppError::field(

@@ -210,7 +210,7 @@ impl App {
                 {
                     let check = self
                         .store
-                        .adopt_epoch(*epoch, self.clock.now(), &self.actor)
+                        .adopt_epoch(*epoch, self.clock.now(), &self.actor())
                         .await?;
                     if check == EpochCheck::Restored {
                         return Ok(check);

@@ -1,6 +1,7 @@
 //! Writing letters: drafts saved as the user types, issuing (render, hash,
 //! store, open the referral episode), reprinting and correcting.
 
+use tsunagu_domain::Capability;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -114,6 +115,7 @@ impl App {
         patient_id: &str,
         kind: LetterKind,
     ) -> Result<LetterDraftView, AppError> {
+        self.require(Capability::IssueLetters)?;
         let patient_id = parse_id(patient_id)?;
         self.store.patient(patient_id).await?;
         let now = self.clock.now();
@@ -136,6 +138,7 @@ impl App {
         draft_id: &str,
         content: &LetterDraftContent,
     ) -> Result<LetterDraftView, AppError> {
+        self.require(Capability::IssueLetters)?;
         if content.chars() > DRAFT_MAX_CHARS {
             return Err(AppError::new(
                 ErrorCode::Validation,
@@ -153,10 +156,12 @@ impl App {
     }
 
     pub async fn letter_draft(&self, draft_id: &str) -> Result<LetterDraftView, AppError> {
+        self.require(Capability::ReadClinicalText)?;
         draft_view(self.store.letter_draft(parse_id(draft_id)?).await?)
     }
 
     pub async fn discard_letter_draft(&self, draft_id: &str) -> Result<(), AppError> {
+        self.require(Capability::IssueLetters)?;
         Ok(self.store.delete_letter_draft(parse_id(draft_id)?).await?)
     }
 
@@ -183,6 +188,7 @@ impl App {
     /// was made from, opens the referral episode (紹介済) for a referral
     /// letter, and removes the draft — all or nothing.
     pub async fn issue_letter(&self, draft_id: &str) -> Result<LetterView, AppError> {
+        self.require(Capability::IssueLetters)?;
         let draft = self.store.letter_draft(parse_id(draft_id)?).await?;
         let content: LetterDraftContent =
             serde_json::from_str(&draft.content).map_err(|_| internal("letter draft JSON"))?;
@@ -259,7 +265,7 @@ impl App {
             };
             match self
                 .store
-                .issue_letter(&new, draft.id, &self.actor, self.clock.now())
+                .issue_letter(&new, draft.id, &self.actor(), self.clock.now())
                 .await
             {
                 Ok(summary) => return Ok(letter_view(summary)),
@@ -274,9 +280,10 @@ impl App {
 
     /// The issued PDF, exactly as stored (recorded in the audit log).
     pub async fn letter_pdf(&self, letter_id: &str) -> Result<Vec<u8>, AppError> {
+        self.require(Capability::ReadClinicalText)?;
         Ok(self
             .store
-            .letter_pdf(parse_id(letter_id)?, &self.actor, self.clock.now())
+            .letter_pdf(parse_id(letter_id)?, &self.actor(), self.clock.now())
             .await?)
     }
 
@@ -287,6 +294,7 @@ impl App {
     /// Starts a correction: a draft holding what the issued letter said,
     /// which will be issued as its next version.
     pub async fn correct_letter(&self, letter_id: &str) -> Result<LetterDraftView, AppError> {
+        self.require(Capability::IssueLetters)?;
         let letter = self.store.letter(parse_id(letter_id)?).await?;
         if letter.superseded_by.is_some() {
             return Err(AppError::new(

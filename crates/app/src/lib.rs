@@ -3,6 +3,7 @@
 //! store. Errors are an [`AppError`] with a closed [`ErrorCode`] and a
 //! Japanese message the UI can show as is.
 
+mod accounts;
 mod backups;
 mod board;
 mod clinic;
@@ -21,6 +22,7 @@ mod worklist;
 
 use tsunagu_store::Store;
 
+pub use accounts::{AccountInput, AccountView, SessionView, SignedIn};
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
@@ -51,7 +53,13 @@ use std::sync::Arc;
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    /// Who acts when no account is signed in (background work, tests).
     actor: String,
+    /// The desktop's app: every use case a role limits asks the signed-in
+    /// account. An app made with [`App::with_store`] (tests, tools) has no
+    /// accounts to ask.
+    accounts_required: bool,
+    session: Arc<std::sync::Mutex<accounts::Session>>,
     /// Where this install's secrets live (the store key, the sync secret).
     keys: Option<KeyringKeys>,
     /// Names this store's entries in the keyring (its backup key).
@@ -77,7 +85,8 @@ impl App {
         let store_id = location.read_store_id()?;
         Ok(App::with_store(store, clock, actor)
             .with_keyring(keys.clone())
-            .with_store_id(store_id))
+            .with_store_id(store_id)
+            .requiring_accounts())
     }
 
     pub fn with_store(store: Store, clock: Arc<dyn Clock>, actor: impl Into<String>) -> App {
@@ -85,11 +94,19 @@ impl App {
             store,
             clock,
             actor: actor.into(),
+            accounts_required: false,
+            session: Arc::default(),
             keys: None,
             store_id: None,
             sync_turn: Arc::default(),
             news_arrivals: Arc::default(),
         }
+    }
+
+    /// Roles apply: a use case a role limits needs a signed-in account.
+    pub fn requiring_accounts(mut self) -> App {
+        self.accounts_required = true;
+        self
     }
 
     /// The keyring for secrets beyond the store key (the sync credential).

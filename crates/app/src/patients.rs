@@ -49,7 +49,7 @@ impl App {
             .insert_patient(
                 tsunagu_domain::new_id(),
                 &fields,
-                &self.actor,
+                &self.actor(),
                 self.clock.now(),
             )
             .await?;
@@ -65,7 +65,7 @@ impl App {
         let fields = self.validate(draft, Some(id)).await?;
         let record = self
             .store
-            .update_patient(id, &fields, &self.actor, self.clock.now())
+            .update_patient(id, &fields, &self.actor(), self.clock.now())
             .await?;
         Ok(self.view(record))
     }
@@ -74,7 +74,7 @@ impl App {
     pub async fn open_patient(&self, id: &str) -> Result<PatientView, AppError> {
         let record = self
             .store
-            .open_patient(parse_id(id)?, &self.actor, self.clock.now())
+            .open_patient(parse_id(id)?, &self.actor(), self.clock.now())
             .await?;
         Ok(self.view(record))
     }
@@ -117,7 +117,7 @@ impl App {
     async fn set_deleted(&self, id: &str, deleted: bool) -> Result<PatientView, AppError> {
         let record = self
             .store
-            .set_patient_deleted(parse_id(id)?, deleted, &self.actor, self.clock.now())
+            .set_patient_deleted(parse_id(id)?, deleted, &self.actor(), self.clock.now())
             .await?;
         Ok(self.view(record))
     }

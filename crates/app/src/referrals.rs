@@ -146,7 +146,7 @@ impl App {
             voids: None,
             note: input.note.trim().to_string(),
             source: EventSource::Clinic,
-            actor: self.actor.clone(),
+            actor: self.actor(),
             at: self.clock.now(),
         };
         self.append(referral_id, event).await
@@ -177,7 +177,7 @@ impl App {
             voids: Some(parse_id(event_id)?),
             note: reason.trim().to_string(),
             source: EventSource::Clinic,
-            actor: self.actor.clone(),
+            actor: self.actor(),
             at: self.clock.now(),
         };
         self.append(parse_id(referral_id)?, event).await

@@ -1,6 +1,7 @@
 //! Reply letters (返書): what the hospital wrote back, recorded against the
 //! referral with the scan attached. A received reply closes the loop.
 
+use tsunagu_domain::Capability;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use tsunagu_domain::{ReplyDraft, ReplyFindings, check_attachment, check_reply, format_wareki};
@@ -57,6 +58,7 @@ impl App {
         draft: &ReplyDraft,
         attachment: Option<AttachmentFile>,
     ) -> Result<ReferralView, AppError> {
+        self.require(Capability::ReadClinicalText)?;
         let referral_id = parse_id(referral_id)?;
         let record = self.store.referral(referral_id).await?;
         let state = state_of(&record)?;
@@ -85,7 +87,7 @@ impl App {
             findings: serde_json::to_string(&findings)
                 .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("reply")))?,
             attachment,
-            recorded_by: self.actor.clone(),
+            recorded_by: self.actor(),
             recorded_at: self.clock.now(),
         };
         self.store.record_reply(&reply).await?;
@@ -94,9 +96,10 @@ impl App {
 
     /// A reply's scan, to open in the OS viewer. Recorded in the audit log.
     pub async fn reply_attachment(&self, reply_id: &str) -> Result<ReplyAttachment, AppError> {
+        self.require(Capability::ReadClinicalText)?;
         Ok(self
             .store
-            .reply_attachment(parse_id(reply_id)?, &self.actor, self.clock.now())
+            .reply_attachment(parse_id(reply_id)?, &self.actor(), self.clock.now())
             .await?)
     }
 }

@@ -68,7 +68,7 @@ impl App {
         let json = serde_json::to_string(&settings)
             .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("settings")))?;
         self.store
-            .put_setting(WORKLIST_KEY, &json, &self.actor, self.clock.now())
+            .put_setting(WORKLIST_KEY, &json, &self.actor(), self.clock.now())
             .await?;
         Ok(settings)
     }

@@ -100,7 +100,7 @@ impl App {
             organisation_name: enrolled.organisation.name,
             enrolled_at: self.clock.now(),
         };
-        self.store.save_sync_device(&record, &self.actor).await?;
+        self.store.save_sync_device(&record, &self.actor()).await?;
         Ok(record.into())
     }
 

@@ -116,7 +116,7 @@ impl App {
                 key,
                 referral_id,
                 reason.trim(),
-                &self.actor,
+                &self.actor(),
                 self.clock.now(),
             )
             .await?;

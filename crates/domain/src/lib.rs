@@ -1,6 +1,7 @@
 //! Tsunagu's domain rules: Japanese dates, kana search, and validation of
 //! what the user types. Pure functions only; storage and I/O live elsewhere.
 
+pub mod account;
 pub mod age;
 pub mod attention;
 pub mod backup;
@@ -19,6 +20,7 @@ pub mod sex;
 pub mod tracking;
 pub mod wareki;
 
+pub use account::{Capability, StaffRole, permits};
 pub use age::{age_on, format_birth_date};
 pub use attention::{
     BACKUP_DUE_AFTER_HOURS, BackupAttention, BackupFacts, Overdue, OverdueFacts, OverdueRule,

@@ -20,6 +20,11 @@ pub enum AuditAction {
     Issue,
     /// An issued letter's PDF was taken out to save or print.
     Print,
+    /// A clinic account signed in, out, or failed to (entity: the account's login).
+    SignIn,
+    SignInFailed,
+    SignOut,
+    UnlockFailed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +85,17 @@ pub(crate) async fn append_for_each(
 
 impl Store {
     /// The audit trail of one record, oldest first.
+    /// A sign-in, sign-out or failed attempt, on its own.
+    pub async fn audit_session(
+        &self,
+        action: AuditAction,
+        login: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        append(&mut conn, now, &format!("account:{login}"), action, "account", login).await
+    }
+
     pub async fn audit_trail(&self, entity_id: &str) -> StoreResult<Vec<AuditEntry>> {
         let rows: Vec<(DateTime<Utc>, String, AuditAction, String, String)> = sqlx::query_as(
             "SELECT at, actor, action, entity_kind, entity_id FROM audit_log

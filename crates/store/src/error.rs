@@ -40,6 +40,10 @@ pub enum StoreError {
     AlreadyIssued,
     #[error("the patient already has a consent in force")]
     ConsentInForce,
+    #[error("the login is already used by another account")]
+    DuplicateLogin,
+    #[error("the last administrator cannot be disabled or demoted")]
+    LastAdministrator,
     #[error("no such record")]
     NotFound,
     #[error("a stored value is malformed: {0}")]
@@ -70,6 +74,14 @@ impl From<sqlx::Error> for StoreError {
                 if db.is_unique_violation() && db.message().contains("tracking_code") =>
             {
                 StoreError::DuplicateTrackingCode
+            }
+            sqlx::Error::Database(db)
+                if db.is_unique_violation() && db.message().contains("accounts.login") =>
+            {
+                StoreError::DuplicateLogin
+            }
+            sqlx::Error::Database(db) if db.message().contains("last administrator") => {
+                StoreError::LastAdministrator
             }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             // A stored value that does not read back as its type. The

@@ -12,6 +12,7 @@
     )
 )]
 
+mod accounts;
 mod audit;
 mod backup;
 mod batch;
@@ -42,6 +43,7 @@ use std::path::Path;
 
 use sqlx::sqlite::SqlitePool;
 
+pub use accounts::{AccountRecord, NewAccount};
 pub use audit::{AuditAction, AuditEntry};
 pub use backup::{
     BACKUP_EXTENSION, BackupHeader, BackupKey, BackupSecrets,
