@@ -60,13 +60,22 @@ impl Desktop {
     /// Closes the store's connections: the process must not exit while
     /// SQLCipher connections are still open in their worker threads.
     pub async fn close(&self) {
-        if let Ok(app) = self.app() {
+        if let Ok(app) = self.core() {
             app.close().await;
         }
     }
 
-    /// The core, or why there is none as every command's answer.
-    pub fn app(&self) -> Result<App, AppError> {
+    /// The core for a command from the window: only while an account is
+    /// signed in and the screen is unlocked (an idle app locks here).
+    pub async fn app(&self) -> Result<App, AppError> {
+        let app = self.core()?;
+        app.require_unlocked().await?;
+        Ok(app)
+    }
+
+    /// The core whoever is at the PC: for starting up, signing in and
+    /// unlocking, and for the background work.
+    pub fn core(&self) -> Result<App, AppError> {
         match self.current() {
             Core::Open(app) => Ok(app),
             Core::Failed(e) => Err(e.into()),

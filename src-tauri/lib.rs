@@ -32,7 +32,7 @@ pub fn run() {
             commands::files::clear_print_files(&data_dir);
             let desktop = tauri::async_runtime::block_on(Desktop::open(data_dir));
             let trigger = background_sync::SyncTrigger::default();
-            if let Ok(core) = desktop.app() {
+            if let Ok(core) = desktop.core() {
                 start_background_work(core, &trigger);
             }
             app.manage(desktop);

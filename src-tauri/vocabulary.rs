@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use tsunagu_app::{DestinationKind, ReferralStatus};
+use tsunagu_app::{DestinationKind, ReferralStatus, StaffRole};
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
 fn quoted(text: &str) -> String {
@@ -43,6 +43,19 @@ pub fn typescript_vocabulary() -> String {
             "  {{ code: {}, label: {}{name} }},",
             quoted(kind.code()),
             quoted(kind.choice_label_ja())
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** A clinic account's job (職種), in the order the forms offer them. */\n\
+         export const STAFF_ROLES: readonly { code: string; label: string }[] = [\n",
+    );
+    for role in StaffRole::ALL {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(role.code()),
+            quoted(role.label_ja())
         );
     }
     out.push_str("];\n");

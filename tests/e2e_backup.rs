@@ -124,10 +124,45 @@ async fn restore_on_the_new_pc(client: &Client, backup: &Path, new_pc: &Path) {
     )
     .await;
     press(client, "#restore-backup").await;
+    // The clinic's accounts came with the backup.
+    sign_in(client).await;
     wait_for_text(client, "#clinic-name", "さくら内科クリニック").await;
     let row = wait_for_text(client, "tr[data-testid=patient-row]", "鈴木").await;
     assert!(row.contains("昭和20年5月5日"), "{row}");
     screenshot_display(&artifacts().join("e2e-restored.png"));
+
+    // ロック: the patient list is hidden until the account unlocks.
+    press(client, "#lock-now").await;
+    wait_for_text(client, "#lock-screen", "画面をロックしています").await;
+    let shown = client
+        .execute(
+            "return document.querySelector('.session-app').hidden;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        serde_json::Value::Bool(true),
+        "the app is hidden while locked"
+    );
+    screenshot_display(&artifacts().join("e2e-locked.png"));
+    fill(client, "form#unlock-form input[name=secret]", PASSWORD).await;
+    press(client, "#unlock-submit").await;
+    wait_for_text(client, "tr[data-testid=patient-row]", "鈴木").await;
+
+    // The administrator's accounts page.
+    press(client, "#clinic-settings").await;
+    wait_for_text(client, "#accounts-table", "sato").await;
+    client
+        .execute(
+            "document.querySelector('#account-settings').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot_display(&artifacts().join("e2e-accounts.png"));
 }
 
 fn only_backup_in(folder: &Path) -> PathBuf {

@@ -51,6 +51,7 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     // navigating back: WebKit's WebDriver stalls on that navigation.)
     let client = open_app(&driver, data.path()).await;
     tokio::time::timeout(WAIT * 2, async {
+        sign_in(&client).await;
         let item = wait_for_text(
             &client,
             "[data-testid=worklist-item]",

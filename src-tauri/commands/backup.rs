@@ -8,7 +8,7 @@ use crate::desktop::Desktop;
 use crate::ipc::{AppError, BackupStatus};
 
 pub async fn backup_status(desktop: State<'_, Desktop>) -> Result<BackupStatus, AppError> {
-    Ok(desktop.app()?.backup_view().await?.into())
+    Ok(desktop.app().await?.backup_view().await?.into())
 }
 
 pub async fn set_backup_passphrase(
@@ -16,7 +16,8 @@ pub async fn set_backup_passphrase(
     passphrase: String,
 ) -> Result<BackupStatus, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .set_backup_passphrase(&passphrase)
         .await?
         .into())
@@ -28,7 +29,7 @@ pub async fn choose_backup_folder(
     window: WebviewWindow,
     desktop: State<'_, Desktop>,
 ) -> Result<BackupStatus, AppError> {
-    let core = desktop.app()?;
+    let core = desktop.app().await?;
     let Some(folder) = ask_folder_path(&app, window, "バックアップ先のフォルダを選ぶ").await?
     else {
         return Ok(core.backup_view().await?.into());
@@ -37,5 +38,5 @@ pub async fn choose_backup_folder(
 }
 
 pub async fn backup_now(desktop: State<'_, Desktop>) -> Result<BackupStatus, AppError> {
-    Ok(desktop.app()?.backup_now().await?.into())
+    Ok(desktop.app().await?.backup_now().await?.into())
 }

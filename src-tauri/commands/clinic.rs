@@ -8,7 +8,8 @@ pub async fn save_clinic_profile(
     profile: ClinicProfile,
 ) -> Result<ClinicProfile, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .save_clinic_profile(&profile.into())
         .await?
         .into())

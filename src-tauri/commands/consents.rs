@@ -11,7 +11,8 @@ pub async fn patient_consents(
     patient_id: String,
 ) -> Result<Vec<Consent>, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .consents(&patient_id)
         .await?
         .into_iter()
@@ -27,7 +28,8 @@ pub async fn save_consent(
     input: ConsentInput,
 ) -> Result<Consent, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .save_consent(&patient_id, consent_id.as_deref(), &input.into())
         .await?
         .into())
@@ -38,7 +40,7 @@ pub async fn open_consent_form(
     desktop: State<'_, Desktop>,
     consent_id: String,
 ) -> Result<(), AppError> {
-    let pdf = desktop.app()?.consent_form_pdf(&consent_id).await?;
+    let pdf = desktop.app().await?.consent_form_pdf(&consent_id).await?;
     open_in_viewer(&desktop, "consent-form.pdf", &pdf)
 }
 
@@ -48,7 +50,7 @@ pub async fn save_consent_form(
     desktop: State<'_, Desktop>,
     consent_id: String,
 ) -> Result<SavedFile, AppError> {
-    let pdf = desktop.app()?.consent_form_pdf(&consent_id).await?;
+    let pdf = desktop.app().await?.consent_form_pdf(&consent_id).await?;
     let Some(path) = ask_save_path(&app, window, "同意書.pdf", PDF).await? else {
         return Ok(SavedFile { path: None });
     };

@@ -10,7 +10,7 @@ pub async fn loop_figures(
     desktop: State<'_, Desktop>,
     period: FiguresPeriod,
 ) -> Result<LoopFigures, AppError> {
-    Ok(desktop.app()?.loop_figures(&period).await?.into())
+    Ok(desktop.app().await?.loop_figures(&period).await?.into())
 }
 
 pub async fn save_loop_figures_csv(
@@ -19,7 +19,7 @@ pub async fn save_loop_figures_csv(
     desktop: State<'_, Desktop>,
     period: FiguresPeriod,
 ) -> Result<SavedFile, AppError> {
-    let figures = desktop.app()?.loop_figures(&period).await?;
+    let figures = desktop.app().await?.loop_figures(&period).await?;
     let csv = figures.to_csv()?;
     let name = format!("連携の実績_{}_{}.csv", figures.from, figures.to);
     let kind = SaveKind {

@@ -20,7 +20,7 @@ pub async fn save_letter_pdf(
     desktop: State<'_, Desktop>,
     letter_id: String,
 ) -> Result<SavedFile, AppError> {
-    let core = desktop.app()?;
+    let core = desktop.app().await?;
     let letter: crate::ipc::IssuedLetter = core.letter(&letter_id).await?.into();
     let Some(path) = ask_save_path(&app, window, &suggested_name(&letter), PDF).await? else {
         return Ok(SavedFile { path: None });
@@ -59,7 +59,7 @@ pub async fn open_letter_pdf(
     desktop: State<'_, Desktop>,
     letter_id: String,
 ) -> Result<(), AppError> {
-    let core = desktop.app()?;
+    let core = desktop.app().await?;
     let pdf = core.letter_pdf(&letter_id).await?;
     open_in_viewer(&desktop, &format!("{}.pdf", sanitise(&letter_id)), &pdf)
 }

@@ -12,7 +12,8 @@ pub async fn start_letter(
     kind: LetterKind,
 ) -> Result<LetterDraft, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .start_letter(&patient_id, kind.into())
         .await?
         .into())
@@ -24,7 +25,8 @@ pub async fn save_letter_draft(
     content: LetterDraftContent,
 ) -> Result<LetterDraft, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .save_letter_draft(&draft_id, &content)
         .await?
         .into())
@@ -34,39 +36,49 @@ pub async fn get_letter_draft(
     desktop: State<'_, Desktop>,
     draft_id: String,
 ) -> Result<LetterDraft, AppError> {
-    Ok(desktop.app()?.letter_draft(&draft_id).await?.into())
+    Ok(desktop.app().await?.letter_draft(&draft_id).await?.into())
 }
 
 pub async fn discard_letter_draft(
     desktop: State<'_, Desktop>,
     draft_id: String,
 ) -> Result<(), AppError> {
-    Ok(desktop.app()?.discard_letter_draft(&draft_id).await?)
+    Ok(desktop.app().await?.discard_letter_draft(&draft_id).await?)
 }
 
 pub async fn patient_letters(
     desktop: State<'_, Desktop>,
     patient_id: String,
 ) -> Result<PatientLetters, AppError> {
-    Ok(desktop.app()?.patient_letters(&patient_id).await?.into())
+    Ok(desktop
+        .app()
+        .await?
+        .patient_letters(&patient_id)
+        .await?
+        .into())
 }
 
 pub async fn issue_letter(
     desktop: State<'_, Desktop>,
     draft_id: String,
 ) -> Result<IssuedLetter, AppError> {
-    Ok(desktop.app()?.issue_letter(&draft_id).await?.into())
+    Ok(desktop.app().await?.issue_letter(&draft_id).await?.into())
 }
 
 pub async fn correct_letter(
     desktop: State<'_, Desktop>,
     letter_id: String,
 ) -> Result<LetterDraft, AppError> {
-    Ok(desktop.app()?.correct_letter(&letter_id).await?.into())
+    Ok(desktop
+        .app()
+        .await?
+        .correct_letter(&letter_id)
+        .await?
+        .into())
 }
 
 pub async fn letter_destinations(desktop: State<'_, Desktop>) -> Result<Destinations, AppError> {
-    Ok(desktop.app()?.letter_destinations().await?.into())
+    Ok(desktop.app().await?.letter_destinations().await?.into())
 }
 
 pub async fn set_favourite_destination(
@@ -75,7 +87,8 @@ pub async fn set_favourite_destination(
     favourite: bool,
 ) -> Result<Destinations, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .set_favourite_destination(&destination.into(), favourite)
         .await?
         .into())

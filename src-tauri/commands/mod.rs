@@ -10,6 +10,7 @@
 //! The functions in the modules are thin: take the arguments, call the
 //! `app` use case, return its result in IPC shape.
 
+pub mod accounts;
 pub mod backup;
 pub mod clinic;
 pub mod consents;
@@ -39,6 +40,47 @@ ipc_commands! {
     fn restore_from_backup(backup: String, passphrase: String) -> StartupState
         as restoreFromBackup => startup::restore_from_backup(desktop, chosen, trigger).await;
 
+    // accounts and the screen lock
+    /// Which screen to show: the first administrator, sign-in, the lock screen or the app.
+    fn session() -> Session
+        as getSession => accounts::session(desktop).await;
+    /// The first start's administrator (only while there is no account); signs them in.
+    fn create_first_account(input: AccountInput) -> Session
+        as createFirstAccount => accounts::create_first_account(desktop).await;
+    fn sign_in(login: String, password: String) -> Session
+        as signIn => accounts::sign_in(desktop).await;
+    /// Unlocks with the PIN or the password of the account that locked.
+    fn unlock(secret: String) -> Session
+        as unlock => accounts::unlock(desktop).await;
+    /// ロック: patient data hidden until the account unlocks; syncing goes on.
+    fn lock_now() -> Session
+        as lockNow => accounts::lock_now(desktop).await;
+    fn sign_out() -> Session
+        as signOut => accounts::sign_out(desktop).await;
+    /// The user is at work in the window; rejects with "locked" once the app has locked.
+    fn still_here() -> ()
+        as stillHere => accounts::still_here(desktop).await;
+    fn change_password(old_password: String, new_password: String) -> Session
+        as changePassword => accounts::change_password(desktop).await;
+    /// Sets the unlock PIN (4–8 digits), or removes it with null.
+    fn set_pin(pin: Option<String>) -> Session
+        as setPin => accounts::set_pin(desktop).await;
+    /// The administrator's list of the clinic's accounts.
+    fn list_accounts() -> Vec<Account>
+        as listAccounts => accounts::list_accounts(desktop).await;
+    /// Adds an account with a temporary password, to be changed at its first sign-in.
+    fn add_account(input: AccountInput) -> Vec<Account>
+        as addAccount => accounts::add_account(desktop).await;
+    /// A forgotten password: the administrator sets a temporary one.
+    fn reset_password(account_id: String, temporary_password: String) -> Vec<Account>
+        as resetPassword => accounts::reset_password(desktop).await;
+    /// Disables or enables an account; never one's own or the last administrator.
+    fn set_account_disabled(account_id: String, disabled: bool) -> Vec<Account>
+        as setAccountDisabled => accounts::set_account_disabled(desktop).await;
+    /// The idle time before the app locks (1–120 minutes; the administrator's).
+    fn set_lock_minutes(minutes: u32) -> Session
+        as setLockMinutes => accounts::set_lock_minutes(desktop).await;
+
     // clinic
     fn save_clinic_profile(profile: ClinicProfile) -> ClinicProfile
         as saveClinicProfile => clinic::save_clinic_profile(desktop).await;
@@ -60,7 +102,7 @@ ipc_commands! {
         as restorePatient => patients::restore_patient(desktop).await;
     /// Rejects with code "validation" and a message saying what is wrong with the input.
     fn preview_birth_date(input: String) -> BirthDatePreview
-        as previewBirthDate => patients::preview_birth_date(desktop);
+        as previewBirthDate => patients::preview_birth_date(desktop).await;
 
     // letters
     fn start_letter(patient_id: String, kind: LetterKind) -> LetterDraft

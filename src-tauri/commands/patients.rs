@@ -9,21 +9,27 @@ pub async fn search_patients(
     include_deleted: bool,
 ) -> Result<SearchResult, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .search_patients(&query, include_deleted)
         .await?
         .into())
 }
 
 pub async fn get_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
-    Ok(desktop.app()?.open_patient(&id).await?.into())
+    Ok(desktop.app().await?.open_patient(&id).await?.into())
 }
 
 pub async fn create_patient(
     desktop: State<'_, Desktop>,
     input: PatientInput,
 ) -> Result<Patient, AppError> {
-    Ok(desktop.app()?.create_patient(&input.into()).await?.into())
+    Ok(desktop
+        .app()
+        .await?
+        .create_patient(&input.into())
+        .await?
+        .into())
 }
 
 pub async fn update_patient(
@@ -32,23 +38,24 @@ pub async fn update_patient(
     input: PatientInput,
 ) -> Result<Patient, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .update_patient(&id, &input.into())
         .await?
         .into())
 }
 
 pub async fn delete_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
-    Ok(desktop.app()?.delete_patient(&id).await?.into())
+    Ok(desktop.app().await?.delete_patient(&id).await?.into())
 }
 
 pub async fn restore_patient(desktop: State<'_, Desktop>, id: String) -> Result<Patient, AppError> {
-    Ok(desktop.app()?.restore_patient(&id).await?.into())
+    Ok(desktop.app().await?.restore_patient(&id).await?.into())
 }
 
-pub fn preview_birth_date(
+pub async fn preview_birth_date(
     desktop: State<'_, Desktop>,
     input: String,
 ) -> Result<BirthDatePreview, AppError> {
-    Ok(desktop.app()?.preview_birth_date(&input)?.into())
+    Ok(desktop.app().await?.preview_birth_date(&input)?.into())
 }

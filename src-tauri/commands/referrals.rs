@@ -11,7 +11,7 @@ pub async fn patient_referrals(
     desktop: State<'_, Desktop>,
     patient_id: String,
 ) -> Result<PatientReferrals, AppError> {
-    let app = desktop.app()?;
+    let app = desktop.app().await?;
     Ok(PatientReferrals {
         where_now: app.patient_where_now(&patient_id).await?,
         referrals: app
@@ -27,7 +27,7 @@ pub async fn referral_board(
     desktop: State<'_, Desktop>,
     filter: BoardFilter,
 ) -> Result<Board, AppError> {
-    Ok(desktop.app()?.referral_board(&filter).await?.into())
+    Ok(desktop.app().await?.referral_board(&filter).await?.into())
 }
 
 pub async fn record_referral_event(
@@ -36,7 +36,8 @@ pub async fn record_referral_event(
     input: EventInput,
 ) -> Result<Referral, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .record_referral_event(&referral_id, &input)
         .await?
         .into())
@@ -49,7 +50,8 @@ pub async fn void_referral_event(
     reason: String,
 ) -> Result<Referral, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .void_referral_event(&referral_id, &event_id, &reason)
         .await?
         .into())
@@ -58,7 +60,7 @@ pub async fn void_referral_event(
 /// The worklist; items not announced before are then announced by a
 /// desktop notification (in the background: the list does not wait).
 pub async fn worklist(desktop: State<'_, Desktop>) -> Result<Worklist, AppError> {
-    let app = desktop.app()?;
+    let app = desktop.app().await?;
     let page = app.worklist_page().await?;
     tauri::async_runtime::spawn(announce_new_alerts(app.clone()));
     Ok(page.into())
@@ -71,19 +73,24 @@ pub async fn dismiss_worklist_item(
     reason: String,
 ) -> Result<Worklist, AppError> {
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .dismiss_worklist_item(&referral_id, &key, &reason)
         .await?
         .into())
 }
 
 pub async fn worklist_settings(desktop: State<'_, Desktop>) -> Result<WorklistSettings, AppError> {
-    Ok(desktop.app()?.worklist_settings().await?)
+    Ok(desktop.app().await?.worklist_settings().await?)
 }
 
 pub async fn save_worklist_settings(
     desktop: State<'_, Desktop>,
     settings: WorklistSettings,
 ) -> Result<WorklistSettings, AppError> {
-    Ok(desktop.app()?.save_worklist_settings(settings).await?)
+    Ok(desktop
+        .app()
+        .await?
+        .save_worklist_settings(settings)
+        .await?)
 }

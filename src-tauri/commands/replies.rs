@@ -79,7 +79,8 @@ pub async fn record_reply(
     };
     let attachment = path.as_deref().map(read_attachment).transpose()?;
     Ok(desktop
-        .app()?
+        .app()
+        .await?
         .record_reply(&referral_id, &input.into(), attachment)
         .await?
         .into())
@@ -89,7 +90,7 @@ pub async fn open_reply_attachment(
     desktop: State<'_, Desktop>,
     reply_id: String,
 ) -> Result<(), AppError> {
-    let scan = desktop.app()?.reply_attachment(&reply_id).await?;
+    let scan = desktop.app().await?.reply_attachment(&reply_id).await?;
     let extension =
         app::AttachmentKind::from_media_type(&scan.media_type).map_or("bin", |k| k.extension());
     open_in_viewer(

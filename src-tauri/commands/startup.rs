@@ -16,7 +16,7 @@ pub async fn get_startup_state(desktop: State<'_, Desktop>) -> Result<StartupSta
     if desktop.awaits_creation() {
         return Ok(StartupState::New { data_dir });
     }
-    Ok(match desktop.app() {
+    Ok(match desktop.core() {
         Ok(app) => StartupState::Ready {
             clinic: app.clinic_profile().await?.map(Into::into),
             data_dir,

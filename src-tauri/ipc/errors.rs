@@ -16,6 +16,9 @@ pub enum ErrorCode {
     StoreFileMissing,
     KeyringUnavailable,
     Network,
+    SignedOut,
+    Locked,
+    Forbidden,
     Internal,
 }
 
@@ -49,6 +52,9 @@ impl From<app::AppError> for AppError {
                 app::ErrorCode::StoreFileMissing => ErrorCode::StoreFileMissing,
                 app::ErrorCode::KeyringUnavailable => ErrorCode::KeyringUnavailable,
                 app::ErrorCode::Network => ErrorCode::Network,
+                app::ErrorCode::SignedOut => ErrorCode::SignedOut,
+                app::ErrorCode::Locked => ErrorCode::Locked,
+                app::ErrorCode::Forbidden => ErrorCode::Forbidden,
                 app::ErrorCode::Internal => ErrorCode::Internal,
             },
             message: e.message,

@@ -3,6 +3,7 @@
 //! ts-rs; a test fails when that file is stale). Only this module knows
 //! these shapes.
 
+mod accounts;
 mod backup;
 mod board;
 mod clinic;
@@ -17,6 +18,7 @@ mod replies;
 mod sync;
 mod worklist;
 
+pub use accounts::*;
 pub use backup::*;
 pub use board::*;
 pub use clinic::*;
@@ -49,6 +51,10 @@ pub fn typescript_bindings() -> String {
         FieldError::decl(&cfg),
         AppError::decl(&cfg),
         StartupState::decl(&cfg),
+        SignedInAccount::decl(&cfg),
+        Session::decl(&cfg),
+        Account::decl(&cfg),
+        AccountInput::decl(&cfg),
         ChosenBackup::decl(&cfg),
         LetterKind::decl(&cfg),
         LetterDraftContent::decl(&cfg),

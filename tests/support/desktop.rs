@@ -370,6 +370,28 @@ pub async fn start_new_clinic(client: &Client) {
     wait_for_text(client, "#start-screen", "新しく始める").await;
     screenshot_display(&artifacts().join("e2e-start.png"));
     press(client, "#start-new").await;
+    // The administrator's account comes first: nothing opens without one.
+    fill(
+        client,
+        "form#first-account-form input[name=displayName]",
+        "佐藤　花子",
+    )
+    .await;
+    fill(client, "form#first-account-form input[name=login]", LOGIN).await;
+    fill(
+        client,
+        "form#first-account-form input[name=password]",
+        PASSWORD,
+    )
+    .await;
+    fill(
+        client,
+        "form#first-account-form input[name=confirmation]",
+        PASSWORD,
+    )
+    .await;
+    screenshot_display(&artifacts().join("e2e-first-account.png"));
+    press(client, "#create-first-account").await;
     fill(
         client,
         "form#clinic-form input[name=name]",
@@ -402,4 +424,15 @@ pub async fn start_new_clinic(client: &Client) {
         .ok();
     click(client, "form#clinic-form button[type=submit]").await;
     wait_for_text(client, "#clinic-name", "さくら内科クリニック").await;
+}
+
+/// The administrator the first start makes (a doctor).
+pub const LOGIN: &str = "sato";
+pub const PASSWORD: &str = "さくら内科の院長です";
+
+/// Signs in as the administrator on the sign-in screen.
+pub async fn sign_in(client: &Client) {
+    fill(client, "form#sign-in-form input[name=login]", LOGIN).await;
+    fill(client, "form#sign-in-form input[name=password]", PASSWORD).await;
+    press(client, "#sign-in-submit").await;
 }

@@ -3,6 +3,7 @@ import { getStartupState, toApiError } from "./api";
 import { fromStartup, type AppState } from "./lib/startup";
 import { ClinicForm } from "./screens/ClinicForm";
 import { MainScreen } from "./screens/MainScreen";
+import { SessionGate } from "./screens/SessionGate";
 import { StartScreen } from "./screens/StartScreen";
 import { StartupErrorScreen } from "./screens/StartupErrorScreen";
 
@@ -51,32 +52,38 @@ export function App() {
         />
       );
     case "setup":
-      return (
-        <div class="setup-shell">
-          <header class="app-header">
-            <div class="brand">
-              <span class="app-name">つなぐ</span>
-            </div>
-          </header>
-          <main class="app-main">
-            <ClinicForm
-              mode="setup"
-              initial={null}
-              onSaved={(clinic) => {
-                setState({ kind: "ready", clinic });
-              }}
-            />
-          </main>
-        </div>
-      );
     case "ready":
       return (
-        <MainScreen
-          clinic={state.clinic}
-          onClinicSaved={(clinic) => {
-            setState({ kind: "ready", clinic });
-          }}
-        />
+        <SessionGate>
+          {(controls) =>
+            state.kind === "setup" ? (
+              <div class="setup-shell">
+                <header class="app-header">
+                  <div class="brand">
+                    <span class="app-name">つなぐ</span>
+                  </div>
+                </header>
+                <main class="app-main">
+                  <ClinicForm
+                    mode="setup"
+                    initial={null}
+                    onSaved={(clinic) => {
+                      setState({ kind: "ready", clinic });
+                    }}
+                  />
+                </main>
+              </div>
+            ) : (
+              <MainScreen
+                clinic={state.clinic}
+                session={controls}
+                onClinicSaved={(clinic) => {
+                  setState({ kind: "ready", clinic });
+                }}
+              />
+            )
+          }
+        </SessionGate>
       );
   }
 }

@@ -1,10 +1,10 @@
 //! Writing letters: drafts saved as the user types, issuing (render, hash,
 //! store, open the referral episode), reprinting and correcting.
 
-use tsunagu_domain::Capability;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tsunagu_domain::Capability;
 use tsunagu_domain::{ClinicProfile, EventDetails, PatientFields, TrackingCode};
 use tsunagu_letters::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,

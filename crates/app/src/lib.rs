@@ -39,7 +39,7 @@ pub use settings::WorklistSettings;
 pub use sync::SyncView;
 pub use tsunagu_domain::{
     AttachmentKind, ClinicDraft, DestinationKind, Outcome, PatientDraft, ReferralStatus, Sex,
-    check_attachment, format_wareki,
+    StaffRole, check_attachment, format_wareki,
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
 pub use tsunagu_store::BACKUP_EXTENSION;

@@ -1,9 +1,9 @@
 //! Reply letters (返書): what the hospital wrote back, recorded against the
 //! referral with the scan attached. A received reply closes the loop.
 
-use tsunagu_domain::Capability;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+use tsunagu_domain::Capability;
 use tsunagu_domain::{ReplyDraft, ReplyFindings, check_attachment, check_reply, format_wareki};
 use tsunagu_store::{NewReply, ReplyAttachment, ReplyRecord};
 use uuid::Uuid;

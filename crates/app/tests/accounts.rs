@@ -246,7 +246,10 @@ async fn repeated_wrong_passwords_make_the_next_attempt_wait() {
     let desk = with_administrator().await;
     desk.app.sign_out().await.unwrap();
     for _ in 0..5 {
-        desk.app.sign_in("sato", "まちがいのパスワード").await.unwrap_err();
+        desk.app
+            .sign_in("sato", "まちがいのパスワード")
+            .await
+            .unwrap_err();
     }
     let waiting = desk.app.sign_in("sato", SATO_PASSWORD).await.unwrap_err();
     assert!(waiting.message.contains("秒後"), "{waiting:?}");

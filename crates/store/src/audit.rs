@@ -93,7 +93,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut conn = self.pool.acquire().await?;
-        append(&mut conn, now, &format!("account:{login}"), action, "account", login).await
+        append(
+            &mut conn,
+            now,
+            &format!("account:{login}"),
+            action,
+            "account",
+            login,
+        )
+        .await
     }
 
     pub async fn audit_trail(&self, entity_id: &str) -> StoreResult<Vec<AuditEntry>> {

@@ -39,13 +39,33 @@ totalCapped: boolean, };
 
 export type BirthDatePreview = { iso: string, display: string, };
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "store_file_missing" | "keyring_unavailable" | "network" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "store_unavailable" | "store_key_missing" | "store_key_wrong" | "store_file_missing" | "keyring_unavailable" | "network" | "signed_out" | "locked" | "forbidden" | "internal";
 
 export type FieldError = { field: string, message: string, };
 
 export type AppError = { code: ErrorCode, message: string, fields: Array<FieldError>, };
 
 export type StartupState = { "status": "ready", clinic: ClinicProfile | null, dataDir: string, } | { "status": "failed", error: AppError, dataDir: string, } | { "status": "new", dataDir: string, };
+
+export type SignedInAccount = { login: string, displayName: string, 
+/**
+ * `doctor`, `nurse` or `clerk`.
+ */
+role: string, 
+/**
+ * 医師, 看護師 or 事務.
+ */
+roleLabel: string, isAdmin: boolean, 
+/**
+ * A temporary password from the administrator: change it first.
+ */
+mustChangePassword: boolean, hasPin: boolean, };
+
+export type Session = { firstAccountNeeded: boolean, account: SignedInAccount | null, locked: boolean, pinUnlocks: boolean, lockMinutes: number, };
+
+export type Account = { id: string, login: string, displayName: string, role: string, roleLabel: string, isAdmin: boolean, disabled: boolean, mustChangePassword: boolean, };
+
+export type AccountInput = { login: string, displayName: string, role: string, isAdmin: boolean, password: string, };
 
 export type ChosenBackup = { 
 /**

@@ -2,6 +2,8 @@
 // Do not edit by hand: run `make bindings`.
 
 import type {
+  Account,
+  AccountInput,
   BackupStatus,
   BirthDatePreview,
   Board,
@@ -29,6 +31,7 @@ import type {
   ReplyInput,
   SavedFile,
   SearchResult,
+  Session,
   StartupState,
   SyncConflict,
   SyncReport,
@@ -56,6 +59,73 @@ export function chooseBackupFile(): Promise<ChosenBackup | null> {
 /** Restores the chosen backup with the recovery passphrase; nothing changes when it is refused. */
 export function restoreFromBackup(backup: string, passphrase: string): Promise<StartupState> {
   return call("restore_from_backup", { backup, passphrase });
+}
+
+/** Which screen to show: the first administrator, sign-in, the lock screen or the app. */
+export function getSession(): Promise<Session> {
+  return call("session");
+}
+
+/** The first start's administrator (only while there is no account); signs them in. */
+export function createFirstAccount(input: AccountInput): Promise<Session> {
+  return call("create_first_account", { input });
+}
+
+export function signIn(login: string, password: string): Promise<Session> {
+  return call("sign_in", { login, password });
+}
+
+/** Unlocks with the PIN or the password of the account that locked. */
+export function unlock(secret: string): Promise<Session> {
+  return call("unlock", { secret });
+}
+
+/** ロック: patient data hidden until the account unlocks; syncing goes on. */
+export function lockNow(): Promise<Session> {
+  return call("lock_now");
+}
+
+export function signOut(): Promise<Session> {
+  return call("sign_out");
+}
+
+/** The user is at work in the window; rejects with "locked" once the app has locked. */
+export function stillHere(): Promise<void> {
+  return call("still_here");
+}
+
+export function changePassword(oldPassword: string, newPassword: string): Promise<Session> {
+  return call("change_password", { oldPassword, newPassword });
+}
+
+/** Sets the unlock PIN (4–8 digits), or removes it with null. */
+export function setPin(pin: string | null): Promise<Session> {
+  return call("set_pin", { pin });
+}
+
+/** The administrator's list of the clinic's accounts. */
+export function listAccounts(): Promise<Array<Account>> {
+  return call("list_accounts");
+}
+
+/** Adds an account with a temporary password, to be changed at its first sign-in. */
+export function addAccount(input: AccountInput): Promise<Array<Account>> {
+  return call("add_account", { input });
+}
+
+/** A forgotten password: the administrator sets a temporary one. */
+export function resetPassword(accountId: string, temporaryPassword: string): Promise<Array<Account>> {
+  return call("reset_password", { accountId, temporaryPassword });
+}
+
+/** Disables or enables an account; never one's own or the last administrator. */
+export function setAccountDisabled(accountId: string, disabled: boolean): Promise<Array<Account>> {
+  return call("set_account_disabled", { accountId, disabled });
+}
+
+/** The idle time before the app locks (1–120 minutes; the administrator's). */
+export function setLockMinutes(minutes: number): Promise<Session> {
+  return call("set_lock_minutes", { minutes });
 }
 
 export function saveClinicProfile(profile: ClinicProfile): Promise<ClinicProfile> {

@@ -49,6 +49,10 @@ export type {
   SearchResult,
   Sex,
   StartupState,
+  Session,
+  SignedInAccount,
+  Account,
+  AccountInput,
 } from "./bindings";
 
 export * from "./commands";
@@ -68,6 +72,9 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   store_file_missing: true,
   keyring_unavailable: true,
   network: true,
+  signed_out: true,
+  locked: true,
+  forbidden: true,
   internal: true,
 };
 
@@ -118,11 +125,30 @@ export function toApiError(reason: unknown): ApiError {
   return new ApiError("internal", GENERIC_MESSAGE, [], { cause: reason });
 }
 
+type SessionLostListener = (code: "locked" | "signed_out") => void;
+const sessionLostListeners = new Set<SessionLostListener>();
+
+/**
+ * Called when any command is refused because the app locked (idle) or no one is
+ * signed in: the window then shows the lock or sign-in screen. Returns the unsubscribe.
+ */
+export function onSessionLost(listener: SessionLostListener): () => void {
+  sessionLostListeners.add(listener);
+  return () => sessionLostListeners.delete(listener);
+}
+
 /** Invokes a command; a rejection becomes an ApiError. The wrappers in ./commands.ts use it. */
 export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (reason) {
-    throw toApiError(reason);
+    const error = toApiError(reason);
+    if (error.code === "locked" || error.code === "signed_out") {
+      const code = error.code;
+      sessionLostListeners.forEach((listener) => {
+        listener(code);
+      });
+    }
+    throw error;
   }
 }

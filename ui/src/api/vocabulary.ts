@@ -23,3 +23,10 @@ export const DISCHARGE_DESTINATIONS: readonly { code: string; label: string; nam
   { code: "facility", label: "施設", name: "施設名" },
   { code: "other", label: "その他", name: "退院先" },
 ];
+
+/** A clinic account's job (職種), in the order the forms offer them. */
+export const STAFF_ROLES: readonly { code: string; label: string }[] = [
+  { code: "doctor", label: "医師" },
+  { code: "nurse", label: "看護師" },
+  { code: "clerk", label: "事務" },
+];

@@ -9,7 +9,10 @@ import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
 import { SyncIndicator } from "../components/SyncIndicator";
+import { lockNow, signOut } from "../api";
+import { AccountSettings } from "./AccountSettings";
 import { BackupSettings } from "./BackupSettings";
+import type { SessionControls } from "./SessionGate";
 import { SyncSettings } from "./SyncSettings";
 import { Worklist } from "./Worklist";
 
@@ -23,10 +26,11 @@ type View =
 
 interface Props {
   clinic: ClinicProfile;
+  session: SessionControls;
   onClinicSaved: (clinic: ClinicProfile) => void;
 }
 
-export function MainScreen({ clinic, onClinicSaved }: Props) {
+export function MainScreen({ clinic, session, onClinicSaved }: Props) {
   const [view, setView] = useState<View>({ kind: "list" });
   // Search state lives here, not in the list, so coming back from a patient keeps
   // the query while the list itself remounts and searches afresh.
@@ -113,6 +117,29 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
           >
             医療機関情報
           </button>
+          <span class="signed-in" id="signed-in-name" title={session.account.roleLabel}>
+            {session.account.displayName}
+          </span>
+          <button
+            type="button"
+            id="lock-now"
+            class="button button-ghost"
+            onClick={() => {
+              lockNow().then(session.onSession, () => undefined);
+            }}
+          >
+            ロック
+          </button>
+          <button
+            type="button"
+            id="sign-out"
+            class="button button-ghost"
+            onClick={() => {
+              signOut().then(session.onSession, () => undefined);
+            }}
+          >
+            サインアウト
+          </button>
         </nav>
       </header>
       <main class="app-main">
@@ -165,6 +192,7 @@ export function MainScreen({ clinic, onClinicSaved }: Props) {
         )}
         {view.kind === "clinic" && <SyncSettings />}
         {view.kind === "clinic" && <BackupSettings />}
+        {view.kind === "clinic" && <AccountSettings session={session} />}
         {view.kind === "patient" && (
           <PatientFormScreen
             key={view.target.kind === "edit" ? view.target.id : "new"}

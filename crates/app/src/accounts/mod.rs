@@ -15,8 +15,8 @@ use tsunagu_domain::{Capability, StaffRole};
 use tsunagu_store::{AccountRecord, AuditAction, NewAccount, StoreError};
 use uuid::Uuid;
 
-pub use session::SignedIn;
 pub(crate) use session::Session;
+pub use session::SignedIn;
 
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldMessage};
@@ -76,7 +76,10 @@ impl App {
 
     /// The first start's administrator; only while there is no account.
     /// Signs them in.
-    pub async fn create_first_account(&self, input: &AccountInput) -> Result<SessionView, AppError> {
+    pub async fn create_first_account(
+        &self,
+        input: &AccountInput,
+    ) -> Result<SessionView, AppError> {
         let record = self.insert_account(input, true, true, false).await?;
         self.session().account = Some(SignedIn::of(&record));
         self.session().record_success(self.clock.now());
@@ -101,7 +104,8 @@ impl App {
         };
         let Some(record) = record.filter(|_| ok) else {
             self.session().record_failure(now);
-            self.audit_account_event(AuditAction::SignInFailed, &login).await?;
+            self.audit_account_event(AuditAction::SignInFailed, &login)
+                .await?;
             return Err(AppError::field(
                 "password",
                 "ログイン名またはパスワードが違います。",
@@ -112,7 +116,8 @@ impl App {
             session.account = Some(SignedIn::of(&record));
             session.record_success(now);
         }
-        self.audit_account_event(AuditAction::SignIn, &record.login).await?;
+        self.audit_account_event(AuditAction::SignIn, &record.login)
+            .await?;
         self.session_view().await
     }
 
@@ -139,18 +144,20 @@ impl App {
         let ok = record.disabled_at.is_none()
             && password::off_thread(move || password::matches(&secret_owned, &stored)).await?;
         if !ok {
-            let mut session = self.session();
-            session.record_failure(now);
-            if use_pin {
-                session.pin_failures += 1;
-            }
-            let message = if use_pin && !session.pin_usable() {
-                "PINの誤りが続いたため、パスワードで解除してください。"
-            } else {
-                "PINまたはパスワードが違います。"
+            let message = {
+                let mut session = self.session();
+                session.record_failure(now);
+                if use_pin {
+                    session.pin_failures += 1;
+                }
+                if use_pin && !session.pin_usable() {
+                    "PINの誤りが続いたため、パスワードで解除してください。"
+                } else {
+                    "PINまたはパスワードが違います。"
+                }
             };
-            drop(session);
-            self.audit_account_event(AuditAction::UnlockFailed, &account.login).await?;
+            self.audit_account_event(AuditAction::UnlockFailed, &account.login)
+                .await?;
             return Err(AppError::field("secret", message));
         }
         self.session().record_success(now);
@@ -167,7 +174,8 @@ impl App {
         let login = self.session().account.take().map(|a| a.login);
         self.session().locked = false;
         if let Some(login) = login {
-            self.audit_account_event(AuditAction::SignOut, &login).await?;
+            self.audit_account_event(AuditAction::SignOut, &login)
+                .await?;
         }
         self.session_view().await
     }
@@ -219,7 +227,8 @@ impl App {
     /// the account must change at its first sign-in.
     pub async fn add_account(&self, input: &AccountInput) -> Result<Vec<AccountView>, AppError> {
         self.require(Capability::Administer)?;
-        self.insert_account(input, false, input.is_admin, true).await?;
+        self.insert_account(input, false, input.is_admin, true)
+            .await?;
         self.accounts().await
     }
 
@@ -272,9 +281,15 @@ impl App {
 
     pub async fn set_lock_minutes(&self, minutes: u32) -> Result<SessionView, AppError> {
         self.require(Capability::Administer)?;
-        let minutes = check_lock_minutes(minutes).map_err(|e| AppError::field("lockMinutes", e.0))?;
+        let minutes =
+            check_lock_minutes(minutes).map_err(|e| AppError::field("lockMinutes", e.0))?;
         self.store
-            .put_setting(LOCK_MINUTES_KEY, &minutes.to_string(), &self.actor(), self.clock.now())
+            .put_setting(
+                LOCK_MINUTES_KEY,
+                &minutes.to_string(),
+                &self.actor(),
+                self.clock.now(),
+            )
             .await?;
         self.session_view().await
     }
@@ -288,7 +303,9 @@ impl App {
     ) -> Result<AccountRecord, AppError> {
         let mut fields = Vec::new();
         let mut check = |field: &str, result: Result<String, tsunagu_domain::Rejection>| {
-            result.map_err(|e| fields.push(FieldMessage::new(field, e.0))).ok()
+            result
+                .map_err(|e| fields.push(FieldMessage::new(field, e.0)))
+                .ok()
         };
         let login = check("login", check_login(&input.login));
         let name = check("displayName", check_display_name(&input.display_name));
@@ -314,7 +331,11 @@ impl App {
             password_hash: &hash,
             must_change_password: temporary,
         };
-        let actor = if first { format!("account:{login}") } else { self.actor() };
+        let actor = if first {
+            format!("account:{login}")
+        } else {
+            self.actor()
+        };
         self.store
             .insert_account(Uuid::now_v7(), &account, first, &actor, self.clock.now())
             .await

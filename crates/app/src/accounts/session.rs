@@ -162,10 +162,7 @@ impl App {
 }
 
 pub(crate) fn signed_out() -> AppError {
-    AppError::new(
-        ErrorCode::SignedOut,
-        "サインインしてください。",
-    )
+    AppError::new(ErrorCode::SignedOut, "サインインしてください。")
 }
 
 pub(crate) fn locked() -> AppError {
