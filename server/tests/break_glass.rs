@@ -9,9 +9,11 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    reason = "a test fails by panicking"
+    clippy::print_stdout,
+    reason = "a test fails by panicking; it says where its screenshots are"
 )]
 
+mod browser;
 mod common;
 mod portal_visitor;
 
@@ -244,6 +246,10 @@ async fn a_liaison_breaks_the_glass_reads_only_until_it_expires_and_the_admin_ac
     assert!(page.body.contains(REASON));
     assert!(page.body.contains(&format!("href=\"{page_path}\"")));
     assert!(!page.body.contains(&ack_path), "the desk has no button");
+    // The desk may see this referral anyway: nothing is broken.
+    let page = d.post(app, &glass_path, &[("reason", REASON)]).await;
+    assert_eq!(page.status, 303);
+    assert!(glasses_of(&t, desk.id).await.is_empty());
     for who in [&l, &d] {
         let page = who.post(app, &ack_path, &[]).await;
         assert_eq!(page.status, 403, "{}", page.body);
@@ -465,4 +471,62 @@ async fn ended_early_it_is_refused_again_and_nobody_acknowledges_their_own() {
         verify_chain(&t.pool).await.unwrap(),
         ChainReport::Intact { .. }
     ));
+}
+
+/// The server on a loopback socket, for the browser: its origin.
+async fn serving(t: &TestServer) -> (String, axum_server::Handle<std::net::SocketAddr>) {
+    use tsunagu_server::api::{Limits, ServerState, router};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let handle = axum_server::Handle::new();
+    let serving = handle.clone();
+    let state = ServerState::new(t.pool.clone());
+    tokio::spawn(async move {
+        let limits = Limits::default();
+        tsunagu_server::api::serve(listener, None, router(state), &limits, serving)
+            .await
+            .unwrap();
+    });
+    (origin, handle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
+async fn the_offer_the_banner_and_the_desks_list_as_a_browser_shows_them() {
+    let t = server().await;
+    let (_, clinic) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let everyone = Covers {
+        desk: true,
+        hospitals: true,
+    };
+    let (referral, _, _) = referral(&t, &clinic, everyone).await;
+    let liaison = Person::create(&t, OrgKind::Hospital, "ikebukuro", Role::Liaison).await;
+    let admin = Person::create(&t, OrgKind::Desk, "kanri", Role::Admin).await;
+    let l = liaison.signed_in(&t.app).await;
+    let a = admin.signed_in(&t.app).await;
+    let (origin, _handle) = serving(&t).await;
+    let browser = browser::Browser::start().await;
+    let page = format!("{origin}/portal/referrals/{referral}");
+
+    browser.sign_in_as(&origin, &l.token).await;
+    browser.open(&page).await;
+    browser.photograph("break-glass-offer.png").await;
+    let granted = l
+        .post(
+            &t.app,
+            &format!("/portal/referrals/{referral}/break-glass"),
+            &[("reason", REASON)],
+        )
+        .await;
+    assert_eq!(granted.status, 303);
+    browser.open(&page).await;
+    browser.photograph("break-glass-banner.png").await;
+    browser.open(&format!("{origin}/portal/hospital")).await;
+    browser.photograph("break-glass-banner-hospital.png").await;
+
+    browser.sign_in_as(&origin, &a.token).await;
+    browser.open(&format!("{origin}/portal/desk")).await;
+    let shot = browser.photograph("break-glass-pending.png").await;
+    println!("screenshots in {}", shot.parent().unwrap().display());
 }

@@ -14,6 +14,7 @@ pub(crate) use crate::db::break_glass::{Live, Pending};
 use crate::model::Role;
 use crate::services::actor::user_actor;
 use crate::services::audit;
+use crate::services::referrals::view;
 use crate::services::sessions::SignedIn;
 
 /// How long a break-glass lasts.
@@ -48,6 +49,8 @@ pub(crate) fn check_reason(typed: &str) -> Result<String, String> {
 
 pub(crate) enum Started {
     Granted,
+    /// The person may see the referral anyway: nothing to break.
+    InScope,
     /// No such referral, or its patient's identity is not held (no consent
     /// in force): answered alike, so the answer does not tell which.
     Unreachable,
@@ -63,6 +66,9 @@ pub(crate) async fn start(
     reason: &str,
 ) -> sqlx::Result<Started> {
     let mut tx = pool.begin().await?;
+    if view::visible(&mut tx, user, referral).await?.is_some() {
+        return Ok(Started::InScope);
+    }
     let id = Uuid::now_v7();
     let expires =
         db::break_glass::insert(&mut tx, id, user.user_id, referral, reason, MINUTES).await?;

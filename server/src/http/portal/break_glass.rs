@@ -79,7 +79,7 @@ pub(crate) async fn start(
         }
     };
     match break_glass::start(&state.pool, &user, referral, &reason).await {
-        Ok(Started::Granted) => {
+        Ok(Started::Granted | Started::InScope) => {
             Redirect::to(&format!("/portal/referrals/{referral}")).into_response()
         }
         Ok(Started::Unreachable) => offer_page(
