@@ -14,16 +14,21 @@ pub(crate) enum Viewer {
     /// A hospital: while the referral is with it (not after it
     /// transferred the patient on) and the consent covers hospitals.
     Hospital(Uuid),
+    /// A person (by user id) under a live break-glass for the referral,
+    /// while its patient's identity is held (ADR 0018).
+    BreakGlass(Uuid),
 }
 
 impl Viewer {
+    /// The organisation, or the person under break-glass.
     fn organisation(self) -> Uuid {
         match self {
-            Viewer::Desk(id) | Viewer::Hospital(id) => id,
+            Viewer::Desk(id) | Viewer::Hospital(id) | Viewer::BreakGlass(id) => id,
         }
     }
 
-    /// The SQL condition on `r` (a referral); `$1` is the organisation.
+    /// The SQL condition on `r` (a referral); `$1` is the organisation
+    /// (the person, under break-glass).
     fn condition(self) -> &'static str {
         match self {
             Viewer::Desk(_) => {
@@ -34,6 +39,12 @@ impl Viewer {
                 "r.hospital_id = $1
                  AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                    AND c.withdrawn_on IS NULL AND c.destination_hospital)"
+            }
+            Viewer::BreakGlass(_) => {
+                "EXISTS (SELECT 1 FROM break_glass b WHERE b.referral_id = r.id
+                   AND b.user_id = $1 AND b.ended_at IS NULL AND b.expires_at > now())
+                 AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                   AND c.withdrawn_on IS NULL AND (c.desk OR c.destination_hospital))"
             }
         }
     }

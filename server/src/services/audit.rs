@@ -62,6 +62,18 @@ pub(crate) async fn record(
     insert(conn, actor, action, (entity_kind, entity_id), None, None).await
 }
 
+/// One row that says more than who did what: `detail` (never patient
+/// data beyond what the person typed as a reason).
+pub(crate) async fn record_detailed(
+    conn: &mut PgConnection,
+    actor: &str,
+    action: &str,
+    entity: (&str, &str),
+    detail: serde_json::Value,
+) -> sqlx::Result<()> {
+    insert(conn, actor, action, entity, None, Some(detail)).await
+}
+
 /// A pushed operation the server refused, and why (the reason is the
 /// refusal's fixed text: no patient data).
 pub(crate) async fn record_refused_push(

@@ -14,6 +14,7 @@ use crate::db::views::Viewer;
 use crate::model::{Role, kind_from_code};
 use crate::services::actor::{Actor, user_actor};
 use crate::services::audit;
+use crate::services::break_glass;
 
 pub const IDLE_MINUTES: i32 = 30;
 pub const MAX_HOURS: i32 = 12;
@@ -45,6 +46,9 @@ pub(crate) struct SignedIn {
     pub must_change_password: bool,
     pub has_second_factor: bool,
     pub token_sha256: String,
+    /// The person's live break-glass accesses (ADR 0018), read with the
+    /// session on every request: every page shows them.
+    pub break_glass: Vec<break_glass::Live>,
 }
 
 impl SignedIn {
@@ -137,6 +141,12 @@ pub(crate) async fn find(
     ) else {
         return Err(FindError::BadData);
     };
+    let live = match stage {
+        Stage::Full => break_glass::live_of(pool, s.user_id)
+            .await
+            .map_err(FindError::Database)?,
+        Stage::Password => Vec::new(),
+    };
     Ok(Some(SignedIn {
         user_id: s.user_id,
         login: s.login,
@@ -151,6 +161,7 @@ pub(crate) async fn find(
         must_change_password: s.must_change_password,
         has_second_factor: s.has_second_factor,
         token_sha256: digest(token),
+        break_glass: live,
     }))
 }
 

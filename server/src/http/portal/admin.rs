@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
+use crate::http::portal::audit_labels::action_label;
 use crate::http::portal::pages::{
     IdPath, database_error, message, render, render_with_status, user_view,
 };
@@ -464,6 +465,8 @@ struct AuditRow {
     entity_id: String,
     address: String,
     patient: String,
+    /// A break-glass row (ADR 0018): marked on the page.
+    break_glass: bool,
 }
 
 /// The newest entries, unfiltered.
@@ -525,6 +528,7 @@ async fn audit_page(state: &ServerState, user: &SignedIn, q: AuditQuery) -> Resp
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string(),
             who: e.who,
+            break_glass: e.action.starts_with("break-glass"),
             action: action_label(&e.action),
             entity_kind: e.entity_kind,
             entity_id: e.entity_id,
@@ -547,43 +551,4 @@ async fn audit_page(state: &ServerState, user: &SignedIn, q: AuditQuery) -> Resp
             q => context! { who => q.who, patient => q.patient, from => q.from, to => q.to },
         },
     )
-}
-
-/// The audit log's action codes as the administrator reads them.
-fn action_label(code: &str) -> String {
-    let label = match code {
-        "view" => "閲覧",
-        "list" => "一覧に表示",
-        "read" => "同期で受信",
-        "append-event" => "経過を記録",
-        "refused-append" => "記録を拒否",
-        "refused-view" => "閲覧を拒否",
-        "refused-claim" => "引き継ぎを拒否",
-        "lookup-miss" => "追跡コードの不一致",
-        "log-call" => "通話を記録",
-        "assigned" => "病院に割当",
-        "claimed" => "追跡コードで引き継ぎ",
-        "transferred" => "転院で引き継ぎ",
-        "share-patient" => "患者情報を受信",
-        "record-consent" => "同意を記録",
-        "withdraw-consent" => "同意の撤回",
-        "enroll" => "端末の登録",
-        "issue-code" => "登録コードの発行",
-        "revoke" => "端末の取り消し",
-        "create" => "作成",
-        "reset" => "パスワード等のリセット",
-        "disable" => "無効化",
-        "change-password" => "パスワード変更",
-        "set-up-second-factor" => "二要素認証の設定",
-        "use-recovery-code" => "回復コードの使用",
-        "sign-out" => "サインアウト",
-        "view-audit-log" => "監査ログの閲覧",
-        "sign-in-failed" => "サインインの失敗",
-        "second-factor-failed" => "確認コードの誤り",
-        "refused-push" => "同期の操作を拒否",
-        "enable" => "停止の解除",
-        "set-role" => "役割の変更",
-        _ => return code.to_string(),
-    };
-    format!("{label}（{code}）")
 }

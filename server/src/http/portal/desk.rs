@@ -12,11 +12,12 @@ use uuid::Uuid;
 
 use crate::http::portal::forms::CallForm;
 use crate::http::portal::pages::{IdPath, database_error, render_with_status, user_view};
-use crate::http::portal::referral_page::{Returned, refused_form};
-use crate::http::portal::session::{PortalUser, Posted, RoleGate, forbidden};
+use crate::http::portal::referral_page::{Returned, forbidden_referral, refused_form};
+use crate::http::portal::session::{PortalUser, Posted, RoleGate};
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::actor::Refusal;
+use crate::services::break_glass::{self, Pending};
 use crate::services::referrals::calls::log_call as log;
 use crate::services::referrals::figures::figures as loop_figures;
 use crate::services::referrals::record::assign as assign_to;
@@ -29,6 +30,8 @@ const DESK_ROLES: &[Role] = &[Role::Desk, Role::Admin];
 pub(crate) struct DashboardQuery {
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    acknowledged: Option<String>,
 }
 
 pub(crate) async fn dashboard(
@@ -39,7 +42,9 @@ pub(crate) async fn dashboard(
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
-    dashboard_page(&state, &user, StatusCode::OK, q.status.as_deref(), None).await
+    let notice = q.acknowledged.map(|_| "緊急閲覧を確認済みにしました。");
+    let only = q.status.as_deref();
+    dashboard_page(&state, &user, StatusCode::OK, only, None, notice).await
 }
 
 pub(crate) async fn dashboard_page(
@@ -48,9 +53,14 @@ pub(crate) async fn dashboard_page(
     status: StatusCode,
     only: Option<&str>,
     lookup_error: Option<(&str, &str)>,
+    notice: Option<&str>,
 ) -> Response {
     let (counts, shown) = match worklists::desk(&state.pool, user, only).await {
         Ok(lists) => lists,
+        Err(e) => return database_error(&e),
+    };
+    let pending = match break_glass::pending(&state.pool).await {
+        Ok(pending) => pending,
         Err(e) => return database_error(&e),
     };
     let overdue = shown.iter().filter(|r| r.attention.is_some()).count();
@@ -69,8 +79,32 @@ pub(crate) async fn dashboard_page(
         heading => heading,
         lookup_error => lookup_error.map(|(e, _)| e),
         lookup_hint => lookup_error.map(|(_, h)| h),
+        notice => notice,
+        pending => pending.iter().map(|p| pending_view(p, user)).collect::<Vec<_>>(),
+        may_acknowledge => break_glass::may_acknowledge(user),
     };
     render_with_status(status, "desk.html", context)
+}
+
+/// A break-glass still to acknowledge, as the desk's list shows it.
+fn pending_view(p: &Pending, viewer: &SignedIn) -> minijinja::Value {
+    let japan = |t: chrono::DateTime<chrono::Utc>| {
+        (t + chrono::Duration::hours(9))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    context! {
+        id => p.id,
+        who => format!("{}（{}）", p.display_name, p.login),
+        organisation => p.organisation,
+        referral_id => p.referral_id,
+        tracking_code => p.tracking_code,
+        reason => p.reason,
+        started_at => japan(p.started_at),
+        until => japan(p.ended_at.unwrap_or(p.expires_at)),
+        live => p.live,
+        own => p.user_id == viewer.user_id,
+    }
 }
 
 pub(crate) async fn log_call(
@@ -97,7 +131,7 @@ pub(crate) async fn log_call(
     }
     match log(&state.pool, &user, id, called, learned).await {
         Ok(true) => Redirect::to(&format!("/portal/referrals/{id}?recorded=call")).into_response(),
-        Ok(false) => forbidden(),
+        Ok(false) => forbidden_referral(&user, id),
         Err(e) => database_error(&e),
     }
 }

@@ -6,6 +6,8 @@
 //! their random id, tracking codes are posted.
 
 mod admin;
+mod audit_labels;
+mod break_glass;
 mod desk;
 mod forms;
 mod history;
@@ -54,6 +56,15 @@ pub(crate) fn router() -> Router<ServerState> {
             post(referrals::void),
         )
         .route("/portal/referrals/{id}/calls", post(desk::log_call))
+        .route(
+            "/portal/referrals/{id}/break-glass",
+            post(break_glass::start),
+        )
+        .route("/portal/break-glass/{id}/end", post(break_glass::end))
+        .route(
+            "/portal/break-glass/{id}/acknowledge",
+            post(break_glass::acknowledge),
+        )
         .route("/portal/referrals/{id}/assign", post(desk::assign))
         .route("/portal/desk", get(desk::dashboard))
         .route("/portal/desk/figures", get(desk::figures))

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 
 use crate::model::Role;
+use crate::services::break_glass::Live;
 use crate::services::sessions::SignedIn;
 
 macro_rules! templates {
@@ -42,6 +43,7 @@ fn environment() -> &'static Environment<'static> {
             "admin_devices.html",
             "admin_audit.html",
             "admin_created.html",
+            "break_glass.html",
         ] {
             env.add_template(name, source)
                 .expect("the portal's templates parse");
@@ -86,6 +88,28 @@ pub(crate) fn user_view(user: &SignedIn) -> Value {
         role_label => user.role.label_ja(),
         is_desk => user.is_desk(),
         is_admin => user.role == Role::Admin,
+        break_glass => user.break_glass.iter().map(break_glass_view).collect::<Vec<_>>(),
+    }
+}
+
+/// The longest part of a reason the banner shows (the desk's list shows
+/// it whole).
+const BANNER_REASON_CHARS: usize = 60;
+
+/// A live break-glass as the banner on every page shows it: the referral
+/// by its tracking code (no patient's name on pages that are not about
+/// the patient), the reason, the minutes left.
+fn break_glass_view(live: &Live) -> Value {
+    let mut reason: String = live.reason.chars().take(BANNER_REASON_CHARS).collect();
+    if live.reason.chars().count() > BANNER_REASON_CHARS {
+        reason.push('…');
+    }
+    context! {
+        id => live.id,
+        referral_id => live.referral_id,
+        tracking_code => live.tracking_code,
+        reason => reason,
+        minutes_left => live.minutes_left,
     }
 }
 
@@ -95,6 +119,20 @@ pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
         status,
         "message.html",
         context! { title => title, text => text },
+    )
+}
+
+/// The same, for a signed-in person: with the header and its banner.
+pub(crate) fn message_for(
+    user: &SignedIn,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    render_with_status(
+        status,
+        "message.html",
+        context! { me => user_view(user), csrf => user.csrf, title => title, text => text },
     )
 }
 

@@ -7,9 +7,10 @@ use axum::response::Response;
 use minijinja::context;
 use uuid::Uuid;
 
+pub(crate) use crate::http::portal::break_glass::forbidden_referral;
 use crate::http::portal::forms::{CallForm, EventForm};
 use crate::http::portal::history::history_lines;
-use crate::http::portal::pages::{database_error, message, render_with_status, user_view};
+use crate::http::portal::pages::{database_error, render_with_status, user_view};
 use crate::http::state::ServerState;
 use crate::services::referrals::calls::Call;
 use crate::services::referrals::rules::next_statuses;
@@ -62,7 +63,7 @@ pub(crate) async fn referral_page(
     };
     let detail = match detail(&state.pool, user, id).await {
         Ok(Some(detail)) => detail,
-        Ok(None) => return forbidden_referral(),
+        Ok(None) => return forbidden_referral(user, id),
         Err(e) => return database_error(&e),
     };
     let Detail {
@@ -70,6 +71,7 @@ pub(crate) async fn referral_page(
         events,
         calls,
         hospitals,
+        break_glass,
     } = detail;
     let next: Vec<minijinja::Value> = next_statuses(&summary.status_code)
         .into_iter()
@@ -91,6 +93,7 @@ pub(crate) async fn referral_page(
         form => form,
         call => call,
         today => today().to_string(),
+        break_glass => break_glass,
     };
     render_with_status(status, "referral.html", context)
 }
@@ -105,12 +108,4 @@ fn call_view(c: Call) -> minijinja::Value {
         called => c.called,
         learned => c.learned,
     }
-}
-
-pub(crate) fn forbidden_referral() -> Response {
-    message(
-        StatusCode::FORBIDDEN,
-        "この紹介を見る権限がありません",
-        "この紹介はあなたの医療機関に宛てられていないか、患者さんの同意が取り下げられています。転院を受けた場合は、紹介状の追跡コードを入力してください。",
-    )
 }

@@ -95,7 +95,8 @@ pub(crate) async fn lookup(
             if user.role == Role::Liaison {
                 hospital_page(&state, &user, StatusCode::NOT_FOUND, lookup_error, false).await
             } else {
-                dashboard_page(&state, &user, StatusCode::NOT_FOUND, None, lookup_error).await
+                let status = StatusCode::NOT_FOUND;
+                dashboard_page(&state, &user, status, None, lookup_error, None).await
             }
         }
         Err(e) => database_error(&e),
@@ -143,7 +144,7 @@ pub(crate) async fn record(
         Ok(Recorded::Refused(reason)) => {
             refused_form(&state, &user, id, &reason, Some(Returned::Event(&form))).await
         }
-        Ok(Recorded::Forbidden) => forbidden_referral(),
+        Ok(Recorded::Forbidden) => forbidden_referral(&user, id),
         Err(e) => database_error(&e),
     }
 }
@@ -175,7 +176,7 @@ pub(crate) async fn void(
             Redirect::to(&format!("/portal/referrals/{id}?recorded=voided")).into_response()
         }
         Ok(Recorded::Refused(reason)) => refused_form(&state, &user, id, &reason, None).await,
-        Ok(Recorded::Forbidden) => forbidden_referral(),
+        Ok(Recorded::Forbidden) => forbidden_referral(&user, id),
         Err(e) => database_error(&e),
     }
 }

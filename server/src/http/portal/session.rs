@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::http::nul;
-use crate::http::portal::pages::{database_error, message, server_data_error};
+use crate::http::portal::pages::{database_error, message, message_for, server_data_error};
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::sessions::{self, FindError, SignedIn, Stage, same_secret};
@@ -32,12 +32,13 @@ pub(crate) trait RoleGate {
 
 impl RoleGate for SignedIn {
     fn refused_unless(&self, roles: &[Role]) -> Option<Response> {
-        (!roles.contains(&self.role)).then(forbidden)
+        (!roles.contains(&self.role)).then(|| forbidden(self))
     }
 }
 
-pub(crate) fn forbidden() -> Response {
-    message(
+pub(crate) fn forbidden(user: &SignedIn) -> Response {
+    message_for(
+        user,
         StatusCode::FORBIDDEN,
         "この操作の権限がありません",
         "この画面は、あなたのアカウントでは開けません。必要な場合は地域連携窓口の管理者に連絡してください。",

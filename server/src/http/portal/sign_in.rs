@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::http::client::ClientAddress;
 use crate::http::portal::busy_page;
-use crate::http::portal::pages::{database_error, message, render, render_with_status};
+use crate::http::portal::pages::{database_error, message, render, render_with_status, user_view};
 use crate::http::portal::session::{
     self, AwaitingSecondFactor, FullySignedIn, LOGIN_COOKIE, PortalUser, Posted, SESSION_COOKIE,
     clear_cookie, cookie_value, read_form_of_at_most, set_cookie,
@@ -20,7 +20,7 @@ use crate::http::portal::session::{
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::second_factor;
-use crate::services::sessions::{self, Stage, random_token, same_secret, start_session};
+use crate::services::sessions::{self, SignedIn, Stage, random_token, same_secret, start_session};
 use crate::services::sign_in::{
     CheckError, FailedStep, PasswordChange, Turn, accept_code, begin_attempt,
     change_password as change, check_password, claim_factor_attempt, finish_setup, give_back,
@@ -325,10 +325,19 @@ pub(crate) async fn setup(
 }
 
 pub(crate) async fn password_page(FullySignedIn(user): FullySignedIn) -> Response {
-    render(
-        "password.html",
-        context! { csrf => user.csrf, first => user.must_change_password, error => None::<&str> },
-    )
+    render("password.html", password_context(&user, None))
+}
+
+/// The password page's context: the header (and so a break-glass banner)
+/// once past the first password.
+fn password_context(user: &SignedIn, error: Option<&str>) -> minijinja::Value {
+    let me = (!user.must_change_password).then(|| user_view(user));
+    context! {
+        me => me,
+        csrf => user.csrf,
+        first => user.must_change_password,
+        error => error,
+    }
 }
 
 #[derive(Deserialize)]
@@ -350,7 +359,7 @@ pub(crate) async fn change_password(
         render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "password.html",
-            context! { csrf => user.csrf, first => user.must_change_password, error => text },
+            password_context(&user, Some(text)),
         )
     };
     let changed = change(

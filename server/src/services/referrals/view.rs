@@ -15,7 +15,7 @@ use tsunagu_protocol::{WireEventDetails, WireLetterSummary};
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::views::SummaryRow;
+use crate::db::views::{SummaryRow, Viewer};
 use crate::services::referrals::rules::{attention, in_hospital_care};
 use crate::services::sessions::SignedIn;
 
@@ -49,7 +49,16 @@ pub(crate) async fn visible(
     user: &SignedIn,
     referral: Uuid,
 ) -> sqlx::Result<Option<Summary>> {
-    let row = db::views::visible(conn, user.viewer(), referral).await?;
+    visible_as(conn, user.viewer(), referral).await
+}
+
+/// The referral, if `viewer` may see it.
+pub(crate) async fn visible_as(
+    conn: &mut PgConnection,
+    viewer: Viewer,
+    referral: Uuid,
+) -> sqlx::Result<Option<Summary>> {
+    let row = db::views::visible(conn, viewer, referral).await?;
     let Some(row) = row else { return Ok(None) };
     let history = history(conn, &[row.id]).await?;
     let events: Vec<ReferralEvent> = history.iter().map(|e| e.domain.clone()).collect();

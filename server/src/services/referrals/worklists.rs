@@ -3,16 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tsunagu_domain::ReferralStatus;
 use uuid::Uuid;
 
 use crate::db;
-use crate::services::audit;
+use crate::db::views::Viewer;
 use crate::services::referrals::calls::{Call, calls};
 use crate::services::referrals::rules::in_hospital_care;
 use crate::services::referrals::view::{self, HistoryEvent, Summary, history};
 use crate::services::sessions::SignedIn;
+use crate::services::{audit, break_glass};
 
 fn ids(referrals: &[Summary]) -> Vec<String> {
     referrals.iter().map(|r| r.id.to_string()).collect()
@@ -76,9 +77,12 @@ pub(crate) struct Detail {
     pub calls: Vec<Call>,
     /// Every registered hospital, (id, name) by name.
     pub hospitals: Vec<(Uuid, String)>,
+    /// Seen under a break-glass (ADR 0018): read-only.
+    pub break_glass: bool,
 }
 
-/// The referral if `user` may see it (the view, or the refusal, audited).
+/// The referral if `user` may see it, in their scope or under a live
+/// break-glass (the view, or the refusal, audited).
 pub(crate) async fn detail(
     pool: &PgPool,
     user: &SignedIn,
@@ -86,18 +90,20 @@ pub(crate) async fn detail(
 ) -> sqlx::Result<Option<Detail>> {
     let mut conn = pool.acquire().await?;
     let actor = user.audit_actor();
-    let Some(summary) = view::visible(&mut conn, user, id).await? else {
-        audit::record(
-            &mut conn,
-            &actor,
-            "refused-view",
-            "referral",
-            &id.to_string(),
-        )
-        .await?;
-        return Ok(None);
+    let (summary, under_break_glass) = match view::visible(&mut conn, user, id).await? {
+        Some(summary) => {
+            audit::record(&mut conn, &actor, "view", "referral", &id.to_string()).await?;
+            (summary, false)
+        }
+        None => match under_break_glass(&mut conn, user, id).await? {
+            Some(summary) => (summary, true),
+            None => {
+                let entity = id.to_string();
+                audit::record(&mut conn, &actor, "refused-view", "referral", &entity).await?;
+                return Ok(None);
+            }
+        },
     };
-    audit::record(&mut conn, &actor, "view", "referral", &id.to_string()).await?;
     let events = history(&mut conn, &[id]).await?;
     let calls = if user.is_desk() {
         calls(&mut conn, id).await?
@@ -110,5 +116,24 @@ pub(crate) async fn detail(
         events,
         calls,
         hospitals,
+        break_glass: under_break_glass,
     }))
+}
+
+/// The referral as a live break-glass of `user` shows it, that view
+/// audited as one under break-glass.
+async fn under_break_glass(
+    conn: &mut PgConnection,
+    user: &SignedIn,
+    id: Uuid,
+) -> sqlx::Result<Option<Summary>> {
+    let Some(glass) = break_glass::live_for(conn, user, id).await? else {
+        return Ok(None);
+    };
+    let viewer = Viewer::BreakGlass(user.user_id);
+    let Some(summary) = view::visible_as(conn, viewer, id).await? else {
+        return Ok(None);
+    };
+    break_glass::record_view(conn, user, id, glass).await?;
+    Ok(Some(summary))
 }

@@ -1,0 +1,45 @@
+//! The audit log's action codes as the administrator's page names them.
+
+/// The audit log's action codes as the administrator reads them.
+pub(crate) fn action_label(code: &str) -> String {
+    let label = match code {
+        "view" => "閲覧",
+        "list" => "一覧に表示",
+        "read" => "同期で受信",
+        "append-event" => "経過を記録",
+        "refused-append" => "記録を拒否",
+        "refused-view" => "閲覧を拒否",
+        "refused-claim" => "引き継ぎを拒否",
+        "lookup-miss" => "追跡コードの不一致",
+        "log-call" => "通話を記録",
+        "assigned" => "病院に割当",
+        "claimed" => "追跡コードで引き継ぎ",
+        "transferred" => "転院で引き継ぎ",
+        "share-patient" => "患者情報を受信",
+        "record-consent" => "同意を記録",
+        "withdraw-consent" => "同意の撤回",
+        "enroll" => "端末の登録",
+        "issue-code" => "登録コードの発行",
+        "revoke" => "端末の取り消し",
+        "create" => "作成",
+        "reset" => "パスワード等のリセット",
+        "disable" => "無効化",
+        "change-password" => "パスワード変更",
+        "set-up-second-factor" => "二要素認証の設定",
+        "use-recovery-code" => "回復コードの使用",
+        "sign-out" => "サインアウト",
+        "view-audit-log" => "監査ログの閲覧",
+        "sign-in-failed" => "サインインの失敗",
+        "second-factor-failed" => "確認コードの誤り",
+        "refused-push" => "同期の操作を拒否",
+        "enable" => "停止の解除",
+        "set-role" => "役割の変更",
+        "break-glass-start" => "緊急閲覧の開始",
+        "break-glass-view" => "緊急閲覧での閲覧",
+        "break-glass-end" => "緊急閲覧の終了",
+        "break-glass-refused" => "緊急閲覧を拒否",
+        "break-glass-acknowledge" => "緊急閲覧の確認",
+        _ => return code.to_string(),
+    };
+    format!("{label}（{code}）")
+}
