@@ -22,7 +22,13 @@ use std::sync::Arc;
 
 use chrono::{Days, Local, Utc};
 use rand::Rng;
-use tsunagu_app::{App, ClinicDraft, KeyringKeys, ReplyDraft, StoreLocation, SystemClock};
+use tsunagu_app::{
+    AccountInput, App, ClinicDraft, KeyringKeys, ReplyDraft, StoreLocation, SystemClock,
+};
+
+/// The demo store's administrator, printed at the end to sign in with.
+const DEMO_LOGIN: &str = "demo";
+const DEMO_PASSWORD: &str = "demo-password-2026";
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -63,6 +69,16 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // The desktop asks for an account: the demo's administrator (a doctor).
+    app.create_first_account(&AccountInput {
+        login: DEMO_LOGIN.into(),
+        display_name: "佐藤　花子".into(),
+        role: "doctor".into(),
+        is_admin: true,
+        password: DEMO_PASSWORD.into(),
+    })
+    .await
+    .expect("the demo administrator");
     app.save_clinic_profile(&ClinicDraft {
         name: "さくら内科クリニック".into(),
         institution_code: String::new(),
@@ -116,7 +132,8 @@ async fn main() {
         }
     }
     println!(
-        "demo data in {dir}: 60 patients, 150 referrals, {replies} replies ({})",
+        "demo data in {dir}: 60 patients, 150 referrals, {replies} replies ({}); \
+         sign in as {DEMO_LOGIN} / {DEMO_PASSWORD}",
         Utc::now()
     );
     app.close().await;
