@@ -82,6 +82,8 @@ async fn set_up_and_back_up(client: &Client, usb: &Path) {
     .await;
     press(client, "#set-backup-passphrase").await;
     wait_for_text(client, "#backup-passphrase-state", "設定済み").await;
+    // The sheet with the passphrase on it is offered while it was just typed.
+    wait_for_text(client, "#print-recovery-sheet", "パスフレーズ入り").await;
 
     let dialog = answer_folder_dialog("バックアップ先のフォルダを選ぶ", usb.to_path_buf());
     press(client, "#choose-backup-folder").await;
@@ -149,6 +151,8 @@ async fn restore_on_the_new_pc(client: &Client, backup: &Path, new_pc: &Path) {
     screenshot_display(&artifacts().join("e2e-locked.png"));
     fill(client, "form#unlock-form input[name=secret]", PASSWORD).await;
     press(client, "#unlock-submit").await;
+    // (The list was there all along, hidden: wait for the lock to go.)
+    wait_for_count(client, "#lock-screen", 0).await;
     wait_for_text(client, "tr[data-testid=patient-row]", "鈴木").await;
 
     // The administrator's accounts page.

@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, State, WebviewWindow};
 
-use crate::commands::files::ask_folder_path;
+use crate::commands::files::{ask_folder_path, open_in_viewer};
 use crate::desktop::Desktop;
 use crate::ipc::{AppError, BackupStatus};
 
@@ -39,4 +39,33 @@ pub async fn choose_backup_folder(
 
 pub async fn backup_now(desktop: State<'_, Desktop>) -> Result<BackupStatus, AppError> {
     Ok(desktop.app().await?.backup_now().await?.into())
+}
+
+/// A new recovery passphrase, the current one checked first.
+pub async fn change_backup_passphrase(
+    desktop: State<'_, Desktop>,
+    current_passphrase: String,
+    passphrase: String,
+) -> Result<BackupStatus, AppError> {
+    Ok(desktop
+        .app()
+        .await?
+        .change_backup_passphrase(&current_passphrase, &passphrase)
+        .await?
+        .into())
+}
+
+/// Opens the recovery sheet in the system viewer, to print; with the
+/// passphrase printed on it when given (checked first). The file is in
+/// the print folder, emptied at the next start.
+pub async fn open_recovery_sheet(
+    desktop: State<'_, Desktop>,
+    passphrase: Option<String>,
+) -> Result<(), AppError> {
+    let pdf = desktop
+        .app()
+        .await?
+        .recovery_sheet_pdf(passphrase.as_deref())
+        .await?;
+    open_in_viewer(&desktop, "recovery-sheet.pdf", &pdf)
 }

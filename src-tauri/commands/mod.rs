@@ -193,6 +193,12 @@ ipc_commands! {
     /// Backs up now to the chosen folder.
     fn backup_now() -> BackupStatus
         as backupNow => backup::backup_now(desktop).await;
+    /// A new recovery passphrase (the administrator's), the current one checked first.
+    fn change_backup_passphrase(current_passphrase: String, passphrase: String) -> BackupStatus
+        as changeBackupPassphrase => backup::change_backup_passphrase(desktop).await;
+    /// Opens the 復旧シート to print: with the passphrase on it when given (checked first), else a box to write it in.
+    fn open_recovery_sheet(passphrase: Option<String>) -> ()
+        as openRecoverySheet => backup::open_recovery_sheet(desktop).await;
 
     // sync
     /// This install's enrollment with the regional server, or null before it.

@@ -15,6 +15,9 @@ use tsunagu_store::{
     BACKUP_EXTENSION, BackupKey, BackupSecrets, KeyringKeys, StoreLocation, read_backup_header,
 };
 
+use tsunagu_domain::Capability;
+use tsunagu_letters::{LetterError, RecoverySheet, render_recovery_sheet_pdf};
+
 use crate::error::{AppError, ErrorCode};
 use crate::{App, Clock};
 
@@ -76,6 +79,7 @@ impl App {
     /// Sets the recovery passphrase, once: backups already made stay
     /// sealed with it, so changing it is not offered here.
     pub async fn set_backup_passphrase(&self, passphrase: &str) -> Result<BackupView, AppError> {
+        self.require(Capability::Administer)?;
         if self.backup_key().await?.is_some() {
             return Err(AppError::new(
                 ErrorCode::Conflict,
@@ -93,8 +97,90 @@ impl App {
         self.backup_view().await
     }
 
+    /// A new recovery passphrase, the current one checked first. Backups
+    /// made from now on are sealed with the new one; older ones still need
+    /// the old one (the screen says so).
+    pub async fn change_backup_passphrase(
+        &self,
+        current: &str,
+        new: &str,
+    ) -> Result<BackupView, AppError> {
+        self.require(Capability::Administer)?;
+        let Some(key) = self.backup_key().await? else {
+            return Err(AppError::new(
+                ErrorCode::Validation,
+                "復旧用パスフレーズはまだ設定されていません。",
+            ));
+        };
+        let (keys, store_id) = self.backup_keyring()?;
+        let (current, new) = (current.to_string(), new.to_string());
+        blocking(move || {
+            if !key.opened_by(&current) {
+                return Err(AppError::field(
+                    "currentPassphrase",
+                    "今の復旧用パスフレーズが違います。",
+                ));
+            }
+            let key = BackupKey::from_new_passphrase(&new)
+                .map_err(|e| AppError::field("passphrase", AppError::from(e).message))?;
+            keys.save_backup_key(&store_id, &key)?;
+            Ok(())
+        })
+        .await?;
+        self.backup_view().await
+    }
+
+    /// The recovery sheet as a PDF: with the passphrase printed when it is
+    /// given (checked against the key first, so a sheet never carries a
+    /// wrong one), or with a box to write it in.
+    pub async fn recovery_sheet_pdf(&self, passphrase: Option<&str>) -> Result<Vec<u8>, AppError> {
+        self.require(Capability::Administer)?;
+        if let Some(passphrase) = passphrase {
+            let Some(key) = self.backup_key().await? else {
+                return Err(AppError::new(
+                    ErrorCode::Validation,
+                    "復旧用パスフレーズを先に設定してください。",
+                ));
+            };
+            let passphrase = passphrase.to_string();
+            let opened = blocking(move || Ok(key.opened_by(&passphrase))).await?;
+            if !opened {
+                return Err(AppError::field(
+                    "passphrase",
+                    "設定されている復旧用パスフレーズと違います。",
+                ));
+            }
+        }
+        let (_, store_id) = self.backup_keyring()?;
+        let sheet = RecoverySheet {
+            clinic_name: self
+                .store
+                .clinic_profile()
+                .await?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+            made_on: self.clock.today(),
+            store_id,
+            backup_folder: self.store.setting(FOLDER_KEY).await?,
+            passphrase: passphrase.map(str::to_string),
+        };
+        render_recovery_sheet_pdf(&sheet).map_err(|e| match e {
+            LetterError::UnsupportedCharacters(_) => AppError::field(
+                "passphrase",
+                format!(
+                    "このパスフレーズは印刷できません（{e}）。手書き欄のシートを印刷してください。"
+                ),
+            ),
+            _ => AppError::new(
+                ErrorCode::Validation,
+                "復旧シートには医療機関名が入ります。先に医療機関情報を登録してください。",
+            ),
+        })
+    }
+
     /// Chooses the folder backups go to; it must exist and take a file.
     pub async fn set_backup_folder(&self, folder: &Path) -> Result<BackupView, AppError> {
+        self.require(Capability::Administer)?;
         if let Err(e) = check_folder(folder).await {
             return Err(AppError::field("folder", e.message));
         }

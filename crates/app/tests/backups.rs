@@ -12,7 +12,9 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use tsunagu_app::{App, Clock, ErrorCode, KeyringKeys, PatientDraft, Sex, StoreLocation};
+use tsunagu_app::{
+    AccountInput, App, Clock, ErrorCode, KeyringKeys, PatientDraft, Sex, StoreLocation,
+};
 use uuid::Uuid;
 
 const PASSPHRASE: &str = "さくら内科の復旧用パスフレーズ2026";
@@ -37,6 +39,19 @@ impl Clock for TestClock {
 fn keyring() -> KeyringKeys {
     KeyringKeys::check_available().expect("run under scripts/test-session.sh");
     KeyringKeys::new(format!("jp.tsunagu.test.{}", Uuid::now_v7()))
+}
+
+/// Backups are the administrator's to set up: the first account, signed in.
+async fn administrator(app: &App) {
+    app.create_first_account(&AccountInput {
+        login: "sato".into(),
+        display_name: "佐藤 花子".into(),
+        role: "doctor".into(),
+        is_admin: true,
+        password: "さくら内科の院長です".into(),
+    })
+    .await
+    .unwrap();
 }
 
 fn patient() -> PatientDraft {
@@ -79,6 +94,7 @@ async fn a_clinic_sets_up_backups_misses_one_and_restores_on_a_new_pc() {
     )
     .await
     .unwrap();
+    administrator(&app).await;
     let patient = app.create_patient(&patient()).await.unwrap();
 
     let view = app.backup_view().await.unwrap();
@@ -214,6 +230,7 @@ async fn daily_backups_keep_their_generations_and_nothing_else_in_the_folder() {
     )
     .await
     .unwrap();
+    administrator(&app).await;
     app.set_backup_passphrase(PASSPHRASE).await.unwrap();
     app.set_backup_folder(nas.path()).await.unwrap();
     for _ in 0..45 {
@@ -225,4 +242,75 @@ async fn daily_backups_keep_their_generations_and_nothing_else_in_the_folder() {
     assert!((8..=12).contains(&kept), "{kept}");
     assert!(nas.path().join("someone-elses.txt").exists());
     app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn the_administrator_prints_the_sheet_and_changes_the_passphrase() {
+    let clock = Arc::new(TestClock(Mutex::new(
+        Utc.with_ymd_and_hms(2026, 12, 6, 3, 0, 0).unwrap(),
+    )));
+    let data = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let app = App::open(
+        &StoreLocation::new(data.path()),
+        &keyring(),
+        clock.clone(),
+        "test",
+    )
+    .await
+    .unwrap();
+    administrator(&app).await;
+    let nameless = app.recovery_sheet_pdf(None).await.unwrap_err();
+    assert!(nameless.message.contains("医療機関情報"), "{nameless:?}");
+    tsunagu_testkit::fixtures::save_clinic(&app).await;
+    app.set_backup_passphrase(PASSPHRASE).await.unwrap();
+    app.set_backup_folder(usb.path()).await.unwrap();
+
+    // The sheet prints the passphrase only if it is the one set.
+    let wrong = app
+        .recovery_sheet_pdf(Some("まちがったパスフレーズです"))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.fields[0].field, "passphrase");
+    let sheet = app.recovery_sheet_pdf(Some(PASSPHRASE)).await.unwrap();
+    assert!(sheet.starts_with(b"%PDF"));
+    assert!(
+        app.recovery_sheet_pdf(None)
+            .await
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+
+    // Changing it needs the current one; backups from then on take the new.
+    const NEW: &str = "あたらしい復旧用パスフレーズ2027";
+    let refused = app
+        .change_backup_passphrase("まちがったパスフレーズです", NEW)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.fields[0].field, "currentPassphrase");
+    app.change_backup_passphrase(PASSPHRASE, NEW).await.unwrap();
+    app.recovery_sheet_pdf(Some(NEW)).await.unwrap();
+    app.backup_now().await.unwrap();
+    app.close().await;
+    let backup = std::fs::read_dir(usb.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
+    let location = StoreLocation::new(tempfile::tempdir().unwrap().keep());
+    let old = App::restore(
+        &location,
+        &keyring(),
+        &backup,
+        PASSPHRASE,
+        clock.clone(),
+        "t",
+    )
+    .await;
+    assert_eq!(old.err().unwrap().fields[0].field, "passphrase");
+    let restored = App::restore(&location, &keyring(), &backup, NEW, clock.clone(), "t")
+        .await
+        .unwrap();
+    restored.close().await;
 }

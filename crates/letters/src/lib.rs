@@ -13,6 +13,7 @@ pub mod linebreak;
 pub mod model;
 pub mod page;
 mod pdf;
+pub mod recovery_sheet;
 
 pub use consent::ConsentForm;
 pub use consent_layout::layout_consent;
@@ -23,6 +24,7 @@ pub use model::{
     Sender, UnsupportedText,
 };
 pub use page::{Item, Page};
+pub use recovery_sheet::RecoverySheet;
 
 /// Checks the letter, lays it out and writes the PDF. Nothing is produced
 /// for a letter that fails [`Letter::check`].
@@ -44,5 +46,17 @@ pub fn render_consent_pdf(form: &ConsentForm) -> Result<Vec<u8>, LetterError> {
     Ok(pdf::write_pdf(
         &pages,
         &pdf::DocumentInfo { title: "同意書" },
+    ))
+}
+
+/// Checks the recovery sheet, lays it out and writes the PDF.
+pub fn render_recovery_sheet_pdf(sheet: &RecoverySheet) -> Result<Vec<u8>, LetterError> {
+    sheet.check()?;
+    let page = recovery_sheet::layout_recovery_sheet(sheet);
+    Ok(pdf::write_pdf(
+        &[page],
+        &pdf::DocumentInfo {
+            title: "復旧シート",
+        },
     ))
 }

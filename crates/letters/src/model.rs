@@ -197,6 +197,8 @@ pub enum Field {
     ShareWith,
     ObtainedBy,
     RecordId,
+    /// The recovery sheet's: the passphrase printed on it.
+    Passphrase,
 }
 
 impl Field {
@@ -233,6 +235,7 @@ impl Field {
             ShareWith => "共有先",
             ObtainedBy => "説明者",
             RecordId => "同意記録番号",
+            Passphrase => "復旧用パスフレーズ",
         }
     }
 
@@ -269,6 +272,7 @@ impl Field {
             ShareWith => "scope",
             ObtainedBy => "obtainedBy",
             RecordId => "recordId",
+            Passphrase => "passphrase",
         }
     }
 }

@@ -299,6 +299,16 @@ export function backupNow(): Promise<BackupStatus> {
   return call("backup_now");
 }
 
+/** A new recovery passphrase (the administrator's), the current one checked first. */
+export function changeBackupPassphrase(currentPassphrase: string, passphrase: string): Promise<BackupStatus> {
+  return call("change_backup_passphrase", { currentPassphrase, passphrase });
+}
+
+/** Opens the 復旧シート to print: with the passphrase on it when given (checked first), else a box to write it in. */
+export function openRecoverySheet(passphrase: string | null): Promise<void> {
+  return call("open_recovery_sheet", { passphrase });
+}
+
 /** This install's enrollment with the regional server, or null before it. */
 export function getSyncStatus(): Promise<SyncStatus | null> {
   return call("sync_status");

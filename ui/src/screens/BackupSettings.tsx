@@ -2,7 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import {
   ApiError,
   backupNow,
+  changeBackupPassphrase,
   chooseBackupFolder,
+  openRecoverySheet,
   getBackupStatus,
   setBackupPassphrase,
   toApiError,
@@ -19,13 +21,22 @@ const FORM_ID = "backup-field";
 const LABELS: Record<string, string> = {
   passphrase: "復旧用パスフレーズ",
   confirmation: "確認のためもう一度",
+  currentPassphrase: "今の復旧用パスフレーズ",
 };
 
-/** バックアップ: the recovery passphrase, the folder, 最終バックアップ and 今すぐバックアップ. */
-export function BackupSettings() {
+/**
+ * バックアップ: the recovery passphrase, the folder, 最終バックアップ and 今すぐバックアップ;
+ * the 復旧シート to print. Setting them up is the administrator's.
+ */
+export function BackupSettings({ isAdmin }: { isAdmin: boolean }) {
   const [status, setStatus] = useState<BackupStatus | undefined>(undefined);
   const [passphrase, setPassphrase] = useState("");
   const [confirmation, setConfirmation] = useState("");
+  const [current, setCurrent] = useState("");
+  const [changing, setChanging] = useState(false);
+  // The passphrase just typed (set or changed), kept only while this page is
+  // open so the sheet can print it; it is never read back from the backend.
+  const [justSet, setJustSet] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const { busy, error, setError, run: call } = useAction();
 
@@ -72,7 +83,90 @@ export function BackupSettings() {
         </>
       )}
       {message !== null && <p class="alert alert-success">{message}</p>}
-      {status !== undefined && !status.passphraseSet && (
+      {status !== undefined && isAdmin && status.passphraseSet && changing && (
+        <form
+          id="change-backup-passphrase-form"
+          class="form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const local = checkPassphrase(passphrase, confirmation);
+            if (local.length > 0) {
+              setError(new ApiError("validation", "入力内容を確認してください。", local));
+              return;
+            }
+            void run(async () => {
+              setStatus(await changeBackupPassphrase(current, passphrase));
+              setJustSet(passphrase);
+              setCurrent("");
+              setPassphrase("");
+              setConfirmation("");
+              setChanging(false);
+              setMessage(
+                "復旧用パスフレーズを変更しました。新しい復旧シートを印刷してください。変更前のバックアップから戻すときは、古いパスフレーズが必要です。",
+              );
+            });
+          }}
+        >
+          <FormAlert error={error} formId={FORM_ID} labels={LABELS} />
+          <fieldset class="plain-fieldset" disabled={busy}>
+            <div class="form-grid form-grid-3">
+              <TextField
+                formId={FORM_ID}
+                name="currentPassphrase"
+                label="今の復旧用パスフレーズ"
+                type="password"
+                autoComplete="current-password"
+                value={current}
+                error={errors.currentPassphrase}
+                onInput={(_, v) => {
+                  setCurrent(v);
+                }}
+              />
+              <TextField
+                formId={FORM_ID}
+                name="passphrase"
+                label="新しい復旧用パスフレーズ"
+                type="password"
+                autoComplete="new-password"
+                value={passphrase}
+                error={errors.passphrase}
+                onInput={(_, v) => {
+                  setPassphrase(v);
+                }}
+              />
+              <TextField
+                formId={FORM_ID}
+                name="confirmation"
+                label="確認のためもう一度"
+                type="password"
+                autoComplete="new-password"
+                value={confirmation}
+                error={errors.confirmation}
+                onInput={(_, v) => {
+                  setConfirmation(v);
+                }}
+              />
+            </div>
+          </fieldset>
+          <div class="form-actions">
+            <button
+              type="button"
+              class="button"
+              disabled={busy}
+              onClick={() => {
+                setChanging(false);
+              }}
+            >
+              やめる
+            </button>
+            <button type="submit" id="change-backup-passphrase" class="button button-primary" disabled={busy}>
+              パスフレーズを変更
+            </button>
+          </div>
+        </form>
+      )}
+      {status !== undefined && isAdmin && !status.passphraseSet && (
         <form
           id="backup-passphrase-form"
           class="form"
@@ -86,9 +180,10 @@ export function BackupSettings() {
             }
             void run(async () => {
               setStatus(await setBackupPassphrase(passphrase));
+              setJustSet(passphrase);
               setPassphrase("");
               setConfirmation("");
-              setMessage("復旧用パスフレーズを設定しました。紙に書いて、パソコンとは別の安全な場所に保管してください。");
+              setMessage("復旧用パスフレーズを設定しました。復旧シートを印刷して、パソコンとは別の安全な場所に保管してください。");
             });
           }}
         >
@@ -131,10 +226,56 @@ export function BackupSettings() {
           </div>
         </form>
       )}
-      {status !== undefined && status.passphraseSet && error !== null && (
+      {status !== undefined && status.passphraseSet && !changing && error !== null && (
         <p class="alert alert-error" role="alert">
           {error.message}
         </p>
+      )}
+      {status !== undefined && isAdmin && status.passphraseSet && (
+        <div class="form-actions form-actions-start">
+          {justSet !== null && (
+            <button
+              type="button"
+              id="print-recovery-sheet"
+              class="button button-primary"
+              disabled={busy}
+              onClick={() =>
+                void run(async () => {
+                  await openRecoverySheet(justSet);
+                })
+              }
+            >
+              復旧シートを印刷（パスフレーズ入り）
+            </button>
+          )}
+          <button
+            type="button"
+            id="print-blank-recovery-sheet"
+            class="button"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await openRecoverySheet(null);
+              })
+            }
+          >
+            復旧シートを印刷（パスフレーズは手書き）
+          </button>
+          {!changing && (
+            <button
+              type="button"
+              id="start-change-backup-passphrase"
+              class="button"
+              disabled={busy}
+              onClick={() => {
+                setMessage(null);
+                setChanging(true);
+              }}
+            >
+              パスフレーズを変更
+            </button>
+          )}
+        </div>
       )}
       {status !== undefined && (
         <div class="form-actions">
@@ -142,7 +283,7 @@ export function BackupSettings() {
             type="button"
             id="choose-backup-folder"
             class="button"
-            disabled={busy}
+            disabled={busy || !isAdmin}
             onClick={() =>
               void run(async () => {
                 setStatus(await chooseBackupFolder());

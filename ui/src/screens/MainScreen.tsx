@@ -191,7 +191,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "clinic" && <SyncSettings />}
-        {view.kind === "clinic" && <BackupSettings />}
+        {view.kind === "clinic" && <BackupSettings isAdmin={session.account.isAdmin} />}
         {view.kind === "clinic" && <AccountSettings session={session} />}
         {view.kind === "patient" && (
           <PatientFormScreen

@@ -74,6 +74,13 @@ impl BackupKey {
         Ok(BackupKey { params, key })
     }
 
+    /// Whether `passphrase` is the one this key was derived from (before a
+    /// recovery sheet prints it, or the passphrase is changed). Slow, as
+    /// [`BackupKey::derive`].
+    pub fn opened_by(&self, passphrase: &str) -> bool {
+        BackupKey::derive(passphrase, self.params).is_ok_and(|other| other.key == self.key)
+    }
+
     pub fn params(&self) -> KdfParams {
         self.params
     }
