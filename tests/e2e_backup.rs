@@ -51,22 +51,8 @@ async fn a_backup_made_on_one_pc_is_restored_on_a_new_one() {
 }
 
 async fn set_up_and_back_up(client: &Client, usb: &Path) {
+    // The first start's last step: the passphrase and the folder.
     start_new_clinic(client).await;
-    click(client, "#new-patient").await;
-    fill(client, "form#patient-form input[name=name]", "鈴木　一郎").await;
-    fill(
-        client,
-        "form#patient-form input[name=kana]",
-        "すずき　いちろう",
-    )
-    .await;
-    fill(client, "form#patient-form input[name=birthDate]", "S20.5.5").await;
-    wait_for_text(client, "#birth-date-preview", "昭和20年5月5日（").await;
-    click(client, "form#patient-form input[name=sex][value=male]").await;
-    click(client, "form#patient-form button[type=submit]").await;
-    wait_for_count(client, "tr[data-testid=patient-row]", 1).await;
-
-    press(client, "#clinic-settings").await;
     wait_for_text(client, "#backup-passphrase-state", "未設定").await;
     fill(
         client,
@@ -84,11 +70,30 @@ async fn set_up_and_back_up(client: &Client, usb: &Path) {
     wait_for_text(client, "#backup-passphrase-state", "設定済み").await;
     // The sheet with the passphrase on it is offered while it was just typed.
     wait_for_text(client, "#print-recovery-sheet", "パスフレーズ入り").await;
-
     let dialog = answer_folder_dialog("バックアップ先のフォルダを選ぶ", usb.to_path_buf());
     press(client, "#choose-backup-folder").await;
     dialog.join().unwrap();
     wait_for_text(client, "#backup-folder", &usb.display().to_string()).await;
+    screenshot_display(&artifacts().join("e2e-first-backup-setup.png"));
+    finish_setup(client).await;
+
+    click(client, "#new-patient").await;
+    fill(client, "form#patient-form input[name=name]", "鈴木　一郎").await;
+    fill(
+        client,
+        "form#patient-form input[name=kana]",
+        "すずき　いちろう",
+    )
+    .await;
+    fill(client, "form#patient-form input[name=birthDate]", "S20.5.5").await;
+    wait_for_text(client, "#birth-date-preview", "昭和20年5月5日（").await;
+    click(client, "form#patient-form input[name=sex][value=male]").await;
+    click(client, "form#patient-form button[type=submit]").await;
+    wait_for_count(client, "tr[data-testid=patient-row]", 1).await;
+
+    // 今すぐバックアップ from the settings, with the patient in it.
+    press(client, "#clinic-settings").await;
+    wait_for_text(client, "#backup-passphrase-state", "設定済み").await;
     press(client, "#backup-now").await;
     wait_for_text(client, "#last-backup", "最終バックアップ: 20").await;
     // The settings as the clinic sees them once backups run.

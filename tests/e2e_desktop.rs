@@ -76,6 +76,7 @@ async fn whole_journey(client: &Client, data_dir: &Path) {
 
     // First start: 新しく始める, then the clinic profile form.
     start_new_clinic(&client).await;
+    finish_setup(&client).await;
 
     // A patient, with one mistake first: an era date that does not exist.
     click(&client, "#new-patient").await;

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { getStartupState, toApiError } from "./api";
 import { fromStartup, type AppState } from "./lib/startup";
 import { ClinicForm } from "./screens/ClinicForm";
+import { FirstBackupSetup } from "./screens/FirstBackupSetup";
 import { MainScreen } from "./screens/MainScreen";
 import { SessionGate } from "./screens/SessionGate";
 import { StartScreen } from "./screens/StartScreen";
@@ -52,11 +53,18 @@ export function App() {
         />
       );
     case "setup":
+    case "backup-setup":
     case "ready":
       return (
         <SessionGate>
           {(controls) =>
-            state.kind === "setup" ? (
+            state.kind === "backup-setup" ? (
+              <FirstBackupSetup
+                onDone={() => {
+                  setState({ kind: "ready", clinic: state.clinic });
+                }}
+              />
+            ) : state.kind === "setup" ? (
               <div class="setup-shell">
                 <header class="app-header">
                   <div class="brand">
@@ -68,7 +76,10 @@ export function App() {
                     mode="setup"
                     initial={null}
                     onSaved={(clinic) => {
-                      setState({ kind: "ready", clinic });
+                      // Backups are the administrator's to set up: they see that step next.
+                      setState(
+                        controls.account.isAdmin ? { kind: "backup-setup", clinic } : { kind: "ready", clinic },
+                      );
                     }}
                   />
                 </main>

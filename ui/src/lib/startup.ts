@@ -6,6 +6,7 @@ export type AppState =
   | { kind: "failed"; message: string; code: string; dataDir: string | null }
   | { kind: "new"; dataDir: string }
   | { kind: "setup" }
+  | { kind: "backup-setup"; clinic: ClinicProfile }
   | { kind: "ready"; clinic: ClinicProfile };
 
 /** What the backend's startup state means for the window. */

@@ -232,7 +232,7 @@ export function BackupSettings({ isAdmin }: { isAdmin: boolean }) {
         </p>
       )}
       {status !== undefined && isAdmin && status.passphraseSet && (
-        <div class="form-actions form-actions-start">
+        <div class="button-row">
           {justSet !== null && (
             <button
               type="button"
