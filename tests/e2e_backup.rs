@@ -97,6 +97,13 @@ async fn set_up_and_back_up(client: &Client, usb: &Path) {
     press(client, "#backup-now").await;
     wait_for_text(client, "#last-backup", "最終バックアップ: 20").await;
     // The settings as the clinic sees them once backups run.
+    client
+        .execute(
+            "document.querySelector('#backup-settings').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     screenshot_display(&artifacts().join("e2e-backup-settings.png"));
 }

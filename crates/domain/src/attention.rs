@@ -323,6 +323,9 @@ pub enum BackupAttention {
     FolderUnreachable,
     /// No successful backup for longer than [`BACKUP_DUE_AFTER_HOURS`].
     Missed,
+    /// Set up, and no backup yet: not "missed" (the first automatic one
+    /// runs within minutes), but there is nothing to restore from.
+    NeverBackedUp,
 }
 
 impl BackupAttention {
@@ -331,6 +334,7 @@ impl BackupAttention {
             BackupAttention::NotSetUp => "バックアップが設定されていません",
             BackupAttention::FolderUnreachable => "バックアップ先のフォルダに書き込めません",
             BackupAttention::Missed => "バックアップが2日以上取れていません",
+            BackupAttention::NeverBackedUp => "まだ一度もバックアップしていません",
         }
     }
 }
@@ -356,8 +360,9 @@ pub fn backup_attention(
         return Some(BackupAttention::FolderUnreachable);
     }
     match facts.last_success {
+        None => Some(BackupAttention::NeverBackedUp),
         Some(last) if now - last <= chrono::Duration::hours(BACKUP_DUE_AFTER_HOURS) => None,
-        _ => Some(BackupAttention::Missed),
+        Some(_) => Some(BackupAttention::Missed),
     }
 }
 
@@ -387,9 +392,10 @@ mod backup_tests {
             backup_attention(&facts(Some(Duration::hours(49)), false), now),
             Some(BackupAttention::Missed)
         );
+        // Just set up: not "missed two days", but nothing to restore yet.
         assert_eq!(
             backup_attention(&facts(None, false), now),
-            Some(BackupAttention::Missed)
+            Some(BackupAttention::NeverBackedUp)
         );
         assert_eq!(
             backup_attention(&facts(Some(Duration::hours(1)), true), now),
