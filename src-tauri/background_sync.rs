@@ -63,6 +63,34 @@ pub fn spawn(app: App, trigger: SyncTrigger) {
     });
 }
 
+/// Listens to the server's live stream while enrolled and online: each
+/// event wakes the exchange at once (news in seconds, not at the next
+/// poll). Reconnects after a failure, backing off as the poll does; the
+/// poll above goes on regardless, so a stream that cannot open costs
+/// nothing but speed. (It never waits on the trigger: a wake is the
+/// exchange's alone.)
+pub fn spawn_live(app: App, trigger: SyncTrigger) {
+    tauri::async_runtime::spawn(async move {
+        let mut failures = 0u32;
+        loop {
+            let wait = if matches!(app.sync_status().await, Ok(Some(_))) {
+                match app.listen_live(|| trigger.wake()).await {
+                    Ok(()) => failures = 0,
+                    Err(_) => failures = failures.saturating_add(1),
+                }
+                delay_after(failures.max(1))
+            } else {
+                // Not enrolled yet: look again shortly.
+                NOT_ENROLLED_CHECK
+            };
+            tokio::time::sleep(wait).await;
+        }
+    });
+}
+
+/// How often the live task looks whether the device was enrolled.
+const NOT_ENROLLED_CHECK: Duration = Duration::from_secs(10);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,5 +56,6 @@ pub(crate) fn start_background_work(
     trigger: &background_sync::SyncTrigger,
 ) {
     background_sync::spawn(core.clone(), trigger.clone());
+    background_sync::spawn_live(core.clone(), trigger.clone());
     background_backup::spawn(core);
 }

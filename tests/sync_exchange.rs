@@ -745,3 +745,61 @@ async fn the_sync_client_follows_no_redirect() {
     app.enroll(&region.url(), &code, "診察室PC").await.unwrap();
     app.store().close().await;
 }
+
+/// News from the desk reaches the clinic's app through the live stream in
+/// seconds, with no poll: the stream's event wakes an exchange, which pulls
+/// it. (The stream says only that the feed advanced.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn news_from_the_desk_arrives_through_the_live_stream() {
+    let keys = keyring();
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let desk_org = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
+    let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = clinic.app.clone();
+    let patient = common::create(&app, &common::yamada()).await.id.to_string();
+    let referral = common::refer(&app, &patient, "豊島中央病院").await;
+    app.save_consent(&patient, None, &consent(true, true, ""))
+        .await
+        .unwrap();
+    app.sync_now().await.unwrap();
+
+    // The app's live stream: each event is counted; the test runs the
+    // exchange it would wake.
+    let (events, mut heard) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let listening = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _ = app
+                .listen_live(|| {
+                    let _ = events.send(());
+                })
+                .await;
+        })
+    };
+    let within = std::time::Duration::from_secs(5);
+    tokio::time::timeout(within, heard.recv())
+        .await
+        .expect("the stream opens with `ready`")
+        .unwrap();
+
+    let mut desk = region.raw_device(&desk_org).await;
+    let outcome = desk
+        .push(desk_event(
+            &referral,
+            json!({"status": "admitted", "date": common::today().to_string(),
+                   "ward": "5階東病棟", "attending": "鈴木"}),
+        ))
+        .await;
+    assert_eq!(outcome["outcome"], "applied", "{outcome}");
+    tokio::time::timeout(within, heard.recv())
+        .await
+        .expect("the desk's event is announced on the clinic's stream")
+        .unwrap();
+    assert_eq!(app.sync_now().await.unwrap().news, 1);
+    listening.abort();
+}

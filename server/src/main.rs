@@ -351,6 +351,8 @@ async fn serve(
         ..ServerState::new(pool)
     };
     tsunagu_server::housekeeping::spawn(state.pool.clone());
+    state.live.start(state.pool.clone());
+    let live = state.live.clone();
     let limits = state.limits.clone();
     let app = router(state);
     // Ctrl-C or SIGTERM: finish what is in flight, then return (and stop
@@ -373,6 +375,7 @@ async fn serve(
             _ = terminated => {}
         }
         eprintln!("tsunagu-server: stopping");
+        live.stop();
         stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
     let tls = match tls {

@@ -157,6 +157,48 @@ impl Visitor {
     }
 }
 
+/// A device's live stream (server-sent events), read event by event.
+struct Events {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(http: &reqwest::Client, base: &str, credential: &str) -> Events {
+        let response = http
+            .get(format!("{base}/v1/live"))
+            .bearer_auth(credential)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        Events {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event's name, waiting at most five seconds.
+    async fn next(&mut self) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(name) = block.lines().find_map(|l| l.strip_prefix("event:")) {
+                    return Some(name.trim().to_string());
+                }
+                continue;
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let chunk = tokio::time::timeout(left, self.response.chunk())
+                .await
+                .ok()?;
+            self.buffer
+                .push_str(&String::from_utf8_lossy(&chunk.ok()??));
+        }
+    }
+}
+
 fn csrf(page: &Page) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = page.body.find(marker).expect("a form with a token") + marker.len();
@@ -212,6 +254,10 @@ async fn sync_sessions_and_limits_work_whichever_process_answers() {
         birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
         sex: "male".into(),
     };
+    // Live news: a stream open on B hears of a push through A (the
+    // processes share nothing but PostgreSQL's LISTEN/NOTIFY).
+    let mut stream = Events::open(&http, &b.url, &credential).await;
+    assert_eq!(stream.next().await.as_deref(), Some("ready"));
     let op_id = Uuid::now_v7();
     let push = |base: &str, op_id: Uuid| {
         let body = json!({"version": PROTOCOL_VERSION, "ops": [
@@ -224,6 +270,7 @@ async fn sync_sessions_and_limits_work_whichever_process_answers() {
         (status, &first["results"][0]["outcome"]["outcome"]),
         (200, &json!("applied"))
     );
+    assert_eq!(stream.next().await.as_deref(), Some("advanced"));
     let (url, body) = push(&b.url, op_id);
     let (_, again) = post(&http, &url, Some(&credential), &body).await;
     assert_eq!(again, first);

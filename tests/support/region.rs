@@ -63,10 +63,13 @@ impl Region {
     }
 
     fn serve(&mut self, listener: TcpListener) {
-        let app = router(ServerState::new(self.pool.clone()))
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let state = ServerState::new(self.pool.clone());
+        // The live streams' listener lives and dies with the server task.
+        let live = state.live.start(self.pool.clone());
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         self.server = Some(tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
+            live.abort();
         }));
     }
 

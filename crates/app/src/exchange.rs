@@ -4,6 +4,7 @@
 //! point loses nothing and repeats nothing: unanswered operations are sent
 //! again (the server remembers them), an unstored page is fetched again.
 
+mod live;
 mod push;
 
 use chrono::{DateTime, Utc};

@@ -9,6 +9,7 @@ pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod feed;
 pub(crate) mod housekeeping;
+pub(crate) mod live;
 pub(crate) mod organisations;
 mod pool;
 pub(crate) mod referrals;

@@ -42,15 +42,18 @@ impl Default for Limits {
             request: Duration::from_secs(120),
             body_pause: Duration::from_secs(15),
             max_in_flight: 256,
-            max_connections: 1024,
+            // Room for every live stream (`services::live::MAX_STREAMS`)
+            // and as many ordinary connections besides.
+            max_connections: 5120,
         }
     }
 }
 
 /// The router inside the limits. One service around the whole router,
 /// not `Router::layer` (which wraps each route and method on its own and
-/// so would count each separately).
-pub(crate) fn apply(router: Router, limits: &Limits) -> Router {
+/// so would count each separately). `streams` (answers meant to stay
+/// open) stand outside them: they have their own cap.
+pub(crate) fn apply(router: Router, streams: Router, limits: &Limits) -> Router {
     let limited = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(overloaded))
         .layer(LoadShedLayer::new())
@@ -61,7 +64,7 @@ pub(crate) fn apply(router: Router, limits: &Limits) -> Router {
         ))
         .layer(RequestBodyTimeoutLayer::new(limits.body_pause))
         .service(router);
-    Router::new().fallback_service(limited)
+    streams.fallback_service(limited)
 }
 
 /// Too many requests at once: "busy, try again shortly", as a page in the

@@ -20,14 +20,23 @@ use crate::http::state::ServerState;
 
 pub fn router(state: ServerState) -> Router {
     let limits = state.limits.clone();
-    let routes = Router::new()
+    let requests = Router::new()
         .merge(api::routes())
         .merge(portal::router())
         // Both limits: the layer refuses by Content-Length before reading,
         // the extractor's (2 MiB by default) is raised to the same size.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::map_response(coded_payload_too_large))
+        .layer(middleware::map_response(coded_payload_too_large));
+    let requests = at_the_door(requests, &state);
+    let streams = at_the_door(api::streams(), &state);
+    limits::apply(requests, streams, &limits)
+}
+
+/// What every request meets first, streams included: HTTPS only (but on
+/// loopback), no NUL in the address, the client's address for the audit.
+fn at_the_door(routes: Router<ServerState>, state: &ServerState) -> Router {
+    routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client::audited_with_address,
@@ -37,6 +46,5 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             client::https_only,
         ))
-        .with_state(state);
-    limits::apply(routes, &limits)
+        .with_state(state.clone())
 }

@@ -6,6 +6,7 @@ use sqlx::PgPool;
 
 use crate::http::limits::Limits;
 use crate::services::hashing::HashingGate;
+use crate::services::live::Live;
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -20,6 +21,8 @@ pub struct ServerState {
     pub hashing: HashingGate,
     /// Time and concurrency limits on requests.
     pub limits: Limits,
+    /// The live streams' hub (started by `serve`).
+    pub live: Live,
 }
 
 impl ServerState {
@@ -30,6 +33,7 @@ impl ServerState {
             trusted_proxy: None,
             hashing: HashingGate::for_this_machine(),
             limits: Limits::default(),
+            live: Live::new(),
         }
     }
 }

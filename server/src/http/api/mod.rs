@@ -5,6 +5,7 @@
 mod device;
 pub(crate) mod error;
 mod handlers;
+mod live;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -26,6 +27,12 @@ pub(crate) fn routes() -> Router<ServerState> {
         .route("/v1/device", get(handlers::device))
         .route("/v1/push", post(handlers::push))
         .route("/v1/pull", post(handlers::pull))
+}
+
+/// Routes whose answer stays open (outside the request time limit and the
+/// in-flight cap, with a cap of their own).
+pub(crate) fn streams() -> Router<ServerState> {
+    Router::new().route("/v1/live", get(live::live))
 }
 
 /// The body limits answer 413 in plain text; clients switch on a code.
