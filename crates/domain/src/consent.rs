@@ -1,12 +1,20 @@
 //! The patient's consent to share referral information with the region:
 //! when it was obtained and by whom, with whom it may be shared, and when
 //! it was withdrawn. Without consent in force nothing about the patient
-//! leaves the clinic.
+//! leaves the clinic. The home-care team's consent, which also says who
+//! consented and names the team in its scope, is `TeamSharingConsent`
+//! (`consent/team_sharing.rs`).
 
 use chrono::NaiveDate;
 
 use crate::field_rules::{Checked, Collector, Lines, TextRule, check_text};
 use crate::parse_date;
+
+mod team_sharing;
+pub use team_sharing::{
+    ConsentGiver, ConsentScope, TeamConsentField, TeamSharingConsent, TeamSharingConsentDraft,
+    check_team_sharing_consent, team_may_share,
+};
 
 /// The form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,15 +79,7 @@ pub fn check_consent(
     );
     let obtained_by = errors.take(
         ConsentField::ObtainedBy,
-        check_text(
-            &draft.obtained_by,
-            TextRule {
-                label: "説明した職員の名前",
-                required: true,
-                max_chars: OBTAINED_BY_MAX_CHARS,
-                lines: Lines::Single,
-            },
-        ),
+        check_obtained_by(&draft.obtained_by),
     );
     if !draft.share_with_desk && !draft.share_with_hospital {
         errors.take::<()>(
@@ -87,19 +87,8 @@ pub fn check_consent(
             Err("共有してよい相手を1つ以上選んでください".into()),
         );
     }
-    let withdrawn_on = if draft.withdrawn_on.trim().is_empty() {
-        None
-    } else {
-        errors.take(
-            ConsentField::WithdrawnOn,
-            past_date(&draft.withdrawn_on, "撤回の日", today).and_then(|date| match obtained_on {
-                Some(obtained) if date < obtained => {
-                    Err("撤回の日が同意を得た日より前になっています".into())
-                }
-                _ => Ok(date),
-            }),
-        )
-    };
+    let withdrawn_on = check_withdrawn_on(&draft.withdrawn_on, obtained_on, today)
+        .and_then(|checked| errors.take(ConsentField::WithdrawnOn, checked));
     let errors = errors.into_vec();
     match (obtained_on, obtained_by) {
         (Some(obtained_on), Some(obtained_by)) if errors.is_empty() => Ok(Consent {
@@ -111,6 +100,37 @@ pub fn check_consent(
         }),
         _ => Err(errors),
     }
+}
+
+fn check_obtained_by(raw: &str) -> Checked<String> {
+    check_text(
+        raw,
+        TextRule {
+            label: "説明した職員の名前",
+            required: true,
+            max_chars: OBTAINED_BY_MAX_CHARS,
+            lines: Lines::Single,
+        },
+    )
+}
+
+/// `None` while the consent stands (nothing typed).
+fn check_withdrawn_on(
+    raw: &str,
+    obtained_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Checked<NaiveDate>> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    Some(
+        past_date(raw, "撤回の日", today).and_then(|date| match obtained_on {
+            Some(obtained) if date < obtained => {
+                Err("撤回の日が同意を得た日より前になっています".into())
+            }
+            _ => Ok(date),
+        }),
+    )
 }
 
 fn past_date(raw: &str, label: &str, today: NaiveDate) -> Checked<NaiveDate> {

@@ -17,6 +17,7 @@ pub mod patient;
 pub mod referral;
 pub mod reply;
 pub mod sex;
+pub mod team;
 pub mod tracking;
 pub mod wareki;
 
@@ -28,7 +29,10 @@ pub use attention::{
 };
 pub use backup::Retention;
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};
-pub use consent::{Consent, ConsentDraft, ConsentField, check_consent};
+pub use consent::{
+    Consent, ConsentDraft, ConsentField, ConsentGiver, ConsentScope, TeamSharingConsent,
+    TeamSharingConsentDraft, check_consent, check_team_sharing_consent, team_may_share,
+};
 pub use date_error::DateError;
 pub use dates::parse_date;
 pub use field_rules::{Checked, Rejection};
@@ -48,6 +52,9 @@ pub use reply::{
     ReplyFindings, check_attachment, check_reply,
 };
 pub use sex::Sex;
+pub use team::{
+    EntryKind, InvitationState, MemberState, OrganisationKind, Profession, TeamError, TeamRole,
+};
 pub use tracking::{TrackingCode, TrackingCodeError};
 pub use wareki::{Era, WarekiDate};
 

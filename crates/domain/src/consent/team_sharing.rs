@@ -1,0 +1,224 @@
+//! The consent that lets a home-care team share: today's consent (when,
+//! who explained it, whether withdrawn) plus who consented — the patient
+//! or a named family member — and a scope that may name the team.
+//!
+//! A separate type rather than new fields on `Consent`/`ConsentDraft`:
+//! those are built field by field in the store, the app, the server and
+//! the tests, and a new field would break every one of them. A store that
+//! keeps one record per patient keeps this one and hands the old code
+//! `as_consent()`.
+
+use chrono::NaiveDate;
+
+use super::{Consent, check_obtained_by, check_withdrawn_on, past_date};
+use crate::field_rules::{Checked, Collector, Lines, TextRule, check_text};
+
+/// With whom the patient's information may be shared. Stored as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConsentScope {
+    /// 相談窓口
+    Desk,
+    /// 紹介先の病院
+    Hospital,
+    /// 在宅チーム
+    Team,
+}
+
+impl ConsentScope {
+    pub const ALL: [ConsentScope; 3] = [
+        ConsentScope::Desk,
+        ConsentScope::Hospital,
+        ConsentScope::Team,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentScope::Desk => "desk",
+            ConsentScope::Hospital => "hospital",
+            ConsentScope::Team => "team",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ConsentScope::Desk => "相談窓口",
+            ConsentScope::Hospital => "紹介先の病院",
+            ConsentScope::Team => "在宅チーム",
+        }
+    }
+}
+
+/// Who gave the consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentGiver {
+    /// 本人
+    Patient,
+    /// A family member on the patient's behalf, named with the relation.
+    Family { name: String, relation: String },
+}
+
+impl ConsentGiver {
+    pub fn label_ja(&self) -> String {
+        match self {
+            ConsentGiver::Patient => "本人".to_string(),
+            ConsentGiver::Family { name, relation } => format!("家族（{relation} {name}）"),
+        }
+    }
+}
+
+/// The form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeamSharingConsentDraft {
+    pub obtained_on: String,
+    pub obtained_by: String,
+    /// Given by a family member rather than the patient.
+    pub by_family: bool,
+    pub family_name: String,
+    pub family_relation: String,
+    pub scopes: Vec<ConsentScope>,
+    /// Empty while the consent stands.
+    pub withdrawn_on: String,
+}
+
+/// A checked consent. `scopes` is in `ConsentScope::ALL` order, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamSharingConsent {
+    pub obtained_on: NaiveDate,
+    pub obtained_by: String,
+    pub given_by: ConsentGiver,
+    pub scopes: Vec<ConsentScope>,
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+impl TeamSharingConsent {
+    pub fn shares_with(&self, scope: ConsentScope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// The same consent as the referral code reads it (desk and hospital).
+    pub fn as_consent(&self) -> Consent {
+        Consent {
+            obtained_on: self.obtained_on,
+            obtained_by: self.obtained_by.clone(),
+            share_with_desk: self.shares_with(ConsentScope::Desk),
+            share_with_hospital: self.shares_with(ConsentScope::Hospital),
+            withdrawn_on: self.withdrawn_on,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamConsentField {
+    ObtainedOn,
+    ObtainedBy,
+    FamilyName,
+    FamilyRelation,
+    Scope,
+    WithdrawnOn,
+}
+
+impl TeamConsentField {
+    pub fn key(self) -> &'static str {
+        match self {
+            TeamConsentField::ObtainedOn => "obtainedOn",
+            TeamConsentField::ObtainedBy => "obtainedBy",
+            TeamConsentField::FamilyName => "familyName",
+            TeamConsentField::FamilyRelation => "familyRelation",
+            TeamConsentField::Scope => "scope",
+            TeamConsentField::WithdrawnOn => "withdrawnOn",
+        }
+    }
+}
+
+const FAMILY_NAME_MAX_CHARS: usize = 50;
+const FAMILY_RELATION_MAX_CHARS: usize = 20;
+
+/// Checks the form as `check_consent` does, and the consenter: a family
+/// member is named, with the relation.
+pub fn check_team_sharing_consent(
+    draft: &TeamSharingConsentDraft,
+    today: NaiveDate,
+) -> Result<TeamSharingConsent, Vec<(TeamConsentField, String)>> {
+    use TeamConsentField as F;
+    let mut errors = Collector::default();
+    let obtained_on = errors.take(
+        F::ObtainedOn,
+        past_date(&draft.obtained_on, "同意を得た日", today),
+    );
+    let obtained_by = errors.take(F::ObtainedBy, check_obtained_by(&draft.obtained_by));
+    let given_by = if draft.by_family {
+        let name = errors.take(
+            F::FamilyName,
+            family_text(
+                &draft.family_name,
+                "同意したご家族の名前",
+                FAMILY_NAME_MAX_CHARS,
+            ),
+        );
+        let relation = errors.take(
+            F::FamilyRelation,
+            family_text(
+                &draft.family_relation,
+                "ご本人との続柄",
+                FAMILY_RELATION_MAX_CHARS,
+            ),
+        );
+        name.zip(relation)
+            .map(|(name, relation)| ConsentGiver::Family { name, relation })
+    } else {
+        Some(ConsentGiver::Patient)
+    };
+    let scopes: Vec<ConsentScope> = ConsentScope::ALL
+        .into_iter()
+        .filter(|s| draft.scopes.contains(s))
+        .collect();
+    if scopes.is_empty() {
+        errors.take::<()>(
+            F::Scope,
+            Err("共有してよい相手を1つ以上選んでください".into()),
+        );
+    }
+    let withdrawn_on = check_withdrawn_on(&draft.withdrawn_on, obtained_on, today)
+        .and_then(|checked| errors.take(F::WithdrawnOn, checked));
+    let errors = errors.into_vec();
+    match (obtained_on, obtained_by, given_by) {
+        (Some(obtained_on), Some(obtained_by), Some(given_by)) if errors.is_empty() => {
+            Ok(TeamSharingConsent {
+                obtained_on,
+                obtained_by,
+                given_by,
+                scopes,
+                withdrawn_on,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+fn family_text(raw: &str, label: &'static str, max_chars: usize) -> Checked<String> {
+    check_text(
+        raw,
+        TextRule {
+            label,
+            required: true,
+            max_chars,
+            lines: Lines::Single,
+        },
+    )
+}
+
+/// Whether a team may share under `consent` on `today`: recorded, given
+/// by today, naming the team, not withdrawn. A withdrawal ends sharing
+/// for every member at once (the owning clinic keeps its own record).
+pub fn team_may_share(consent: Option<&TeamSharingConsent>, today: NaiveDate) -> bool {
+    consent.is_some_and(|c| {
+        c.shares_with(ConsentScope::Team) && c.obtained_on <= today && c.withdrawn_on.is_none()
+    })
+}
+
+#[cfg(test)]
+mod tests;
