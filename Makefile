@@ -23,6 +23,7 @@ bench: setup
 	dbus-run-session -- scripts/test-session.sh cargo run --release --example bench_sync
 	cargo run --release -p tsunagu-server --example bench_audit
 	cargo run --release -p tsunagu-server --example bench_sign_in_burst
+	cargo run --release -p tsunagu-server --example bench_live
 
 # The regional server on http://127.0.0.1:8443, with a PostgreSQL cluster of
 # its own in server-data/ (or DATABASE_URL's). Admin tasks:
