@@ -133,14 +133,14 @@ async fn main() {
     let mut latencies = Vec::with_capacity(STREAMS * PUSHES);
     for n in 0..PUSHES {
         let body = json!({"version": PROTOCOL_VERSION, "ops": [{
-            "op_seq": n + 1, "op_id": Uuid::now_v7(),
-            "body": OpBody::PatientShared {
-                patient_id: Uuid::now_v7(),
-                name: "山田　太郎".into(),
-                kana: "やまだ　たろう".into(),
-                birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
-                sex: "male".into(),
-            }}]});
+        "op_seq": n + 1, "op_id": Uuid::now_v7(),
+        "body": OpBody::PatientShared {
+            patient_id: Uuid::now_v7(),
+            name: "山田　太郎".into(),
+            kana: "やまだ　たろう".into(),
+            birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).unwrap(),
+            sex: "male".into(),
+        }}]});
         let sent = Instant::now();
         let answer = http
             .post(format!("{base}/v1/push"))
@@ -168,7 +168,11 @@ async fn main() {
         p99.as_millis(),
         latencies.last().unwrap().as_millis(),
         latencies.len(),
-        if p99 <= BUDGET_P99 { "ok" } else { "OVER BUDGET" }
+        if p99 <= BUDGET_P99 {
+            "ok"
+        } else {
+            "OVER BUDGET"
+        }
     );
     handle.graceful_shutdown(Some(Duration::from_secs(1)));
 }

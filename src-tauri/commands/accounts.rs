@@ -46,7 +46,7 @@ pub async fn sign_out(desktop: State<'_, Desktop>) -> Result<Session, AppError> 
 
 /// The window saw the user at work (typing, the mouse) without a command.
 pub async fn still_here(desktop: State<'_, Desktop>) -> Result<(), AppError> {
-    desktop.app().await?;
+    desktop.core()?.still_here().await?;
     Ok(())
 }
 

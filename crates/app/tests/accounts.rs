@@ -118,11 +118,17 @@ async fn the_first_start_makes_the_administrator_once() {
 async fn an_idle_app_locks_and_unlocks_with_the_pin_or_the_password() {
     let desk = with_administrator().await;
     desk.app.set_pin(Some("2468")).await.unwrap();
+    // Someone at work (the window says so on input) keeps it open.
+    desk.clock.advance(Duration::minutes(9));
+    desk.app.still_here().await.unwrap();
     desk.clock.advance(Duration::minutes(9));
     desk.app.require_unlocked().await.unwrap();
-    // Ten minutes without a command: every command is refused, not only
-    // the screen hidden.
-    desk.clock.advance(Duration::minutes(10));
+    // The window's own timers call commands every minute or so: they do
+    // not count as someone at the PC. Ten minutes after the last input,
+    // every command is refused, not only the screen hidden.
+    desk.clock.advance(Duration::seconds(59));
+    desk.app.require_unlocked().await.unwrap();
+    desk.clock.advance(Duration::seconds(1));
     assert_eq!(
         desk.app.require_unlocked().await.unwrap_err().code,
         ErrorCode::Locked

@@ -117,8 +117,10 @@ impl App {
     }
 
     /// The signed-in account if the screen is unlocked and the app has not
-    /// been idle past the lock time (then it locks now); counts as use.
-    /// Every command from the window passes here first.
+    /// been idle past the lock time (then it locks now). Every command from
+    /// the window passes here first. It does not count as use: the window's
+    /// own timers (the sync indicator, the worklist) call commands too, and
+    /// would keep an unattended app open; only [`App::still_here`] does.
     pub async fn require_unlocked(&self) -> Result<SignedIn, AppError> {
         let minutes = self.lock_minutes().await?;
         let now = self.clock.now();
@@ -135,7 +137,14 @@ impl App {
         if session.locked {
             return Err(locked());
         }
-        session.last_activity = Some(now);
+        Ok(account)
+    }
+
+    /// Someone is at work in the window (typing, the mouse): the idle time
+    /// starts again. Refused once the app has locked.
+    pub async fn still_here(&self) -> Result<SignedIn, AppError> {
+        let account = self.require_unlocked().await?;
+        self.session().last_activity = Some(self.clock.now());
         Ok(account)
     }
 
