@@ -1,4 +1,4 @@
-import { useCallback, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { LETTER_TITLES } from "../lib/letters";
@@ -40,6 +40,13 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   // Bumped by 今すぐ同期: the read-only views load again (forms keep what is typed).
   const [syncs, setSyncs] = useState(0);
+  // Unlocking loads the read-only views again too: what they asked while the
+  // app was locked was refused, and they would go on showing that refusal.
+  const locked = session.session.locked;
+  const [unlocks, setUnlocks] = useState(0);
+  useEffect(() => {
+    if (!locked) setUnlocks((n) => n + 1);
+  }, [locked]);
   const dismissNotice = useCallback(() => {
     setNotice(null);
   }, []);
@@ -146,7 +153,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
         <Notice message={notice} onDismiss={dismissNotice} />
         {view.kind === "list" && (
           <Worklist
-            key={`worklist-${syncs}`}
+            key={`worklist-${syncs}-${unlocks}`}
             onOpenPatient={(id) => {
               openPatient({ kind: "edit", id });
             }}
@@ -168,7 +175,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
         )}
         {view.kind === "board" && (
           <ReferralBoard
-            key={`board-${syncs}`}
+            key={`board-${syncs}-${unlocks}`}
             filter={boardFilter}
             onFilterChange={setBoardFilter}
             onOpenPatient={(id) => {
@@ -191,8 +198,8 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "clinic" && <SyncSettings />}
-        {view.kind === "clinic" && <BackupSettings isAdmin={session.account.isAdmin} />}
-        {view.kind === "clinic" && <AccountSettings session={session} />}
+        {view.kind === "clinic" && <BackupSettings key={`backup-${unlocks}`} isAdmin={session.account.isAdmin} />}
+        {view.kind === "clinic" && <AccountSettings key={`accounts-${unlocks}`} session={session} />}
         {view.kind === "patient" && (
           <PatientFormScreen
             key={view.target.kind === "edit" ? view.target.id : "new"}
