@@ -379,8 +379,10 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     screenshot_display(&artifacts().join("e2e-registered-hospitals.png"));
     press(client, "#close-letter").await;
 
-    // The desk sends the family doctor a note on its own; after 今すぐ同期
-    // the patient page shows it in full, line breaks kept, with who wrote it.
+    // The desk sends the family doctor a note on its own; with no 今すぐ同期
+    // (the live stream wakes the app's exchange; the poll would take two
+    // minutes) the patient page shows it in full, line breaks kept, with
+    // who wrote it.
     let desk_org = region
         .organisation(OrgKind::Desk, "豊島区在宅医療相談窓口")
         .await;
@@ -395,16 +397,7 @@ async fn share_with_the_region(client: &Client, region: &Region) {
             "event": {"id": uuid::Uuid::now_v7(), "details": null, "voids": null, "note": note}}))
         .await;
     assert_eq!(sent["outcome"], "applied", "{sent}");
-    press(client, "#sync-now").await;
-    wait_for_text(client, "#sync-pending", "未送信 0件").await;
-    press(client, "#back-to-list").await;
-    open_first_patient(client).await;
-    let shown = wait_for_text(
-        client,
-        "[data-testid=referral-event-note]",
-        "訪問看護の導入",
-    )
-    .await;
+    let shown = arrives_without_sync_now(client, "訪問看護の導入").await;
     assert!(
         shown.contains("ご家族より連絡がありました。\n"),
         "{shown:?}"
@@ -416,25 +409,27 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     );
     screenshot_display(&artifacts().join("e2e-desk-note.png"));
 
-    // Readmitted, as the desk hears, while the physician records the
-    // patient back home: refused at 今すぐ同期, shown as 反映されていません,
-    // and it stays so after the next discharge.
+    // The physician records the patient back home while the desk hears
+    // of a readmission (before the app sends the record): refused when
+    // it goes, shown as 反映されていません, and it stays so after the next
+    // discharge. (The desk's news wakes the app's exchange at once now,
+    // so the physician records first.)
     let today = chrono::Local::now().date_naive().to_string();
     let desk_event = |details: serde_json::Value| {
         json!({"op": "event_appended", "referral_id": referral,
             "event": {"id": uuid::Uuid::now_v7(), "details": details, "voids": null, "note": ""}})
     };
+    click(client, "[data-testid=referral] button.record-event").await;
+    choose(client, "#event-field-status", "returned").await;
+    fill(client, "#event-field-date", &today).await;
+    press(client, "#save-event").await;
+    wait_for_text(client, "#where-now", "自院通院中").await;
     let readmitted = desk
         .push(desk_event(
             json!({"status": "admitted", "date": today, "ward": "3階西病棟", "attending": ""}),
         ))
         .await;
     assert_eq!(readmitted["outcome"], "applied", "{readmitted}");
-    click(client, "[data-testid=referral] button.record-event").await;
-    choose(client, "#event-field-status", "returned").await;
-    fill(client, "#event-field-date", &today).await;
-    press(client, "#save-event").await;
-    wait_for_text(client, "#where-now", "自院通院中").await;
     press(client, "#sync-now").await;
     wait_for_text(client, "#sync-refused", "同期できなかった変更 1件").await;
     let discharged = desk
@@ -459,4 +454,26 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     )
     .await;
     screenshot_display(&artifacts().join("e2e-conflict.png"));
+}
+
+/// Opens the patient again (the page reads the store as it opens) until
+/// the event note `needle` is there, never pressing 今すぐ同期: only the
+/// live stream can bring it this fast (the poll waits two minutes).
+async fn arrives_without_sync_now(client: &Client, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        press(client, "#back-to-list").await;
+        open_first_patient(client).await;
+        // The page's panels load after it appears.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let notes = text_content(client, "[data-testid=referral-event-note]").await;
+        if notes.contains(needle) {
+            return notes;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "the desk's note never arrived without 今すぐ同期: {notes:?}"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
