@@ -77,7 +77,7 @@ async fn set_up_and_back_up(client: &Client, usb: &Path) {
     screenshot_display(&artifacts().join("e2e-first-backup-setup.png"));
     finish_setup(client).await;
 
-    click(client, "#new-patient").await;
+    press(client, "#new-patient").await;
     fill(client, "form#patient-form input[name=name]", "鈴木　一郎").await;
     fill(
         client,

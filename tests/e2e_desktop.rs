@@ -79,7 +79,7 @@ async fn whole_journey(client: &Client, data_dir: &Path) {
     finish_setup(&client).await;
 
     // A patient, with one mistake first: an era date that does not exist.
-    click(&client, "#new-patient").await;
+    press(&client, "#new-patient").await;
     fill(&client, "form#patient-form input[name=name]", "山田　太郎").await;
     fill(
         &client,

@@ -106,12 +106,18 @@ pub async fn open_app(driver: &Driver, data_dir: &Path) -> Client {
 }
 
 pub async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client
+    let field = match client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css(css))
         .await
-        .unwrap();
+    {
+        Ok(field) => field,
+        Err(e) => {
+            save_failure_screenshot();
+            panic!("{css} never appeared: {e:?}");
+        }
+    };
     // A re-render that lands between clearing and typing (the form's
     // errors arriving) can put the old value back: type again until the
     // field holds what was typed (a field that reformats its value may

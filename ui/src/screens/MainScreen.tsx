@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { LETTER_TITLES } from "../lib/letters";
@@ -43,9 +43,11 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
   // Unlocking loads the read-only views again too: what they asked while the
   // app was locked was refused, and they would go on showing that refusal.
   const locked = session.session.locked;
+  const wasLocked = useRef(locked);
   const [unlocks, setUnlocks] = useState(0);
   useEffect(() => {
-    if (!locked) setUnlocks((n) => n + 1);
+    if (wasLocked.current && !locked) setUnlocks((n) => n + 1);
+    wasLocked.current = locked;
   }, [locked]);
   const dismissNotice = useCallback(() => {
     setNotice(null);
