@@ -88,23 +88,30 @@ pub(crate) fn created_page(
     )
 }
 
-/// What a refused account says on the form; `None` for a failure that is
-/// answered with its own page (`Err`).
-pub(crate) fn refusal_text(e: UserError) -> Result<&'static str, Response> {
+/// How a refused account is answered.
+pub(crate) enum Refused {
+    /// On the form again, saying this.
+    Form(&'static str),
+    /// With a page of its own (the database, hashing).
+    Page(Response),
+}
+
+/// What a refused account says.
+pub(crate) fn refusal(e: UserError) -> Refused {
     match e {
-        UserError::BadLogin => {
-            Ok("ログインIDは3〜40文字の半角英小文字・数字・「.」「_」「-」で入力してください。")
-        }
-        UserError::BadName => Ok("氏名を100文字までで入力してください。"),
-        UserError::LoginTaken => Ok("このログインIDは既に使われています。"),
-        UserError::RoleDoesNotFit { .. } => Ok(
+        UserError::BadLogin => Refused::Form(
+            "ログインIDは3〜40文字の半角英小文字・数字・「.」「_」「-」で入力してください。",
+        ),
+        UserError::BadName => Refused::Form("氏名を100文字までで入力してください。"),
+        UserError::LoginTaken => Refused::Form("このログインIDは既に使われています。"),
+        UserError::RoleDoesNotFit { .. } => Refused::Form(
             "連携担当者は病院に、管理者と相談窓口の職員は相談窓口に、機関の管理者と職員は相談窓口以外の機関に所属します。",
         ),
         UserError::NoOrganisation | UserError::NoSuchUser | UserError::NotPending => {
-            Ok("所属またはアカウントが見つかりません。")
+            Refused::Form("所属またはアカウントが見つかりません。")
         }
-        UserError::Database(e) => Err(database_error(&e)),
-        UserError::Hash(_) => Err(message(
+        UserError::Database(e) => Refused::Page(database_error(&e)),
+        UserError::Hash(_) => Refused::Page(message(
             StatusCode::INTERNAL_SERVER_ERROR,
             "アカウントを作成できませんでした",
             "もう一度お試しください。",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::portal::account_rows::{
-    AccountRow, created_page, profession_choices, refusal_text,
+    AccountRow, Refused, created_page, profession_choices, refusal,
 };
 use crate::http::portal::admin::{admin_only, organisation_rows};
 use crate::http::portal::pages::{IdPath, database_error, render, render_with_status, user_view};
@@ -124,11 +124,11 @@ pub(crate) async fn create_user(
     };
     match accounts::create_account(&state.pool, &request, &user.audit_actor()).await {
         Ok(created) => created_page(&user, &created, "/portal/admin/users", false),
-        Err(e) => match refusal_text(e) {
-            Ok(text) => {
+        Err(e) => match refusal(e) {
+            Refused::Form(text) => {
                 users_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(text)).await
             }
-            Err(page) => page,
+            Refused::Page(page) => page,
         },
     }
 }

@@ -10,7 +10,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use crate::http::portal::account_rows::{
-    AccountRow, created_page, profession_choices, refusal_text,
+    AccountRow, Refused, created_page, profession_choices, refusal,
 };
 use crate::http::portal::pages::{IdPath, database_error, render, render_with_status, user_view};
 use crate::http::portal::session::{PortalUser, Posted, forbidden};
@@ -122,8 +122,8 @@ pub(crate) async fn create(
     match created {
         Ok(created) => created_page(&user, &created, &back, true),
         Err(StaffError::Forbidden) => forbidden(&user),
-        Err(StaffError::User(e)) => match refusal_text(e) {
-            Ok(text) => {
+        Err(StaffError::User(e)) => match refusal(e) {
+            Refused::Form(text) => {
                 staff_page(
                     &state,
                     &user,
@@ -133,7 +133,7 @@ pub(crate) async fn create(
                 )
                 .await
             }
-            Err(page) => page,
+            Refused::Page(page) => page,
         },
     }
 }
