@@ -39,11 +39,13 @@ pub mod error {
 /// The desk administrator's tasks: organisations, enrollment codes,
 /// devices.
 pub mod admin {
-    pub use crate::model::{kind_code, kind_from_code};
+    pub use crate::model::{PortalOrganisation, device_kind, kind_code, kind_from_code};
     pub use crate::services::enrollment::{
-        CODE_LIFETIME, code_digest, issue_enrollment_code, revoke_device,
+        CODE_LIFETIME, CodeError, code_digest, issue_enrollment_code, revoke_device,
     };
-    pub use crate::services::organisations::create_organisation;
+    pub use crate::services::organisations::{
+        NewOrganisation, create_organisation, register_organisation,
+    };
 }
 
 /// The audit log: its search as the administrator's page runs it, and
@@ -55,8 +57,9 @@ pub mod audit {
 /// Portal accounts.
 pub mod users {
     pub use crate::services::accounts::{
-        NewUser, Role, UserError, bootstrap_desk, create_user, disable_user, enable_user,
-        hash_password, reset_user, set_desk_role, verify_password,
+        AccountRequest, NewUser, Profession, Role, UserError, bootstrap_desk, create_account,
+        create_user, decide_account, default_profession, disable_user, enable_user, hash_password,
+        reset_user, set_desk_role, verify_password,
     };
 }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use tsunagu_protocol::OrgKind;
+use tsunagu_domain::team::{OrganisationKind, Profession};
 use tsunagu_server::api::{ServerState, router};
 use tsunagu_server::db::{RUNTIME_ROLE, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPgError, LocalPostgres};
@@ -47,21 +47,36 @@ enum Command {
     Admin(Admin),
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Kind {
-    Clinic,
-    Hospital,
-    Desk,
+/// An organisation kind as typed: the domain's code (`clinic`,
+/// `visiting_nurse_station`, …; `-` for `_` is accepted).
+fn parse_kind(typed: &str) -> Result<OrganisationKind, String> {
+    OrganisationKind::from_code(&typed.replace('-', "_")).ok_or_else(|| {
+        let codes: Vec<&str> = OrganisationKind::ALL.iter().map(|k| k.code()).collect();
+        format!("one of: {}", codes.join(", "))
+    })
+}
+
+/// A profession as typed: the domain's code (`nurse`, `care_manager`, …).
+fn parse_profession(typed: &str) -> Result<Profession, String> {
+    Profession::from_code(&typed.replace('-', "_")).ok_or_else(|| {
+        let codes: Vec<&str> = Profession::ALL.iter().map(|p| p.code()).collect();
+        format!("one of: {}", codes.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
 enum Admin {
-    /// Register a clinic, hospital or the desk.
+    /// Register an organisation: hospital, clinic, visiting_nurse_station,
+    /// care_management_office, pharmacy, dental_clinic,
+    /// home_rehabilitation, care_service, community_support_center or desk.
     CreateOrg {
-        #[arg(long, value_enum)]
-        kind: Kind,
+        #[arg(long, value_parser = parse_kind)]
+        kind: OrganisationKind,
         #[arg(long)]
         name: String,
+        /// Its administrator approves every home-care team it joins.
+        #[arg(long)]
+        requires_approval: bool,
     },
     /// A one-time code (valid 7 days) to enroll one device of an organisation.
     EnrollmentCode {
@@ -101,8 +116,10 @@ enum Admin {
         #[arg(long)]
         from: PathBuf,
     },
-    /// A portal account: desk staff or administrator (of the desk), or a
-    /// liaison officer (of a hospital). Prints the first password once.
+    /// A portal account: desk staff or administrator (of the desk), a
+    /// liaison officer (of a hospital), or an organisation's administrator
+    /// or staff (of any other). Approved at once. Prints the first
+    /// password once.
     CreateUser {
         #[arg(long)]
         org: Uuid,
@@ -112,6 +129,11 @@ enum Admin {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// physician, dentist, nurse, pharmacist, care_manager, therapist,
+        /// care_worker, liaison or clerk (default: liaison for the desk's
+        /// and hospitals' roles, clerk otherwise).
+        #[arg(long, value_parser = parse_profession)]
+        profession: Option<Profession>,
     },
     /// Check the audit log's hash chain: prints the chain's head, or the
     /// first row that is not as written (exit status 5).
@@ -123,6 +145,8 @@ enum RoleArg {
     Admin,
     Desk,
     Liaison,
+    OrgAdmin,
+    Staff,
 }
 
 /// Why a command failed; each kind exits with its own status.
@@ -143,6 +167,8 @@ enum CliError {
     #[error("{0}")]
     User(#[from] users::UserError),
     #[error("{0}")]
+    EnrollmentCode(#[from] admin::CodeError),
+    #[error("{0}")]
     Backup(#[from] tsunagu_server::backup::BackupError),
     #[error(
         "the audit log has been tampered with: {0}. Keep the database as it is and report it to the person responsible for security"
@@ -162,6 +188,7 @@ impl CliError {
             CliError::PlainHttpBeyondLoopback(_)
             | CliError::Tls(_)
             | CliError::User(_)
+            | CliError::EnrollmentCode(_)
             | CliError::BadTrustedProxy(_)
             | CliError::RuntimeRoleMissing => 2,
             CliError::Postgres(_) | CliError::Database(_) | CliError::Backup(_) => 3,
@@ -243,14 +270,18 @@ async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), 
     match task {
         // Done before the pool is opened (see `run`).
         Admin::Backup { .. } | Admin::Restore { .. } => Ok(()),
-        Admin::CreateOrg { kind, name } => {
-            let kind = match kind {
-                Kind::Clinic => OrgKind::Clinic,
-                Kind::Hospital => OrgKind::Hospital,
-                Kind::Desk => OrgKind::Desk,
+        Admin::CreateOrg {
+            kind,
+            name,
+            requires_approval,
+        } => {
+            let new = admin::NewOrganisation {
+                kind,
+                name: &name,
+                requires_approval,
             };
-            let org = admin::create_organisation(pool, kind, &name, actor).await?;
-            println!("{}\t{}\t{}", org.id, admin::kind_code(org.kind), org.name);
+            let org = admin::register_organisation(pool, &new, actor).await?;
+            println!("{}\t{}\t{}", org.id, org.kind.code(), org.name);
             Ok(())
         }
         Admin::EnrollmentCode { org } => {
@@ -286,13 +317,23 @@ async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), 
             login,
             name,
             role,
+            profession,
         } => {
             let role = match role {
                 RoleArg::Admin => users::Role::Admin,
                 RoleArg::Desk => users::Role::Desk,
                 RoleArg::Liaison => users::Role::Liaison,
+                RoleArg::OrgAdmin => users::Role::OrgAdmin,
+                RoleArg::Staff => users::Role::Staff,
             };
-            let user = users::create_user(pool, org, &login, &name, role, actor).await?;
+            let request = users::AccountRequest {
+                organisation: org,
+                login: &login,
+                display_name: &name,
+                role,
+                profession: profession.unwrap_or_else(|| users::default_profession(role)),
+            };
+            let user = users::create_account(pool, &request, actor).await?;
             print_new_user(&user);
             Ok(())
         }

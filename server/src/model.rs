@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use tsunagu_domain::team::OrganisationKind;
 use tsunagu_protocol::{OrgKind, Organisation, WireSource};
 use uuid::Uuid;
 
@@ -62,21 +63,34 @@ pub enum Role {
     Desk,
     /// A hospital's liaison officer (連携担当者).
     Liaison,
+    /// An organisation's own administrator (機関の管理者): creates its
+    /// staff's accounts, which the desk approves (ADR 0021).
+    OrgAdmin,
+    /// An organisation's staff (職員): signs in to see its teams.
+    Staff,
 }
 
 impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Desk,
+        Role::Liaison,
+        Role::OrgAdmin,
+        Role::Staff,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Desk => "desk",
             Role::Liaison => "liaison",
+            Role::OrgAdmin => "org_admin",
+            Role::Staff => "staff",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Role> {
-        [Role::Admin, Role::Desk, Role::Liaison]
-            .into_iter()
-            .find(|r| r.code() == code)
+        Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
     pub fn label_ja(self) -> &'static str {
@@ -84,31 +98,112 @@ impl Role {
             Role::Admin => "管理者",
             Role::Desk => "相談窓口",
             Role::Liaison => "連携担当者",
+            Role::OrgAdmin => "機関の管理者",
+            Role::Staff => "職員",
         }
     }
 
-    /// Desk roles belong to the desk, liaison officers to a hospital.
-    pub fn fits(self, kind: OrgKind) -> bool {
-        matches!(
-            (self, kind),
-            (Role::Admin | Role::Desk, OrgKind::Desk) | (Role::Liaison, OrgKind::Hospital)
-        )
+    /// Desk roles belong to the desk, liaison officers to a hospital; an
+    /// organisation's administrator and staff to any organisation but the
+    /// desk.
+    pub fn fits(self, kind: OrganisationKind) -> bool {
+        match self {
+            Role::Admin | Role::Desk => kind == OrganisationKind::Desk,
+            Role::Liaison => kind == OrganisationKind::Hospital,
+            Role::OrgAdmin | Role::Staff => kind != OrganisationKind::Desk,
+        }
+    }
+
+    /// Whether the role reads and records referrals in the portal (the
+    /// desk's and hospitals' liaison work). An organisation's
+    /// administrator and staff have none until teams come.
+    pub fn has_referral_rights(self) -> bool {
+        matches!(self, Role::Admin | Role::Desk | Role::Liaison)
     }
 }
 
-/// An organisation's kind as stored (`organisations.kind`).
-pub fn kind_code(kind: OrgKind) -> &'static str {
+/// The organisation a portal account belongs to, of any kind (devices
+/// carry `tsunagu_protocol::Organisation`, of the three kinds that enroll).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalOrganisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+}
+
+impl PortalOrganisation {
+    /// As a device of it would be: only for the kinds whose devices enroll.
+    pub fn as_device_organisation(&self) -> Option<Organisation> {
+        device_kind(self.kind).map(|kind| Organisation {
+            id: self.id,
+            name: self.name.clone(),
+            kind,
+        })
+    }
+}
+
+/// The wire's kind for an organisation whose devices enroll (clinics,
+/// hospitals, the desk); `None` for the kinds that only sign in to the
+/// portal. Older desktops decode only these three.
+pub fn device_kind(kind: OrganisationKind) -> Option<OrgKind> {
     match kind {
-        OrgKind::Clinic => "clinic",
-        OrgKind::Hospital => "hospital",
-        OrgKind::Desk => "desk",
+        OrganisationKind::Clinic => Some(OrgKind::Clinic),
+        OrganisationKind::Hospital => Some(OrgKind::Hospital),
+        OrganisationKind::Desk => Some(OrgKind::Desk),
+        _ => None,
     }
 }
 
+/// The domain's kind for the wire's.
+pub fn domain_kind(kind: OrgKind) -> OrganisationKind {
+    match kind {
+        OrgKind::Clinic => OrganisationKind::Clinic,
+        OrgKind::Hospital => OrganisationKind::Hospital,
+        OrgKind::Desk => OrganisationKind::Desk,
+    }
+}
+
+/// A device organisation's kind as stored (`organisations.kind`).
+pub fn kind_code(kind: OrgKind) -> &'static str {
+    domain_kind(kind).code()
+}
+
+/// A stored kind read as a device organisation's (`None` for the kinds
+/// whose devices do not enroll).
 pub fn kind_from_code(code: &str) -> Option<OrgKind> {
-    [OrgKind::Clinic, OrgKind::Hospital, OrgKind::Desk]
-        .into_iter()
-        .find(|k| kind_code(*k) == code)
+    OrganisationKind::from_code(code).and_then(device_kind)
+}
+
+/// Whether a portal account waits for the desk (`users.approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl Approval {
+    pub fn code(self) -> &'static str {
+        match self {
+            Approval::Pending => "pending",
+            Approval::Approved => "approved",
+            Approval::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Approval> {
+        [Approval::Pending, Approval::Approved, Approval::Rejected]
+            .into_iter()
+            .find(|a| a.code() == code)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Approval::Pending => "承認待ち",
+            Approval::Approved => "承認済",
+            Approval::Rejected => "却下",
+        }
+    }
 }
 
 /// Who recorded an event, as stored (`referral_events.source`).
@@ -152,5 +247,30 @@ mod tests {
         assert_eq!(Scope::Desk.to_string(), "desk");
         assert!("org:nope".parse::<Scope>().is_err());
         assert!("clinic".parse::<Scope>().is_err());
+    }
+
+    #[test]
+    fn device_kinds_keep_their_codes_and_the_others_have_no_wire_kind() {
+        for kind in [OrgKind::Clinic, OrgKind::Hospital, OrgKind::Desk] {
+            assert_eq!(kind_from_code(kind_code(kind)), Some(kind));
+            assert_eq!(device_kind(domain_kind(kind)), Some(kind));
+        }
+        assert_eq!(kind_from_code("visiting_nurse_station"), None);
+        let portal_only = OrganisationKind::ALL
+            .into_iter()
+            .filter(|k| device_kind(*k).is_none())
+            .count();
+        assert_eq!(portal_only, 7);
+    }
+
+    #[test]
+    fn roles_fit_their_organisations() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+        assert!(Role::OrgAdmin.fits(OrganisationKind::Pharmacy));
+        assert!(!Role::OrgAdmin.fits(OrganisationKind::Desk));
+        assert!(!Role::Staff.has_referral_rights());
+        assert!(!Role::Liaison.fits(OrganisationKind::VisitingNurseStation));
     }
 }

@@ -1,4 +1,5 @@
-//! Organisations (`organisations`): the desk, clinics and hospitals.
+//! Organisations (`organisations`): the desk, clinics, hospitals and the
+//! other kinds that sign in to the portal (stored as the domain's codes).
 
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -8,13 +9,17 @@ pub(crate) async fn insert(
     id: Uuid,
     kind: &str,
     name: &str,
+    requires_approval: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO organisations (id, kind, name) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(kind)
-        .bind(name)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO organisations (id, kind, name, requires_approval) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(name)
+    .bind(requires_approval)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -70,12 +75,12 @@ pub(crate) async fn hospital_name(
         .await
 }
 
-/// A clinic or hospital (whose devices enroll), as (id, name).
-pub(crate) async fn enrollable(
+/// (name, kind) of one, if it exists.
+pub(crate) async fn find(
     ex: impl PgExecutor<'_>,
     id: Uuid,
-) -> sqlx::Result<Option<(Uuid, String)>> {
-    sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1 AND kind <> 'desk'")
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT name, kind FROM organisations WHERE id = $1")
         .bind(id)
         .fetch_optional(ex)
         .await
@@ -87,13 +92,14 @@ pub(crate) struct Overview {
     pub id: Uuid,
     pub name: String,
     pub kind: String,
+    pub requires_approval: bool,
     pub users: i64,
     pub devices: i64,
 }
 
 pub(crate) async fn overview(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Overview>> {
     sqlx::query_as(
-        "SELECT o.id, o.name, o.kind,
+        "SELECT o.id, o.name, o.kind, o.requires_approval,
            (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL)
              AS users,
            (SELECT count(*) FROM devices d WHERE d.organisation_id = o.id AND d.revoked_at IS NULL)

@@ -76,7 +76,7 @@ pub(crate) struct Live {
 }
 
 /// The session if it is live at `stage` (not ended, its person not
-/// disabled, seen within `idle_minutes`, begun within `max_hours`);
+/// disabled and approved, seen within `idle_minutes`, begun within `max_hours`);
 /// touching it keeps it alive.
 pub(crate) async fn touch_live(
     ex: impl PgExecutor<'_>,
@@ -89,7 +89,7 @@ pub(crate) async fn touch_live(
         "UPDATE portal_sessions s SET last_seen_at = now()
          FROM users u JOIN organisations o ON o.id = u.organisation_id
          WHERE s.token_sha256 = $1 AND s.user_id = u.id AND s.stage = $2
-           AND s.ended_at IS NULL AND u.disabled_at IS NULL
+           AND s.ended_at IS NULL AND u.disabled_at IS NULL AND u.approval = 'approved'
            AND s.last_seen_at > now() - make_interval(mins => $3)
            AND s.created_at > now() - make_interval(hours => $4)
          RETURNING u.id AS user_id, u.login, u.display_name, u.role, o.id AS organisation_id,

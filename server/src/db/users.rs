@@ -10,20 +10,26 @@ pub(crate) struct NewAccount<'a> {
     pub login: &'a str,
     pub display_name: &'a str,
     pub role: &'a str,
+    pub profession: &'a str,
+    /// `approved`, or `pending` until the desk approves.
+    pub approval: &'a str,
     pub password_hash: &'a str,
 }
 
 /// False if the login is taken.
 pub(crate) async fn insert(conn: &mut PgConnection, a: &NewAccount<'_>) -> sqlx::Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO users (id, organisation_id, login, display_name, role, password_hash)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (login) DO NOTHING",
+        "INSERT INTO users (id, organisation_id, login, display_name, role, profession, approval,
+           password_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (login) DO NOTHING",
     )
     .bind(a.id)
     .bind(a.organisation)
     .bind(a.login)
     .bind(a.display_name)
     .bind(a.role)
+    .bind(a.profession)
+    .bind(a.approval)
     .bind(a.password_hash)
     .execute(conn)
     .await?
@@ -90,14 +96,15 @@ pub(crate) async fn set_desk_role(
     )
 }
 
-/// (id, password hash, has a second factor) of an active account.
+/// (id, password hash, has a second factor, approval) of an active
+/// account (not stopped, not rejected).
 pub(crate) async fn for_sign_in(
     ex: impl PgExecutor<'_>,
     login: &str,
-) -> sqlx::Result<Option<(Uuid, String, bool)>> {
+) -> sqlx::Result<Option<(Uuid, String, bool, String)>> {
     sqlx::query_as(
-        "SELECT id, password_hash, totp_secret IS NOT NULL FROM users
-         WHERE login = $1 AND disabled_at IS NULL",
+        "SELECT id, password_hash, totp_secret IS NOT NULL, approval FROM users
+         WHERE login = $1 AND disabled_at IS NULL AND approval <> 'rejected'",
     )
     .bind(login)
     .fetch_optional(ex)
@@ -242,25 +249,75 @@ pub(crate) async fn use_recovery_code(
         == 1)
 }
 
-/// An account as the administrator's list shows it.
+/// An account as the administrator's and an organisation's lists show it.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Listed {
     pub id: Uuid,
     pub login: String,
     pub display_name: String,
     pub role: String,
+    pub profession: String,
+    pub approval: String,
     pub organisation: String,
+    pub organisation_kind: String,
     pub second_factor: bool,
     pub disabled: bool,
 }
 
+/// A constant (no value is spliced in: the callers only add literal
+/// conditions; values are bound).
+const LISTED: &str = "SELECT u.id, u.login, u.display_name, u.role, u.profession, u.approval,
+       o.name AS organisation, o.kind AS organisation_kind,
+       u.totp_secret IS NOT NULL AS second_factor, u.disabled_at IS NOT NULL AS disabled
+     FROM users u JOIN organisations o ON o.id = u.organisation_id";
+
+/// Every account, by organisation and login.
 pub(crate) async fn list(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Listed>> {
-    sqlx::query_as(
-        "SELECT u.id, u.login, u.display_name, u.role, o.name AS organisation,
-           u.totp_secret IS NOT NULL AS second_factor, u.disabled_at IS NOT NULL AS disabled
-         FROM users u JOIN organisations o ON o.id = u.organisation_id
-         ORDER BY o.name, u.login",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTED} ORDER BY o.name, u.login"
+    )))
     .fetch_all(ex)
     .await
+}
+
+/// The accounts of one organisation, by login.
+pub(crate) async fn list_of(
+    ex: impl PgExecutor<'_>,
+    organisation: Uuid,
+) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTED} WHERE u.organisation_id = $1 ORDER BY u.login"
+    )))
+    .bind(organisation)
+    .fetch_all(ex)
+    .await
+}
+
+/// The accounts waiting for the desk's approval, oldest first.
+pub(crate) async fn pending(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTED} WHERE u.approval = 'pending' ORDER BY u.created_at"
+    )))
+    .fetch_all(ex)
+    .await
+}
+
+/// A pending account approved or rejected (a rejected one is stopped
+/// too); false if it was not pending.
+pub(crate) async fn decide(
+    conn: &mut PgConnection,
+    user: Uuid,
+    approval: &str,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE users SET approval = $2,
+           disabled_at = CASE WHEN $2 = 'rejected' THEN now() ELSE disabled_at END
+         WHERE id = $1 AND approval = 'pending'",
+    )
+    .bind(user)
+    .bind(approval)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }

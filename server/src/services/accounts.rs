@@ -1,20 +1,25 @@
-//! Portal accounts: the desk's administrators and staff, and hospitals'
-//! liaison officers. Created from the admin command line (the first desk
-//! administrator before any portal exists) and, in the next issue, from the
-//! portal. Passwords are hashed with Argon2id; the first one is random,
-//! shown once, and must be changed at the first sign-in.
+//! Portal accounts: the desk's administrators and staff, hospitals'
+//! liaison officers, and every organisation's own administrator and staff
+//! (ADR 0021), each with a profession. Created from the admin command line
+//! (the first desk administrator before any portal exists), by the desk's
+//! administrator in the portal, and by an organisation's administrator for
+//! its own staff (`staff.rs`: pending until the desk approves). Passwords
+//! are hashed with Argon2id; the first one is random, shown once, and must
+//! be changed at the first sign-in.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sqlx::PgPool;
+use tsunagu_domain::team::OrganisationKind;
+pub use tsunagu_domain::team::Profession;
 use tsunagu_protocol::{OrgKind, Organisation};
 use uuid::Uuid;
 
 use crate::db;
 use crate::db::users::NewAccount;
+use crate::model::Approval;
 pub use crate::model::Role;
-use crate::model::{kind_code, kind_from_code};
 use crate::services::audit;
 use crate::services::organisations::create_organisation;
 
@@ -35,6 +40,8 @@ pub enum UserError {
     NoSuchUser,
     #[error("the login is already taken")]
     LoginTaken,
+    #[error("the account is not waiting for approval")]
+    NotPending,
     #[error("password hashing: {0}")]
     Hash(String),
     #[error("database: {0}")]
@@ -49,7 +56,28 @@ pub struct NewUser {
     pub initial_password: String,
 }
 
-/// Creates an account with a random first password.
+/// What an account is created with.
+#[derive(Debug, Clone)]
+pub struct AccountRequest<'a> {
+    pub organisation: Uuid,
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub profession: Profession,
+}
+
+/// The profession an account gets when none is given (the command line's
+/// and the older callers'): the desk's and hospitals' coordinators are
+/// MSW・連携担当者; anyone else 事務 until their administrator says.
+pub fn default_profession(role: Role) -> Profession {
+    match role {
+        Role::Admin | Role::Desk | Role::Liaison => Profession::Liaison,
+        Role::OrgAdmin | Role::Staff => Profession::Clerk,
+    }
+}
+
+/// Creates an account with a random first password, the desk's
+/// profession defaulted (see [`default_profession`]); approved at once.
 pub async fn create_user(
     pool: &PgPool,
     organisation: Uuid,
@@ -58,7 +86,35 @@ pub async fn create_user(
     role: Role,
     actor: &str,
 ) -> Result<NewUser, UserError> {
-    let login = login.trim().to_lowercase();
+    let request = AccountRequest {
+        organisation,
+        login,
+        display_name,
+        role,
+        profession: default_profession(role),
+    };
+    create_account(pool, &request, actor).await
+}
+
+/// The desk creates an account: approved at once.
+pub async fn create_account(
+    pool: &PgPool,
+    request: &AccountRequest<'_>,
+    actor: &str,
+) -> Result<NewUser, UserError> {
+    insert_account(pool, request, Approval::Approved, "create", actor).await
+}
+
+/// Checks the request, then writes the account with its first password
+/// and the audit row `action`, in one transaction.
+pub(crate) async fn insert_account(
+    pool: &PgPool,
+    request: &AccountRequest<'_>,
+    approval: Approval,
+    action: &str,
+    actor: &str,
+) -> Result<NewUser, UserError> {
+    let login = request.login.trim().to_lowercase();
     let valid_login = (3..=40).contains(&login.len())
         && login
             .chars()
@@ -66,19 +122,19 @@ pub async fn create_user(
     if !valid_login {
         return Err(UserError::BadLogin);
     }
-    let display_name = display_name.trim();
+    let display_name = request.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return Err(UserError::BadName);
     }
-    let kind = db::organisations::kind(pool, organisation).await?;
+    let kind = db::organisations::kind(pool, request.organisation).await?;
     let kind = kind
         .as_deref()
-        .and_then(kind_from_code)
+        .and_then(OrganisationKind::from_code)
         .ok_or(UserError::NoOrganisation)?;
-    if !role.fits(kind) {
+    if !request.role.fits(kind) {
         return Err(UserError::RoleDoesNotFit {
-            role: role.code(),
-            kind: kind_code(kind),
+            role: request.role.code(),
+            kind: kind.code(),
         });
     }
     let initial_password = random_password();
@@ -87,16 +143,18 @@ pub async fn create_user(
     let mut tx = pool.begin().await?;
     let account = NewAccount {
         id,
-        organisation,
+        organisation: request.organisation,
         login: &login,
         display_name,
-        role: role.code(),
+        role: request.role.code(),
+        profession: request.profession.code(),
+        approval: approval.code(),
         password_hash: &hash,
     };
     if !db::users::insert(&mut tx, &account).await? {
         return Err(UserError::LoginTaken);
     }
-    audit::record(&mut tx, actor, "create", "user", &id.to_string()).await?;
+    audit::record(&mut tx, actor, action, "user", &id.to_string()).await?;
     tx.commit().await?;
     Ok(NewUser {
         id,
@@ -159,7 +217,7 @@ pub async fn set_desk_role(
     role: Role,
     actor: &str,
 ) -> Result<(), UserError> {
-    if role == Role::Liaison {
+    if !role.fits(OrganisationKind::Desk) {
         return Err(UserError::RoleDoesNotFit {
             role: role.code(),
             kind: "desk",
@@ -194,6 +252,34 @@ pub(crate) use crate::db::users::Listed as ListedAccount;
 /// Every account, by organisation and login.
 pub(crate) async fn list(pool: &PgPool) -> sqlx::Result<Vec<ListedAccount>> {
     db::users::list(pool).await
+}
+
+/// The accounts waiting for the desk's approval, oldest first.
+pub(crate) async fn pending(pool: &PgPool) -> sqlx::Result<Vec<ListedAccount>> {
+    db::users::pending(pool).await
+}
+
+/// The desk approves (the person may sign in) or rejects (never) an
+/// account an organisation's administrator created; audited.
+pub async fn decide_account(
+    pool: &PgPool,
+    user: Uuid,
+    approve: bool,
+    actor: &str,
+) -> Result<(), UserError> {
+    let decision = if approve {
+        Approval::Approved
+    } else {
+        Approval::Rejected
+    };
+    let mut tx = pool.begin().await?;
+    if !db::users::decide(&mut tx, user, decision.code()).await? {
+        return Err(UserError::NotPending);
+    }
+    let action = if approve { "approve" } else { "reject" };
+    audit::record(&mut tx, actor, action, "user", &user.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Argon2id with the crate's default (OWASP-recommended) parameters, as a

@@ -6,11 +6,12 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
+use tsunagu_domain::team::OrganisationKind;
 use tsunagu_protocol::{DecodeError, EnrollRequest, EnrollResponse, Organisation};
 use uuid::Uuid;
 
 use crate::db;
-use crate::model::kind_from_code;
+use crate::model::{device_kind, kind_from_code};
 use crate::services::actor::{Actor, device_actor};
 use crate::services::audit;
 
@@ -59,14 +60,49 @@ impl From<sqlx::Error> for DeviceError {
     }
 }
 
-/// A fresh one-time code for `organisation`, e.g. `7K2M-XR4P-9QTB-H3NA`.
-/// Only its hash is stored: the code is shown once, here.
+/// Why no enrollment code was issued.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeError {
+    #[error("no such organisation")]
+    NoOrganisation,
+    /// Devices (the desktop app) enroll for clinics, hospitals and the
+    /// desk only: the wire and older desktops know no other kind.
+    #[error("devices do not enroll for a {} organisation", .0.code())]
+    NoDevices(OrganisationKind),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl CodeError {
+    /// As the administrator's page says it.
+    pub fn message_ja(&self) -> String {
+        match self {
+            CodeError::NoOrganisation => "登録コードを発行する医療機関を選んでください。".into(),
+            CodeError::NoDevices(kind) => format!(
+                "{}には端末の登録コードを発行できません。端末（デスクトップアプリ）は診療所・病院・相談窓口のためのものです。職員はポータルにサインインします。",
+                kind.label_ja()
+            ),
+            CodeError::Database(_) => "サーバーで問題が起きました。".into(),
+        }
+    }
+}
+
+/// A fresh one-time code for `organisation` (a clinic, hospital or the
+/// desk), e.g. `7K2M-XR4P-9QTB-H3NA`. Only its hash is stored: the code
+/// is shown once, here.
 pub async fn issue_enrollment_code(
     pool: &PgPool,
     organisation: Uuid,
     actor: &str,
     now: DateTime<Utc>,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, CodeError> {
+    let (_, kind) = db::organisations::find(pool, organisation)
+        .await?
+        .ok_or(CodeError::NoOrganisation)?;
+    let kind = OrganisationKind::from_code(&kind).ok_or(CodeError::NoOrganisation)?;
+    if device_kind(kind).is_none() {
+        return Err(CodeError::NoDevices(kind));
+    }
     let mut bytes = [0u8; 10];
     rand::rng().fill_bytes(&mut bytes);
     let symbols = base32::encode(base32::Alphabet::Crockford, &bytes);

@@ -16,4 +16,5 @@ pub(crate) mod referrals;
 pub(crate) mod second_factor;
 pub(crate) mod sessions;
 pub(crate) mod sign_in;
+pub(crate) mod staff;
 pub(crate) mod sync;

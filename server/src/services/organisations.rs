@@ -1,38 +1,76 @@
-//! Registering organisations (from the command line or the
+//! Registering organisations of every kind (from the command line or the
 //! administrator's pages), and the directory of hospitals every clinic
 //! offers as destinations.
 
 use sqlx::PgPool;
+use tsunagu_domain::team::OrganisationKind;
 use tsunagu_protocol::{ChangeBody, OrgKind, Organisation};
 use uuid::Uuid;
 
 use crate::db;
-use crate::model::{Scope, kind_code};
+use crate::model::{PortalOrganisation, Scope, domain_kind};
 use crate::services::audit;
 
+/// What the administrator registers.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation<'a> {
+    pub kind: OrganisationKind,
+    pub name: &'a str,
+    /// Its administrator approves every team it joins (read when teams
+    /// invite it).
+    pub requires_approval: bool,
+}
+
+/// Registers an organisation of any kind, audited; a new clinic or
+/// hospital is listed in the clinics' directories.
+pub async fn register_organisation(
+    pool: &PgPool,
+    new: &NewOrganisation<'_>,
+    actor: &str,
+) -> Result<PortalOrganisation, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let name = new.name.trim();
+    let mut tx = pool.begin().await?;
+    db::organisations::insert(&mut tx, id, new.kind.code(), name, new.requires_approval).await?;
+    audit::record(&mut tx, actor, "create", "organisation", &id.to_string()).await?;
+    let organisation = PortalOrganisation {
+        id,
+        name: name.to_string(),
+        kind: new.kind,
+    };
+    if let Some(device_organisation) = organisation.as_device_organisation() {
+        list_in_directories(&mut tx, &device_organisation).await?;
+    }
+    tx.commit().await?;
+    Ok(organisation)
+}
+
+/// A clinic, hospital or the desk (the kinds whose devices enroll), as
+/// devices see it.
 pub async fn create_organisation(
     pool: &PgPool,
     kind: OrgKind,
     name: &str,
     actor: &str,
 ) -> Result<Organisation, sqlx::Error> {
-    let id = Uuid::now_v7();
-    let mut tx = pool.begin().await?;
-    db::organisations::insert(&mut tx, id, kind_code(kind), name.trim()).await?;
-    audit::record(&mut tx, actor, "create", "organisation", &id.to_string()).await?;
-    let organisation = Organisation {
-        id,
-        name: name.trim().to_string(),
-        kind,
+    let new = NewOrganisation {
+        kind: domain_kind(kind),
+        name,
+        requires_approval: false,
     };
-    list_in_directories(&mut tx, &organisation).await?;
-    tx.commit().await?;
-    Ok(organisation)
+    let registered = register_organisation(pool, &new, actor).await?;
+    Ok(Organisation {
+        id: registered.id,
+        name: registered.name,
+        kind,
+    })
 }
 
 /// Clinics offer the registered hospitals as destinations: a new hospital
 /// is fed to every clinic, and a new clinic gets every hospital, through
 /// the clinics' change feeds (so a reinstalled device gets them too).
+/// Only hospitals are ever listed: the other kinds are no destinations,
+/// and older desktops could not read them.
 async fn list_in_directories(
     conn: &mut sqlx::PgConnection,
     organisation: &Organisation,
@@ -74,7 +112,12 @@ pub(crate) async fn overview(pool: &PgPool) -> sqlx::Result<Vec<Overview>> {
     db::organisations::overview(pool).await
 }
 
-/// A clinic or hospital (whose devices enroll), as (id, name).
-pub(crate) async fn enrollable(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<(Uuid, String)>> {
-    db::organisations::enrollable(pool, id).await
+/// An organisation of any kind, if it exists (an unknown stored kind
+/// reads as none).
+pub(crate) async fn find(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<PortalOrganisation>> {
+    Ok(db::organisations::find(pool, id)
+        .await?
+        .and_then(|(name, kind)| {
+            OrganisationKind::from_code(&kind).map(|kind| PortalOrganisation { id, name, kind })
+        }))
 }

@@ -6,12 +6,12 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
-use tsunagu_protocol::Organisation;
+use tsunagu_domain::team::OrganisationKind;
 use uuid::Uuid;
 
 use crate::db;
 use crate::db::views::Viewer;
-use crate::model::{Role, kind_from_code};
+use crate::model::{PortalOrganisation, Role};
 use crate::services::actor::{Actor, user_actor};
 use crate::services::audit;
 use crate::services::break_glass;
@@ -41,7 +41,9 @@ pub(crate) struct SignedIn {
     pub login: String,
     pub display_name: String,
     pub role: Role,
-    pub organisation: Organisation,
+    /// Of any kind: only a clinic's, hospital's or the desk's acts as a
+    /// device's would (`actor`).
+    pub organisation: PortalOrganisation,
     pub csrf: String,
     pub must_change_password: bool,
     pub has_second_factor: bool,
@@ -66,21 +68,28 @@ impl SignedIn {
         matches!(self.role, Role::Desk | Role::Admin)
     }
 
-    /// Which referrals the person may see.
-    pub(crate) fn viewer(&self) -> Viewer {
+    /// Which referrals the person may see: none for an organisation's
+    /// administrator and staff (their teams come later).
+    pub(crate) fn viewer(&self) -> Option<Viewer> {
         match self.role {
-            Role::Admin | Role::Desk => Viewer::Desk(self.organisation.id),
-            Role::Liaison => Viewer::Hospital(self.organisation.id),
+            Role::Admin | Role::Desk => Some(Viewer::Desk(self.organisation.id)),
+            Role::Liaison => Some(Viewer::Hospital(self.organisation.id)),
+            Role::OrgAdmin | Role::Staff => None,
         }
     }
 
-    /// The person recording a change, as the sync path records it.
-    pub(crate) fn actor(&self) -> Actor {
-        Actor {
-            organisation: self.organisation.clone(),
+    /// The person recording a change, as the sync path records it: only
+    /// a role with referral rights, of an organisation whose devices
+    /// enroll.
+    pub(crate) fn actor(&self) -> Option<Actor> {
+        if !self.role.has_referral_rights() {
+            return None;
+        }
+        Some(Actor {
+            organisation: self.organisation.as_device_organisation()?,
             label: self.label(),
             audit: self.audit_actor(),
-        }
+        })
     }
 }
 
@@ -137,7 +146,7 @@ pub(crate) async fn find(
     };
     let (Some(role), Some(kind)) = (
         Role::from_code(&s.role),
-        kind_from_code(&s.organisation_kind),
+        OrganisationKind::from_code(&s.organisation_kind),
     ) else {
         return Err(FindError::BadData);
     };
@@ -152,7 +161,7 @@ pub(crate) async fn find(
         login: s.login,
         display_name: s.display_name,
         role,
-        organisation: Organisation {
+        organisation: PortalOrganisation {
             id: s.organisation_id,
             name: s.organisation_name,
             kind,

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::attempts::Recent;
+use crate::model::Approval;
 use crate::services::accounts::hash_password;
 use crate::services::actor::user_actor;
 use crate::services::audit;
@@ -121,17 +122,33 @@ impl From<Busy> for CheckError {
     }
 }
 
-/// The account and whether it has a second factor, if the password is
-/// right. A login that does not exist takes as long to refuse.
+/// An account whose password was right.
+pub(crate) struct Checked {
+    pub user: Uuid,
+    pub has_second_factor: bool,
+    /// Created by its organisation's administrator, not yet approved by
+    /// the desk: it may not sign in yet.
+    pub pending: bool,
+}
+
+/// The account, if the password is right. A login that does not exist
+/// takes as long to refuse.
 pub(crate) async fn check_password(
     pool: &PgPool,
     hashing: &HashingGate,
     login: &str,
     password: String,
-) -> Result<Option<(Uuid, bool)>, CheckError> {
+) -> Result<Option<Checked>, CheckError> {
     let found = db::users::for_sign_in(pool, login).await?;
-    let (hash, user) = match &found {
-        Some((id, hash, has_totp)) => (hash.clone(), Some((*id, *has_totp))),
+    let (hash, user) = match found {
+        Some((id, hash, has_totp, approval)) => (
+            hash,
+            Some(Checked {
+                user: id,
+                has_second_factor: has_totp,
+                pending: approval != Approval::Approved.code(),
+            }),
+        ),
         None => (decoy_hash().to_string(), None),
     };
     let verified = hashing.verify(password, hash).await?;

@@ -1,6 +1,6 @@
-//! The desk administrator's pages: organisations and enrollment codes,
-//! portal accounts and their roles, devices, and the audit log. The same
-//! services as the admin command line.
+//! The desk administrator's pages: organisations of every kind and
+//! enrollment codes, devices, and the audit log (accounts:
+//! `admin_accounts.rs`). The same services as the admin command line.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use tsunagu_protocol::OrgKind;
+use tsunagu_domain::team::OrganisationKind;
 use uuid::Uuid;
 
 use crate::http::portal::audit_labels::action_label;
@@ -18,49 +18,61 @@ use crate::http::portal::pages::{
 use crate::http::portal::session::{PortalUser, Posted, RoleGate};
 use crate::http::state::ServerState;
 use crate::model::Role;
-use crate::services::accounts::{self, UserError};
 use crate::services::audit::{self, PAGE_ROWS as AUDIT_PAGE_ROWS, Search};
-use crate::services::enrollment::{self, issue_enrollment_code, revoke_device as revoke};
-use crate::services::organisations::{self, create_organisation as create};
+use crate::services::enrollment::{
+    self, CodeError, issue_enrollment_code, revoke_device as revoke,
+};
+use crate::services::organisations::{self, NewOrganisation, register_organisation};
 use crate::services::sessions::SignedIn;
-use crate::services::sign_in;
 
-fn admin_only(user: &SignedIn) -> Option<Response> {
+pub(crate) fn admin_only(user: &SignedIn) -> Option<Response> {
     user.refused_unless(&[Role::Admin])
 }
 
+/// A stored kind's label, from the domain.
 fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "clinic" => "診療所",
-        "hospital" => "病院",
-        "desk" => "相談窓口",
-        _ => "",
-    }
+    OrganisationKind::from_code(kind).map_or("", OrganisationKind::label_ja)
 }
 
 #[derive(Serialize)]
-struct OrganisationRow {
-    id: Uuid,
-    name: String,
-    kind: String,
-    kind_label: &'static str,
-    users: i64,
-    devices: i64,
+pub(crate) struct OrganisationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    /// Its devices (the desktop app) may enroll.
+    pub enrolls_devices: bool,
+    pub requires_approval: bool,
+    pub users: i64,
+    pub devices: i64,
 }
 
-async fn organisation_rows(state: &ServerState) -> sqlx::Result<Vec<OrganisationRow>> {
+pub(crate) async fn organisation_rows(state: &ServerState) -> sqlx::Result<Vec<OrganisationRow>> {
     Ok(organisations::overview(&state.pool)
         .await?
         .into_iter()
         .map(|o| OrganisationRow {
             kind_label: kind_label(&o.kind),
+            // The desk's own devices are enrolled from the command line.
+            enrolls_devices: matches!(o.kind.as_str(), "clinic" | "hospital"),
             id: o.id,
             name: o.name,
             kind: o.kind,
+            requires_approval: o.requires_approval,
             users: o.users,
             devices: o.devices,
         })
         .collect())
+}
+
+/// Every kind the desk registers, in the domain's order, with its label:
+/// the desk itself is made once, by `admin bootstrap`.
+fn kind_choices() -> Vec<minijinja::Value> {
+    OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| *k != OrganisationKind::Desk)
+        .map(|k| context! { code => k.code(), label => k.label_ja() })
+        .collect()
 }
 
 async fn organisations_page(
@@ -73,7 +85,13 @@ async fn organisations_page(
         Ok(rows) => render_with_status(
             status,
             "admin_organisations.html",
-            context! { me => user_view(user), csrf => user.csrf, organisations => rows, error => error },
+            context! {
+                me => user_view(user),
+                csrf => user.csrf,
+                organisations => rows,
+                kinds => kind_choices(),
+                error => error,
+            },
         ),
         Err(e) => database_error(&e),
     }
@@ -94,6 +112,8 @@ pub(crate) async fn organisations(
 pub(crate) struct OrganisationForm {
     kind: String,
     name: String,
+    /// A checkbox: "on" when ticked.
+    requires_approval: Option<String>,
 }
 
 pub(crate) async fn create_organisation(
@@ -103,9 +123,8 @@ pub(crate) async fn create_organisation(
     if let Some(refused) = admin_only(&user) {
         return refused;
     }
-    let kind = match form.kind.as_str() {
-        "clinic" => OrgKind::Clinic,
-        "hospital" => OrgKind::Hospital,
+    let kind = match OrganisationKind::from_code(&form.kind) {
+        Some(kind) if kind != OrganisationKind::Desk => kind,
         _ => {
             return organisations_page(
                 &state,
@@ -126,7 +145,12 @@ pub(crate) async fn create_organisation(
         )
         .await;
     }
-    match create(&state.pool, kind, name, &user.audit_actor()).await {
+    let new = NewOrganisation {
+        kind,
+        name,
+        requires_approval: form.requires_approval.is_some(),
+    };
+    match register_organisation(&state.pool, &new, &user.audit_actor()).await {
         Ok(_) => Redirect::to("/portal/admin").into_response(),
         Err(e) => database_error(&e),
     }
@@ -145,23 +169,33 @@ pub(crate) async fn issue_code(
     if let Some(refused) = admin_only(&user) {
         return refused;
     }
-    let organisation: Option<(Uuid, String)> = match Uuid::parse_str(&form.organisation_id) {
-        Ok(id) => match organisations::enrollable(&state.pool, id).await {
+    let found = match Uuid::parse_str(&form.organisation_id) {
+        Ok(id) => match organisations::find(&state.pool, id).await {
             Ok(found) => found,
             Err(e) => return database_error(&e),
         },
         Err(_) => None,
     };
-    let Some((id, name)) = organisation else {
+    // The desk's own devices are enrolled from the command line only.
+    let Some(organisation) = found.filter(|o| o.kind != OrganisationKind::Desk) else {
+        let error = CodeError::NoOrganisation.message_ja();
         return organisations_page(
             &state,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("登録コードを発行する医療機関を選んでください。"),
+            Some(&error),
         )
         .await;
     };
-    match issue_enrollment_code(&state.pool, id, &user.audit_actor(), Utc::now()).await {
+    let name = organisation.name;
+    match issue_enrollment_code(
+        &state.pool,
+        organisation.id,
+        &user.audit_actor(),
+        Utc::now(),
+    )
+    .await
+    {
         Ok(code) => render(
             "admin_created.html",
             context! {
@@ -174,214 +208,14 @@ pub(crate) async fn issue_code(
                 back => "/portal/admin",
             },
         ),
-        Err(e) => database_error(&e),
-    }
-}
-
-#[derive(Serialize)]
-struct UserRow {
-    id: Uuid,
-    login: String,
-    display_name: String,
-    role: &'static str,
-    organisation: String,
-    second_factor: bool,
-    disabled: bool,
-    role_code: String,
-    /// Failed sign-ins make this login wait (the administrator may clear them).
-    sign_in_waits: bool,
-}
-
-async fn users_page(
-    state: &ServerState,
-    user: &SignedIn,
-    status: StatusCode,
-    error: Option<&str>,
-) -> Response {
-    let result: sqlx::Result<(Vec<UserRow>, Vec<OrganisationRow>)> = async {
-        let waiting = sign_in::logins_failing(&state.pool).await?;
-        let users = accounts::list(&state.pool)
-            .await?
-            .into_iter()
-            .map(|u| UserRow {
-                sign_in_waits: waiting.iter().any(|(login, _)| *login == u.login),
-                id: u.id,
-                login: u.login,
-                display_name: u.display_name,
-                role: Role::from_code(&u.role).map_or("", Role::label_ja),
-                role_code: u.role,
-                organisation: u.organisation,
-                second_factor: u.second_factor,
-                disabled: u.disabled,
-            })
-            .collect();
-        Ok((users, organisation_rows(state).await?))
-    }
-    .await;
-    match result {
-        Ok((users, organisations)) => render_with_status(
-            status,
-            "admin_users.html",
-            context! {
-                me => user_view(user),
-                csrf => user.csrf,
-                users => users,
-                organisations => organisations.into_iter().filter(|o| o.kind != "clinic").collect::<Vec<_>>(),
-                error => error,
-            },
-        ),
-        Err(e) => database_error(&e),
-    }
-}
-
-pub(crate) async fn users(
-    State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
-) -> Response {
-    if let Some(refused) = admin_only(&user) {
-        return refused;
-    }
-    users_page(&state, &user, StatusCode::OK, None).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct UserForm {
-    organisation_id: String,
-    login: String,
-    display_name: String,
-    role: String,
-}
-
-pub(crate) async fn create_user(
-    State(state): State<ServerState>,
-    Posted(PortalUser(user), form): Posted<PortalUser, UserForm>,
-) -> Response {
-    if let Some(refused) = admin_only(&user) {
-        return refused;
-    }
-    let refuse = |text: &'static str| {
-        users_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(text))
-    };
-    let (Ok(organisation), Some(role)) = (
-        Uuid::parse_str(&form.organisation_id),
-        Role::from_code(&form.role),
-    ) else {
-        return refuse("所属と役割を選んでください。").await;
-    };
-    match accounts::create_user(
-        &state.pool,
-        organisation,
-        &form.login,
-        &form.display_name,
-        role,
-        &user.audit_actor(),
-    )
-    .await
-    {
-        Ok(created) => render(
-            "admin_created.html",
-            context! {
-                me => user_view(&user),
-                csrf => user.csrf,
-                title => "アカウントを作成しました",
-                what => format!("ログインID {} の最初のパスワード", created.login),
-                secret => created.initial_password,
-                advice => "このパスワードはこの画面でだけ表示されます。本人に安全な方法で伝えてください。最初のサインインで、本人が新しいパスワードと二要素認証を設定します。",
-                back => "/portal/admin/users",
-            },
-        ),
-        Err(UserError::BadLogin) => {
-            refuse("ログインIDは3〜40文字の半角英小文字・数字・「.」「_」「-」で入力してください。")
-                .await
-        }
-        Err(UserError::BadName) => refuse("氏名を100文字までで入力してください。").await,
-        Err(UserError::LoginTaken) => refuse("このログインIDは既に使われています。").await,
-        Err(UserError::RoleDoesNotFit { .. }) => {
-            refuse("連携担当者は病院に、管理者と相談窓口の職員は相談窓口に所属します。").await
-        }
-        Err(UserError::NoOrganisation | UserError::NoSuchUser) => {
-            refuse("所属が見つかりません。").await
-        }
-        Err(UserError::Database(e)) => database_error(&e),
-        Err(UserError::Hash(_)) => message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "アカウントを作成できませんでした",
-            "もう一度お試しください。",
-        ),
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct ResetForm {
-    action: String,
-}
-
-/// A new first password and a fresh second factor (a lost phone), the
-/// account stopped or allowed again, or a desk account's role changed.
-pub(crate) async fn reset_user(
-    State(state): State<ServerState>,
-    IdPath(id): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, ResetForm>,
-) -> Response {
-    if let Some(refused) = admin_only(&user) {
-        return refused;
-    }
-    if id == user.user_id {
-        return users_page(
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("自分のアカウントは、ここでは変更できません。"),
-        )
-        .await;
-    }
-    let actor = user.audit_actor();
-    let result = match form.action.as_str() {
-        "disable" => accounts::disable_user(&state.pool, id, &actor)
-            .await
-            .map(|_| None),
-        "enable" => accounts::enable_user(&state.pool, id, &actor)
-            .await
-            .map(|_| None),
-        "make-admin" => accounts::set_desk_role(&state.pool, id, Role::Admin, &actor)
-            .await
-            .map(|_| None),
-        "make-desk" => accounts::set_desk_role(&state.pool, id, Role::Desk, &actor)
-            .await
-            .map(|_| None),
-        // Failed sign-ins forgotten: the person may sign in at once.
-        "unlock" => match sign_in::unlock(&state.pool, &actor, id).await {
-            Ok(Some(_)) => Ok(None),
-            Ok(None) => Err(UserError::NoSuchUser),
-            Err(e) => Err(UserError::Database(e)),
-        },
-        _ => accounts::reset_user(&state.pool, id, &user.audit_actor())
-            .await
-            .map(Some),
-    };
-    match result {
-        Ok(None) => Redirect::to("/portal/admin/users").into_response(),
-        Ok(Some(reset)) => render(
-            "admin_created.html",
-            context! {
-                me => user_view(&user),
-                csrf => user.csrf,
-                title => "パスワードと二要素認証をリセットしました",
-                what => format!("ログインID {} の新しい最初のパスワード", reset.login),
-                secret => reset.initial_password,
-                advice => "このパスワードはこの画面でだけ表示されます。本人は次のサインインで、新しいパスワードと二要素認証を設定し直します。",
-                back => "/portal/admin/users",
-            },
-        ),
-        Err(UserError::Database(e)) => database_error(&e),
-        Err(_) => {
-            users_page(
+        Err(CodeError::Database(e)) => database_error(&e),
+        Err(refused) => {
+            let error = refused.message_ja();
+            organisations_page(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some("アカウントが見つかりません。"),
+                Some(&error),
             )
             .await
         }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::http::portal::pages::{
     IdPath, database_error, message_for, render_with_status, user_view,
 };
-use crate::http::portal::session::{PortalUser, Posted, forbidden};
+use crate::http::portal::session::{Posted, ReferralUser, forbidden};
 use crate::http::state::ServerState;
 use crate::services::break_glass::{
     self, Acknowledged, MAX_REASON_CHARS, MIN_REASON_CHARS, MINUTES, Started, check_reason,
@@ -69,7 +69,7 @@ const UNREACHABLE: &str = "この紹介は緊急閲覧できません。紹介�
 pub(crate) async fn start(
     State(state): State<ServerState>,
     IdPath(referral): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, ReasonForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, ReasonForm>,
 ) -> Response {
     let reason = match check_reason(&form.reason) {
         Ok(reason) => reason,
@@ -101,7 +101,7 @@ pub(crate) struct Empty {}
 pub(crate) async fn end(
     State(state): State<ServerState>,
     IdPath(id): IdPath,
-    Posted(PortalUser(user), _): Posted<PortalUser, Empty>,
+    Posted(ReferralUser(user), _): Posted<ReferralUser, Empty>,
 ) -> Response {
     match break_glass::end(&state.pool, &user, id).await {
         Ok(true) => Redirect::to("/portal").into_response(),
@@ -119,7 +119,7 @@ pub(crate) async fn end(
 pub(crate) async fn acknowledge(
     State(state): State<ServerState>,
     IdPath(id): IdPath,
-    Posted(PortalUser(user), _): Posted<PortalUser, Empty>,
+    Posted(ReferralUser(user), _): Posted<ReferralUser, Empty>,
 ) -> Response {
     if !break_glass::may_acknowledge(&user) {
         return forbidden(&user);

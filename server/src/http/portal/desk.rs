@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::http::portal::forms::CallForm;
 use crate::http::portal::pages::{IdPath, database_error, render_with_status, user_view};
 use crate::http::portal::referral_page::{Returned, forbidden_referral, refused_form};
-use crate::http::portal::session::{PortalUser, Posted, RoleGate};
+use crate::http::portal::session::{Posted, ReferralUser, RoleGate};
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::actor::Refusal;
@@ -36,7 +36,7 @@ pub(crate) struct DashboardQuery {
 
 pub(crate) async fn dashboard(
     State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
+    ReferralUser(user): ReferralUser,
     Query(q): Query<DashboardQuery>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
@@ -110,7 +110,7 @@ fn pending_view(p: &Pending, viewer: &SignedIn) -> minijinja::Value {
 pub(crate) async fn log_call(
     State(state): State<ServerState>,
     IdPath(id): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, CallForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, CallForm>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
@@ -145,7 +145,7 @@ pub(crate) struct AssignForm {
 pub(crate) async fn assign(
     State(state): State<ServerState>,
     IdPath(id): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, AssignForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, AssignForm>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
@@ -166,7 +166,7 @@ pub(crate) async fn assign(
 
 pub(crate) async fn figures(
     State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
+    ReferralUser(user): ReferralUser,
 ) -> Response {
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;

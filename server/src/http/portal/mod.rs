@@ -1,11 +1,15 @@
-//! The web portal of the home-care desk (相談窓口) and hospitals' liaison
-//! officers (連携担当者): server-rendered pages in Japanese, no script.
+//! The web portal of the home-care desk (相談窓口), hospitals' liaison
+//! officers (連携担当者) and the people of every organisation in the region
+//! (their administrators create their staff, the desk approves):
+//! server-rendered pages in Japanese, no script.
 //! Sign-in takes a password and a TOTP code; every form carries the
 //! session's CSRF token; every view of a referral and every change is
 //! audited. Patient data never goes into a URL: referrals are named by
 //! their random id, tracking codes are posted.
 
+mod account_rows;
 mod admin;
+mod admin_accounts;
 mod audit_labels;
 mod break_glass;
 mod desk;
@@ -16,6 +20,7 @@ mod referral_page;
 mod referrals;
 mod session;
 mod sign_in;
+mod staff;
 
 use axum::Router;
 use axum::http::header;
@@ -74,9 +79,21 @@ pub(crate) fn router() -> Router<ServerState> {
         )
         .route(
             "/portal/admin/users",
-            get(admin::users).post(admin::create_user),
+            get(admin_accounts::users).post(admin_accounts::create_user),
         )
-        .route("/portal/admin/users/{id}/reset", post(admin::reset_user))
+        .route(
+            "/portal/admin/users/{id}/reset",
+            post(admin_accounts::reset_user),
+        )
+        .route(
+            "/portal/admin/users/{id}/approval",
+            post(admin_accounts::decide),
+        )
+        .route("/portal/teams", get(staff::teams_home))
+        .route(
+            "/portal/organisations/{id}/staff",
+            get(staff::list).post(staff::create),
+        )
         .route("/portal/admin/codes", post(admin::issue_code))
         .route("/portal/admin/devices", get(admin::devices))
         .route(

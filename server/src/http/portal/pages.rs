@@ -43,6 +43,8 @@ fn environment() -> &'static Environment<'static> {
             "admin_devices.html",
             "admin_audit.html",
             "admin_created.html",
+            "teams.html",
+            "staff.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)
@@ -88,6 +90,10 @@ pub(crate) fn user_view(user: &SignedIn) -> Value {
         role_label => user.role.label_ja(),
         is_desk => user.is_desk(),
         is_admin => user.role == Role::Admin,
+        is_org_admin => user.role == Role::OrgAdmin,
+        has_teams_home => !user.role.has_referral_rights(),
+        organisation_id => user.organisation.id,
+        organisation_kind => user.organisation.kind.label_ja(),
         break_glass => user.break_glass.iter().map(break_glass_view).collect::<Vec<_>>(),
     }
 }

@@ -20,7 +20,7 @@ use crate::http::portal::pages::{
 use crate::http::portal::referral_page::{
     Returned, forbidden_referral, referral_page, refused_form,
 };
-use crate::http::portal::session::{PortalUser, Posted, RoleGate};
+use crate::http::portal::session::{Posted, ReferralUser, RoleGate};
 use crate::http::state::ServerState;
 use crate::model::Role;
 use crate::services::referrals::lookup::{Found, find_by_code};
@@ -36,7 +36,7 @@ pub(crate) struct HomeQuery {
 
 pub(crate) async fn hospital_home(
     State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
+    ReferralUser(user): ReferralUser,
     Query(q): Query<HomeQuery>,
 ) -> Response {
     if let Some(refused) = user.refused_unless(&[Role::Liaison]) {
@@ -80,7 +80,7 @@ const NOT_FOUND_HINT: &str = "追跡コードは紹介状の右上に「追跡�
 
 pub(crate) async fn lookup(
     State(state): State<ServerState>,
-    Posted(PortalUser(user), form): Posted<PortalUser, LookupForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, LookupForm>,
 ) -> Response {
     match find_by_code(&state.pool, &user, &form.code).await {
         Ok(Found::Referral(id)) => Redirect::to(&format!("/portal/referrals/{id}")).into_response(),
@@ -111,7 +111,7 @@ pub(crate) struct ShowQuery {
 
 pub(crate) async fn show(
     State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
+    ReferralUser(user): ReferralUser,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Response {
@@ -130,7 +130,7 @@ pub(crate) async fn show(
 pub(crate) async fn record(
     State(state): State<ServerState>,
     Path(id): Path<String>,
-    Posted(PortalUser(user), form): Posted<PortalUser, EventForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, EventForm>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found();
@@ -154,7 +154,7 @@ pub(crate) async fn record(
 pub(crate) async fn void(
     State(state): State<ServerState>,
     Path((id, event)): Path<(String, String)>,
-    Posted(PortalUser(user), form): Posted<PortalUser, VoidForm>,
+    Posted(ReferralUser(user), form): Posted<ReferralUser, VoidForm>,
 ) -> Response {
     let (Ok(id), Ok(event)) = (Uuid::parse_str(&id), Uuid::parse_str(&event)) else {
         return not_found();

@@ -98,6 +98,11 @@ fn to_sign_in() -> Response {
 /// Signed in with both factors, the first password replaced.
 pub(crate) struct PortalUser(pub SignedIn);
 
+/// A [`PortalUser`] whose role reads and records referrals (the desk and
+/// hospitals' liaison officers); anyone else gets the 403 page. Every
+/// referral page takes this.
+pub(crate) struct ReferralUser(pub SignedIn);
+
 /// Signed in with both factors (the password may still be the first one).
 pub(crate) struct FullySignedIn(pub SignedIn);
 
@@ -113,6 +118,18 @@ impl FromRequestParts<ServerState> for PortalUser {
             return Err(Redirect::to("/portal/password").into_response());
         }
         Ok(PortalUser(user))
+    }
+}
+
+impl FromRequestParts<ServerState> for ReferralUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ServerState) -> Result<Self, Response> {
+        let PortalUser(user) = PortalUser::from_request_parts(parts, state).await?;
+        if !user.role.has_referral_rights() {
+            return Err(forbidden(&user));
+        }
+        Ok(ReferralUser(user))
     }
 }
 
@@ -139,6 +156,11 @@ pub(crate) trait HasSession {
 }
 
 impl HasSession for PortalUser {
+    fn session(&self) -> &SignedIn {
+        &self.0
+    }
+}
+impl HasSession for ReferralUser {
     fn session(&self) -> &SignedIn {
         &self.0
     }

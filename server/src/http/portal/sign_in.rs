@@ -115,7 +115,7 @@ pub(crate) async fn login(
         }
         Err(CheckError::Database(e)) => return database_error(&e),
     };
-    let Some((user, has_totp)) = checked else {
+    let Some(checked) = checked else {
         if let Err(e) = record_failure(&state.pool, &login, FailedStep::Password).await {
             return database_error(&e);
         }
@@ -129,6 +129,15 @@ pub(crate) async fn login(
     if let Err(e) = give_back(&state.pool, attempt).await {
         return database_error(&e);
     }
+    if checked.pending {
+        // Told only to whoever knows the password.
+        return message(
+            StatusCode::FORBIDDEN,
+            "相談窓口の承認待ちです",
+            "このアカウントは、所属する機関の管理者が作成し、相談窓口の承認を待っています。承認されるとサインインできます。急ぐ場合は、機関の管理者に相談してください。",
+        );
+    }
+    let (user, has_totp) = (checked.user, checked.has_second_factor);
     let token = match start_session(&state.pool, user, Stage::Password, None).await {
         Ok(token) => token,
         Err(e) => return database_error(&e),
@@ -409,6 +418,7 @@ pub(crate) async fn home(PortalUser(user): PortalUser, Query(q): Query<HomeQuery
     let to = match user.role {
         Role::Liaison => "/portal/hospital",
         Role::Desk | Role::Admin => "/portal/desk",
+        Role::OrgAdmin | Role::Staff => "/portal/teams",
     };
     match q.changed {
         Some(_) => Redirect::to(&format!("{to}?changed=password")).into_response(),

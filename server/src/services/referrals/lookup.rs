@@ -86,8 +86,12 @@ async fn look_up(pool: &PgPool, user: &SignedIn, typed: &str) -> sqlx::Result<Fo
     // A hospital: its own, or one it may take (unaddressed, or transferred
     // to it); one addressed to another hospital is refused, and audited,
     // and answered as if there were none.
+    let Some(by) = user.actor() else {
+        tx.rollback().await?;
+        return Ok(not_found());
+    };
     savepoint::create(&mut tx, Savepoint::Claim).await?;
-    match claim(&mut tx, &user.actor(), typed).await {
+    match claim(&mut tx, &by, typed).await {
         Ok(()) => {
             tx.commit().await?;
             Ok(Found::Referral(referral))

@@ -69,7 +69,10 @@ async fn may_record(
     user: &SignedIn,
     referral: Uuid,
 ) -> sqlx::Result<bool> {
-    match referral_access(conn, referral, &user.organisation).await {
+    let Some(by) = user.actor() else {
+        return Ok(false);
+    };
+    match referral_access(conn, referral, &by.organisation).await {
         Ok(allowed) => Ok(allowed == Some(true)),
         Err(Failure::Database(e)) => Err(e),
         Err(Failure::Refused(_)) => Ok(false),
@@ -106,7 +109,9 @@ async fn append_in(
     wire: &WireEvent,
     transfer_to: Option<Uuid>,
 ) -> sqlx::Result<Recorded> {
-    let by = user.actor();
+    let Some(by) = user.actor() else {
+        return Ok(Recorded::Forbidden);
+    };
     let applied = match append_event(&mut tx, &by, referral, wire).await {
         Ok(()) => match transfer_to {
             Some(hospital) => {
@@ -134,9 +139,13 @@ pub(crate) async fn assign(
     referral: Uuid,
     hospital: Uuid,
 ) -> sqlx::Result<Result<(), Refusal>> {
+    let Some(by) = user.actor() else {
+        return Ok(Err(Refusal(
+            "この紹介に記録する権限がありません".to_string(),
+        )));
+    };
     let mut tx = pool.begin().await?;
-    let by = user.actor();
-    let access = referral_access(&mut tx, referral, &user.organisation).await;
+    let access = referral_access(&mut tx, referral, &by.organisation).await;
     let registered = registered_hospital(&mut tx, hospital).await;
     let outcome = match (access, registered) {
         (Ok(Some(true)), Ok(Some(hospital))) => {

@@ -49,7 +49,10 @@ pub(crate) async fn visible(
     user: &SignedIn,
     referral: Uuid,
 ) -> sqlx::Result<Option<Summary>> {
-    visible_as(conn, user.viewer(), referral).await
+    match user.viewer() {
+        Some(viewer) => visible_as(conn, viewer, referral).await,
+        None => Ok(None),
+    }
 }
 
 /// The referral, if `viewer` may see it.
@@ -71,7 +74,10 @@ pub(crate) async fn list(
     user: &SignedIn,
     all: bool,
 ) -> sqlx::Result<Vec<Summary>> {
-    let rows = db::views::all_visible(conn, user.viewer()).await?;
+    let Some(viewer) = user.viewer() else {
+        return Ok(Vec::new());
+    };
+    let rows = db::views::all_visible(conn, viewer).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let histories = domain_histories(conn, &ids).await?;
     let mut summaries: Vec<(Summary, Option<NaiveDate>)> = rows
