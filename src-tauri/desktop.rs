@@ -180,7 +180,8 @@ pub fn configured_data_dir(default: impl FnOnce() -> Option<PathBuf>) -> Option<
         .or_else(default)
 }
 
-/// Who acts, for the audit log, until the app has its own user accounts.
+/// Who acts before anyone signs in (the background sync and backups);
+/// once an account is signed in, the audit log names the account.
 fn os_user() -> String {
     let name = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))

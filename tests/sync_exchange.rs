@@ -761,11 +761,7 @@ async fn news_from_the_desk_arrives_through_the_live_stream() {
     let desk_org = region.organisation(OrgKind::Desk, "在宅医療相談窓口").await;
     let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
     let app = clinic.app.clone();
-    let patient = common::create(&app, &common::yamada()).await.id.to_string();
-    let referral = common::refer(&app, &patient, "豊島中央病院").await;
-    app.save_consent(&patient, None, &consent(true, true, ""))
-        .await
-        .unwrap();
+    let referral = refer_with_consent(&app, 1).await;
     app.sync_now().await.unwrap();
 
     // The app's live stream: each event is counted; the test runs the

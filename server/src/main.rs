@@ -47,21 +47,37 @@ enum Command {
     Admin(Admin),
 }
 
+/// A code typed on the command line that is none of the domain's.
+#[derive(Debug, thiserror::Error)]
+#[error("one of: {choices}")]
+struct UnknownCode {
+    choices: String,
+}
+
+/// One of `all` by its domain code (`-` for `_` is accepted).
+fn parse_code<T: Copy>(
+    typed: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Result<T, UnknownCode> {
+    let typed = typed.replace('-', "_");
+    all.iter()
+        .copied()
+        .find(|t| code(*t) == typed)
+        .ok_or_else(|| UnknownCode {
+            choices: all.iter().map(|t| code(*t)).collect::<Vec<_>>().join(", "),
+        })
+}
+
 /// An organisation kind as typed: the domain's code (`clinic`,
-/// `visiting_nurse_station`, …; `-` for `_` is accepted).
-fn parse_kind(typed: &str) -> Result<OrganisationKind, String> {
-    OrganisationKind::from_code(&typed.replace('-', "_")).ok_or_else(|| {
-        let codes: Vec<&str> = OrganisationKind::ALL.iter().map(|k| k.code()).collect();
-        format!("one of: {}", codes.join(", "))
-    })
+/// `visiting_nurse_station`, …).
+fn parse_kind(typed: &str) -> Result<OrganisationKind, UnknownCode> {
+    parse_code(typed, &OrganisationKind::ALL, OrganisationKind::code)
 }
 
 /// A profession as typed: the domain's code (`nurse`, `care_manager`, …).
-fn parse_profession(typed: &str) -> Result<Profession, String> {
-    Profession::from_code(&typed.replace('-', "_")).ok_or_else(|| {
-        let codes: Vec<&str> = Profession::ALL.iter().map(|p| p.code()).collect();
-        format!("one of: {}", codes.join(", "))
-    })
+fn parse_profession(typed: &str) -> Result<Profession, UnknownCode> {
+    parse_code(typed, &Profession::ALL, Profession::code)
 }
 
 #[derive(Subcommand)]

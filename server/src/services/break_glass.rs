@@ -24,25 +24,49 @@ pub const MIN_REASON_CHARS: usize = 10;
 /// …and at most this many.
 pub const MAX_REASON_CHARS: usize = 500;
 
+/// Why a typed reason is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReasonRefused {
+    Empty,
+    /// A NUL or other character PostgreSQL's text cannot hold.
+    BadCharacter,
+    /// Fewer than [`MIN_REASON_CHARS`] characters (how many there are).
+    TooShort(usize),
+    /// More than [`MAX_REASON_CHARS`] characters (how many there are).
+    TooLong(usize),
+}
+
+impl ReasonRefused {
+    /// What the form says under the reason.
+    pub(crate) fn message_ja(self) -> String {
+        match self {
+            ReasonRefused::Empty => "緊急閲覧の理由を入力してください。".into(),
+            ReasonRefused::BadCharacter => "理由に使えない文字が含まれています。".into(),
+            ReasonRefused::TooShort(chars) => format!(
+                "理由は{MIN_REASON_CHARS}文字以上で、具体的に入力してください（いまは{chars}文字）。"
+            ),
+            ReasonRefused::TooLong(chars) => {
+                format!("理由は{MAX_REASON_CHARS}文字までです（いまは{chars}文字）。")
+            }
+        }
+    }
+}
+
 /// The reason as stored (trimmed), or why it is refused.
-pub(crate) fn check_reason(typed: &str) -> Result<String, String> {
+pub(crate) fn check_reason(typed: &str) -> Result<String, ReasonRefused> {
     let reason = typed.trim();
     let chars = reason.chars().count();
     if reason.is_empty() {
-        return Err("緊急閲覧の理由を入力してください。".into());
+        return Err(ReasonRefused::Empty);
     }
     if reason.contains('\0') {
-        return Err("理由に使えない文字が含まれています。".into());
+        return Err(ReasonRefused::BadCharacter);
     }
     if chars < MIN_REASON_CHARS {
-        return Err(format!(
-            "理由は{MIN_REASON_CHARS}文字以上で、具体的に入力してください（いまは{chars}文字）。"
-        ));
+        return Err(ReasonRefused::TooShort(chars));
     }
     if chars > MAX_REASON_CHARS {
-        return Err(format!(
-            "理由は{MAX_REASON_CHARS}文字までです（いまは{chars}文字）。"
-        ));
+        return Err(ReasonRefused::TooLong(chars));
     }
     Ok(reason.to_string())
 }

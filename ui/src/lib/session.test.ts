@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Session } from "../api";
-import { idleTooLong, sessionScreen, shouldSayStillHere } from "./session";
+import { checkConfirmation, idleTooLong, sessionScreen, shouldSayStillHere } from "./session";
 
 const account = {
   login: "sato",
@@ -39,5 +39,14 @@ describe("idle", () => {
     expect(shouldSayStillHere(1000, 0, 10_000)).toBe(false);
     expect(shouldSayStillHere(1000, 0, 30_000)).toBe(true);
     expect(shouldSayStillHere(0, 0, 60_000)).toBe(false);
+  });
+});
+
+describe("checkConfirmation", () => {
+  it("refuses a password typed differently the second time, on the confirmation field", () => {
+    expect(checkConfirmation("same-password", "same-password")).toEqual([]);
+    expect(checkConfirmation("same-password", "same-passwore")).toEqual([
+      { field: "confirmation", message: "同じパスワードをもう一度入力してください。" },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Session } from "../api";
+import type { FieldError, Session } from "../api";
 
 /** Which screen the session calls for, before the app itself. */
 export type SessionScreen = "first-account" | "sign-in" | "locked" | "change-password" | "app";
@@ -25,4 +25,11 @@ export function idleTooLong(lastInputMs: number, nowMs: number, lockMinutes: num
 /** Whether to send a still-here now: there was input since the last one, and it is time. */
 export function shouldSayStillHere(lastInputMs: number, lastSentMs: number, nowMs: number): boolean {
   return lastInputMs > lastSentMs && nowMs - lastSentMs >= STILL_HERE_EVERY_MS;
+}
+
+/** The confirmation field's refusal when the new password was not typed the same twice. */
+export function checkConfirmation(secret: string, confirmation: string): FieldError[] {
+  return secret === confirmation
+    ? []
+    : [{ field: "confirmation", message: "同じパスワードをもう一度入力してください。" }];
 }

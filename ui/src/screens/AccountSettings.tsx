@@ -10,9 +10,9 @@ import {
   type Account,
   type AccountInput,
 } from "../api";
-import { STAFF_ROLES } from "../api/vocabulary";
 import { TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
+import { RoleSelect } from "../components/RoleSelect";
 import { toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
 import { ChangePasswordForm } from "./SessionForms";
@@ -201,22 +201,12 @@ function ClinicAccounts({ session }: { session: SessionControls }) {
           <div class="form-grid form-grid-3">
             <TextField formId="account" name="displayName" label="氏名" value={input.displayName} error={errors.displayName} onInput={set} />
             <TextField formId="account" name="login" label="ログイン名" value={input.login} error={errors.login} onInput={set} />
-            <label class="field">
-              <span class="field-label">職種</span>
-              <select
-                name="role"
-                value={input.role}
-                onChange={(e) => {
-                  set("role", e.currentTarget.value);
-                }}
-              >
-                {STAFF_ROLES.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RoleSelect
+              value={input.role}
+              onChange={(role) => {
+                set("role", role);
+              }}
+            />
             <TextField formId="account" name="password" label="仮のパスワード（10文字以上）" type="password" autoComplete="new-password" value={input.password} error={errors.password} onInput={set} />
             <label class="checkbox">
               <input

@@ -12,6 +12,7 @@ import {
 } from "../api";
 import { TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
+import { NewSecretFields } from "../components/NewSecretFields";
 import { backupSetupSteps, checkPassphrase } from "../lib/backup";
 import { toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
@@ -123,29 +124,15 @@ export function BackupSettings({ isAdmin }: { isAdmin: boolean }) {
                   setCurrent(v);
                 }}
               />
-              <TextField
+              <NewSecretFields
                 formId={FORM_ID}
                 name="passphrase"
                 label="新しい復旧用パスフレーズ"
-                type="password"
-                autoComplete="new-password"
                 value={passphrase}
-                error={errors.passphrase}
-                onInput={(_, v) => {
-                  setPassphrase(v);
-                }}
-              />
-              <TextField
-                formId={FORM_ID}
-                name="confirmation"
-                label="確認のためもう一度"
-                type="password"
-                autoComplete="new-password"
-                value={confirmation}
-                error={errors.confirmation}
-                onInput={(_, v) => {
-                  setConfirmation(v);
-                }}
+                confirmation={confirmation}
+                errors={errors}
+                onValue={setPassphrase}
+                onConfirmation={setConfirmation}
               />
             </div>
           </fieldset>
@@ -193,29 +180,15 @@ export function BackupSettings({ isAdmin }: { isAdmin: boolean }) {
           <FormAlert error={error} formId={FORM_ID} labels={LABELS} />
           <fieldset class="plain-fieldset" disabled={busy}>
             <div class="form-grid form-grid-3">
-              <TextField
+              <NewSecretFields
                 formId={FORM_ID}
                 name="passphrase"
                 label="復旧用パスフレーズ"
-                type="password"
-                autoComplete="new-password"
                 value={passphrase}
-                error={errors.passphrase}
-                onInput={(_, v) => {
-                  setPassphrase(v);
-                }}
-              />
-              <TextField
-                formId={FORM_ID}
-                name="confirmation"
-                label="確認のためもう一度"
-                type="password"
-                autoComplete="new-password"
-                value={confirmation}
-                error={errors.confirmation}
-                onInput={(_, v) => {
-                  setConfirmation(v);
-                }}
+                confirmation={confirmation}
+                errors={errors}
+                onValue={setPassphrase}
+                onConfirmation={setConfirmation}
               />
             </div>
           </fieldset>

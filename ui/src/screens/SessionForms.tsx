@@ -10,8 +10,10 @@ import {
 } from "../api";
 import { TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
-import { STAFF_ROLES } from "../api/vocabulary";
+import { NewSecretFields } from "../components/NewSecretFields";
+import { RoleSelect } from "../components/RoleSelect";
 import { toFieldErrors } from "../lib/format";
+import { checkConfirmation } from "../lib/session";
 import { useAction } from "../lib/useAction";
 
 interface Props {
@@ -60,12 +62,9 @@ export function FirstAccountForm({ onSession }: Props) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (input.password !== confirmation) {
-            setError(
-              new ApiError("validation", "入力内容を確認してください。", [
-                { field: "confirmation", message: "同じパスワードをもう一度入力してください。" },
-              ]),
-            );
+          const mismatch = checkConfirmation(input.password, confirmation);
+          if (mismatch.length > 0) {
+            setError(new ApiError("validation", "入力内容を確認してください。", mismatch));
             return;
           }
           void run(async () => {
@@ -78,34 +77,23 @@ export function FirstAccountForm({ onSession }: Props) {
           <div class="form-grid">
             <TextField formId="first-account" name="displayName" label="氏名" value={input.displayName} error={errors.displayName} onInput={set} />
             <TextField formId="first-account" name="login" label="ログイン名（半角英数字）" autoComplete="username" value={input.login} error={errors.login} onInput={set} />
-            <label class="field">
-              <span class="field-label">職種</span>
-              <select
-                name="role"
-                value={input.role}
-                onChange={(e) => {
-                  set("role", e.currentTarget.value);
-                }}
-              >
-                {STAFF_ROLES.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <TextField formId="first-account" name="password" label="パスワード（10文字以上）" type="password" autoComplete="new-password" value={input.password} error={errors.password} onInput={set} />
-            <TextField
-              formId="first-account"
-              name="confirmation"
-              label="確認のためもう一度"
-              type="password"
-              autoComplete="new-password"
-              value={confirmation}
-              error={errors.confirmation}
-              onInput={(_, v) => {
-                setConfirmation(v);
+            <RoleSelect
+              value={input.role}
+              onChange={(role) => {
+                set("role", role);
               }}
+            />
+            <NewSecretFields
+              formId="first-account"
+              name="password"
+              label="パスワード（10文字以上）"
+              value={input.password}
+              confirmation={confirmation}
+              errors={errors}
+              onValue={(v) => {
+                set("password", v);
+              }}
+              onConfirmation={setConfirmation}
             />
           </div>
         </fieldset>
@@ -233,12 +221,9 @@ export function ChangePasswordForm({ onSession, title }: Props & { title?: strin
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (next !== confirmation) {
-          setError(
-            new ApiError("validation", "入力内容を確認してください。", [
-              { field: "confirmation", message: "同じパスワードをもう一度入力してください。" },
-            ]),
-          );
+        const mismatch = checkConfirmation(next, confirmation);
+        if (mismatch.length > 0) {
+          setError(new ApiError("validation", "入力内容を確認してください。", mismatch));
           return;
         }
         void run(async () => {
@@ -255,8 +240,16 @@ export function ChangePasswordForm({ onSession, title }: Props & { title?: strin
       <fieldset class="plain-fieldset" disabled={busy}>
         <div class="form-grid form-grid-3">
           <TextField formId="change-password" name="oldPassword" label="今のパスワード" type="password" autoComplete="current-password" value={old} error={errors.oldPassword} onInput={(_, v) => { setOld(v); }} />
-          <TextField formId="change-password" name="newPassword" label="新しいパスワード（10文字以上）" type="password" autoComplete="new-password" value={next} error={errors.newPassword} onInput={(_, v) => { setNext(v); }} />
-          <TextField formId="change-password" name="confirmation" label="確認のためもう一度" type="password" autoComplete="new-password" value={confirmation} error={errors.confirmation} onInput={(_, v) => { setConfirmation(v); }} />
+          <NewSecretFields
+            formId="change-password"
+            name="newPassword"
+            label="新しいパスワード（10文字以上）"
+            value={next}
+            confirmation={confirmation}
+            errors={errors}
+            onValue={setNext}
+            onConfirmation={setConfirmation}
+          />
         </div>
       </fieldset>
       <div class="form-actions">

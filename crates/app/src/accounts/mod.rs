@@ -270,13 +270,20 @@ impl App {
         self.accounts().await
     }
 
+    /// The idle time before the app locks. Read from the store once, then
+    /// kept with the session: every command from the window asks it.
     pub async fn lock_minutes(&self) -> Result<u32, AppError> {
-        Ok(self
+        if let Some(minutes) = self.session().lock_minutes {
+            return Ok(minutes);
+        }
+        let minutes = self
             .store
             .setting(LOCK_MINUTES_KEY)
             .await?
             .and_then(|text| text.parse().ok())
-            .unwrap_or(DEFAULT_LOCK_MINUTES))
+            .unwrap_or(DEFAULT_LOCK_MINUTES);
+        self.session().lock_minutes = Some(minutes);
+        Ok(minutes)
     }
 
     pub async fn set_lock_minutes(&self, minutes: u32) -> Result<SessionView, AppError> {
@@ -291,6 +298,7 @@ impl App {
                 self.clock.now(),
             )
             .await?;
+        self.session().lock_minutes = Some(minutes);
         self.session_view().await
     }
 

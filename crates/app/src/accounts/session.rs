@@ -54,6 +54,8 @@ pub(crate) struct Session {
     /// attempt waits (30 s, doubling, at most 15 minutes).
     pub failures: u32,
     pub wait_until: Option<DateTime<Utc>>,
+    /// The lock time as last read or set (see `App::lock_minutes`).
+    pub lock_minutes: Option<u32>,
 }
 
 /// Failed attempts allowed before the waits start.

@@ -75,6 +75,7 @@ pub(crate) async fn start(
         Ok(reason) => reason,
         Err(why) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let why = why.message_ja();
             return offer_page(&user, referral, status, Some(&why), &form.reason, None);
         }
     };
