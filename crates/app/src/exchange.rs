@@ -387,6 +387,8 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
                 organisation_id: organisation.id,
             },
         ],
+        // Read by the team's slice of the desktop (ADR 0023).
+        ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => vec![],
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
@@ -398,6 +400,7 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
             desk,
             destination_hospital,
             withdrawn_on,
+            ..
         } => vec![PulledChange::Consent {
             id: consent_id,
             patient_id,

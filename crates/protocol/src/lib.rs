@@ -15,6 +15,7 @@ mod event;
 mod pull;
 mod push;
 mod storable;
+mod team;
 
 pub use decode::{Bounded, DecodeError, decode_request};
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
@@ -23,7 +24,11 @@ pub use event::{WireDestination, WireEvent, WireEventDetails};
 pub use pull::{Change, ChangeBody, MAX_PULL_LIMIT, PullRequest, PullResponse, WireSource};
 pub use push::{
     MAX_OPS_PER_PUSH, MAX_REQUEST_BYTES, OpBody, OpOutcome, OpResult, Operation, PushRequest,
-    PushResponse, WireLetterSummary,
+    PushResponse, WireFamilyGiver, WireLetterSummary,
+};
+pub use team::{
+    MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireDirectoryEntry,
+    WireEntry, WireMember, WireNewEntry, WireReceipt, WireVitals,
 };
 pub use storable::{event_detail_texts, op_storable, op_texts};
 
@@ -35,10 +40,13 @@ pub use storable::{event_detail_texts, op_storable, op_texts};
 /// Version 4 added operation ids and [`OpOutcome::SeqTaken`] (a reused
 /// operation number is detected, not dropped) and the server's epoch in
 /// every pull (a restored server is noticed).
-pub const PROTOCOL_VERSION: u16 = 4;
+/// Version 5 added the home-care team: team operations and changes, the
+/// directory of every kind of organisation, and the team scope of a
+/// consent (ADR 0023).
+pub const PROTOCOL_VERSION: u16 = 5;
 
 /// The versions a server of this build accepts: the current one and the
-/// two before it (version 4 changed nothing an older client sends or
+/// two before it (neither 4 nor 5 changed what an older client sends or
 /// reads, so clinics that have not yet updated keep syncing).
 pub const SUPPORTED: std::ops::RangeInclusive<u16> = PROTOCOL_VERSION - 2..=PROTOCOL_VERSION;
 

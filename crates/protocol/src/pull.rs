@@ -10,6 +10,8 @@ use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
 use crate::enroll::Organisation;
 use crate::event::WireEvent;
+use crate::push::WireFamilyGiver;
+use crate::team::{TeamChangeBody, WireDirectoryEntry};
 
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
@@ -21,7 +23,7 @@ pub struct PullRequest {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     /// Store this with the applied page.
@@ -36,7 +38,7 @@ pub struct PullResponse {
     pub epoch: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// Gapless per scope, in commit order.
     pub seq: i64,
@@ -51,7 +53,7 @@ pub enum WireSource {
     Liaison,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum ChangeBody {
     /// The clinic's own patient, as shared (only in the clinic's feed: a
@@ -99,7 +101,16 @@ pub enum ChangeBody {
         desk: bool,
         destination_hospital: bool,
         withdrawn_on: Option<NaiveDate>,
+        /// Version 5, as pushed.
+        #[serde(default)]
+        team: bool,
+        #[serde(default)]
+        family: Option<WireFamilyGiver>,
     },
+    /// An organisation the clinic may invite to a team (version 5).
+    DirectoryListed { entry: WireDirectoryEntry },
+    /// The clinic's patients' teams and timelines (version 5).
+    Team(TeamChangeBody),
 }
 
 impl ChangeBody {
@@ -108,6 +119,7 @@ impl ChangeBody {
     /// it).
     pub fn since_version(&self) -> u16 {
         match self {
+            ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,
             ChangeBody::ConsentRecorded { .. } => 3,
             ChangeBody::EventAppended { event, .. }
                 if event.details.is_none() && event.voids.is_none() =>

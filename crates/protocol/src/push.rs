@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
 use crate::event::WireEvent;
+use crate::team::TeamOp;
 
 pub const MAX_OPS_PER_PUSH: usize = 500;
 
@@ -20,7 +21,7 @@ pub const MAX_OPS_PER_PUSH: usize = 500;
 /// conflict on the client, never sent.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub version: u16,
     /// The server's epoch as the client last saw it (version 4). If the
@@ -33,7 +34,7 @@ pub struct PushRequest {
 
 /// One outbox row. `op_seq` rises per device, from 1 (with gaps after a
 /// renumbering).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     pub op_seq: i64,
     /// Given when the row is queued and kept through retries and
@@ -44,7 +45,7 @@ pub struct Operation {
     pub body: OpBody,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum OpBody {
     /// The identifying details the region may see (with consent).
@@ -66,6 +67,13 @@ pub enum OpBody {
         /// Shared with the hospital the patient is referred to.
         destination_hospital: bool,
         withdrawn_on: Option<NaiveDate>,
+        /// Shared with the patient's home-care team (version 5).
+        #[serde(default)]
+        team: bool,
+        /// Given by a family member on the patient's behalf (version 5;
+        /// `None`: by the patient).
+        #[serde(default)]
+        family: Option<WireFamilyGiver>,
     },
     /// A referral letter was issued: the episode and its 紹介済 event.
     ReferralOpened {
@@ -96,6 +104,15 @@ pub enum OpBody {
     ReferralClaimed {
         tracking_code: String,
     },
+    /// The patient's home-care team (version 5).
+    Team(TeamOp),
+}
+
+/// The family member who consented, and how they are related.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireFamilyGiver {
+    pub name: String,
+    pub relation: String,
 }
 
 /// The referral letter's sender and purpose: who the family doctor is and

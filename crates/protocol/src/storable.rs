@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::event::{WireDestination, WireEvent, WireEventDetails};
 use crate::push::OpBody;
+use crate::team::{TeamOp, WireAuthor};
 
 /// Whether a database can keep every value the operation carries.
 pub fn op_storable(body: &OpBody) -> bool {
@@ -58,9 +59,13 @@ impl<'a> Values<'a> {
                 obtained_on,
                 obtained_by,
                 withdrawn_on,
+                family,
                 ..
             } => {
                 self.texts.push(obtained_by);
+                if let Some(f) = family {
+                    self.texts.extend([f.name.as_str(), &f.relation]);
+                }
                 self.dates.push(*obtained_on);
                 self.dates.extend(*withdrawn_on);
             }
@@ -87,7 +92,34 @@ impl<'a> Values<'a> {
             OpBody::EventAppended { event, .. } => self.event(event),
             OpBody::ReferralAssigned { .. } => {}
             OpBody::ReferralClaimed { tracking_code } => self.texts.push(tracking_code),
+            OpBody::Team(op) => self.team(op),
         }
+    }
+
+    fn team(&mut self, op: &'a TeamOp) {
+        match op {
+            TeamOp::Started { .. } => {}
+            TeamOp::Invited { role, person, .. } => self.texts.extend([role.as_str(), person]),
+            TeamOp::MemberAction { action, .. } => self.texts.push(action),
+            TeamOp::FamilyContactAdded {
+                name,
+                relation,
+                phone,
+                ..
+            } => self.texts.extend([name.as_str(), relation, phone]),
+            TeamOp::FirstContactSet { topic, .. } => self.texts.push(topic),
+            TeamOp::Posted { entry, by, .. } => {
+                self.texts.extend([entry.kind.as_str(), &entry.body]);
+                self.author(by);
+            }
+            TeamOp::Acknowledged { by, .. }
+            | TeamOp::Read { by, .. }
+            | TeamOp::RequestClosed { by, .. } => self.author(by),
+        }
+    }
+
+    fn author(&mut self, by: &'a WireAuthor) {
+        self.texts.extend([by.name.as_str(), &by.profession]);
     }
 
     fn event(&mut self, event: &'a WireEvent) {

@@ -225,6 +225,8 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             desk: record.consent.share_with_desk,
             destination_hospital: record.consent.share_with_hospital,
             withdrawn_on: record.consent.withdrawn_on,
+            team: false,
+            family: None,
         },
         OutboxItem::ReferralOpened {
             referral_id,

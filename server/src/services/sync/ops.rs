@@ -71,6 +71,7 @@ pub(crate) async fn apply(
             hospital_id,
         } => assign(conn, by, *referral_id, *hospital_id).await,
         OpBody::ReferralClaimed { tracking_code } => claim(conn, by, tracking_code).await,
+        OpBody::Team(_) => Err(refuse("この操作にはまだ対応していません")),
     }
 }
 
@@ -90,6 +91,7 @@ fn authorise(by: &Actor, body: &OpBody) -> Result<(), Failure> {
         OpBody::ReferralClaimed { .. } => {
             (OrgKind::Hospital, "この操作は病院の端末からのみ行えます")
         }
+        OpBody::Team(_) => (OrgKind::Clinic, "この操作は診療所の端末からのみ行えます"),
         OpBody::EventAppended { .. } => return Ok(()),
     };
     if by.organisation.kind != needed {
@@ -133,6 +135,8 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         desk,
         destination_hospital,
         withdrawn_on,
+        team,
+        family,
     } = body
     else {
         unreachable!("apply hands over consents only");
@@ -164,6 +168,8 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         desk: *desk,
         destination_hospital: *destination_hospital,
         withdrawn_on: *withdrawn_on,
+        team: *team,
+        family: family.clone(),
     };
     db::feed::append(conn, Scope::Org(clinic), None, &change).await?;
     let action = if withdrawn_on.is_some() {

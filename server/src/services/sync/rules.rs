@@ -56,6 +56,9 @@ pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
         | OpBody::ConsentRecorded { .. }
         | OpBody::ReferralAssigned { .. }
         | OpBody::ReferralClaimed { .. } => Ok(()),
+        // Team operations are checked by the domain's rules where they
+        // are applied (`services::teams`), as the portal's are.
+        OpBody::Team(_) => Ok(()),
     }
 }
 

@@ -1,0 +1,231 @@
+//! The home-care team on the wire (version 5): what the owning clinic's
+//! devices push about a patient's team and timeline, and what they read
+//! back in their own feed (ADR 0023). Codes are the domain's (`TeamRole`,
+//! `MemberState`, `EntryKind`, `RequestState`, `FirstContactTopic`,
+//! `OrganisationKind`); the server reads them with the domain's
+//! `from_code` and refuses what it does not know.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What a clinic's device asks of a team. The device acts for its clinic;
+/// `by` names the staff member, as the clinic's own record does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "team_op", rename_all = "snake_case")]
+pub enum TeamOp {
+    /// The clinic starts the patient's team; it is its 主治医 member.
+    Started {
+        team_id: Uuid,
+        patient_id: Uuid,
+        owner_member_id: Uuid,
+    },
+    /// An organisation registered on the server is invited with a role,
+    /// optionally naming a person in it.
+    Invited {
+        team_id: Uuid,
+        member_id: Uuid,
+        organisation_id: Uuid,
+        role: String,
+        #[serde(default)]
+        person: String,
+    },
+    /// The inviter resends or cancels; the physician removes.
+    MemberAction {
+        team_id: Uuid,
+        member_id: Uuid,
+        /// `resend`, `cancel` or `remove`.
+        action: String,
+    },
+    /// A family member as a contact only (never signs in).
+    FamilyContactAdded {
+        team_id: Uuid,
+        member_id: Uuid,
+        name: String,
+        relation: String,
+        phone: String,
+    },
+    /// The member who answers one kind of question first (e.g. 夜間).
+    FirstContactSet {
+        team_id: Uuid,
+        member_id: Uuid,
+        topic: String,
+    },
+    /// A post on the timeline. Attachments were uploaded before
+    /// (`/v1/attachments/{id}`), so the post refers to them by id.
+    Posted {
+        team_id: Uuid,
+        entry: WireNewEntry,
+        by: WireAuthor,
+    },
+    /// 「確認しました」 on an entry.
+    Acknowledged {
+        team_id: Uuid,
+        entry_id: Uuid,
+        by: WireAuthor,
+    },
+    /// Entries the clinic's staff have seen (read receipts are automatic).
+    Read {
+        team_id: Uuid,
+        entry_ids: Vec<Uuid>,
+        by: WireAuthor,
+    },
+    /// A 相談・依頼 closed by its asker or the physician.
+    RequestClosed {
+        team_id: Uuid,
+        entry_id: Uuid,
+        by: WireAuthor,
+    },
+}
+
+/// The person acting for an organisation: a name to show, and the
+/// profession the rules read (the domain's `Profession` code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireAuthor {
+    pub name: String,
+    pub profession: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireNewEntry {
+    pub id: Uuid,
+    pub kind: String,
+    pub body: String,
+    #[serde(default)]
+    pub reply_to: Option<Uuid>,
+    /// The entry this one corrects (strikes).
+    #[serde(default)]
+    pub strikes: Option<Uuid>,
+    #[serde(default)]
+    pub vitals: Option<WireVitals>,
+    #[serde(default)]
+    pub attachments: Vec<Uuid>,
+    pub written_at: DateTime<Utc>,
+}
+
+/// Vital signs as fields, never free text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireVitals {
+    pub body_temperature: Option<f64>,
+    pub systolic: Option<u16>,
+    pub diastolic: Option<u16>,
+    pub pulse: Option<u16>,
+    pub spo2: Option<u16>,
+    pub respiratory_rate: Option<u16>,
+    pub weight: Option<f64>,
+}
+
+/// What the owning clinic's feed says about its patients' teams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "team_change", rename_all = "snake_case")]
+pub enum TeamChangeBody {
+    Started {
+        team_id: Uuid,
+        patient_id: Uuid,
+        started_at: DateTime<Utc>,
+    },
+    /// A member as it is now (sent on every change of it).
+    Member { team_id: Uuid, member: WireMember },
+    /// An entry, posted by anyone on the team or made by a referral event.
+    Entry { team_id: Uuid, entry: WireEntry },
+    /// One member account's receipt of an entry, as it is now.
+    Receipt {
+        team_id: Uuid,
+        entry_id: Uuid,
+        receipt: WireReceipt,
+    },
+    /// A 相談・依頼's state after a reply or a close.
+    RequestState {
+        team_id: Uuid,
+        entry_id: Uuid,
+        state: String,
+    },
+    /// A line of the team's history (招待, 参加, 退出…), with who.
+    History {
+        team_id: Uuid,
+        change: String,
+        member_id: Uuid,
+        actor: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireMember {
+    pub id: Uuid,
+    /// `None` for a family contact.
+    pub organisation_id: Option<Uuid>,
+    /// The organisation's name, or the family member's.
+    pub name: String,
+    /// The organisation's kind (domain code), empty for family.
+    pub kind: String,
+    pub role: String,
+    pub state: String,
+    pub person: String,
+    pub phone: String,
+    pub fax: String,
+    pub relation: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub needs_approval: bool,
+    pub access_until: Option<DateTime<Utc>>,
+    pub first_contact_for: Vec<String>,
+    /// The member that sent the invitation.
+    pub invited_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireEntry {
+    pub id: Uuid,
+    /// Per team, gapless: the timeline's order and unread counting.
+    pub seq: i64,
+    pub kind: String,
+    pub body: String,
+    pub author_member: Option<Uuid>,
+    /// E.g. みどり訪問看護ステーション 看護師 田中.
+    pub author: String,
+    pub reply_to: Option<Uuid>,
+    pub strikes: Option<Uuid>,
+    pub vitals: Option<WireVitals>,
+    pub attachments: Vec<WireAttachment>,
+    pub request_state: Option<String>,
+    pub posted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireAttachment {
+    pub id: Uuid,
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+    /// Hex SHA-256 of the bytes: the device checks what it downloads.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireReceipt {
+    pub member_id: Uuid,
+    /// Who, e.g. みどり訪問看護ステーション 田中.
+    pub reader: String,
+    pub read_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// An organisation the clinic may invite (version 5; older clients get
+/// hospitals only, as `OrganisationListed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireDirectoryEntry {
+    pub id: Uuid,
+    pub name: String,
+    /// The domain's `OrganisationKind` code.
+    pub kind: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub fax: String,
+    /// Stopped organisations are listed so a clinic's copy learns it.
+    #[serde(default)]
+    pub stopped: bool,
+}
+
+/// The longest list of read entries in one operation.
+pub const MAX_READ_PER_OP: usize = 1000;
