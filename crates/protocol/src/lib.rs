@@ -5,7 +5,7 @@
 //! wire.
 //!
 //! Every request carries `version`. The server accepts the current version
-//! and the two before it ([`SUPPORTED`]); anything else is refused with
+//! and the ones before it back to 2 ([`SUPPORTED`]); anything else is refused with
 //! [`ErrorCode::UnsupportedVersion`] before the rest is read.
 
 mod decode;
@@ -45,10 +45,10 @@ pub use storable::{event_detail_texts, op_storable, op_texts};
 /// consent (ADR 0023).
 pub const PROTOCOL_VERSION: u16 = 5;
 
-/// The versions a server of this build accepts: the current one and the
-/// two before it (neither 4 nor 5 changed what an older client sends or
-/// reads, so clinics that have not yet updated keep syncing).
-pub const SUPPORTED: std::ops::RangeInclusive<u16> = PROTOCOL_VERSION - 2..=PROTOCOL_VERSION;
+/// The versions a server of this build accepts: the current one and every
+/// one back to 2 (versions 4 and 5 changed nothing an older client sends
+/// or reads, so clinics that have not yet updated keep syncing).
+pub const SUPPORTED: std::ops::RangeInclusive<u16> = 2..=PROTOCOL_VERSION;
 
 /// Requests the server reads: each says which version it is.
 pub trait Versioned {

@@ -28,7 +28,8 @@ use serde_json::{Value, json};
 use tsunagu_protocol::{
     DecodeError, ErrorCode, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT, OpBody, Operation, PROTOCOL_VERSION,
     PullRequest, PushRequest, SUPPORTED, WireDestination, WireEvent, WireEventDetails,
-    WireLetterSummary, decode_request, op_storable,
+    TeamOp, WireAuthor, WireFamilyGiver, WireLetterSummary, WireNewEntry, WireVitals,
+    decode_request, op_storable,
 };
 use uuid::Uuid;
 
@@ -163,6 +164,8 @@ fn op_body() -> impl Strategy<Value = OpBody> {
                     desk,
                     destination_hospital,
                     withdrawn_on,
+                    team: desk && destination_hospital,
+                    family: None,
                 }
             ),
         (
@@ -439,7 +442,18 @@ fn may_be_omitted(request: &Value, path: &[Step]) -> bool {
         // clinic, doctor, phone and purpose are what the liaison needs.
         "fax" | "address" | "diagnoses" => parent(request, path).get("purpose").is_some(),
         // Added in version 3: a plan sent before names no team.
-        "team" => parent(request, path)["status"] == "discharge_planned",
+        "team" => {
+            parent(request, path)["status"] == "discharge_planned"
+                || parent(request, path)["op"] == "consent_recorded"
+        }
+        // Added in version 5: consents until then name no family giver.
+        "family" => parent(request, path)["op"] == "consent_recorded",
+        // A team's optional parts: the person invited, a post's reply,
+        // correction, vital signs (each one) and attachments.
+        "person" => parent(request, path)["team_op"] == "invited",
+        "reply_to" | "strikes" | "vitals" | "attachments" => true,
+        "body_temperature" | "systolic" | "diastolic" | "pulse" | "spo2" | "respiratory_rate"
+        | "weight" => true,
         _ => false,
     }
 }
@@ -539,6 +553,11 @@ fn rich_push() -> PushRequest {
             desk: true,
             destination_hospital: false,
             withdrawn_on: Some(d(5, 30)),
+            team: true,
+            family: Some(WireFamilyGiver {
+                name: "山田　花子".into(),
+                relation: "長女".into(),
+            }),
         },
         OpBody::ConsentRecorded {
             consent_id: id(3),
@@ -548,6 +567,8 @@ fn rich_push() -> PushRequest {
             desk: false,
             destination_hospital: true,
             withdrawn_on: None,
+            team: false,
+            family: None,
         },
         OpBody::ReferralOpened {
             referral_id: id(4),
@@ -611,6 +632,7 @@ fn rich_push() -> PushRequest {
     ops.push(OpBody::ReferralClaimed {
         tracking_code: "DSX-YGK-B9J".into(),
     });
+    ops.extend(team_ops());
     PushRequest {
         version: PROTOCOL_VERSION,
         epoch: Some(id(900)),
@@ -626,6 +648,87 @@ fn rich_push() -> PushRequest {
             })
             .collect(),
     }
+}
+
+/// One of each team operation (version 5).
+fn team_ops() -> Vec<OpBody> {
+    let id = |n: u128| Uuid::from_u128(0x0196a000_0000_7000_8000_000000000000 + n);
+    let by = || WireAuthor {
+        name: "佐藤　花子".into(),
+        profession: "physician".into(),
+    };
+    let team_id = id(300);
+    [
+        TeamOp::Started {
+            team_id,
+            patient_id: id(1),
+            owner_member_id: id(301),
+        },
+        TeamOp::Invited {
+            team_id,
+            member_id: id(302),
+            organisation_id: id(5),
+            role: "visiting_nurse".into(),
+            person: "田中".into(),
+        },
+        TeamOp::MemberAction {
+            team_id,
+            member_id: id(302),
+            action: "resend".into(),
+        },
+        TeamOp::FamilyContactAdded {
+            team_id,
+            member_id: id(303),
+            name: "山田　花子".into(),
+            relation: "長女".into(),
+            phone: "090-1234-5678".into(),
+        },
+        TeamOp::FirstContactSet {
+            team_id,
+            member_id: id(302),
+            topic: "night".into(),
+        },
+        TeamOp::Posted {
+            team_id,
+            entry: WireNewEntry {
+                id: id(310),
+                kind: "visit_report".into(),
+                body: "訪問しました".into(),
+                reply_to: Some(id(309)),
+                strikes: None,
+                vitals: Some(WireVitals {
+                    body_temperature: Some(36.8),
+                    systolic: Some(132),
+                    diastolic: Some(78),
+                    pulse: Some(72),
+                    spo2: Some(97),
+                    respiratory_rate: Some(16),
+                    weight: Some(51.5),
+                }),
+                attachments: vec![id(311)],
+                written_at: "2026-05-12T01:02:03Z".parse().unwrap(),
+            },
+            by: by(),
+        },
+        TeamOp::Acknowledged {
+            team_id,
+            entry_id: id(309),
+            by: by(),
+        },
+        TeamOp::Read {
+            team_id,
+            entry_ids: vec![id(309), id(308)],
+            by: by(),
+        },
+        TeamOp::RequestClosed {
+            team_id,
+            entry_id: id(309),
+            by: by(),
+        },
+    ]
+    .into_iter()
+    .map(OpBody::Team)
+    .collect()
 }
 
 fn a_pull() -> PullRequest {
