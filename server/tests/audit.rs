@@ -296,6 +296,8 @@ async fn refer_yamada(t: &TestServer, clinic: &str) -> Uuid {
             desk: true,
             destination_hospital: true,
             withdrawn_on: None,
+            team: false,
+            family: None,
         },
         OpBody::ReferralOpened {
             referral_id: referral,
@@ -515,6 +517,8 @@ async fn identity_is_kept_only_under_consent_and_removed_on_withdrawal() {
         desk: true,
         destination_hospital: true,
         withdrawn_on,
+        team: false,
+        family: None,
     };
     // The patient first, as clinics send it: no consent yet, no identity.
     let (status, body) = push_ops(vec![(1, shared.clone())]).await;

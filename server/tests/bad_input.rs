@@ -101,6 +101,8 @@ fn consent(consent_id: Uuid, patient_id: Uuid, withdrawn_on: Option<NaiveDate>) 
         desk: true,
         destination_hospital: true,
         withdrawn_on,
+        team: false,
+        family: None,
     }
 }
 
@@ -783,6 +785,8 @@ async fn text_or_dates_the_database_cannot_store_are_refused_not_a_500() {
                 desk: true,
                 destination_hospital: true,
                 withdrawn_on: None,
+                team: false,
+                family: None,
             },
         ),
         (

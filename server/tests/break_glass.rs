@@ -82,6 +82,8 @@ fn consent_op(id: Uuid, patient: Uuid, covers: Covers, withdrawn: Option<NaiveDa
         desk: covers.desk,
         destination_hospital: covers.hospitals,
         withdrawn_on: withdrawn,
+        team: false,
+        family: None,
     }
 }
 

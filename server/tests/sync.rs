@@ -119,6 +119,8 @@ async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i
                     desk: true,
                     destination_hospital: true,
                     withdrawn_on: None,
+                    team: false,
+                    family: None,
                 },
             ),
             (
@@ -430,6 +432,8 @@ async fn without_consent_nothing_is_shared_and_others_cannot_record() {
                 desk: true,
                 destination_hospital: true,
                 withdrawn_on: Some(d(5, 20)),
+                team: false,
+                family: None,
             },
         )],
     )
