@@ -10,10 +10,13 @@ use uuid::Uuid;
 
 /// A change feed: one per clinic or hospital, and the desk's. Stored as
 /// `org:<uuid>` or `desk` (`scope_counters.scope`, `change_log.scope`).
+/// A team's timeline is announced as `team:<uuid>` on the live channel
+/// (its changes are in the owning clinic's feed, ADR 0023).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Org(Uuid),
     Desk,
+    Team(Uuid),
 }
 
 impl Scope {
@@ -31,6 +34,7 @@ impl fmt::Display for Scope {
         match self {
             Scope::Org(id) => write!(f, "org:{id}"),
             Scope::Desk => f.write_str("desk"),
+            Scope::Team(id) => write!(f, "team:{id}"),
         }
     }
 }
@@ -44,13 +48,18 @@ impl FromStr for Scope {
     type Err = BadScope;
 
     fn from_str(text: &str) -> Result<Scope, BadScope> {
-        match text.strip_prefix("org:") {
-            _ if text == "desk" => Ok(Scope::Desk),
-            Some(id) => Uuid::parse_str(id)
-                .map(Scope::Org)
-                .map_err(|_| BadScope(text.to_string())),
-            None => Err(BadScope(text.to_string())),
+        if text == "desk" {
+            return Ok(Scope::Desk);
         }
+        let bad = || BadScope(text.to_string());
+        let (make, id): (fn(Uuid) -> Scope, _) = if let Some(id) = text.strip_prefix("org:") {
+            (Scope::Org, id)
+        } else if let Some(id) = text.strip_prefix("team:") {
+            (Scope::Team, id)
+        } else {
+            return Err(bad());
+        };
+        Uuid::parse_str(id).map(make).map_err(|_| bad())
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod referrals;
 pub(crate) mod savepoint;
 pub(crate) mod sessions;
 pub(crate) mod sync_log;
+pub(crate) mod teams;
 pub(crate) mod users;
 pub(crate) mod views;
 

@@ -83,16 +83,20 @@ pub(crate) struct Consent<'a> {
     pub desk: bool,
     pub destination_hospital: bool,
     pub withdrawn_on: Option<NaiveDate>,
+    pub team: bool,
+    /// The family member who consented (name, relation), or the patient.
+    pub family: Option<(&'a str, &'a str)>,
 }
 
 /// False if the consent's id belongs to another clinic or patient.
 pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO consents (id, patient_id, clinic_id, obtained_on, obtained_by, desk,
-           destination_hospital, withdrawn_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           destination_hospital, withdrawn_on, team, family_name, family_relation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (id) DO UPDATE SET obtained_on = $4, obtained_by = $5, desk = $6,
-           destination_hospital = $7, withdrawn_on = $8, updated_at = now()
+           destination_hospital = $7, withdrawn_on = $8, team = $9, family_name = $10,
+           family_relation = $11, updated_at = now()
          WHERE consents.clinic_id = $3 AND consents.patient_id = $2",
     )
     .bind(c.id)
@@ -103,6 +107,9 @@ pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> 
     .bind(c.desk)
     .bind(c.destination_hospital)
     .bind(c.withdrawn_on)
+    .bind(c.team)
+    .bind(c.family.map(|f| f.0))
+    .bind(c.family.map(|f| f.1))
     .execute(conn)
     .await?
     .rows_affected()
@@ -113,7 +120,7 @@ pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> 
 pub(crate) async fn consent_in_force(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = $1 AND withdrawn_on IS NULL
-           AND (desk OR destination_hospital))",
+           AND (desk OR destination_hospital OR team))",
     )
     .bind(patient)
     .fetch_one(conn)
@@ -293,4 +300,15 @@ pub(crate) async fn handover(
     .bind(hospital)
     .fetch_one(conn)
     .await
+}
+
+/// The patient a referral is about.
+pub(crate) async fn patient_of(
+    conn: &mut PgConnection,
+    referral: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT patient_id FROM referrals WHERE id = $1")
+        .bind(referral)
+        .fetch_optional(conn)
+        .await
 }

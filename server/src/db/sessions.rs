@@ -67,6 +67,7 @@ pub(crate) struct Live {
     pub login: String,
     pub display_name: String,
     pub role: String,
+    pub profession: String,
     pub organisation_id: Uuid,
     pub organisation_name: String,
     pub organisation_kind: String,
@@ -92,7 +93,8 @@ pub(crate) async fn touch_live(
            AND s.ended_at IS NULL AND u.disabled_at IS NULL AND u.approval = 'approved'
            AND s.last_seen_at > now() - make_interval(mins => $3)
            AND s.created_at > now() - make_interval(hours => $4)
-         RETURNING u.id AS user_id, u.login, u.display_name, u.role, o.id AS organisation_id,
+         RETURNING u.id AS user_id, u.login, u.display_name, u.role, u.profession,
+           o.id AS organisation_id,
            o.name AS organisation_name, o.kind AS organisation_kind, s.csrf_token,
            u.must_change_password, u.totp_secret IS NOT NULL AS has_second_factor",
     )

@@ -18,6 +18,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::http::api::{MAX_BODY_BYTES, coded_payload_too_large};
 use crate::http::state::ServerState;
 
+/// The largest body of an upload: one file at the domain's limit, with
+/// room for the form around it.
+pub const MAX_UPLOAD_BYTES: usize = tsunagu_domain::MAX_ATTACHMENT_BYTES as usize + 64 * 1024;
+
 pub fn router(state: ServerState) -> Router {
     let limits = state.limits.clone();
     let requests = Router::new()
@@ -28,7 +32,15 @@ pub fn router(state: ServerState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(coded_payload_too_large));
-    let requests = at_the_door(requests, &state);
+    // A team's files: up to the domain's 20 MiB, and a little for the
+    // form around a portal post.
+    let uploads = Router::new()
+        .merge(api::uploads())
+        .merge(portal::uploads())
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(middleware::map_response(coded_payload_too_large));
+    let requests = at_the_door(requests.merge(uploads), &state);
     let streams = at_the_door(api::streams(), &state);
     limits::apply(requests, streams, &limits)
 }

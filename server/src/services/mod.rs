@@ -18,3 +18,4 @@ pub(crate) mod sessions;
 pub(crate) mod sign_in;
 pub(crate) mod staff;
 pub(crate) mod sync;
+pub(crate) mod teams;

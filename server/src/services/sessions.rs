@@ -6,7 +6,7 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
-use tsunagu_domain::team::OrganisationKind;
+use tsunagu_domain::team::{OrganisationKind, Profession};
 use uuid::Uuid;
 
 use crate::db;
@@ -41,6 +41,8 @@ pub(crate) struct SignedIn {
     pub login: String,
     pub display_name: String,
     pub role: Role,
+    /// What the person does: what they may read and post on a team.
+    pub profession: Profession,
     /// Of any kind: only a clinic's, hospital's or the desk's acts as a
     /// device's would (`actor`).
     pub organisation: PortalOrganisation,
@@ -144,9 +146,10 @@ pub(crate) async fn find(
     let Some(s) = live else {
         return Ok(None);
     };
-    let (Some(role), Some(kind)) = (
+    let (Some(role), Some(kind), Some(profession)) = (
         Role::from_code(&s.role),
         OrganisationKind::from_code(&s.organisation_kind),
+        Profession::from_code(&s.profession),
     ) else {
         return Err(FindError::BadData);
     };
@@ -161,6 +164,7 @@ pub(crate) async fn find(
         login: s.login,
         display_name: s.display_name,
         role,
+        profession,
         organisation: PortalOrganisation {
             id: s.organisation_id,
             name: s.organisation_name,

@@ -2,6 +2,7 @@
 //! carries the device credential (`Authorization: Bearer <device>.<secret>`),
 //! and what it may see or change is decided from that alone.
 
+mod attachments;
 mod device;
 pub(crate) mod error;
 mod handlers;
@@ -27,6 +28,15 @@ pub(crate) fn routes() -> Router<ServerState> {
         .route("/v1/device", get(handlers::device))
         .route("/v1/push", post(handlers::push))
         .route("/v1/pull", post(handlers::pull))
+}
+
+/// Routes that take a whole file (a team's photo or PDF), with a body
+/// limit of their own.
+pub(crate) fn uploads() -> Router<ServerState> {
+    Router::new().route(
+        "/v1/attachments/{id}",
+        axum::routing::put(attachments::upload).get(attachments::download),
+    )
 }
 
 /// Routes whose answer stays open (outside the request time limit and the

@@ -21,6 +21,7 @@ mod referrals;
 mod session;
 mod sign_in;
 mod staff;
+mod teams;
 
 use axum::Router;
 use axum::http::header;
@@ -89,7 +90,13 @@ pub(crate) fn router() -> Router<ServerState> {
             "/portal/admin/users/{id}/approval",
             post(admin_accounts::decide),
         )
-        .route("/portal/teams", get(staff::teams_home))
+        .route("/portal/teams", get(teams::list))
+        .route("/portal/teams/{id}", get(teams::show))
+        .route("/portal/teams/{id}/members", post(teams::member_action))
+        .route("/portal/teams/{id}/invitations", post(teams::invite))
+        .route("/portal/teams/{id}/acknowledgements", post(teams::acknowledge))
+        .route("/portal/teams/{id}/requests", post(teams::close_request))
+        .route("/portal/attachments/{id}", get(teams::attachment))
         .route(
             "/portal/organisations/{id}/staff",
             get(staff::list).post(staff::create),
@@ -106,6 +113,14 @@ pub(crate) fn router() -> Router<ServerState> {
         )
         .route("/portal/static/portal.css", get(stylesheet))
         .route("/portal/{*rest}", get(not_found))
+        .layer(middleware::map_response(pages::security_headers))
+}
+
+/// Forms that carry a file (a team's photo or PDF), under the upload
+/// limit rather than the forms' own.
+pub(crate) fn uploads() -> Router<ServerState> {
+    Router::new()
+        .route("/portal/teams/{id}/posts", post(teams::post))
         .layer(middleware::map_response(pages::security_headers))
 }
 

@@ -44,6 +44,8 @@ fn environment() -> &'static Environment<'static> {
             "admin_audit.html",
             "admin_created.html",
             "teams.html",
+            "team.html",
+            "team_entry.html",
             "staff.html",
             "break_glass.html",
         ] {

@@ -1,9 +1,7 @@
-//! The pages of an organisation's people who are neither the desk nor a
-//! hospital's liaison: the teams home (empty until teams come) and, for
-//! the organisation's administrator, its staff (職員) with their states
+//! An organisation's staff (職員), for its administrator: their states
 //! and a form for a new account, which waits for the desk's approval.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
@@ -12,37 +10,12 @@ use serde::Deserialize;
 use crate::http::portal::account_rows::{
     AccountRow, Refused, created_page, profession_choices, refusal,
 };
-use crate::http::portal::pages::{IdPath, database_error, render, render_with_status, user_view};
+use crate::http::portal::pages::{IdPath, database_error, render_with_status, user_view};
 use crate::http::portal::session::{PortalUser, Posted, forbidden};
 use crate::http::state::ServerState;
 use crate::services::accounts::Profession;
 use crate::services::sessions::SignedIn;
 use crate::services::staff::{self, StaffError};
-
-#[derive(Deserialize, Default)]
-pub(crate) struct HomeQuery {
-    #[serde(default)]
-    changed: Option<String>,
-}
-
-/// The home of an organisation's administrator and staff: the teams the
-/// organisation takes part in (none yet: teams come in a later slice).
-pub(crate) async fn teams_home(
-    PortalUser(user): PortalUser,
-    Query(q): Query<HomeQuery>,
-) -> Response {
-    if user.role.has_referral_rights() {
-        return forbidden(&user);
-    }
-    render(
-        "teams.html",
-        context! {
-            me => user_view(&user),
-            csrf => user.csrf,
-            password_changed => q.changed.is_some(),
-        },
-    )
-}
 
 async fn staff_page(
     state: &ServerState,

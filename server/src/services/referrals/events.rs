@@ -3,7 +3,7 @@
 //! the domain's status machine, stored, audited and fed.
 
 use sqlx::PgConnection;
-use tsunagu_domain::{EventDetails, ReferralEvent, check_append};
+use tsunagu_domain::{EventDetails, ReferralEvent, check_append, replay};
 use tsunagu_protocol::{ChangeBody, WireEvent, WireEventDetails};
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::services::actor::{Actor, Failure, refuse};
 use crate::services::audit;
 use crate::services::referrals::access::scopes_seeing;
 use crate::services::sync::rules;
+use crate::services::teams::timeline::{self, ReferralLine};
 
 /// Checks `event` against the referral's history with the status machine,
 /// stores it, and feeds it to every scope that may see it. The referral row
@@ -49,7 +50,37 @@ pub(crate) async fn append_event(
     if let Err(e) = check_append(&events, &candidate) {
         return Err(refuse(&format!("記録できません：{e}")));
     }
-    store_and_feed(conn, by, referral, event).await
+    store_and_feed(conn, by, referral, event).await?;
+    on_the_timeline(conn, by, referral, &events, &candidate).await
+}
+
+/// The event's line on the patient's team's timeline (ADR 0020): the team
+/// sees the admission the liaison recorded without asking.
+async fn on_the_timeline(
+    conn: &mut PgConnection,
+    by: &Actor,
+    referral: Uuid,
+    before: &[ReferralEvent],
+    event: &ReferralEvent,
+) -> Result<(), Failure> {
+    let Some(patient) = db::referrals::patient_of(conn, referral).await? else {
+        return Ok(());
+    };
+    let hospital = replay(before).map(|s| s.hospital).unwrap_or_default();
+    let voided = event
+        .voids
+        .as_ref()
+        .and_then(|v| before.iter().find(|e| &e.id == v))
+        .and_then(|e| e.details.as_ref());
+    let line = match (&event.details, voided) {
+        (Some(details), _) => ReferralLine::Recorded {
+            details,
+            hospital: &hospital,
+        },
+        (None, Some(voided)) => ReferralLine::Voided { voided },
+        (None, None) => return Ok(()),
+    };
+    timeline::referral_event(conn, patient, referral, line, &by.label, &by.audit).await
 }
 
 /// The event checked: stored, audited, fed; a transfer lets the referral

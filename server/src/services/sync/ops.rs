@@ -71,7 +71,7 @@ pub(crate) async fn apply(
             hospital_id,
         } => assign(conn, by, *referral_id, *hospital_id).await,
         OpBody::ReferralClaimed { tracking_code } => claim(conn, by, tracking_code).await,
-        OpBody::Team(_) => Err(refuse("この操作にはまだ対応していません")),
+        OpBody::Team(op) => crate::services::teams::device::apply(conn, by, op).await,
     }
 }
 
@@ -154,6 +154,8 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         desk: *desk,
         destination_hospital: *destination_hospital,
         withdrawn_on: *withdrawn_on,
+        team: *team,
+        family: family.as_ref().map(|f| (f.name.as_str(), f.relation.as_str())),
     };
     if !db::referrals::upsert_consent(conn, &consent).await? {
         return Err(refuse("この同意の記録は他の医療機関のものです"));

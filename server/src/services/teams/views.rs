@@ -1,0 +1,187 @@
+//! What the portal shows of teams: an organisation's list (with unread
+//! counts and invitations) and one team's page (members, history and its
+//! timeline). Opening a team's page is audited and marks what it shows as
+//! read (receipts are automatic).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use tsunagu_domain::team::{
+    EntryKind, MemberState, Receipt, ReceiptSummary, TeamMember, check_may_post, check_may_read,
+    summarise,
+};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::teams::{
+    AttachmentRow, EntryRow, HistoryRow, MemberRow, PatientRow, ReceiptRow, TeamListRow,
+};
+use crate::services::actor::Failure;
+use crate::services::audit;
+use crate::services::teams::{Loaded, TeamActor, feed};
+
+/// Entries on one page of a timeline.
+pub const PAGE_ENTRIES: i64 = 50;
+
+/// The actor's organisation's teams and invitations.
+pub(crate) async fn list(pool: &PgPool, actor: &TeamActor) -> Result<Vec<TeamListRow>, Failure> {
+    let mut conn = pool.acquire().await?;
+    Ok(db::teams::teams_of(&mut conn, actor.organisation, &actor.reader).await?)
+}
+
+/// One team as its page shows it.
+pub(crate) struct TeamPage {
+    pub team_id: Uuid,
+    pub patient: PatientRow,
+    pub members: Vec<(MemberRow, MemberState)>,
+    pub history: Vec<HistoryRow>,
+    /// Newest first, at most [`PAGE_ENTRIES`].
+    pub entries: Vec<EntryView>,
+    /// More entries before the oldest shown.
+    pub older: Option<i64>,
+    /// The viewer's organisation's membership.
+    pub me: MemberRow,
+    pub my_state: MemberState,
+    /// Why the viewer may not read the timeline, if so.
+    pub closed: Option<String>,
+    pub may_post: bool,
+    pub owns: bool,
+}
+
+pub(crate) struct EntryView {
+    pub row: EntryRow,
+    pub attachments: Vec<AttachmentRow>,
+    pub receipts: Vec<ReceiptRow>,
+    pub summary: ReceiptSummary,
+    /// Whether the viewer (this person) has acknowledged it.
+    pub acknowledged_by_me: bool,
+}
+
+/// The team's page for a member organisation, or `None` when the
+/// organisation has no place on it at all (never invited): the page does
+/// not exist for it.
+pub(crate) async fn team_page(
+    pool: &PgPool,
+    actor: &TeamActor,
+    team: Uuid,
+    before: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<TeamPage>, Failure> {
+    let mut tx = pool.begin().await?;
+    let Some(loaded) = Loaded::read(&mut tx, team, now).await? else {
+        return Ok(None);
+    };
+    let Some((me, my_member)) = loaded.membership_of(actor.organisation) else {
+        return Ok(None);
+    };
+    let (me, my_member) = (me.clone(), my_member.clone());
+    let closed = check_may_read(&my_member, actor.profession, loaded.consent, now)
+        .err()
+        .map(|e| e.message_ja());
+    let may_post = check_may_post(
+        &my_member,
+        actor.profession,
+        EntryKind::Note,
+        false,
+        loaded.consent,
+        now,
+    )
+    .is_ok();
+    let patient = db::teams::patient(&mut tx, loaded.team.patient_id).await?;
+    let members = loaded
+        .rows
+        .iter()
+        .zip(&loaded.members)
+        .map(|(r, m)| (r.clone(), m.state_at(now)))
+        .collect();
+    let history = db::teams::history(&mut tx, team).await?;
+    let mut entries = Vec::new();
+    let mut older = None;
+    if closed.is_none() {
+        let before = before.unwrap_or(i64::MAX);
+        let rows = db::teams::entries_before(&mut tx, team, before, PAGE_ENTRIES + 1).await?;
+        let ids: Vec<Uuid> = rows.iter().take(PAGE_ENTRIES as usize).map(|r| r.id).collect();
+        if rows.len() as i64 > PAGE_ENTRIES {
+            older = rows.get(PAGE_ENTRIES as usize - 1).map(|r| r.seq);
+        }
+        // Shown, so read: the receipts and the read mark, fed to the
+        // owning clinic.
+        let changed = db::teams::record_receipts(
+            &mut tx,
+            &ids,
+            me.id,
+            &actor.reader,
+            &actor.label(),
+            false,
+        )
+        .await?;
+        if let Some(newest) = rows.first() {
+            db::teams::mark_read(&mut tx, team, &actor.reader, newest.seq).await?;
+        }
+        if !changed.is_empty() {
+            feed::receipts(&mut tx, &loaded.team, &changed).await?;
+            feed::announce(&mut tx, &loaded.team).await?;
+        }
+        let attachments = db::teams::attachments_of(&mut tx, &ids).await?;
+        let receipts = db::teams::receipts_of(&mut tx, &ids).await?;
+        entries = rows
+            .into_iter()
+            .take(PAGE_ENTRIES as usize)
+            .map(|row| entry_view(row, &attachments, &receipts, &loaded.members, actor, now))
+            .collect();
+    }
+    audit::record(&mut tx, &actor.audit, "view-team", "team", &team.to_string()).await?;
+    let page = TeamPage {
+        team_id: team,
+        patient,
+        members,
+        history,
+        entries,
+        older,
+        owns: loaded.owns(actor),
+        me,
+        my_state: my_member.state_at(now),
+        closed,
+        may_post,
+    };
+    tx.commit().await?;
+    Ok(Some(page))
+}
+
+fn entry_view(
+    row: EntryRow,
+    attachments: &[AttachmentRow],
+    receipts: &[ReceiptRow],
+    members: &[TeamMember],
+    actor: &TeamActor,
+    now: DateTime<Utc>,
+) -> EntryView {
+    let mine: Vec<ReceiptRow> = receipts
+        .iter()
+        .filter(|r| r.entry_id == row.id)
+        .cloned()
+        .collect();
+    let domain: Vec<Receipt> = mine
+        .iter()
+        .map(|r| Receipt {
+            member_id: r.member_id.to_string(),
+            read_at: Some(r.read_at),
+            acknowledged_at: r.acknowledged_at,
+        })
+        .collect();
+    let author = row.author_member.map(|m| m.to_string()).unwrap_or_default();
+    let summary = summarise(members, &author, &domain, now);
+    let acknowledged_by_me = mine
+        .iter()
+        .any(|r| r.reader == actor.reader && r.acknowledged_at.is_some());
+    EntryView {
+        attachments: attachments
+            .iter()
+            .filter(|a| a.entry_id == Some(row.id))
+            .cloned()
+            .collect(),
+        receipts: mine,
+        summary,
+        acknowledged_by_me,
+        row,
+    }
+}
