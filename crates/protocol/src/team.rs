@@ -143,7 +143,9 @@ pub enum TeamChangeBody {
     /// A line of the team's history (招待, 参加, 退出…), with who.
     History {
         team_id: Uuid,
-        change: String,
+        /// The domain's `TeamChange` code (not `change`: that names the
+        /// feed's own tag).
+        what: String,
         member_id: Uuid,
         actor: String,
         at: DateTime<Utc>,
@@ -229,3 +231,91 @@ pub struct WireDirectoryEntry {
 
 /// The longest list of read entries in one operation.
 pub const MAX_READ_PER_OP: usize = 1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ChangeBody;
+
+    #[test]
+    fn team_changes_survive_a_trip_through_json_values() {
+        let at: DateTime<Utc> = "2026-05-12T01:02:03Z".parse().unwrap();
+        let id = Uuid::from_u128(1);
+        let changes = [
+            TeamChangeBody::Started {
+                team_id: id,
+                patient_id: id,
+                started_at: at,
+            },
+            TeamChangeBody::RequestState {
+                team_id: id,
+                entry_id: id,
+                state: "open".into(),
+            },
+            TeamChangeBody::History {
+                team_id: id,
+                what: "invited".into(),
+                member_id: id,
+                actor: "x".into(),
+                at,
+            },
+            TeamChangeBody::Receipt {
+                team_id: id,
+                entry_id: id,
+                receipt: WireReceipt {
+                    member_id: id,
+                    reader: "x".into(),
+                    read_at: at,
+                    acknowledged_at: None,
+                },
+            },
+            TeamChangeBody::Member {
+                team_id: id,
+                member: WireMember {
+                    id,
+                    organisation_id: Some(id),
+                    name: "みどり".into(),
+                    kind: "pharmacy".into(),
+                    role: "pharmacist".into(),
+                    state: "invited".into(),
+                    person: String::new(),
+                    phone: String::new(),
+                    fax: String::new(),
+                    relation: String::new(),
+                    expires_at: Some(at),
+                    needs_approval: false,
+                    access_until: None,
+                    first_contact_for: vec![],
+                    invited_by: Some(id),
+                },
+            },
+            TeamChangeBody::Entry {
+                team_id: id,
+                entry: WireEntry {
+                    id,
+                    seq: 1,
+                    kind: "visit_report".into(),
+                    body: "訪問".into(),
+                    author_member: Some(id),
+                    author: "みどり".into(),
+                    reply_to: None,
+                    strikes: None,
+                    vitals: Some(WireVitals {
+                        body_temperature: Some(36.8),
+                        ..Default::default()
+                    }),
+                    attachments: vec![],
+                    request_state: None,
+                    posted_at: at,
+                },
+            },
+        ];
+        for change in changes {
+            let body = ChangeBody::Team(change);
+            let value = serde_json::to_value(&body).unwrap();
+            let back: ChangeBody =
+                serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"));
+            assert_eq!(back, body);
+        }
+    }
+}

@@ -109,3 +109,15 @@ pub(crate) async fn overview(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Overvi
     .fetch_all(ex)
     .await
 }
+
+/// Every organisation of a kind that may join a team, with its kind's code.
+pub(crate) async fn team_joinable(
+    conn: &mut PgConnection,
+) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+    sqlx::query_as(
+        "SELECT id, name, kind FROM organisations WHERE kind <> 'desk' AND stopped_at IS NULL
+         ORDER BY kind, name",
+    )
+    .fetch_all(conn)
+    .await
+}

@@ -58,11 +58,12 @@ pub(crate) async fn insert(
     if let Some(at) = inserted {
         return Ok(Ok(at));
     }
-    let existing: Uuid = sqlx::query_scalar("SELECT id FROM teams WHERE patient_id = $1 OR id = $2")
-        .bind(patient)
-        .bind(id)
-        .fetch_one(conn)
-        .await?;
+    let existing: Uuid =
+        sqlx::query_scalar("SELECT id FROM teams WHERE patient_id = $1 OR id = $2")
+            .bind(patient)
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
     Ok(Err(existing))
 }
 
@@ -134,7 +135,10 @@ pub(crate) struct NewMember<'a> {
 
 /// False if the id is taken, or the organisation is already invited to
 /// or on the team.
-pub(crate) async fn insert_member(conn: &mut PgConnection, m: &NewMember<'_>) -> sqlx::Result<bool> {
+pub(crate) async fn insert_member(
+    conn: &mut PgConnection,
+    m: &NewMember<'_>,
+) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO team_members (id, team_id, organisation_id, role, state, person,
            family_name, relation, phone, expires_at, needs_approval, invited_by)
@@ -180,13 +184,11 @@ pub(crate) async fn set_first_contacts(
     member: Uuid,
     topics: &[String],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE team_members SET first_contact_for = $2, updated_at = now() WHERE id = $1",
-    )
-    .bind(member)
-    .bind(topics)
-    .execute(conn)
-    .await?;
+    sqlx::query("UPDATE team_members SET first_contact_for = $2, updated_at = now() WHERE id = $1")
+        .bind(member)
+        .bind(topics)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -624,7 +626,10 @@ pub(crate) async fn latest_consent(
 }
 
 /// The team of a patient, if any.
-pub(crate) async fn of_patient(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<Option<Uuid>> {
+pub(crate) async fn of_patient(
+    conn: &mut PgConnection,
+    patient: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar("SELECT id FROM teams WHERE patient_id = $1")
         .bind(patient)
         .fetch_optional(conn)

@@ -4,7 +4,7 @@
 
 use sqlx::PgPool;
 use tsunagu_domain::team::OrganisationKind;
-use tsunagu_protocol::{ChangeBody, OrgKind, Organisation};
+use tsunagu_protocol::{ChangeBody, OrgKind, Organisation, WireDirectoryEntry};
 use uuid::Uuid;
 
 use crate::db;
@@ -41,6 +41,7 @@ pub async fn register_organisation(
     if let Some(device_organisation) = organisation.as_device_organisation() {
         list_in_directories(&mut tx, &device_organisation).await?;
     }
+    list_in_team_directories(&mut tx, &organisation).await?;
     tx.commit().await?;
     Ok(organisation)
 }
@@ -98,6 +99,57 @@ async fn list_in_directories(
         for listed in &listed {
             let change = ChangeBody::OrganisationListed {
                 organisation: listed.clone(),
+            };
+            db::feed::append(conn, Scope::Org(clinic), None, &change).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Clinics invite to their patients' teams from every organisation that
+/// may join one (protocol 5, `DirectoryListed`): a new one is fed to every
+/// clinic, and a new clinic gets all of them.
+async fn list_in_team_directories(
+    conn: &mut sqlx::PgConnection,
+    organisation: &PortalOrganisation,
+) -> Result<(), sqlx::Error> {
+    if !organisation.kind.may_join_team() {
+        return Ok(());
+    }
+    let entry = |(id, name, kind): (Uuid, String, String)| WireDirectoryEntry {
+        id,
+        name,
+        kind,
+        phone: String::new(),
+        fax: String::new(),
+        stopped: false,
+    };
+    let (clinics, listed) = if organisation.kind == OrganisationKind::Clinic {
+        let others = db::organisations::team_joinable(&mut *conn)
+            .await?
+            .into_iter()
+            .filter(|(id, _, _)| *id != organisation.id)
+            .map(entry)
+            .collect();
+        (vec![organisation.id], others)
+    } else {
+        let this = (
+            organisation.id,
+            organisation.name.clone(),
+            organisation.kind.code().to_string(),
+        );
+        (
+            db::organisations::clinic_ids(&mut *conn).await?,
+            vec![entry(this)],
+        )
+    };
+    for clinic in clinics {
+        for listed in &listed {
+            if listed.id == clinic {
+                continue;
+            }
+            let change = ChangeBody::DirectoryListed {
+                entry: listed.clone(),
             };
             db::feed::append(conn, Scope::Org(clinic), None, &change).await?;
         }

@@ -46,7 +46,10 @@ pub(crate) async fn download(
     device: Device,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    match fetch_for_device(&state.pool, &device, id).await.map_err(api_error)? {
+    match fetch_for_device(&state.pool, &device, id)
+        .await
+        .map_err(api_error)?
+    {
         Some((meta, bytes)) => Ok((
             [
                 (header::CONTENT_TYPE, meta.media_type),
@@ -55,6 +58,9 @@ pub(crate) async fn download(
             bytes,
         )
             .into_response()),
-        None => Err(ApiError::new(ErrorCode::NotFound, "ファイルが見つかりません。")),
+        None => Err(ApiError::new(
+            ErrorCode::NotFound,
+            "ファイルが見つかりません。",
+        )),
     }
 }

@@ -94,7 +94,10 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/teams/{id}", get(teams::show))
         .route("/portal/teams/{id}/members", post(teams::member_action))
         .route("/portal/teams/{id}/invitations", post(teams::invite))
-        .route("/portal/teams/{id}/acknowledgements", post(teams::acknowledge))
+        .route(
+            "/portal/teams/{id}/acknowledgements",
+            post(teams::acknowledge),
+        )
         .route("/portal/teams/{id}/requests", post(teams::close_request))
         .route("/portal/attachments/{id}", get(teams::attachment))
         .route(

@@ -15,7 +15,9 @@ use tsunagu_domain::team::{
 };
 use uuid::Uuid;
 
-use crate::http::portal::pages::{IdPath, database_error, message_for, not_found, render_with_status, user_view};
+use crate::http::portal::pages::{
+    IdPath, database_error, message_for, not_found, render_with_status, user_view,
+};
 use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
 use crate::http::state::ServerState;
 use crate::services::actor::Failure;
@@ -252,7 +254,10 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
                 .collect();
             replies.sort_by_key(|r| r.row.seq);
             let view = entry_view(e, page, actor);
-            let replies: Vec<Value> = replies.into_iter().map(|r| entry_view(r, page, actor)).collect();
+            let replies: Vec<Value> = replies
+                .into_iter()
+                .map(|r| entry_view(r, page, actor))
+                .collect();
             context! { replies => replies, ..view }
         })
         .collect();
@@ -342,7 +347,9 @@ fn entry_view(e: &EntryView, page: &TeamPage, actor: &TeamActor) -> Value {
 
 fn failed(user: &SignedIn, failure: &Failure) -> Response {
     match failure {
-        Failure::Refused(r) => message_for(user, StatusCode::FORBIDDEN, "この操作はできません", &r.0),
+        Failure::Refused(r) => {
+            message_for(user, StatusCode::FORBIDDEN, "この操作はできません", &r.0)
+        }
         Failure::Database(e) => database_error(e),
     }
 }
@@ -362,7 +369,16 @@ async fn after(
         }
         Ok(()) => Redirect::to(&format!("/portal/teams/{team}?done={done}")).into_response(),
         Err(Failure::Refused(r)) => {
-            team_page(state, user, team, None, StatusCode::CONFLICT, None, Some(&r.0)).await
+            team_page(
+                state,
+                user,
+                team,
+                None,
+                StatusCode::CONFLICT,
+                None,
+                Some(&r.0),
+            )
+            .await
         }
         Err(Failure::Database(e)) => database_error(&e),
     }
@@ -442,7 +458,8 @@ pub(crate) async fn invite(
         role: &form.role,
         person: &form.person,
     };
-    let result = in_transaction!(state, tx => members::invite(&mut tx, &actor, invitation, Utc::now()));
+    let result =
+        in_transaction!(state, tx => members::invite(&mut tx, &actor, invitation, Utc::now()));
     after(&state, &user, team, result, "invited").await
 }
 
@@ -489,8 +506,14 @@ pub(crate) async fn post(
         id: Uuid::now_v7(),
         kind: &fields.kind,
         body: &fields.body,
-        reply_to: fields.reply_to.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
-        strikes: fields.strikes.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
+        reply_to: fields
+            .reply_to
+            .as_deref()
+            .and_then(|s| Uuid::parse_str(s).ok()),
+        strikes: fields
+            .strikes
+            .as_deref()
+            .and_then(|s| Uuid::parse_str(s).ok()),
         vitals,
         attachments: &ids,
     };
@@ -580,10 +603,7 @@ pub(crate) async fn attachment(
     .await;
     match found {
         Ok(Some((meta, bytes))) => {
-            let disposition = format!(
-                "inline; filename*=UTF-8''{}",
-                percent_encode(&meta.name)
-            );
+            let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&meta.name));
             (
                 [
                     (header::CONTENT_TYPE, meta.media_type),

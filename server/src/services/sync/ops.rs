@@ -155,7 +155,9 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         destination_hospital: *destination_hospital,
         withdrawn_on: *withdrawn_on,
         team: *team,
-        family: family.as_ref().map(|f| (f.name.as_str(), f.relation.as_str())),
+        family: family
+            .as_ref()
+            .map(|f| (f.name.as_str(), f.relation.as_str())),
     };
     if !db::referrals::upsert_consent(conn, &consent).await? {
         return Err(refuse("この同意の記録は他の医療機関のものです"));

@@ -25,7 +25,8 @@ pub(crate) async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> Result<WireAttachment, Failure> {
-    let checked = check_team_attachment(name, bytes.len() as u64, bytes).map_err(|r| refuse(&r.0))?;
+    let checked =
+        check_team_attachment(name, bytes.len() as u64, bytes).map_err(|r| refuse(&r.0))?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     if let Some(kept) = db::teams::attachment(conn, id).await? {
         if kept.organisation_id == actor.organisation && kept.sha256 == sha256 {
@@ -46,8 +47,14 @@ pub(crate) async fn upload(
         },
     )
     .await?;
-    audit::record(conn, &actor.audit, "team-attachment-upload", "attachment", &id.to_string())
-        .await?;
+    audit::record(
+        conn,
+        &actor.audit,
+        "team-attachment-upload",
+        "attachment",
+        &id.to_string(),
+    )
+    .await?;
     Ok(WireAttachment {
         id,
         name: checked.name,
@@ -90,8 +97,14 @@ pub(crate) async fn fetch(
         return Ok(None);
     }
     let bytes = db::teams::attachment_bytes(conn, id).await?;
-    audit::record(conn, &actor.audit, "view-team-attachment", "attachment", &id.to_string())
-        .await?;
+    audit::record(
+        conn,
+        &actor.audit,
+        "view-team-attachment",
+        "attachment",
+        &id.to_string(),
+    )
+    .await?;
     Ok(Some((meta, bytes)))
 }
 

@@ -3,13 +3,15 @@
 
 use chrono::Utc;
 use sqlx::PgConnection;
-use tsunagu_domain::team::{FamilyContactDraft, MemberAction, OrganisationKind, Profession, VitalsDraft};
+use tsunagu_domain::team::{
+    FamilyContactDraft, MemberAction, OrganisationKind, Profession, VitalsDraft,
+};
 use tsunagu_protocol::{MAX_READ_PER_OP, TeamOp, WireAuthor, WireVitals};
 
 use crate::services::actor::{Actor, Failure, refuse};
+use crate::services::teams::TeamActor;
 use crate::services::teams::members::{self, Invitation};
 use crate::services::teams::timeline::{self, NewPost};
-use crate::services::teams::TeamActor;
 
 /// The clinic's staff member behind a device's operation.
 pub(crate) fn device_actor(by: &Actor, author: Option<&WireAuthor>) -> Result<TeamActor, Failure> {
@@ -74,7 +76,11 @@ pub(crate) async fn apply(conn: &mut PgConnection, by: &Actor, op: &TeamOp) -> R
             let actor = device_actor(by, None)?;
             let action = match members::action_of(action) {
                 Some(a @ MemberAction::Remove) => a,
-                Some(a @ MemberAction::Invitation(_)) if matches!(action.as_str(), "resend" | "cancel") => a,
+                Some(a @ MemberAction::Invitation(_))
+                    if matches!(action.as_str(), "resend" | "cancel") =>
+                {
+                    a
+                }
                 _ => return Err(refuse("この操作は行えません")),
             };
             members::act(conn, &actor, *team_id, *member_id, action, now).await
@@ -102,7 +108,11 @@ pub(crate) async fn apply(conn: &mut PgConnection, by: &Actor, op: &TeamOp) -> R
             let actor = device_actor(by, None)?;
             members::set_first_contact(conn, &actor, *team_id, *member_id, topic, now).await
         }
-        TeamOp::Posted { team_id, entry, by: author } => {
+        TeamOp::Posted {
+            team_id,
+            entry,
+            by: author,
+        } => {
             let actor = device_actor(by, Some(author))?;
             let post = NewPost {
                 id: entry.id,

@@ -64,7 +64,7 @@ pub(super) async fn member(
         let at = db::teams::add_history(conn, team.id, member, code, actor).await?;
         let line = TeamChangeBody::History {
             team_id: team.id,
-            change: code.to_string(),
+            what: code.to_string(),
             member_id: member,
             actor: actor.to_string(),
             at,

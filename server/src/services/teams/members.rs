@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use tsunagu_domain::team::{
-    FamilyContactDraft, InvitationAction, Invitee, MemberAction, OrganisationKind, TeamChange,
-    TeamError, TeamRole, add_family_contact, apply, assign_first_contact, check_invitation,
-    start_team, FirstContactTopic,
+    FamilyContactDraft, FirstContactTopic, InvitationAction, Invitee, MemberAction,
+    OrganisationKind, TeamChange, TeamError, TeamRole, add_family_contact, apply,
+    assign_first_contact, check_invitation, start_team,
 };
 use uuid::Uuid;
 
@@ -68,7 +68,13 @@ pub(crate) async fn start(
         return Err(refuse("在宅チームが見つかりません"));
     };
     feed::started(conn, &row).await?;
-    feed::member(conn, &row, owner_member, Some((change.code(), &actor.label()))).await?;
+    feed::member(
+        conn,
+        &row,
+        owner_member,
+        Some((change.code(), &actor.label())),
+    )
+    .await?;
     audit::record(conn, &actor.audit, "team-start", "team", &team.to_string()).await?;
     feed::announce(conn, &row).await
 }
@@ -113,7 +119,9 @@ pub(crate) async fn invite(
     .map_err(refused)?;
     if loaded
         .membership_of(invitation.organisation)
-        .is_some_and(|(r, _)| matches!(r.state.as_str(), "invited" | "awaiting_approval" | "active"))
+        .is_some_and(|(r, _)| {
+            matches!(r.state.as_str(), "invited" | "awaiting_approval" | "active")
+        })
     {
         return Err(refused(TeamError::AlreadyMember));
     }
@@ -139,7 +147,13 @@ pub(crate) async fn invite(
         return Err(refused(TeamError::AlreadyMember));
     }
     let change = TeamChange::Invited.code();
-    feed::member(conn, &loaded.team, invitation.member, Some((change, &actor.label()))).await?;
+    feed::member(
+        conn,
+        &loaded.team,
+        invitation.member,
+        Some((change, &actor.label())),
+    )
+    .await?;
     let id = loaded.team.id.to_string();
     audit::record(conn, &actor.audit, "team-invite", "team", &id).await?;
     feed::announce(conn, &loaded.team).await
@@ -192,8 +206,13 @@ pub(crate) async fn act(
     {
         return Err(refused(TeamError::NoTeamConsent));
     }
-    db::teams::set_member_state(conn, member, applied.member.state.code(), applied.member.expires_at)
-        .await?;
+    db::teams::set_member_state(
+        conn,
+        member,
+        applied.member.state.code(),
+        applied.member.expires_at,
+    )
+    .await?;
     let change = applied.change.code();
     feed::member(conn, &loaded.team, member, Some((change, &actor.label()))).await?;
     let id = team.to_string();
@@ -239,8 +258,21 @@ pub(crate) async fn add_family(
         },
     )
     .await?;
-    feed::member(conn, &loaded.team, member, Some((change.code(), &actor.label()))).await?;
-    audit::record(conn, &actor.audit, "team-family-contact", "team", &team.to_string()).await?;
+    feed::member(
+        conn,
+        &loaded.team,
+        member,
+        Some((change.code(), &actor.label())),
+    )
+    .await?;
+    audit::record(
+        conn,
+        &actor.audit,
+        "team-family-contact",
+        "team",
+        &team.to_string(),
+    )
+    .await?;
     feed::announce(conn, &loaded.team).await
 }
 
@@ -258,19 +290,36 @@ pub(crate) async fn set_first_contact(
     };
     let loaded = Loaded::lock(conn, team, now).await?;
     let mut members = loaded.members.clone();
-    assign_first_contact(&mut members, &member.to_string(), topic, loaded.owns(actor), now)
-        .map_err(refused)?;
+    assign_first_contact(
+        &mut members,
+        &member.to_string(),
+        topic,
+        loaded.owns(actor),
+        now,
+    )
+    .map_err(refused)?;
     for (row, after) in loaded.rows.iter().zip(&members) {
         let before: Vec<_> = row.first_contact_for.clone();
-        let now_topics: Vec<String> =
-            after.first_contact_for.iter().map(|t| t.code().to_string()).collect();
+        let now_topics: Vec<String> = after
+            .first_contact_for
+            .iter()
+            .map(|t| t.code().to_string())
+            .collect();
         if before != now_topics {
             db::teams::set_first_contacts(conn, row.id, &now_topics).await?;
-            let change = (row.id == member).then(|| (TeamChange::FirstContactSet.code(), actor.label()));
+            let change =
+                (row.id == member).then(|| (TeamChange::FirstContactSet.code(), actor.label()));
             let change = change.as_ref().map(|(c, a)| (*c, a.as_str()));
             feed::member(conn, &loaded.team, row.id, change).await?;
         }
     }
-    audit::record(conn, &actor.audit, "team-first-contact", "team", &team.to_string()).await?;
+    audit::record(
+        conn,
+        &actor.audit,
+        "team-first-contact",
+        "team",
+        &team.to_string(),
+    )
+    .await?;
     feed::announce(conn, &loaded.team).await
 }

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use tsunagu_domain::EventDetails;
 use tsunagu_domain::team::{
-    EntryFacts, EntryKind, RequestActor, RequestState, TeamError, Vitals, VitalsDraft,
-    check_body, check_correction, check_may_post, check_may_read, check_reply_target,
-    check_vitals, referral_line_ja, voided_line_ja,
+    EntryFacts, EntryKind, RequestActor, RequestState, TeamError, Vitals, VitalsDraft, check_body,
+    check_correction, check_may_post, check_may_read, check_reply_target, check_vitals,
+    referral_line_ja, voided_line_ja,
 };
 use uuid::Uuid;
 
@@ -91,8 +91,15 @@ pub(crate) async fn post(
         None => None,
     };
     let has_vitals = vitals.is_some();
-    check_may_post(member, actor.profession, kind, has_vitals, loaded.consent, now)
-        .map_err(refused)?;
+    check_may_post(
+        member,
+        actor.profession,
+        kind,
+        has_vitals,
+        loaded.consent,
+        now,
+    )
+    .map_err(refused)?;
     let body = check_body(kind, post.body, has_vitals).map_err(|r| refuse(&r.0))?;
     let mut request_after_reply = None;
     if let Some(target) = post.reply_to {
@@ -110,8 +117,13 @@ pub(crate) async fn post(
     if let Some(original) = post.strikes {
         let original = entry_of_team(conn, team, original).await?;
         let reply_to = post.reply_to.map(|r| r.to_string());
-        check_correction(&facts(&original)?, kind, reply_to.as_deref(), &member_id.to_string())
-            .map_err(refused)?;
+        check_correction(
+            &facts(&original)?,
+            kind,
+            reply_to.as_deref(),
+            &member_id.to_string(),
+        )
+        .map_err(refused)?;
     }
     check_attachments(conn, actor, post.attachments).await?;
     let seq = db::teams::next_seq(conn, team).await?;
@@ -243,7 +255,14 @@ pub(crate) async fn receipts(
     }
     feed::receipts(conn, &loaded.team, &changed).await?;
     if acknowledge {
-        audit::record(conn, &actor.audit, "team-acknowledge", "team", &team.to_string()).await?;
+        audit::record(
+            conn,
+            &actor.audit,
+            "team-acknowledge",
+            "team",
+            &team.to_string(),
+        )
+        .await?;
     }
     feed::announce(conn, &loaded.team).await
 }
@@ -270,7 +289,14 @@ pub(crate) async fn close_request(
     let next = state.close(closer).map_err(refused)?;
     db::teams::set_request_state(conn, entry, next.code()).await?;
     feed::request_state(conn, &loaded.team, entry, next.code()).await?;
-    audit::record(conn, &actor.audit, "team-close-request", "team", &team.to_string()).await?;
+    audit::record(
+        conn,
+        &actor.audit,
+        "team-close-request",
+        "team",
+        &team.to_string(),
+    )
+    .await?;
     feed::announce(conn, &loaded.team).await
 }
 

@@ -99,21 +99,19 @@ pub(crate) async fn team_page(
     if closed.is_none() {
         let before = before.unwrap_or(i64::MAX);
         let rows = db::teams::entries_before(&mut tx, team, before, PAGE_ENTRIES + 1).await?;
-        let ids: Vec<Uuid> = rows.iter().take(PAGE_ENTRIES as usize).map(|r| r.id).collect();
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .take(PAGE_ENTRIES as usize)
+            .map(|r| r.id)
+            .collect();
         if rows.len() as i64 > PAGE_ENTRIES {
             older = rows.get(PAGE_ENTRIES as usize - 1).map(|r| r.seq);
         }
         // Shown, so read: the receipts and the read mark, fed to the
         // owning clinic.
-        let changed = db::teams::record_receipts(
-            &mut tx,
-            &ids,
-            me.id,
-            &actor.reader,
-            &actor.label(),
-            false,
-        )
-        .await?;
+        let changed =
+            db::teams::record_receipts(&mut tx, &ids, me.id, &actor.reader, &actor.label(), false)
+                .await?;
         if let Some(newest) = rows.first() {
             db::teams::mark_read(&mut tx, team, &actor.reader, newest.seq).await?;
         }
@@ -129,7 +127,14 @@ pub(crate) async fn team_page(
             .map(|row| entry_view(row, &attachments, &receipts, &loaded.members, actor, now))
             .collect();
     }
-    audit::record(&mut tx, &actor.audit, "view-team", "team", &team.to_string()).await?;
+    audit::record(
+        &mut tx,
+        &actor.audit,
+        "view-team",
+        "team",
+        &team.to_string(),
+    )
+    .await?;
     let page = TeamPage {
         team_id: team,
         patient,

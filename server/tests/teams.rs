@@ -1,0 +1,905 @@
+//! The home-care team on a real PostgreSQL (issue 16): the clinic's
+//! device starts a team and invites; a visiting nurse and a care manager
+//! answer and post in the portal (a 訪問報告 with vital signs and a photo,
+//! a 相談 the clinic answers); everything reaches the clinic's feed; and
+//! the authorisation matrix: who may see, post, answer and fetch what,
+//! including strangers, clerks, invitations not yet answered, expired and
+//! cancelled ones, removed members and a withdrawn consent.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+mod portal_visitor;
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use common::*;
+use portal_visitor::*;
+use serde_json::Value;
+use tsunagu_domain::team::{OrganisationKind, Profession};
+use tsunagu_protocol::{
+    OpBody, Operation, OrgKind, PROTOCOL_VERSION, PushRequest, TeamOp, WireAuthor, WireNewEntry,
+    WireVitals,
+};
+use tsunagu_server::admin::{NewOrganisation, register_organisation};
+use tsunagu_server::users::{AccountRequest, Role, create_account};
+use uuid::Uuid;
+
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+/// The smallest PNG there is (1×1), as a phone's photo stands in.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+async fn organisation(t: &TestServer, kind: OrganisationKind, name: &str, approval: bool) -> Uuid {
+    let new = NewOrganisation {
+        kind,
+        name,
+        requires_approval: approval,
+    };
+    register_organisation(&t.pool, &new, "admin:test")
+        .await
+        .unwrap()
+        .id
+}
+
+async fn person(
+    t: &TestServer,
+    organisation: Uuid,
+    login: &str,
+    role: Role,
+    profession: Profession,
+) -> Session {
+    let request = AccountRequest {
+        organisation,
+        login,
+        display_name: "田中 ゆき",
+        role,
+        profession,
+    };
+    let user = create_account(&t.pool, &request, "admin:test")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET totp_secret = $1, must_change_password = false WHERE id = $2")
+        .bind(SECRET)
+        .bind(user.id)
+        .execute(&t.owner)
+        .await
+        .unwrap();
+    Person {
+        id: user.id,
+        login: user.login,
+        password: user.initial_password,
+        secret: SECRET.to_string(),
+    }
+    .signed_in(&t.app)
+    .await
+}
+
+struct Clinic {
+    credential: String,
+    next_op: i64,
+}
+
+impl Clinic {
+    /// Pushes one operation; its outcome.
+    async fn push(&mut self, t: &TestServer, body: OpBody) -> Value {
+        self.next_op += 1;
+        let request = PushRequest {
+            version: PROTOCOL_VERSION,
+            epoch: None,
+            ops: vec![Operation {
+                op_seq: self.next_op,
+                op_id: Some(Uuid::now_v7()),
+                body,
+            }],
+        };
+        let (status, body) = t
+            .call(
+                "POST",
+                "/v1/push",
+                Some(&self.credential),
+                serde_json::to_vec(&request).unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["results"][0]["outcome"].clone()
+    }
+
+    async fn team(&mut self, t: &TestServer, op: TeamOp) -> Value {
+        self.push(t, OpBody::Team(op)).await
+    }
+
+    /// Every team change in the clinic's feed, in order.
+    async fn team_changes(&self, t: &TestServer) -> Vec<Value> {
+        let (status, body) = t
+            .post_json(
+                "/v1/pull",
+                Some(&self.credential),
+                serde_json::json!({"version": PROTOCOL_VERSION, "cursor": 0, "limit": 1000}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["body"]["change"] == "team")
+            .map(|c| c["body"].clone())
+            .collect()
+    }
+}
+
+fn applied(outcome: &Value) {
+    assert_eq!(outcome["outcome"], "applied", "{outcome}");
+}
+
+fn refused(outcome: &Value, words: &str) {
+    assert_eq!(outcome["outcome"], "refused", "{outcome}");
+    let reason = outcome["reason"].as_str().unwrap();
+    assert!(reason.contains(words), "{reason} should say {words}");
+}
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn doctor() -> WireAuthor {
+    WireAuthor {
+        name: "佐藤 花子".into(),
+        profession: "physician".into(),
+    }
+}
+
+/// A multipart post from the portal's form.
+async fn portal_post(
+    t: &TestServer,
+    session: &Session,
+    team: Uuid,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Page {
+    let boundary = "----tsunagu-test-boundary";
+    let mut body = Vec::new();
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf", &session.csrf));
+    for (name, value) in all {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let cookie = format!("tsunagu_session={}", session.token);
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    send(
+        &t.app,
+        "POST",
+        &format!("/portal/teams/{team}/posts"),
+        &[("content-type", &content_type), ("cookie", &cookie)],
+        body,
+    )
+    .await
+}
+
+struct Region {
+    t: TestServer,
+    clinic: Clinic,
+    clinic_id: Uuid,
+    patient: Uuid,
+    consent: Uuid,
+    team: Uuid,
+    nurse_station: Uuid,
+    care_office: Uuid,
+    nurse_member: Uuid,
+    care_member: Uuid,
+}
+
+/// A clinic with a consenting patient and a team; a visiting nurse
+/// station and a care-management office invited.
+async fn region() -> Region {
+    let t = server().await;
+    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let nurse_station = organisation(
+        &t,
+        OrganisationKind::VisitingNurseStation,
+        "みどり訪問看護ステーション",
+        false,
+    )
+    .await;
+    let care_office = organisation(
+        &t,
+        OrganisationKind::CareManagementOffice,
+        "ひまわり居宅介護支援事業所",
+        false,
+    )
+    .await;
+    let mut clinic = Clinic {
+        credential,
+        next_op: 0,
+    };
+    let patient = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(
+                &t,
+                OpBody::PatientShared {
+                    patient_id: patient,
+                    name: "山田 太郎".into(),
+                    kana: "やまだ たろう".into(),
+                    birth_date: NaiveDate::from_ymd_opt(1940, 4, 1).unwrap(),
+                    sex: "male".into(),
+                },
+            )
+            .await,
+    );
+    let consent = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, consent_op(consent, patient, true, None))
+            .await,
+    );
+    let team = Uuid::now_v7();
+    applied(
+        &clinic
+            .team(
+                &t,
+                TeamOp::Started {
+                    team_id: team,
+                    patient_id: patient,
+                    owner_member_id: Uuid::now_v7(),
+                },
+            )
+            .await,
+    );
+    let nurse_member = Uuid::now_v7();
+    let care_member = Uuid::now_v7();
+    for (member, organisation, role) in [
+        (nurse_member, nurse_station, "visiting_nurse"),
+        (care_member, care_office, "care_manager"),
+    ] {
+        applied(
+            &clinic
+                .team(
+                    &t,
+                    TeamOp::Invited {
+                        team_id: team,
+                        member_id: member,
+                        organisation_id: organisation,
+                        role: role.into(),
+                        person: String::new(),
+                    },
+                )
+                .await,
+        );
+    }
+    Region {
+        t,
+        clinic,
+        clinic_id,
+        patient,
+        consent,
+        team,
+        nurse_station,
+        care_office,
+        nurse_member,
+        care_member,
+    }
+}
+
+fn consent_op(id: Uuid, patient: Uuid, team: bool, withdrawn_on: Option<NaiveDate>) -> OpBody {
+    OpBody::ConsentRecorded {
+        consent_id: id,
+        patient_id: patient,
+        obtained_on: d(1, 10),
+        obtained_by: "佐藤 花子".into(),
+        desk: false,
+        destination_hospital: false,
+        withdrawn_on,
+        team,
+        family: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_nurse_accepts_reports_a_visit_with_a_photo_and_the_clinic_reads_it_all() {
+    let mut r = region().await;
+    let t = &r.t;
+    let nurse = person(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let list = nurse.get(&t.app, "/portal/teams").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("届いている招待"), "{}", list.body);
+    assert!(list.body.contains("山田 太郎"));
+    // Before accepting, the team's timeline is closed to the station.
+    let page = nurse
+        .get(&t.app, &format!("/portal/teams/{}", r.team))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"closed\""), "{}", page.body);
+    let before = portal_post(
+        t,
+        &nurse,
+        r.team,
+        &[("kind", "note"), ("body", "はじめまして")],
+        None,
+    )
+    .await;
+    assert_eq!(before.status, 409, "{}", before.body);
+    // Accept.
+    let member = r.nurse_member.to_string();
+    let accepted = nurse
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/members", r.team),
+            &[("member", &member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    // A second acceptance changes nothing and says so.
+    let again = nurse
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/members", r.team),
+            &[("member", &member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("既に参加しています"), "{}", again.body);
+    // A 訪問報告 with vital signs and a photo.
+    let posted = portal_post(
+        t,
+        &nurse,
+        r.team,
+        &[
+            ("kind", "visit_report"),
+            ("body", "訪問しました。<b>食欲</b>あり。"),
+            ("body_temperature", "36.8"),
+            ("systolic", "132"),
+            ("diastolic", "78"),
+            ("spo2", "97"),
+        ],
+        Some(("足の写真.png", PNG)),
+    )
+    .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let page = nurse
+        .get(&t.app, &format!("/portal/teams/{}", r.team))
+        .await;
+    assert!(page.body.contains("36.8 ℃"), "{}", page.body);
+    assert!(page.body.contains("132&#x2f;78 mmHg"), "{}", page.body);
+    // Markup is shown as text.
+    assert!(
+        page.body.contains("&lt;b&gt;食欲&lt;&#x2f;b&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("足の写真.png"));
+    // The clinic's feed carries the member, the entry with its file, the
+    // receipt; the device fetches the photo's bytes.
+    let changes = r.clinic.team_changes(t).await;
+    let entry = changes
+        .iter()
+        .find(|c| c["team_change"] == "entry" && c["entry"]["kind"] == "visit_report")
+        .expect("the visit report in the clinic's feed");
+    assert_eq!(entry["entry"]["vitals"]["systolic"], 132);
+    assert!(
+        entry["entry"]["author"]
+            .as_str()
+            .unwrap()
+            .contains("みどり訪問看護ステーション")
+    );
+    let attachment = &entry["entry"]["attachments"][0];
+    assert_eq!(attachment["media_type"], "image/png");
+    assert!(changes.iter().any(|c| c["team_change"] == "member"
+        && c["member"]["id"] == member.as_str()
+        && c["member"]["state"] == "active"));
+    let path = format!("/v1/attachments/{}", attachment["id"].as_str().unwrap());
+    let fetched = send(
+        &t.app,
+        "GET",
+        &path,
+        &[("authorization", &format!("Bearer {}", r.clinic.credential))],
+        axum::body::Body::empty(),
+    )
+    .await;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.headers["content-type"], "image/png");
+    // The clinic reads and acknowledges: the nurse sees 既読 1/1.
+    let entry_id: Uuid = entry["entry"]["id"].as_str().unwrap().parse().unwrap();
+    applied(
+        &r.clinic
+            .team(
+                &t,
+                TeamOp::Acknowledged {
+                    team_id: r.team,
+                    entry_id,
+                    by: doctor(),
+                },
+            )
+            .await,
+    );
+    let page = nurse
+        .get(&t.app, &format!("/portal/teams/{}", r.team))
+        .await;
+    assert!(page.body.contains("既読 1&#x2f;1"), "{}", page.body);
+    assert!(page.body.contains("確認 1&#x2f;1"), "{}", page.body);
+    // Every view is audited.
+    let views: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action IN ('view-team', 'view-team-attachment')",
+    )
+    .fetch_one(&t.owner)
+    .await
+    .unwrap();
+    assert!(views >= 4, "{views}");
+    let _ = (
+        &r.care_office,
+        &r.care_member,
+        &r.clinic_id,
+        &r.patient,
+        &r.consent,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_care_managers_request_is_answered_by_the_clinic_and_closed() {
+    let mut r = region().await;
+    let t = &r.t;
+    let care = person(
+        t,
+        r.care_office,
+        "care.suzuki",
+        Role::Staff,
+        Profession::CareManager,
+    )
+    .await;
+    let member = r.care_member.to_string();
+    let accepted = care
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/members", r.team),
+            &[("member", &member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let asked = portal_post(
+        t,
+        &care,
+        r.team,
+        &[
+            ("kind", "request"),
+            ("body", "ショートステイの利用について相談させてください"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    // A care manager reports visits but measures nothing.
+    let vitals = portal_post(
+        t,
+        &care,
+        r.team,
+        &[
+            ("kind", "visit_report"),
+            ("body", "モニタリング"),
+            ("pulse", "80"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(vitals.status, 409, "{}", vitals.body);
+    let changes = r.clinic.team_changes(t).await;
+    let request = changes
+        .iter()
+        .find(|c| c["team_change"] == "entry" && c["entry"]["kind"] == "request")
+        .unwrap();
+    assert_eq!(request["entry"]["request_state"], "open");
+    let request_id: Uuid = request["entry"]["id"].as_str().unwrap().parse().unwrap();
+    // The physician answers from the desktop.
+    let reply = WireNewEntry {
+        id: Uuid::now_v7(),
+        kind: "note".into(),
+        body: "来週から利用して問題ありません".into(),
+        reply_to: Some(request_id),
+        strikes: None,
+        vitals: None,
+        attachments: vec![],
+        written_at: chrono::Utc::now(),
+    };
+    let op = TeamOp::Posted {
+        team_id: r.team,
+        entry: reply.clone(),
+        by: doctor(),
+    };
+    applied(&r.clinic.team(t, op.clone()).await);
+    // Sent again after a lost answer: applied once.
+    applied(&r.clinic.team(t, op).await);
+    let changes = r.clinic.team_changes(t).await;
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["team_change"] == "request_state" && c["state"] == "answered")
+    );
+    let replies = changes
+        .iter()
+        .filter(|c| {
+            c["team_change"] == "entry" && c["entry"]["id"] == reply.id.to_string().as_str()
+        })
+        .count();
+    assert_eq!(replies, 1);
+    let page = care.get(&t.app, &format!("/portal/teams/{}", r.team)).await;
+    assert!(page.body.contains("来週から利用して問題ありません"));
+    assert!(page.body.contains("回答あり"));
+    let closed = care
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/requests", r.team),
+            &[("entry", &request_id.to_string())],
+        )
+        .await;
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    let page = care.get(&t.app, &format!("/portal/teams/{}", r.team)).await;
+    assert!(page.body.contains("終了"));
+}
+
+/// Every role × every action: who is refused what, with the same answer
+/// on the next request after a change of membership or consent.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_authorisation_matrix_holds_on_every_request() {
+    let mut r = region().await;
+    let t = &r.t;
+    let stranger_org = organisation(&t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
+    let stranger = person(
+        t,
+        stranger_org,
+        "pharm.aoba",
+        Role::Staff,
+        Profession::Pharmacist,
+    )
+    .await;
+    let nurse = person(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let clerk = person(
+        t,
+        r.nurse_station,
+        "clerk.sato",
+        Role::Staff,
+        Profession::Clerk,
+    )
+    .await;
+    let care = person(
+        t,
+        r.care_office,
+        "care.suzuki",
+        Role::Staff,
+        Profession::CareManager,
+    )
+    .await;
+    let team_page = format!("/portal/teams/{}", r.team);
+    let members = format!("/portal/teams/{}/members", r.team);
+    let nurse_member = r.nurse_member.to_string();
+    let care_member = r.care_member.to_string();
+
+    // A stranger: no page, no post, no answering another's invitation.
+    assert_eq!(stranger.get(&t.app, &team_page).await.status, 404);
+    assert_eq!(
+        portal_post(
+            t,
+            &stranger,
+            r.team,
+            &[("kind", "note"), ("body", "x")],
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    let p = stranger
+        .post(
+            &t.app,
+            &members,
+            &[("member", &nurse_member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 404, "{}", p.body);
+    assert!(
+        stranger
+            .get(&t.app, "/portal/teams")
+            .await
+            .body
+            .contains("参加している在宅チームはまだありません")
+    );
+
+    // The station accepts; its clerk still reads nothing clinical.
+    let p = nurse
+        .post(
+            &t.app,
+            &members,
+            &[("member", &nurse_member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = clerk.get(&t.app, &team_page).await;
+    assert!(page.body.contains("id=\"closed\""), "{}", page.body);
+    assert_eq!(
+        portal_post(t, &clerk, r.team, &[("kind", "note"), ("body", "x")], None)
+            .await
+            .status,
+        409
+    );
+    assert_eq!(
+        portal_post(
+            t,
+            &nurse,
+            r.team,
+            &[("kind", "urgent"), ("body", "発熱 38.5℃")],
+            None
+        )
+        .await
+        .status,
+        303
+    );
+
+    // Bad input changes nothing: too long, a file that is not what its
+    // name says, a name with a path, a system entry.
+    let entries = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM team_entries")
+            .fetch_one(&t.owner)
+            .await
+            .unwrap()
+    };
+    let n = entries().await;
+    let long = "あ".repeat(4001);
+    for (fields, file) in [
+        (vec![("kind", "note"), ("body", long.as_str())], None),
+        (
+            vec![("kind", "note"), ("body", "写真")],
+            Some(("写真.png", b"not a png".as_slice())),
+        ),
+        (
+            vec![("kind", "note"), ("body", "写真")],
+            Some(("写真.pdf", PNG)),
+        ),
+        (
+            vec![("kind", "note"), ("body", "写真")],
+            Some(("../写真.png", PNG)),
+        ),
+        (vec![("kind", "referral_event"), ("body", "入院")], None),
+        (vec![("kind", "note"), ("body", "   ")], None),
+    ] {
+        let page = portal_post(t, &nurse, r.team, &fields, file).await;
+        assert_eq!(page.status, 409, "{fields:?}: {}", page.body);
+        assert!(page.body.contains("id=\"form-error\""));
+    }
+    assert_eq!(entries().await, n);
+    let files: i64 = sqlx::query_scalar("SELECT count(*) FROM team_attachments")
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    assert_eq!(files, 0);
+
+    // The inviter cancels the care office's invitation: it cannot be accepted.
+    applied(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::MemberAction {
+                    team_id: r.team,
+                    member_id: r.care_member,
+                    action: "cancel".into(),
+                },
+            )
+            .await,
+    );
+    let p = care
+        .post(
+            &t.app,
+            &members,
+            &[("member", &care_member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    assert!(p.body.contains("取り消されています"), "{}", p.body);
+    // Invited again and left to expire.
+    let again = Uuid::now_v7();
+    applied(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::Invited {
+                    team_id: r.team,
+                    member_id: again,
+                    organisation_id: r.care_office,
+                    role: "care_manager".into(),
+                    person: String::new(),
+                },
+            )
+            .await,
+    );
+    sqlx::query("UPDATE team_members SET expires_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(again)
+        .execute(&t.owner)
+        .await
+        .unwrap();
+    let p = care
+        .post(
+            &t.app,
+            &members,
+            &[("member", &again.to_string()), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    assert!(p.body.contains("期限が切れています"), "{}", p.body);
+    // Only the clinic's device may do what the physician does.
+    let p = nurse
+        .post(
+            &t.app,
+            &members,
+            &[("member", &nurse_member), ("action", "remove")],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+
+    // The physician removes the station: the next request is refused.
+    applied(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::MemberAction {
+                    team_id: r.team,
+                    member_id: r.nurse_member,
+                    action: "remove".into(),
+                },
+            )
+            .await,
+    );
+    assert!(
+        nurse
+            .get(&t.app, &team_page)
+            .await
+            .body
+            .contains("id=\"closed\"")
+    );
+    assert_eq!(
+        portal_post(t, &nurse, r.team, &[("kind", "note"), ("body", "x")], None)
+            .await
+            .status,
+        409
+    );
+    let file: Option<Uuid> = sqlx::query_scalar("SELECT id FROM team_attachments LIMIT 1")
+        .fetch_optional(&t.owner)
+        .await
+        .unwrap();
+    assert!(file.is_none());
+
+    // A stranger org's device: no team operations on another clinic's team.
+    let (_, other) = enrolled(&t, OrgKind::Clinic, "別のクリニック").await;
+    let mut other = Clinic {
+        credential: other,
+        next_op: 0,
+    };
+    let entry = WireNewEntry {
+        id: Uuid::now_v7(),
+        kind: "note".into(),
+        body: "x".into(),
+        reply_to: None,
+        strikes: None,
+        vitals: None,
+        attachments: vec![],
+        written_at: chrono::Utc::now(),
+    };
+    refused(
+        &other
+            .team(
+                t,
+                TeamOp::Posted {
+                    team_id: r.team,
+                    entry: entry.clone(),
+                    by: doctor(),
+                },
+            )
+            .await,
+        "",
+    );
+
+    // Consent withdrawn: every member is closed out at once, the owner
+    // posts nothing more, and its own record stays.
+    let p = {
+        let member = Uuid::now_v7();
+        applied(
+            &r.clinic
+                .team(
+                    t,
+                    TeamOp::Invited {
+                        team_id: r.team,
+                        member_id: member,
+                        organisation_id: r.nurse_station,
+                        role: "visiting_nurse".into(),
+                        person: String::new(),
+                    },
+                )
+                .await,
+        );
+        nurse
+            .post(
+                &t.app,
+                &members,
+                &[("member", &member.to_string()), ("action", "accept")],
+            )
+            .await
+    };
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(
+        !nurse
+            .get(&t.app, &team_page)
+            .await
+            .body
+            .contains("id=\"closed\"")
+    );
+    applied(
+        &r.clinic
+            .push(t, consent_op(r.consent, r.patient, true, Some(d(1, 20))))
+            .await,
+    );
+    assert!(
+        nurse
+            .get(&t.app, &team_page)
+            .await
+            .body
+            .contains("id=\"closed\"")
+    );
+    assert_eq!(
+        portal_post(t, &nurse, r.team, &[("kind", "note"), ("body", "x")], None)
+            .await
+            .status,
+        409
+    );
+    refused(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::Posted {
+                    team_id: r.team,
+                    entry,
+                    by: doctor(),
+                },
+            )
+            .await,
+        "同意",
+    );
+    let vitals = WireVitals::default();
+    let _ = vitals;
+}
