@@ -24,7 +24,6 @@ use serde_json::Value;
 use tsunagu_domain::team::{OrganisationKind, Profession};
 use tsunagu_protocol::{
     OpBody, Operation, OrgKind, PROTOCOL_VERSION, PushRequest, TeamOp, WireAuthor, WireNewEntry,
-    WireVitals,
 };
 use tsunagu_server::admin::{NewOrganisation, register_organisation};
 use tsunagu_server::users::{AccountRequest, Role, create_account};
@@ -206,7 +205,6 @@ async fn portal_post(
 struct Region {
     t: TestServer,
     clinic: Clinic,
-    clinic_id: Uuid,
     patient: Uuid,
     consent: Uuid,
     team: Uuid,
@@ -220,7 +218,7 @@ struct Region {
 /// station and a care-management office invited.
 async fn region() -> Region {
     let t = server().await;
-    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    let (_, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
     let nurse_station = organisation(
         &t,
         OrganisationKind::VisitingNurseStation,
@@ -297,7 +295,6 @@ async fn region() -> Region {
     Region {
         t,
         clinic,
-        clinic_id,
         patient,
         consent,
         team,
@@ -437,7 +434,7 @@ async fn a_nurse_accepts_reports_a_visit_with_a_photo_and_the_clinic_reads_it_al
     applied(
         &r.clinic
             .team(
-                &t,
+                t,
                 TeamOp::Acknowledged {
                     team_id: r.team,
                     entry_id,
@@ -459,13 +456,6 @@ async fn a_nurse_accepts_reports_a_visit_with_a_photo_and_the_clinic_reads_it_al
     .await
     .unwrap();
     assert!(views >= 4, "{views}");
-    let _ = (
-        &r.care_office,
-        &r.care_member,
-        &r.clinic_id,
-        &r.patient,
-        &r.consent,
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -575,7 +565,7 @@ async fn a_care_managers_request_is_answered_by_the_clinic_and_closed() {
 async fn the_authorisation_matrix_holds_on_every_request() {
     let mut r = region().await;
     let t = &r.t;
-    let stranger_org = organisation(&t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
+    let stranger_org = organisation(t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
     let stranger = person(
         t,
         stranger_org,
@@ -806,7 +796,7 @@ async fn the_authorisation_matrix_holds_on_every_request() {
     assert!(file.is_none());
 
     // A stranger org's device: no team operations on another clinic's team.
-    let (_, other) = enrolled(&t, OrgKind::Clinic, "別のクリニック").await;
+    let (_, other) = enrolled(t, OrgKind::Clinic, "別のクリニック").await;
     let mut other = Clinic {
         credential: other,
         next_op: 0,
@@ -900,6 +890,4 @@ async fn the_authorisation_matrix_holds_on_every_request() {
             .await,
         "同意",
     );
-    let vitals = WireVitals::default();
-    let _ = vitals;
 }
