@@ -891,3 +891,116 @@ async fn the_authorisation_matrix_holds_on_every_request() {
         "同意",
     );
 }
+
+/// The next server-sent event's name and data, within five seconds.
+async fn next_event(body: &mut axum::body::Body, buffer: &mut String) -> Option<(String, String)> {
+    use http_body_util::BodyExt;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            };
+            if let Some(event) = field("event:") {
+                return Some((event, field("data:").unwrap_or_default()));
+            }
+            continue;
+        }
+        let left = deadline.checked_duration_since(std::time::Instant::now())?;
+        let frame = tokio::time::timeout(left, body.frame()).await.ok()??.ok()?;
+        if let Ok(data) = frame.into_data() {
+            buffer.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_team_page_hears_of_a_post_at_once_and_strangers_hear_nothing() {
+    use tower::ServiceExt;
+    let mut r = region().await;
+    let t = &r.t;
+    // A server with its live hub listening, as `serve` starts it.
+    let state = tsunagu_server::api::ServerState::new(t.pool.clone());
+    let _listening = state.live.start(t.pool.clone());
+    let app =
+        tsunagu_server::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
+            std::net::SocketAddr::from(([192, 0, 2, 1], 40000)),
+        ));
+    let nurse = person(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let member = r.nurse_member.to_string();
+    let members = format!("/portal/teams/{}/members", r.team);
+    let p = nurse
+        .post(
+            &t.app,
+            &members,
+            &[("member", &member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stranger_org = organisation(t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
+    let stranger = person(
+        t,
+        stranger_org,
+        "pharm.aoba",
+        Role::Staff,
+        Profession::Pharmacist,
+    )
+    .await;
+    let path = format!("/portal/live?team={}", r.team);
+    assert_eq!(stranger.get(&app, &path).await.status, 404);
+
+    let request = axum::http::Request::get(&path)
+        .header("cookie", format!("tsunagu_session={}", nurse.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.into_body();
+    let mut buffer = String::new();
+    assert_eq!(next_event(&mut body, &mut buffer).await.unwrap().0, "ready");
+    // The physician posts from the desktop.
+    let entry = WireNewEntry {
+        id: Uuid::now_v7(),
+        kind: "urgent".into(),
+        body: "今夜は往診します".into(),
+        reply_to: None,
+        strikes: None,
+        vitals: None,
+        attachments: vec![],
+        written_at: chrono::Utc::now(),
+    };
+    applied(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::Posted {
+                    team_id: r.team,
+                    entry,
+                    by: doctor(),
+                },
+            )
+            .await,
+    );
+    let mut heard = None;
+    while let Some((event, data)) = next_event(&mut body, &mut buffer).await {
+        if event == "advanced" {
+            heard = Some(data);
+            break;
+        }
+    }
+    assert_eq!(
+        heard.as_deref(),
+        Some("1"),
+        "the page hears the timeline reached entry 1"
+    );
+}

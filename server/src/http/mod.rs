@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod client;
 pub(crate) mod limits;
+pub(crate) mod live_stream;
 pub(crate) mod nul;
 pub(crate) mod portal;
 pub(crate) mod serve;
@@ -41,7 +42,7 @@ pub fn router(state: ServerState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(middleware::map_response(coded_payload_too_large));
     let requests = at_the_door(requests.merge(uploads), &state);
-    let streams = at_the_door(api::streams(), &state);
+    let streams = at_the_door(api::streams().merge(portal::streams()), &state);
     limits::apply(requests, streams, &limits)
 }
 

@@ -115,7 +115,16 @@ pub(crate) fn router() -> Router<ServerState> {
             get(admin::audit_log).post(admin::audit_log_filtered),
         )
         .route("/portal/static/portal.css", get(stylesheet))
+        .route("/portal/static/live.js", get(live_script))
         .route("/portal/{*rest}", get(not_found))
+        .layer(middleware::map_response(pages::security_headers))
+}
+
+/// The team pages' live news (server-sent events, outside the request
+/// limits like the devices' stream).
+pub(crate) fn streams() -> Router<ServerState> {
+    Router::new()
+        .route("/portal/live", get(teams::live))
         .layer(middleware::map_response(pages::security_headers))
 }
 
@@ -140,6 +149,13 @@ async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../../static/portal.css"),
+    )
+}
+
+async fn live_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../../static/live.js"),
     )
 }
 

@@ -168,15 +168,16 @@ pub(crate) fn server_data_error() -> Response {
     )
 }
 
-/// Every portal answer: a strict CSP (no script at all, styles from the
-/// portal only), no framing, no caching of patient pages, no referrer.
+/// Every portal answer: a strict CSP (scripts, styles and connections
+/// from the portal only: the one script is the team pages' live news,
+/// ADR 0024), no framing, no caching of patient pages, no referrer.
 pub(crate) async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -15,11 +15,13 @@ use tsunagu_domain::team::{
 };
 use uuid::Uuid;
 
+use crate::http::live_stream::events;
 use crate::http::portal::pages::{
     IdPath, database_error, message_for, not_found, render_with_status, user_view,
 };
 use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
 use crate::http::state::ServerState;
+use crate::model::Scope;
 use crate::services::actor::Failure;
 use crate::services::sessions::{SignedIn, same_secret};
 use crate::services::teams::timeline::NewPost;
@@ -264,6 +266,7 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
     let p = &page.patient;
     context! {
         id => page.team_id,
+        last_seq => page.last_seq,
         patient => p.name.clone().unwrap_or_else(|| "（同意の撤回により非表示）".into()),
         kana => p.kana,
         birth_date => p.birth_date.map(|d| d.to_string()),
@@ -628,4 +631,34 @@ fn percent_encode(name: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct LiveQuery {
+    #[serde(default)]
+    team: Option<Uuid>,
+}
+
+/// The live news of one team's page, or of the list of the person's
+/// teams: who may follow which team is decided when the stream opens, as
+/// for the page itself.
+pub(crate) async fn live(
+    State(state): State<ServerState>,
+    PortalUser(user): PortalUser,
+    Query(q): Query<LiveQuery>,
+) -> Response {
+    let actor = TeamActor::portal(&user);
+    let teams = match views::followed(&state.pool, &actor, q.team, Utc::now()).await {
+        Ok(teams) if !teams.is_empty() => teams,
+        Ok(_) => return not_found(),
+        Err(failure) => return failed(&user, &failure),
+    };
+    let Some(open) = state.live.open() else {
+        return crate::http::portal::busy_page();
+    };
+    events(
+        open,
+        move |scope| matches!(scope, Scope::Team(id) if teams.contains(&id)),
+    )
+    .into_response()
 }

@@ -31,6 +31,8 @@ pub(crate) async fn list(pool: &PgPool, actor: &TeamActor) -> Result<Vec<TeamLis
 /// One team as its page shows it.
 pub(crate) struct TeamPage {
     pub team_id: Uuid,
+    /// The number of the newest entry (the live news compares it).
+    pub last_seq: i64,
     pub patient: PatientRow,
     pub members: Vec<(MemberRow, MemberState)>,
     pub history: Vec<HistoryRow>,
@@ -137,6 +139,7 @@ pub(crate) async fn team_page(
     .await?;
     let page = TeamPage {
         team_id: team,
+        last_seq: loaded.team.last_seq,
         patient,
         members,
         history,
@@ -189,4 +192,38 @@ fn entry_view(
         acknowledged_by_me,
         row,
     }
+}
+
+/// The teams whose news the actor may follow now: `team` alone if given
+/// (when its timeline is open to them), else every team they are an
+/// active member of.
+pub(crate) async fn followed(
+    pool: &PgPool,
+    actor: &TeamActor,
+    team: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<Uuid>, Failure> {
+    let mut conn = pool.acquire().await?;
+    let candidates: Vec<Uuid> = match team {
+        Some(team) => vec![team],
+        None => db::teams::teams_of(&mut conn, actor.organisation, &actor.reader)
+            .await?
+            .into_iter()
+            .filter(|t| t.state == "active")
+            .map(|t| t.team_id)
+            .collect(),
+    };
+    let mut followed = std::collections::HashSet::new();
+    for id in candidates {
+        let Some(loaded) = Loaded::read(&mut conn, id, now).await? else {
+            continue;
+        };
+        let Some((_, member)) = loaded.membership_of(actor.organisation) else {
+            continue;
+        };
+        if check_may_read(member, actor.profession, loaded.consent, now).is_ok() {
+            followed.insert(id);
+        }
+    }
+    Ok(followed)
 }
