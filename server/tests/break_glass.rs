@@ -475,24 +475,6 @@ async fn ended_early_it_is_refused_again_and_nobody_acknowledges_their_own() {
     ));
 }
 
-/// The server on a loopback socket, for the browser: its origin.
-async fn serving(t: &TestServer) -> (String, axum_server::Handle<std::net::SocketAddr>) {
-    use tsunagu_server::api::{Limits, ServerState, router};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let handle = axum_server::Handle::new();
-    let serving = handle.clone();
-    let state = ServerState::new(t.pool.clone());
-    tokio::spawn(async move {
-        let limits = Limits::default();
-        tsunagu_server::api::serve(listener, None, router(state), &limits, serving)
-            .await
-            .unwrap();
-    });
-    (origin, handle)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
 async fn the_offer_the_banner_and_the_desks_list_as_a_browser_shows_them() {
@@ -507,7 +489,7 @@ async fn the_offer_the_banner_and_the_desks_list_as_a_browser_shows_them() {
     let admin = Person::create(&t, OrgKind::Desk, "kanri", Role::Admin).await;
     let l = liaison.signed_in(&t.app).await;
     let a = admin.signed_in(&t.app).await;
-    let (origin, _handle) = serving(&t).await;
+    let (origin, _handle) = browser::serving(&t).await;
     let browser = browser::Browser::start().await;
     let page = format!("{origin}/portal/referrals/{referral}");
 

@@ -540,7 +540,7 @@ async fn the_kinds_the_staff_page_and_the_pending_list_as_a_browser_shows_them()
         )
         .await;
     assert_eq!(approved.status, 303);
-    let (origin, _handle) = serving(&t).await;
+    let (origin, _handle) = browser::serving(&t).await;
     let browser = browser::Browser::start().await;
     browser.sign_in_as(&origin, &a.token).await;
     browser.open(&format!("{origin}/portal/admin")).await;
@@ -551,22 +551,4 @@ async fn the_kinds_the_staff_page_and_the_pending_list_as_a_browser_shows_them()
     browser.open(&format!("{origin}{staff_path}")).await;
     let shot = browser.photograph("organisation-staff.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
-}
-
-/// The server on a loopback socket, for the browser: its origin.
-async fn serving(t: &TestServer) -> (String, axum_server::Handle<std::net::SocketAddr>) {
-    use tsunagu_server::api::{Limits, ServerState, router};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let handle = axum_server::Handle::new();
-    let serving = handle.clone();
-    let state = ServerState::new(t.pool.clone());
-    tokio::spawn(async move {
-        let limits = Limits::default();
-        tsunagu_server::api::serve(listener, None, router(state), &limits, serving)
-            .await
-            .unwrap();
-    });
-    (origin, handle)
 }

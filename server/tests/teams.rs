@@ -13,6 +13,7 @@
     reason = "a test fails by panicking"
 )]
 
+mod browser;
 mod common;
 mod portal_visitor;
 
@@ -58,6 +59,20 @@ async fn person(
     role: Role,
     profession: Profession,
 ) -> Session {
+    account(t, organisation, login, role, profession)
+        .await
+        .signed_in(&t.app)
+        .await
+}
+
+/// An approved account with a second factor, its first password changed.
+async fn account(
+    t: &TestServer,
+    organisation: Uuid,
+    login: &str,
+    role: Role,
+    profession: Profession,
+) -> Person {
     let request = AccountRequest {
         organisation,
         login,
@@ -80,8 +95,6 @@ async fn person(
         password: user.initial_password,
         secret: SECRET.to_string(),
     }
-    .signed_in(&t.app)
-    .await
 }
 
 struct Clinic {
@@ -1003,4 +1016,79 @@ async fn an_open_team_page_hears_of_a_post_at_once_and_strangers_hear_nothing() 
         Some("1"),
         "the page hears the timeline reached entry 1"
     );
+}
+
+/// The portal as a visiting nurse sees it in Chromium: sign-in with the
+/// second factor, the invitation accepted, a 訪問報告 with vital signs and
+/// a photo; the physician's post then appears on the open page by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
+async fn a_nurse_in_a_browser_accepts_reports_with_a_photo_and_sees_the_doctor_answer_live() {
+    let mut r = region().await;
+    let t = &r.t;
+    let nurse = account(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let (origin, _handle) = browser::serving(t).await;
+    let browser = browser::Browser::start().await;
+    browser.open(&format!("{origin}/portal/login")).await;
+    browser.fill("input[name=login]", &nurse.login).await;
+    browser.fill("input[name=password]", &nurse.password).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_text("確認コード").await;
+    browser.fill("input[name=code]", &nurse.code()).await;
+    browser.click("#verify").await;
+    browser.wait_for_text("届いている招待").await;
+    browser.photograph("team-invitation.png").await;
+    browser.click("button.accept").await;
+    browser.wait_for_text("招待を承諾しました").await;
+    // A 訪問報告 with vital signs and a photo.
+    let folder = tempfile::tempdir().unwrap();
+    let photo = folder.path().join("足の写真.png");
+    std::fs::write(&photo, PNG).unwrap();
+    let photo = photo.canonicalize().unwrap();
+    browser.click("#post-kind option[value=visit_report]").await;
+    browser
+        .fill("#post-body", "訪問しました。食事は半分ほど。")
+        .await;
+    browser.fill("input[name=body_temperature]", "36.8").await;
+    browser.fill("input[name=systolic]", "132").await;
+    browser.fill("input[name=diastolic]", "78").await;
+    browser.fill("#post-file", photo.to_str().unwrap()).await;
+    browser.click("#post-submit").await;
+    let text = browser.wait_for_text("投稿しました").await;
+    assert!(text.contains("132/78 mmHg"), "{text}");
+    assert!(text.contains("足の写真.png"), "{text}");
+    // The physician posts from the desktop: the open page shows it without
+    // anyone reloading it.
+    let entry = WireNewEntry {
+        id: Uuid::now_v7(),
+        kind: "note".into(),
+        body: "ありがとうございます。明日往診します。".into(),
+        reply_to: None,
+        strikes: None,
+        vitals: None,
+        attachments: vec![],
+        written_at: chrono::Utc::now(),
+    };
+    applied(
+        &r.clinic
+            .team(
+                t,
+                TeamOp::Posted {
+                    team_id: r.team,
+                    entry,
+                    by: doctor(),
+                },
+            )
+            .await,
+    );
+    browser.wait_for_text("明日往診します").await;
+    let shot = browser.photograph("team-timeline.png").await;
+    println!("screenshots in {}", shot.parent().unwrap().display());
 }

@@ -107,6 +107,68 @@ impl Browser {
         assert!(answer["value"].is_null(), "{answer}");
     }
 
+    /// The first element `css` selects, by its WebDriver id.
+    async fn element(&self, css: &str) -> String {
+        let answer = self
+            .call(
+                "POST",
+                "/element",
+                Some(&json!({"using": "css selector", "value": css})),
+            )
+            .await
+            .unwrap();
+        answer["value"]["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {answer}"))
+            .to_string()
+    }
+
+    /// Types `text` into the element `css` selects (a file input takes a
+    /// path).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let id = self.element(css).await;
+        let answer = self
+            .call(
+                "POST",
+                &format!("/element/{id}/value"),
+                Some(&json!({ "text": text })),
+            )
+            .await
+            .unwrap();
+        assert!(answer["value"].is_null(), "{css}: {answer}");
+    }
+
+    pub async fn click(&self, css: &str) {
+        let id = self.element(css).await;
+        let answer = self
+            .call("POST", &format!("/element/{id}/click"), None)
+            .await
+            .unwrap();
+        assert!(answer["value"].is_null(), "{css}: {answer}");
+    }
+
+    /// The page's text as shown.
+    pub async fn text(&self) -> String {
+        let script = json!({"script": "return document.body.innerText", "args": []});
+        let answer = self
+            .call("POST", "/execute/sync", Some(&script))
+            .await
+            .unwrap();
+        answer["value"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits (ten seconds at most) until the page shows `wanted`.
+    pub async fn wait_for_text(&self, wanted: &str) -> String {
+        for _ in 0..100 {
+            let text = self.text().await;
+            if text.contains(wanted) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed {wanted}: {}", self.text().await);
+    }
+
     /// The page as shown, saved as `artifacts/<name>`.
     pub async fn photograph(&self, name: &str) -> PathBuf {
         let answer = self.call("GET", "/screenshot", None).await.unwrap();
@@ -116,6 +178,28 @@ impl Browser {
         std::fs::write(&path, png).unwrap();
         path
     }
+}
+
+/// The server on a loopback socket, with its live news listening, as
+/// `serve` runs it: its origin.
+pub async fn serving(
+    t: &crate::common::TestServer,
+) -> (String, axum_server::Handle<std::net::SocketAddr>) {
+    use tsunagu_server::api::{Limits, ServerState, router};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let handle = axum_server::Handle::new();
+    let serving = handle.clone();
+    let state = ServerState::new(t.pool.clone());
+    let _listening = state.live.start(t.pool.clone());
+    tokio::spawn(async move {
+        let limits = Limits::default();
+        tsunagu_server::api::serve(listener, None, router(state), &limits, serving)
+            .await
+            .unwrap();
+    });
+    (origin, handle)
 }
 
 /// Standard base64 (WebDriver's screenshots).
