@@ -104,11 +104,13 @@ CREATE INDEX team_entries_replies ON team_entries (reply_to) WHERE reply_to IS N
 -- that changes, kept beside it so the entry itself never does.
 CREATE TABLE team_requests (
     entry_id  uuid PRIMARY KEY REFERENCES team_entries (id),
+    -- The entry's team, so a list of teams counts open requests by index.
+    team_id   uuid NOT NULL REFERENCES teams (id),
     state     text NOT NULL CHECK (state IN ('open', 'answered', 'closed')),
     asker     uuid NOT NULL REFERENCES team_members (id),
     changed_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX team_requests_open ON team_requests (changed_at) WHERE state = 'open';
+CREATE INDEX team_requests_open ON team_requests (team_id) WHERE state = 'open';
 
 -- Photos and PDFs, checked by content. Uploaded first (by a device, or in
 -- the same request by the portal), then named by the entry that carries

@@ -357,14 +357,18 @@ pub(crate) async fn entries_before(
 
 pub(crate) async fn open_request(
     conn: &mut PgConnection,
+    team: Uuid,
     entry: Uuid,
     asker: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO team_requests (entry_id, state, asker) VALUES ($1, 'open', $2)")
-        .bind(entry)
-        .bind(asker)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO team_requests (entry_id, team_id, state, asker) VALUES ($1, $2, 'open', $3)",
+    )
+    .bind(entry)
+    .bind(team)
+    .bind(asker)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -565,8 +569,8 @@ pub(crate) async fn teams_of(
         "SELECT t.id AS team_id, m.id AS member_id, m.role, m.state, m.expires_at,
            p.name AS patient_name, p.kana AS patient_kana, p.birth_date, o.name AS clinic_name,
            t.last_seq - coalesce(rm.read_seq, 0) AS unread,
-           (SELECT count(*) FROM team_requests q JOIN team_entries e ON e.id = q.entry_id
-             WHERE e.team_id = t.id AND q.state = 'open') AS open_requests
+           (SELECT count(*) FROM team_requests q
+             WHERE q.team_id = t.id AND q.state = 'open') AS open_requests
          FROM team_members m
          JOIN teams t ON t.id = m.team_id
          JOIN patients p ON p.id = t.patient_id

@@ -150,7 +150,7 @@ pub(crate) async fn post(
         db::teams::link_attachment(conn, *attachment, post.id).await?;
     }
     if kind == EntryKind::Request && post.reply_to.is_none() {
-        db::teams::open_request(conn, post.id, member_id).await?;
+        db::teams::open_request(conn, team, post.id, member_id).await?;
     }
     // The author has read what they wrote.
     let own = db::teams::record_receipts(conn, &[post.id], member_id, &actor.reader, &label, false)
