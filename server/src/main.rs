@@ -295,6 +295,8 @@ async fn run_admin(pool: &sqlx::PgPool, actor: &str, task: Admin) -> Result<(), 
                 kind,
                 name: &name,
                 requires_approval,
+                phone: "",
+                fax: "",
             };
             let org = admin::register_organisation(pool, &new, actor).await?;
             println!("{}\t{}\t{}", org.id, org.kind.code(), org.name);

@@ -37,6 +37,8 @@ async fn organisation(t: &TestServer, kind: OrganisationKind, name: &str) -> Uui
         kind,
         name,
         requires_approval: false,
+        phone: "",
+        fax: "",
     };
     register_organisation(&t.pool, &new, "admin:test")
         .await

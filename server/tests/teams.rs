@@ -45,6 +45,8 @@ async fn organisation(t: &TestServer, kind: OrganisationKind, name: &str, approv
         kind,
         name,
         requires_approval: approval,
+        phone: "03-3981-1234",
+        fax: "03-3981-1235",
     };
     register_organisation(&t.pool, &new, "admin:test")
         .await
@@ -131,8 +133,8 @@ impl Clinic {
         self.push(t, OpBody::Team(op)).await
     }
 
-    /// Every team change in the clinic's feed, in order.
-    async fn team_changes(&self, t: &TestServer) -> Vec<Value> {
+    /// Every change in the clinic's feed, in order.
+    async fn changes(&self, t: &TestServer) -> Vec<Value> {
         let (status, body) = t
             .post_json(
                 "/v1/pull",
@@ -145,8 +147,16 @@ impl Clinic {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["body"]["change"] == "team")
             .map(|c| c["body"].clone())
+            .collect()
+    }
+
+    /// Every team change in the clinic's feed, in order.
+    async fn team_changes(&self, t: &TestServer) -> Vec<Value> {
+        let changes = self.changes(t).await;
+        changes
+            .into_iter()
+            .filter(|c| c["change"] == "team")
             .collect()
     }
 }
@@ -1091,4 +1101,81 @@ async fn a_nurse_in_a_browser_accepts_reports_with_a_photo_and_sees_the_doctor_a
     browser.wait_for_text("明日往診します").await;
     let shot = browser.photograph("team-timeline.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
+}
+
+/// The desk stops an organisation: no team may invite it, its people are
+/// signed out at their next request, and every clinic's directory says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_organisation_is_invited_to_nothing_and_signs_in_to_nothing() {
+    let mut r = region().await;
+    let t = &r.t;
+    let pharmacy = organisation(t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
+    let pharmacist = person(
+        t,
+        pharmacy,
+        "pharm.aoba",
+        Role::Staff,
+        Profession::Pharmacist,
+    )
+    .await;
+    assert_eq!(pharmacist.get(&t.app, "/portal/teams").await.status, 200);
+    let admin = Person::create(t, OrgKind::Desk, "kanri", Role::Admin)
+        .await
+        .signed_in(&t.app)
+        .await;
+    let stopped = admin
+        .post(
+            &t.app,
+            &format!("/portal/admin/organisations/{pharmacy}/stop"),
+            &[("action", "stop")],
+        )
+        .await;
+    assert_eq!(stopped.status, 303, "{}", stopped.body);
+    let page = admin.get(&t.app, "/portal/admin").await;
+    assert!(page.body.contains("停止中"), "{}", page.body);
+    // Signed out at the next request.
+    let after = pharmacist.get(&t.app, "/portal/teams").await;
+    assert_eq!(after.status, 303);
+    let invite = TeamOp::Invited {
+        team_id: r.team,
+        member_id: Uuid::now_v7(),
+        organisation_id: pharmacy,
+        role: "pharmacist".into(),
+        person: String::new(),
+    };
+    refused(
+        &r.clinic.team(t, invite).await,
+        "停止中の機関は招待できません",
+    );
+    let changes = r.clinic.changes(t).await;
+    let listed = changes
+        .iter()
+        .filter(|c| {
+            c["change"] == "directory_listed" && c["entry"]["id"] == pharmacy.to_string().as_str()
+        })
+        .last()
+        .unwrap();
+    assert_eq!(listed["entry"]["stopped"], true);
+    assert_eq!(listed["entry"]["kind"], "pharmacy");
+    // The nurse station's numbers are in the directory as registered.
+    assert!(changes.iter().any(|c| c["change"] == "directory_listed"
+        && c["entry"]["id"] == r.nurse_station.to_string().as_str()
+        && c["entry"]["phone"] == "03-3981-1234"));
+    // Resumed: invited again.
+    let resumed = admin
+        .post(
+            &t.app,
+            &format!("/portal/admin/organisations/{pharmacy}/stop"),
+            &[("action", "resume")],
+        )
+        .await;
+    assert_eq!(resumed.status, 303);
+    let invite = TeamOp::Invited {
+        team_id: r.team,
+        member_id: Uuid::now_v7(),
+        organisation_id: pharmacy,
+        role: "pharmacist".into(),
+        person: String::new(),
+    };
+    applied(&r.clinic.team(t, invite).await);
 }

@@ -119,7 +119,7 @@ pub(crate) const PHONE_MAX_CHARS: usize = 20;
 
 /// NFKC with every dash read as a hyphen, so "０３ー１２３４ー５６７８"
 /// typed in kana mode is stored as "03-1234-5678".
-pub(crate) fn check_phone(raw: &str, label: &str, required: bool) -> Checked<String> {
+pub fn check_phone(raw: &str, label: &str, required: bool) -> Checked<String> {
     let value = with_hyphens(&nfkc(raw.trim()));
     if value.is_empty() {
         return if required {

@@ -35,7 +35,7 @@ pub use consent::{
 };
 pub use date_error::DateError;
 pub use dates::parse_date;
-pub use field_rules::{Checked, Rejection};
+pub use field_rules::{Checked, Rejection, check_phone};
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search};
 pub use patient::{

@@ -93,13 +93,17 @@ pub(crate) struct Overview {
     pub name: String,
     pub kind: String,
     pub requires_approval: bool,
+    pub phone: String,
+    pub fax: String,
+    pub stopped: bool,
     pub users: i64,
     pub devices: i64,
 }
 
 pub(crate) async fn overview(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Overview>> {
     sqlx::query_as(
-        "SELECT o.id, o.name, o.kind, o.requires_approval,
+        "SELECT o.id, o.name, o.kind, o.requires_approval, o.phone, o.fax,
+           o.stopped_at IS NOT NULL AS stopped,
            (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL)
              AS users,
            (SELECT count(*) FROM devices d WHERE d.organisation_id = o.id AND d.revoked_at IS NULL)
@@ -110,14 +114,47 @@ pub(crate) async fn overview(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Overvi
     .await
 }
 
-/// Every organisation of a kind that may join a team, with its kind's code.
+/// Every organisation of a kind that may join a team, with its kind's
+/// code and numbers.
 pub(crate) async fn team_joinable(
     conn: &mut PgConnection,
-) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+) -> sqlx::Result<Vec<(Uuid, String, String, String, String)>> {
     sqlx::query_as(
-        "SELECT id, name, kind FROM organisations WHERE kind <> 'desk' AND stopped_at IS NULL
-         ORDER BY kind, name",
+        "SELECT id, name, kind, phone, fax FROM organisations
+         WHERE kind <> 'desk' AND stopped_at IS NULL ORDER BY kind, name",
     )
     .fetch_all(conn)
+    .await
+}
+
+pub(crate) async fn set_numbers(
+    conn: &mut PgConnection,
+    id: Uuid,
+    phone: &str,
+    fax: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE organisations SET phone = $2, fax = $3 WHERE id = $1")
+        .bind(id)
+        .bind(phone)
+        .bind(fax)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stops or resumes an organisation: (id, name, kind, phone, fax), or
+/// `None` if there is none.
+pub(crate) async fn set_stopped(
+    conn: &mut PgConnection,
+    id: Uuid,
+    stopped: bool,
+) -> sqlx::Result<Option<(Uuid, String, String, String, String)>> {
+    sqlx::query_as(
+        "UPDATE organisations SET stopped_at = CASE WHEN $2 THEN coalesce(stopped_at, now()) END
+         WHERE id = $1 RETURNING id, name, kind, phone, fax",
+    )
+    .bind(id)
+    .bind(stopped)
+    .fetch_optional(conn)
     .await
 }

@@ -91,6 +91,7 @@ pub(crate) async fn touch_live(
          FROM users u JOIN organisations o ON o.id = u.organisation_id
          WHERE s.token_sha256 = $1 AND s.user_id = u.id AND s.stage = $2
            AND s.ended_at IS NULL AND u.disabled_at IS NULL AND u.approval = 'approved'
+           AND o.stopped_at IS NULL
            AND s.last_seen_at > now() - make_interval(mins => $3)
            AND s.created_at > now() - make_interval(hours => $4)
          RETURNING u.id AS user_id, u.login, u.display_name, u.role, u.profession,

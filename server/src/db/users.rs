@@ -97,14 +97,16 @@ pub(crate) async fn set_desk_role(
 }
 
 /// (id, password hash, has a second factor, approval) of an active
-/// account (not stopped, not rejected).
+/// account (not stopped, not rejected, its organisation not stopped).
 pub(crate) async fn for_sign_in(
     ex: impl PgExecutor<'_>,
     login: &str,
 ) -> sqlx::Result<Option<(Uuid, String, bool, String)>> {
     sqlx::query_as(
-        "SELECT id, password_hash, totp_secret IS NOT NULL, approval FROM users
-         WHERE login = $1 AND disabled_at IS NULL AND approval <> 'rejected'",
+        "SELECT u.id, u.password_hash, u.totp_secret IS NOT NULL, u.approval FROM users u
+         JOIN organisations o ON o.id = u.organisation_id
+         WHERE u.login = $1 AND u.disabled_at IS NULL AND u.approval <> 'rejected'
+           AND o.stopped_at IS NULL",
     )
     .bind(login)
     .fetch_optional(ex)

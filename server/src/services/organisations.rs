@@ -19,6 +19,9 @@ pub struct NewOrganisation<'a> {
     /// Its administrator approves every team it joins (read when teams
     /// invite it).
     pub requires_approval: bool,
+    /// How a team reaches it (shown with its members; may be empty).
+    pub phone: &'a str,
+    pub fax: &'a str,
 }
 
 /// Registers an organisation of any kind, audited; a new clinic or
@@ -32,6 +35,7 @@ pub async fn register_organisation(
     let name = new.name.trim();
     let mut tx = pool.begin().await?;
     db::organisations::insert(&mut tx, id, new.kind.code(), name, new.requires_approval).await?;
+    db::organisations::set_numbers(&mut tx, id, new.phone, new.fax).await?;
     audit::record(&mut tx, actor, "create", "organisation", &id.to_string()).await?;
     let organisation = PortalOrganisation {
         id,
@@ -41,7 +45,7 @@ pub async fn register_organisation(
     if let Some(device_organisation) = organisation.as_device_organisation() {
         list_in_directories(&mut tx, &device_organisation).await?;
     }
-    list_in_team_directories(&mut tx, &organisation).await?;
+    list_in_team_directories(&mut tx, &organisation, (new.phone, new.fax)).await?;
     tx.commit().await?;
     Ok(organisation)
 }
@@ -58,6 +62,8 @@ pub async fn create_organisation(
         kind: domain_kind(kind),
         name,
         requires_approval: false,
+        phone: "",
+        fax: "",
     };
     let registered = register_organisation(pool, &new, actor).await?;
     Ok(Organisation {
@@ -112,23 +118,24 @@ async fn list_in_directories(
 async fn list_in_team_directories(
     conn: &mut sqlx::PgConnection,
     organisation: &PortalOrganisation,
+    numbers: (&str, &str),
 ) -> Result<(), sqlx::Error> {
     if !organisation.kind.may_join_team() {
         return Ok(());
     }
-    let entry = |(id, name, kind): (Uuid, String, String)| WireDirectoryEntry {
+    let entry = |(id, name, kind, phone, fax): Listed| WireDirectoryEntry {
         id,
         name,
         kind,
-        phone: String::new(),
-        fax: String::new(),
+        phone,
+        fax,
         stopped: false,
     };
     let (clinics, listed) = if organisation.kind == OrganisationKind::Clinic {
         let others = db::organisations::team_joinable(&mut *conn)
             .await?
             .into_iter()
-            .filter(|(id, _, _)| *id != organisation.id)
+            .filter(|(id, ..)| *id != organisation.id)
             .map(entry)
             .collect();
         (vec![organisation.id], others)
@@ -137,6 +144,8 @@ async fn list_in_team_directories(
             organisation.id,
             organisation.name.clone(),
             organisation.kind.code().to_string(),
+            numbers.0.to_string(),
+            numbers.1.to_string(),
         );
         (
             db::organisations::clinic_ids(&mut *conn).await?,
@@ -155,6 +164,53 @@ async fn list_in_team_directories(
         }
     }
     Ok(())
+}
+
+/// (id, name, kind, phone, fax) of an organisation in a clinic's directory.
+type Listed = (Uuid, String, String, String, String);
+
+/// The desk stops an organisation (停止) or lets it take part again: a
+/// stopped one is invited to no team, its people sign in to nothing, and
+/// every clinic's directory says so.
+pub async fn set_stopped(
+    pool: &PgPool,
+    organisation: Uuid,
+    stopped: bool,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let Some(listed) = db::organisations::set_stopped(&mut tx, organisation, stopped).await? else {
+        return Ok(false);
+    };
+    let action = if stopped { "stop" } else { "resume" };
+    audit::record(
+        &mut tx,
+        actor,
+        action,
+        "organisation",
+        &organisation.to_string(),
+    )
+    .await?;
+    if listed.2 != OrganisationKind::Desk.code() {
+        let (id, name, kind, phone, fax) = listed;
+        let change = ChangeBody::DirectoryListed {
+            entry: WireDirectoryEntry {
+                id,
+                name,
+                kind,
+                phone,
+                fax,
+                stopped,
+            },
+        };
+        for clinic in db::organisations::clinic_ids(&mut tx).await? {
+            if clinic != organisation {
+                db::feed::append(&mut tx, Scope::Org(clinic), None, &change).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// An organisation as the administrator's list shows it.

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::http::portal::audit_labels::action_label;
 use crate::http::portal::pages::{
-    IdPath, database_error, message, render, render_with_status, user_view,
+    IdPath, database_error, message, not_found, render, render_with_status, user_view,
 };
 use crate::http::portal::session::{PortalUser, Posted, RoleGate};
 use crate::http::state::ServerState;
@@ -43,6 +43,9 @@ pub(crate) struct OrganisationRow {
     /// Its devices (the desktop app) may enroll.
     pub enrolls_devices: bool,
     pub requires_approval: bool,
+    pub phone: String,
+    pub fax: String,
+    pub stopped: bool,
     pub users: i64,
     pub devices: i64,
 }
@@ -59,6 +62,9 @@ pub(crate) async fn organisation_rows(state: &ServerState) -> sqlx::Result<Vec<O
             name: o.name,
             kind: o.kind,
             requires_approval: o.requires_approval,
+            phone: o.phone,
+            fax: o.fax,
+            stopped: o.stopped,
             users: o.users,
             devices: o.devices,
         })
@@ -114,6 +120,8 @@ pub(crate) struct OrganisationForm {
     name: String,
     /// A checkbox: "on" when ticked.
     requires_approval: Option<String>,
+    phone: String,
+    fax: String,
 }
 
 pub(crate) async fn create_organisation(
@@ -145,10 +153,30 @@ pub(crate) async fn create_organisation(
         )
         .await;
     }
+    let numbers = tsunagu_domain::check_phone(&form.phone, "電話番号", false).and_then(|phone| {
+        Ok((
+            phone,
+            tsunagu_domain::check_phone(&form.fax, "FAX番号", false)?,
+        ))
+    });
+    let (phone, fax) = match numbers {
+        Ok(numbers) => numbers,
+        Err(refusal) => {
+            return organisations_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&refusal.0),
+            )
+            .await;
+        }
+    };
     let new = NewOrganisation {
         kind,
         name,
         requires_approval: form.requires_approval.is_some(),
+        phone: &phone,
+        fax: &fax,
     };
     match register_organisation(&state.pool, &new, &user.audit_actor()).await {
         Ok(_) => Redirect::to("/portal/admin").into_response(),
@@ -385,4 +413,37 @@ async fn audit_page(state: &ServerState, user: &SignedIn, q: AuditQuery) -> Resp
             q => context! { who => q.who, patient => q.patient, from => q.from, to => q.to },
         },
     )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct StopForm {
+    /// "stop" or "resume".
+    action: String,
+}
+
+/// The desk stops an organisation, or lets it take part again.
+pub(crate) async fn stop_organisation(
+    State(state): State<ServerState>,
+    IdPath(organisation): IdPath,
+    Posted(PortalUser(user), form): Posted<PortalUser, StopForm>,
+) -> Response {
+    if let Some(refused) = admin_only(&user) {
+        return refused;
+    }
+    if organisation == user.organisation.id {
+        return organisations_page(
+            &state,
+            &user,
+            StatusCode::CONFLICT,
+            Some("相談窓口そのものは停止できません。"),
+        )
+        .await;
+    }
+    let stop = form.action == "stop";
+    match organisations::set_stopped(&state.pool, organisation, stop, &user.audit_actor()).await {
+        Ok(true) => Redirect::to("/portal/admin").into_response(),
+        Ok(false) => not_found(),
+        Err(e) => database_error(&e),
+    }
 }

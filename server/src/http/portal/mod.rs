@@ -105,6 +105,10 @@ pub(crate) fn router() -> Router<ServerState> {
             get(staff::list).post(staff::create),
         )
         .route("/portal/admin/codes", post(admin::issue_code))
+        .route(
+            "/portal/admin/organisations/{id}/stop",
+            post(admin::stop_organisation),
+        )
         .route("/portal/admin/devices", get(admin::devices))
         .route(
             "/portal/admin/devices/{id}/revoke",
