@@ -1150,10 +1150,9 @@ async fn a_stopped_organisation_is_invited_to_nothing_and_signs_in_to_nothing() 
     let changes = r.clinic.changes(t).await;
     let listed = changes
         .iter()
-        .filter(|c| {
+        .rfind(|c| {
             c["change"] == "directory_listed" && c["entry"]["id"] == pharmacy.to_string().as_str()
         })
-        .last()
         .unwrap();
     assert_eq!(listed["entry"]["stopped"], true);
     assert_eq!(listed["entry"]["kind"], "pharmacy");
