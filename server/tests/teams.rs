@@ -1178,3 +1178,118 @@ async fn a_stopped_organisation_is_invited_to_nothing_and_signs_in_to_nothing() 
     };
     applied(&r.clinic.team(t, invite).await);
 }
+
+/// A member brings in another organisation from the portal (the care
+/// manager, a care service); that organisation's administrator approves
+/// its staff's acceptance before they see the team.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_care_manager_invites_a_care_service_whose_administrator_approves() {
+    let r = region().await;
+    let t = &r.t;
+    let care = person(
+        t,
+        r.care_office,
+        "care.suzuki",
+        Role::Staff,
+        Profession::CareManager,
+    )
+    .await;
+    let members = format!("/portal/teams/{}/members", r.team);
+    let p = care
+        .post(
+            &t.app,
+            &members,
+            &[("member", &r.care_member.to_string()), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let service = organisation(t, OrganisationKind::CareService, "たんぽぽ訪問介護", true).await;
+    let page = care.get(&t.app, &format!("/portal/teams/{}", r.team)).await;
+    assert!(page.body.contains("たんぽぽ訪問介護"), "{}", page.body);
+    // A role that does not fit the kind is refused; 介護 is not.
+    let invitations = format!("/portal/teams/{}/invitations", r.team);
+    let wrong = care
+        .post(
+            &t.app,
+            &invitations,
+            &[
+                ("organisation", &service.to_string()),
+                ("role", "pharmacist"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 409, "{}", wrong.body);
+    let invited = care
+        .post(
+            &t.app,
+            &invitations,
+            &[("organisation", &service.to_string()), ("role", "care")],
+        )
+        .await;
+    assert_eq!(invited.status, 303, "{}", invited.body);
+    let worker = person(
+        t,
+        service,
+        "care.worker",
+        Role::Staff,
+        Profession::CareWorker,
+    )
+    .await;
+    let admin = person(
+        t,
+        service,
+        "care.admin",
+        Role::OrgAdmin,
+        Profession::CareWorker,
+    )
+    .await;
+    let member: Uuid = sqlx::query_scalar(
+        "SELECT id FROM team_members WHERE organisation_id = $1 AND state = 'invited'",
+    )
+    .bind(service)
+    .fetch_one(&t.owner)
+    .await
+    .unwrap();
+    let member = member.to_string();
+    let accepted = worker
+        .post(
+            &t.app,
+            &members,
+            &[("member", &member), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let page = worker
+        .get(&t.app, &format!("/portal/teams/{}", r.team))
+        .await;
+    assert!(page.body.contains("id=\"closed\""), "{}", page.body);
+    // Staff cannot approve their own acceptance; the administrator can.
+    let p = worker
+        .post(
+            &t.app,
+            &members,
+            &[("member", &member), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(p.status, 409, "{}", p.body);
+    assert!(
+        admin
+            .get(&t.app, "/portal/teams")
+            .await
+            .body
+            .contains("参加を承認する")
+    );
+    let p = admin
+        .post(
+            &t.app,
+            &members,
+            &[("member", &member), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = worker
+        .get(&t.app, &format!("/portal/teams/{}", r.team))
+        .await;
+    assert!(!page.body.contains("id=\"closed\""), "{}", page.body);
+    assert!(page.body.contains("チームに参加しました"));
+}

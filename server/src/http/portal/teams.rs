@@ -281,6 +281,11 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
         may_post => page.may_post,
         owns => page.owns,
         is_admin => actor.is_admin,
+        invitable => page.invitable.iter().map(|(id, name, kind)| context! {
+            id => id,
+            name => name,
+            kind => OrganisationKind::from_code(kind).map(OrganisationKind::label_ja),
+        }).collect::<Vec<_>>(),
     }
 }
 

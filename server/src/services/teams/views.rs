@@ -47,6 +47,9 @@ pub(crate) struct TeamPage {
     pub closed: Option<String>,
     pub may_post: bool,
     pub owns: bool,
+    /// Whom the viewer may invite: (id, name, kind code) of registered
+    /// organisations not on the team (empty when the viewer may not).
+    pub invitable: Vec<(Uuid, String, String)>,
 }
 
 pub(crate) struct EntryView {
@@ -129,6 +132,23 @@ pub(crate) async fn team_page(
             .map(|row| entry_view(row, &attachments, &receipts, &loaded.members, actor, now))
             .collect();
     }
+    let invitable = if may_post {
+        let on_team: std::collections::HashSet<Uuid> = loaded
+            .rows
+            .iter()
+            .zip(&loaded.members)
+            .filter(|(_, m)| m.state_at(now).invitation_state().is_pending() || m.is_active_at(now))
+            .filter_map(|(r, _)| r.organisation_id)
+            .collect();
+        db::organisations::team_joinable(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|(id, ..)| !on_team.contains(id))
+            .map(|(id, name, kind, ..)| (id, name, kind))
+            .collect()
+    } else {
+        Vec::new()
+    };
     audit::record(
         &mut tx,
         &actor.audit,
@@ -150,6 +170,7 @@ pub(crate) async fn team_page(
         my_state: my_member.state_at(now),
         closed,
         may_post,
+        invitable,
     };
     tx.commit().await?;
     Ok(Some(page))
