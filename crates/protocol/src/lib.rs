@@ -26,11 +26,11 @@ pub use push::{
     MAX_OPS_PER_PUSH, MAX_REQUEST_BYTES, OpBody, OpOutcome, OpResult, Operation, PushRequest,
     PushResponse, WireFamilyGiver, WireLetterSummary,
 };
+pub use storable::{event_detail_texts, op_storable, op_texts};
 pub use team::{
     MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireDirectoryEntry,
     WireEntry, WireMember, WireNewEntry, WireReceipt, WireVitals,
 };
-pub use storable::{event_detail_texts, op_storable, op_texts};
 
 /// The version this build speaks. Version 2 added the letter's summary
 /// (sender, contact, purpose) to `referral_opened`; version 3 added notes

@@ -27,9 +27,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tsunagu_protocol::{
     DecodeError, ErrorCode, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT, OpBody, Operation, PROTOCOL_VERSION,
-    PullRequest, PushRequest, SUPPORTED, WireDestination, WireEvent, WireEventDetails,
-    TeamOp, WireAuthor, WireFamilyGiver, WireLetterSummary, WireNewEntry, WireVitals,
-    decode_request, op_storable,
+    PullRequest, PushRequest, SUPPORTED, TeamOp, WireAuthor, WireDestination, WireEvent,
+    WireEventDetails, WireFamilyGiver, WireLetterSummary, WireNewEntry, WireVitals, decode_request,
+    op_storable,
 };
 use uuid::Uuid;
 

@@ -6,9 +6,11 @@
 //! or its folder copied to another PC), the waiting operations are
 //! numbered again where the server says and sent again.
 
+use tsunagu_domain::ConsentGiver;
 use tsunagu_protocol::{
     ErrorBody, ErrorCode as WireCode, MAX_REQUEST_BYTES, OpBody, OpOutcome, Operation,
-    PROTOCOL_VERSION, PushRequest, PushResponse, WireEvent, WireEventDetails, WireLetterSummary,
+    PROTOCOL_VERSION, PushRequest, PushResponse, WireEvent, WireEventDetails, WireFamilyGiver,
+    WireLetterSummary,
 };
 use tsunagu_store::{OutboxItem, PendingOperation, Settlement, StoredEvent};
 use uuid::Uuid;
@@ -42,6 +44,9 @@ pub(super) struct Pushed {
     /// The server was restored since the last pull: it applied nothing
     /// more, and the feed must be read again before anything is sent.
     pub server_restored: bool,
+    /// A post's file could not be uploaded: the post and everything after
+    /// it wait for the next exchange (the pull still runs).
+    pub upload_failed: Option<AppError>,
 }
 
 /// Where the requests go.
@@ -66,7 +71,42 @@ impl App {
             if pending.is_empty() {
                 return Ok(pushed);
             }
-            let batch = Batch::fill(&pending, epoch)?;
+            // A post goes only after its files: what comes before it is
+            // pushed first, then its files are uploaded, then it goes. The
+            // outbox's order is kept whatever fails.
+            let waiting_for_files = pending.iter().position(
+                |op| matches!(&op.item, OutboxItem::Team { uploads, .. } if !uploads.is_empty()),
+            );
+            let pending = match waiting_for_files {
+                Some(0) => {
+                    let OutboxItem::Team { uploads, .. } = &pending[0].item else {
+                        continue;
+                    };
+                    match self.upload_attachments(link, uploads).await {
+                        Ok(()) => {}
+                        // The server will never take this file: the post is
+                        // refused on its own, and the rest goes on.
+                        Err(e) if e.code == ErrorCode::Validation => {
+                            pushed.refused += 1;
+                            pushed.sent += 1;
+                            self.store
+                                .settle_operations(
+                                    &[(pending[0].op_seq, Settlement::Refused(e.message))],
+                                    self.clock.now(),
+                                )
+                                .await?;
+                        }
+                        Err(e) => {
+                            pushed.upload_failed = Some(e);
+                            return Ok(pushed);
+                        }
+                    }
+                    continue;
+                }
+                Some(before) => &pending[..before],
+                None => &pending[..],
+            };
+            let batch = Batch::fill(pending, epoch)?;
             if !batch.too_large.is_empty() {
                 let refusals: Vec<_> = batch
                     .too_large
@@ -225,8 +265,14 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             desk: record.consent.share_with_desk,
             destination_hospital: record.consent.share_with_hospital,
             withdrawn_on: record.consent.withdrawn_on,
-            team: false,
-            family: None,
+            team: record.share_with_team,
+            family: match &record.given_by {
+                ConsentGiver::Patient => None,
+                ConsentGiver::Family { name, relation } => Some(WireFamilyGiver {
+                    name: name.clone(),
+                    relation: relation.clone(),
+                }),
+            },
         },
         OutboxItem::ReferralOpened {
             referral_id,
@@ -253,6 +299,11 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             referral_id: *referral_id,
             event: wire_event(event)?,
         },
+        OutboxItem::Team { payload, .. } => {
+            OpBody::Team(serde_json::from_str(payload).map_err(|_| {
+                AppError::from(tsunagu_store::StoreError::Corrupt("team operation"))
+            })?)
+        }
     };
     Ok(Operation {
         op_seq: pending.op_seq,
