@@ -42,8 +42,11 @@ pub use team::{
     AttachmentView, EntryView, HistoryView, InviteInput, MemberView, PatientTeam, PostDraft,
     ReceiptView, TeamAttachmentFile, TeamBadge, TeamView, Timeline, profession_of,
 };
-pub use tsunagu_domain::TeamSharingConsentDraft;
-pub use tsunagu_domain::team::{FamilyContactDraft, VitalsDraft};
+pub use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsentDraft};
+pub use tsunagu_domain::team::{
+    EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
+    check_team_attachment,
+};
 pub use tsunagu_domain::{
     AttachmentKind, ClinicDraft, DestinationKind, Outcome, PatientDraft, ReferralStatus, Sex,
     StaffRole, check_attachment, format_wareki,
