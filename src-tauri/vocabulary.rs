@@ -75,7 +75,10 @@ fn team_vocabulary(out: &mut String) {
         "\n/** Kinds of organisation, as the directory lists them. */\n\
          export const ORGANISATION_KINDS: readonly { code: string; label: string }[] = [\n",
     );
-    for kind in OrganisationKind::ALL.into_iter().filter(|k| k.may_join_team()) {
+    for kind in OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| k.may_join_team())
+    {
         let _ = writeln!(
             out,
             "  {{ code: {}, label: {} }},",

@@ -193,11 +193,7 @@ pub async fn open_team_attachment(
     desktop: State<'_, Desktop>,
     attachment_id: String,
 ) -> Result<(), AppError> {
-    let (_, media_type, bytes) = desktop
-        .app()
-        .await?
-        .team_attachment(&attachment_id)
-        .await?;
+    let (_, media_type, bytes) = desktop.app().await?.team_attachment(&attachment_id).await?;
     open_in_viewer(
         &desktop,
         &format!(
@@ -216,11 +212,7 @@ pub async fn save_team_attachment(
     desktop: State<'_, Desktop>,
     attachment_id: String,
 ) -> Result<SavedFile, AppError> {
-    let (name, media_type, bytes) = desktop
-        .app()
-        .await?
-        .team_attachment(&attachment_id)
-        .await?;
+    let (name, media_type, bytes) = desktop.app().await?.team_attachment(&attachment_id).await?;
     let Some(path) = ask_save_path(&app, window, &name, save_kind(&media_type)).await? else {
         return Ok(SavedFile { path: None });
     };

@@ -97,6 +97,8 @@ pub struct TeamEntry {
     pub request_state_label: Option<String>,
     pub struck_by: Option<String>,
     pub strikes: Option<String>,
+    /// The post this one answers.
+    pub reply_to: Option<String>,
     pub attachments: Vec<TeamAttachment>,
     /// 既読 3/5
     pub read_label: String,
@@ -344,6 +346,7 @@ fn entry(e: app::EntryView) -> TeamEntry {
         request_state_label: e.request_state.map(|s| s.label_ja().to_string()),
         struck_by: e.struck_by.map(|s| s.to_string()),
         strikes: e.strikes.map(|s| s.to_string()),
+        reply_to: e.reply_to.map(|s| s.to_string()),
         attachments: e
             .attachments
             .into_iter()

@@ -42,7 +42,6 @@ pub use team::{
     AttachmentView, EntryView, HistoryView, InviteInput, MemberView, PatientTeam, PostDraft,
     ReceiptView, TeamAttachmentFile, TeamBadge, TeamView, Timeline, profession_of,
 };
-pub use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsentDraft};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
     check_team_attachment,
@@ -52,6 +51,7 @@ pub use tsunagu_domain::{
     StaffRole, check_attachment, format_wareki,
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
+pub use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsentDraft};
 pub use tsunagu_store::BACKUP_EXTENSION;
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
 pub use tsunagu_store::{DirectoryEntry, EntryRecord, EntryState};

@@ -452,7 +452,11 @@ body: string, author: string, postedAt: string,
 /**
  * `pending` (未送信), `confirmed`, `withheld` (同意撤回で未送信), `refused`.
  */
-state: string, mine: boolean, unread: boolean, vitals: TeamVitals | null, requestState: string | null, requestStateLabel: string | null, struckBy: string | null, strikes: string | null, attachments: Array<TeamAttachment>, 
+state: string, mine: boolean, unread: boolean, vitals: TeamVitals | null, requestState: string | null, requestStateLabel: string | null, struckBy: string | null, strikes: string | null, 
+/**
+ * The post this one answers.
+ */
+replyTo: string | null, attachments: Array<TeamAttachment>, 
 /**
  * 既読 3/5
  */

@@ -98,6 +98,8 @@ pub struct EntryView {
     pub struck_by: Option<Uuid>,
     /// The entry this one corrects.
     pub strikes: Option<Uuid>,
+    /// The post this one answers.
+    pub reply_to: Option<Uuid>,
     pub attachments: Vec<AttachmentView>,
     /// 「既読 3/5」
     pub read_label: String,
@@ -279,6 +281,7 @@ impl App {
                 request_state: e.request_state,
                 struck_by: facts.struck_by.as_deref().and_then(|s| s.parse().ok()),
                 strikes: e.strikes,
+                reply_to: e.reply_to,
                 attachments: e
                     .attachments
                     .iter()
