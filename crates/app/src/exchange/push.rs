@@ -71,17 +71,8 @@ impl App {
             if pending.is_empty() {
                 return Ok(pushed);
             }
-            // A post goes only after its files: what comes before it is
-            // pushed first, then its files are uploaded, then it goes. The
-            // outbox's order is kept whatever fails.
-            let waiting_for_files = pending.iter().position(
-                |op| matches!(&op.item, OutboxItem::Team { uploads, .. } if !uploads.is_empty()),
-            );
-            let pending = match waiting_for_files {
-                Some(0) => {
-                    let OutboxItem::Team { uploads, .. } = &pending[0].item else {
-                        continue;
-                    };
+            let pending = match next_step(&pending) {
+                Step::Upload(uploads) => {
                     match self.upload_attachments(link, uploads).await {
                         Ok(()) => {}
                         // The server will never take this file: the post is
@@ -103,8 +94,7 @@ impl App {
                     }
                     continue;
                 }
-                Some(before) => &pending[..before],
-                None => &pending[..],
+                Step::Push(count) => &pending[..count],
             };
             let batch = Batch::fill(pending, epoch)?;
             if !batch.too_large.is_empty() {
@@ -161,6 +151,30 @@ impl App {
                 self.store.renumber_pending(from, next).await?;
             }
         }
+    }
+}
+
+/// What to do with the oldest waiting operations.
+#[derive(Debug, PartialEq, Eq)]
+enum Step<'a> {
+    /// The first waits for these files: upload them, then look again.
+    Upload(&'a [Uuid]),
+    /// Push the first `n` (the ones before a post still waiting for its
+    /// files, or all).
+    Push(usize),
+}
+
+/// A post goes only after its files: what comes before it is pushed
+/// first, then its files are uploaded, then it goes. Whatever fails, the
+/// outbox's order is kept.
+fn next_step(pending: &[PendingOperation]) -> Step<'_> {
+    let waiting = pending
+        .iter()
+        .position(|op| matches!(&op.item, OutboxItem::Team { uploads, .. } if !uploads.is_empty()));
+    match waiting.map(|i| (i, &pending[i].item)) {
+        Some((0, OutboxItem::Team { uploads, .. })) => Step::Upload(uploads),
+        Some((before, _)) => Step::Push(before),
+        None => Step::Push(pending.len()),
     }
 }
 
@@ -364,6 +378,36 @@ mod tests {
                 },
             },
         }
+    }
+
+    fn team_op(op_seq: i64, uploads: Vec<Uuid>) -> PendingOperation {
+        PendingOperation {
+            op_seq,
+            op_id: Uuid::from_u128(op_seq as u128),
+            item: OutboxItem::Team {
+                payload: "{}".into(),
+                uploads,
+            },
+        }
+    }
+
+    #[test]
+    fn a_post_goes_only_after_its_files_and_nothing_overtakes_it() {
+        let file = Uuid::from_u128(77);
+        let pending = vec![
+            note_of(1, 10),
+            team_op(2, vec![]),
+            team_op(3, vec![file]),
+            note_of(4, 10),
+        ];
+        assert_eq!(
+            next_step(&pending),
+            Step::Push(2),
+            "the ones before it go first"
+        );
+        assert_eq!(next_step(&pending[2..]), Step::Upload(&[file]));
+        assert_eq!(next_step(&pending[..2]), Step::Push(2));
+        assert_eq!(next_step(&[]), Step::Push(0));
     }
 
     #[test]
