@@ -183,6 +183,7 @@ impl App {
             obtained_by: c.obtained_by.clone(),
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
+            share_with_team: record.share_with_team,
             withdrawn_on: c.withdrawn_on,
             record_id: record.id.to_string(),
         };
