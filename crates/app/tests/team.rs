@@ -781,3 +781,91 @@ async fn after_withdrawal_the_clinic_reads_its_record_but_posts_nothing() {
         .unwrap_err();
     assert!(err.message.contains("同意が記録されていない"), "{err:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_left_unanswered_for_two_days_is_on_the_worklist_until_answered() {
+    let mut s = with_team().await;
+    let app = &s.t.app;
+    let nurse = Uuid::now_v7();
+    let old = Uuid::now_v7();
+    let fresh = Uuid::now_v7();
+    s.feed
+        .send(
+            app,
+            vec![
+                ChangeBody::Team(TeamChangeBody::Started {
+                    team_id: s.team_id,
+                    patient_id: s.patient.parse().unwrap(),
+                    started_at: now(),
+                }),
+                ChangeBody::Team(TeamChangeBody::Member {
+                    team_id: s.team_id,
+                    member: wire_member(
+                        nurse,
+                        Uuid::now_v7(),
+                        TeamRole::VisitingNurse,
+                        MemberState::Active,
+                    ),
+                }),
+                ChangeBody::Team(TeamChangeBody::Entry {
+                    team_id: s.team_id,
+                    entry: wire_entry(old, 1, EntryKind::Request, nurse, now() - Duration::days(3)),
+                }),
+                ChangeBody::Team(TeamChangeBody::Entry {
+                    team_id: s.team_id,
+                    entry: wire_entry(
+                        fresh,
+                        2,
+                        EntryKind::Request,
+                        nurse,
+                        now() - Duration::hours(3),
+                    ),
+                }),
+            ],
+        )
+        .await;
+    let requests: Vec<_> = app
+        .worklist()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.key.starts_with("team_request:"))
+        .collect();
+    assert_eq!(requests.len(), 1, "only the one waiting two days or more");
+    assert_eq!(requests[0].key, format!("team_request:{old}"));
+    assert_eq!(
+        requests[0].title,
+        "在宅チームの相談・依頼に回答していません"
+    );
+    assert_eq!(requests[0].patient_name, "山田　太郎");
+    assert!(!requests[0].dismissible);
+
+    app.post_to_team(
+        &s.team,
+        &PostDraft {
+            reply_to: Some(old.to_string()),
+            ..note(EntryKind::Request, "本日伺います。")
+        },
+        vec![],
+    )
+    .await
+    .unwrap();
+    // The server's feed says it is answered.
+    s.feed
+        .send(
+            app,
+            vec![ChangeBody::Team(TeamChangeBody::RequestState {
+                team_id: s.team_id,
+                entry_id: old,
+                state: "answered".into(),
+            })],
+        )
+        .await;
+    assert!(
+        app.worklist()
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| !i.key.starts_with("team_request:"))
+    );
+}

@@ -54,7 +54,8 @@ const STATEMENT: &str =
 const SHARE_WITH_DESK: &str = "地域の在宅医療相談窓口と共有する";
 const SHARE_WITH_HOSPITAL: &str = "紹介先の病院と共有する";
 const HOSPITAL_NOTE: &str = "病院が記録した受付・入院・退院などの経過を、当院で確認できます";
-const SHARE_WITH_TEAM: &str = "在宅チーム（当院が招待した訪問看護・ケアマネジャー・薬局などの機関）と共有する";
+const SHARE_WITH_TEAM: &str =
+    "在宅チーム（当院が招待した訪問看護・ケアマネジャー・薬局などの機関）と共有する";
 const TEAM_NOTE: &str = "チームのタイムラインに書かれた連絡・訪問報告（体温・血圧などを含む）・写真や書類を、チームに参加している機関が見られます";
 /// With the team named, what is not shared says what the team does see:
 /// the form must never promise less sharing than the patient agrees to.

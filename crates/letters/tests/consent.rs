@@ -265,7 +265,10 @@ fn a_form_naming_the_team_says_the_timeline_is_shared_with_it() {
     form.share_with_team = true;
     let text = all(&form);
     assert!(text.contains("在宅チーム（当院が招待した"), "{text}");
-    assert!(text.contains("在宅チームのタイムラインに書いた内容は"), "{text}");
+    assert!(
+        text.contains("在宅チームのタイムラインに書いた内容は"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -70,8 +70,8 @@ pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
 pub use team::{
     AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, HistoryRecord, MemberRecord,
-    MissingAttachment, NewAttachment, ReceiptRecord, TeamCounts, TeamOperation, TeamPulled,
-    TeamRecord, TeamWrite,
+    MissingAttachment, NewAttachment, OpenRequest, ReceiptRecord, TeamCounts, TeamOperation,
+    TeamPulled, TeamRecord, TeamWrite,
 };
 pub use worklist::{AttentionItem, AttentionPage};
 

@@ -58,6 +58,18 @@ pub struct TeamCounts {
     pub open_requests: i64,
 }
 
+/// A 相談・依頼 no one else has answered yet, for the worklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRequest {
+    pub entry_id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub author: String,
+    pub posted_at: DateTime<Utc>,
+    /// Asked by the clinic itself (waiting for the team's answer).
+    pub mine: bool,
+}
+
 /// An attachment whose bytes are still to be fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingAttachment {
@@ -237,6 +249,39 @@ impl Store {
             unread,
             open_requests,
         })
+    }
+
+    /// Every open 相談・依頼 (a post, not struck, of a patient not deleted):
+    /// the worklist asks the domain which have waited too long.
+    pub async fn open_team_requests(&self) -> StoreResult<Vec<OpenRequest>> {
+        let rows: Vec<(Id, Id, String, String, DateTime<Utc>, bool)> = sqlx::query_as(
+            "SELECT e.id, t.patient_id, p.name, e.author, e.posted_at,
+                    e.author_member_id IS NOT NULL AND e.author_member_id IN
+                      (SELECT m.id FROM team_members m
+                       WHERE m.team_id = e.team_id AND m.role = 'primary_physician')
+             FROM team_entries e JOIN teams t ON t.id = e.team_id
+             JOIN patients p ON p.id = t.patient_id
+             WHERE e.kind = 'request' AND e.request_state = 'open' AND e.reply_to IS NULL
+               AND e.state = 'confirmed' AND p.deleted_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM team_entries c WHERE c.strikes = e.id
+                               AND c.state IN ('pending', 'confirmed'))
+             ORDER BY e.posted_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(entry, patient, name, author, posted_at, mine)| OpenRequest {
+                    entry_id: entry.0,
+                    patient_id: patient.0,
+                    patient_name: name,
+                    author,
+                    posted_at,
+                    mine,
+                },
+            )
+            .collect())
     }
 
     /// Starts the patient's team with its owner (the clinic, 主治医).

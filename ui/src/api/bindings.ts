@@ -210,7 +210,11 @@ key: string, referralId: string, patientId: string, patientName: string, hospita
 /**
  * 和暦
  */
-since: string, };
+since: string, 
+/**
+ * Shows 確認済みにする (a 相談 leaves the list when answered or closed).
+ */
+dismissible: boolean, };
 
 export type Worklist = { 
 /**
