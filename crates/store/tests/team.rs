@@ -605,3 +605,63 @@ async fn withdrawing_consent_holds_back_what_waits_and_a_refused_post_is_marked(
     assert_eq!(states, [EntryState::Refused, EntryState::Withheld]);
     f.store.close().await;
 }
+
+#[tokio::test]
+async fn a_reply_by_another_member_to_the_clinics_request_is_counted_once() {
+    let f = fixture().await;
+    let nurse = Uuid::now_v7();
+    let mut asked = entry(
+        f.team,
+        Some(f.owner),
+        EntryKind::Request,
+        EntryState::Confirmed,
+    );
+    asked.seq = Some(1);
+    let mut answer = entry(
+        f.team,
+        Some(nurse),
+        EntryKind::Request,
+        EntryState::Confirmed,
+    );
+    answer.seq = Some(2);
+    answer.reply_to = Some(asked.id);
+    answer.request_state = None;
+    let page = vec![
+        (1, PulledChange::Team(TeamPulled::Entry(asked.clone()))),
+        (2, PulledChange::Team(TeamPulled::Entry(answer.clone()))),
+        (
+            3,
+            PulledChange::Team(TeamPulled::RequestState {
+                entry_id: asked.id,
+                state: RequestState::Answered,
+            }),
+        ),
+    ];
+    let first = f.store.apply_pulled(&page, 3, common::now()).await.unwrap();
+    assert_eq!((first.team_entries, first.replies_to_ours), (1, 1));
+    let again = f.store.apply_pulled(&page, 3, common::now()).await.unwrap();
+    assert_eq!(
+        (again.team_entries, again.replies_to_ours),
+        (0, 0),
+        "no news twice"
+    );
+    // A change about a team this install does not hold is counted, not applied.
+    let stray = entry(
+        Uuid::now_v7(),
+        Some(nurse),
+        EntryKind::Note,
+        EntryState::Confirmed,
+    );
+    let skipped = f
+        .store
+        .apply_pulled(
+            &[(4, PulledChange::Team(TeamPulled::Entry(stray)))],
+            4,
+            common::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(skipped.skipped, 1);
+    assert_eq!(f.store.team_counts().await.unwrap().open_requests, 0);
+    f.store.close().await;
+}

@@ -2,14 +2,15 @@
 //! order in the transaction of the page and its cursor. Applying a page
 //! twice changes nothing: every change says how a record is now.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 use tsunagu_domain::team::{EntryKind, OrganisationKind, RequestState};
 use uuid::Uuid;
 
-use super::rows::{
-    DirectoryEntry, EntryRecord, EntryState, MemberRecord, insert_entry, upsert_member,
-};
+use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entry, upsert_member};
+use crate::batch::json_ids;
 use crate::error::StoreResult;
 use crate::sql::Id;
 
@@ -58,12 +59,86 @@ pub(crate) struct TeamApplied {
     pub skipped: usize,
 }
 
+/// What the store holds of the teams and entries a batch mentions, read
+/// once per batch (a first sync brings a hundred thousand entries: a few
+/// look-ups each would cost more than writing them).
+struct Known {
+    /// Team → its owner member (the clinic), if known yet.
+    teams: HashMap<Uuid, Option<Uuid>>,
+    entries: HashSet<Uuid>,
+    /// Requests the clinic asked, among the entries replied to.
+    our_requests: HashSet<Uuid>,
+}
+
+impl Known {
+    async fn look_up(conn: &mut SqliteConnection, changes: &[&TeamPulled]) -> StoreResult<Self> {
+        let (mut teams, mut entries, mut targets) = (Vec::new(), Vec::new(), Vec::new());
+        for change in changes {
+            match change {
+                TeamPulled::Member(m) => teams.push(&m.team_id),
+                TeamPulled::Entry(e) => {
+                    teams.push(&e.team_id);
+                    entries.push(&e.id);
+                    targets.extend(e.reply_to.as_ref());
+                }
+                TeamPulled::Receipt { entry_id, .. }
+                | TeamPulled::RequestState { entry_id, .. } => {
+                    entries.push(entry_id);
+                }
+                TeamPulled::History { team_id, .. } => teams.push(team_id),
+                TeamPulled::Started { .. } | TeamPulled::Directory(_) => {}
+            }
+        }
+        let teams = sqlx::query_as::<_, (Id, Option<Id>)>(
+            "SELECT t.id, (SELECT m.id FROM team_members m
+                           WHERE m.team_id = t.id AND m.role = 'primary_physician' LIMIT 1)
+             FROM teams t WHERE t.id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_ids(teams))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(team, owner)| (team.0, owner.map(Uuid::from)))
+        .collect();
+        let entries = sqlx::query_scalar::<_, Id>(
+            "SELECT id FROM team_entries WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_ids(entries))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(Uuid::from)
+        .collect();
+        let our_requests = sqlx::query_scalar::<_, Id>(
+            "SELECT e.id FROM team_entries e JOIN team_members m
+               ON m.team_id = e.team_id AND m.role = 'primary_physician'
+                  AND m.id = e.author_member_id
+             WHERE e.kind = 'request' AND e.id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_ids(targets))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(Uuid::from)
+        .collect();
+        Ok(Known {
+            teams,
+            entries,
+            our_requests,
+        })
+    }
+}
+
 pub(crate) async fn apply_team_changes(
     conn: &mut SqliteConnection,
     changes: &[&TeamPulled],
     now: DateTime<Utc>,
 ) -> StoreResult<TeamApplied> {
     let mut applied = TeamApplied::default();
+    if changes.is_empty() {
+        return Ok(applied);
+    }
+    let mut known = Known::look_up(conn, changes).await?;
     for change in changes {
         match change {
             TeamPulled::Started {
@@ -90,45 +165,44 @@ pub(crate) async fn apply_team_changes(
                 .bind(started_at)
                 .execute(&mut *conn)
                 .await?;
+                known.teams.entry(*team_id).or_insert(None);
             }
             TeamPulled::Member(member) => {
-                if !team_known(conn, member.team_id).await? {
+                let Some(owner) = known.teams.get_mut(&member.team_id) else {
                     applied.skipped += 1;
                     continue;
+                };
+                if member.role.is_owner() {
+                    *owner = Some(member.id);
                 }
                 upsert_member(conn, member, now).await?;
             }
             TeamPulled::Entry(entry) => {
-                if !team_known(conn, entry.team_id).await? {
+                let Some(owner) = known.teams.get(&entry.team_id).copied() else {
                     applied.skipped += 1;
                     continue;
-                }
-                let before: Option<EntryState> =
-                    sqlx::query_scalar("SELECT state FROM team_entries WHERE id = ?")
-                        .bind(Id(entry.id))
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                let owner = owner_member(conn, entry.team_id).await?;
+                };
                 let by_other = entry.author_member.is_none() || entry.author_member != owner;
-                if before.is_none() && by_other {
+                if by_other && !known.entries.contains(&entry.id) {
                     applied.entries += 1;
                     if entry.kind == EntryKind::Urgent {
                         applied.urgent += 1;
                     }
-                    if let Some(asked) = entry.reply_to {
-                        let ours: bool = sqlx::query_scalar(
-                            "SELECT EXISTS (SELECT 1 FROM team_entries WHERE id = ?
-                               AND kind = 'request' AND author_member_id = ?)",
-                        )
-                        .bind(Id(asked))
-                        .bind(owner.map(Id))
-                        .fetch_one(&mut *conn)
-                        .await?;
-                        if ours {
-                            applied.replies_to_ours += 1;
-                        }
+                    if entry
+                        .reply_to
+                        .is_some_and(|r| known.our_requests.contains(&r))
+                    {
+                        applied.replies_to_ours += 1;
                     }
                 }
+                if entry.kind == EntryKind::Request
+                    && entry.reply_to.is_none()
+                    && owner.is_some()
+                    && entry.author_member == owner
+                {
+                    known.our_requests.insert(entry.id);
+                }
+                known.entries.insert(entry.id);
                 insert_entry(conn, entry).await?;
                 for (position, a) in entry.attachments.iter().enumerate() {
                     // Bytes already held (this clinic's own upload) stay.
@@ -159,7 +233,7 @@ pub(crate) async fn apply_team_changes(
                 read_at,
                 acknowledged_at,
             } => {
-                if !entry_known(conn, *entry_id).await? {
+                if !known.entries.contains(entry_id) {
                     applied.skipped += 1;
                     continue;
                 }
@@ -207,7 +281,7 @@ pub(crate) async fn apply_team_changes(
                 actor,
                 at,
             } => {
-                if !team_known(conn, *team_id).await? {
+                if !known.teams.contains_key(team_id) {
                     applied.skipped += 1;
                     continue;
                 }
@@ -244,33 +318,4 @@ pub(crate) async fn apply_team_changes(
         }
     }
     Ok(applied)
-}
-
-async fn team_known(conn: &mut SqliteConnection, team_id: Uuid) -> StoreResult<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM teams WHERE id = ?)")
-            .bind(Id(team_id))
-            .fetch_one(conn)
-            .await?,
-    )
-}
-
-async fn entry_known(conn: &mut SqliteConnection, entry_id: Uuid) -> StoreResult<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM team_entries WHERE id = ?)")
-            .bind(Id(entry_id))
-            .fetch_one(conn)
-            .await?,
-    )
-}
-
-/// The clinic's own member of the team (主治医).
-async fn owner_member(conn: &mut SqliteConnection, team_id: Uuid) -> StoreResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar::<_, Id>(
-        "SELECT id FROM team_members WHERE team_id = ? AND role = 'primary_physician' LIMIT 1",
-    )
-    .bind(Id(team_id))
-    .fetch_optional(conn)
-    .await?
-    .map(Uuid::from))
 }
