@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::exchange::json;
+use crate::exchange::team::Uploaded;
 use crate::sync::{garbled, read, unreachable};
 
 /// Operations per push request (the server takes up to 500).
@@ -74,15 +75,15 @@ impl App {
             let pending = match next_step(&pending) {
                 Step::Upload(uploads) => {
                     match self.upload_attachments(link, uploads).await {
-                        Ok(()) => {}
+                        Ok(Uploaded::Done) => {}
                         // The server will never take this file: the post is
                         // refused on its own, and the rest goes on.
-                        Err(e) if e.code == ErrorCode::Validation => {
+                        Ok(Uploaded::Refused(reason)) => {
                             pushed.refused += 1;
                             pushed.sent += 1;
                             self.store
                                 .settle_operations(
-                                    &[(pending[0].op_seq, Settlement::Refused(e.message))],
+                                    &[(pending[0].op_seq, Settlement::Refused(reason))],
                                     self.clock.now(),
                                 )
                                 .await?;

@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 use tsunagu_domain::team::{
     EntryKind, FirstContactTopic, MemberState, OrganisationKind, RequestState, TeamRole, Vitals,
 };
-use tsunagu_protocol::{TeamChangeBody, WireAttachment, WireDirectoryEntry, WireVitals};
+use tsunagu_protocol::{
+    ErrorBody, ErrorCode as WireCode, TeamChangeBody, WireAttachment, WireDirectoryEntry,
+    WireVitals,
+};
 use tsunagu_store::{
     AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, MemberRecord, PulledChange, TeamPulled,
 };
@@ -17,7 +20,7 @@ use uuid::Uuid;
 use super::push::Link;
 use crate::App;
 use crate::error::{AppError, ErrorCode};
-use crate::sync::{garbled, read, unreachable};
+use crate::sync::{garbled, unreachable};
 
 /// A file may be 20 MiB: on a slow clinic line that takes a while.
 const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
@@ -180,6 +183,14 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
+/// What an upload of a post's files came to.
+#[derive(Debug)]
+pub(super) enum Uploaded {
+    Done,
+    /// The server will never take one of them; its reason, in Japanese.
+    Refused(String),
+}
+
 pub(super) fn upload_failed() -> AppError {
     AppError::new(
         ErrorCode::Network,
@@ -189,12 +200,13 @@ pub(super) fn upload_failed() -> AppError {
 
 impl App {
     /// Uploads `ids` (a waiting post's files), each marked once the server
-    /// has it. The first failure stops: the post and all after it wait.
+    /// has it. The first failure stops: the post and all after it wait
+    /// (`Err`), unless the server will never take the file (`Refused`).
     pub(super) async fn upload_attachments(
         &self,
         link: &Link<'_>,
         ids: &[Uuid],
-    ) -> Result<(), AppError> {
+    ) -> Result<Uploaded, AppError> {
         for id in ids {
             let (name, bytes) = self.store.team_attachment_bytes(*id).await?;
             let response = link
@@ -211,17 +223,28 @@ impl App {
                 .send()
                 .await
                 .map_err(|_| upload_failed())?;
-            let stored: WireAttachment = read(response).await.map_err(|e| match e.code {
-                // The server's own reason (e.g. the file is refused) is shown.
-                ErrorCode::Validation => e,
-                _ => upload_failed(),
-            })?;
+            let status = response.status();
+            let body = response.bytes().await.map_err(|_| upload_failed())?;
+            if !status.is_success() {
+                let refusal: ErrorBody =
+                    serde_json::from_slice(&body).map_err(|_| upload_failed())?;
+                return match refusal.code {
+                    // The file itself is refused (its content, name or size,
+                    // or an id that is another organisation's): sending it
+                    // again changes nothing.
+                    WireCode::Malformed | WireCode::TooLarge | WireCode::Forbidden => {
+                        Ok(Uploaded::Refused(refusal.message))
+                    }
+                    _ => Err(upload_failed()),
+                };
+            }
+            let stored: WireAttachment = serde_json::from_slice(&body).map_err(|_| garbled())?;
             if stored.id != *id {
                 return Err(garbled());
             }
             self.store.mark_attachment_uploaded(*id).await?;
         }
-        Ok(())
+        Ok(Uploaded::Done)
     }
 
     /// Fetches the files the feed named and this install lacks, checks
