@@ -869,3 +869,101 @@ async fn a_request_left_unanswered_for_two_days_is_on_the_worklist_until_answere
             .all(|i| !i.key.starts_with("team_request:"))
     );
 }
+
+/// The author is the signed-in account: its name, and the profession its
+/// role is (医師 → physician, 看護師 → nurse); a clerk's account neither
+/// reads nor posts on the timeline (the domain's rule for 事務).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signed_in_account_writes_and_a_clerk_may_not_read_the_timeline() {
+    use tsunagu_app::{AccountInput, FixedClock};
+    let dir = tempfile::tempdir().unwrap();
+    let store = tsunagu_store::Store::open_file(
+        &dir.path().join("tsunagu.db"),
+        &tsunagu_store::StoreKey::generate(),
+        tsunagu_store::OpenMode::CreateNew,
+    )
+    .await
+    .unwrap();
+    let app = App::with_store(
+        store,
+        std::sync::Arc::new(FixedClock {
+            now: now(),
+            today: today(),
+        }),
+        "os:tester",
+    )
+    .requiring_accounts();
+    let input = |login: &str, name: &str, role: &str, admin: bool| AccountInput {
+        login: login.into(),
+        display_name: name.into(),
+        role: role.into(),
+        is_admin: admin,
+        password: "じゅうぶんに長いパスワード".into(),
+    };
+    app.create_first_account(&input("sato", "佐藤 花子", "doctor", true))
+        .await
+        .unwrap();
+    app.add_account(&input("tanaka", "田中 看護師", "nurse", false))
+        .await
+        .unwrap();
+    app.add_account(&input("suzuki", "鈴木 事務", "clerk", false))
+        .await
+        .unwrap();
+    let patient = create(&app, &yamada()).await.id.to_string();
+    app.save_team_consent(&patient, None, &consent(true))
+        .await
+        .unwrap();
+    let team = app
+        .start_team(&patient)
+        .await
+        .unwrap()
+        .team
+        .unwrap()
+        .id
+        .to_string();
+    app.post_to_team(&team, &note(EntryKind::Note, "チームを作りました"), vec![])
+        .await
+        .unwrap();
+
+    app.sign_out().await.unwrap();
+    app.sign_in("tanaka", "じゅうぶんに長いパスワード")
+        .await
+        .unwrap();
+    let report = PostDraft {
+        vitals: VitalsDraft {
+            pulse: "72".into(),
+            ..VitalsDraft::default()
+        },
+        ..note(EntryKind::VisitReport, "")
+    };
+    app.post_to_team(&team, &report, vec![]).await.unwrap();
+    let authors: Vec<(String, String)> = team_ops(&app)
+        .await
+        .into_iter()
+        .filter_map(|(op, _)| match op {
+            TeamOp::Posted { by, .. } => Some((by.name, by.profession)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        [
+            ("佐藤 花子".to_string(), "physician".to_string()),
+            ("田中 看護師".to_string(), "nurse".to_string())
+        ]
+    );
+
+    app.sign_out().await.unwrap();
+    app.sign_in("suzuki", "じゅうぶんに長いパスワード")
+        .await
+        .unwrap();
+    let refused = app.team_timeline(&team).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    let refused = app
+        .post_to_team(&team, &note(EntryKind::Note, "事務です"), vec![])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    assert_eq!(team_ops(&app).await.len(), 3, "nothing more queued");
+    app.store().close().await;
+}
