@@ -154,7 +154,44 @@ impl App {
                 now,
             )
             .await?;
+        self.start_team_again(patient_id, &record).await?;
         Ok(record.into())
+    }
+
+    /// A team started, then consent to it withdrawn before the start was
+    /// sent (held back), then given again: the start is queued again, so
+    /// what follows has a team on the server to go to. Posts held back
+    /// stay held back (they were written for a team the patient had
+    /// stopped sharing with).
+    async fn start_team_again(
+        &self,
+        patient_id: Uuid,
+        record: &ConsentRecord,
+    ) -> Result<(), AppError> {
+        if !tsunagu_domain::team_may_share(Some(&record.team_sharing()), self.clock.today()) {
+            return Ok(());
+        }
+        let Some(team) = self.store.team_for_patient(patient_id).await? else {
+            return Ok(());
+        };
+        if team.confirmed {
+            return Ok(());
+        }
+        let members = self.store.team_members(team.id).await?;
+        let Some(owner) = members.iter().find(|m| m.role.is_owner()) else {
+            return Ok(());
+        };
+        let op = tsunagu_protocol::TeamOp::Started {
+            team_id: team.id,
+            patient_id,
+            owner_member_id: owner.id,
+        };
+        if let Some(op) = self.team_operation(true, team.id, &op)? {
+            self.store
+                .queue_team_start_if_unsent(team.id, &op.payload, self.clock.now())
+                .await?;
+        }
+        Ok(())
     }
 }
 

@@ -967,3 +967,89 @@ async fn the_signed_in_account_writes_and_a_clerk_may_not_read_the_timeline() {
     assert_eq!(team_ops(&app).await.len(), 3, "nothing more queued");
     app.store().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_acknowledgement_is_no_refused_post_and_a_start_held_back_goes_again() {
+    let mut s = with_team().await;
+    let app = &s.t.app;
+    let nurse = Uuid::now_v7();
+    let news = Uuid::now_v7();
+    s.feed
+        .send(
+            app,
+            vec![
+                ChangeBody::Team(TeamChangeBody::Member {
+                    team_id: s.team_id,
+                    member: wire_member(
+                        nurse,
+                        Uuid::now_v7(),
+                        TeamRole::VisitingNurse,
+                        MemberState::Active,
+                    ),
+                }),
+                ChangeBody::Team(TeamChangeBody::Entry {
+                    team_id: s.team_id,
+                    entry: wire_entry(news, 1, EntryKind::Note, nurse, now()),
+                }),
+            ],
+        )
+        .await;
+    app.acknowledge_team_entry(&s.team, &news.to_string())
+        .await
+        .unwrap();
+    let refusals: Vec<_> = app
+        .store()
+        .pending_operations(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|op| {
+            (
+                op.op_seq,
+                tsunagu_store::Settlement::Refused("受け付けられません".into()),
+            )
+        })
+        .collect();
+    app.store()
+        .settle_operations(&refusals, now())
+        .await
+        .unwrap();
+    let timeline = app.team_timeline(&s.team).await.unwrap();
+    assert_eq!(
+        timeline.posts[0].state,
+        EntryState::Confirmed,
+        "the nurse's post stands"
+    );
+
+    // A team never sent, consent withdrawn (its start held back) and given
+    // again: the start is queued again, once.
+    let t2 = with_team().await;
+    let consent_id = t2.t.app.consents(&t2.patient).await.unwrap()[0]
+        .id
+        .to_string();
+    let withdrawn = TeamSharingConsentDraft {
+        withdrawn_on: "2026-11-23".into(),
+        ..consent(true)
+    };
+    t2.t.app
+        .save_team_consent(&t2.patient, Some(&consent_id), &withdrawn)
+        .await
+        .unwrap();
+    assert!(team_ops(&t2.t.app).await.is_empty());
+    t2.t.app
+        .save_team_consent(&t2.patient, None, &consent(true))
+        .await
+        .unwrap();
+    let ops = team_ops(&t2.t.app).await;
+    assert!(
+        matches!(&ops[..], [(TeamOp::Started { team_id, .. }, _)] if *team_id == t2.team_id),
+        "{ops:?}"
+    );
+    let consents = t2.t.app.consents(&t2.patient).await.unwrap();
+    let current = consents.iter().find(|c| c.in_force).unwrap();
+    t2.t.app
+        .save_team_consent(&t2.patient, Some(&current.id.to_string()), &consent(true))
+        .await
+        .unwrap();
+    assert_eq!(team_ops(&t2.t.app).await.len(), 1, "not twice");
+}

@@ -314,6 +314,34 @@ impl Store {
         Ok(())
     }
 
+    /// Queues a team's start again if the server has neither had it nor
+    /// has it waiting: consent to the team withdrawn before the start was
+    /// sent (its row held back) and given again. Whether anything was
+    /// queued.
+    pub async fn queue_team_start_if_unsent(
+        &self,
+        team_id: Uuid,
+        payload: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let patient = patient_of(&mut tx, team_id).await?;
+        let (confirmed, told): (bool, bool) = sqlx::query_as(
+            "SELECT (SELECT confirmed FROM teams WHERE id = ?1),
+                    EXISTS (SELECT 1 FROM sync_outbox WHERE kind = 'team' AND record_id = ?1
+                            AND state IN ('pending', 'applied'))",
+        )
+        .bind(Id(team_id))
+        .fetch_one(&mut *tx)
+        .await?;
+        if confirmed || told {
+            return Ok(false);
+        }
+        outbox::enqueue_team(&mut tx, team_id, patient, payload, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Writes a member as it now is (invited, its state after an action, a
     /// family contact).
     pub async fn save_team_member(

@@ -134,7 +134,10 @@ impl App {
         })
     }
 
-    /// Serialises `op` for the outbox when the team's consent stands:
+    /// Serialises `op` for the outbox when the team's consent stands
+    /// (`record_id`: the entry a post makes, the team a start makes, the
+    /// member an invitation or a member's change is about, else an id of
+    /// its own; a refused post is marked by it, and a start found by it):
     /// otherwise nothing about the team goes to the server.
     pub(crate) fn team_operation(
         &self,

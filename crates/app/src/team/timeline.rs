@@ -234,9 +234,11 @@ impl App {
             return Ok(());
         }
         let author = self.team_author()?;
+        // The outbox row names a record of its own: naming the entry would
+        // make a refused acknowledgement read as a refused post.
         let op = self.team_operation(
             ctx.may_share,
-            entry_id,
+            tsunagu_domain::new_id(),
             &TeamOp::Acknowledged {
                 team_id: ctx.team.id,
                 entry_id,
@@ -272,7 +274,7 @@ impl App {
         for chunk in unread.chunks(MAX_READ_PER_OP) {
             let op = self.team_operation(
                 ctx.may_share,
-                ctx.team.id,
+                tsunagu_domain::new_id(),
                 &TeamOp::Read {
                     team_id: ctx.team.id,
                     entry_ids: chunk.to_vec(),
@@ -308,7 +310,7 @@ impl App {
         let author = self.team_author()?;
         let op = self.team_operation(
             ctx.may_share,
-            entry_id,
+            tsunagu_domain::new_id(),
             &TeamOp::RequestClosed {
                 team_id: ctx.team.id,
                 entry_id,
