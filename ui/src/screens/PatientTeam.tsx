@@ -110,10 +110,14 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
 
 function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) => void }) {
   const [adding, setAdding] = useState<"none" | "invite" | "family">("none");
+  // Cancelling and removing ask once more, inline (as deleting a patient does).
+  const [confirming, setConfirming] = useState<{ member: TeamMember; action: "cancel" | "remove" } | null>(null);
   const { busy, error, run } = useAction();
-  const act = (m: TeamMember, action: "resend" | "cancel" | "remove", confirmText?: string) => {
-    if (confirmText !== undefined && !window.confirm(confirmText)) return;
-    void run(async () => { onPanel(await teamMemberAction(team.id, m.id, action)); });
+  const act = (m: TeamMember, action: "resend" | "cancel" | "remove") => {
+    setConfirming(null);
+    void run(async () => {
+      onPanel(await teamMemberAction(team.id, m.id, action));
+    });
   };
   const firstContactHolders = (topic: string) => team.members.filter((m) => m.firstContactFor.includes(topic));
 
@@ -176,7 +180,9 @@ function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) =>
                     type="button"
                     class="button button-ghost button-small"
                     disabled={busy}
-                    onClick={() => { act(m, "cancel", `${m.name}への招待を取り消しますか？`); }}
+                    onClick={() => {
+                      setConfirming({ member: m, action: "cancel" });
+                    }}
                   >
                     取消
                   </button>
@@ -186,7 +192,9 @@ function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) =>
                     type="button"
                     class="button button-ghost button-small button-danger"
                     disabled={busy}
-                    onClick={() => { act(m, "remove", `${m.name}をチームから外しますか？以後、この患者の記録は見られなくなります。`); }}
+                    onClick={() => {
+                      setConfirming({ member: m, action: "remove" });
+                    }}
                   >
                     外す
                   </button>
@@ -196,6 +204,36 @@ function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) =>
           ))}
         </tbody>
       </table>
+      {confirming !== null && (
+        <div class="alert alert-warning" role="alertdialog" id="team-confirm">
+          <p>
+            {confirming.action === "cancel"
+              ? `${confirming.member.name}への招待を取り消しますか？`
+              : `${confirming.member.name}をチームから外しますか？以後、この患者の記録は見られなくなります。`}
+          </p>
+          <div class="form-actions">
+            <button
+              type="button"
+              class="button button-danger"
+              disabled={busy}
+              onClick={() => {
+                act(confirming.member, confirming.action);
+              }}
+            >
+              {confirming.action === "cancel" ? "招待を取り消す" : "チームから外す"}
+            </button>
+            <button
+              type="button"
+              class="button button-ghost"
+              onClick={() => {
+                setConfirming(null);
+              }}
+            >
+              やめる
+            </button>
+          </div>
+        </div>
+      )}
       <div class="team-first-contacts">
         {FIRST_CONTACT_TOPICS.map((topic) => {
           const holder = firstContactHolders(topic.code)[0];
