@@ -45,6 +45,7 @@ pub fn spawn(app: App, trigger: SyncTrigger) {
                 match app.sync_now().await {
                     Ok(report) => {
                         failures = 0;
+                        crate::commands::notifications::announce_team(&report);
                         if report.news > 0 {
                             crate::commands::notifications::announce_news(app.clone(), report.news)
                                 .await;

@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
-use tsunagu_app::{DestinationKind, ReferralStatus, StaffRole};
+use tsunagu_app::{
+    DestinationKind, EntryKind, FirstContactTopic, OrganisationKind, ReferralStatus, StaffRole,
+    TeamRole,
+};
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
 fn quoted(text: &str) -> String {
@@ -59,7 +62,79 @@ pub fn typescript_vocabulary() -> String {
         );
     }
     out.push_str("];\n");
+    team_vocabulary(&mut out);
     out
+}
+
+/// The team's choices: the kinds of organisation, the roles an invitation
+/// may offer with the kinds that may hold each (the domain's
+/// `may_be_held_by`), the kinds of post a person may write, and the first
+/// contacts' topics.
+fn team_vocabulary(out: &mut String) {
+    out.push_str(
+        "\n/** Kinds of organisation, as the directory lists them. */\n\
+         export const ORGANISATION_KINDS: readonly { code: string; label: string }[] = [\n",
+    );
+    for kind in OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| k.may_join_team())
+    {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(kind.code()),
+            quoted(kind.label_ja())
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** The roles an invitation may offer, and the kinds of organisation that may hold each. */\n\
+         export const TEAM_ROLES: readonly { code: string; label: string; kinds: readonly string[] }[] = [\n",
+    );
+    for role in TeamRole::ALL
+        .into_iter()
+        .filter(|r| !r.is_owner() && !r.is_contact_only())
+    {
+        let kinds: Vec<String> = OrganisationKind::ALL
+            .into_iter()
+            .filter(|k| role.may_be_held_by(*k))
+            .map(|k| quoted(k.code()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {}, kinds: [{}] }},",
+            quoted(role.code()),
+            quoted(role.label_ja()),
+            kinds.join(", ")
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** The kinds of post a person writes (referral events come by themselves). */\n\
+         export const ENTRY_KINDS: readonly { code: string; label: string }[] = [\n",
+    );
+    for kind in EntryKind::ALL.into_iter().filter(|k| !k.is_system()) {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(kind.code()),
+            quoted(kind.label_ja())
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** What a first contact is for (夜間・休日…). */\n\
+         export const FIRST_CONTACT_TOPICS: readonly { code: string; label: string }[] = [\n",
+    );
+    for topic in FirstContactTopic::ALL {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(topic.code()),
+            quoted(topic.label_ja())
+        );
+    }
+    out.push_str("];\n");
 }
 
 #[cfg(test)]

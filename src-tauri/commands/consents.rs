@@ -30,7 +30,7 @@ pub async fn save_consent(
     Ok(desktop
         .app()
         .await?
-        .save_consent(&patient_id, consent_id.as_deref(), &input.into())
+        .save_team_consent(&patient_id, consent_id.as_deref(), &input.into())
         .await?
         .into())
 }

@@ -23,6 +23,7 @@ pub mod referrals;
 pub mod replies;
 pub mod startup;
 pub mod sync;
+pub mod team;
 
 use crate::ipc::*;
 
@@ -219,6 +220,51 @@ ipc_commands! {
     /// Changes the server refused, newest first.
     fn sync_conflicts() -> Vec<SyncConflict>
         as getSyncConflicts => sync::sync_conflicts(desktop).await;
+
+    // the home-care team (在宅チーム) and its timeline
+    /// The patient's team panel (null team before 「チームを作る」).
+    fn patient_team(patient_id: String) -> TeamPanel
+        as patientTeam => team::patient_team(desktop).await;
+    /// 「チームを作る」: only under a consent naming the team.
+    fn start_team(patient_id: String) -> TeamPanel
+        as startTeam => team::start_team(desktop).await;
+    /// The organisations the clinic may invite, of every kind.
+    fn team_directory() -> Vec<DirectoryOrganisation>
+        as teamDirectory => team::team_directory(desktop).await;
+    fn invite_to_team(team_id: String, input: InviteInput) -> TeamPanel
+        as inviteToTeam => team::invite_to_team(desktop).await;
+    /// `resend`, `cancel` or `remove`, where the member's state allows it.
+    fn team_member_action(team_id: String, member_id: String, action: String) -> TeamPanel
+        as teamMemberAction => team::team_member_action(desktop).await;
+    fn add_family_contact(team_id: String, input: FamilyContactInput) -> TeamPanel
+        as addFamilyContact => team::add_family_contact(desktop).await;
+    /// Makes a member the first contact for a topic (e.g. night_and_holiday).
+    fn set_first_contact(team_id: String, member_id: String, topic: String) -> TeamPanel
+        as setFirstContact => team::set_first_contact(desktop).await;
+    fn team_timeline(team_id: String) -> TeamTimeline
+        as teamTimeline => team::team_timeline(desktop).await;
+    /// The timeline was shown: the entries by others not yet read are marked read.
+    fn mark_team_read(team_id: String) -> ()
+        as markTeamRead => team::mark_team_read(desktop).await;
+    /// Opens the OS file dialog for a photo or a PDF; null when cancelled. Rejects a wrong type, name or size.
+    fn choose_team_attachment() -> Option<ChosenFile>
+        as chooseTeamAttachment => team::choose_team_attachment(app, window, chosen).await;
+    /// Posts (with the chosen files' tokens); waits in the outbox when offline.
+    fn post_to_team(team_id: String, input: PostInput, attachments: Vec<String>) -> TeamTimeline
+        as postToTeam => team::post_to_team(desktop, chosen).await;
+    /// 「確認しました」
+    fn acknowledge_team_entry(team_id: String, entry_id: String) -> TeamTimeline
+        as acknowledgeTeamEntry => team::acknowledge_team_entry(desktop).await;
+    /// Ends a 相談・依頼.
+    fn close_team_request(team_id: String, entry_id: String) -> TeamTimeline
+        as closeTeamRequest => team::close_team_request(desktop).await;
+    fn open_team_attachment(attachment_id: String) -> ()
+        as openTeamAttachment => team::open_team_attachment(desktop).await;
+    fn save_team_attachment(attachment_id: String) -> SavedFile
+        as saveTeamAttachment => team::save_team_attachment(app, window, desktop).await;
+    /// Unread entries and open 相談 across the clinic's teams, for the header.
+    fn team_badge() -> TeamBadge
+        as teamBadge => team::team_badge(desktop).await;
 
     // consents
     /// The patient's consents to share with the region, newest first.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use tsunagu_app::App;
+use tsunagu_app::{App, EntryKind, SyncReport};
 
 /// Announces new worklist items once each.
 pub async fn announce_new_alerts(app: App) {
@@ -44,16 +44,42 @@ async fn announce(app: App, news: usize) {
             "「要確認」で確認してください。"
         }
     );
-    // On a thread of its own: the D-Bus call blocks, for as long as the bus
-    // takes to say there is no notification service (a headless or minimal
-    // session). That failure is fine: the worklist on screen is the record.
-    // (tauri-plugin-notification makes this call on an async worker, which
-    // stalled the app's other work while it waited.)
+    show("つなぐ：要確認", body);
+}
+
+/// After a sync that brought a 緊急 post or a reply to one of the clinic's
+/// 相談 from another team member: the kind and a count only (the domain's
+/// `notification_ja`), never the patient or the text.
+pub fn announce_team(report: &SyncReport) {
+    let mut lines = Vec::new();
+    if report.urgent > 0 {
+        lines.push(format!(
+            "{}（{}件）",
+            EntryKind::Urgent.notification_ja(),
+            report.urgent
+        ));
+    }
+    if report.replies_to_ours > 0 {
+        lines.push(format!("相談・依頼への返信：{}件", report.replies_to_ours));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    lines.push("患者の「在宅チーム」で確認してください。".to_string());
+    show("つなぐ：在宅チーム", lines.join("\n"));
+}
+
+/// Shows a notification on a thread of its own: the D-Bus call blocks, for
+/// as long as the bus takes to say there is no notification service (a
+/// headless or minimal session). That failure is fine: the screens are the
+/// record. (tauri-plugin-notification makes this call on an async worker,
+/// which stalled the app's other work while it waited.)
+fn show(summary: &'static str, body: String) {
     let shown = std::thread::Builder::new()
         .name("notification".into())
         .spawn(move || {
             if notify_rust::Notification::new()
-                .summary("つなぐ：要確認")
+                .summary(summary)
                 .body(&body)
                 .appname("つなぐ")
                 .show()

@@ -40,6 +40,7 @@ pub async fn sync_state(desktop: State<'_, Desktop>) -> Result<Option<SyncState>
 pub async fn sync_now(desktop: State<'_, Desktop>) -> Result<SyncReport, AppError> {
     let app = desktop.app().await?;
     let report = app.sync_now().await?;
+    crate::commands::notifications::announce_team(&report);
     if report.news > 0 {
         crate::commands::notifications::announce_new_alerts(app.clone()).await;
     }

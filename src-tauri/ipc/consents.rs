@@ -16,6 +16,14 @@ pub struct Consent {
     pub obtained_by: String,
     pub share_with_desk: bool,
     pub share_with_hospital: bool,
+    /// 在宅チーム
+    pub share_with_team: bool,
+    /// 同意した人: a family member (else the patient).
+    pub by_family: bool,
+    pub family_name: String,
+    pub family_relation: String,
+    /// 「本人」 or 「家族（妻 山田 花子）」.
+    pub given_by_label: String,
     pub withdrawn_on: Option<String>,
     pub withdrawn_on_label: Option<String>,
     pub in_force: bool,
@@ -30,6 +38,17 @@ impl From<app::ConsentView> for Consent {
             obtained_by: c.obtained_by,
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
+            share_with_team: c.share_with_team,
+            by_family: matches!(c.given_by, app::ConsentGiver::Family { .. }),
+            family_name: match &c.given_by {
+                app::ConsentGiver::Family { name, .. } => name.clone(),
+                app::ConsentGiver::Patient => String::new(),
+            },
+            family_relation: match &c.given_by {
+                app::ConsentGiver::Family { relation, .. } => relation.clone(),
+                app::ConsentGiver::Patient => String::new(),
+            },
+            given_by_label: c.given_by_label,
             withdrawn_on: c.withdrawn_on.map(|d| d.to_string()),
             withdrawn_on_label: c.withdrawn_on_label,
             in_force: c.in_force,
@@ -45,17 +64,32 @@ pub struct ConsentInput {
     pub obtained_by: String,
     pub share_with_desk: bool,
     pub share_with_hospital: bool,
+    /// 在宅チーム
+    pub share_with_team: bool,
+    /// Given by a family member (name and relation below), not the patient.
+    pub by_family: bool,
+    pub family_name: String,
+    pub family_relation: String,
     /// Empty while the consent stands.
     pub withdrawn_on: String,
 }
 
-impl From<ConsentInput> for app::ConsentDraft {
+impl From<ConsentInput> for app::TeamSharingConsentDraft {
     fn from(i: ConsentInput) -> Self {
-        app::ConsentDraft {
+        app::TeamSharingConsentDraft {
             obtained_on: i.obtained_on,
             obtained_by: i.obtained_by,
-            share_with_desk: i.share_with_desk,
-            share_with_hospital: i.share_with_hospital,
+            by_family: i.by_family,
+            family_name: i.family_name,
+            family_relation: i.family_relation,
+            scopes: [
+                (app::ConsentScope::Desk, i.share_with_desk),
+                (app::ConsentScope::Hospital, i.share_with_hospital),
+                (app::ConsentScope::Team, i.share_with_team),
+            ]
+            .into_iter()
+            .filter_map(|(scope, named)| named.then_some(scope))
+            .collect(),
             withdrawn_on: i.withdrawn_on,
         }
     }

@@ -16,6 +16,7 @@ mod patients;
 mod referrals;
 mod replies;
 mod sync;
+mod team;
 mod worklist;
 
 pub use accounts::*;
@@ -30,6 +31,7 @@ pub use patients::*;
 pub use referrals::*;
 pub use replies::*;
 pub use sync::*;
+pub use team::*;
 pub use worklist::*;
 
 pub(crate) use declare::ipc_commands;
@@ -88,6 +90,21 @@ pub fn typescript_bindings() -> String {
         Consent::decl(&cfg),
         ConsentInput::decl(&cfg),
         BackupStatus::decl(&cfg),
+        TeamPanel::decl(&cfg),
+        Team::decl(&cfg),
+        TeamMember::decl(&cfg),
+        TeamHistoryLine::decl(&cfg),
+        TeamTimeline::decl(&cfg),
+        TeamEntry::decl(&cfg),
+        TeamVitals::decl(&cfg),
+        TeamAttachment::decl(&cfg),
+        TeamReceipt::decl(&cfg),
+        TeamBadge::decl(&cfg),
+        DirectoryOrganisation::decl(&cfg),
+        InviteInput::decl(&cfg),
+        FamilyContactInput::decl(&cfg),
+        VitalsInput::decl(&cfg),
+        PostInput::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -20,6 +20,8 @@ pub struct WorklistItem {
     pub detail: String,
     /// 和暦
     pub since: String,
+    /// Shows 確認済みにする (a 相談 leaves the list when answered or closed).
+    pub dismissible: bool,
 }
 
 impl From<app::WorklistItem> for WorklistItem {
@@ -33,6 +35,7 @@ impl From<app::WorklistItem> for WorklistItem {
             title: i.title,
             detail: i.detail,
             since: app::format_wareki(i.since),
+            dismissible: i.dismissible,
         }
     }
 }

@@ -4,7 +4,10 @@
 //! patient goes to the regional server.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tsunagu_domain::{ConsentDraft, check_consent, format_wareki};
+use tsunagu_domain::{
+    ConsentDraft, ConsentGiver, ConsentScope, TeamSharingConsent, TeamSharingConsentDraft,
+    check_consent, check_team_sharing_consent, format_wareki,
+};
 use tsunagu_store::ConsentRecord;
 use uuid::Uuid;
 
@@ -21,6 +24,12 @@ pub struct ConsentView {
     pub obtained_by: String,
     pub share_with_desk: bool,
     pub share_with_hospital: bool,
+    /// 在宅チーム
+    pub share_with_team: bool,
+    /// 同意した人: the patient, or a family member (name and relation).
+    pub given_by: ConsentGiver,
+    /// 「本人」 or 「家族（妻 山田 花子）」.
+    pub given_by_label: String,
     pub withdrawn_on: Option<NaiveDate>,
     pub withdrawn_on_label: Option<String>,
     pub in_force: bool,
@@ -30,6 +39,7 @@ pub struct ConsentView {
 impl From<ConsentRecord> for ConsentView {
     fn from(record: ConsentRecord) -> Self {
         let c = &record.consent;
+        let in_force = record.team_sharing().in_force();
         ConsentView {
             id: record.id,
             obtained_on: c.obtained_on,
@@ -37,9 +47,12 @@ impl From<ConsentRecord> for ConsentView {
             obtained_by: c.obtained_by.clone(),
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
+            share_with_team: record.share_with_team,
+            given_by_label: record.given_by.label_ja(),
+            given_by: record.given_by.clone(),
             withdrawn_on: c.withdrawn_on,
             withdrawn_on_label: c.withdrawn_on.map(format_wareki),
-            in_force: c.in_force(),
+            in_force,
             recorded_at: record.recorded_at,
         }
     }
@@ -80,6 +93,55 @@ impl App {
                     .collect(),
             )
         })?;
+        // The form without the team's fields: given by the patient.
+        let consent = TeamSharingConsent {
+            obtained_on: consent.obtained_on,
+            obtained_by: consent.obtained_by,
+            given_by: ConsentGiver::Patient,
+            scopes: [
+                (ConsentScope::Desk, consent.share_with_desk),
+                (ConsentScope::Hospital, consent.share_with_hospital),
+            ]
+            .into_iter()
+            .filter_map(|(scope, named)| named.then_some(scope))
+            .collect(),
+            withdrawn_on: consent.withdrawn_on,
+        };
+        self.store_consent(patient_id, id, &consent, now).await
+    }
+
+    /// Records or changes a consent with its whole scope (相談窓口, 紹介先の
+    /// 病院, 在宅チーム) and who gave it (本人, or a named family member).
+    pub async fn save_team_consent(
+        &self,
+        patient_id: &str,
+        consent_id: Option<&str>,
+        draft: &TeamSharingConsentDraft,
+    ) -> Result<ConsentView, AppError> {
+        let patient_id = parse_id(patient_id)?;
+        let id = consent_id.map(parse_id).transpose()?;
+        let consent = check_team_sharing_consent(draft, self.clock.today()).map_err(|errors| {
+            AppError::validation(
+                errors
+                    .into_iter()
+                    .map(|(field, message)| FieldMessage {
+                        field: field.key().to_string(),
+                        message,
+                    })
+                    .collect(),
+            )
+        })?;
+        self.store_consent(patient_id, id, &consent, self.clock.now())
+            .await
+    }
+
+    async fn store_consent(
+        &self,
+        patient_id: Uuid,
+        id: Option<Uuid>,
+        consent: &TeamSharingConsent,
+        now: DateTime<Utc>,
+    ) -> Result<ConsentView, AppError> {
         // The patient must exist; the store refuses another patient's consent.
         self.store.patient(patient_id).await?;
         let record = self
@@ -87,12 +149,49 @@ impl App {
             .save_consent(
                 id.unwrap_or_else(Uuid::now_v7),
                 patient_id,
-                &consent,
+                consent,
                 &self.actor(),
                 now,
             )
             .await?;
+        self.start_team_again(patient_id, &record).await?;
         Ok(record.into())
+    }
+
+    /// A team started, then consent to it withdrawn before the start was
+    /// sent (held back), then given again: the start is queued again, so
+    /// what follows has a team on the server to go to. Posts held back
+    /// stay held back (they were written for a team the patient had
+    /// stopped sharing with).
+    async fn start_team_again(
+        &self,
+        patient_id: Uuid,
+        record: &ConsentRecord,
+    ) -> Result<(), AppError> {
+        if !tsunagu_domain::team_may_share(Some(&record.team_sharing()), self.clock.today()) {
+            return Ok(());
+        }
+        let Some(team) = self.store.team_for_patient(patient_id).await? else {
+            return Ok(());
+        };
+        if team.confirmed {
+            return Ok(());
+        }
+        let members = self.store.team_members(team.id).await?;
+        let Some(owner) = members.iter().find(|m| m.role.is_owner()) else {
+            return Ok(());
+        };
+        let op = tsunagu_protocol::TeamOp::Started {
+            team_id: team.id,
+            patient_id,
+            owner_member_id: owner.id,
+        };
+        if let Some(op) = self.team_operation(true, team.id, &op)? {
+            self.store
+                .queue_team_start_if_unsent(team.id, &op.payload, self.clock.now())
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -121,6 +220,7 @@ impl App {
             obtained_by: c.obtained_by.clone(),
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
+            share_with_team: record.share_with_team,
             withdrawn_on: c.withdrawn_on,
             record_id: record.id.to_string(),
         };

@@ -167,6 +167,10 @@ impl From<StoreError> for AppError {
                 Conflict,
                 "この患者には有効な同意が既にあります。内容を変える場合は、その同意を編集してください。",
             ),
+            StoreError::TeamExists => AppError::new(
+                Conflict,
+                "この患者の在宅チームは既にあります。画面を開き直してください。",
+            ),
             StoreError::AlreadyIssued => AppError::new(
                 Conflict,
                 "この文書は既に発行または訂正されています。文書の一覧を確認してください。",

@@ -6,11 +6,14 @@
 
 mod live;
 mod push;
+mod team;
+
+pub(crate) use team::wire_vitals;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
-use tsunagu_domain::{EventDetails, Sex};
+use tsunagu_domain::{ConsentGiver, ConsentScope, EventDetails, Sex, TeamSharingConsent};
 use tsunagu_protocol::{
     ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireSource,
 };
@@ -41,6 +44,14 @@ pub struct SyncReport {
     pub news: usize,
     /// Changes about records this install does not hold (counted, not shown).
     pub skipped: usize,
+    /// Timeline entries by other team members, new here.
+    pub team_entries: usize,
+    /// Of which 緊急.
+    pub urgent: usize,
+    /// Replies by others to the clinic's 相談.
+    pub replies_to_ours: usize,
+    /// Attachments fetched.
+    pub fetched: usize,
 }
 
 /// 最終同期 and what waits, for the status bar.
@@ -96,6 +107,7 @@ impl App {
                     OutboxKind::ConsentRecorded => "同意の記録",
                     OutboxKind::ReferralOpened => "紹介",
                     OutboxKind::EventAppended => "経過の記録",
+                    OutboxKind::Team => "在宅チーム",
                 },
                 patient_id: op.patient_id,
                 patient_name,
@@ -123,7 +135,10 @@ impl App {
             },
             None => Err(crate::sync::no_keyring()),
         };
-        if result.as_ref().is_ok_and(|r| r.news > 0) {
+        if result
+            .as_ref()
+            .is_ok_and(|r| r.news + r.team_entries + r.fetched > 0)
+        {
             self.news_arrivals.fetch_add(1, Ordering::Relaxed);
         }
         let error = result.as_ref().err().map(|e| e.message.clone());
@@ -155,7 +170,20 @@ impl App {
             // After a push stopped by a restored server, the pull's first
             // page brings the new epoch and everything is queued again.
             match self.pull_feed(&link, &mut report).await? {
-                EpochCheck::Same if !pushed.server_restored => return Ok(report),
+                EpochCheck::Same if !pushed.server_restored => {
+                    report.fetched += self.fetch_attachments(&link).await?;
+                    return match pushed.upload_failed {
+                        None => Ok(report),
+                        Some(e) => {
+                            // What the pull brought is stored; the screens
+                            // still hear of it.
+                            if report.news + report.team_entries + report.fetched > 0 {
+                                self.news_arrivals.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Err(e)
+                        }
+                    };
+                }
                 _ if !restarted => restarted = true,
                 // The new epoch was stored: another change at once means
                 // the address leads to more than one database.
@@ -236,6 +264,9 @@ impl App {
                     batch.clear();
                     report.news += outcome.news;
                     report.skipped += outcome.skipped;
+                    report.team_entries += outcome.team_entries;
+                    report.urgent += outcome.urgent;
+                    report.replies_to_ours += outcome.replies_to_ours;
                 }
                 if !fetched? {
                     break;
@@ -387,8 +418,8 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
                 organisation_id: organisation.id,
             },
         ],
-        // Read by the team's slice of the desktop (ADR 0023).
-        ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => vec![],
+        ChangeBody::DirectoryListed { entry } => vec![team::pulled_directory(entry)?],
+        ChangeBody::Team(change) => vec![team::pulled_team(change)?],
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
@@ -400,15 +431,29 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
             desk,
             destination_hospital,
             withdrawn_on,
-            ..
+            team,
+            family,
         } => vec![PulledChange::Consent {
             id: consent_id,
             patient_id,
-            consent: tsunagu_domain::Consent {
+            consent: TeamSharingConsent {
                 obtained_on,
                 obtained_by,
-                share_with_desk: desk,
-                share_with_hospital: destination_hospital,
+                given_by: match family {
+                    None => ConsentGiver::Patient,
+                    Some(f) => ConsentGiver::Family {
+                        name: f.name,
+                        relation: f.relation,
+                    },
+                },
+                scopes: [
+                    (ConsentScope::Desk, desk),
+                    (ConsentScope::Hospital, destination_hospital),
+                    (ConsentScope::Team, team),
+                ]
+                .into_iter()
+                .filter_map(|(scope, named)| named.then_some(scope))
+                .collect(),
                 withdrawn_on,
             },
         }],

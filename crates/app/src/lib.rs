@@ -18,6 +18,7 @@ mod referrals;
 mod replies;
 mod settings;
 mod sync;
+mod team;
 mod worklist;
 
 use tsunagu_store::Store;
@@ -37,13 +38,23 @@ pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
 pub use sync::SyncView;
+pub use team::{
+    AttachmentView, EntryView, HistoryView, InviteInput, MemberView, PatientTeam, PostDraft,
+    ReceiptView, TeamAttachmentFile, TeamBadge, TeamView, Timeline, profession_of,
+};
+pub use tsunagu_domain::team::{
+    EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
+    check_team_attachment,
+};
 pub use tsunagu_domain::{
     AttachmentKind, ClinicDraft, DestinationKind, Outcome, PatientDraft, ReferralStatus, Sex,
     StaffRole, check_attachment, format_wareki,
 };
 pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
+pub use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsentDraft};
 pub use tsunagu_store::BACKUP_EXTENSION;
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
+pub use tsunagu_store::{DirectoryEntry, EntryRecord, EntryState};
 pub use worklist::{WORKLIST_SHOWN, WorklistItem, WorklistPage};
 
 use std::sync::Arc;

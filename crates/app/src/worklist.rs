@@ -4,7 +4,8 @@
 //! item.
 
 use chrono::NaiveDate;
-use tsunagu_domain::{Overdue, WorklistReason, format_wareki};
+use tsunagu_domain::team::RequestState;
+use tsunagu_domain::{Overdue, WorklistReason, format_wareki, open_request_needs_attention};
 use tsunagu_store::AttentionItem;
 use uuid::Uuid;
 
@@ -26,6 +27,9 @@ pub struct WorklistItem {
     pub detail: String,
     /// The day the situation began.
     pub since: NaiveDate,
+    /// The physician may take it off the list (a 相談 leaves it when it is
+    /// answered or closed, not by dismissal).
+    pub dismissible: bool,
 }
 
 /// The items the start screen shows at most, newest first; the count
@@ -64,12 +68,23 @@ impl App {
             .worklist_attention(self.overdue_rule(settings), limit)
             .await?;
         let notes = self.store.notes_from_region().await?;
-        let total = usize::try_from(attention.total).unwrap_or(usize::MAX) + notes.len();
+        let requests: Vec<_> = self
+            .store
+            .open_team_requests()
+            .await?
+            .into_iter()
+            .filter(|r| {
+                open_request_needs_attention(RequestState::Open, local_day(r.posted_at), today)
+            })
+            .collect();
+        let total =
+            usize::try_from(attention.total).unwrap_or(usize::MAX) + notes.len() + requests.len();
         let mut items: Vec<WorklistItem> = attention
             .items
             .into_iter()
             .map(|item| attention_item(item, today))
             .chain(notes.into_iter().map(note_item))
+            .chain(requests.into_iter().map(|r| request_item(r, today)))
             .collect();
         // The newest news first: that is what the morning list is for.
         items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));
@@ -124,6 +139,35 @@ impl App {
     }
 }
 
+fn local_day(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    at.with_timezone(&chrono::Local).date_naive()
+}
+
+/// A 相談・依頼 left without an answer: the team's question to the
+/// physician, or the physician's own waiting for the team.
+fn request_item(r: tsunagu_store::OpenRequest, today: NaiveDate) -> WorklistItem {
+    let posted = local_day(r.posted_at);
+    WorklistItem {
+        key: format!("team_request:{}", r.entry_id),
+        referral_id: Uuid::nil(),
+        patient_id: r.patient_id,
+        patient_name: r.patient_name,
+        hospital: r.author,
+        title: if r.mine {
+            "在宅チームからの回答がありません".to_string()
+        } else {
+            "在宅チームの相談・依頼に回答していません".to_string()
+        },
+        detail: format!(
+            "{}日前（{}）の相談・依頼",
+            (today - posted).num_days(),
+            format_wareki(posted)
+        ),
+        since: posted,
+        dismissible: false,
+    }
+}
+
 /// A note from a hospital or the desk stays on the worklist until the
 /// physician has read it and dismissed it.
 fn note_item(n: tsunagu_store::RegionNote) -> WorklistItem {
@@ -141,6 +185,7 @@ fn note_item(n: tsunagu_store::RegionNote) -> WorklistItem {
         title: "病院・窓口から連絡があります".to_string(),
         detail: format!("{detail}（{}）", n.actor),
         since: n.at.with_timezone(&chrono::Local).date_naive(),
+        dismissible: true,
     }
 }
 
@@ -175,5 +220,6 @@ fn attention_item(item: AttentionItem, today: NaiveDate) -> WorklistItem {
         title: item.reason.title_ja().to_string(),
         detail,
         since: item.since,
+        dismissible: true,
     }
 }

@@ -176,6 +176,23 @@ impl WorklistReason {
     }
 }
 
+/// Days a 相談・依頼 may stay without an answer before it is on the
+/// physician's worklist: a question from the team left for two days is
+/// one the talk's "family doctors answer slowly" is about.
+pub const OPEN_REQUEST_DAYS: i64 = 2;
+
+/// Whether a top-level 相談・依頼 posted on `posted_on` needs the physician
+/// on `today`: still without an answer (`Open`) after [`OPEN_REQUEST_DAYS`].
+/// Answered and closed ones do not; nor a request struck by a correction
+/// (the caller leaves those out, the correction is the request).
+pub fn open_request_needs_attention(
+    state: crate::team::RequestState,
+    posted_on: NaiveDate,
+    today: NaiveDate,
+) -> bool {
+    state == crate::team::RequestState::Open && (today - posted_on).num_days() >= OPEN_REQUEST_DAYS
+}
+
 /// Days without news before an open referral needs an update from the
 /// hospital (the region's rule).
 pub const REGION_QUIET_DAYS_BEFORE_VISIT: i64 = 7;
@@ -249,6 +266,15 @@ mod tests {
             assert!(!r.title_ja().is_empty());
         }
         assert_eq!(Overdue::from_code("late"), None);
+    }
+
+    #[test]
+    fn an_unanswered_request_needs_the_physician_from_the_second_day() {
+        use crate::team::RequestState::*;
+        assert!(!open_request_needs_attention(Open, d(6, 23), d(6, 24)));
+        assert!(open_request_needs_attention(Open, d(6, 23), d(6, 25)));
+        assert!(!open_request_needs_attention(Answered, d(6, 1), d(6, 25)));
+        assert!(!open_request_needs_attention(Closed, d(6, 1), d(6, 25)));
     }
 
     #[test]

@@ -24,8 +24,9 @@ pub mod wareki;
 pub use account::{Capability, StaffRole, permits};
 pub use age::{age_on, format_birth_date};
 pub use attention::{
-    BACKUP_DUE_AFTER_HOURS, BackupAttention, BackupFacts, Overdue, OverdueFacts, OverdueRule,
-    WorklistReason, backup_attention, clinic_overdue, region_attention,
+    BACKUP_DUE_AFTER_HOURS, BackupAttention, BackupFacts, OPEN_REQUEST_DAYS, Overdue, OverdueFacts,
+    OverdueRule, WorklistReason, backup_attention, clinic_overdue, open_request_needs_attention,
+    region_attention,
 };
 pub use backup::Retention;
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};

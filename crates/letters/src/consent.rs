@@ -26,6 +26,10 @@ pub struct ConsentForm {
     pub share_with_desk: bool,
     /// 「紹介先の病院と共有する」 is checked.
     pub share_with_hospital: bool,
+    /// 「在宅チームと共有する」 is checked (the timeline's content is then
+    /// shared with the team's members, and the form says so).
+    #[serde(default)]
+    pub share_with_team: bool,
     /// Set on a reprint after the patient withdrew: the signature lines
     /// give way to the date of withdrawal.
     #[serde(default)]
@@ -45,7 +49,7 @@ impl ConsentForm {
         require(&mut missing, Field::FromDoctor, &self.clinic.doctor);
         require(&mut missing, Field::DeskName, &self.desk_name);
         require(&mut missing, Field::PatientName, &self.patient.name);
-        if !self.share_with_desk && !self.share_with_hospital {
+        if !self.share_with_desk && !self.share_with_hospital && !self.share_with_team {
             // Consent to share with no one is a refusal, which needs no form.
             missing.push(Field::ShareWith);
         }

@@ -54,6 +54,12 @@ const STATEMENT: &str =
 const SHARE_WITH_DESK: &str = "地域の在宅医療相談窓口と共有する";
 const SHARE_WITH_HOSPITAL: &str = "紹介先の病院と共有する";
 const HOSPITAL_NOTE: &str = "病院が記録した受付・入院・退院などの経過を、当院で確認できます";
+const SHARE_WITH_TEAM: &str =
+    "在宅チーム（当院が招待した訪問看護・ケアマネジャー・薬局などの機関）と共有する";
+const TEAM_NOTE: &str = "チームのタイムラインに書かれた連絡・訪問報告（体温・血圧などを含む）・写真や書類を、チームに参加している機関が見られます";
+/// With the team named, what is not shared says what the team does see:
+/// the form must never promise less sharing than the patient agrees to.
+const NOT_SHARED_WITH_TEAM: &str = "紹介状に書かれた病状、検査の結果、お薬などの診療の内容は、サーバーには送りません。ただし、在宅チームのタイムラインに書いた内容は、チームの機関と共有します。";
 
 /// A part of the form laid out from y = 0, to be placed once the page's
 /// room is known.
@@ -266,13 +272,25 @@ fn explanation(form: &ConsentForm) -> Block {
         form.share_with_hospital,
         HOSPITAL_NOTE,
     ));
+    // The team's line is printed where the patient was asked about the
+    // team: a consent for the desk and the hospital alone prints as before
+    // (and keeps to one page with the longest names).
+    if form.share_with_team {
+        with_whom.push(Line::Space);
+        with_whom.extend(choice(SHARE_WITH_TEAM, true, TEAM_NOTE));
+    }
+    let not_shared = if form.share_with_team {
+        NOT_SHARED_WITH_TEAM
+    } else {
+        NOT_SHARED
+    };
     let rows = [
         (
             "共有する情報",
             SHARED.iter().flat_map(|item| body(item)).collect(),
         ),
         ("共有先", with_whom),
-        ("共有しない情報", body(NOT_SHARED)),
+        ("共有しない情報", body(not_shared)),
         ("同意の撤回", body(WITHDRAWAL)),
         ("同意されない\n場合", body(NO_DISADVANTAGE)),
     ];

@@ -231,16 +231,44 @@ fn the_form_is_one_page_whose_text_reads_back() {
 
 #[test]
 fn the_check_boxes_are_ticked_as_the_form_says() {
-    for (desk, hospital) in [(true, true), (true, false), (false, true)] {
+    for (desk, hospital, team) in [
+        (true, true, false),
+        (true, false, false),
+        (false, true, false),
+        (false, false, true),
+        (true, true, true),
+    ] {
         let mut form = consent();
         form.share_with_desk = desk;
         form.share_with_hospital = hospital;
+        form.share_with_team = team;
         form.check().unwrap();
         let pages = layout_consent(&form);
         assert_eq!(pages.len(), 1);
-        assert_eq!(check_boxes(&pages[0]), [desk, hospital]);
+        let mut expected = vec![desk, hospital];
+        // The team's box is printed only on a consent naming the team.
+        expected.extend(team.then_some(true));
+        assert_eq!(check_boxes(&pages[0]), expected);
         assert_laid_out_cleanly(&pages);
     }
+    let mut none = consent();
+    none.share_with_desk = false;
+    none.share_with_hospital = false;
+    assert!(none.check().is_err(), "sharing with no one needs no form");
+}
+
+#[test]
+fn a_form_naming_the_team_says_the_timeline_is_shared_with_it() {
+    let mut form = consent();
+    let all = |form: &ConsentForm| texts(&layout_consent(form)).concat();
+    assert!(!all(&form).contains("在宅チームのタイムライン"));
+    form.share_with_team = true;
+    let text = all(&form);
+    assert!(text.contains("在宅チーム（当院が招待した"), "{text}");
+    assert!(
+        text.contains("在宅チームのタイムラインに書いた内容は"),
+        "{text}"
+    );
 }
 
 #[test]

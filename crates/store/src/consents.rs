@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
-use tsunagu_domain::Consent;
+use tsunagu_domain::{Consent, ConsentGiver, ConsentScope, TeamSharingConsent};
 use uuid::Uuid;
 
 use crate::Store;
@@ -21,43 +21,89 @@ const CONSENT: &str = "consent";
 pub struct ConsentRecord {
     pub id: Uuid,
     pub patient_id: Uuid,
+    /// The desk and hospital scopes, as before the team (ADR 0020).
     pub consent: Consent,
+    /// Whether it names the home-care team.
+    pub share_with_team: bool,
+    /// The patient, or the family member who consented.
+    pub given_by: ConsentGiver,
     pub recorded_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-type ConsentRow = (
-    Id,
-    Id,
-    NaiveDate,
-    String,
-    bool,
-    bool,
-    Option<NaiveDate>,
-    DateTime<Utc>,
-    DateTime<Utc>,
-);
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    id: Id,
+    patient_id: Id,
+    obtained_on: NaiveDate,
+    obtained_by: String,
+    share_with_desk: bool,
+    share_with_hospital: bool,
+    share_with_team: bool,
+    family_name: Option<String>,
+    family_relation: Option<String>,
+    withdrawn_on: Option<NaiveDate>,
+    recorded_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
 
 const CONSENT_COLUMNS: &str = "id, patient_id, obtained_on, obtained_by, share_with_desk, \
-     share_with_hospital, withdrawn_on, recorded_at, updated_at";
+     share_with_hospital, share_with_team, family_name, family_relation, withdrawn_on, \
+     recorded_at, updated_at";
 
 fn into_record(row: ConsentRow) -> ConsentRecord {
-    let (id, patient, obtained_on, obtained_by, desk, hospital, withdrawn_on, recorded, updated) =
-        row;
     ConsentRecord {
-        id: id.0,
-        patient_id: patient.0,
+        id: row.id.0,
+        patient_id: row.patient_id.0,
         consent: Consent {
-            obtained_on,
-            obtained_by,
-            share_with_desk: desk,
-            share_with_hospital: hospital,
-            withdrawn_on,
+            obtained_on: row.obtained_on,
+            obtained_by: row.obtained_by,
+            share_with_desk: row.share_with_desk,
+            share_with_hospital: row.share_with_hospital,
+            withdrawn_on: row.withdrawn_on,
         },
-        recorded_at: recorded,
-        updated_at: updated,
+        share_with_team: row.share_with_team,
+        given_by: match (row.family_name, row.family_relation) {
+            (Some(name), Some(relation)) => ConsentGiver::Family { name, relation },
+            _ => ConsentGiver::Patient,
+        },
+        recorded_at: row.recorded_at,
+        updated_at: row.updated_at,
     }
 }
+
+impl ConsentRecord {
+    /// The consent with its team scope and consenter, as the team's rules
+    /// read it (`team_may_share`).
+    pub fn team_sharing(&self) -> TeamSharingConsent {
+        let c = &self.consent;
+        let scopes = [
+            (ConsentScope::Desk, c.share_with_desk),
+            (ConsentScope::Hospital, c.share_with_hospital),
+            (ConsentScope::Team, self.share_with_team),
+        ]
+        .into_iter()
+        .filter_map(|(scope, named)| named.then_some(scope))
+        .collect();
+        TeamSharingConsent {
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by.clone(),
+            given_by: self.given_by.clone(),
+            scopes,
+            withdrawn_on: c.withdrawn_on,
+        }
+    }
+}
+
+/// A consent shares with someone: the condition, in SQL, for queueing
+/// anything about its patient (`TeamSharingConsent::in_force`).
+pub(crate) const IN_FORCE_SQL: &str =
+    "withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital OR share_with_team)";
+
+/// Consent naming the team, in force: the condition for sharing anything
+/// of the patient's team (`team_may_share`, which also asks for a date not
+/// in the future; the store keeps only consents obtained by today).
+pub(crate) const TEAM_IN_FORCE_SQL: &str = "withdrawn_on IS NULL AND share_with_team";
 
 impl Store {
     /// A patient's consents, newest first.
@@ -87,19 +133,20 @@ impl Store {
         &self,
         id: Uuid,
         patient_id: Uuid,
-        consent: &Consent,
+        consent: &TeamSharingConsent,
         actor: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<ConsentRecord> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let other_in_force: bool = sqlx::query_scalar(
+        let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ? AND id <> ?
-               AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
-        )
-        .bind(Id(patient_id))
-        .bind(Id(id))
-        .fetch_one(&mut *tx)
-        .await?;
+               AND {IN_FORCE_SQL})"
+        );
+        let other_in_force: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(Id(patient_id))
+            .bind(Id(id))
+            .fetch_one(&mut *tx)
+            .await?;
         if other_in_force && consent.in_force() {
             tx.rollback().await?;
             return Err(StoreError::ConsentInForce);
@@ -124,6 +171,10 @@ impl Store {
         let in_force = consent.in_force();
         if was_in_force && !in_force {
             outbox::hold_back(&mut tx, patient_id).await?;
+        }
+        if !consent.shares_with(ConsentScope::Team) || !in_force {
+            // The team shares nothing more: what waits about it stays here.
+            outbox::hold_back_team(&mut tx, patient_id).await?;
         }
         // The patient comes first, so the server knows whom the consent is for.
         if in_force {
@@ -169,13 +220,26 @@ pub(crate) async fn consent_in_force(
     conn: &mut SqliteConnection,
     patient_id: Uuid,
 ) -> StoreResult<bool> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ?
-           AND withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital))",
-    )
-    .bind(Id(patient_id))
-    .fetch_one(conn)
-    .await?)
+    let sql =
+        format!("SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ? AND {IN_FORCE_SQL})");
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(Id(patient_id))
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Whether the patient's consent in force names the team.
+pub(crate) async fn team_consent_in_force(
+    conn: &mut SqliteConnection,
+    patient_id: Uuid,
+) -> StoreResult<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = ? AND {TEAM_IN_FORCE_SQL})"
+    );
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(Id(patient_id))
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Consents from the clinic's feed, in feed order. One with a change of
@@ -184,7 +248,7 @@ pub(crate) async fn consent_in_force(
 /// server already has these.
 pub(crate) async fn apply_pulled(
     conn: &mut SqliteConnection,
-    consents: &[(Uuid, Uuid, &Consent)],
+    consents: &[(Uuid, Uuid, &TeamSharingConsent)],
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     for (id, patient_id, consent) in consents {
@@ -209,16 +273,23 @@ async fn upsert(
     conn: &mut SqliteConnection,
     id: Uuid,
     patient_id: Uuid,
-    consent: &Consent,
+    consent: &TeamSharingConsent,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    let (family_name, family_relation) = match &consent.given_by {
+        ConsentGiver::Patient => (None, None),
+        ConsentGiver::Family { name, relation } => (Some(name), Some(relation)),
+    };
     sqlx::query(
         "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
-             share_with_hospital, withdrawn_on, recorded_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             share_with_hospital, share_with_team, family_name, family_relation,
+             withdrawn_on, recorded_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
              obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
              share_with_hospital = excluded.share_with_hospital,
+             share_with_team = excluded.share_with_team,
+             family_name = excluded.family_name, family_relation = excluded.family_relation,
              withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
          WHERE consents.patient_id = excluded.patient_id",
     )
@@ -226,8 +297,11 @@ async fn upsert(
     .bind(Id(patient_id))
     .bind(consent.obtained_on)
     .bind(&consent.obtained_by)
-    .bind(consent.share_with_desk)
-    .bind(consent.share_with_hospital)
+    .bind(consent.shares_with(ConsentScope::Desk))
+    .bind(consent.shares_with(ConsentScope::Hospital))
+    .bind(consent.shares_with(ConsentScope::Team))
+    .bind(family_name)
+    .bind(family_relation)
     .bind(consent.withdrawn_on)
     .bind(now)
     .bind(now)

@@ -133,3 +133,84 @@ async fn verify_encrypted(pool: &SqlitePool) -> StoreResult<()> {
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 0015 builds the outbox again (SQLite cannot widen a
+    /// CHECK): the rows keep their numbers and ids, a number once used is
+    /// never given again (the server remembers it), and a new row still
+    /// gets its id.
+    #[tokio::test]
+    async fn the_rebuilt_outbox_keeps_its_numbers_and_never_reuses_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = StoreKey::generate();
+        let options =
+            connect_options(&dir.path().join("t.db"), true).pragma("key", key.pragma_value());
+        let pool = connect(options).await.unwrap();
+        let before_team = MIGRATOR
+            .migrations
+            .iter()
+            .position(|m| m.version == 15)
+            .unwrap();
+        let mut older = sqlx::migrate::Migrator::new(std::path::Path::new("./migrations"))
+            .await
+            .unwrap();
+        older.migrations = std::borrow::Cow::Owned(MIGRATOR.migrations[..before_team].to_vec());
+        older.run(&pool).await.unwrap();
+        for n in 0..3 {
+            sqlx::query(
+                "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+                 VALUES ('patient_shared', ?, ?, '2026-11-24T00:00:00Z')",
+            )
+            .bind(format!("r{n}"))
+            .bind(format!("p{n}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        // The newest row went (a withdrawal held it back): its number stays used.
+        sqlx::query("DELETE FROM sync_outbox WHERE op_seq = 3")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let rows_before: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT op_seq, op_id, record_id FROM sync_outbox ORDER BY op_seq")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+
+        MIGRATOR.run(&pool).await.unwrap();
+        let rows_after: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT op_seq, op_id, record_id FROM sync_outbox ORDER BY op_seq")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(rows_after, rows_before);
+        sqlx::query(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+             VALUES ('team', 't', 'p', '2026-11-24T00:00:00Z', '{}')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let (seq, id): (i64, Option<String>) =
+            sqlx::query_as("SELECT op_seq, op_id FROM sync_outbox WHERE kind = 'team'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(seq, 4, "3 was used before the rebuild");
+        assert_eq!(id.map(|i| i.len()), Some(36));
+        // A team row without its operation, or another row with one, is refused.
+        for bad in [
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             VALUES ('team', 't', 'p', '2026-11-24T00:00:00Z')",
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+             VALUES ('patient_shared', 't', 'p', '2026-11-24T00:00:00Z', '{}')",
+        ] {
+            assert!(sqlx::query(bad).execute(&pool).await.is_err(), "{bad}");
+        }
+        pool.close().await;
+    }
+}

@@ -40,6 +40,9 @@ pub enum StoreError {
     AlreadyIssued,
     #[error("the patient already has a consent in force")]
     ConsentInForce,
+    /// The patient already has a team.
+    #[error("the patient already has a team")]
+    TeamExists,
     #[error("the login is already used by another account")]
     DuplicateLogin,
     #[error("the last administrator cannot be disabled or demoted")]

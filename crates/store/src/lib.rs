@@ -35,6 +35,7 @@ mod search;
 mod settings;
 mod sql;
 mod sync_device;
+mod team;
 #[cfg(test)]
 mod test_support;
 mod worklist;
@@ -67,6 +68,11 @@ pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, S
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
+pub use team::{
+    AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, HistoryRecord, MemberRecord,
+    MissingAttachment, NewAttachment, OpenRequest, ReceiptRecord, TeamCounts, TeamOperation,
+    TeamPulled, TeamRecord, TeamWrite,
+};
 pub use worklist::{AttentionItem, AttentionPage};
 
 /// An open, unlocked store. Cheap to clone: it shares one connection pool.

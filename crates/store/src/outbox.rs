@@ -23,6 +23,8 @@ pub enum OutboxKind {
     ConsentRecorded,
     ReferralOpened,
     EventAppended,
+    /// A team operation (its JSON kept in the row).
+    Team,
 }
 
 impl OutboxKind {
@@ -32,6 +34,7 @@ impl OutboxKind {
             OutboxKind::ConsentRecorded => "consent_recorded",
             OutboxKind::ReferralOpened => "referral_opened",
             OutboxKind::EventAppended => "event_appended",
+            OutboxKind::Team => "team",
         }
     }
 }
@@ -69,6 +72,13 @@ pub enum OutboxItem {
         referral_id: Uuid,
         event: StoredEvent,
     },
+    /// A team operation as queued (the app's wire JSON; the store does not
+    /// read it), and the attachments the server must have before it: a
+    /// post's files not yet uploaded.
+    Team {
+        payload: String,
+        uploads: Vec<Uuid>,
+    },
 }
 
 /// The server's answer to one operation.
@@ -94,19 +104,27 @@ impl Store {
     /// The oldest pending operations, at most `limit`, with their records.
     pub async fn pending_operations(&self, limit: u32) -> StoreResult<Vec<PendingOperation>> {
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<(i64, Id, OutboxKind, Id)> = sqlx::query_as(
-            "SELECT op_seq, op_id, kind, record_id FROM sync_outbox WHERE state = 'pending'
-             ORDER BY op_seq LIMIT ?",
+        let rows: Vec<(i64, Id, OutboxKind, Id, Option<String>)> = sqlx::query_as(
+            "SELECT op_seq, op_id, kind, record_id, payload FROM sync_outbox
+             WHERE state = 'pending' ORDER BY op_seq LIMIT ?",
         )
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)
         .await?;
         let mut items = Vec::with_capacity(rows.len());
-        for (op_seq, op_id, kind, record) in rows {
+        for (op_seq, op_id, kind, record, payload) in rows {
+            let item = match (kind, payload) {
+                (OutboxKind::Team, Some(payload)) => OutboxItem::Team {
+                    uploads: crate::team::uploads_pending(&mut conn, record.0).await?,
+                    payload,
+                },
+                (OutboxKind::Team, None) => return Err(StoreError::Corrupt("team operation")),
+                (kind, _) => resolve(&mut conn, kind, record.0).await?,
+            };
             items.push(PendingOperation {
                 op_seq,
                 op_id: op_id.0,
-                item: resolve(&mut conn, kind, record.0).await?,
+                item,
             });
         }
         Ok(items)
@@ -159,6 +177,14 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 refolded.extend(referral);
+                // A post the server refused is shown as such, not as waiting.
+                sqlx::query(
+                    "UPDATE team_entries SET state = 'refused' WHERE state = 'pending' AND id =
+                       (SELECT record_id FROM sync_outbox WHERE op_seq = ? AND kind = 'team')",
+                )
+                .bind(op_seq)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         for referral in refolded {
@@ -257,6 +283,7 @@ async fn resolve(
                 letter_input: latest_letter_input(conn, record).await?,
             }
         }
+        OutboxKind::Team => return Err(StoreError::Corrupt("team operation")),
         OutboxKind::EventAppended => {
             let (referral_id,): (Id,) =
                 sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")
@@ -289,6 +316,28 @@ pub(crate) async fn enqueue(
     .bind(Id(record))
     .bind(Id(patient))
     .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues a team operation (`payload`, its JSON) about `record` (the
+/// entry a post makes, or the team).
+pub(crate) async fn enqueue_team(
+    conn: &mut SqliteConnection,
+    record: Uuid,
+    patient: Uuid,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+         VALUES ('team', ?, ?, ?, ?)",
+    )
+    .bind(Id(record))
+    .bind(Id(patient))
+    .bind(now)
+    .bind(payload)
     .execute(conn)
     .await?;
     Ok(())
@@ -386,7 +435,8 @@ pub(crate) async fn requeue_everything(
     .execute(&mut *conn)
     .await?;
     let in_force = "EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = p.id
-                      AND c.withdrawn_on IS NULL AND (c.share_with_desk OR c.share_with_hospital))";
+                      AND c.withdrawn_on IS NULL
+                      AND (c.share_with_desk OR c.share_with_hospital OR c.share_with_team))";
     let statements = [
         format!(
             "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
@@ -423,6 +473,16 @@ pub(crate) async fn requeue_everything(
                    WHERE o.kind = 'event_appended' AND o.record_id = e.id)
              ORDER BY e.seq"
         ),
+        // The team operations the server had applied, in their order,
+        // while the team's consent stands (the server answers one it
+        // still holds as a repeat).
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+         SELECT 'team', o.record_id, o.patient_id, ?1, o.payload FROM sync_outbox o
+         WHERE o.kind = 'team' AND o.state = 'applied'
+           AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = o.patient_id
+                       AND c.withdrawn_on IS NULL AND c.share_with_team)
+         ORDER BY o.op_seq"
+            .to_string(),
     ];
     for sql in statements {
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -430,6 +490,18 @@ pub(crate) async fn requeue_everything(
             .execute(&mut *conn)
             .await?;
     }
+    // Told again above: the earlier telling goes, so a second restore does
+    // not tell it twice.
+    sqlx::query("DELETE FROM sync_outbox WHERE kind = 'team' AND state = 'applied'")
+        .execute(&mut *conn)
+        .await?;
+    // A restored server may lack the files of the posts sent again.
+    sqlx::query(
+        "UPDATE team_attachments SET uploaded = 0 WHERE entry_id IN
+           (SELECT record_id FROM sync_outbox WHERE kind = 'team' AND state = 'pending')",
+    )
+    .execute(&mut *conn)
+    .await?;
     if let (Some(from), Some(to)) = waiting {
         move_pending(conn, from, to, 0).await?;
     }
@@ -471,6 +543,27 @@ async fn move_pending(
          WHERE name = 'sync_outbox'",
     )
     .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The team's consent withdrawn (or the team no longer named): its waiting
+/// operations are not sent, and the posts among them are marked withheld
+/// (they stay in the clinic's record, and are not shown as waiting).
+pub(crate) async fn hold_back_team(conn: &mut SqliteConnection, patient: Uuid) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE team_entries SET state = 'withheld' WHERE state = 'pending' AND id IN
+           (SELECT record_id FROM sync_outbox WHERE patient_id = ? AND kind = 'team'
+              AND state = 'pending')",
+    )
+    .bind(Id(patient))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending' AND kind = 'team'",
+    )
+    .bind(Id(patient))
+    .execute(conn)
     .await?;
     Ok(())
 }

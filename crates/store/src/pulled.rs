@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
-use tsunagu_domain::{Consent, KeyPerson, PatientFields, Sex};
+use tsunagu_domain::{KeyPerson, PatientFields, Sex, TeamSharingConsent};
 use uuid::Uuid;
 
 use crate::EventSource;
@@ -16,9 +16,10 @@ use crate::batch::{insert_json_rows, insert_rows, json_ids};
 use crate::error::{StoreError, StoreResult};
 use crate::referrals::{ReferralRecord, StoredEvent};
 use crate::sql::Id;
+use crate::team::TeamPulled;
 
 /// One change of the feed, in the store's terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PulledChange {
     /// The clinic's own patient (a reinstalled device rebuilds from it).
     Patient {
@@ -52,8 +53,11 @@ pub enum PulledChange {
     Consent {
         id: Uuid,
         patient_id: Uuid,
-        consent: Consent,
+        consent: TeamSharingConsent,
     },
+    /// The clinic's patients' teams, and the directory of whom it may
+    /// invite (ADR 0023).
+    Team(TeamPulled),
 }
 
 /// What a page brought.
@@ -61,6 +65,12 @@ pub enum PulledChange {
 pub struct PullOutcome {
     /// Events recorded by the desk or a hospital, new here.
     pub news: usize,
+    /// Timeline entries by other team members, new here.
+    pub team_entries: usize,
+    /// Of which 緊急 (notified at once).
+    pub urgent: usize,
+    /// Replies by others to a 相談 the clinic asked.
+    pub replies_to_ours: usize,
     /// Changes about records this install does not hold (logged by count).
     pub skipped: usize,
 }
@@ -120,7 +130,7 @@ async fn apply_batch(
 ) -> StoreResult<PullOutcome> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
     let known = Known::look_up(&mut tx, changes).await?;
-    let page = PageWrites::plan(known, changes)?;
+    let mut page = PageWrites::plan(known, changes)?;
     page.write(&mut tx, now).await?;
     sqlx::query("UPDATE sync_device SET cursor = ?, last_synced_at = ?, last_error = NULL")
         .bind(cursor)
@@ -167,6 +177,7 @@ impl Known {
                     organisations.push(organisation_id);
                 }
                 PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
+                PulledChange::Team(_) => {}
             }
         }
         let events = sqlx::query_as::<_, (Id, Id)>(
@@ -204,7 +215,9 @@ struct PageWrites<'a> {
     /// Event id → the feed number that confirmed it (the last one wins).
     synced: HashMap<Uuid, i64>,
     assignments: Vec<(Uuid, Uuid)>,
-    consents: Vec<(Uuid, Uuid, &'a Consent)>,
+    consents: Vec<(Uuid, Uuid, &'a TeamSharingConsent)>,
+    /// Applied after the rest (a team needs its patient), in feed order.
+    team: Vec<&'a TeamPulled>,
     touched: BTreeSet<Uuid>,
     outcome: PullOutcome,
 }
@@ -295,13 +308,14 @@ impl<'a> PageWrites<'a> {
                         page.outcome.skipped += 1;
                     }
                 }
+                PulledChange::Team(change) => page.team.push(change),
             }
         }
         Ok(page)
     }
 
     /// Parents before children: organisations, patients, referrals, events.
-    async fn write(&self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn write(&mut self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
         let organisations: Vec<_> = self.organisations.iter().collect();
         insert_rows(
             conn,
@@ -355,6 +369,11 @@ impl<'a> PageWrites<'a> {
                 .await?;
         }
         crate::consents::apply_pulled(conn, &self.consents, now).await?;
+        let team = crate::team::apply_team_changes(conn, &self.team, now).await?;
+        self.outcome.team_entries += team.entries;
+        self.outcome.urgent += team.urgent;
+        self.outcome.replies_to_ours += team.replies_to_ours;
+        self.outcome.skipped += team.skipped;
         // A referral first heard of in this batch has all its events here:
         // its summary is folded from them without reading them back.
         let (new, held) = self.records_of_new_referrals();

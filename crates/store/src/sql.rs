@@ -208,7 +208,7 @@ mod tests {
     /// dates, `to_rfc3339` times), and nothing but a PDF or a scan is a BLOB.
     #[tokio::test]
     async fn what_the_store_writes_is_text_as_before() {
-        use tsunagu_domain::{Consent, EventDetails};
+        use tsunagu_domain::EventDetails;
 
         use crate::{
             Destination, EventSource, ImportedReferral, LetterDraftRecord, LetterKind, NewLetter,
@@ -232,11 +232,14 @@ mod tests {
             .insert_patient(patient, &crate::test_support::yamada_fields(), "t", now)
             .await
             .unwrap();
-        let consent = Consent {
+        let consent = tsunagu_domain::TeamSharingConsent {
             obtained_on: day,
             obtained_by: "医師".into(),
-            share_with_desk: true,
-            share_with_hospital: true,
+            given_by: tsunagu_domain::ConsentGiver::Patient,
+            scopes: vec![
+                tsunagu_domain::ConsentScope::Desk,
+                tsunagu_domain::ConsentScope::Hospital,
+            ],
             withdrawn_on: None,
         };
         store

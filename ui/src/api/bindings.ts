@@ -210,7 +210,11 @@ key: string, referralId: string, patientId: string, patientName: string, hospita
 /**
  * 和暦
  */
-since: string, };
+since: string, 
+/**
+ * Shows 確認済みにする (a 相談 leaves the list when answered or closed).
+ */
+dismissible: boolean, };
 
 export type Worklist = { 
 /**
@@ -340,9 +344,29 @@ obtainedOn: string,
 /**
  * 和暦, for display.
  */
-obtainedOnLabel: string, obtainedBy: string, shareWithDesk: boolean, shareWithHospital: boolean, withdrawnOn: string | null, withdrawnOnLabel: string | null, inForce: boolean, };
+obtainedOnLabel: string, obtainedBy: string, shareWithDesk: boolean, shareWithHospital: boolean, 
+/**
+ * 在宅チーム
+ */
+shareWithTeam: boolean, 
+/**
+ * 同意した人: a family member (else the patient).
+ */
+byFamily: boolean, familyName: string, familyRelation: string, 
+/**
+ * 「本人」 or 「家族（妻 山田 花子）」.
+ */
+givenByLabel: string, withdrawnOn: string | null, withdrawnOnLabel: string | null, inForce: boolean, };
 
 export type ConsentInput = { obtainedOn: string, obtainedBy: string, shareWithDesk: boolean, shareWithHospital: boolean, 
+/**
+ * 在宅チーム
+ */
+shareWithTeam: boolean, 
+/**
+ * Given by a family member (name and relation below), not the patient.
+ */
+byFamily: boolean, familyName: string, familyRelation: string, 
 /**
  * Empty while the consent stands.
  */
@@ -365,3 +389,109 @@ lastBackupLabel: string,
  * Why backups need attention (要確認), or null.
  */
 attention: string | null, };
+
+export type TeamPanel = { 
+/**
+ * `null` before 「チームを作る」.
+ */
+team: Team | null, 
+/**
+ * The patient's consent names the team (a team can be made and share).
+ */
+consentNamesTeam: boolean, };
+
+export type Team = { id: string, startedAt: string, 
+/**
+ * The server has it; a team made offline waits to be sent.
+ */
+confirmed: boolean, members: Array<TeamMember>, history: Array<TeamHistoryLine>, };
+
+export type TeamMember = { id: string, name: string, 
+/**
+ * 訪問看護ステーション…; empty for a family contact.
+ */
+kindLabel: string, 
+/**
+ * The domain's `TeamRole` code.
+ */
+role: string, roleLabel: string, person: string, phone: string, fax: string, 
+/**
+ * A family contact's relation (妻, 長女…).
+ */
+relation: string, 
+/**
+ * The state now (the domain's code): an invitation past its time is `expired`.
+ */
+state: string, 
+/**
+ * 招待中 / 参加中 / 辞退 / 期限切れ…
+ */
+stateLabel: string, expiresAt: string | null, 
+/**
+ * `FirstContactTopic` codes.
+ */
+firstContactFor: Array<string>, 
+/**
+ * 夜間・休日… for display.
+ */
+firstContactLabels: Array<string>, isOwn: boolean, mayResend: boolean, mayCancel: boolean, mayRemove: boolean, mayBeFirstContact: boolean, };
+
+export type TeamHistoryLine = { label: string, memberName: string, actor: string, at: string, };
+
+export type TeamTimeline = { teamId: string, 
+/**
+ * Posts in the team's order (oldest first), each with its replies.
+ */
+posts: Array<TeamEntry>, unread: number, mayPost: boolean, };
+
+export type TeamEntry = { id: string, 
+/**
+ * The domain's `EntryKind` code.
+ */
+kind: string, kindLabel: string, 
+/**
+ * Plain text, shown as typed (never as markup).
+ */
+body: string, author: string, postedAt: string, 
+/**
+ * `pending` (未送信), `confirmed`, `withheld` (同意撤回で未送信), `refused`.
+ */
+state: string, mine: boolean, unread: boolean, vitals: TeamVitals | null, requestState: string | null, requestStateLabel: string | null, struckBy: string | null, strikes: string | null, 
+/**
+ * The post this one answers.
+ */
+replyTo: string | null, attachments: Array<TeamAttachment>, 
+/**
+ * 既読 3/5
+ */
+readLabel: string, 
+/**
+ * 確認 2/5
+ */
+acknowledgedLabel: string, receipts: Array<TeamReceipt>, acknowledgedByUs: boolean, mayAcknowledge: boolean, mayReply: boolean, mayCorrect: boolean, mayClose: boolean, replies: Array<TeamEntry>, };
+
+export type TeamVitals = { bodyTemperature: number | null, systolic: number | null, diastolic: number | null, pulse: number | null, spo2: number | null, respiratoryRate: number | null, weight: number | null, };
+
+export type TeamAttachment = { id: string, name: string, mediaType: string, size: number, 
+/**
+ * The file is on this PC (else it comes with the next sync).
+ */
+held: boolean, };
+
+export type TeamReceipt = { reader: string, readAt: string, acknowledgedAt: string | null, pending: boolean, };
+
+export type TeamBadge = { unread: number, openRequests: number, };
+
+export type DirectoryOrganisation = { id: string, name: string, 
+/**
+ * The domain's `OrganisationKind` code.
+ */
+kind: string, kindLabel: string, phone: string, fax: string, };
+
+export type InviteInput = { organisationId: string, role: string, person: string, };
+
+export type FamilyContactInput = { name: string, relation: string, phone: string, };
+
+export type VitalsInput = { bodyTemperature: string, systolic: string, diastolic: string, pulse: string, spo2: string, respiratoryRate: string, weight: string, };
+
+export type PostInput = { kind: string, body: string, vitals: VitalsInput, replyTo: string | null, strikes: string | null, };

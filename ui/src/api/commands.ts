@@ -15,9 +15,12 @@ import type {
   ConsentInput,
   Destination,
   Destinations,
+  DirectoryOrganisation,
   EnrollInput,
   EventInput,
+  FamilyContactInput,
   FiguresPeriod,
+  InviteInput,
   IssuedLetter,
   LetterDraft,
   LetterDraftContent,
@@ -27,6 +30,7 @@ import type {
   PatientInput,
   PatientLetters,
   PatientReferrals,
+  PostInput,
   Referral,
   ReplyInput,
   SavedFile,
@@ -37,6 +41,9 @@ import type {
   SyncReport,
   SyncState,
   SyncStatus,
+  TeamBadge,
+  TeamPanel,
+  TeamTimeline,
   Worklist,
   WorklistSettings,
 } from "./bindings";
@@ -337,6 +344,81 @@ export function syncNow(): Promise<SyncReport> {
 /** Changes the server refused, newest first. */
 export function getSyncConflicts(): Promise<Array<SyncConflict>> {
   return call("sync_conflicts");
+}
+
+/** The patient's team panel (null team before 「チームを作る」). */
+export function patientTeam(patientId: string): Promise<TeamPanel> {
+  return call("patient_team", { patientId });
+}
+
+/** 「チームを作る」: only under a consent naming the team. */
+export function startTeam(patientId: string): Promise<TeamPanel> {
+  return call("start_team", { patientId });
+}
+
+/** The organisations the clinic may invite, of every kind. */
+export function teamDirectory(): Promise<Array<DirectoryOrganisation>> {
+  return call("team_directory");
+}
+
+export function inviteToTeam(teamId: string, input: InviteInput): Promise<TeamPanel> {
+  return call("invite_to_team", { teamId, input });
+}
+
+/** `resend`, `cancel` or `remove`, where the member's state allows it. */
+export function teamMemberAction(teamId: string, memberId: string, action: string): Promise<TeamPanel> {
+  return call("team_member_action", { teamId, memberId, action });
+}
+
+export function addFamilyContact(teamId: string, input: FamilyContactInput): Promise<TeamPanel> {
+  return call("add_family_contact", { teamId, input });
+}
+
+/** Makes a member the first contact for a topic (e.g. night_and_holiday). */
+export function setFirstContact(teamId: string, memberId: string, topic: string): Promise<TeamPanel> {
+  return call("set_first_contact", { teamId, memberId, topic });
+}
+
+export function teamTimeline(teamId: string): Promise<TeamTimeline> {
+  return call("team_timeline", { teamId });
+}
+
+/** The timeline was shown: the entries by others not yet read are marked read. */
+export function markTeamRead(teamId: string): Promise<void> {
+  return call("mark_team_read", { teamId });
+}
+
+/** Opens the OS file dialog for a photo or a PDF; null when cancelled. Rejects a wrong type, name or size. */
+export function chooseTeamAttachment(): Promise<ChosenFile | null> {
+  return call("choose_team_attachment");
+}
+
+/** Posts (with the chosen files' tokens); waits in the outbox when offline. */
+export function postToTeam(teamId: string, input: PostInput, attachments: Array<string>): Promise<TeamTimeline> {
+  return call("post_to_team", { teamId, input, attachments });
+}
+
+/** 「確認しました」 */
+export function acknowledgeTeamEntry(teamId: string, entryId: string): Promise<TeamTimeline> {
+  return call("acknowledge_team_entry", { teamId, entryId });
+}
+
+/** Ends a 相談・依頼. */
+export function closeTeamRequest(teamId: string, entryId: string): Promise<TeamTimeline> {
+  return call("close_team_request", { teamId, entryId });
+}
+
+export function openTeamAttachment(attachmentId: string): Promise<void> {
+  return call("open_team_attachment", { attachmentId });
+}
+
+export function saveTeamAttachment(attachmentId: string): Promise<SavedFile> {
+  return call("save_team_attachment", { attachmentId });
+}
+
+/** Unread entries and open 相談 across the clinic's teams, for the header. */
+export function teamBadge(): Promise<TeamBadge> {
+  return call("team_badge");
 }
 
 /** The patient's consents to share with the region, newest first. */

@@ -101,6 +101,10 @@ describe("the call wrapper", () => {
       obtainedBy: "看護師 佐藤",
       shareWithDesk: true,
       shareWithHospital: false,
+      shareWithTeam: true,
+      byFamily: false,
+      familyName: "",
+      familyRelation: "",
       withdrawnOn: "",
     };
     await saveConsent("p1", null, input);

@@ -53,6 +53,21 @@ export type {
   SignedInAccount,
   Account,
   AccountInput,
+  DirectoryOrganisation,
+  FamilyContactInput,
+  InviteInput,
+  PostInput,
+  Team,
+  TeamAttachment,
+  TeamBadge,
+  TeamEntry,
+  TeamHistoryLine,
+  TeamMember,
+  TeamPanel,
+  TeamReceipt,
+  TeamTimeline,
+  TeamVitals,
+  VitalsInput,
 } from "./bindings";
 
 export * from "./commands";

@@ -30,3 +30,45 @@ export const STAFF_ROLES: readonly { code: string; label: string }[] = [
   { code: "nurse", label: "看護師" },
   { code: "clerk", label: "事務" },
 ];
+
+/** Kinds of organisation, as the directory lists them. */
+export const ORGANISATION_KINDS: readonly { code: string; label: string }[] = [
+  { code: "hospital", label: "病院" },
+  { code: "clinic", label: "診療所" },
+  { code: "visiting_nurse_station", label: "訪問看護ステーション" },
+  { code: "care_management_office", label: "居宅介護支援事業所" },
+  { code: "pharmacy", label: "保険薬局" },
+  { code: "dental_clinic", label: "歯科診療所" },
+  { code: "home_rehabilitation", label: "訪問リハビリ事業所" },
+  { code: "care_service", label: "介護事業所" },
+  { code: "community_support_center", label: "地域包括支援センター" },
+];
+
+/** The roles an invitation may offer, and the kinds of organisation that may hold each. */
+export const TEAM_ROLES: readonly { code: string; label: string; kinds: readonly string[] }[] = [
+  { code: "home_care_physician", label: "在宅医", kinds: ["hospital", "clinic"] },
+  { code: "visiting_nurse", label: "訪問看護", kinds: ["hospital", "clinic", "visiting_nurse_station"] },
+  { code: "care_manager", label: "ケアマネジャー", kinds: ["care_management_office", "community_support_center"] },
+  { code: "pharmacist", label: "薬剤師", kinds: ["pharmacy"] },
+  { code: "dental", label: "歯科", kinds: ["hospital", "dental_clinic"] },
+  { code: "rehabilitation", label: "リハビリ", kinds: ["hospital", "clinic", "visiting_nurse_station", "home_rehabilitation"] },
+  { code: "care", label: "介護", kinds: ["care_service"] },
+  { code: "hospital", label: "病院", kinds: ["hospital"] },
+];
+
+/** The kinds of post a person writes (referral events come by themselves). */
+export const ENTRY_KINDS: readonly { code: string; label: string }[] = [
+  { code: "note", label: "連絡" },
+  { code: "visit_report", label: "訪問報告" },
+  { code: "request", label: "相談・依頼" },
+  { code: "urgent", label: "緊急" },
+];
+
+/** What a first contact is for (夜間・休日…). */
+export const FIRST_CONTACT_TOPICS: readonly { code: string; label: string }[] = [
+  { code: "night_and_holiday", label: "夜間・休日" },
+  { code: "medical", label: "病状・医療" },
+  { code: "medication", label: "服薬" },
+  { code: "care_and_living", label: "介護サービス・生活" },
+  { code: "oral", label: "口腔" },
+];

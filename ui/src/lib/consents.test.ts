@@ -9,6 +9,11 @@ const CONSENT: Consent = {
   obtainedBy: "看護師 佐藤",
   shareWithDesk: true,
   shareWithHospital: false,
+  shareWithTeam: false,
+  byFamily: false,
+  familyName: "",
+  familyRelation: "",
+  givenByLabel: "本人",
   withdrawnOn: null,
   withdrawnOnLabel: null,
   inForce: true,
@@ -19,7 +24,7 @@ afterEach(() => {
 });
 
 describe("consentInput", () => {
-  it("starts a new consent today, shared with both, not withdrawn", () => {
+  it("starts a new consent today, by the patient, shared with both recipients but not the team", () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date(2027, 0, 15, 10, 0));
     expect(consentInput(null)).toEqual({
@@ -27,6 +32,10 @@ describe("consentInput", () => {
       obtainedBy: "",
       shareWithDesk: true,
       shareWithHospital: true,
+      shareWithTeam: false,
+      byFamily: false,
+      familyName: "",
+      familyRelation: "",
       withdrawnOn: "",
     });
   });
@@ -37,9 +46,15 @@ describe("consentInput", () => {
       obtainedBy: "看護師 佐藤",
       shareWithDesk: true,
       shareWithHospital: false,
+      shareWithTeam: false,
+      byFamily: false,
+      familyName: "",
+      familyRelation: "",
       withdrawnOn: "",
     });
     expect(consentInput({ ...CONSENT, withdrawnOn: "2026-12-01" }).withdrawnOn).toBe("2026-12-01");
+    const family = consentInput({ ...CONSENT, shareWithTeam: true, byFamily: true, familyName: "山田 花子", familyRelation: "妻" });
+    expect(family).toMatchObject({ shareWithTeam: true, byFamily: true, familyName: "山田 花子", familyRelation: "妻" });
   });
 });
 
@@ -51,5 +66,8 @@ describe("consentScopeText", () => {
     expect(consentScopeText({ ...CONSENT, shareWithDesk: true, shareWithHospital: false })).toBe("在宅医療相談窓口");
     expect(consentScopeText({ ...CONSENT, shareWithDesk: false, shareWithHospital: true })).toBe("紹介先の病院");
     expect(consentScopeText({ ...CONSENT, shareWithDesk: false, shareWithHospital: false })).toBe("");
+    expect(consentScopeText({ ...CONSENT, shareWithHospital: true, shareWithTeam: true })).toBe(
+      "在宅医療相談窓口・紹介先の病院・在宅チーム",
+    );
   });
 });

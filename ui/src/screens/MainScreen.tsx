@@ -9,6 +9,7 @@ import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
 import { SyncIndicator } from "../components/SyncIndicator";
+import { TeamBadgeIndicator } from "../components/TeamBadge";
 import { lockNow, signOut } from "../api";
 import { AccountSettings } from "./AccountSettings";
 import { BackupSettings } from "./BackupSettings";
@@ -77,6 +78,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
             setSyncs((n) => n + 1);
           }}
         />
+        <TeamBadgeIndicator refreshKey={syncs + unlocks} />
         <nav class="header-actions" aria-label="メニュー">
           {view.kind !== "list" && (
             <button
@@ -207,6 +209,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
             key={view.target.kind === "edit" ? view.target.id : "new"}
             target={view.target}
             highlightLetter={view.highlightLetter}
+            syncs={syncs + unlocks}
             onOpenDraft={(draftId, patient) => {
               setNotice(null);
               setView({ kind: "letter", draftId, patient });

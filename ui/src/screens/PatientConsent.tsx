@@ -21,6 +21,8 @@ const LABELS = {
   obtainedOn: "同意を得た日",
   obtainedBy: "説明した職員",
   scope: "共有してよい相手",
+  familyName: "同意したご家族の名前",
+  familyRelation: "ご本人との続柄",
   withdrawnOn: "撤回の日",
 } as const;
 
@@ -100,7 +102,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
         <div class="consent-current" id="consent-current">
           <p>
             <span class="badge badge-consent">同意あり</span> {current.obtainedOnLabel}に{current.obtainedBy}が説明し、同意を得ました。共有先：
-            {consentScopeText(current)}
+            {consentScopeText(current)}。同意した人：{current.givenByLabel}
           </p>
           <div class="form-actions">
             <button type="button" class="button" id="consent-print" disabled={busy} onClick={() => void print(current.id)}>
@@ -228,12 +230,76 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
                     />
                     紹介先の病院
                   </label>
+                  <label class="checkbox">
+                    <input
+                      type="checkbox"
+                      name="shareWithTeam"
+                      id="consent-share-team"
+                      checked={values.shareWithTeam}
+                      onChange={(e) => {
+                        const checked = e.currentTarget.checked;
+                        setValues((v) => ({ ...v, shareWithTeam: checked }));
+                      }}
+                    />
+                    在宅チーム（訪問看護・ケアマネジャー・薬局など、チームに招待した機関）
+                  </label>
                   {errors.scope !== undefined && (
                     <p class="field-error" data-error-for="scope">
                       {errors.scope}
                     </p>
                   )}
                 </div>
+                <div class="field" role="radiogroup" aria-labelledby="consent-giver-label">
+                  <span class="field-label" id="consent-giver-label">
+                    同意した人
+                  </span>
+                  <label class="checkbox">
+                    <input
+                      type="radio"
+                      name="byFamily"
+                      id="consent-by-patient"
+                      checked={!values.byFamily}
+                      onChange={() => {
+                        setValues((v) => ({ ...v, byFamily: false }));
+                      }}
+                    />
+                    本人
+                  </label>
+                  <label class="checkbox">
+                    <input
+                      type="radio"
+                      name="byFamily"
+                      id="consent-by-family"
+                      checked={values.byFamily}
+                      onChange={() => {
+                        setValues((v) => ({ ...v, byFamily: true }));
+                      }}
+                    />
+                    家族
+                  </label>
+                </div>
+                {values.byFamily && (
+                  <div class="form-grid form-grid-3">
+                    <TextField
+                      formId={FORM_ID}
+                      name="familyName"
+                      label={LABELS.familyName}
+                      value={values.familyName}
+                      error={errors.familyName}
+                      onInput={onInput}
+                      placeholder="例: 山田 花子"
+                    />
+                    <TextField
+                      formId={FORM_ID}
+                      name="familyRelation"
+                      label={LABELS.familyRelation}
+                      value={values.familyRelation}
+                      error={errors.familyRelation}
+                      onInput={onInput}
+                      placeholder="例: 妻、長女"
+                    />
+                  </div>
+                )}
               </>
             )}
           </fieldset>
@@ -260,7 +326,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
           <ul>
             {past.map((c) => (
               <li key={c.id}>
-                {c.obtainedOnLabel} 同意（{consentScopeText(c)}）
+                {c.obtainedOnLabel} 同意（{consentScopeText(c)}、{c.givenByLabel}）
                 {c.withdrawnOnLabel !== null && ` → ${c.withdrawnOnLabel} 撤回`}
                 <button type="button" class="button button-ghost button-small" disabled={busy} onClick={() => void print(c.id)}>
                   同意書

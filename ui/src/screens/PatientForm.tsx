@@ -17,6 +17,7 @@ import { SEX_LABELS, formatDateTime, toFieldErrors } from "../lib/format";
 import { EMPTY_PATIENT, toPatientInput } from "../lib/patients";
 import { useAction } from "../lib/useAction";
 import { PatientConsentPanel } from "./PatientConsent";
+import { PatientTeamPanel } from "./PatientTeam";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
@@ -50,6 +51,8 @@ interface ScreenProps {
   onOpenDraft: (draftId: string, patient: Patient) => void;
   /** A letter just issued, pointed out in the letters panel. */
   highlightLetter: string | null;
+  /** Rises when a sync brought news: the team's timeline loads again. */
+  syncs?: number;
   onSaved: (patient: Patient, action: "created" | "updated") => void;
   onDeleted: (patient: Patient) => void;
   onClose: () => void;
@@ -116,6 +119,7 @@ function PatientEditor({
   onClose,
   onOpenDraft,
   highlightLetter,
+  syncs,
 }: EditorProps) {
   // Kept in state because restoring changes `deleted` without leaving the form.
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
@@ -175,6 +179,7 @@ function PatientEditor({
         />
       )}
       {patient !== null && !isDeleted && <PatientConsentPanel patientId={patient.id} />}
+      {patient !== null && !isDeleted && <PatientTeamPanel patientId={patient.id} refreshKey={syncs ?? 0} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}

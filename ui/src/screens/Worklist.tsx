@@ -130,7 +130,9 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
             <span class="worklist-detail">
               {item.hospital}・{item.detail}
             </span>
-            {dismissing === item.key ? (
+            {!item.dismissible ? (
+              <span class="letter-meta">回答・終了すると消えます</span>
+            ) : dismissing === item.key ? (
               <span class="void-controls">
                 <input
                   type="text"

@@ -15,8 +15,8 @@ use tsunagu_domain::{Capability, StaffRole};
 use tsunagu_store::{AccountRecord, AuditAction, NewAccount, StoreError};
 use uuid::Uuid;
 
-pub(crate) use session::Session;
 pub use session::SignedIn;
+pub(crate) use session::{Session, signed_out};
 
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldMessage};

@@ -6,9 +6,11 @@
 //! or its folder copied to another PC), the waiting operations are
 //! numbered again where the server says and sent again.
 
+use tsunagu_domain::ConsentGiver;
 use tsunagu_protocol::{
     ErrorBody, ErrorCode as WireCode, MAX_REQUEST_BYTES, OpBody, OpOutcome, Operation,
-    PROTOCOL_VERSION, PushRequest, PushResponse, WireEvent, WireEventDetails, WireLetterSummary,
+    PROTOCOL_VERSION, PushRequest, PushResponse, WireEvent, WireEventDetails, WireFamilyGiver,
+    WireLetterSummary,
 };
 use tsunagu_store::{OutboxItem, PendingOperation, Settlement, StoredEvent};
 use uuid::Uuid;
@@ -16,6 +18,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::exchange::json;
+use crate::exchange::team::Uploaded;
 use crate::sync::{garbled, read, unreachable};
 
 /// Operations per push request (the server takes up to 500).
@@ -42,6 +45,9 @@ pub(super) struct Pushed {
     /// The server was restored since the last pull: it applied nothing
     /// more, and the feed must be read again before anything is sent.
     pub server_restored: bool,
+    /// A post's file could not be uploaded: the post and everything after
+    /// it wait for the next exchange (the pull still runs).
+    pub upload_failed: Option<AppError>,
 }
 
 /// Where the requests go.
@@ -66,7 +72,32 @@ impl App {
             if pending.is_empty() {
                 return Ok(pushed);
             }
-            let batch = Batch::fill(&pending, epoch)?;
+            let pending = match next_step(&pending) {
+                Step::Upload(uploads) => {
+                    match self.upload_attachments(link, uploads).await {
+                        Ok(Uploaded::Done) => {}
+                        // The server will never take this file: the post is
+                        // refused on its own, and the rest goes on.
+                        Ok(Uploaded::Refused(reason)) => {
+                            pushed.refused += 1;
+                            pushed.sent += 1;
+                            self.store
+                                .settle_operations(
+                                    &[(pending[0].op_seq, Settlement::Refused(reason))],
+                                    self.clock.now(),
+                                )
+                                .await?;
+                        }
+                        Err(e) => {
+                            pushed.upload_failed = Some(e);
+                            return Ok(pushed);
+                        }
+                    }
+                    continue;
+                }
+                Step::Push(count) => &pending[..count],
+            };
+            let batch = Batch::fill(pending, epoch)?;
             if !batch.too_large.is_empty() {
                 let refusals: Vec<_> = batch
                     .too_large
@@ -121,6 +152,30 @@ impl App {
                 self.store.renumber_pending(from, next).await?;
             }
         }
+    }
+}
+
+/// What to do with the oldest waiting operations.
+#[derive(Debug, PartialEq, Eq)]
+enum Step<'a> {
+    /// The first waits for these files: upload them, then look again.
+    Upload(&'a [Uuid]),
+    /// Push the first `n` (the ones before a post still waiting for its
+    /// files, or all).
+    Push(usize),
+}
+
+/// A post goes only after its files: what comes before it is pushed
+/// first, then its files are uploaded, then it goes. Whatever fails, the
+/// outbox's order is kept.
+fn next_step(pending: &[PendingOperation]) -> Step<'_> {
+    let waiting = pending
+        .iter()
+        .position(|op| matches!(&op.item, OutboxItem::Team { uploads, .. } if !uploads.is_empty()));
+    match waiting.map(|i| (i, &pending[i].item)) {
+        Some((0, OutboxItem::Team { uploads, .. })) => Step::Upload(uploads),
+        Some((before, _)) => Step::Push(before),
+        None => Step::Push(pending.len()),
     }
 }
 
@@ -225,8 +280,14 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             desk: record.consent.share_with_desk,
             destination_hospital: record.consent.share_with_hospital,
             withdrawn_on: record.consent.withdrawn_on,
-            team: false,
-            family: None,
+            team: record.share_with_team,
+            family: match &record.given_by {
+                ConsentGiver::Patient => None,
+                ConsentGiver::Family { name, relation } => Some(WireFamilyGiver {
+                    name: name.clone(),
+                    relation: relation.clone(),
+                }),
+            },
         },
         OutboxItem::ReferralOpened {
             referral_id,
@@ -253,6 +314,11 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             referral_id: *referral_id,
             event: wire_event(event)?,
         },
+        OutboxItem::Team { payload, .. } => {
+            OpBody::Team(serde_json::from_str(payload).map_err(|_| {
+                AppError::from(tsunagu_store::StoreError::Corrupt("team operation"))
+            })?)
+        }
     };
     Ok(Operation {
         op_seq: pending.op_seq,
@@ -313,6 +379,36 @@ mod tests {
                 },
             },
         }
+    }
+
+    fn team_op(op_seq: i64, uploads: Vec<Uuid>) -> PendingOperation {
+        PendingOperation {
+            op_seq,
+            op_id: Uuid::from_u128(op_seq as u128),
+            item: OutboxItem::Team {
+                payload: "{}".into(),
+                uploads,
+            },
+        }
+    }
+
+    #[test]
+    fn a_post_goes_only_after_its_files_and_nothing_overtakes_it() {
+        let file = Uuid::from_u128(77);
+        let pending = vec![
+            note_of(1, 10),
+            team_op(2, vec![]),
+            team_op(3, vec![file]),
+            note_of(4, 10),
+        ];
+        assert_eq!(
+            next_step(&pending),
+            Step::Push(2),
+            "the ones before it go first"
+        );
+        assert_eq!(next_step(&pending[2..]), Step::Upload(&[file]));
+        assert_eq!(next_step(&pending[..2]), Step::Push(2));
+        assert_eq!(next_step(&[]), Step::Push(0));
     }
 
     #[test]

@@ -100,6 +100,12 @@ impl TeamSharingConsent {
     }
 
     /// The same consent as the referral code reads it (desk and hospital).
+    /// Whether anything may be shared under it now: not withdrawn, and
+    /// naming someone (the desk, the hospital or the team).
+    pub fn in_force(&self) -> bool {
+        self.withdrawn_on.is_none() && !self.scopes.is_empty()
+    }
+
     pub fn as_consent(&self) -> Consent {
         Consent {
             obtained_on: self.obtained_on,

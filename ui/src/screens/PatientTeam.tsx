@@ -1,0 +1,810 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  acknowledgeTeamEntry,
+  addFamilyContact,
+  chooseTeamAttachment,
+  closeTeamRequest,
+  inviteToTeam,
+  markTeamRead,
+  openTeamAttachment,
+  patientTeam,
+  postToTeam,
+  saveTeamAttachment,
+  setFirstContact,
+  startTeam,
+  teamDirectory,
+  teamMemberAction,
+  teamTimeline,
+  toApiError,
+  type ChosenFile,
+  type DirectoryOrganisation,
+  type FamilyContactInput,
+  type PostInput,
+  type Team,
+  type TeamEntry,
+  type TeamMember,
+  type TeamPanel,
+  type TeamTimeline as Timeline,
+} from "../api";
+import { TextAreaField, TextField } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { formatDateTime, toFieldErrors } from "../lib/format";
+import { formatFileSize } from "../lib/referrals";
+import {
+  ENTRY_KINDS,
+  FIRST_CONTACT_TOPICS,
+  VITALS_FIELDS,
+  contactLine,
+  emptyPost,
+  entryStateLabel,
+  filterDirectory,
+  kindClass,
+  kindsListed,
+  memberStateClass,
+  pendingCount,
+  postToSend,
+  receiptLines,
+  rolesFor,
+  sortMembers,
+  vitalsRows,
+} from "../lib/team";
+import { useAction } from "../lib/useAction";
+
+/**
+ * 在宅チーム: the patient's home-care team (members, roles, numbers,
+ * invitations) and its shared タイムライン. `refreshKey` rises when a sync
+ * brought news, so a member's post appears without reopening the patient.
+ */
+export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string; refreshKey: number }) {
+  const [panel, setPanel] = useState<TeamPanel | null>(null);
+  const { busy, error, setError, run } = useAction();
+
+  useEffect(() => {
+    patientTeam(patientId).then(setPanel, (e: unknown) => {
+      setError(toApiError(e));
+    });
+  }, [patientId, refreshKey]);
+
+  return (
+    <section class="page-card team" aria-labelledby="team-heading" id="team-panel">
+      <div class="page-header">
+        <h2 id="team-heading" class="section-title">
+          在宅チーム
+        </h2>
+        {panel !== null && panel.team === null && (
+          <div class="header-buttons">
+            <button
+              type="button"
+              id="team-start"
+              class="button"
+              disabled={busy || !panel.consentNamesTeam}
+              onClick={() => void run(async () => { setPanel(await startTeam(patientId)); })}
+            >
+              チームを作る
+            </button>
+          </div>
+        )}
+      </div>
+      {error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {panel === null && error === null && <p class="list-status">読み込み中…</p>}
+      {panel !== null && panel.team === null && (
+        <p class="consent-none" id="team-none">
+          {panel.consentNamesTeam
+            ? "まだチームはありません。「チームを作る」と、訪問看護・ケアマネジャー・薬局などを招待できます。"
+            : "在宅チームで共有する同意が記録されていません。上の「地域連携の同意」で共有先に「在宅チーム」を含めて記録してください。"}
+        </p>
+      )}
+      {panel?.team != null && (
+        <>
+          <TeamMembers team={panel.team} onPanel={setPanel} />
+          <TeamTimelinePanel teamId={panel.team.id} refreshKey={refreshKey} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) => void }) {
+  const [adding, setAdding] = useState<"none" | "invite" | "family">("none");
+  // Cancelling and removing ask once more, inline (as deleting a patient does).
+  const [confirming, setConfirming] = useState<{ member: TeamMember; action: "cancel" | "remove" } | null>(null);
+  const { busy, error, run } = useAction();
+  const act = (m: TeamMember, action: "resend" | "cancel" | "remove") => {
+    setConfirming(null);
+    void run(async () => {
+      onPanel(await teamMemberAction(team.id, m.id, action));
+    });
+  };
+  const firstContactHolders = (topic: string) => team.members.filter((m) => m.firstContactFor.includes(topic));
+
+  return (
+    <div class="team-members">
+      {!team.confirmed && (
+        <p class="field-hint" id="team-unconfirmed">
+          このチームはまだ地域連携サーバーに送られていません（次の同期で送られます）。
+        </p>
+      )}
+      {error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <table class="team-table" id="team-members">
+        <thead>
+          <tr>
+            <th scope="col">役割</th>
+            <th scope="col">機関・担当者</th>
+            <th scope="col">連絡先</th>
+            <th scope="col">状態</th>
+            <th scope="col">
+              <span class="visually-hidden">操作</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sortMembers(team.members).map((m) => (
+            <tr key={m.id} data-testid="team-member" data-member-id={m.id}>
+              <td>{m.roleLabel}</td>
+              <td>
+                <span class="team-member-name">{m.name}</span>
+                {m.kindLabel !== "" && <span class="team-member-kind">（{m.kindLabel}）</span>}
+                {m.person !== "" && <span class="team-member-person"> {m.person}</span>}
+                {m.relation !== "" && <span class="team-member-person">（{m.relation}）</span>}
+                {m.firstContactLabels.map((label) => (
+                  <span key={label} class="badge badge-first-contact" title="最初の連絡先">
+                    {label}の連絡先
+                  </span>
+                ))}
+              </td>
+              <td class="team-contact">{contactLine(m)}</td>
+              <td>
+                <span class={memberStateClass(m.state)} data-testid="team-member-state">
+                  {m.stateLabel}
+                </span>
+                {m.expiresAt !== null && (m.state === "invited" || m.state === "awaiting_approval") && (
+                  <span class="letter-meta"> {formatDateTime(m.expiresAt)}まで</span>
+                )}
+              </td>
+              <td class="team-actions">
+                {m.mayResend && (
+                  <button type="button" class="button button-ghost button-small" disabled={busy} onClick={() => { act(m, "resend"); }}>
+                    再送
+                  </button>
+                )}
+                {m.mayCancel && (
+                  <button
+                    type="button"
+                    class="button button-ghost button-small"
+                    disabled={busy}
+                    onClick={() => {
+                      setConfirming({ member: m, action: "cancel" });
+                    }}
+                  >
+                    取消
+                  </button>
+                )}
+                {m.mayRemove && (
+                  <button
+                    type="button"
+                    class="button button-ghost button-small button-danger"
+                    disabled={busy}
+                    onClick={() => {
+                      setConfirming({ member: m, action: "remove" });
+                    }}
+                  >
+                    外す
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {confirming !== null && (
+        <div class="alert alert-warning" role="alertdialog" id="team-confirm">
+          <p>
+            {confirming.action === "cancel"
+              ? `${confirming.member.name}への招待を取り消しますか？`
+              : `${confirming.member.name}をチームから外しますか？以後、この患者の記録は見られなくなります。`}
+          </p>
+          <div class="form-actions">
+            <button
+              type="button"
+              class="button button-danger"
+              disabled={busy}
+              onClick={() => {
+                act(confirming.member, confirming.action);
+              }}
+            >
+              {confirming.action === "cancel" ? "招待を取り消す" : "チームから外す"}
+            </button>
+            <button
+              type="button"
+              class="button button-ghost"
+              onClick={() => {
+                setConfirming(null);
+              }}
+            >
+              やめる
+            </button>
+          </div>
+        </div>
+      )}
+      <div class="team-first-contacts">
+        {FIRST_CONTACT_TOPICS.map((topic) => {
+          const holder = firstContactHolders(topic.code)[0];
+          return (
+            <label key={topic.code} class="team-first-contact">
+              <span>{topic.label}の連絡先</span>
+              <select
+                value={holder?.id ?? ""}
+                disabled={busy}
+                data-topic={topic.code}
+                onChange={(e) => {
+                  const memberId = e.currentTarget.value;
+                  if (memberId !== "") void run(async () => { onPanel(await setFirstContact(team.id, memberId, topic.code)); });
+                }}
+              >
+                <option value="">未設定</option>
+                {team.members
+                  .filter((m) => m.mayBeFirstContact)
+                  .map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          );
+        })}
+      </div>
+      <div class="form-actions">
+        <button type="button" id="team-invite" class="button" onClick={() => { setAdding("invite"); }} disabled={adding === "invite"}>
+          チームに招待
+        </button>
+        <button type="button" class="button button-ghost" onClick={() => { setAdding("family"); }} disabled={adding === "family"}>
+          家族の連絡先を追加
+        </button>
+      </div>
+      {adding === "invite" && (
+        <InviteForm
+          teamId={team.id}
+          onDone={(p) => {
+            if (p !== null) onPanel(p);
+            setAdding("none");
+          }}
+        />
+      )}
+      {adding === "family" && (
+        <FamilyForm
+          teamId={team.id}
+          onDone={(p) => {
+            if (p !== null) onPanel(p);
+            setAdding("none");
+          }}
+        />
+      )}
+      {team.history.length > 0 && (
+        <details class="consent-history" id="team-history">
+          <summary>チームの履歴（{team.history.length}件）</summary>
+          <ul>
+            {team.history.map((h, i) => (
+              <li key={i}>
+                {formatDateTime(h.at)} {h.memberName}：{h.label}
+                {h.actor !== "" && `（${h.actor}）`}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function InviteForm({ teamId, onDone }: { teamId: string; onDone: (p: TeamPanel | null) => void }) {
+  const [directory, setDirectory] = useState<DirectoryOrganisation[] | null>(null);
+  const [kind, setKind] = useState("");
+  const [text, setText] = useState("");
+  const [organisationId, setOrganisationId] = useState("");
+  const [role, setRole] = useState("");
+  const [person, setPerson] = useState("");
+  const { busy, error, setError, run } = useAction();
+  useEffect(() => {
+    teamDirectory().then(setDirectory, (e: unknown) => {
+      setError(toApiError(e));
+    });
+  }, []);
+  const chosen = directory?.find((o) => o.id === organisationId) ?? null;
+  const roles = chosen === null ? [] : rolesFor(chosen.kind);
+  const shown = directory === null ? [] : filterDirectory(directory, kind, text);
+  const errors = toFieldErrors(error?.fields ?? []);
+
+  return (
+    <form
+      class="form team-form"
+      id="team-invite-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => { onDone(await inviteToTeam(teamId, { organisationId, role, person })); });
+      }}
+    >
+      <h3 class="subsection-title">チームに招待</h3>
+      <FormAlert error={error} formId="team-invite" labels={{ organisationId: "招待する機関", role: "役割", person: "担当者" }} />
+      {directory !== null && directory.length === 0 && (
+        <p class="field-hint">地域連携サーバーから機関の一覧をまだ受け取っていません。同期してからもう一度開いてください。</p>
+      )}
+      <fieldset class="plain-fieldset" disabled={busy}>
+        <div class="form-grid form-grid-3">
+          <label class="field">
+            <span class="field-label">種類</span>
+            <select
+              value={kind}
+              onChange={(e) => {
+                setKind(e.currentTarget.value);
+                setOrganisationId("");
+                setRole("");
+              }}
+            >
+              <option value="">すべて</option>
+              {kindsListed(directory ?? []).map((k) => (
+                <option key={k.code} value={k.code}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <TextField formId="team-invite" name="search" label="名前で絞り込む" value={text} onInput={(_, v) => { setText(v); }} />
+        </div>
+        <label class="field">
+          <span class="field-label">招待する機関</span>
+          <select
+            id="team-invite-organisation"
+            value={organisationId}
+            aria-invalid={errors.organisationId !== undefined}
+            onChange={(e) => {
+              const id = e.currentTarget.value;
+              setOrganisationId(id);
+              const next = directory?.find((o) => o.id === id);
+              const fits = next === undefined ? [] : rolesFor(next.kind);
+              // One role fits most kinds: choose it rather than ask.
+              setRole(fits.length === 1 ? (fits[0]?.code ?? "") : "");
+            }}
+          >
+            <option value="">選んでください（{shown.length}件）</option>
+            {shown.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}（{o.kindLabel}）
+              </option>
+            ))}
+          </select>
+          {errors.organisationId !== undefined && <p class="field-error">{errors.organisationId}</p>}
+        </label>
+        <div class="form-grid form-grid-3">
+          <label class="field">
+            <span class="field-label">チームでの役割</span>
+            <select id="team-invite-role" value={role} onChange={(e) => { setRole(e.currentTarget.value); }} disabled={chosen === null}>
+              <option value="">選んでください</option>
+              {roles.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+            {errors.role !== undefined && <p class="field-error">{errors.role}</p>}
+          </label>
+          <TextField
+            formId="team-invite"
+            name="person"
+            label="担当者（任意）"
+            value={person}
+            error={errors.person}
+            onInput={(_, v) => { setPerson(v); }}
+            placeholder="例: 看護師 田中"
+          />
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button" id="team-invite-submit" disabled={organisationId === "" || role === ""}>
+            招待する
+          </button>
+          <button type="button" class="button button-ghost" onClick={() => { onDone(null); }}>
+            やめる
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+function FamilyForm({ teamId, onDone }: { teamId: string; onDone: (p: TeamPanel | null) => void }) {
+  const [values, setValues] = useState<FamilyContactInput>({ name: "", relation: "", phone: "" });
+  const { busy, error, run } = useAction();
+  const errors = toFieldErrors(error?.fields ?? []);
+  const labels = { name: "お名前", relation: "続柄", phone: "電話番号" } as const;
+  const onInput = (name: string, value: string) => { setValues((v) => ({ ...v, [name]: value })); };
+  return (
+    <form
+      class="form team-form"
+      id="team-family-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => { onDone(await addFamilyContact(teamId, values)); });
+      }}
+    >
+      <h3 class="subsection-title">家族の連絡先（連絡先として載せるだけで、タイムラインは使いません）</h3>
+      <FormAlert error={error} formId="team-family" labels={labels} />
+      <fieldset class="plain-fieldset" disabled={busy}>
+        <div class="form-grid form-grid-3">
+          {(["name", "relation", "phone"] as const).map((name) => (
+            <TextField
+              key={name}
+              formId="team-family"
+              name={name}
+              label={labels[name]}
+              value={values[name]}
+              error={errors[name]}
+              onInput={onInput}
+              type={name === "phone" ? "tel" : "text"}
+            />
+          ))}
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button">
+            追加する
+          </button>
+          <button type="button" class="button button-ghost" onClick={() => { onDone(null); }}>
+            やめる
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+type Composing = { kind: "new" } | { kind: "reply"; to: TeamEntry } | { kind: "correct"; of: TeamEntry };
+
+/**
+ * The timeline, oldest at the top and newest at the bottom, with the form
+ * below it: a physician reads a patient's course in time order (as in a
+ * chart or a contact notebook), replies sit under the post they answer,
+ * and the newest post is next to where the answer is written. The list
+ * scrolls to the bottom when it opens.
+ */
+function TeamTimelinePanel({ teamId, refreshKey }: { teamId: string; refreshKey: number }) {
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [composing, setComposing] = useState<Composing>({ kind: "new" });
+  const { busy, error, setError, run } = useAction();
+  const list = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    teamTimeline(teamId).then(
+      (t) => {
+        setTimeline(t);
+        // Read receipts are automatic: what was just shown counts as read. The
+        // markers stay on screen until the next load, so the eye finds them.
+        if (t.unread > 0) void markTeamRead(teamId).catch(() => undefined);
+      },
+      (e: unknown) => {
+        setError(toApiError(e));
+      },
+    );
+  }, [teamId, refreshKey]);
+  useEffect(() => {
+    if (list.current !== null) list.current.scrollTop = list.current.scrollHeight;
+  }, [timeline?.posts.length]);
+
+  const entryAction = (action: () => Promise<Timeline>) => void run(async () => { setTimeline(await action()); });
+
+  return (
+    <div class="timeline" id="team-timeline">
+      <h3 class="subsection-title">
+        タイムライン
+        {timeline !== null && timeline.unread > 0 && (
+          <span class="badge badge-unread" id="timeline-unread">
+            未読 {timeline.unread}
+          </span>
+        )}
+        {timeline !== null && pendingCount(timeline.posts) > 0 && (
+          <span class="badge badge-pending">未送信 {pendingCount(timeline.posts)}</span>
+        )}
+      </h3>
+      {error !== null && (
+        <p class="alert alert-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {timeline !== null && timeline.posts.length === 0 && <p class="consent-none">まだ投稿はありません。</p>}
+      {timeline !== null && (
+        <ol class="timeline-list" ref={list}>
+          {timeline.posts.map((p) => (
+            <li key={p.id}>
+              <EntryCard
+                entry={p}
+                busy={busy}
+                onAcknowledge={() => { entryAction(() => acknowledgeTeamEntry(teamId, p.id)); }}
+                onClose={() => { entryAction(() => closeTeamRequest(teamId, p.id)); }}
+                onReply={() => { setComposing({ kind: "reply", to: p }); }}
+                onCorrect={() => { setComposing({ kind: "correct", of: p }); }}
+                onError={setError}
+              />
+              {p.replies.length > 0 && (
+                <ol class="timeline-replies">
+                  {p.replies.map((r) => (
+                    <li key={r.id}>
+                      <EntryCard
+                        entry={r}
+                        busy={busy}
+                        onAcknowledge={() => { entryAction(() => acknowledgeTeamEntry(teamId, r.id)); }}
+                        onClose={() => undefined}
+                        onReply={() => undefined}
+                        onCorrect={() => { setComposing({ kind: "correct", of: r }); }}
+                        onError={setError}
+                      />
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {timeline?.mayPost === true && (
+        <PostForm
+          key={composing.kind === "new" ? "new" : composing.kind === "reply" ? `r-${composing.to.id}` : `c-${composing.of.id}`}
+          teamId={teamId}
+          composing={composing}
+          onPosted={(t) => {
+            setTimeline(t);
+            setComposing({ kind: "new" });
+          }}
+          onCancel={() => { setComposing({ kind: "new" }); }}
+        />
+      )}
+    </div>
+  );
+}
+
+function EntryCard(props: {
+  entry: TeamEntry;
+  busy: boolean;
+  onAcknowledge: () => void;
+  onClose: () => void;
+  onReply: () => void;
+  onCorrect: () => void;
+  onError: (e: ReturnType<typeof toApiError>) => void;
+}) {
+  const e = props.entry;
+  const state = entryStateLabel(e.state);
+  const rows = vitalsRows(e.vitals);
+  const open = (id: string) => openTeamAttachment(id).catch((err: unknown) => { props.onError(toApiError(err)); });
+  const save = (id: string) => saveTeamAttachment(id).catch((err: unknown) => { props.onError(toApiError(err)); });
+  return (
+    <article
+      class={`entry${e.unread ? " is-unread" : ""}${e.struckBy !== null ? " is-struck" : ""}${e.state !== "confirmed" ? " is-pending" : ""}`}
+      data-testid="team-entry"
+      data-entry-id={e.id}
+    >
+      <header class="entry-head">
+        <span class={kindClass(e.kind)}>{e.kindLabel}</span>
+        {e.unread && <span class="badge badge-unread">未読</span>}
+        <span class="entry-author">{e.author}</span>
+        <span class="letter-meta">{formatDateTime(e.postedAt)}</span>
+        {state !== null && (
+          <span class={e.state === "pending" ? "status status-pending" : "status status-conflict"} data-testid="entry-state">
+            {state}
+          </span>
+        )}
+        {e.requestStateLabel !== null && <span class="status">{e.requestStateLabel}</span>}
+        {e.strikes !== null && <span class="status">訂正</span>}
+        {e.struckBy !== null && <span class="status status-muted">訂正されました</span>}
+      </header>
+      {/* Plain text: Preact escapes it, so markup typed in is shown as typed. */}
+      {e.body !== "" && <p class="entry-body">{e.body}</p>}
+      {rows.length > 0 && (
+        <table class="vitals-table">
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.label}>
+                <th scope="row">{r.label}</th>
+                <td>{r.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {e.attachments.length > 0 && (
+        <ul class="entry-attachments">
+          {e.attachments.map((a) => (
+            <li key={a.id}>
+              {a.name}（{formatFileSize(a.size)}）
+              {a.held ? (
+                <>
+                  <button type="button" class="link-button" onClick={() => void open(a.id)}>
+                    開く
+                  </button>
+                  <button type="button" class="link-button" onClick={() => void save(a.id)}>
+                    保存
+                  </button>
+                </>
+              ) : (
+                <span class="letter-meta">（次の同期で受信します）</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <footer class="entry-foot">
+        <span class="entry-receipts" title={receiptLines(e.receipts).join("\n")} data-testid="entry-read">
+          {e.readLabel}・{e.acknowledgedLabel}
+        </span>
+        {e.receipts.length > 0 && (
+          <details class="entry-receipt-list">
+            <summary>誰が見たか</summary>
+            <ul>
+              {receiptLines(e.receipts).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+        {e.mayAcknowledge && (
+          <button type="button" class="button button-small" disabled={props.busy} onClick={props.onAcknowledge} data-testid="entry-acknowledge">
+            確認しました
+          </button>
+        )}
+        {e.acknowledgedByUs && <span class="status">確認済み</span>}
+        {e.mayReply && (
+          <button type="button" class="button button-ghost button-small" onClick={props.onReply}>
+            返信
+          </button>
+        )}
+        {e.mayCorrect && (
+          <button type="button" class="button button-ghost button-small" onClick={props.onCorrect}>
+            訂正
+          </button>
+        )}
+        {e.mayClose && (
+          <button type="button" class="button button-ghost button-small" disabled={props.busy} onClick={props.onClose}>
+            相談を終了
+          </button>
+        )}
+      </footer>
+    </article>
+  );
+}
+
+function PostForm(props: {
+  teamId: string;
+  composing: Composing;
+  onPosted: (t: Timeline) => void;
+  onCancel: () => void;
+}) {
+  const { composing } = props;
+  const [values, setValues] = useState<PostInput>(
+    composing.kind === "reply"
+      ? emptyPost(composing.to.kind === "referral_event" ? "note" : composing.to.kind, { replyTo: composing.to.id })
+      : composing.kind === "correct"
+        ? // A correction of a reply is itself a reply to the same post.
+          emptyPost("note", { strikes: composing.of, ...(composing.of.replyTo === null ? {} : { replyTo: composing.of.replyTo }) })
+        : emptyPost(),
+  );
+  const [files, setFiles] = useState<ChosenFile[]>([]);
+  const { busy, error, run } = useAction();
+  const errors = toFieldErrors(error?.fields ?? []);
+  const labels: Record<string, string> = {
+    kind: "種類",
+    body: "本文",
+    attachments: "添付ファイル",
+    ...Object.fromEntries(VITALS_FIELDS.map((f) => [f.name, f.label])),
+  };
+  const title =
+    composing.kind === "reply"
+      ? `「${composing.to.body.slice(0, 20)}」への返信`
+      : composing.kind === "correct"
+        ? "訂正の投稿（元の投稿は取り消し線付きで残ります）"
+        : "投稿";
+  return (
+    <form
+      class="form team-form"
+      id="team-post-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          props.onPosted(await postToTeam(props.teamId, postToSend(values), files.map((f) => f.token)));
+          setFiles([]);
+        });
+      }}
+    >
+      <h3 class="subsection-title">{title}</h3>
+      <FormAlert error={error} formId="team-post" labels={labels} />
+      <fieldset class="plain-fieldset" disabled={busy}>
+        <label class="field">
+          <span class="field-label">種類</span>
+          <select
+            id="team-post-kind"
+            value={values.kind}
+            disabled={composing.kind === "correct"}
+            onChange={(e) => {
+              const kind = e.currentTarget.value;
+              setValues((v) => ({ ...v, kind }));
+            }}
+          >
+            {ENTRY_KINDS.map((k) => (
+              <option key={k.code} value={k.code}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {values.kind === "urgent" && (
+          <p class="field-hint">緊急はチーム全員にすぐ通知されます。</p>
+        )}
+        <TextAreaField
+          formId="team-post"
+          name="body"
+          label="本文"
+          value={values.body}
+          error={errors.body}
+          rows={4}
+          onInput={(_, body) => { setValues((v) => ({ ...v, body })); }}
+        />
+        {values.kind === "visit_report" && (
+          <div class="form-grid vitals-grid" role="group" aria-label="バイタルサイン">
+            {VITALS_FIELDS.map((f) => (
+              <TextField
+                key={f.name}
+                formId="team-post"
+                name={f.name}
+                label={`${f.label}（${f.unit}）`}
+                value={values.vitals[f.name]}
+                error={errors[f.name]}
+                inputMode="decimal"
+                onInput={(_, value) => { setValues((v) => ({ ...v, vitals: { ...v.vitals, [f.name]: value } })); }}
+              />
+            ))}
+          </div>
+        )}
+        <div class="field">
+          <button
+            type="button"
+            class="button button-ghost"
+            id="team-attach"
+            onClick={() =>
+              void run(async () => {
+                const chosen = await chooseTeamAttachment();
+                if (chosen !== null) setFiles((f) => [...f, chosen]);
+              })
+            }
+          >
+            ファイルを添付…
+          </button>
+          {files.map((f) => (
+            <span key={f.token} class="chosen-file">
+              {f.name}（{formatFileSize(f.size)}）
+              <button type="button" class="link-button" onClick={() => { setFiles((all) => all.filter((x) => x.token !== f.token)); }}>
+                外す
+              </button>
+            </span>
+          ))}
+          {errors.attachments !== undefined && <p class="field-error">{errors.attachments}</p>}
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button" id="team-post-submit">
+            投稿する
+          </button>
+          {composing.kind !== "new" && (
+            <button type="button" class="button button-ghost" onClick={props.onCancel}>
+              やめる
+            </button>
+          )}
+        </div>
+      </fieldset>
+    </form>
+  );
+}
