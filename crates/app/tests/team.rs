@@ -586,7 +586,7 @@ async fn a_nurses_post_is_unread_until_shown_then_acknowledged_answered_and_clos
                 }),
                 ChangeBody::Team(TeamChangeBody::History {
                     team_id: s.team_id,
-                    change: "joined".into(),
+                    what: "joined".into(),
                     member_id: nurse,
                     actor: "みどり訪問看護ステーション 田中".into(),
                     at: now(),

@@ -103,7 +103,7 @@ pub(super) fn pulled_team(body: TeamChangeBody) -> Result<PulledChange, AppError
         },
         TeamChangeBody::History {
             team_id,
-            change,
+            what: change,
             member_id,
             actor,
             at,
