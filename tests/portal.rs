@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -31,6 +30,7 @@ use tsunagu_server::users::{Role, create_user};
 
 use support::clinic::{Clinic, clinic_app, consent, keyring};
 use support::region::{Durability, Region};
+use support::visitor::{Visitor, totp_now};
 use tsunagu_testkit::fixtures as common;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -149,15 +149,6 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
 async fn photograph(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join(name), png).unwrap();
-}
-
-fn totp_now(secret: &str, login: &str) -> String {
-    let secret: String = secret.split_whitespace().collect();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    tsunagu_server::portal::current_code(&secret, login, now).expect("a valid secret")
 }
 
 struct World {
@@ -338,106 +329,6 @@ async fn a_liaison_records_admission_and_discharge_and_the_physician_sees_it() {
     );
     assert!(w.region.count(&by_liaison).await >= 3);
     let _ = (&w.patient_id, &w.other_hospital);
-}
-
-/// A browser without JavaScript: a cookie jar and forms over HTTP.
-struct Visitor {
-    http: reqwest::Client,
-    base: String,
-    cookies: HashMap<String, String>,
-}
-
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-impl Visitor {
-    fn new(base: &str) -> Visitor {
-        Visitor {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: base.to_string(),
-            cookies: HashMap::new(),
-        }
-    }
-
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let response = request.header("cookie", cookie).send().await.unwrap();
-        for set in response.headers().get_all("set-cookie") {
-            let set = set.to_str().unwrap();
-            let pair = set.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_string(), value.to_string());
-            }
-        }
-        Page {
-            status: response.status().as_u16(),
-            location: response
-                .headers()
-                .get("location")
-                .map(|l| l.to_str().unwrap().to_string()),
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let request = self.http.get(format!("{}{path}", self.base));
-        self.send(request).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.http.post(format!("{}{path}", self.base)).form(form);
-        self.send(request).await
-    }
-
-    /// The CSRF token of the page's first form.
-    fn csrf(page: &Page) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let start = page.body.find(marker).expect("a form with a token") + marker.len();
-        page.body[start..start + 64].to_string()
-    }
-
-    /// Signs in as a person whose second factor is `secret`; the CSRF token.
-    async fn sign_in(&mut self, login: &str, password: &str, secret: &str) -> String {
-        let page = self.get("/portal/login").await;
-        let csrf = Self::csrf(&page);
-        let page = self
-            .post(
-                "/portal/login",
-                &[("login", login), ("password", password), ("csrf", &csrf)],
-            )
-            .await;
-        assert_eq!(
-            page.location.as_deref(),
-            Some("/portal/second-factor"),
-            "{}",
-            page.body
-        );
-        let page = self.get("/portal/second-factor").await;
-        let csrf = Self::csrf(&page);
-        let page = self
-            .post(
-                "/portal/second-factor",
-                &[("code", &totp_now(secret, login)), ("csrf", &csrf)],
-            )
-            .await;
-        assert_eq!(page.location.as_deref(), Some("/portal"), "{}", page.body);
-        let page = self.get("/portal/password").await;
-        Self::csrf(&page)
-    }
 }
 
 /// An account with its password and second factor already set, as after

@@ -5,3 +5,5 @@ pub mod clinic;
 )]
 pub mod desktop;
 pub mod region;
+#[allow(dead_code, reason = "each test binary uses its own share")]
+pub mod visitor;
