@@ -24,6 +24,10 @@ use tsunagu_protocol::OrgKind;
 mod support;
 use support::desktop::*;
 use support::region::{Durability, Region};
+use support::visitor::Visitor;
+use tsunagu_domain::team::{OrganisationKind, Profession};
+use tsunagu_server::admin::{NewOrganisation, register_organisation};
+use tsunagu_server::users::{AccountRequest, Role, create_account};
 
 /// The whole journey; about 20 s on the CI machine.
 const WHOLE_RUN: Duration = Duration::from_secs(240);
@@ -44,6 +48,9 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     tokio::time::timeout(WAIT * 6, share_with_the_region(&client, &region))
         .await
         .expect("sharing with the region took longer than its time limit");
+    tokio::time::timeout(WAIT * 6, the_home_care_team(&client, &region))
+        .await
+        .expect("the home-care team took longer than its time limit");
     client.close().await.unwrap();
 
     // The next morning's start: the worklist (要確認) above the patient list
@@ -454,6 +461,195 @@ async fn share_with_the_region(client: &Client, region: &Region) {
     )
     .await;
     screenshot_display(&artifacts().join("e2e-conflict.png"));
+}
+
+/// The home-care team (issue 16): the physician names the team in the
+/// consent, starts the team, invites the visiting nurse station from the
+/// directory, posts with a file; the nurse accepts and reports in the
+/// portal, and her report reaches the open app without 今すぐ同期; the
+/// physician acknowledges it and the nurse sees 確認 1/1.
+async fn the_home_care_team(client: &Client, region: &Region) {
+    let station = register_organisation(
+        &region.pool,
+        &NewOrganisation {
+            kind: OrganisationKind::VisitingNurseStation,
+            name: "みどり訪問看護ステーション",
+            requires_approval: false,
+            phone: "03-3981-1234",
+            fax: "03-3981-1235",
+        },
+        "admin:test",
+    )
+    .await
+    .unwrap();
+    let login = portal_nurse(region, station.id).await;
+
+    // The consent now names the team; the directory arrives with the sync.
+    press(client, "#consent-edit").await;
+    press(client, "#consent-share-team").await;
+    press(client, "#consent-save").await;
+    wait_for_text(client, "#consent-current", "在宅チーム").await;
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-pending", "未送信 0件").await;
+    // The team panel hears of the new consent and offers the team.
+    wait_for_text(client, "#team-none", "まだチームはありません").await;
+    press(client, "#team-start").await;
+    wait_for_count(client, "[data-testid=team-member]", 1).await;
+    press(client, "#team-invite").await;
+    choose(client, "#team-invite-organisation", &station.id.to_string()).await;
+    // A station may be the team's 訪問看護 or its リハビリ: the role is asked.
+    choose(client, "#team-invite-role", "visiting_nurse").await;
+    press(client, "#team-invite-submit").await;
+    wait_for_text(client, "#team-members", "招待中").await;
+
+    // A post with a file chosen in the OS dialog.
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("退院時の処方.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\ntrailer <<>>\n%%EOF\n").unwrap();
+    fill(
+        client,
+        "#team-post-body",
+        "退院後の初回訪問をお願いします。",
+    )
+    .await;
+    let answer = answer_file_dialog("添付するファイルを選ぶ", pdf, true);
+    press(client, "#team-attach").await;
+    wait_for_text(client, "#team-post-form", "退院時の処方.pdf").await;
+    answer.join().expect("the open dialog was answered");
+    press(client, "#team-post-submit").await;
+    wait_for_text(client, "#team-timeline", "退院後の初回訪問をお願いします。").await;
+    // (The header's count may still read the state from before the post:
+    // the server is asked instead.)
+    press(client, "#sync-now").await;
+    let started = Instant::now();
+    while region
+        .count("SELECT count(*) FROM team_attachments WHERE entry_id IS NOT NULL")
+        .await
+        == 0
+    {
+        assert!(
+            started.elapsed() < WAIT,
+            "the post and its file never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // The nurse in the portal: accepts, reads, reports a visit.
+    let mut nurse = Visitor::new(&region.url());
+    let csrf = nurse.sign_in(&login, NURSE_PASSWORD, NURSE_SECRET).await;
+    let team: String = sqlx::query_scalar("SELECT id::text FROM teams")
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    let member: String =
+        sqlx::query_scalar("SELECT id::text FROM team_members WHERE organisation_id = $1")
+            .bind(station.id)
+            .fetch_one(&region.owner)
+            .await
+            .unwrap();
+    let accepted = nurse
+        .post(
+            &format!("/portal/teams/{team}/members"),
+            &[("member", &member), ("action", "accept"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let page = nurse.get(&format!("/portal/teams/{team}")).await;
+    assert!(page.body.contains("退院時の処方.pdf"), "{}", page.body);
+    let boundary = "----tsunagu-e2e";
+    let form = [
+        ("kind", "visit_report"),
+        ("body", "初回訪問しました。食事は半分ほど。"),
+        ("body_temperature", "36.9"),
+        ("csrf", csrf.as_str()),
+    ]
+    .iter()
+    .map(|(n, v)| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n")
+    })
+    .collect::<String>()
+        + &format!("--{boundary}--\r\n");
+    let request = nurse
+        .http
+        .post(format!("{}/portal/teams/{team}/posts", nurse.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(form);
+    assert_eq!(nurse.send(request).await.status, 303);
+
+    // The report reaches the open app by the live stream.
+    let started = Instant::now();
+    loop {
+        press(client, "#back-to-list").await;
+        open_first_patient(client).await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let timeline = text_content(client, "#team-timeline").await;
+        if timeline.contains("初回訪問しました") {
+            assert!(timeline.contains("36.9"), "{timeline}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "the nurse's report never arrived without 今すぐ同期: {timeline}"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    wait_for_text(client, "#team-members", "参加中").await;
+    client
+        .execute(
+            "document.querySelector('#team-panel').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot_display(&artifacts().join("e2e-team.png"));
+    press(client, "[data-testid=entry-acknowledge]").await;
+    press(client, "#sync-now").await;
+    let started = Instant::now();
+    loop {
+        let page = nurse.get(&format!("/portal/teams/{team}")).await;
+        if page.body.contains("確認 1&#x2f;1") {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "確認しました never reached the nurse: {}",
+            page.body
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+const NURSE_PASSWORD: &str = "a long enough password";
+const NURSE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A nurse of `station` with her password and second factor set.
+async fn portal_nurse(region: &Region, station: uuid::Uuid) -> String {
+    let request = AccountRequest {
+        organisation: station,
+        login: "nurse.tanaka",
+        display_name: "田中 ゆき",
+        role: Role::Staff,
+        profession: Profession::Nurse,
+    };
+    let user = create_account(&region.pool, &request, "admin:test")
+        .await
+        .unwrap();
+    let hash = tsunagu_server::users::hash_password(NURSE_PASSWORD).unwrap();
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, must_change_password = false, totp_secret = $3
+         WHERE id = $1",
+    )
+    .bind(user.id)
+    .bind(hash)
+    .bind(NURSE_SECRET)
+    .execute(&region.owner)
+    .await
+    .unwrap();
+    user.login
 }
 
 /// Opens the patient again (the page reads the store as it opens) until

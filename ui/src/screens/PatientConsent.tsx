@@ -33,7 +33,9 @@ type Editing = { kind: "none" } | { kind: "new" } | { kind: "edit"; consent: Con
  * regional desk and the hospital, recorded, changed, withdrawn, and printed as
  * a 同意書. Without a consent in force nothing about the patient leaves the clinic.
  */
-export function PatientConsentPanel({ patientId }: { patientId: string }) {
+/** `onChanged` tells the page a consent was recorded, changed or withdrawn
+ * (the team panel reads whether the consent names the team). */
+export function PatientConsentPanel({ patientId, onChanged }: { patientId: string; onChanged?: () => void }) {
   const [consents, setConsents] = useState<Consent[] | null>(null);
   const [editing, setEditing] = useState<Editing>({ kind: "none" });
   const [values, setValues] = useState<ConsentInput>(consentInput(null));
@@ -157,6 +159,7 @@ export function PatientConsentPanel({ patientId }: { patientId: string }) {
                   : "同意を記録しました。次の同期で地域連携サーバーに送られます。",
               );
               await reload();
+              onChanged?.();
             });
           }}
         >

@@ -126,6 +126,7 @@ function PatientEditor({
   const [values, setValues] = useState<PatientInput>(initialPatient === null ? EMPTY_PATIENT : toPatientInput(initialPatient));
   const { busy, error, run } = useAction();
   const [referralChanges, setReferralChanges] = useState(0);
+  const [consentChanges, setConsentChanges] = useState(0);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [restoredNotice, setRestoredNotice] = useState(false);
   const fieldErrors = toFieldErrors(error?.fields ?? []);
@@ -178,8 +179,17 @@ function PatientEditor({
           }}
         />
       )}
-      {patient !== null && !isDeleted && <PatientConsentPanel patientId={patient.id} />}
-      {patient !== null && !isDeleted && <PatientTeamPanel patientId={patient.id} refreshKey={syncs ?? 0} />}
+      {patient !== null && !isDeleted && (
+        <PatientConsentPanel
+          patientId={patient.id}
+          onChanged={() => {
+            setConsentChanges((n) => n + 1);
+          }}
+        />
+      )}
+      {patient !== null && !isDeleted && (
+        <PatientTeamPanel patientId={patient.id} refreshKey={(syncs ?? 0) + consentChanges} />
+      )}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}
