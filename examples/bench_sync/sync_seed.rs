@@ -22,7 +22,8 @@ use rand::rngs::StdRng;
 use sqlx::PgPool;
 use tsunagu_domain::{EventDetails, Sex, TrackingCode};
 use tsunagu_protocol::{
-    ChangeBody, OrgKind, Organisation, WireEvent, WireEventDetails, WireSource,
+    ChangeBody, OrgKind, Organisation, TeamChangeBody, WireEntry, WireEvent, WireEventDetails,
+    WireMember, WireSource, WireVitals,
 };
 use tsunagu_store::{EventSource, ImportedReferral};
 use uuid::Uuid;
@@ -45,6 +46,8 @@ pub struct SeededClinic {
     pub news: usize,
     /// Changes in the clinic's own feed, the directory's listings included.
     pub feed: usize,
+    /// Patients whose identity is in the feed (those with a referral).
+    pub shared: Vec<Uuid>,
 }
 
 /// Rows waiting to be written, column by column (each becomes one array
@@ -194,12 +197,14 @@ impl Seeder {
             events: 0,
             news: 0,
             feed: self.rows_in_feed(&clinic_scope),
+            shared: Vec::new(),
         };
         let clinic_actor = format!("{} {CLINIC_DEVICE}", clinic.name);
         for referral in made {
             if let Some(share) = shares.remove(&referral.patient_id) {
                 self.feed(clinic_scope.clone(), None, &share);
                 seeded.feed += 1;
+                seeded.shared.push(referral.patient_id);
             }
             let sent: Option<EventDetails> = referral.events[0].details.clone();
             let hospital = match &sent {
@@ -300,6 +305,120 @@ impl Seeder {
             seeded.referrals.push(referral.id);
         }
         seeded
+    }
+
+    /// Home-care teams on the first of `patients` (one per 50 entries),
+    /// each the clinic and a visiting nurse station, with `entries`
+    /// timeline entries in all — 連絡 and 訪問報告 with vital signs, by
+    /// either — in the clinic's feed as the server writes them (ADR 0023).
+    /// Returns the changes added to the feed.
+    pub fn team_timelines(
+        &mut self,
+        clinic: &Organisation,
+        patients: &[Uuid],
+        entries: usize,
+        rng: &mut StdRng,
+    ) -> usize {
+        const PER_TEAM: usize = 50;
+        let scope = format!("org:{}", clinic.id);
+        let station = Uuid::now_v7();
+        let teams = entries.div_ceil(PER_TEAM).min(patients.len());
+        let mut fed = 0;
+        let mut left = entries;
+        for (t, patient) in patients.iter().take(teams).enumerate() {
+            let team_id = Uuid::now_v7();
+            let started_at = Utc::now() - TimeDelta::days(400);
+            let owner = Uuid::now_v7();
+            let nurse = Uuid::now_v7();
+            let mut changes = vec![TeamChangeBody::Started {
+                team_id,
+                patient_id: *patient,
+                started_at,
+            }];
+            for (id, organisation, name, kind, role) in [
+                (
+                    owner,
+                    clinic.id,
+                    clinic.name.as_str(),
+                    "clinic",
+                    "primary_physician",
+                ),
+                (
+                    nurse,
+                    station,
+                    "みどり訪問看護ステーション",
+                    "visiting_nurse_station",
+                    "visiting_nurse",
+                ),
+            ] {
+                changes.push(TeamChangeBody::Member {
+                    team_id,
+                    member: WireMember {
+                        id,
+                        organisation_id: Some(organisation),
+                        name: name.to_string(),
+                        kind: kind.to_string(),
+                        role: role.to_string(),
+                        state: "active".to_string(),
+                        person: String::new(),
+                        phone: "03-3981-1234".to_string(),
+                        fax: String::new(),
+                        relation: String::new(),
+                        expires_at: None,
+                        needs_approval: false,
+                        access_until: None,
+                        first_contact_for: Vec::new(),
+                        invited_by: (id == nurse).then_some(owner),
+                    },
+                });
+            }
+            let here = if t + 1 == teams {
+                left
+            } else {
+                PER_TEAM.min(left)
+            };
+            left -= here;
+            for seq in 1..=here as i64 {
+                let by_nurse = rng.random_bool(0.7);
+                let visit = by_nurse && rng.random_bool(0.6);
+                changes.push(TeamChangeBody::Entry {
+                    team_id,
+                    entry: WireEntry {
+                        id: Uuid::now_v7(),
+                        seq,
+                        kind: if visit { "visit_report" } else { "note" }.to_string(),
+                        body: format!(
+                            "訪問しました。食事は半分ほど、夜はよく眠れているとのことです。（{seq}）"
+                        ),
+                        author_member: Some(if by_nurse { nurse } else { owner }),
+                        author: if by_nurse {
+                            "みどり訪問看護ステーション 看護師 田中".to_string()
+                        } else {
+                            format!("{} 医師 佐藤", clinic.name)
+                        },
+                        reply_to: None,
+                        strikes: None,
+                        vitals: visit.then(|| WireVitals {
+                            body_temperature: Some(36.5),
+                            systolic: Some(rng.random_range(110..150)),
+                            diastolic: Some(rng.random_range(60..90)),
+                            pulse: Some(72),
+                            spo2: Some(97),
+                            respiratory_rate: None,
+                            weight: None,
+                        }),
+                        attachments: Vec::new(),
+                        request_state: None,
+                        posted_at: started_at + TimeDelta::hours(seq * 6),
+                    },
+                });
+            }
+            for change in changes {
+                self.feed(scope.clone(), None, &ChangeBody::Team(change));
+                fed += 1;
+            }
+        }
+        fed
     }
 
     /// Changes already in `scope`'s feed (the directory's listings).

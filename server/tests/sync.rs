@@ -225,27 +225,29 @@ async fn news_from_the_hospital_reaches_the_clinic_in_pages() {
         kinds,
         vec![
             (1, "organisation_listed"),
-            (2, "patient_shared"),
-            (3, "consent_recorded"),
-            (4, "referral_opened"),
-            (5, "event_appended"),
+            // The same hospital in the team directory (protocol 5).
+            (2, "directory_listed"),
+            (3, "patient_shared"),
+            (4, "consent_recorded"),
+            (5, "referral_opened"),
             (6, "event_appended"),
             (7, "event_appended"),
+            (8, "event_appended"),
         ]
     );
-    assert_eq!(seen[5].1["source"], "liaison");
-    assert_eq!(seen[5].1["event"]["details"]["status"], "admitted");
-    assert_eq!(seen[6].1["actor"], "豊島中央病院 PC1");
+    assert_eq!(seen[6].1["source"], "liaison");
+    assert_eq!(seen[6].1["event"]["details"]["status"], "admitted");
+    assert_eq!(seen[7].1["actor"], "豊島中央病院 PC1");
     let done = pull(&t, &clinic, cursor, 2).await;
     assert_eq!(
         (
             done["changes"].as_array().unwrap().len(),
             done["cursor"].as_i64()
         ),
-        (0, Some(7))
+        (0, Some(8))
     );
-    // A version-2 client is not sent the consent it could not read; its
-    // cursor passes it all the same.
+    // A version-2 client is not sent the consent (nor the directory) it
+    // could not read; its cursor passes them all the same.
     let (_, old) = t
         .post_json(
             "/v1/pull",
@@ -261,7 +263,7 @@ async fn news_from_the_hospital_reaches_the_clinic_in_pages() {
         .collect();
     assert_eq!(
         (old_kinds, old["cursor"].as_i64()),
-        (vec![1, 2, 4, 5, 6, 7], Some(7))
+        (vec![1, 3, 5, 6, 7, 8], Some(8))
     );
 
     // The hospital and the desk each have their own feed of it.
@@ -380,11 +382,10 @@ async fn without_consent_nothing_is_shared_and_others_cannot_record() {
         assert_eq!(r[0]["outcome"]["outcome"], "refused", "{r:?}");
         let feed = pull(&t, stranger, 0, 100).await;
         assert!(
-            feed["changes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|c| c["body"]["change"] == "organisation_listed"),
+            feed["changes"].as_array().unwrap().iter().all(|c| matches!(
+                c["body"]["change"].as_str(),
+                Some("organisation_listed" | "directory_listed")
+            )),
             "{feed}"
         );
     }
@@ -462,7 +463,8 @@ async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
         ),
-        ("/v1/pull", br#"{"version":5,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
+        ("/v1/pull", br#"{"version":6,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
+        ("/v1/pull", br#"{"version":1,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
         ("/v1/pull", br#"{"version":2,"cursor":"0","limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
     ];
     for (path, body, status, code) in cases {

@@ -1227,6 +1227,9 @@ async fn a_care_manager_invites_a_care_service_whose_administrator_approves() {
         )
         .await;
     assert_eq!(invited.status, 303, "{}", invited.body);
+    // The care manager, who sent it, may resend or cancel it there.
+    let page = care.get(&t.app, &format!("/portal/teams/{}", r.team)).await;
+    assert!(page.body.contains("招待を再送"), "{}", page.body);
     let worker = person(
         t,
         service,

@@ -142,6 +142,8 @@ fn done_notice(code: &str) -> Option<&'static str> {
         "approve" => "参加を承認しました。",
         "leave" => "チームから外れました。",
         "invited" => "招待を送りました。",
+        "resend" => "招待を再送しました（期限が14日延びました）。",
+        "cancel" => "招待を取り消しました。",
         _ => return None,
     })
 }
@@ -212,6 +214,10 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
                 state_code => state.code(),
                 first_contact => topics,
                 is_me => is_me,
+                // The domain lets the inviter (or the physician) resend or
+                // cancel; the server asks it again on the post.
+                may_resend_or_cancel => state.invitation_state().is_pending()
+                    && (r.invited_by == Some(page.me.id) || page.owns),
             }
         })
         .collect();
