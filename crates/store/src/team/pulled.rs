@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 use tsunagu_domain::team::{EntryKind, OrganisationKind, RequestState};
 use uuid::Uuid;
 
-use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entry, upsert_member};
+use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entries, upsert_member};
 use crate::batch::json_ids;
 use crate::error::StoreResult;
 use crate::sql::Id;
@@ -139,7 +139,13 @@ pub(crate) async fn apply_team_changes(
         return Ok(applied);
     }
     let mut known = Known::look_up(conn, changes).await?;
+    // Entries in a row are written together; anything else first writes
+    // those waiting (a receipt or a request's state needs its entry).
+    let mut waiting: Vec<&EntryRecord> = Vec::new();
     for change in changes {
+        if !matches!(change, TeamPulled::Entry(_)) {
+            write_entries(conn, &mut waiting).await?;
+        }
         match change {
             TeamPulled::Started {
                 team_id,
@@ -203,28 +209,7 @@ pub(crate) async fn apply_team_changes(
                     known.our_requests.insert(entry.id);
                 }
                 known.entries.insert(entry.id);
-                insert_entry(conn, entry).await?;
-                for (position, a) in entry.attachments.iter().enumerate() {
-                    // Bytes already held (this clinic's own upload) stay.
-                    sqlx::query(
-                        "INSERT INTO team_attachments (id, entry_id, position, name, media_type,
-                             size, sha256, uploaded)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, 1)
-                         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
-                             media_type = excluded.media_type, size = excluded.size,
-                             sha256 = excluded.sha256, uploaded = 1
-                         WHERE team_attachments.entry_id = excluded.entry_id",
-                    )
-                    .bind(Id(a.id))
-                    .bind(Id(entry.id))
-                    .bind(position as i64)
-                    .bind(&a.name)
-                    .bind(&a.media_type)
-                    .bind(a.size)
-                    .bind(&a.sha256)
-                    .execute(&mut *conn)
-                    .await?;
-                }
+                waiting.push(entry);
             }
             TeamPulled::Receipt {
                 entry_id,
@@ -317,5 +302,41 @@ pub(crate) async fn apply_team_changes(
             }
         }
     }
+    write_entries(conn, &mut waiting).await?;
     Ok(applied)
+}
+
+/// Writes the waiting entries and their files' metadata.
+async fn write_entries(
+    conn: &mut SqliteConnection,
+    waiting: &mut Vec<&EntryRecord>,
+) -> StoreResult<()> {
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    insert_entries(conn, waiting).await?;
+    for entry in waiting.drain(..) {
+        for (position, a) in entry.attachments.iter().enumerate() {
+            // Bytes already held (this clinic's own upload) stay.
+            sqlx::query(
+                "INSERT INTO team_attachments (id, entry_id, position, name, media_type,
+                         size, sha256, uploaded)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+                         media_type = excluded.media_type, size = excluded.size,
+                         sha256 = excluded.sha256, uploaded = 1
+                     WHERE team_attachments.entry_id = excluded.entry_id",
+            )
+            .bind(Id(a.id))
+            .bind(Id(entry.id))
+            .bind(position as i64)
+            .bind(&a.name)
+            .bind(&a.media_type)
+            .bind(a.size)
+            .bind(&a.sha256)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ use tsunagu_domain::team::{
 };
 use uuid::Uuid;
 
+use crate::batch::insert_rows;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::Id;
 
@@ -335,13 +336,24 @@ impl EntryRow {
 /// feed) replaces the pending copy with what the server says: one entry,
 /// never two.
 pub(super) async fn insert_entry(conn: &mut SqliteConnection, e: &EntryRecord) -> StoreResult<()> {
-    let v = e.vitals.unwrap_or_default();
-    sqlx::query(
+    insert_entries(conn, &[e]).await
+}
+
+/// Entries as the feed or this clinic wrote them, many rows a statement
+/// (a first sync brings 100,000: one statement each spent most of its
+/// time on the round trips, `make bench`). The server's copy of a post
+/// written here replaces it (same id, same team).
+pub(super) async fn insert_entries(
+    conn: &mut SqliteConnection,
+    entries: &[&EntryRecord],
+) -> StoreResult<()> {
+    insert_rows(
+        conn,
         "INSERT INTO team_entries (id, team_id, seq, kind, body, author_member_id, author,
              reply_to, strikes, body_temperature, systolic, diastolic, pulse, spo2,
-             respiratory_rate, weight, request_state, posted_at, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, kind = excluded.kind,
+             respiratory_rate, weight, request_state, posted_at, state) ",
+        entries,
+        " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, kind = excluded.kind,
              body = excluded.body, author_member_id = excluded.author_member_id,
              author = excluded.author, reply_to = excluded.reply_to, strikes = excluded.strikes,
              body_temperature = excluded.body_temperature, systolic = excluded.systolic,
@@ -350,29 +362,30 @@ pub(super) async fn insert_entry(conn: &mut SqliteConnection, e: &EntryRecord) -
              request_state = excluded.request_state, posted_at = excluded.posted_at,
              state = excluded.state
          WHERE team_entries.team_id = excluded.team_id",
+        |mut row, e| {
+            let v = e.vitals.unwrap_or_default();
+            row.push_bind(Id(e.id))
+                .push_bind(Id(e.team_id))
+                .push_bind(e.seq)
+                .push_bind(e.kind.code())
+                .push_bind(e.body.clone())
+                .push_bind(e.author_member.map(Id))
+                .push_bind(e.author.clone())
+                .push_bind(e.reply_to.map(Id))
+                .push_bind(e.strikes.map(Id))
+                .push_bind(v.body_temperature)
+                .push_bind(v.systolic.map(i64::from))
+                .push_bind(v.diastolic.map(i64::from))
+                .push_bind(v.pulse.map(i64::from))
+                .push_bind(v.spo2.map(i64::from))
+                .push_bind(v.respiratory_rate.map(i64::from))
+                .push_bind(v.weight)
+                .push_bind(e.request_state.map(|s| s.code()))
+                .push_bind(e.posted_at)
+                .push_bind(e.state);
+        },
     )
-    .bind(Id(e.id))
-    .bind(Id(e.team_id))
-    .bind(e.seq)
-    .bind(e.kind.code())
-    .bind(&e.body)
-    .bind(e.author_member.map(Id))
-    .bind(&e.author)
-    .bind(e.reply_to.map(Id))
-    .bind(e.strikes.map(Id))
-    .bind(v.body_temperature)
-    .bind(v.systolic.map(i64::from))
-    .bind(v.diastolic.map(i64::from))
-    .bind(v.pulse.map(i64::from))
-    .bind(v.spo2.map(i64::from))
-    .bind(v.respiratory_rate.map(i64::from))
-    .bind(v.weight)
-    .bind(e.request_state.map(|s| s.code()))
-    .bind(e.posted_at)
-    .bind(e.state)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub(super) const ATTACHMENT_COLUMNS: &str = "a.id, a.entry_id, a.name, a.media_type, a.size, \
