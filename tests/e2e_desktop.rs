@@ -24,10 +24,9 @@ use tsunagu_protocol::OrgKind;
 mod support;
 use support::desktop::*;
 use support::region::{Durability, Region};
-use support::visitor::Visitor;
-use tsunagu_domain::team::{OrganisationKind, Profession};
+use support::visitor::{NURSE_PASSWORD, NURSE_SECRET, Visitor, nurse_of};
+use tsunagu_domain::team::OrganisationKind;
 use tsunagu_server::admin::{NewOrganisation, register_organisation};
-use tsunagu_server::users::{AccountRequest, Role, create_account};
 
 /// The whole journey; about 20 s on the CI machine.
 const WHOLE_RUN: Duration = Duration::from_secs(240);
@@ -482,7 +481,7 @@ async fn the_home_care_team(client: &Client, region: &Region) {
     )
     .await
     .unwrap();
-    let login = portal_nurse(region, station.id).await;
+    let login = nurse_of(region, station.id).await;
 
     // The consent now names the team; the directory arrives with the sync.
     press(client, "#consent-edit").await;
@@ -556,28 +555,18 @@ async fn the_home_care_team(client: &Client, region: &Region) {
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     let page = nurse.get(&format!("/portal/teams/{team}")).await;
     assert!(page.body.contains("退院時の処方.pdf"), "{}", page.body);
-    let boundary = "----tsunagu-e2e";
-    let form = [
-        ("kind", "visit_report"),
-        ("body", "初回訪問しました。食事は半分ほど。"),
-        ("body_temperature", "36.9"),
-        ("csrf", csrf.as_str()),
-    ]
-    .iter()
-    .map(|(n, v)| {
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n")
-    })
-    .collect::<String>()
-        + &format!("--{boundary}--\r\n");
-    let request = nurse
-        .http
-        .post(format!("{}/portal/teams/{team}/posts", nurse.base))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
+    let posted = nurse
+        .post_form_data(
+            &format!("/portal/teams/{team}/posts"),
+            &[
+                ("kind", "visit_report"),
+                ("body", "初回訪問しました。食事は半分ほど。"),
+                ("body_temperature", "36.9"),
+                ("csrf", &csrf),
+            ],
         )
-        .body(form);
-    assert_eq!(nurse.send(request).await.status, 303);
+        .await;
+    assert_eq!(posted.status, 303);
 
     // The report reaches the open app by the live stream.
     let started = Instant::now();
@@ -621,35 +610,6 @@ async fn the_home_care_team(client: &Client, region: &Region) {
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-}
-
-const NURSE_PASSWORD: &str = "a long enough password";
-const NURSE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-/// A nurse of `station` with her password and second factor set.
-async fn portal_nurse(region: &Region, station: uuid::Uuid) -> String {
-    let request = AccountRequest {
-        organisation: station,
-        login: "nurse.tanaka",
-        display_name: "田中 ゆき",
-        role: Role::Staff,
-        profession: Profession::Nurse,
-    };
-    let user = create_account(&region.pool, &request, "admin:test")
-        .await
-        .unwrap();
-    let hash = tsunagu_server::users::hash_password(NURSE_PASSWORD).unwrap();
-    sqlx::query(
-        "UPDATE users SET password_hash = $2, must_change_password = false, totp_secret = $3
-         WHERE id = $1",
-    )
-    .bind(user.id)
-    .bind(hash)
-    .bind(NURSE_SECRET)
-    .execute(&region.owner)
-    .await
-    .unwrap();
-    user.login
 }
 
 /// Opens the patient again (the page reads the store as it opens) until

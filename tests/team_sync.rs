@@ -19,20 +19,16 @@ mod support;
 
 use tsunagu_app::{InviteInput, PostDraft, TeamAttachmentFile, TeamSharingConsentDraft};
 use tsunagu_domain::ConsentScope;
-use tsunagu_domain::team::{EntryKind, MemberState, OrganisationKind, Profession};
+use tsunagu_domain::team::{EntryKind, MemberState, OrganisationKind};
 use tsunagu_protocol::OrgKind;
 use tsunagu_server::admin::{NewOrganisation, register_organisation};
-use tsunagu_server::users::{AccountRequest, Role, create_account};
 use tsunagu_testkit::fixtures as common;
-use uuid::Uuid;
 
 use support::clinic::{clinic_app, keyring};
 use support::region::{CuttingProxy, Durability, Region};
-use support::visitor::Visitor;
+use support::visitor::{NURSE_PASSWORD, NURSE_SECRET, Visitor, nurse_of};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-const PASSWORD: &str = "a long enough password";
 
 fn team_consent() -> TeamSharingConsentDraft {
     TeamSharingConsentDraft {
@@ -46,32 +42,6 @@ fn team_consent() -> TeamSharingConsentDraft {
     }
 }
 
-/// A nurse of `station` with her password and second factor set.
-async fn nurse(region: &Region, station: Uuid) -> String {
-    let request = AccountRequest {
-        organisation: station,
-        login: "nurse.tanaka",
-        display_name: "田中 ゆき",
-        role: Role::Staff,
-        profession: Profession::Nurse,
-    };
-    let user = create_account(&region.pool, &request, "admin:test")
-        .await
-        .unwrap();
-    let hash = tsunagu_server::users::hash_password(PASSWORD).unwrap();
-    sqlx::query(
-        "UPDATE users SET password_hash = $2, must_change_password = false, totp_secret = $3
-         WHERE id = $1",
-    )
-    .bind(user.id)
-    .bind(hash)
-    .bind(SECRET)
-    .execute(&region.owner)
-    .await
-    .unwrap();
-    user.login
-}
-
 /// The value of the first `name="<field>" value="…"` on the page.
 fn field(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -81,32 +51,6 @@ fn field(body: &str, name: &str) -> String {
         + marker.len();
     let end = body[start..].find('"').unwrap();
     body[start..start + end].to_string()
-}
-
-/// A post from the portal's form (multipart, as a browser sends it).
-async fn portal_post(
-    visitor: &mut Visitor,
-    team: Uuid,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> u16 {
-    let boundary = "----tsunagu-e2e";
-    let mut body = String::new();
-    for (name, value) in fields.iter().chain([("csrf", csrf)].iter()) {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    let request = visitor
-        .http
-        .post(format!("{}/portal/teams/{team}/posts", visitor.base))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body);
-    visitor.send(request).await.status
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,9 +120,9 @@ async fn the_team_travels_between_the_clinic_and_the_portal_and_survives_a_bad_l
     assert_eq!(app.sync_state().await.unwrap().unwrap().pending, 0);
 
     // The nurse in the portal.
-    let login = nurse(&region, station.id).await;
+    let login = nurse_of(&region, station.id).await;
     let mut visitor = Visitor::new(&region.url());
-    let csrf = visitor.sign_in(&login, PASSWORD, SECRET).await;
+    let csrf = visitor.sign_in(&login, NURSE_PASSWORD, NURSE_SECRET).await;
     let list = visitor.get("/portal/teams").await;
     assert!(list.body.contains("山田"), "{}", list.body);
     let member = field(&list.body, "member");
@@ -211,19 +155,19 @@ async fn the_team_travels_between_the_clinic_and_the_portal_and_survives_a_bad_l
         .await
         .unwrap();
     assert_eq!(bytes.as_ref(), PDF);
-    let status = portal_post(
-        &mut visitor,
-        team.id,
-        &csrf,
-        &[
-            ("kind", "visit_report"),
-            ("body", "初回訪問しました。"),
-            ("body_temperature", "36.9"),
-            ("spo2", "96"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 303);
+    let posted = visitor
+        .post_form_data(
+            &format!("/portal/teams/{team_id}/posts"),
+            &[
+                ("kind", "visit_report"),
+                ("body", "初回訪問しました。"),
+                ("body_temperature", "36.9"),
+                ("spo2", "96"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 303);
 
     // Back in the clinic: the member joined, the visit report with its
     // vital signs, and the nurse read the physician's post.

@@ -3,6 +3,43 @@
 
 use std::collections::HashMap;
 
+use tsunagu_domain::team::Profession;
+use tsunagu_server::users::{AccountRequest, Role, create_account};
+use uuid::Uuid;
+
+use crate::support::region::Region;
+
+/// The password and second factor of [`nurse_of`]'s account.
+pub const NURSE_PASSWORD: &str = "a long enough password";
+pub const NURSE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A nurse of `station` with her password and second factor set, as after
+/// her first sign-in: her login.
+pub async fn nurse_of(region: &Region, station: Uuid) -> String {
+    let request = AccountRequest {
+        organisation: station,
+        login: "nurse.tanaka",
+        display_name: "田中 ゆき",
+        role: Role::Staff,
+        profession: Profession::Nurse,
+    };
+    let user = create_account(&region.pool, &request, "admin:test")
+        .await
+        .unwrap();
+    let hash = tsunagu_server::users::hash_password(NURSE_PASSWORD).unwrap();
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, must_change_password = false, totp_secret = $3
+         WHERE id = $1",
+    )
+    .bind(user.id)
+    .bind(hash)
+    .bind(NURSE_SECRET)
+    .execute(&region.owner)
+    .await
+    .unwrap();
+    user.login
+}
+
 /// What the authenticator app shows now for `secret`.
 pub fn totp_now(secret: &str, login: &str) -> String {
     let secret: String = secret.split_whitespace().collect();
@@ -68,6 +105,28 @@ impl Visitor {
                 .map(|l| l.to_str().unwrap().to_string()),
             body: response.text().await.unwrap(),
         }
+    }
+
+    /// Posts `fields` as `multipart/form-data`, as a browser sends a form
+    /// that may carry a file (the team's post form).
+    pub async fn post_form_data(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let boundary = "----tsunagu-e2e";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
