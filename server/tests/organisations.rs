@@ -27,10 +27,8 @@ use tsunagu_server::admin::{
     CodeError, NewOrganisation, issue_enrollment_code, register_organisation,
 };
 use tsunagu_server::audit::{ChainReport, verify_chain};
-use tsunagu_server::users::{AccountRequest, Role, create_account};
+use tsunagu_server::users::Role;
 use uuid::Uuid;
-
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 async fn organisation(t: &TestServer, kind: OrganisationKind, name: &str) -> Uuid {
     let new = NewOrganisation {
@@ -44,33 +42,6 @@ async fn organisation(t: &TestServer, kind: OrganisationKind, name: &str) -> Uui
         .await
         .unwrap()
         .id
-}
-
-/// An approved account of `organisation` with its password replaced and a
-/// second factor, as `Person::create` makes one.
-async fn person_in(t: &TestServer, organisation: Uuid, login: &str, role: Role) -> Person {
-    let request = AccountRequest {
-        organisation,
-        login,
-        display_name: "試験 花子",
-        role,
-        profession: Profession::Nurse,
-    };
-    let user = create_account(&t.pool, &request, "admin:test")
-        .await
-        .unwrap();
-    sqlx::query("UPDATE users SET totp_secret = $1, must_change_password = false WHERE id = $2")
-        .bind(SECRET)
-        .bind(user.id)
-        .execute(&t.owner)
-        .await
-        .unwrap();
-    Person {
-        id: user.id,
-        login: user.login,
-        password: user.initial_password,
-        secret: SECRET.to_string(),
-    }
 }
 
 async fn count(t: &TestServer, sql: &'static str) -> i64 {
@@ -235,7 +206,14 @@ async fn devices_enroll_for_clinics_hospitals_and_the_desk_and_clinics_list_only
 async fn a_nurse_made_by_her_stations_administrator_waits_for_the_desk_then_signs_in() {
     let t = server().await;
     let station = organisation(&t, OrganisationKind::VisitingNurseStation, "みどり訪問看護").await;
-    let boss = person_in(&t, station, "midori-kanri", Role::OrgAdmin).await;
+    let boss = Person::of(
+        &t,
+        station,
+        "midori-kanri",
+        Role::OrgAdmin,
+        Profession::Nurse,
+    )
+    .await;
     let b = boss.signed_in(&t.app).await;
     let home = b.get(&t.app, "/portal").await;
     assert_eq!(home.location.as_deref(), Some("/portal/teams"));
@@ -285,7 +263,14 @@ async fn a_nurse_made_by_her_stations_administrator_waits_for_the_desk_then_sign
     let approval = format!("/portal/admin/users/{nurse}/approval");
     let page = d.post(&t.app, &approval, &[("decision", "approve")]).await;
     assert_eq!(page.status, 403);
-    let admin = person_in(&t, desk_of(&t).await, "kanri", Role::Admin).await;
+    let admin = Person::of(
+        &t,
+        desk_of(&t).await,
+        "kanri",
+        Role::Admin,
+        Profession::Nurse,
+    )
+    .await;
     let a = admin.signed_in(&t.app).await;
     let accounts = a.get(&t.app, "/portal/admin/users").await;
     assert!(
@@ -397,8 +382,8 @@ async fn an_organisations_administrator_reaches_no_other_organisation_and_no_ref
     let t = server().await;
     let a_org = organisation(&t, OrganisationKind::Pharmacy, "ひかり薬局").await;
     let b_org = organisation(&t, OrganisationKind::CareManagementOffice, "あおぞら居宅").await;
-    let a_boss = person_in(&t, a_org, "hikari-kanri", Role::OrgAdmin).await;
-    let _b_boss = person_in(&t, b_org, "aozora-kanri", Role::OrgAdmin).await;
+    let a_boss = Person::of(&t, a_org, "hikari-kanri", Role::OrgAdmin, Profession::Nurse).await;
+    let _b_boss = Person::of(&t, b_org, "aozora-kanri", Role::OrgAdmin, Profession::Nurse).await;
     let a = a_boss.signed_in(&t.app).await;
     let users_before = count(&t, "SELECT count(*) FROM users").await;
     let audit_before = count(&t, "SELECT coalesce(max(seq), 0) FROM audit_log").await;
@@ -508,7 +493,14 @@ async fn the_kinds_the_staff_page_and_the_pending_list_as_a_browser_shows_them()
     )
     .await;
     organisation(&t, OrganisationKind::Hospital, "豊島中央病院").await;
-    let boss = person_in(&t, station, "midori-kanri", Role::OrgAdmin).await;
+    let boss = Person::of(
+        &t,
+        station,
+        "midori-kanri",
+        Role::OrgAdmin,
+        Profession::Nurse,
+    )
+    .await;
     let b = boss.signed_in(&t.app).await;
     let staff_path = format!("/portal/organisations/{station}/staff");
     for (profession, name, login) in [

@@ -27,10 +27,9 @@ use tsunagu_protocol::{
     OpBody, Operation, OrgKind, PROTOCOL_VERSION, PushRequest, TeamOp, WireAuthor, WireNewEntry,
 };
 use tsunagu_server::admin::{NewOrganisation, register_organisation};
-use tsunagu_server::users::{AccountRequest, Role, create_account};
+use tsunagu_server::users::Role;
 use uuid::Uuid;
 
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// The smallest PNG there is (1×1), as a phone's photo stands in.
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
@@ -61,42 +60,10 @@ async fn person(
     role: Role,
     profession: Profession,
 ) -> Session {
-    account(t, organisation, login, role, profession)
+    Person::of(t, organisation, login, role, profession)
         .await
         .signed_in(&t.app)
         .await
-}
-
-/// An approved account with a second factor, its first password changed.
-async fn account(
-    t: &TestServer,
-    organisation: Uuid,
-    login: &str,
-    role: Role,
-    profession: Profession,
-) -> Person {
-    let request = AccountRequest {
-        organisation,
-        login,
-        display_name: "田中 ゆき",
-        role,
-        profession,
-    };
-    let user = create_account(&t.pool, &request, "admin:test")
-        .await
-        .unwrap();
-    sqlx::query("UPDATE users SET totp_secret = $1, must_change_password = false WHERE id = $2")
-        .bind(SECRET)
-        .bind(user.id)
-        .execute(&t.owner)
-        .await
-        .unwrap();
-    Person {
-        id: user.id,
-        login: user.login,
-        password: user.initial_password,
-        secret: SECRET.to_string(),
-    }
 }
 
 struct Clinic {
@@ -1036,7 +1003,7 @@ async fn an_open_team_page_hears_of_a_post_at_once_and_strangers_hear_nothing() 
 async fn a_nurse_in_a_browser_accepts_reports_with_a_photo_and_sees_the_doctor_answer_live() {
     let mut r = region().await;
     let t = &r.t;
-    let nurse = account(
+    let nurse = Person::of(
         t,
         r.nurse_station,
         "nurse.tanaka",

@@ -8,8 +8,9 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+use tsunagu_domain::team::Profession;
 use tsunagu_protocol::OrgKind;
-use tsunagu_server::users::Role;
+use tsunagu_server::users::{AccountRequest, Role, create_account};
 use uuid::Uuid;
 
 use crate::common::TestServer;
@@ -151,6 +152,41 @@ pub struct Person {
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 impl Person {
+    /// An approved account of `organisation` (any kind) with its
+    /// profession, its password as issued and a second factor.
+    pub async fn of(
+        t: &TestServer,
+        organisation: Uuid,
+        login: &str,
+        role: Role,
+        profession: Profession,
+    ) -> Person {
+        let request = AccountRequest {
+            organisation,
+            login,
+            display_name: "田中 ゆき",
+            role,
+            profession,
+        };
+        let user = create_account(&t.pool, &request, "admin:test")
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE users SET totp_secret = $1, must_change_password = false WHERE id = $2",
+        )
+        .bind(SECRET)
+        .bind(user.id)
+        .execute(&t.owner)
+        .await
+        .unwrap();
+        Person {
+            id: user.id,
+            login: user.login,
+            password: user.initial_password,
+            secret: SECRET.to_string(),
+        }
+    }
+
     pub async fn create(t: &TestServer, kind: OrgKind, login: &str, role: Role) -> Person {
         let org = tsunagu_server::admin::create_organisation(
             &t.pool,

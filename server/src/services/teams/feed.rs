@@ -23,12 +23,13 @@ async fn append(
     Ok(())
 }
 
-/// Tells open pages and the owning clinic (through its feed) that the
-/// team changed.
-pub(super) async fn announce(conn: &mut PgConnection, team: &TeamRow) -> Result<(), Failure> {
-    let seq = db::teams::get(conn, team.id)
-        .await?
-        .map_or(team.last_seq, |t| t.last_seq);
+/// Tells open pages that the team changed: `seq` is its timeline's newest
+/// number (the pages reload only when it moves).
+pub(super) async fn announce(
+    conn: &mut PgConnection,
+    team: &TeamRow,
+    seq: i64,
+) -> Result<(), Failure> {
     Ok(db::teams::announce(conn, team.id, seq).await?)
 }
 

@@ -76,7 +76,7 @@ pub(crate) async fn start(
     )
     .await?;
     audit::record(conn, &actor.audit, "team-start", "team", &team.to_string()).await?;
-    feed::announce(conn, &row).await
+    feed::announce(conn, &row, row.last_seq).await
 }
 
 /// An active member invites a registered organisation with a role.
@@ -156,7 +156,7 @@ pub(crate) async fn invite(
     .await?;
     let id = loaded.team.id.to_string();
     audit::record(conn, &actor.audit, "team-invite", "team", &id).await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }
 
 pub(crate) struct Invitation<'a> {
@@ -217,7 +217,7 @@ pub(crate) async fn act(
     feed::member(conn, &loaded.team, member, Some((change, &actor.label()))).await?;
     let id = team.to_string();
     audit::record(conn, &actor.audit, &format!("team-{change}"), "team", &id).await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }
 
 /// The physician lists a family member as a contact (no access).
@@ -273,7 +273,7 @@ pub(crate) async fn add_family(
         &team.to_string(),
     )
     .await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }
 
 /// The physician names the member who answers one kind of question first.
@@ -321,5 +321,5 @@ pub(crate) async fn set_first_contact(
         &team.to_string(),
     )
     .await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }

@@ -163,7 +163,7 @@ pub(crate) async fn post(
     }
     feed::receipts(conn, &loaded.team, &own).await?;
     audit::record(conn, &actor.audit, "team-post", "team", &team.to_string()).await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, seq).await
 }
 
 /// Who the actor is to a request asked by `asker`.
@@ -264,7 +264,7 @@ pub(crate) async fn receipts(
         )
         .await?;
     }
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }
 
 /// Closes a 相談・依頼: its asker or the physician.
@@ -297,7 +297,7 @@ pub(crate) async fn close_request(
         &team.to_string(),
     )
     .await?;
-    feed::announce(conn, &loaded.team).await
+    feed::announce(conn, &loaded.team, loaded.team.last_seq).await
 }
 
 /// A referral's event, as a line on the patient's team's timeline (if
@@ -341,7 +341,7 @@ pub(crate) async fn referral_event(
     )
     .await?;
     feed::entry(conn, &team_row, id).await?;
-    feed::announce(conn, &team_row).await
+    feed::announce(conn, &team_row, seq).await
 }
 
 /// What a referral event says on the timeline.

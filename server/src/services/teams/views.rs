@@ -122,7 +122,7 @@ pub(crate) async fn team_page(
         }
         if !changed.is_empty() {
             feed::receipts(&mut tx, &loaded.team, &changed).await?;
-            feed::announce(&mut tx, &loaded.team).await?;
+            feed::announce(&mut tx, &loaded.team, loaded.team.last_seq).await?;
         }
         let attachments = db::teams::attachments_of(&mut tx, &ids).await?;
         let receipts = db::teams::receipts_of(&mut tx, &ids).await?;
