@@ -199,6 +199,48 @@ async fn the_team_travels_between_the_clinic_and_the_portal_and_survives_a_bad_l
     let page = visitor.get(&format!("/portal/teams/{team_id}")).await;
     assert!(page.body.contains("確認 1&#x2f;1"), "{}", page.body);
 
+    // The patient is referred; the nurse learns first of an admission and
+    // reports it on the team page; the clinic's app shows it as the
+    // team's news, on the referral and on the timeline.
+    let referral = common::refer(app, &patient, "豊島中央病院").await;
+    app.sync_now().await.unwrap();
+    let page = visitor.get(&format!("/portal/teams/{team_id}")).await;
+    assert!(page.body.contains("id=\"kind-admitted\""), "{}", page.body);
+    let today = (chrono::Utc::now() + chrono::Duration::hours(9))
+        .date_naive()
+        .to_string();
+    let reported = visitor
+        .post(
+            &format!("/portal/teams/{team_id}/whereabouts"),
+            &[
+                ("referral", &referral),
+                ("kind", "admitted"),
+                ("date", &today),
+                ("ward", "救急病棟"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(reported.status, 303, "{}", reported.body);
+    app.sync_now().await.unwrap();
+    let view = app.referral(&referral).await.unwrap();
+    assert_eq!(view.status, tsunagu_domain::ReferralStatus::Admitted);
+    let news = view.events.last().unwrap();
+    assert_eq!(news.source, "在宅チーム");
+    assert!(
+        news.actor.contains("みどり訪問看護ステーション"),
+        "{}",
+        news.actor
+    );
+    let timeline = app.team_timeline(&team_id).await.unwrap();
+    assert!(
+        timeline
+            .posts
+            .iter()
+            .any(|p| p.kind == EntryKind::ReferralEvent && p.body.contains("入院")),
+        "the admission's line on the clinic's timeline"
+    );
+
     // A bad link: posts with files written offline, then sent while a
     // third of the connections are cut. Nothing lost, nothing doubled.
     proxy.cut(100);

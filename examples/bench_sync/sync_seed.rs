@@ -252,6 +252,9 @@ impl Seeder {
                             format!("{} {HOSPITAL_DEVICE}", h.name),
                         )
                     }
+                    // The generated region's teams report nothing; were one
+                    // to, it would stand under the clinic's name here.
+                    EventSource::Team => (WireSource::Team, clinic.id, clinic_actor.clone()),
                 };
                 if source != WireSource::Clinic {
                     seeded.news += 1;
@@ -273,6 +276,7 @@ impl Seeder {
                         WireSource::Clinic => "clinic",
                         WireSource::Desk => "desk",
                         WireSource::Liaison => "liaison",
+                        WireSource::Team => "team",
                     }
                     .into(),
                 );

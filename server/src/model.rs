@@ -221,6 +221,7 @@ pub(crate) fn source_code(source: WireSource) -> &'static str {
         WireSource::Clinic => "clinic",
         WireSource::Desk => "desk",
         WireSource::Liaison => "liaison",
+        WireSource::Team => "team",
     }
 }
 
@@ -229,6 +230,7 @@ pub(crate) fn source_from_code(code: &str) -> WireSource {
     match code {
         "desk" => WireSource::Desk,
         "liaison" => WireSource::Liaison,
+        "team" => WireSource::Team,
         _ => WireSource::Clinic,
     }
 }

@@ -20,7 +20,7 @@ pub struct ReferralEvent {
     pub date: Option<String>,
     pub summary: String,
     pub note: String,
-    /// Who recorded it: この医院 / 地域連携窓口 / 病院 地域連携室
+    /// Who recorded it: この医院 / 地域連携窓口 / 病院 地域連携室 / 在宅チーム
     pub source: String,
     pub actor: String,
     /// RFC 3339.

@@ -402,6 +402,7 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
                         WireSource::Clinic => EventSource::Clinic,
                         WireSource::Desk => EventSource::Desk,
                         WireSource::Liaison => EventSource::Liaison,
+                        WireSource::Team => EventSource::Team,
                     },
                     actor,
                     at: recorded_at,

@@ -54,7 +54,7 @@ pub struct EventView {
     /// The details in one line, e.g. 5階東病棟・主治医 鈴木.
     pub summary: String,
     pub note: String,
-    /// この医院 / 地域連携窓口 / 病院 地域連携室
+    /// この医院 / 地域連携窓口 / 病院 地域連携室 / 在宅チーム
     pub source: String,
     pub actor: String,
     pub recorded_at: DateTime<Utc>,
@@ -323,6 +323,7 @@ fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
             EventSource::Clinic => "この医院",
             EventSource::Desk => "地域連携窓口",
             EventSource::Liaison => "病院 地域連携室",
+            EventSource::Team => "在宅チーム",
         }
         .to_string(),
         actor: e.actor.clone(),

@@ -51,6 +51,9 @@ pub enum WireSource {
     Clinic,
     Desk,
     Liaison,
+    /// A member of the patient's home-care team, e.g. the visiting nurse
+    /// reporting a death at home (version 5).
+    Team,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +123,10 @@ impl ChangeBody {
     pub fn since_version(&self) -> u16 {
         match self {
             ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,
+            ChangeBody::EventAppended {
+                source: WireSource::Team,
+                ..
+            } => 5,
             ChangeBody::ConsentRecorded { .. } => 3,
             ChangeBody::EventAppended { event, .. }
                 if event.details.is_none() && event.voids.is_none() =>

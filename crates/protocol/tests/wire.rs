@@ -12,8 +12,8 @@
 use chrono::NaiveDate;
 use tsunagu_domain::{DischargeDestination, EventDetails};
 use tsunagu_protocol::{
-    DecodeError, ErrorCode, MAX_OPS_PER_PUSH, OpBody, Operation, PROTOCOL_VERSION, PullRequest,
-    PushRequest, WireEvent, WireEventDetails, decode_request,
+    ChangeBody, DecodeError, ErrorCode, MAX_OPS_PER_PUSH, OpBody, Operation, PROTOCOL_VERSION,
+    PullRequest, PushRequest, WireEvent, WireEventDetails, WireSource, decode_request,
 };
 use uuid::Uuid;
 
@@ -180,4 +180,29 @@ fn a_pull_asks_for_a_bounded_page_after_a_cursor() {
         decode_request::<PullRequest>(negative).unwrap_err().code(),
         ErrorCode::Malformed
     );
+}
+
+/// An event a team member recorded names a source older clients cannot
+/// read: only clients of version 5 are sent it.
+#[test]
+fn an_event_from_the_team_waits_for_version_5_clients() {
+    let appended = |source| ChangeBody::EventAppended {
+        referral_id: Uuid::nil(),
+        event: WireEvent {
+            id: Uuid::nil(),
+            details: Some(WireEventDetails::Deceased {
+                date: d(3, 1),
+                place: "自宅".into(),
+            }),
+            voids: None,
+            note: String::new(),
+        },
+        source,
+        actor: "訪問看護ステーション 看護師 山田".into(),
+        recorded_at: chrono::DateTime::UNIX_EPOCH,
+    };
+    assert_eq!(appended(WireSource::Team).since_version(), 5);
+    assert_eq!(appended(WireSource::Liaison).since_version(), 1);
+    let json = serde_json::to_string(&appended(WireSource::Team)).unwrap();
+    assert!(json.contains(r#""source":"team""#), "{json}");
 }

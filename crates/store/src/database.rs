@@ -138,6 +138,85 @@ async fn verify_encrypted(pool: &SqlitePool) -> StoreResult<()> {
 mod tests {
     use super::*;
 
+    /// A new store in `dir` with the migrations before `version` applied.
+    async fn migrated_before(dir: &tempfile::TempDir, version: i64) -> SqlitePool {
+        let key = StoreKey::generate();
+        let options =
+            connect_options(&dir.path().join("t.db"), true).pragma("key", key.pragma_value());
+        let pool = connect(options).await.unwrap();
+        let before = MIGRATOR
+            .migrations
+            .iter()
+            .position(|m| m.version == version)
+            .unwrap();
+        let mut older = sqlx::migrate::Migrator::new(std::path::Path::new("./migrations"))
+            .await
+            .unwrap();
+        older.migrations = std::borrow::Cow::Owned(MIGRATOR.migrations[..before].to_vec());
+        older.run(&pool).await.unwrap();
+        pool
+    }
+
+    /// Migration 0016 builds `referral_events` again to take events a team
+    /// member reported: every event stays, with what points at it, and
+    /// the table stays append-only.
+    #[tokio::test]
+    async fn the_events_rebuilt_for_team_reports_keep_their_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = migrated_before(&dir, 16).await;
+        let mut conn = pool.acquire().await.unwrap();
+        for sql in [
+            "PRAGMA foreign_keys = OFF",
+            "INSERT INTO referral_events (id, referral_id, status, details, voids, note, source, actor, at)
+             VALUES ('e1', 'r', 'sent', '{}', NULL, '', 'clinic', 'a', 't'),
+                    ('e2', 'r', NULL, NULL, NULL, '退院は来月', 'liaison', 'h', 't')",
+            "INSERT INTO synced_events (event_id, feed_seq) VALUES ('e1', 7)",
+            "PRAGMA foreign_keys = ON",
+        ] {
+            sqlx::query(sql).execute(&mut *conn).await.unwrap();
+        }
+        let team = "INSERT INTO referral_events (id, referral_id, status, details, note, source, actor, at)
+             VALUES ('e3', 'r', 'deceased', '{}', '', 'team', 'n', 't')";
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        assert!(sqlx::query(team).execute(&mut *conn).await.is_err());
+        drop(conn);
+
+        MIGRATOR.run(&pool).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query(team).execute(&mut *conn).await.unwrap();
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT seq, id, source FROM referral_events ORDER BY seq")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        let ids: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|(_, id, s)| (id.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(ids, [("e1", "clinic"), ("e2", "liaison"), ("e3", "team")]);
+        let synced: i64 =
+            sqlx::query_scalar("SELECT feed_seq FROM synced_events WHERE event_id = 'e1'")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(synced, 7);
+        let err = sqlx::query("DELETE FROM referral_events WHERE id = 'e3'")
+            .execute(&mut *conn)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        let odd = "INSERT INTO referral_events (id, referral_id, status, details, note, source, actor, at)
+             VALUES ('e4', 'r', 'deceased', '{}', '', 'someone', 'n', 't')";
+        assert!(sqlx::query(odd).execute(&mut *conn).await.is_err());
+    }
+
     /// Migration 0015 builds the outbox again (SQLite cannot widen a
     /// CHECK): the rows keep their numbers and ids, a number once used is
     /// never given again (the server remembers it), and a new row still
@@ -145,20 +224,7 @@ mod tests {
     #[tokio::test]
     async fn the_rebuilt_outbox_keeps_its_numbers_and_never_reuses_one() {
         let dir = tempfile::tempdir().unwrap();
-        let key = StoreKey::generate();
-        let options =
-            connect_options(&dir.path().join("t.db"), true).pragma("key", key.pragma_value());
-        let pool = connect(options).await.unwrap();
-        let before_team = MIGRATOR
-            .migrations
-            .iter()
-            .position(|m| m.version == 15)
-            .unwrap();
-        let mut older = sqlx::migrate::Migrator::new(std::path::Path::new("./migrations"))
-            .await
-            .unwrap();
-        older.migrations = std::borrow::Cow::Owned(MIGRATOR.migrations[..before_team].to_vec());
-        older.run(&pool).await.unwrap();
+        let pool = migrated_before(&dir, 15).await;
         for n in 0..3 {
             sqlx::query(
                 "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)

@@ -24,6 +24,8 @@ pub enum EventSource {
     Clinic,
     Desk,
     Liaison,
+    /// A member of the patient's home-care team (e.g. the visiting nurse).
+    Team,
 }
 
 impl EventSource {
@@ -32,6 +34,7 @@ impl EventSource {
             EventSource::Clinic => "clinic",
             EventSource::Desk => "desk",
             EventSource::Liaison => "liaison",
+            EventSource::Team => "team",
         }
     }
 }

@@ -501,7 +501,12 @@ mod tests {
                 .unwrap()
         }
         let pool = memory().await;
-        for source in [EventSource::Clinic, EventSource::Desk, EventSource::Liaison] {
+        for source in [
+            EventSource::Clinic,
+            EventSource::Desk,
+            EventSource::Liaison,
+            EventSource::Team,
+        ] {
             assert_eq!(text(&pool, source).await, source.code());
             assert_eq!(back::<EventSource>(&pool, source.code()).await, source);
         }

@@ -312,3 +312,16 @@ pub(crate) async fn patient_of(
         .fetch_optional(conn)
         .await
 }
+
+/// The patient's latest referral: the one the team follows.
+pub(crate) async fn latest_of_patient(
+    conn: &mut PgConnection,
+    patient: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "SELECT id FROM referrals WHERE patient_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(patient)
+    .fetch_optional(conn)
+    .await
+}

@@ -1,8 +1,10 @@
 //! Who records a change, and how a change is refused: shared by the sync
 //! operations and the portal, which record through the same paths.
 
-use tsunagu_protocol::Organisation;
+use tsunagu_protocol::{Organisation, WireSource};
 use uuid::Uuid;
+
+use crate::model::source_of;
 
 /// Who records a change: an enrolled device (sync) or a portal user, of
 /// an organisation.
@@ -12,6 +14,32 @@ pub(crate) struct Actor {
     pub label: String,
     /// In the audit log: `device:<id>` or `user:<id>`.
     pub audit: String,
+}
+
+impl Actor {
+    /// Who the events this actor records are by.
+    pub(crate) fn recorder(&self) -> Recorder<'_> {
+        Recorder {
+            organisation: self.organisation.id,
+            source: source_of(self.organisation.kind),
+            label: &self.label,
+            audit: &self.audit,
+        }
+    }
+}
+
+/// Who a referral event is recorded by: an [`Actor`] of the clinic, the
+/// desk or a hospital, or a member of the patient's home-care team
+/// reporting where the patient is (`services::teams::news`).
+pub(crate) struct Recorder<'a> {
+    /// Only this organisation may void the event later.
+    pub organisation: Uuid,
+    /// As the clinic's app shows who it came from.
+    pub source: WireSource,
+    /// Shown with the event: the organisation and the person.
+    pub label: &'a str,
+    /// In the audit log.
+    pub audit: &'a str,
 }
 
 /// Who a device is in the audit log.

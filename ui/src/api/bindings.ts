@@ -153,7 +153,7 @@ status: string | null,
  */
 date: string | null, summary: string, note: string, 
 /**
- * Who recorded it: この医院 / 地域連携窓口 / 病院 地域連携室
+ * Who recorded it: この医院 / 地域連携窓口 / 病院 地域連携室 / 在宅チーム
  */
 source: string, actor: string, 
 /**

@@ -43,7 +43,7 @@ pub use invitation::{
     invitation_expires_at,
 };
 pub use membership::{Applied, MemberAction, MemberState, TeamMember, apply};
-pub use news::{check_report, may_report};
+pub use news::{check_may_report, check_report, may_report, statuses_to_report};
 pub use organisation::{Invitee, OrganisationKind, check_invitee};
 pub use profession::{Profession, TeamCapability};
 pub use receipts::{Receipt, ReceiptSummary, summarise};

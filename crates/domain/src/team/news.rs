@@ -5,9 +5,11 @@
 //! The status machine (`ReferralStatus::may_become`), membership and
 //! consent still apply on top.
 
+use chrono::{DateTime, Utc};
+
 use crate::referral::{DischargeDestination, EventDetails, ReferralStatus};
 
-use super::{TeamError, TeamRole};
+use super::{EntryKind, Profession, TeamError, TeamMember, TeamRole, check_may_post};
 
 /// Whether `role` may record `status` at all (the choice list).
 /// [`check_report`] is the gate: it also looks at what the event says.
@@ -66,6 +68,42 @@ pub fn check_report(role: TeamRole, details: &EventDetails) -> Result<(), TeamEr
     Ok(())
 }
 
+/// The gate for a member's report: reporting is sharing, so the member
+/// must be one who may post now (active, under the patient's consent, not
+/// 事務), and the role must be one that witnesses the event. `details` is
+/// `None` for withdrawing the member's own report (who recorded it is
+/// checked with the referral's history).
+pub fn check_may_report(
+    member: &TeamMember,
+    profession: Profession,
+    details: Option<&EventDetails>,
+    team_consent: bool,
+    now: DateTime<Utc>,
+) -> Result<(), TeamError> {
+    check_may_post(
+        member,
+        profession,
+        EntryKind::Note,
+        false,
+        team_consent,
+        now,
+    )?;
+    match details {
+        Some(details) => check_report(member.role, details),
+        None => Ok(()),
+    }
+}
+
+/// What a member in `role` is offered to record on a referral that is
+/// `current` now: what the role may report and the status machine lets
+/// follow.
+pub fn statuses_to_report(role: TeamRole, current: ReferralStatus) -> Vec<ReferralStatus> {
+    ReferralStatus::ALL
+        .into_iter()
+        .filter(|s| may_report(role, *s) && current.may_become(*s))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -75,6 +113,68 @@ mod tests {
 
     fn d() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 5, 20).unwrap()
+    }
+
+    fn member(role: TeamRole, state: super::super::MemberState) -> TeamMember {
+        TeamMember {
+            id: "m".into(),
+            role,
+            state,
+            expires_at: None,
+            needs_approval: false,
+            access_until: None,
+            first_contact_for: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_report_needs_an_active_member_under_consent_who_may_post() {
+        use super::super::MemberState as M;
+        let now = d().and_hms_opt(10, 0, 0).unwrap().and_utc();
+        let died = EventDetails::Deceased {
+            date: d(),
+            place: "自宅".into(),
+        };
+        let nurse = member(TeamRole::VisitingNurse, M::Active);
+        let report = |m: &TeamMember, p, consent| check_may_report(m, p, Some(&died), consent, now);
+        assert_eq!(report(&nurse, Profession::Nurse, true), Ok(()));
+        assert_eq!(
+            report(&nurse, Profession::Nurse, false),
+            Err(TeamError::NoTeamConsent)
+        );
+        assert!(report(&nurse, Profession::Clerk, true).is_err());
+        let left = member(TeamRole::VisitingNurse, M::Left);
+        assert_eq!(
+            report(&left, Profession::Nurse, true),
+            Err(TeamError::LeftCannotPost)
+        );
+        let invited = member(TeamRole::VisitingNurse, M::Invited);
+        assert!(report(&invited, Profession::Nurse, true).is_err());
+        let pharmacy = member(TeamRole::Pharmacist, M::Active);
+        assert!(matches!(
+            report(&pharmacy, Profession::Pharmacist, true),
+            Err(TeamError::MayNotReport { .. })
+        ));
+        // Withdrawing one's own report needs only the right to post.
+        assert_eq!(
+            check_may_report(&pharmacy, Profession::Pharmacist, None, true, now),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_offer_follows_the_role_and_the_status_machine() {
+        assert_eq!(
+            statuses_to_report(TeamRole::VisitingNurse, S::Received),
+            vec![S::Admitted, S::Deceased]
+        );
+        // Dead is final: nothing more to offer anyone.
+        assert!(statuses_to_report(TeamRole::VisitingNurse, S::Deceased).is_empty());
+        assert!(statuses_to_report(TeamRole::Pharmacist, S::Admitted).is_empty());
+        assert_eq!(
+            statuses_to_report(TeamRole::HomeCarePhysician, S::DischargePlanned),
+            vec![S::Discharged, S::Deceased]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod referrals;
 mod session;
 mod sign_in;
 mod staff;
+mod team_news;
 mod teams;
 
 use axum::Router;
@@ -99,6 +100,7 @@ pub(crate) fn router() -> Router<ServerState> {
             post(teams::acknowledge),
         )
         .route("/portal/teams/{id}/requests", post(teams::close_request))
+        .route("/portal/teams/{id}/whereabouts", post(team_news::record))
         .route("/portal/attachments/{id}", get(teams::attachment))
         .route(
             "/portal/organisations/{id}/staff",

@@ -46,6 +46,7 @@ fn environment() -> &'static Environment<'static> {
             "teams.html",
             "team.html",
             "team_entry.html",
+            "team_whereabouts.html",
             "staff.html",
             "break_glass.html",
         ] {

@@ -20,9 +20,11 @@ use crate::http::portal::pages::{
     IdPath, database_error, message_for, not_found, render_with_status, user_view,
 };
 use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
+use crate::http::portal::team_news::whereabouts_view;
 use crate::http::state::ServerState;
 use crate::model::Scope;
 use crate::services::actor::Failure;
+use crate::services::referrals::view::today;
 use crate::services::sessions::{SignedIn, same_secret};
 use crate::services::teams::timeline::NewPost;
 use crate::services::teams::views::{EntryView, TeamPage};
@@ -129,7 +131,11 @@ pub(crate) async fn show(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let notice = q.done.as_deref().and_then(done_notice);
-    team_page(&state, &user, team, q.before, StatusCode::OK, notice, None).await
+    let shown = Shown {
+        notice,
+        ..Shown::default()
+    };
+    team_page(&state, &user, team, q.before, StatusCode::OK, shown).await
 }
 
 fn done_notice(code: &str) -> Option<&'static str> {
@@ -144,18 +150,28 @@ fn done_notice(code: &str) -> Option<&'static str> {
         "invited" => "招待を送りました。",
         "resend" => "招待を再送しました（期限が14日延びました）。",
         "cancel" => "招待を取り消しました。",
+        "reported" => "患者さんの所在を記録しました。かかりつけ医とチームに届きます。",
+        "withdrawn" => "記録を取り消しました。",
         _ => return None,
     })
 }
 
-async fn team_page(
+/// What the team page shows beyond the team: after an action, its notice
+/// or why it was refused, with the report form as it was typed.
+#[derive(Default)]
+pub(crate) struct Shown<'a> {
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub report: Option<Value>,
+}
+
+pub(crate) async fn team_page(
     state: &ServerState,
     user: &SignedIn,
     team: Uuid,
     before: Option<i64>,
     status: StatusCode,
-    notice: Option<&str>,
-    error: Option<&str>,
+    shown: Shown<'_>,
 ) -> Response {
     let actor = TeamActor::portal(user);
     let now = Utc::now();
@@ -170,8 +186,11 @@ async fn team_page(
         context! {
             me => user_view(user),
             csrf => user.csrf,
-            notice => notice,
-            error => error,
+            notice => shown.notice,
+            error => shown.error,
+            report => shown.report,
+            whereabouts => page.whereabouts.as_ref().map(|w| whereabouts_view(w, &actor)),
+            today => today().to_string(),
             team => team_view(&page, &actor),
             kinds => post_kinds(),
             roles => TeamRole::ALL.iter().filter(|r| !r.is_owner() && !r.is_contact_only())
@@ -383,16 +402,11 @@ async fn after(
         }
         Ok(()) => Redirect::to(&format!("/portal/teams/{team}?done={done}")).into_response(),
         Err(Failure::Refused(r)) => {
-            team_page(
-                state,
-                user,
-                team,
-                None,
-                StatusCode::CONFLICT,
-                None,
-                Some(&r.0),
-            )
-            .await
+            let shown = Shown {
+                error: Some(&r.0),
+                ..Shown::default()
+            };
+            team_page(state, user, team, None, StatusCode::CONFLICT, shown).await
         }
         Err(Failure::Database(e)) => database_error(&e),
     }
@@ -541,14 +555,19 @@ pub(crate) async fn post(
 }
 
 async fn too_large_or_broken(state: &ServerState, user: &SignedIn, team: Uuid) -> Response {
+    let shown = Shown {
+        error: Some(
+            "送信できませんでした。添付ファイルは20MBまでです。ファイルを小さくしてから、もう一度送信してください。",
+        ),
+        ..Shown::default()
+    };
     team_page(
         state,
         user,
         team,
         None,
         StatusCode::PAYLOAD_TOO_LARGE,
-        None,
-        Some("送信できませんでした。添付ファイルは20MBまでです。ファイルを小さくしてから、もう一度送信してください。"),
+        shown,
     )
     .await
 }

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::events::NewEvent;
-use crate::model::{source_code, source_of};
-use crate::services::actor::{Actor, Failure, refuse};
+use crate::model::source_code;
+use crate::services::actor::{Failure, Recorder, refuse};
 use crate::services::audit;
 use crate::services::referrals::access::scopes_seeing;
 use crate::services::sync::rules;
@@ -22,7 +22,7 @@ use crate::services::teams::timeline::{self, ReferralLine};
 /// referral are serialised.
 pub(crate) async fn append_event(
     conn: &mut PgConnection,
-    by: &Actor,
+    by: &Recorder<'_>,
     referral: Uuid,
     event: &WireEvent,
 ) -> Result<(), Failure> {
@@ -35,7 +35,7 @@ pub(crate) async fn append_event(
     rules::event(event)?;
     if let Some(target) = event.voids {
         let recorded_by = db::events::recorded_by(conn, target, referral).await?;
-        if recorded_by.is_some_and(|o| o != by.organisation.id) {
+        if recorded_by.is_some_and(|o| o != by.organisation) {
             return Err(refuse(
                 "他の機関が記録した内容は取り消せません。記録した機関に連絡してください",
             ));
@@ -58,7 +58,7 @@ pub(crate) async fn append_event(
 /// sees the admission the liaison recorded without asking.
 async fn on_the_timeline(
     conn: &mut PgConnection,
-    by: &Actor,
+    by: &Recorder<'_>,
     referral: Uuid,
     before: &[ReferralEvent],
     event: &ReferralEvent,
@@ -80,19 +80,18 @@ async fn on_the_timeline(
         (None, Some(voided)) => ReferralLine::Voided { voided },
         (None, None) => return Ok(()),
     };
-    timeline::referral_event(conn, patient, referral, line, &by.label, &by.audit).await
+    timeline::referral_event(conn, patient, referral, line, by.label, by.audit).await
 }
 
 /// The event checked: stored, audited, fed; a transfer lets the referral
 /// go from the hospital the patient left.
 async fn store_and_feed(
     conn: &mut PgConnection,
-    by: &Actor,
+    by: &Recorder<'_>,
     referral: Uuid,
     event: &WireEvent,
 ) -> Result<(), Failure> {
-    let org = &by.organisation;
-    let source = source_of(org.kind);
+    let source = by.source;
     let recorded_at = db::events::insert(
         conn,
         NewEvent {
@@ -102,18 +101,18 @@ async fn store_and_feed(
             voids: event.voids,
             note: &event.note,
             source: source_code(source),
-            organisation: org.id,
-            actor: &by.label,
+            organisation: by.organisation,
+            actor: by.label,
         },
     )
     .await?;
     let id = referral.to_string();
-    audit::record(conn, &by.audit, "append-event", "referral", &id).await?;
+    audit::record(conn, by.audit, "append-event", "referral", &id).await?;
     let change = ChangeBody::EventAppended {
         referral_id: referral,
         event: event.clone(),
         source,
-        actor: by.label.clone(),
+        actor: by.label.to_string(),
         recorded_at,
     };
     for scope in scopes_seeing(conn, referral).await? {

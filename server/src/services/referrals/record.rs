@@ -112,7 +112,7 @@ async fn append_in(
     let Some(by) = user.actor() else {
         return Ok(Recorded::Forbidden);
     };
-    let applied = match append_event(&mut tx, &by, referral, wire).await {
+    let applied = match append_event(&mut tx, &by.recorder(), referral, wire).await {
         Ok(()) => match transfer_to {
             Some(hospital) => {
                 hand_to_hospital(&mut tx, &by, referral, hospital, "transferred").await

@@ -279,7 +279,7 @@ async fn open_referral(conn: &mut PgConnection, by: &Actor, o: Opened<'_>) -> Re
         recorded_at,
     };
     db::feed::append(conn, Scope::Org(clinic), Some(o.referral), &change).await?;
-    append_event(conn, by, o.referral, o.sent).await
+    append_event(conn, &by.recorder(), o.referral, o.sent).await
 }
 
 async fn append_pushed_event(
@@ -294,7 +294,7 @@ async fn append_pushed_event(
     if matches!(event.details, Some(WireEventDetails::Sent { .. })) {
         return Err(refuse("「紹介済」は紹介状の発行で記録されます"));
     }
-    append_event(conn, by, referral, event).await
+    append_event(conn, &by.recorder(), referral, event).await
 }
 
 async fn assign(

@@ -17,6 +17,7 @@ use crate::db::teams::{
 };
 use crate::services::actor::Failure;
 use crate::services::audit;
+use crate::services::teams::news::{Whereabouts, whereabouts};
 use crate::services::teams::{Loaded, TeamActor, feed};
 
 /// Entries on one page of a timeline.
@@ -50,6 +51,9 @@ pub(crate) struct TeamPage {
     /// Whom the viewer may invite: (id, name, kind code) of registered
     /// organisations not on the team (empty when the viewer may not).
     pub invitable: Vec<(Uuid, String, String)>,
+    /// Where the patient is (none while the timeline is closed to the
+    /// viewer, or if the patient was never referred).
+    pub whereabouts: Option<Whereabouts>,
 }
 
 pub(crate) struct EntryView {
@@ -101,7 +105,9 @@ pub(crate) async fn team_page(
     let history = db::teams::history(&mut tx, team).await?;
     let mut entries = Vec::new();
     let mut older = None;
+    let mut where_now = None;
     if closed.is_none() {
+        where_now = whereabouts(&mut tx, loaded.team.patient_id, &my_member).await?;
         let before = before.unwrap_or(i64::MAX);
         let rows = db::teams::entries_before(&mut tx, team, before, PAGE_ENTRIES + 1).await?;
         let ids: Vec<Uuid> = rows
@@ -171,6 +177,7 @@ pub(crate) async fn team_page(
         closed,
         may_post,
         invitable,
+        whereabouts: where_now,
     };
     tx.commit().await?;
     Ok(Some(page))
