@@ -83,5 +83,5 @@ pub mod portal {
 
 /// Sweeping counted attempts and ended sessions.
 pub mod housekeeping {
-    pub use crate::services::housekeeping::{spawn, sweep};
+    pub use crate::services::housekeeping::{expire_invitations, spawn, sweep};
 }

@@ -1,6 +1,7 @@
 //! The hourly sweep: counted attempts and sessions past keeping go, recent
 //! ones (still counting toward a limit) and the audit log stay. Run as the
-//! server's own role, which may delete those rows and no others.
+//! server's own role, which may delete those rows and no others. The same
+//! round records team invitations that ran out unanswered.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,8 +11,11 @@
 )]
 
 mod common;
+mod portal_visitor;
+mod team_region;
 
 use common::*;
+use team_region::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_attempts_and_sessions_are_swept_recent_ones_and_the_audit_log_stay() {
@@ -59,4 +63,40 @@ async fn old_attempts_and_sessions_are_swept_recent_ones_and_the_audit_log_stay(
         count("audit_log").await >= 1,
         "the audit log is never swept"
     );
+}
+
+/// An invitation past its time becomes 期限切れ in the team's history and
+/// the clinic's feed, once; one still in time stays as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_past_their_time_are_recorded_as_expired_once() {
+    let r = region().await;
+    sqlx::query("UPDATE team_members SET expires_at = now() - interval '1 hour' WHERE id = $1")
+        .bind(r.nurse_member)
+        .execute(&r.t.owner)
+        .await
+        .unwrap();
+    let expire = || tsunagu_server::housekeeping::expire_invitations(&r.t.pool);
+    assert_eq!(expire().await.unwrap(), 1);
+    assert_eq!(expire().await.unwrap(), 0, "recorded once");
+    let states: Vec<(uuid::Uuid, String)> =
+        sqlx::query_as("SELECT id, state FROM team_members WHERE id = ANY($1) ORDER BY id")
+            .bind(vec![r.nurse_member, r.care_member])
+            .fetch_all(&r.t.owner)
+            .await
+            .unwrap();
+    for (id, state) in states {
+        let wanted = if id == r.nurse_member {
+            "expired"
+        } else {
+            "invited"
+        };
+        assert_eq!(state, wanted);
+    }
+    let changes = r.clinic.team_changes(&r.t).await;
+    let lines: Vec<&serde_json::Value> = changes
+        .iter()
+        .filter(|c| c["team_change"] == "history" && c["what"] == "expired")
+        .collect();
+    assert_eq!(lines.len(), 1, "{changes:?}");
+    assert_eq!(lines[0]["member_id"], r.nurse_member.to_string());
 }

@@ -5,9 +5,9 @@
 //! Every step is the domain's, kept in the team's history and fed.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use tsunagu_domain::team::{
-    FamilyContactDraft, FirstContactTopic, InvitationAction, Invitee, MemberAction,
+    FamilyContactDraft, FirstContactTopic, InvitationAction, Invitee, MemberAction, MemberState,
     OrganisationKind, TeamChange, TeamError, TeamRole, add_family_contact, apply,
     assign_first_contact, check_invitation, start_team,
 };
@@ -322,4 +322,40 @@ pub(crate) async fn set_first_contact(
     )
     .await?;
     feed::announce(conn, &loaded.team, loaded.team.last_seq).await
+}
+
+/// Who the history names for an invitation that ran out by itself.
+const EXPIRY_ACTOR: &str = "つなぐ（自動）";
+
+/// Invitations left unanswered past their time. The rules already read
+/// them as expired; this keeps the record: the state stored, a line in
+/// the team's history and the clinic's feed, the team's pages told. Each
+/// team in its own transaction, checked again under its lock (an answer
+/// may have come in the meantime). The number expired.
+pub(crate) async fn expire_due(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, Failure> {
+    let due = db::teams::invitations_due(pool, now).await?;
+    let mut expired = 0;
+    for (team, member) in due {
+        let mut tx = pool.begin().await?;
+        let loaded = Loaded::lock(&mut tx, team, now).await?;
+        let Some((_, current)) = loaded.member(member) else {
+            continue;
+        };
+        if current.state == MemberState::Expired || current.state_at(now) != MemberState::Expired {
+            continue;
+        }
+        db::teams::set_member_state(
+            &mut tx,
+            member,
+            MemberState::Expired.code(),
+            current.expires_at,
+        )
+        .await?;
+        let change = (TeamChange::Expired.code(), EXPIRY_ACTOR);
+        feed::member(&mut tx, &loaded.team, member, Some(change)).await?;
+        feed::announce(&mut tx, &loaded.team, loaded.team.last_seq).await?;
+        tx.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
 }
