@@ -14,6 +14,9 @@ pub struct TeamPanel {
     pub team: Option<Team>,
     /// The patient's consent names the team (a team can be made and share).
     pub consent_names_team: bool,
+    /// The account may start and change the team and read its timeline
+    /// (医師・看護師); a clerk sees the members and their numbers only.
+    pub may_manage: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -266,6 +269,7 @@ impl From<app::PatientTeam> for TeamPanel {
                     .collect(),
             }),
             consent_names_team: p.consent_names_team,
+            may_manage: p.may_manage,
         }
     }
 }

@@ -871,8 +871,9 @@ async fn a_request_left_unanswered_for_two_days_is_on_the_worklist_until_answere
 }
 
 /// The author is the signed-in account: its name, and the profession its
-/// role is (医師 → physician, 看護師 → nurse); a clerk's account neither
-/// reads nor posts on the timeline (the domain's rule for 事務).
+/// role is (医師 → physician, 看護師 → nurse); a clerk's account sees the
+/// members but neither reads nor posts on the timeline (the domain's rule
+/// for 事務).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_signed_in_account_writes_and_a_clerk_may_not_read_the_timeline() {
     use tsunagu_app::{AccountInput, FixedClock};
@@ -957,6 +958,17 @@ async fn the_signed_in_account_writes_and_a_clerk_may_not_read_the_timeline() {
     app.sign_in("suzuki", "じゅうぶんに長いパスワード")
         .await
         .unwrap();
+    // The clerk sees who is on the team and how to reach them (not
+    // clinical), and may change nothing.
+    let panel = app.patient_team(&patient).await.unwrap();
+    assert!(!panel.may_manage);
+    let members = panel.team.unwrap().members;
+    assert!(!members.is_empty());
+    assert!(
+        members
+            .iter()
+            .all(|m| !m.may_resend && !m.may_cancel && !m.may_remove && !m.may_be_first_contact)
+    );
     let refused = app.team_timeline(&team).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::Forbidden);
     let refused = app

@@ -398,7 +398,12 @@ team: Team | null,
 /**
  * The patient's consent names the team (a team can be made and share).
  */
-consentNamesTeam: boolean, };
+consentNamesTeam: boolean, 
+/**
+ * The account may start and change the team and read its timeline
+ * (医師・看護師); a clerk sees the members and their numbers only.
+ */
+mayManage: boolean, };
 
 export type Team = { id: string, startedAt: string, 
 /**

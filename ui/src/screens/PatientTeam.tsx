@@ -50,7 +50,7 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
         <h2 id="team-heading" class="section-title">
           在宅チーム
         </h2>
-        {panel !== null && panel.team === null && (
+        {panel !== null && panel.team === null && panel.mayManage && (
           <div class="header-buttons">
             <button
               type="button"
@@ -79,15 +79,30 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
       )}
       {panel?.team != null && (
         <>
-          <TeamMembers team={panel.team} onPanel={setPanel} />
-          <TeamTimelinePanel teamId={panel.team.id} refreshKey={refreshKey} />
+          <TeamMembers team={panel.team} mayManage={panel.mayManage} onPanel={setPanel} />
+          {panel.mayManage ? (
+            <TeamTimelinePanel teamId={panel.team.id} refreshKey={refreshKey} />
+          ) : (
+            <p class="field-hint" id="team-timeline-closed">
+              タイムラインは医師・看護師のアカウントだけが見られます。
+            </p>
+          )}
         </>
       )}
     </section>
   );
 }
 
-function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) => void }) {
+function TeamMembers({
+  team,
+  mayManage,
+  onPanel,
+}: {
+  team: Team;
+  /** 医師・看護師: a clerk sees who is on the team and their numbers only. */
+  mayManage: boolean;
+  onPanel: (p: TeamPanel) => void;
+}) {
   const [adding, setAdding] = useState<"none" | "invite" | "family">("none");
   // Cancelling and removing ask once more, inline (as deleting a patient does).
   const [confirming, setConfirming] = useState<{ member: TeamMember; action: "cancel" | "remove" } | null>(null);
@@ -213,42 +228,46 @@ function TeamMembers({ team, onPanel }: { team: Team; onPanel: (p: TeamPanel) =>
           </div>
         </div>
       )}
-      <div class="team-first-contacts">
-        {FIRST_CONTACT_TOPICS.map((topic) => {
-          const holder = firstContactHolders(topic.code)[0];
-          return (
-            <label key={topic.code} class="team-first-contact">
-              <span>{topic.label}の連絡先</span>
-              <select
-                value={holder?.id ?? ""}
-                disabled={busy}
-                data-topic={topic.code}
-                onChange={(e) => {
-                  const memberId = e.currentTarget.value;
-                  if (memberId !== "") void run(async () => { onPanel(await setFirstContact(team.id, memberId, topic.code)); });
-                }}
-              >
-                <option value="">未設定</option>
-                {team.members
-                  .filter((m) => m.mayBeFirstContact)
-                  .map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
-          );
-        })}
-      </div>
-      <div class="form-actions">
-        <button type="button" id="team-invite" class="button" onClick={() => { setAdding("invite"); }} disabled={adding === "invite"}>
-          チームに招待
-        </button>
-        <button type="button" class="button button-ghost" onClick={() => { setAdding("family"); }} disabled={adding === "family"}>
-          家族の連絡先を追加
-        </button>
-      </div>
+      {mayManage && (
+        <div class="team-first-contacts">
+          {FIRST_CONTACT_TOPICS.map((topic) => {
+            const holder = firstContactHolders(topic.code)[0];
+            return (
+              <label key={topic.code} class="team-first-contact">
+                <span>{topic.label}の連絡先</span>
+                <select
+                  value={holder?.id ?? ""}
+                  disabled={busy}
+                  data-topic={topic.code}
+                  onChange={(e) => {
+                    const memberId = e.currentTarget.value;
+                    if (memberId !== "") void run(async () => { onPanel(await setFirstContact(team.id, memberId, topic.code)); });
+                  }}
+                >
+                  <option value="">未設定</option>
+                  {team.members
+                    .filter((m) => m.mayBeFirstContact)
+                    .map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.name}
+                      </option>
+                    ))}
+                </select>
+              </label>
+            );
+          })}
+        </div>
+      )}
+      {mayManage && (
+        <div class="form-actions">
+          <button type="button" id="team-invite" class="button" onClick={() => { setAdding("invite"); }} disabled={adding === "invite"}>
+            チームに招待
+          </button>
+          <button type="button" class="button button-ghost" onClick={() => { setAdding("family"); }} disabled={adding === "family"}>
+            家族の連絡先を追加
+          </button>
+        </div>
+      )}
       {adding === "invite" && (
         <InviteForm
           teamId={team.id}

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::timeline_facts;
 use crate::App;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::patients::parse_id;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,10 @@ pub struct PatientTeam {
     pub team: Option<TeamView>,
     /// The patient's consent names the team, today.
     pub consent_names_team: bool,
+    /// The account may start and change the team and read its timeline
+    /// (医師・看護師). A clerk (事務) sees who is on the team and how to
+    /// reach them, which is not clinical, and nothing else.
+    pub may_manage: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,9 +143,11 @@ pub struct TeamBadge {
     pub open_requests: i64,
 }
 
-fn member_view(m: &MemberRecord, now: DateTime<Utc>) -> MemberView {
+/// A member as the panel lists it; what may be done with it only for an
+/// account that `manages` the team.
+fn member_view(m: &MemberRecord, now: DateTime<Utc>, manages: bool) -> MemberView {
     let member = m.as_member();
-    let may = |action| apply(&member, action, ActorRelation::Physician, now).is_ok();
+    let may = |action| manages && apply(&member, action, ActorRelation::Physician, now).is_ok();
     let contact = m.role.is_contact_only();
     MemberView {
         id: m.id,
@@ -159,7 +165,7 @@ fn member_view(m: &MemberRecord, now: DateTime<Utc>) -> MemberView {
         may_resend: !contact && may(MemberAction::Invitation(InvitationAction::Resend)),
         may_cancel: !contact && may(MemberAction::Invitation(InvitationAction::Cancel)),
         may_remove: !contact && may(MemberAction::Remove),
-        may_be_first_contact: !contact && member.is_active_at(now),
+        may_be_first_contact: manages && !contact && member.is_active_at(now),
     }
 }
 
@@ -167,7 +173,11 @@ impl App {
     /// The 在宅チーム panel: the patient's team (or none yet) and whether
     /// the consent allows one. Viewing is audited.
     pub async fn patient_team(&self, patient_id: &str) -> Result<PatientTeam, AppError> {
-        self.require(Capability::ReadClinicalText)?;
+        let may_manage = match self.require(Capability::ReadClinicalText) {
+            Ok(()) => true,
+            Err(e) if e.code == ErrorCode::Forbidden => false,
+            Err(signed_out) => return Err(signed_out),
+        };
         let patient = parse_id(patient_id)?;
         self.store.patient(patient).await?;
         let consent_names_team = self.team_may_share(patient).await?;
@@ -175,6 +185,7 @@ impl App {
             return Ok(PatientTeam {
                 team: None,
                 consent_names_team,
+                may_manage,
             });
         };
         let now = self.clock.now();
@@ -208,10 +219,14 @@ impl App {
                 patient_id: team.patient_id,
                 started_at: team.started_at,
                 confirmed: team.confirmed,
-                members: members.iter().map(|m| member_view(m, now)).collect(),
+                members: members
+                    .iter()
+                    .map(|m| member_view(m, now, may_manage))
+                    .collect(),
                 history,
             }),
             consent_names_team,
+            may_manage,
         })
     }
 
