@@ -39,6 +39,7 @@ fn team_consent() -> TeamSharingConsentDraft {
         family_relation: String::new(),
         scopes: vec![ConsentScope::Team],
         withdrawn_on: String::new(),
+        preregistered_with: Vec::new(),
     }
 }
 

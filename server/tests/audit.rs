@@ -298,6 +298,8 @@ async fn refer_yamada(t: &TestServer, clinic: &str) -> Uuid {
             withdrawn_on: None,
             team: false,
             family: None,
+            preregistration: false,
+            preregistered_with: Vec::new(),
         },
         OpBody::ReferralOpened {
             referral_id: referral,
@@ -519,6 +521,8 @@ async fn identity_is_kept_only_under_consent_and_removed_on_withdrawal() {
         withdrawn_on,
         team: false,
         family: None,
+        preregistration: false,
+        preregistered_with: Vec::new(),
     };
     // The patient first, as clinics send it: no consent yet, no identity.
     let (status, body) = push_ops(vec![(1, shared.clone())]).await;

@@ -103,6 +103,8 @@ fn consent(consent_id: Uuid, patient_id: Uuid, withdrawn_on: Option<NaiveDate>) 
         withdrawn_on,
         team: false,
         family: None,
+        preregistration: false,
+        preregistered_with: Vec::new(),
     }
 }
 
@@ -787,6 +789,8 @@ async fn text_or_dates_the_database_cannot_store_are_refused_not_a_500() {
                 withdrawn_on: None,
                 team: false,
                 family: None,
+                preregistration: false,
+                preregistered_with: Vec::new(),
             },
         ),
         (

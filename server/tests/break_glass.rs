@@ -84,6 +84,8 @@ fn consent_op(id: Uuid, patient: Uuid, covers: Covers, withdrawn: Option<NaiveDa
         withdrawn_on: withdrawn,
         team: false,
         family: None,
+        preregistration: false,
+        preregistered_with: Vec::new(),
     }
 }
 

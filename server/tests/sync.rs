@@ -121,6 +121,8 @@ async fn refer(t: &TestServer, clinic: &str, hospital: Option<Uuid>, first_op: i
                     withdrawn_on: None,
                     team: false,
                     family: None,
+                    preregistration: false,
+                    preregistered_with: Vec::new(),
                 },
             ),
             (
@@ -435,6 +437,8 @@ async fn without_consent_nothing_is_shared_and_others_cannot_record() {
                 withdrawn_on: Some(d(5, 20)),
                 team: false,
                 family: None,
+                preregistration: false,
+                preregistered_with: Vec::new(),
             },
         )],
     )

@@ -72,6 +72,10 @@ pub struct ConsentInput {
     pub family_relation: String,
     /// Empty while the consent stands.
     pub withdrawn_on: String,
+    /// 事前登録 with the region's hospitals.
+    pub preregistration: bool,
+    /// The hospitals chosen for it (directory ids); none: all of them.
+    pub preregistered_with: Vec<String>,
 }
 
 impl From<ConsentInput> for app::TeamSharingConsentDraft {
@@ -86,11 +90,13 @@ impl From<ConsentInput> for app::TeamSharingConsentDraft {
                 (app::ConsentScope::Desk, i.share_with_desk),
                 (app::ConsentScope::Hospital, i.share_with_hospital),
                 (app::ConsentScope::Team, i.share_with_team),
+                (app::ConsentScope::Preregistration, i.preregistration),
             ]
             .into_iter()
             .filter_map(|(scope, named)| named.then_some(scope))
             .collect(),
             withdrawn_on: i.withdrawn_on,
+            preregistered_with: i.preregistered_with,
         }
     }
 }

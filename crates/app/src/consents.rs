@@ -106,6 +106,7 @@ impl App {
             .filter_map(|(scope, named)| named.then_some(scope))
             .collect(),
             withdrawn_on: consent.withdrawn_on,
+            preregistered_with: Vec::new(),
         };
         self.store_consent(patient_id, id, &consent, now).await
     }

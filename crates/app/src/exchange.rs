@@ -434,6 +434,8 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
             withdrawn_on,
             team,
             family,
+            preregistration,
+            preregistered_with,
         } => vec![PulledChange::Consent {
             id: consent_id,
             patient_id,
@@ -451,11 +453,13 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
                     (ConsentScope::Desk, desk),
                     (ConsentScope::Hospital, destination_hospital),
                     (ConsentScope::Team, team),
+                    (ConsentScope::Preregistration, preregistration),
                 ]
                 .into_iter()
                 .filter_map(|(scope, named)| named.then_some(scope))
                 .collect(),
                 withdrawn_on,
+                preregistered_with: preregistered_with.iter().map(Uuid::to_string).collect(),
             },
         }],
     })

@@ -64,6 +64,7 @@ fn consent(team: bool) -> TeamSharingConsentDraft {
             vec![ConsentScope::Desk]
         },
         withdrawn_on: String::new(),
+        preregistered_with: Vec::new(),
     }
 }
 

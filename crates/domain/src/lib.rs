@@ -14,6 +14,7 @@ pub mod ids;
 pub mod kana;
 pub mod normalize;
 pub mod patient;
+pub mod preregistration;
 pub mod referral;
 pub mod reply;
 pub mod sex;

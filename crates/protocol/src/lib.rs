@@ -43,10 +43,13 @@ pub use team::{
 /// Version 5 added the home-care team: team operations and changes, the
 /// directory of every kind of organisation, and the team scope of a
 /// consent (ADR 0023).
-pub const PROTOCOL_VERSION: u16 = 5;
+/// Version 6 added 事前登録 to a consent: its scope and the hospitals
+/// chosen (ADR 0025); a version-5 server would drop them unread, so a
+/// version-6 client is refused by it instead.
+pub const PROTOCOL_VERSION: u16 = 6;
 
 /// The versions a server of this build accepts: the current one and every
-/// one back to 2 (versions 4 and 5 changed nothing an older client sends
+/// one back to 2 (versions 4 to 6 changed nothing an older client sends
 /// or reads, so clinics that have not yet updated keep syncing).
 pub const SUPPORTED: std::ops::RangeInclusive<u16> = 2..=PROTOCOL_VERSION;
 

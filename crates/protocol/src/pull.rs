@@ -109,6 +109,11 @@ pub enum ChangeBody {
         team: bool,
         #[serde(default)]
         family: Option<WireFamilyGiver>,
+        /// 事前登録 (version 6), as pushed.
+        #[serde(default)]
+        preregistration: bool,
+        #[serde(default)]
+        preregistered_with: Vec<Uuid>,
     },
     /// An organisation the clinic may invite to a team (version 5).
     DirectoryListed { entry: WireDirectoryEntry },

@@ -74,6 +74,12 @@ pub enum OpBody {
         /// `None`: by the patient).
         #[serde(default)]
         family: Option<WireFamilyGiver>,
+        /// 事前登録 with the region's hospitals (version 6).
+        #[serde(default)]
+        preregistration: bool,
+        /// The hospitals chosen for it; empty: every participating one.
+        #[serde(default)]
+        preregistered_with: Vec<Uuid>,
     },
     /// A referral letter was issued: the episode and its 紹介済 event.
     ReferralOpened {

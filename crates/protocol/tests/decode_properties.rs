@@ -166,6 +166,8 @@ fn op_body() -> impl Strategy<Value = OpBody> {
                     withdrawn_on,
                     team: desk && destination_hospital,
                     family: None,
+                    preregistration: desk,
+                    preregistered_with: if desk { vec![patient_id] } else { Vec::new() },
                 }
             ),
         (
@@ -448,6 +450,10 @@ fn may_be_omitted(request: &Value, path: &[Step]) -> bool {
         }
         // Added in version 5: consents until then name no family giver.
         "family" => parent(request, path)["op"] == "consent_recorded",
+        // Added in version 6: consents until then pre-register nobody.
+        "preregistration" | "preregistered_with" => {
+            parent(request, path)["op"] == "consent_recorded"
+        }
         // A team's optional parts: the person invited, a post's reply,
         // correction, vital signs (each one) and attachments.
         "person" => parent(request, path)["team_op"] == "invited",
@@ -558,6 +564,8 @@ fn rich_push() -> PushRequest {
                 name: "山田　花子".into(),
                 relation: "長女".into(),
             }),
+            preregistration: true,
+            preregistered_with: vec![id(5)],
         },
         OpBody::ConsentRecorded {
             consent_id: id(3),
@@ -569,6 +577,8 @@ fn rich_push() -> PushRequest {
             withdrawn_on: None,
             team: false,
             family: None,
+            preregistration: false,
+            preregistered_with: Vec::new(),
         },
         OpBody::ReferralOpened {
             referral_id: id(4),

@@ -91,6 +91,7 @@ impl ConsentRecord {
             given_by: self.given_by.clone(),
             scopes,
             withdrawn_on: c.withdrawn_on,
+            preregistered_with: Vec::new(),
         }
     }
 }

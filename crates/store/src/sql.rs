@@ -241,6 +241,7 @@ mod tests {
                 tsunagu_domain::ConsentScope::Hospital,
             ],
             withdrawn_on: None,
+            preregistered_with: Vec::new(),
         };
         store
             .save_consent(Uuid::now_v7(), patient, &consent, "t", now)

@@ -43,6 +43,7 @@ fn consent(scopes: Vec<ConsentScope>, withdrawn: bool) -> TeamSharingConsent {
         },
         scopes,
         withdrawn_on: withdrawn.then(|| NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+        preregistered_with: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
+use tsunagu_domain::preregistration::name_keys;
 use uuid::Uuid;
 
 pub(crate) struct Patient<'a> {
@@ -23,11 +24,13 @@ pub(crate) async fn upsert_patient(
     p: &Patient<'_>,
     identity: bool,
 ) -> sqlx::Result<()> {
+    // The keys a pre-registered patient is looked up by (issue 17).
+    let [name_key, kana_key] = name_keys(p.name, p.kana);
     sqlx::query(
-        "INSERT INTO patients (id, clinic_id, name, kana, birth_date, sex)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO patients (id, clinic_id, name, kana, birth_date, sex, name_key, kana_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET name = $3, kana = $4, birth_date = $5,
-           sex = $6, updated_at = now()",
+           sex = $6, name_key = $7, kana_key = $8, updated_at = now()",
     )
     .bind(p.id)
     .bind(p.clinic)
@@ -35,8 +38,32 @@ pub(crate) async fn upsert_patient(
     .bind(identity.then_some(p.kana))
     .bind(identity.then_some(p.birth_date))
     .bind(identity.then_some(p.sex))
+    .bind(identity.then_some(name_key))
+    .bind(identity.then_some(kana_key))
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Writes the look-up keys of a patient shared before they existed
+/// (migration 0018), from the identity held.
+pub(crate) async fn fill_missing_keys(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<()> {
+    let held: Option<(String, String)> = sqlx::query_as(
+        "SELECT name, kana FROM patients
+         WHERE id = $1 AND name IS NOT NULL AND name_key IS NULL",
+    )
+    .bind(patient)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((name, kana)) = held {
+        let [name_key, kana_key] = name_keys(&name, &kana);
+        sqlx::query("UPDATE patients SET name_key = $2, kana_key = $3 WHERE id = $1")
+            .bind(patient)
+            .bind(name_key)
+            .bind(kana_key)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -55,7 +82,7 @@ pub(crate) async fn has_identity(conn: &mut PgConnection, patient: Uuid) -> sqlx
 pub(crate) async fn forget_identity(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE patients SET name = NULL, kana = NULL, birth_date = NULL, sex = NULL,
-           updated_at = now() WHERE id = $1",
+           name_key = NULL, kana_key = NULL, updated_at = now() WHERE id = $1",
     )
     .bind(patient)
     .execute(conn)
@@ -86,17 +113,22 @@ pub(crate) struct Consent<'a> {
     pub team: bool,
     /// The family member who consented (name, relation), or the patient.
     pub family: Option<(&'a str, &'a str)>,
+    /// 事前登録, and the hospitals chosen (none: every participating one).
+    pub preregistration: bool,
+    pub preregistered_with: &'a [Uuid],
 }
 
 /// False if the consent's id belongs to another clinic or patient.
 pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO consents (id, patient_id, clinic_id, obtained_on, obtained_by, desk,
-           destination_hospital, withdrawn_on, team, family_name, family_relation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           destination_hospital, withdrawn_on, team, family_name, family_relation,
+           preregistration, preregistered_with)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (id) DO UPDATE SET obtained_on = $4, obtained_by = $5, desk = $6,
            destination_hospital = $7, withdrawn_on = $8, team = $9, family_name = $10,
-           family_relation = $11, updated_at = now()
+           family_relation = $11, preregistration = $12, preregistered_with = $13,
+           updated_at = now()
          WHERE consents.clinic_id = $3 AND consents.patient_id = $2",
     )
     .bind(c.id)
@@ -110,17 +142,20 @@ pub(crate) async fn upsert_consent(conn: &mut PgConnection, c: &Consent<'_>) -> 
     .bind(c.team)
     .bind(c.family.map(|f| f.0))
     .bind(c.family.map(|f| f.1))
+    .bind(c.preregistration)
+    .bind(c.preregistered_with)
     .execute(conn)
     .await?
     .rows_affected()
         != 0)
 }
 
-/// Whether a consent in force lets the desk or hospitals see the patient.
+/// Whether a consent in force lets anyone in the region see the patient
+/// (the desk, hospitals, the team, or hospitals by 事前登録).
 pub(crate) async fn consent_in_force(conn: &mut PgConnection, patient: Uuid) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM consents WHERE patient_id = $1 AND withdrawn_on IS NULL
-           AND (desk OR destination_hospital OR team))",
+           AND (desk OR destination_hospital OR team OR preregistration))",
     )
     .bind(patient)
     .fetch_one(conn)

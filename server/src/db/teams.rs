@@ -627,6 +627,8 @@ pub(crate) struct ConsentRow {
     pub family_name: Option<String>,
     pub family_relation: Option<String>,
     pub withdrawn_on: Option<NaiveDate>,
+    pub preregistration: bool,
+    pub preregistered_with: Vec<Uuid>,
 }
 
 pub(crate) async fn latest_consent(
@@ -635,7 +637,7 @@ pub(crate) async fn latest_consent(
 ) -> sqlx::Result<Option<ConsentRow>> {
     sqlx::query_as(
         "SELECT obtained_on, obtained_by, desk, destination_hospital, team, family_name,
-           family_relation, withdrawn_on
+           family_relation, withdrawn_on, preregistration, preregistered_with
          FROM consents WHERE patient_id = $1
          ORDER BY withdrawn_on IS NULL DESC, updated_at DESC LIMIT 1",
     )

@@ -300,5 +300,7 @@ pub fn consent_op(id: Uuid, patient: Uuid, team: bool, withdrawn_on: Option<Naiv
         withdrawn_on,
         team,
         family: None,
+        preregistration: false,
+        preregistered_with: Vec::new(),
     }
 }

@@ -370,7 +370,15 @@ byFamily: boolean, familyName: string, familyRelation: string,
 /**
  * Empty while the consent stands.
  */
-withdrawnOn: string, };
+withdrawnOn: string, 
+/**
+ * 事前登録 with the region's hospitals.
+ */
+preregistration: boolean, 
+/**
+ * The hospitals chosen for it (directory ids); none: all of them.
+ */
+preregisteredWith: Array<string>, };
 
 export type BackupStatus = { 
 /**

@@ -106,6 +106,8 @@ describe("the call wrapper", () => {
       familyName: "",
       familyRelation: "",
       withdrawnOn: "",
+      preregistration: false,
+      preregisteredWith: [],
     };
     await saveConsent("p1", null, input);
     expect(invokeMock).toHaveBeenCalledWith("save_consent", { patientId: "p1", consentId: null, input });

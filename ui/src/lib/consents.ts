@@ -19,6 +19,8 @@ export function consentInput(consent: Consent | null): ConsentInput {
         familyName: "",
         familyRelation: "",
         withdrawnOn: "",
+        preregistration: false,
+        preregisteredWith: [],
       }
     : {
         obtainedOn: consent.obtainedOn,
@@ -30,6 +32,8 @@ export function consentInput(consent: Consent | null): ConsentInput {
         familyName: consent.familyName,
         familyRelation: consent.familyRelation,
         withdrawnOn: consent.withdrawnOn ?? "",
+        preregistration: false,
+        preregisteredWith: [],
       };
 }
 

@@ -281,6 +281,9 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             destination_hospital: record.consent.share_with_hospital,
             withdrawn_on: record.consent.withdrawn_on,
             team: record.share_with_team,
+            // The store keeps no pre-registration yet (issue 17, next).
+            preregistration: false,
+            preregistered_with: Vec::new(),
             family: match &record.given_by {
                 ConsentGiver::Patient => None,
                 ConsentGiver::Family { name, relation } => Some(WireFamilyGiver {

@@ -22,13 +22,17 @@ pub enum ConsentScope {
     Hospital,
     /// 在宅チーム
     Team,
+    /// 事前登録: the region's hospitals may find the patient by identity
+    /// when the patient arrives without a letter (issue 17).
+    Preregistration,
 }
 
 impl ConsentScope {
-    pub const ALL: [ConsentScope; 3] = [
+    pub const ALL: [ConsentScope; 4] = [
         ConsentScope::Desk,
         ConsentScope::Hospital,
         ConsentScope::Team,
+        ConsentScope::Preregistration,
     ];
 
     pub fn code(self) -> &'static str {
@@ -36,6 +40,7 @@ impl ConsentScope {
             ConsentScope::Desk => "desk",
             ConsentScope::Hospital => "hospital",
             ConsentScope::Team => "team",
+            ConsentScope::Preregistration => "preregistration",
         }
     }
 
@@ -48,6 +53,7 @@ impl ConsentScope {
             ConsentScope::Desk => "相談窓口",
             ConsentScope::Hospital => "紹介先の病院",
             ConsentScope::Team => "在宅チーム",
+            ConsentScope::Preregistration => "事前登録（地域の病院）",
         }
     }
 }
@@ -82,6 +88,9 @@ pub struct TeamSharingConsentDraft {
     pub scopes: Vec<ConsentScope>,
     /// Empty while the consent stands.
     pub withdrawn_on: String,
+    /// The hospitals chosen for 事前登録 (their ids); none chosen: every
+    /// participating hospital. Ignored without that scope.
+    pub preregistered_with: Vec<String>,
 }
 
 /// A checked consent. `scopes` is in `ConsentScope::ALL` order, each once.
@@ -92,9 +101,23 @@ pub struct TeamSharingConsent {
     pub given_by: ConsentGiver,
     pub scopes: Vec<ConsentScope>,
     pub withdrawn_on: Option<NaiveDate>,
+    /// The hospitals chosen for 事前登録, each once, in the order given;
+    /// empty with the scope: every participating hospital; always empty
+    /// without it.
+    pub preregistered_with: Vec<String>,
 }
 
 impl TeamSharingConsent {
+    /// Whether the hospital `hospital` may find the patient by look-up
+    /// now: the scope named, not withdrawn, and the hospital among those
+    /// chosen (or none chosen: all).
+    pub fn preregistered_with(&self, hospital: &str) -> bool {
+        self.withdrawn_on.is_none()
+            && self.shares_with(ConsentScope::Preregistration)
+            && (self.preregistered_with.is_empty()
+                || self.preregistered_with.iter().any(|h| h == hospital))
+    }
+
     pub fn shares_with(&self, scope: ConsentScope) -> bool {
         self.scopes.contains(&scope)
     }
@@ -190,6 +213,15 @@ pub fn check_team_sharing_consent(
     }
     let withdrawn_on = check_withdrawn_on(&draft.withdrawn_on, obtained_on, today)
         .and_then(|checked| errors.take(F::WithdrawnOn, checked));
+    let mut preregistered_with: Vec<String> = Vec::new();
+    if scopes.contains(&ConsentScope::Preregistration) {
+        for h in &draft.preregistered_with {
+            let h = h.trim();
+            if !h.is_empty() && !preregistered_with.iter().any(|p| p == h) {
+                preregistered_with.push(h.to_string());
+            }
+        }
+    }
     let errors = errors.into_vec();
     match (obtained_on, obtained_by, given_by) {
         (Some(obtained_on), Some(obtained_by), Some(given_by)) if errors.is_empty() => {
@@ -199,6 +231,7 @@ pub fn check_team_sharing_consent(
                 given_by,
                 scopes,
                 withdrawn_on,
+                preregistered_with,
             })
         }
         _ => Err(errors),

@@ -137,6 +137,8 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         withdrawn_on,
         team,
         family,
+        preregistration,
+        preregistered_with,
     } = body
     else {
         unreachable!("apply hands over consents only");
@@ -158,11 +160,16 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         family: family
             .as_ref()
             .map(|f| (f.name.as_str(), f.relation.as_str())),
+        preregistration: *preregistration,
+        preregistered_with,
     };
     if !db::referrals::upsert_consent(conn, &consent).await? {
         return Err(refuse("この同意の記録は他の医療機関のものです"));
     }
     keep_identity_by_consent(conn, clinic, *patient_id).await?;
+    if *preregistration {
+        db::referrals::fill_missing_keys(conn, *patient_id).await?;
+    }
     // The clinic's other devices hold back or share by it.
     let change = ChangeBody::ConsentRecorded {
         consent_id: *consent_id,
@@ -174,6 +181,8 @@ async fn record_consent(conn: &mut PgConnection, by: &Actor, body: &OpBody) -> R
         withdrawn_on: *withdrawn_on,
         team: *team,
         family: family.clone(),
+        preregistration: *preregistration,
+        preregistered_with: preregistered_with.clone(),
     };
     db::feed::append(conn, Scope::Org(clinic), None, &change).await?;
     let action = if withdrawn_on.is_some() {

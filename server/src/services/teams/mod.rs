@@ -205,6 +205,7 @@ pub(crate) async fn team_consent(
         (row.desk, ConsentScope::Desk),
         (row.destination_hospital, ConsentScope::Hospital),
         (row.team, ConsentScope::Team),
+        (row.preregistration, ConsentScope::Preregistration),
     ]
     .into_iter()
     .filter_map(|(on, scope)| on.then_some(scope))
@@ -219,6 +220,7 @@ pub(crate) async fn team_consent(
         given_by,
         scopes,
         withdrawn_on: row.withdrawn_on,
+        preregistered_with: row.preregistered_with.iter().map(Uuid::to_string).collect(),
     };
     Ok(team_may_share(Some(&consent), now.date_naive()))
 }

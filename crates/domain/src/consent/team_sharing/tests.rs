@@ -130,3 +130,32 @@ fn the_forms_rules_are_the_referral_consents() {
     };
     assert_eq!(fields(&early), vec![TeamConsentField::WithdrawnOn]);
 }
+
+#[test]
+fn preregistration_names_every_hospital_or_the_chosen_ones_and_ends_with_a_withdrawal() {
+    let all = checked(&TeamSharingConsentDraft {
+        scopes: vec![ConsentScope::Preregistration, ConsentScope::Team],
+        ..draft()
+    });
+    assert!(all.preregistered_with("h1") && all.preregistered_with("h2"));
+    let chosen = checked(&TeamSharingConsentDraft {
+        scopes: vec![ConsentScope::Preregistration],
+        preregistered_with: vec!["h1".into(), " h1 ".into(), String::new()],
+        ..draft()
+    });
+    assert_eq!(chosen.preregistered_with, vec!["h1".to_string()]);
+    assert!(chosen.preregistered_with("h1") && !chosen.preregistered_with("h2"));
+    // Hospitals chosen without the scope count for nothing.
+    let without = checked(&TeamSharingConsentDraft {
+        preregistered_with: vec!["h1".into()],
+        ..draft()
+    });
+    assert!(without.preregistered_with.is_empty());
+    assert!(!without.preregistered_with("h1"));
+    let withdrawn = checked(&TeamSharingConsentDraft {
+        scopes: vec![ConsentScope::Preregistration],
+        withdrawn_on: "2026-11-24".into(),
+        ..draft()
+    });
+    assert!(!withdrawn.preregistered_with("h1"));
+}

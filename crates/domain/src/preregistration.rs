@@ -1,0 +1,170 @@
+//! 事前登録 look-up (issue 17): a hospital's liaison finds a pre-registered
+//! home patient who arrived by ambulance without a letter, and with it the
+//! family doctor and the team. Only by identity typed in full — the whole
+//! name (漢字 or ふりがな, in any width or script) and the birth date —
+//! never by browsing; a look-up that matches several patients asks for
+//! the sex, and one that still cannot single one out finds nobody.
+
+use chrono::NaiveDate;
+
+use crate::dates::parse_date;
+use crate::field_rules::Rejection;
+use crate::kana::normalize_for_search;
+use crate::sex::Sex;
+
+/// The look-up form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupDraft {
+    /// 氏名 in 漢字, or ふりがな.
+    pub name: String,
+    pub birth_date: String,
+    /// A `Sex` code, or empty.
+    pub sex: String,
+}
+
+/// A checked look-up: what the stored keys are compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupKey {
+    pub name_key: String,
+    pub birth_date: NaiveDate,
+    pub sex: Option<Sex>,
+}
+
+/// The fewest characters of a name key a look-up takes: a surname alone
+/// (やまだ, 山田) is not enough to single a patient out.
+pub const MIN_NAME_KEY_CHARS: usize = 4;
+
+/// Checks the form: the whole name and the birth date are needed.
+pub fn check_lookup(draft: &LookupDraft, today: NaiveDate) -> Result<LookupKey, Rejection> {
+    let name_key = normalize_for_search(&draft.name);
+    if name_key.is_empty() {
+        return Err("氏名（漢字）またはふりがなを入力してください。".into());
+    }
+    if name_key.chars().count() < MIN_NAME_KEY_CHARS && !is_whole_kanji_name(&name_key) {
+        return Err("姓と名の両方を入力してください。".into());
+    }
+    if draft.birth_date.trim().is_empty() {
+        return Err("生年月日も入力してください。".into());
+    }
+    let birth_date = parse_date(draft.birth_date.trim())
+        .map_err(|_| Rejection("生年月日が正しくありません。".into()))?;
+    if birth_date > today {
+        return Err("生年月日が未来の日付です。".into());
+    }
+    let sex = match draft.sex.trim() {
+        "" => None,
+        code => Some(
+            Sex::from_code(code).ok_or_else(|| Rejection("性別の値が正しくありません。".into()))?,
+        ),
+    };
+    Ok(LookupKey {
+        name_key,
+        birth_date,
+        sex,
+    })
+}
+
+/// Three 漢字 can be a whole name (林一郎); two are most often a surname
+/// alone (山田), so a two-character name is looked up by its ふりがな.
+fn is_whole_kanji_name(key: &str) -> bool {
+    key.chars().count() >= 3 && key.chars().all(is_kanji)
+}
+
+fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '々')
+}
+
+/// The keys a pre-registered patient is found by: the name and the
+/// ふりがな, folded as a look-up is.
+pub fn name_keys(name: &str, kana: &str) -> [String; 2] {
+    [normalize_for_search(name), normalize_for_search(kana)]
+}
+
+/// What a look-up found, by how many pre-registered patients matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupOutcome {
+    Found,
+    /// Several match: ask for the sex.
+    AskForSex,
+    /// None, or several even with the sex: counted as a miss.
+    NotFound,
+}
+
+pub fn outcome(matches: usize, sex_given: bool) -> LookupOutcome {
+    match (matches, sex_given) {
+        (1, _) => LookupOutcome::Found,
+        (n, false) if n > 1 => LookupOutcome::AskForSex,
+        _ => LookupOutcome::NotFound,
+    }
+}
+
+impl LookupOutcome {
+    /// What the liaison is told when nobody is shown.
+    pub fn message_ja(self) -> &'static str {
+        match self {
+            LookupOutcome::Found => "",
+            LookupOutcome::AskForSex => {
+                "同じ氏名・生年月日の方が複数います。性別も選んでください。"
+            }
+            LookupOutcome::NotFound => {
+                "事前登録された患者さんは見つかりませんでした。入力を確かめてください。"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+    }
+
+    fn draft(name: &str, birth: &str) -> LookupDraft {
+        LookupDraft {
+            name: name.into(),
+            birth_date: birth.into(),
+            sex: String::new(),
+        }
+    }
+
+    #[test]
+    fn any_width_or_script_of_the_whole_name_finds_the_same_key() {
+        let [by_name, by_kana] = name_keys("山田 太郎", "やまだ たろう");
+        for typed in ["ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ", "やまだたろう"] {
+            let key = check_lookup(&draft(typed, "1940-04-01"), today()).unwrap();
+            assert_eq!(key.name_key, by_kana, "{typed}");
+        }
+        let key = check_lookup(&draft("山田　太郎", "1940-04-01"), today()).unwrap();
+        assert_eq!(key.name_key, by_name);
+    }
+
+    #[test]
+    fn too_little_identity_is_refused() {
+        for (name, birth, words) in [
+            ("", "1940-04-01", "氏名"),
+            ("やまだ", "1940-04-01", "姓と名"),
+            ("山田", "1940-04-01", "姓と名"),
+            ("やまだたろう", "", "生年月日も"),
+            ("やまだたろう", "1940-02-30", "正しくありません"),
+            ("やまだたろう", "2027-01-01", "未来"),
+        ] {
+            let err = check_lookup(&draft(name, birth), today()).unwrap_err();
+            assert!(err.0.contains(words), "{name} {birth}: {}", err.0);
+        }
+        // Three kanji can be a whole name.
+        assert!(check_lookup(&draft("林一郎", "1940-04-01"), today()).is_ok());
+        let mut odd = draft("やまだたろう", "1940-04-01");
+        odd.sex = "x".into();
+        assert!(check_lookup(&odd, today()).is_err());
+    }
+
+    #[test]
+    fn several_matches_ask_for_the_sex_then_find_nobody() {
+        assert_eq!(outcome(1, false), LookupOutcome::Found);
+        assert_eq!(outcome(0, false), LookupOutcome::NotFound);
+        assert_eq!(outcome(2, false), LookupOutcome::AskForSex);
+        assert_eq!(outcome(2, true), LookupOutcome::NotFound);
+    }
+}
