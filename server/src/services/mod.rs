@@ -12,6 +12,7 @@ pub(crate) mod health;
 pub(crate) mod housekeeping;
 pub(crate) mod live;
 pub(crate) mod organisations;
+pub(crate) mod preregistration;
 pub(crate) mod referrals;
 pub(crate) mod second_factor;
 pub(crate) mod sessions;

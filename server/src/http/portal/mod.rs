@@ -16,6 +16,7 @@ mod desk;
 mod forms;
 mod history;
 pub(crate) mod pages;
+mod preregistered;
 mod referral_page;
 mod referrals;
 mod session;
@@ -56,6 +57,10 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/logout", post(sign_in::sign_out))
         .route("/portal/hospital", get(referrals::hospital_home))
         .route("/portal/lookup", post(referrals::lookup))
+        .route(
+            "/portal/preregistered",
+            get(preregistered::form).post(preregistered::search),
+        )
         .route("/portal/referrals/{id}", get(referrals::show))
         .route("/portal/referrals/{id}/events", post(referrals::record))
         .route(

@@ -49,8 +49,10 @@ pub(crate) async fn find_by_code(
     Ok(found)
 }
 
-/// The attempt counted, unless too many missed lately.
-async fn begin_look_up(pool: &PgPool, user: &SignedIn) -> sqlx::Result<Option<Uuid>> {
+/// The attempt counted, unless too many missed lately: shared by every
+/// look-up a person may guess at (tracking codes, pre-registered
+/// patients), so guessing at one does not reset the other.
+pub(crate) async fn begin_look_up(pool: &PgPool, user: &SignedIn) -> sqlx::Result<Option<Uuid>> {
     let mut tx = pool.begin().await?;
     db::attempts::lock_key(&mut tx, "lookup", &user.user_id.to_string()).await?;
     let misses = db::attempts::lookup_misses(&mut tx, user.user_id, MISS_WINDOW_MINUTES).await?;
@@ -114,7 +116,7 @@ async fn look_up(pool: &PgPool, user: &SignedIn, typed: &str) -> sqlx::Result<Fo
     }
 }
 
-async fn audit_miss(pool: &PgPool, user: &SignedIn) -> sqlx::Result<()> {
+pub(crate) async fn audit_miss(pool: &PgPool, user: &SignedIn) -> sqlx::Result<()> {
     let mut conn = pool.acquire().await?;
     audit::record(
         &mut conn,

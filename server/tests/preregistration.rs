@@ -1,0 +1,230 @@
+//! 事前登録 on a real PostgreSQL (issue 17): a clinic pre-registers a home
+//! patient under the patient's consent; a hospital's liaison finds the
+//! patient by the whole name in any script and the birth date, and sees
+//! the family doctor. The look-up rules: too little identity reads
+//! nothing, several matches ask for the sex, a hospital not chosen and a
+//! withdrawn consent find nobody, guessing is stopped, everything is
+//! audited, and only liaisons may look.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+mod portal_visitor;
+mod team_region;
+
+use chrono::NaiveDate;
+use common::*;
+use portal_visitor::*;
+use team_region::*;
+use tsunagu_domain::team::Profession;
+use tsunagu_protocol::{OpBody, OrgKind};
+use tsunagu_server::users::Role;
+use uuid::Uuid;
+
+fn shared(patient: Uuid, name: &str, kana: &str, sex: &str) -> OpBody {
+    OpBody::PatientShared {
+        patient_id: patient,
+        name: name.into(),
+        kana: kana.into(),
+        birth_date: NaiveDate::from_ymd_opt(1940, 4, 1).unwrap(),
+        sex: sex.into(),
+    }
+}
+
+fn consent(id: Uuid, patient: Uuid, with: Vec<Uuid>, withdrawn: bool) -> OpBody {
+    OpBody::ConsentRecorded {
+        consent_id: id,
+        patient_id: patient,
+        obtained_on: d(1, 10),
+        obtained_by: "佐藤 花子".into(),
+        desk: false,
+        destination_hospital: false,
+        withdrawn_on: withdrawn.then(|| d(2, 1)),
+        team: false,
+        family: None,
+        preregistration: true,
+        preregistered_with: with,
+    }
+}
+
+async fn liaison_of(t: &TestServer, name: &str, login: &str) -> (Uuid, Session) {
+    let hospital =
+        tsunagu_server::admin::create_organisation(&t.pool, OrgKind::Hospital, name, "admin:test")
+            .await
+            .unwrap()
+            .id;
+    let person = Person::of(t, hospital, login, Role::Liaison, Profession::Liaison).await;
+    (hospital, person.signed_in(&t.app).await)
+}
+
+async fn search(t: &TestServer, who: &Session, name: &str, birth: &str, sex: &str) -> Page {
+    who.post(
+        &t.app,
+        "/portal/preregistered",
+        &[("name", name), ("birth_date", birth), ("sex", sex)],
+    )
+    .await
+}
+
+async fn count(t: &TestServer, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&t.owner)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_liaison_finds_a_pre_registered_patient_by_whole_name_and_birth_date() {
+    let t = server().await;
+    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    sqlx::query(
+        "UPDATE organisations SET phone = '03-3981-0001', fax = '03-3981-0002' WHERE id = $1",
+    )
+    .bind(clinic_id)
+    .execute(&t.owner)
+    .await
+    .unwrap();
+    let mut clinic = Clinic {
+        credential,
+        next_op: 0,
+    };
+    let (north, north_liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    let (_, south_liaison) = liaison_of(&t, "南病院", "south.liaison").await;
+
+    // Yamada is pre-registered with every hospital; Suzuki with the north
+    // one only; Tanaka has a consent without pre-registration.
+    let yamada = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, shared(yamada, "山田 太郎", "やまだ たろう", "male"))
+            .await,
+    );
+    applied(
+        &clinic
+            .push(&t, consent(Uuid::now_v7(), yamada, vec![], false))
+            .await,
+    );
+    let suzuki = Uuid::now_v7();
+    let suzuki_consent = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, shared(suzuki, "鈴木 花子", "すずき はなこ", "female"))
+            .await,
+    );
+    applied(
+        &clinic
+            .push(&t, consent(suzuki_consent, suzuki, vec![north], false))
+            .await,
+    );
+    let tanaka = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, shared(tanaka, "田中 一郎", "たなか いちろう", "male"))
+            .await,
+    );
+    applied(
+        &clinic
+            .push(&t, consent_op(Uuid::now_v7(), tanaka, true, None))
+            .await,
+    );
+
+    // Any width or script of the whole name, with the birth date.
+    for typed in ["ﾔﾏﾀﾞ ﾀﾛｳ", "やまだたろう", "山田　太郎"] {
+        let found = search(&t, &south_liaison, typed, "1940-04-01", "").await;
+        assert_eq!(found.status, 200, "{typed}: {}", found.body);
+        assert!(found.body.contains("id=\"pr-found\""), "{}", found.body);
+        assert!(found.body.contains("さくら内科クリニック"));
+        assert!(
+            found.body.contains("03-"),
+            "the clinic's phone: {}",
+            found.body
+        );
+    }
+    let audited = count(
+        &t,
+        "SELECT count(*) FROM audit_log WHERE action = 'lookup-preregistered'",
+    )
+    .await;
+    assert_eq!(audited, 3);
+
+    // Too little identity reads nothing and counts nothing.
+    let misses = || count(&t, "SELECT count(*) FROM lookup_misses");
+    let short = search(&t, &south_liaison, "やまだ", "1940-04-01", "").await;
+    assert_eq!(short.status, 422);
+    assert!(short.body.contains("姓と名の両方"), "{}", short.body);
+    let no_birth = search(&t, &south_liaison, "やまだたろう", "", "").await;
+    assert_eq!(no_birth.status, 422);
+    assert_eq!(misses().await, 0);
+
+    // A hospital not chosen, a wrong birth date, a consent without
+    // pre-registration: nobody, each a miss.
+    let not_chosen = search(&t, &south_liaison, "すずきはなこ", "1940-04-01", "").await;
+    assert_eq!(not_chosen.status, 422);
+    assert!(not_chosen.body.contains("見つかりませんでした"));
+    let chosen = search(&t, &north_liaison, "すずきはなこ", "1940-04-01", "").await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    let wrong_day = search(&t, &north_liaison, "やまだたろう", "1940-04-02", "").await;
+    assert_eq!(wrong_day.status, 422);
+    let unregistered = search(&t, &north_liaison, "たなかいちろう", "1940-04-01", "").await;
+    assert_eq!(unregistered.status, 422);
+    assert_eq!(misses().await, 3);
+
+    // Two patients of one name and birth date: the sex tells them apart.
+    let other = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, shared(other, "山田 多朗", "やまだ たろう", "female"))
+            .await,
+    );
+    applied(
+        &clinic
+            .push(&t, consent(Uuid::now_v7(), other, vec![], false))
+            .await,
+    );
+    let several = search(&t, &north_liaison, "やまだたろう", "1940-04-01", "").await;
+    assert_eq!(several.status, 422);
+    assert!(
+        several.body.contains("性別も選んでください"),
+        "{}",
+        several.body
+    );
+    let by_sex = search(&t, &north_liaison, "やまだたろう", "1940-04-01", "female").await;
+    assert_eq!(by_sex.status, 200, "{}", by_sex.body);
+    assert!(by_sex.body.contains("山田 多朗"));
+
+    // A withdrawn consent ends it at once.
+    applied(
+        &clinic
+            .push(&t, consent(suzuki_consent, suzuki, vec![north], true))
+            .await,
+    );
+    let withdrawn = search(&t, &north_liaison, "すずきはなこ", "1940-04-01", "").await;
+    assert_eq!(withdrawn.status, 422, "{}", withdrawn.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guessing_is_stopped_and_only_liaisons_may_look() {
+    let t = server().await;
+    let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    for n in 0..10 {
+        let miss = search(&t, &liaison, &format!("やまだたろう{n}"), "1940-04-01", "").await;
+        assert_eq!(miss.status, 422);
+    }
+    let stopped = search(&t, &liaison, "やまだたろう", "1940-04-01", "").await;
+    assert_eq!(stopped.status, 429, "{}", stopped.body);
+    // The desk has the tracking code and its own lists; a nurse station
+    // has its teams: neither looks pre-registered patients up.
+    let desk = Person::create(&t, OrgKind::Desk, "desk.one", Role::Desk)
+        .await
+        .signed_in(&t.app)
+        .await;
+    let page = desk.get(&t.app, "/portal/preregistered").await;
+    assert_eq!(page.status, 403);
+    let looked = search(&t, &desk, "やまだたろう", "1940-04-01", "").await;
+    assert_eq!(looked.status, 403);
+}
