@@ -30,6 +30,10 @@ use tsunagu_server::db::{RUNTIME_ROLE, connect, connect_and_migrate};
 use tsunagu_server::local_pg::{Durability, LocalPostgres};
 use uuid::Uuid;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{report, session_for};
+
 const TEAMS: i64 = 5_000;
 const ENTRIES_PER_TEAM: i64 = 200;
 /// Each team: the clinic and three members (nurse, care manager, pharmacy).
@@ -202,21 +206,6 @@ async fn main() {
     handle.graceful_shutdown(Some(Duration::from_secs(1)));
 }
 
-fn report(label: &str, times: &mut [Duration], budget: Duration) {
-    times.sort();
-    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-    let p99 = at(0.99);
-    println!(
-        "{label}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples; budget p99 ≤ {} ms)  {}",
-        at(0.5).as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3,
-        times.last().unwrap().as_secs_f64() * 1e3,
-        times.len(),
-        budget.as_millis(),
-        if p99 <= budget { "ok" } else { "OVER BUDGET" }
-    );
-}
-
 /// Clinics, stations, patients with consent, teams with members and a
 /// million entries, written as the server would have written them.
 async fn fill_region(owner: &PgPool) {
@@ -272,35 +261,6 @@ async fn fill_region(owner: &PgPool) {
     }
 }
 
-/// A person with a live portal session: its cookie token.
-async fn session_for(owner: &PgPool, organisation: Uuid, login: &str, profession: &str) -> String {
-    let user = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO users (id, organisation_id, login, display_name, role, password_hash,
-           must_change_password, totp_secret, profession)
-         VALUES ($1, $2, $3, '田中 ゆき', 'staff', 'x', false, 'JBSWY3DPEHPK3PXP', $4)",
-    )
-    .bind(user)
-    .bind(organisation)
-    .bind(login)
-    .bind(profession)
-    .execute(owner)
-    .await
-    .unwrap();
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    sqlx::query(
-        "INSERT INTO portal_sessions (token_sha256, user_id, stage, csrf_token)
-         VALUES ($1, $2, 'full', $3)",
-    )
-    .bind(hex::encode(Sha256::digest(token.as_bytes())))
-    .bind(user)
-    .bind(hex::encode(rand::random::<[u8; 32]>()))
-    .execute(owner)
-    .await
-    .unwrap();
-    token
-}
-
 /// The nurse of station 2 (on the 16 or 17 teams of patients i with
 /// i % 300 = 1), and one of its teams.
 async fn nurse_of_busy_station(owner: &PgPool) -> (String, Uuid) {
@@ -316,7 +276,7 @@ async fn nurse_of_busy_station(owner: &PgPool) -> (String, Uuid) {
     .await
     .unwrap();
     (
-        session_for(owner, station, "bench.nurse", "nurse").await,
+        session_for(owner, station, "bench.nurse", "staff", "nurse").await,
         team,
     )
 }
@@ -342,7 +302,14 @@ async fn stream_members(owner: &PgPool) -> Vec<(String, Uuid)> {
             "care_manager" => "care_manager",
             _ => "pharmacist",
         };
-        let token = session_for(owner, organisation, &format!("member{n}"), profession).await;
+        let token = session_for(
+            owner,
+            organisation,
+            &format!("member{n}"),
+            "staff",
+            profession,
+        )
+        .await;
         streams.push((token, team));
     }
     streams
