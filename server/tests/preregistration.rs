@@ -13,6 +13,7 @@
     reason = "a test fails by panicking"
 )]
 
+mod browser;
 mod common;
 mod portal_visitor;
 mod team_region;
@@ -227,4 +228,51 @@ async fn guessing_is_stopped_and_only_liaisons_may_look() {
     assert_eq!(page.status, 403);
     let looked = search(&t, &desk, "やまだたろう", "1940-04-01", "").await;
     assert_eq!(looked.status, 403);
+}
+
+/// The liaison in a real browser: from the hospital's home, the look-up
+/// finds the patient typed in half-width katakana and shows the doctor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
+async fn a_liaison_finds_a_patient_in_a_browser() {
+    let t = server().await;
+    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
+    sqlx::query(
+        "UPDATE organisations SET phone = '03-3981-0001', fax = '03-3981-0002' WHERE id = $1",
+    )
+    .bind(clinic_id)
+    .execute(&t.owner)
+    .await
+    .unwrap();
+    let mut clinic = Clinic {
+        credential,
+        next_op: 0,
+    };
+    let yamada = Uuid::now_v7();
+    applied(
+        &clinic
+            .push(&t, shared(yamada, "山田 太郎", "やまだ たろう", "male"))
+            .await,
+    );
+    applied(
+        &clinic
+            .push(&t, consent(Uuid::now_v7(), yamada, vec![], false))
+            .await,
+    );
+    let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    let (origin, _handle) = browser::serving(&t).await;
+    let browser = browser::Browser::start().await;
+    browser.sign_in_as(&origin, &liaison.token).await;
+    browser.open(&format!("{origin}/portal/hospital")).await;
+    browser.click("#find-preregistered").await;
+    browser.wait_for_text("事前登録の患者さんを探す").await;
+    browser.fill("#pr-name", "ﾔﾏﾀﾞ ﾀﾛｳ").await;
+    // Typed as the date field takes keys in Chromium's en-US locale.
+    browser.fill("#pr-birth", "04011940").await;
+    browser.click("#pr-search").await;
+    let text = browser.wait_for_text("かかりつけ医に連絡してください").await;
+    assert!(text.contains("さくら内科クリニック"), "{text}");
+    assert!(text.contains("03-3981-0001"), "{text}");
+    let shot = browser.photograph("preregistered-found.png").await;
+    println!("screenshots in {}", shot.parent().unwrap().display());
 }
