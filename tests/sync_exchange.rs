@@ -21,7 +21,8 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
-use tsunagu_app::{App, BoardFilter, EventInput};
+use tsunagu_app::{App, BoardFilter, EventInput, TeamSharingConsentDraft};
+use tsunagu_domain::ConsentScope;
 use tsunagu_protocol::OrgKind;
 use uuid::Uuid;
 
@@ -798,4 +799,96 @@ async fn news_from_the_desk_arrives_through_the_live_stream() {
         .unwrap();
     assert_eq!(app.sync_now().await.unwrap().news, 1);
     listening.abort();
+}
+
+/// 事前登録 (issue 17) through the real server: a consent naming only
+/// 事前登録, with two of the region's hospitals, sends the patient and the
+/// consent; the server keeps the scope, the hospitals and the patient's
+/// look-up keys; the feed's copy leaves the clinic's record as it was; a
+/// change to every participating hospital goes too, and a withdrawal
+/// clears the patient's identity on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_preregistration_reaches_the_server_with_the_hospitals_chosen() {
+    let keys = keyring();
+    let region = Region::start(Durability::Throwaway).await;
+    let sakura = region
+        .organisation(OrgKind::Clinic, "さくら内科クリニック")
+        .await;
+    let chuo = region.organisation(OrgKind::Hospital, "豊島中央病院").await;
+    let ikebukuro = region.organisation(OrgKind::Hospital, "池袋総合病院").await;
+    let clinic = clinic_app(&keys, &region, &sakura, &region.url(), common::now()).await;
+    let app = &clinic.app;
+    // The first sync brings the registered hospitals to choose from.
+    app.sync_now().await.unwrap();
+    let offered: Vec<Uuid> = app
+        .preregistration_hospitals()
+        .await
+        .unwrap()
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(offered, [ikebukuro.id, chuo.id]);
+
+    let patient = common::create(app, &common::yamada()).await;
+    let patient_id = patient.id.to_string();
+    let mut draft = TeamSharingConsentDraft {
+        obtained_on: "2026-11-02".into(),
+        obtained_by: "看護師 佐藤".into(),
+        by_family: false,
+        family_name: String::new(),
+        family_relation: String::new(),
+        scopes: vec![ConsentScope::Preregistration],
+        withdrawn_on: String::new(),
+        preregistered_with: vec![chuo.id.to_string(), ikebukuro.id.to_string()],
+    };
+    let given = app
+        .save_team_consent(&patient_id, None, &draft)
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!((report.pushed, report.refused), (2, 0));
+    let held = format!(
+        "SELECT count(*) FROM consents WHERE id = '{}' AND preregistration
+           AND NOT desk AND NOT destination_hospital AND NOT team
+           AND preregistered_with = ARRAY['{}', '{}']::uuid[]",
+        given.id, chuo.id, ikebukuro.id
+    );
+    assert_eq!(region.count(&held).await, 1);
+    let identity = format!(
+        "SELECT count(*) FROM patients WHERE id = '{patient_id}'
+           AND name = '山田　太郎' AND name_key IS NOT NULL AND kana_key IS NOT NULL"
+    );
+    assert_eq!(region.count(&identity).await, 1);
+    // The feed's copy (pulled by the same sync or the next) changes nothing.
+    app.sync_now().await.unwrap();
+    let back = &app.consents(&patient_id).await.unwrap()[0];
+    let chosen: Vec<Uuid> = back.preregistered_with.iter().map(|h| h.id).collect();
+    assert_eq!(chosen, [chuo.id, ikebukuro.id]);
+    assert!(back.preregistration && back.in_force);
+
+    // Every participating hospital: none named.
+    draft.preregistered_with.clear();
+    let id = given.id.to_string();
+    app.save_team_consent(&patient_id, Some(&id), &draft)
+        .await
+        .unwrap();
+    assert_eq!(app.sync_now().await.unwrap().refused, 0);
+    let all = format!(
+        "SELECT count(*) FROM consents WHERE id = '{id}' AND preregistration
+           AND preregistered_with = '{{}}'"
+    );
+    assert_eq!(region.count(&all).await, 1);
+
+    // Withdrawn: the server forgets who the patient is.
+    draft.withdrawn_on = "2026-11-20".into();
+    app.save_team_consent(&patient_id, Some(&id), &draft)
+        .await
+        .unwrap();
+    assert_eq!(app.sync_now().await.unwrap().refused, 0);
+    let forgotten = format!(
+        "SELECT count(*) FROM patients WHERE id = '{patient_id}'
+           AND name IS NULL AND name_key IS NULL"
+    );
+    assert_eq!(region.count(&forgotten).await, 1);
 }

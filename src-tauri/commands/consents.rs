@@ -4,7 +4,7 @@ use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::commands::files::{PDF, ask_save_path, open_in_viewer, save_to};
 use crate::desktop::Desktop;
-use crate::ipc::{AppError, Consent, ConsentInput, SavedFile};
+use crate::ipc::{AppError, Consent, ConsentInput, RegionalHospital, SavedFile};
 
 pub async fn patient_consents(
     desktop: State<'_, Desktop>,
@@ -14,6 +14,20 @@ pub async fn patient_consents(
         .app()
         .await?
         .consents(&patient_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The hospitals the consent form offers for 事前登録.
+pub async fn preregistration_hospitals(
+    desktop: State<'_, Desktop>,
+) -> Result<Vec<RegionalHospital>, AppError> {
+    Ok(desktop
+        .app()
+        .await?
+        .preregistration_hospitals()
         .await?
         .into_iter()
         .map(Into::into)

@@ -270,6 +270,9 @@ ipc_commands! {
     /// The patient's consents to share with the region, newest first.
     fn patient_consents(patient_id: String) -> Vec<Consent>
         as patientConsents => consents::patient_consents(desktop).await;
+    /// The hospitals the consent form offers for 事前登録 (registered, not stopped), by name.
+    fn preregistration_hospitals() -> Vec<RegionalHospital>
+        as preregistrationHospitals => consents::preregistration_hospitals(desktop).await;
     /// Records a consent (consentId null) or changes or withdraws one.
     fn save_consent(patient_id: String, consent_id: Option<String>, input: ConsentInput) -> Consent
         as saveConsent => consents::save_consent(desktop).await;

@@ -18,6 +18,11 @@ pub struct Consent {
     pub share_with_hospital: bool,
     /// 在宅チーム
     pub share_with_team: bool,
+    /// 事前登録（地域の病院）
+    pub preregistration: bool,
+    /// The hospitals chosen for it, in the order chosen; none (with
+    /// `preregistration`): every participating hospital.
+    pub preregistered_with: Vec<RegionalHospital>,
     /// 同意した人: a family member (else the patient).
     pub by_family: bool,
     pub family_name: String,
@@ -39,6 +44,12 @@ impl From<app::ConsentView> for Consent {
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
             share_with_team: c.share_with_team,
+            preregistration: c.preregistration,
+            preregistered_with: c
+                .preregistered_with
+                .into_iter()
+                .map(RegionalHospital::from)
+                .collect(),
             by_family: matches!(c.given_by, app::ConsentGiver::Family { .. }),
             family_name: match &c.given_by {
                 app::ConsentGiver::Family { name, .. } => name.clone(),
@@ -52,6 +63,24 @@ impl From<app::ConsentView> for Consent {
             withdrawn_on: c.withdrawn_on.map(|d| d.to_string()),
             withdrawn_on_label: c.withdrawn_on_label,
             in_force: c.in_force,
+        }
+    }
+}
+
+/// A hospital registered in the region: one the consent form offers for
+/// 事前登録, or one a consent chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionalHospital {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<app::RegionalHospital> for RegionalHospital {
+    fn from(h: app::RegionalHospital) -> Self {
+        RegionalHospital {
+            id: h.id.to_string(),
+            name: h.name,
         }
     }
 }
@@ -74,7 +103,8 @@ pub struct ConsentInput {
     pub withdrawn_on: String,
     /// 事前登録 with the region's hospitals.
     pub preregistration: bool,
-    /// The hospitals chosen for it (directory ids); none: all of them.
+    /// The hospitals chosen for it (their ids, as `RegionalHospital`
+    /// gives them); none: all of them.
     pub preregistered_with: Vec<String>,
 }
 

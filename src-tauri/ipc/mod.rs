@@ -87,6 +87,7 @@ pub fn typescript_bindings() -> String {
         SyncState::decl(&cfg),
         SyncConflict::decl(&cfg),
         SyncReport::decl(&cfg),
+        RegionalHospital::decl(&cfg),
         Consent::decl(&cfg),
         ConsentInput::decl(&cfg),
         BackupStatus::decl(&cfg),

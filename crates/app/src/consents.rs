@@ -26,6 +26,11 @@ pub struct ConsentView {
     pub share_with_hospital: bool,
     /// 在宅チーム
     pub share_with_team: bool,
+    /// 事前登録（地域の病院）
+    pub preregistration: bool,
+    /// The hospitals chosen for 事前登録, in the order chosen; empty with
+    /// the scope: every participating hospital.
+    pub preregistered_with: Vec<RegionalHospital>,
     /// 同意した人: the patient, or a family member (name and relation).
     pub given_by: ConsentGiver,
     /// 「本人」 or 「家族（妻 山田 花子）」.
@@ -36,8 +41,36 @@ pub struct ConsentView {
     pub recorded_at: DateTime<Utc>,
 }
 
-impl From<ConsentRecord> for ConsentView {
-    fn from(record: ConsentRecord) -> Self {
+/// A hospital registered in the region, as the consent form offers it
+/// for 事前登録 and names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionalHospital {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What a hospital chosen for 事前登録 is called when this PC has not (yet)
+/// heard of it from the server.
+const UNKNOWN_HOSPITAL: &str = "（この端末に登録のない病院）";
+
+/// The registered hospitals' names, to name those a consent chose.
+struct HospitalNames(Vec<(Uuid, String, bool)>);
+
+impl HospitalNames {
+    fn name(&self, id: Uuid) -> String {
+        self.0
+            .iter()
+            .find(|(h, ..)| *h == id)
+            .map_or_else(|| UNKNOWN_HOSPITAL.to_string(), |(_, name, _)| name.clone())
+    }
+
+    fn knows(&self, id: Uuid) -> bool {
+        self.0.iter().any(|(h, ..)| *h == id)
+    }
+}
+
+impl ConsentView {
+    fn new(record: ConsentRecord, hospitals: &HospitalNames) -> Self {
         let c = &record.consent;
         let in_force = record.team_sharing().in_force();
         ConsentView {
@@ -48,6 +81,15 @@ impl From<ConsentRecord> for ConsentView {
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
             share_with_team: record.share_with_team,
+            preregistration: record.preregistration,
+            preregistered_with: record
+                .preregistered_with
+                .iter()
+                .map(|&id| RegionalHospital {
+                    id,
+                    name: hospitals.name(id),
+                })
+                .collect(),
             given_by_label: record.given_by.label_ja(),
             given_by: record.given_by.clone(),
             withdrawn_on: c.withdrawn_on,
@@ -62,13 +104,31 @@ impl App {
     /// The patient's consents, newest first.
     pub async fn consents(&self, patient_id: &str) -> Result<Vec<ConsentView>, AppError> {
         let patient_id = parse_id(patient_id)?;
+        let hospitals = self.hospital_names().await?;
         Ok(self
             .store
             .consents_for_patient(patient_id)
             .await?
             .into_iter()
-            .map(ConsentView::from)
+            .map(|record| ConsentView::new(record, &hospitals))
             .collect())
+    }
+
+    /// The hospitals the consent form offers for 事前登録: those registered
+    /// in the region, by name, less those the desk has stopped.
+    pub async fn preregistration_hospitals(&self) -> Result<Vec<RegionalHospital>, AppError> {
+        Ok(self
+            .store
+            .registered_hospitals()
+            .await?
+            .into_iter()
+            .filter(|(_, _, stopped)| !stopped)
+            .map(|(id, name, _)| RegionalHospital { id, name })
+            .collect())
+    }
+
+    async fn hospital_names(&self) -> Result<HospitalNames, AppError> {
+        Ok(HospitalNames(self.store.registered_hospitals().await?))
     }
 
     /// Records a consent (`consent_id` `None`) or changes one — withdrawing
@@ -112,7 +172,9 @@ impl App {
     }
 
     /// Records or changes a consent with its whole scope (相談窓口, 紹介先の
-    /// 病院, 在宅チーム) and who gave it (本人, or a named family member).
+    /// 病院, 在宅チーム, 事前登録 and the hospitals chosen for it) and who
+    /// gave it (本人, or a named family member). A hospital chosen must be
+    /// one registered in the region, or one the consent already named.
     pub async fn save_team_consent(
         &self,
         patient_id: &str,
@@ -132,10 +194,33 @@ impl App {
                     .collect(),
             )
         })?;
+        // A hospital the consent chose before stays choosable: a withdrawal
+        // or a correction is never refused for a hospital this PC has not
+        // heard of (a consent from another of the clinic's PCs).
+        let hospitals = self.hospital_names().await?;
+        let before = match id {
+            Some(id) => match self.store.consent(id).await {
+                Ok(record) => record.preregistered_with,
+                Err(tsunagu_store::StoreError::NotFound) => Vec::new(),
+                Err(e) => return Err(e.into()),
+            },
+            None => Vec::new(),
+        };
+        let unknown = consent.preregistered_with.iter().any(|h| {
+            !Uuid::parse_str(h).is_ok_and(|id| hospitals.knows(id) || before.contains(&id))
+        });
+        if unknown {
+            return Err(AppError::field(
+                PREREGISTERED_WITH,
+                "選んだ病院が地域の参加病院の一覧にありません。選び直してください。",
+            ));
+        }
         self.store_consent(patient_id, id, &consent, self.clock.now())
             .await
     }
 
+    /// Records a consent checked by the domain (and its hospitals by
+    /// `save_team_consent`).
     async fn store_consent(
         &self,
         patient_id: Uuid,
@@ -156,7 +241,7 @@ impl App {
             )
             .await?;
         self.start_team_again(patient_id, &record).await?;
-        Ok(record.into())
+        Ok(ConsentView::new(record, &self.hospital_names().await?))
     }
 
     /// A team started, then consent to it withdrawn before the start was
@@ -196,6 +281,9 @@ impl App {
     }
 }
 
+/// The consent form's field of the hospitals chosen for 事前登録.
+const PREREGISTERED_WITH: &str = "preregisteredWith";
+
 /// Who the consent form names as the regional desk, until the server tells
 /// the app the desk's own name.
 const DESK_NAME: &str = "地域の在宅医療相談窓口（医師会）";
@@ -222,6 +310,15 @@ impl App {
             share_with_desk: c.share_with_desk,
             share_with_hospital: c.share_with_hospital,
             share_with_team: record.share_with_team,
+            preregistration: record.preregistration,
+            preregistered_with: {
+                let hospitals = self.hospital_names().await?;
+                record
+                    .preregistered_with
+                    .iter()
+                    .map(|&id| hospitals.name(id))
+                    .collect()
+            },
             withdrawn_on: c.withdrawn_on,
             record_id: record.id.to_string(),
         };

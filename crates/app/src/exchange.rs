@@ -24,6 +24,7 @@ use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::sync::{client, garbled, load_secret, read, unreachable};
 use push::Link;
+pub use push::pushed_operation;
 
 /// Changes per pull page (the server gives up to 1,000).
 const PULL_PAGE: u32 = 1000;

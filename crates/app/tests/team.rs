@@ -15,15 +15,15 @@
 use chrono::{DateTime, Duration, Utc};
 use tsunagu_app::{
     App, EntryState, ErrorCode, FamilyContactDraft, InviteInput, PostDraft, TeamAttachmentFile,
-    TeamSharingConsentDraft, VitalsDraft, pulled_changes,
+    TeamSharingConsentDraft, VitalsDraft, pulled_changes, pushed_operation,
 };
 use tsunagu_domain::ConsentScope;
 use tsunagu_domain::team::{EntryKind, MemberState, RequestState, TeamRole};
 use tsunagu_protocol::{
-    ChangeBody, TeamChangeBody, TeamOp, WireAttachment, WireDirectoryEntry, WireEntry, WireMember,
-    WireReceipt,
+    ChangeBody, OpBody, OrgKind, Organisation, TeamChangeBody, TeamOp, WireAttachment,
+    WireDirectoryEntry, WireEntry, WireMember, WireReceipt,
 };
-use tsunagu_store::OutboxItem;
+use tsunagu_store::{OutboxItem, Settlement};
 use tsunagu_testkit::fixtures::*;
 use uuid::Uuid;
 
@@ -1065,4 +1065,193 @@ async fn a_refused_acknowledgement_is_no_refused_post_and_a_start_held_back_goes
         .await
         .unwrap();
     assert_eq!(team_ops(&t2.t.app).await.len(), 1, "not twice");
+}
+
+fn hospital(id: Uuid, name: &str) -> ChangeBody {
+    ChangeBody::OrganisationListed {
+        organisation: Organisation {
+            id,
+            name: name.into(),
+            kind: OrgKind::Hospital,
+        },
+    }
+}
+
+/// 事前登録 (issue 17): the form offers the region's registered hospitals
+/// (not stopped ones); a consent naming only 事前登録 with two of them is
+/// stored, is a consent in force (the patient goes first), is pushed with
+/// the scope and the hospitals, is read back from the feed as another
+/// device changed it, and its 同意書 names them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consent_preregisters_the_patient_with_the_hospitals_chosen() {
+    let t = new_app().await;
+    let app = &t.app;
+    save_clinic(app).await;
+    let mut feed = Feed { seq: 0 };
+    let chuo = Uuid::now_v7();
+    let ikebukuro = Uuid::now_v7();
+    let stopped = Uuid::now_v7();
+    feed.send(
+        app,
+        vec![
+            hospital(chuo, "豊島中央病院"),
+            hospital(ikebukuro, "池袋総合病院"),
+            hospital(stopped, "休止中記念病院"),
+            directory(stopped, "休止中記念病院", "hospital", true),
+        ],
+    )
+    .await;
+    let offered: Vec<(Uuid, String)> = app
+        .preregistration_hospitals()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.id, h.name))
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            (ikebukuro, "池袋総合病院".to_string()),
+            (chuo, "豊島中央病院".to_string())
+        ],
+        "by name, the stopped one not offered"
+    );
+
+    let patient = create(app, &yamada()).await.id.to_string();
+    let mut draft = consent(false);
+    draft.scopes = vec![ConsentScope::Preregistration];
+    // A hospital the region does not list is refused, on its field.
+    draft.preregistered_with = vec![chuo.to_string(), Uuid::now_v7().to_string()];
+    let err = app
+        .save_team_consent(&patient, None, &draft)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    assert_eq!(field_keys(&err), ["preregisteredWith"]);
+    assert!(app.consents(&patient).await.unwrap().is_empty());
+
+    draft.preregistered_with = vec![chuo.to_string(), ikebukuro.to_string()];
+    let view = app.save_team_consent(&patient, None, &draft).await.unwrap();
+    assert!(view.preregistration && view.in_force);
+    assert!(!view.share_with_desk && !view.share_with_hospital && !view.share_with_team);
+    let chosen: Vec<(Uuid, &str)> = view
+        .preregistered_with
+        .iter()
+        .map(|h| (h.id, h.name.as_str()))
+        .collect();
+    assert_eq!(
+        chosen,
+        [(chuo, "豊島中央病院"), (ikebukuro, "池袋総合病院")]
+    );
+    assert_eq!(
+        app.consents(&patient).await.unwrap(),
+        std::slice::from_ref(&view)
+    );
+
+    // Pushed: the patient first (the server must know whom to find), then
+    // the consent with its scope and the hospitals, in the order chosen.
+    let pending = app.store().pending_operations(50).await.unwrap();
+    let ops: Vec<OpBody> = pending
+        .iter()
+        .map(|op| pushed_operation(op).unwrap().body)
+        .collect();
+    assert!(
+        matches!(
+            &ops[..],
+            [OpBody::PatientShared { .. }, OpBody::ConsentRecorded { .. }]
+        ),
+        "{ops:?}"
+    );
+    let OpBody::ConsentRecorded {
+        consent_id,
+        desk,
+        destination_hospital,
+        team,
+        preregistration,
+        preregistered_with,
+        ..
+    } = &ops[1]
+    else {
+        unreachable!()
+    };
+    assert_eq!(*consent_id, view.id);
+    assert!(!desk && !destination_hospital && !team);
+    assert!(*preregistration);
+    assert_eq!(preregistered_with, &[chuo, ikebukuro]);
+    let sent: Vec<(i64, Settlement)> = pending
+        .iter()
+        .map(|op| (op.op_seq, Settlement::Applied))
+        .collect();
+    app.store().settle_operations(&sent, now()).await.unwrap();
+
+    // The 同意書 names the hospitals chosen (read back by poppler, which
+    // the letters' tests need too).
+    let pdf = app.consent_form_pdf(&view.id.to_string()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("consent.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils, installed by `make setup`)");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("地域の病院に事前登録する（登録先：豊島中央病院、池袋総合病院）"),
+        "{text}"
+    );
+
+    // Another device of the clinic changed it: 紹介先の病院 too, and only
+    // 池袋総合病院 for 事前登録.
+    let changed = |hospitals: Vec<Uuid>| ChangeBody::ConsentRecorded {
+        consent_id: view.id,
+        patient_id: Uuid::parse_str(&patient).unwrap(),
+        obtained_on: ymd(2026, 11, 20),
+        obtained_by: "鈴木　一郎".into(),
+        desk: false,
+        destination_hospital: true,
+        withdrawn_on: None,
+        team: false,
+        family: None,
+        preregistration: true,
+        preregistered_with: hospitals,
+    };
+    feed.send(app, vec![changed(vec![ikebukuro])]).await;
+    let pulled = &app.consents(&patient).await.unwrap()[0];
+    assert!(pulled.preregistration && pulled.share_with_hospital);
+    let chosen: Vec<(Uuid, &str)> = pulled
+        .preregistered_with
+        .iter()
+        .map(|h| (h.id, h.name.as_str()))
+        .collect();
+    assert_eq!(chosen, [(ikebukuro, "池袋総合病院")]);
+    // Every participating hospital: none named.
+    feed.send(app, vec![changed(Vec::new())]).await;
+    let pulled = &app.consents(&patient).await.unwrap()[0];
+    assert!(pulled.preregistration && pulled.preregistered_with.is_empty());
+    assert!(
+        app.store().pending_operations(50).await.unwrap().is_empty(),
+        "the feed's consent is not sent back"
+    );
+
+    // A hospital this PC has not heard of (named on another PC) is shown
+    // as such, and does not stop the consent being withdrawn here.
+    let elsewhere = Uuid::now_v7();
+    feed.send(app, vec![changed(vec![elsewhere])]).await;
+    let pulled = &app.consents(&patient).await.unwrap()[0];
+    assert_eq!(
+        pulled.preregistered_with[0].name,
+        "（この端末に登録のない病院）"
+    );
+    let withdrawal = TeamSharingConsentDraft {
+        scopes: vec![ConsentScope::Hospital, ConsentScope::Preregistration],
+        preregistered_with: vec![elsewhere.to_string()],
+        withdrawn_on: "2026-11-23".into(),
+        ..draft
+    };
+    let withdrawn = app
+        .save_team_consent(&patient, Some(&view.id.to_string()), &withdrawal)
+        .await
+        .unwrap();
+    assert!(!withdrawn.in_force);
+    assert_eq!(withdrawn.preregistered_with[0].id, elsewhere);
 }

@@ -30,6 +30,15 @@ pub struct ConsentForm {
     /// shared with the team's members, and the form says so).
     #[serde(default)]
     pub share_with_team: bool,
+    /// 「地域の病院に事前登録する」 is checked (issue 17): a hospital the
+    /// patient arrives at without a letter may find the patient, and the
+    /// family doctor, by name and birth date.
+    #[serde(default)]
+    pub preregistration: bool,
+    /// The hospitals chosen for 事前登録, by name; none: every
+    /// participating hospital (「地域の参加病院すべて」).
+    #[serde(default)]
+    pub preregistered_with: Vec<String>,
     /// Set on a reprint after the patient withdrew: the signature lines
     /// give way to the date of withdrawal.
     #[serde(default)]
@@ -49,7 +58,11 @@ impl ConsentForm {
         require(&mut missing, Field::FromDoctor, &self.clinic.doctor);
         require(&mut missing, Field::DeskName, &self.desk_name);
         require(&mut missing, Field::PatientName, &self.patient.name);
-        if !self.share_with_desk && !self.share_with_hospital && !self.share_with_team {
+        if !self.share_with_desk
+            && !self.share_with_hospital
+            && !self.share_with_team
+            && !self.preregistration
+        {
             // Consent to share with no one is a refusal, which needs no form.
             missing.push(Field::ShareWith);
         }
@@ -68,7 +81,12 @@ impl ConsentForm {
     /// Every text of the form's own that it prints, with its field.
     fn texts(&self) -> Vec<(Field, String)> {
         use Field::*;
-        vec![
+        let hospitals = self
+            .preregistered_with
+            .iter()
+            .filter(|_| self.preregistration)
+            .map(|name| (PreregisteredWith, name.clone()));
+        let mut texts = vec![
             (FromClinic, self.clinic.clinic.clone()),
             (FromAddress, self.clinic.address.clone()),
             (FromDoctor, self.clinic.doctor.clone()),
@@ -77,6 +95,8 @@ impl ConsentForm {
             (PatientKana, self.patient.kana.clone()),
             (ObtainedBy, self.obtained_by.clone()),
             (RecordId, self.record_id.clone()),
-        ]
+        ];
+        texts.extend(hospitals);
+        texts
     }
 }

@@ -57,6 +57,10 @@ const HOSPITAL_NOTE: &str = "病院が記録した受付・入院・退院など
 const SHARE_WITH_TEAM: &str =
     "在宅チーム（当院が招待した訪問看護・ケアマネジャー・薬局などの機関）と共有する";
 const TEAM_NOTE: &str = "チームのタイムラインに書かれた連絡・訪問報告（体温・血圧などを含む）・写真や書類を、チームに参加している機関が見られます";
+/// 事前登録: the check box's words, then where, then what it is for.
+const PREREGISTRATION: &str = "地域の病院に事前登録する";
+const PREREGISTERED_WITH_ALL: &str = "地域の参加病院すべて";
+const PREREGISTRATION_NOTE: &str = "救急搬送などで紹介状なしに入院したとき、病院の地域連携室が氏名・生年月日で患者さんとかかりつけ医（当院）を確認できます";
 /// With the team named, what is not shared says what the team does see:
 /// the form must never promise less sharing than the patient agrees to.
 const NOT_SHARED_WITH_TEAM: &str = "紹介状に書かれた病状、検査の結果、お薬などの診療の内容は、サーバーには送りません。ただし、在宅チームのタイムラインに書いた内容は、チームの機関と共有します。";
@@ -279,6 +283,15 @@ fn explanation(form: &ConsentForm) -> Block {
         with_whom.push(Line::Space);
         with_whom.extend(choice(SHARE_WITH_TEAM, true, TEAM_NOTE));
     }
+    // 事前登録 likewise, naming the hospitals chosen (or all of them).
+    if form.preregistration {
+        with_whom.push(Line::Space);
+        with_whom.extend(choice(
+            &preregistration_text(&form.preregistered_with),
+            true,
+            PREREGISTRATION_NOTE,
+        ));
+    }
     let not_shared = if form.share_with_team {
         NOT_SHARED_WITH_TEAM
     } else {
@@ -300,6 +313,22 @@ fn explanation(form: &ConsentForm) -> Block {
         y += ruled_row(&mut page, y, label, &lines);
     }
     Block { page, height: y }
+}
+
+/// 「地域の病院に事前登録する（登録先：…）」, naming the hospitals chosen,
+/// or every participating one when none was chosen.
+fn preregistration_text(hospitals: &[String]) -> String {
+    let names: Vec<&str> = hospitals
+        .iter()
+        .map(|h| h.trim())
+        .filter(|h| !h.is_empty())
+        .collect();
+    let whom = if names.is_empty() {
+        PREREGISTERED_WITH_ALL.to_string()
+    } else {
+        names.join("、")
+    };
+    format!("{PREREGISTRATION}（登録先：{whom}）")
 }
 
 /// A row of the table: label on the left, lines on the right. Returns its

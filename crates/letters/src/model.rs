@@ -197,6 +197,8 @@ pub enum Field {
     ShareWith,
     ObtainedBy,
     RecordId,
+    /// The consent form's: a hospital chosen for 事前登録.
+    PreregisteredWith,
     /// The recovery sheet's: the passphrase printed on it.
     Passphrase,
 }
@@ -235,6 +237,7 @@ impl Field {
             ShareWith => "共有先",
             ObtainedBy => "説明者",
             RecordId => "同意記録番号",
+            PreregisteredWith => "事前登録する病院",
             Passphrase => "復旧用パスフレーズ",
         }
     }
@@ -272,6 +275,7 @@ impl Field {
             ShareWith => "scope",
             ObtainedBy => "obtainedBy",
             RecordId => "recordId",
+            PreregisteredWith => "preregisteredWith",
             Passphrase => "passphrase",
         }
     }

@@ -271,6 +271,102 @@ fn a_form_naming_the_team_says_the_timeline_is_shared_with_it() {
     );
 }
 
+/// 事前登録 (issue 17): a box of its own, printed only when named, with
+/// the hospitals chosen or every participating one; it alone is enough to
+/// print a form, and the hospitals' names are checked like the form's
+/// other texts.
+#[test]
+fn a_form_naming_preregistration_names_the_hospitals_or_all_of_them() {
+    let all = |form: &ConsentForm| texts(&layout_consent(form)).concat();
+    let mut form = consent();
+    assert!(!all(&form).contains("事前登録"));
+    form.preregistration = true;
+    form.check().unwrap();
+    let laid = layout_consent(&form);
+    assert_eq!(laid.len(), 1);
+    assert_eq!(check_boxes(&laid[0]), [true, false, true]);
+    assert_laid_out_cleanly(&laid);
+    let said = all(&form);
+    assert!(
+        said.contains("地域の病院に事前登録する（登録先：地域の参加病院すべて）"),
+        "{said}"
+    );
+    assert!(
+        said.contains("氏名・生年月日で患者さんとかかりつけ医"),
+        "{said}"
+    );
+
+    form.preregistered_with = vec!["豊島中央病院".into(), "池袋総合病院".into()];
+    form.share_with_desk = false;
+    form.share_with_team = true;
+    form.check().unwrap();
+    let laid = layout_consent(&form);
+    assert_eq!(laid.len(), 1);
+    // Desk, hospital, team, 事前登録.
+    assert_eq!(check_boxes(&laid[0]), [false, false, true, true]);
+    assert_laid_out_cleanly(&laid);
+    let said = all(&form);
+    assert!(
+        said.contains("（登録先：豊島中央病院、池袋総合病院）"),
+        "{said}"
+    );
+    assert!(!said.contains("参加病院すべて"), "{said}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write(dir.path(), "preregistration.pdf", &form);
+    assert_eq!(pages(&pdf), 1);
+    let page = text(&pdf);
+    assert!(page.contains("地域の病院に事前登録する"), "{page}");
+    let share = save_png(&pdf, "consent-form-preregistration");
+    assert!((0.01..0.3).contains(&share), "dark share {share}");
+
+    // 事前登録 alone is a consent to print.
+    let mut alone = consent();
+    alone.share_with_desk = false;
+    alone.preregistration = true;
+    alone.check().unwrap();
+    // Hospitals without the box are not printed.
+    let mut unticked = consent();
+    unticked.preregistered_with = vec!["豊島中央病院".into()];
+    assert!(!all(&unticked).contains("豊島中央病院"));
+
+    let mut odd = consent();
+    odd.preregistration = true;
+    odd.preregistered_with = vec!["𠮷田病院".into()];
+    let err = odd.check().unwrap_err();
+    let LetterError::UnsupportedCharacters(fields) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(fields[0].field, Field::PreregisteredWith);
+    assert!(err.to_string().contains("事前登録する病院"), "{err}");
+}
+
+/// Six hospitals with long names wrap inside the one page with every
+/// scope named; more, with the longest other texts too, go on to a second
+/// page; every name is drawn whole.
+#[test]
+fn many_hospitals_chosen_wrap_inside_the_page() {
+    let hospitals = |n: usize| -> Vec<String> {
+        (1..=n)
+            .map(|n| format!("地方独立行政法人豊島区立第{n}総合医療センター"))
+            .collect()
+    };
+    for (mut form, chosen, one_page) in [(consent(), 6, true), (long(), 8, false)] {
+        form.share_with_hospital = true;
+        form.share_with_team = true;
+        form.preregistration = true;
+        form.preregistered_with = hospitals(chosen);
+        form.check().unwrap();
+        let pages = layout_consent(&form);
+        assert_eq!(pages.len() == 1, one_page, "{} pages", pages.len());
+        assert_laid_out_cleanly(&pages);
+        let all = texts(&pages).concat();
+        for name in &form.preregistered_with {
+            assert!(all.contains(name.as_str()), "{name} not drawn whole");
+        }
+    }
+}
+
 #[test]
 fn a_withdrawn_form_says_so_in_place_of_the_signature_lines() {
     let form = withdrawn();

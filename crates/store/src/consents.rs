@@ -25,6 +25,11 @@ pub struct ConsentRecord {
     pub consent: Consent,
     /// Whether it names the home-care team.
     pub share_with_team: bool,
+    /// Whether it names 事前登録 with the region's hospitals (issue 17).
+    pub preregistration: bool,
+    /// The hospitals chosen for 事前登録, in the order chosen; empty with
+    /// the scope: every participating hospital; always empty without it.
+    pub preregistered_with: Vec<Uuid>,
     /// The patient, or the family member who consented.
     pub given_by: ConsentGiver,
     pub recorded_at: DateTime<Utc>,
@@ -40,6 +45,9 @@ struct ConsentRow {
     share_with_desk: bool,
     share_with_hospital: bool,
     share_with_team: bool,
+    preregistration: bool,
+    /// A JSON array of ids.
+    preregistered_with: String,
     family_name: Option<String>,
     family_relation: Option<String>,
     withdrawn_on: Option<NaiveDate>,
@@ -48,11 +56,13 @@ struct ConsentRow {
 }
 
 const CONSENT_COLUMNS: &str = "id, patient_id, obtained_on, obtained_by, share_with_desk, \
-     share_with_hospital, share_with_team, family_name, family_relation, withdrawn_on, \
-     recorded_at, updated_at";
+     share_with_hospital, share_with_team, preregistration, preregistered_with, family_name, \
+     family_relation, withdrawn_on, recorded_at, updated_at";
 
-fn into_record(row: ConsentRow) -> ConsentRecord {
-    ConsentRecord {
+fn into_record(row: ConsentRow) -> StoreResult<ConsentRecord> {
+    let preregistered_with: Vec<Id> = serde_json::from_str(&row.preregistered_with)
+        .map_err(|_| StoreError::Corrupt("consent's pre-registered hospitals"))?;
+    Ok(ConsentRecord {
         id: row.id.0,
         patient_id: row.patient_id.0,
         consent: Consent {
@@ -63,24 +73,28 @@ fn into_record(row: ConsentRow) -> ConsentRecord {
             withdrawn_on: row.withdrawn_on,
         },
         share_with_team: row.share_with_team,
+        preregistration: row.preregistration,
+        preregistered_with: preregistered_with.into_iter().map(Uuid::from).collect(),
         given_by: match (row.family_name, row.family_relation) {
             (Some(name), Some(relation)) => ConsentGiver::Family { name, relation },
             _ => ConsentGiver::Patient,
         },
         recorded_at: row.recorded_at,
         updated_at: row.updated_at,
-    }
+    })
 }
 
 impl ConsentRecord {
-    /// The consent with its team scope and consenter, as the team's rules
-    /// read it (`team_may_share`).
+    /// The consent with its whole scope (the team, 事前登録 and the
+    /// hospitals chosen for it) and consenter, as the domain's rules read
+    /// it (`team_may_share`, `in_force`, `preregistered_with`).
     pub fn team_sharing(&self) -> TeamSharingConsent {
         let c = &self.consent;
         let scopes = [
             (ConsentScope::Desk, c.share_with_desk),
             (ConsentScope::Hospital, c.share_with_hospital),
             (ConsentScope::Team, self.share_with_team),
+            (ConsentScope::Preregistration, self.preregistration),
         ]
         .into_iter()
         .filter_map(|(scope, named)| named.then_some(scope))
@@ -91,15 +105,22 @@ impl ConsentRecord {
             given_by: self.given_by.clone(),
             scopes,
             withdrawn_on: c.withdrawn_on,
-            preregistered_with: Vec::new(),
+            preregistered_with: self
+                .preregistered_with
+                .iter()
+                .map(Uuid::to_string)
+                .collect(),
         }
     }
 }
 
 /// A consent shares with someone: the condition, in SQL, for queueing
-/// anything about its patient (`TeamSharingConsent::in_force`).
-pub(crate) const IN_FORCE_SQL: &str =
-    "withdrawn_on IS NULL AND (share_with_desk OR share_with_hospital OR share_with_team)";
+/// anything about its patient (`TeamSharingConsent::in_force`: any scope
+/// named, 事前登録 alone too, since the server needs the patient's identity
+/// for a hospital to find the patient). Its columns are unqualified: inside
+/// a subquery on `consents` they name that table's.
+pub(crate) const IN_FORCE_SQL: &str = "withdrawn_on IS NULL \
+     AND (share_with_desk OR share_with_hospital OR share_with_team OR preregistration)";
 
 /// Consent naming the team, in force: the condition for sharing anything
 /// of the patient's team (`team_may_share`, which also asks for a date not
@@ -113,13 +134,13 @@ impl Store {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = ?
              ORDER BY recorded_at DESC, id DESC"
         );
-        Ok(sqlx::query_as::<_, ConsentRow>(sqlx::AssertSqlSafe(sql))
+        sqlx::query_as::<_, ConsentRow>(sqlx::AssertSqlSafe(sql))
             .bind(Id(patient_id))
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .map(into_record)
-            .collect())
+            .collect()
     }
 
     pub async fn consent(&self, id: Uuid) -> StoreResult<ConsentRecord> {
@@ -212,7 +233,7 @@ pub(crate) async fn fetch(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok(into_record(row))
+    into_record(row)
 }
 
 /// Whether the patient has a consent in force: the test every write makes
@@ -281,15 +302,19 @@ async fn upsert(
         ConsentGiver::Patient => (None, None),
         ConsentGiver::Family { name, relation } => (Some(name), Some(relation)),
     };
+    let preregistration = consent.shares_with(ConsentScope::Preregistration);
+    let preregistered_with = preregistered_json(consent)?;
     sqlx::query(
         "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
-             share_with_hospital, share_with_team, family_name, family_relation,
-             withdrawn_on, recorded_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             share_with_hospital, share_with_team, preregistration, preregistered_with,
+             family_name, family_relation, withdrawn_on, recorded_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET obtained_on = excluded.obtained_on,
              obtained_by = excluded.obtained_by, share_with_desk = excluded.share_with_desk,
              share_with_hospital = excluded.share_with_hospital,
              share_with_team = excluded.share_with_team,
+             preregistration = excluded.preregistration,
+             preregistered_with = excluded.preregistered_with,
              family_name = excluded.family_name, family_relation = excluded.family_relation,
              withdrawn_on = excluded.withdrawn_on, updated_at = excluded.updated_at
          WHERE consents.patient_id = excluded.patient_id",
@@ -301,6 +326,8 @@ async fn upsert(
     .bind(consent.shares_with(ConsentScope::Desk))
     .bind(consent.shares_with(ConsentScope::Hospital))
     .bind(consent.shares_with(ConsentScope::Team))
+    .bind(preregistration)
+    .bind(preregistered_with)
     .bind(family_name)
     .bind(family_relation)
     .bind(consent.withdrawn_on)
@@ -309,4 +336,19 @@ async fn upsert(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The hospitals chosen for 事前登録 as the column keeps them: a JSON
+/// array of ids (none without the scope). A text that is no id names no
+/// hospital.
+fn preregistered_json(consent: &TeamSharingConsent) -> StoreResult<String> {
+    if !consent.shares_with(ConsentScope::Preregistration) {
+        return Ok("[]".to_string());
+    }
+    let ids = consent
+        .preregistered_with
+        .iter()
+        .map(|h| Uuid::parse_str(h).map(Id).map_err(|_| StoreError::NotFound))
+        .collect::<StoreResult<Vec<Id>>>()?;
+    serde_json::to_string(&ids).map_err(|_| StoreError::Corrupt("pre-registered hospitals"))
 }

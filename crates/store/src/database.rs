@@ -279,4 +279,77 @@ mod tests {
         }
         pool.close().await;
     }
+
+    /// Migration 0017 adds 事前登録 to the consents: a consent recorded
+    /// before it pre-registers nobody, and the column of hospitals holds a
+    /// JSON array, empty unless the scope is named.
+    #[tokio::test]
+    async fn consents_from_before_preregistration_preregister_nobody() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = migrated_before(&dir, 17).await;
+        let mut conn = pool.acquire().await.unwrap();
+        let old = |id: &str| {
+            format!(
+                "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
+                   share_with_hospital, share_with_team, withdrawn_on, recorded_at, updated_at)
+                 VALUES ('{id}', 'p', '2026-11-01', '鈴木', 1, 0, 1, NULL, 't', 't')"
+            )
+        };
+        for sql in ["PRAGMA foreign_keys = OFF".to_string(), old("c1")] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        drop(conn);
+
+        MIGRATOR.run(&pool).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let row: (bool, String, bool, bool) = sqlx::query_as(
+            "SELECT preregistration, preregistered_with, share_with_desk, share_with_team
+             FROM consents WHERE id = 'c1'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(row, (false, "[]".to_string(), true, true));
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let with = |id: &str, scope: i64, hospitals: &str| {
+            format!(
+                "INSERT INTO consents (id, patient_id, obtained_on, obtained_by, share_with_desk,
+                   share_with_hospital, share_with_team, preregistration, preregistered_with,
+                   withdrawn_on, recorded_at, updated_at)
+                 VALUES ('{id}', 'p', '2026-11-01', '鈴木', 0, 0, 0, {scope}, '{hospitals}',
+                   NULL, 't', 't')"
+            )
+        };
+        for good in [
+            with("c2", 1, "[]"),
+            with("c3", 1, r#"["0193a0f0-0000-7000-8000-000000000001"]"#),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(good.clone()))
+                .execute(&mut *conn)
+                .await
+                .unwrap_or_else(|e| panic!("{good}: {e}"));
+        }
+        // Hospitals without the scope, text that is no JSON array, or a
+        // scope that is no flag, are refused.
+        for bad in [
+            with("c4", 0, r#"["0193a0f0-0000-7000-8000-000000000001"]"#),
+            with("c5", 1, "not json"),
+            with("c6", 1, r#"{"a":1}"#),
+            with("c7", 2, "[]"),
+        ] {
+            let err = sqlx::query(sqlx::AssertSqlSafe(bad.clone()))
+                .execute(&mut *conn)
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("CHECK"), "{bad}: {err}");
+        }
+        drop(conn);
+        pool.close().await;
+    }
 }

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::consents::{ConsentRecord, consent_in_force};
+use crate::consents::{ConsentRecord, IN_FORCE_SQL, consent_in_force};
 use crate::error::{StoreError, StoreResult};
 use crate::patients::PatientRecord;
 use crate::referrals::{StoredEvent, load_referral};
@@ -434,9 +434,9 @@ pub(crate) async fn requeue_everything(
     )
     .execute(&mut *conn)
     .await?;
-    let in_force = "EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = p.id
-                      AND c.withdrawn_on IS NULL
-                      AND (c.share_with_desk OR c.share_with_hospital OR c.share_with_team))";
+    // The inner `consents` names the columns of `IN_FORCE_SQL`.
+    let in_force =
+        format!("EXISTS (SELECT 1 FROM consents c2 WHERE c2.patient_id = p.id AND {IN_FORCE_SQL})");
     let statements = [
         format!(
             "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)

@@ -212,6 +212,24 @@ impl Store {
         .await?)
     }
 
+    /// The hospitals registered on the server (as listed to the clinic for
+    /// letters), by name, each with whether the desk has stopped it (as
+    /// the directory of protocol 5 says; a hospital the directory does not
+    /// list is taken as taking part).
+    pub async fn registered_hospitals(&self) -> StoreResult<Vec<(Uuid, String, bool)>> {
+        let rows: Vec<(Id, String, bool)> = sqlx::query_as(
+            "SELECT o.id, o.name, coalesce(d.stopped, 0) FROM regional_organisations o
+             LEFT JOIN team_directory d ON d.id = o.id
+             WHERE o.kind = 'hospital' ORDER BY o.name, o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, stopped)| (id.0, name, stopped))
+            .collect())
+    }
+
     /// The organisations registered on the server, by kind then name.
     pub async fn regional_organisations(&self) -> StoreResult<Vec<(Uuid, String, String)>> {
         let rows: Vec<(Id, String, String)> =

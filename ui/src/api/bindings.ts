@@ -336,6 +336,8 @@ at: string, };
 
 export type SyncReport = { pushed: number, refused: number, pulled: number, news: number, };
 
+export type RegionalHospital = { id: string, name: string, };
+
 export type Consent = { id: string, 
 /**
  * YYYY-MM-DD, for the form.
@@ -349,6 +351,15 @@ obtainedOnLabel: string, obtainedBy: string, shareWithDesk: boolean, shareWithHo
  * 在宅チーム
  */
 shareWithTeam: boolean, 
+/**
+ * 事前登録（地域の病院）
+ */
+preregistration: boolean, 
+/**
+ * The hospitals chosen for it, in the order chosen; none (with
+ * `preregistration`): every participating hospital.
+ */
+preregisteredWith: Array<RegionalHospital>, 
 /**
  * 同意した人: a family member (else the patient).
  */
@@ -376,7 +387,8 @@ withdrawnOn: string,
  */
 preregistration: boolean, 
 /**
- * The hospitals chosen for it (directory ids); none: all of them.
+ * The hospitals chosen for it (their ids, as `RegionalHospital`
+ * gives them); none: all of them.
  */
 preregisteredWith: Array<string>, };
 

@@ -32,6 +32,7 @@ import type {
   PatientReferrals,
   PostInput,
   Referral,
+  RegionalHospital,
   ReplyInput,
   SavedFile,
   SearchResult,
@@ -424,6 +425,11 @@ export function teamBadge(): Promise<TeamBadge> {
 /** The patient's consents to share with the region, newest first. */
 export function patientConsents(patientId: string): Promise<Array<Consent>> {
   return call("patient_consents", { patientId });
+}
+
+/** The hospitals the consent form offers for 事前登録 (registered, not stopped), by name. */
+export function preregistrationHospitals(): Promise<Array<RegionalHospital>> {
+  return call("preregistration_hospitals");
 }
 
 /** Records a consent (consentId null) or changes or withdraws one. */

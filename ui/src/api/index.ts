@@ -14,6 +14,7 @@ export type {
   SyncReport,
   Consent,
   ConsentInput,
+  RegionalHospital,
   Board,
   BoardFilter,
   BoardRow,

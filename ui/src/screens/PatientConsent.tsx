@@ -1,17 +1,29 @@
 import { useEffect, useState } from "preact/hooks";
 import {
+  ApiError,
   openConsentForm,
   patientConsents,
+  preregistrationHospitals,
   saveConsent,
   saveConsentForm,
   toApiError,
   type Consent,
   type ConsentInput,
+  type RegionalHospital,
 } from "../api";
 import { TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { toFieldErrors } from "../lib/format";
-import { consentInput, consentScopeText } from "../lib/consents";
+import {
+  consentInput,
+  consentScopeText,
+  consentToSave,
+  hospitalOptions,
+  preregistrationChoice,
+  preregistrationProblem,
+  toggleHospital,
+  type PreregistrationChoice,
+} from "../lib/consents";
 import { today } from "../lib/dates";
 import { useAction } from "../lib/useAction";
 
@@ -24,6 +36,7 @@ const LABELS = {
   familyName: "同意したご家族の名前",
   familyRelation: "ご本人との続柄",
   withdrawnOn: "撤回の日",
+  preregisteredWith: "事前登録する病院",
 } as const;
 
 type Editing = { kind: "none" } | { kind: "new" } | { kind: "edit"; consent: Consent } | { kind: "withdraw"; consent: Consent };
@@ -39,6 +52,9 @@ export function PatientConsentPanel({ patientId, onChanged }: { patientId: strin
   const [consents, setConsents] = useState<Consent[] | null>(null);
   const [editing, setEditing] = useState<Editing>({ kind: "none" });
   const [values, setValues] = useState<ConsentInput>(consentInput(null));
+  const [choice, setChoice] = useState<PreregistrationChoice>("all");
+  /** The region's hospitals to choose from for 事前登録 (null until loaded). */
+  const [hospitals, setHospitals] = useState<RegionalHospital[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();
 
@@ -63,7 +79,15 @@ export function PatientConsentPanel({ patientId, onChanged }: { patientId: strin
     const base = next.kind === "edit" || next.kind === "withdraw" ? next.consent : null;
     const input = consentInput(base);
     setValues(next.kind === "withdraw" ? { ...input, withdrawnOn: today() } : input);
+    setChoice(preregistrationChoice(input));
+    if (next.kind !== "withdraw") {
+      preregistrationHospitals().then(setHospitals, (e: unknown) => {
+        setError(toApiError(e));
+      });
+    }
   };
+  const editedConsent = editing.kind === "edit" ? editing.consent : null;
+  const options = hospitalOptions(hospitals ?? [], editedConsent?.preregisteredWith ?? []);
   const print = (consentId: string) => run(() => openConsentForm(consentId));
   const save = (consentId: string) =>
     run(async () => {
@@ -151,7 +175,11 @@ export function PatientConsentPanel({ patientId, onChanged }: { patientId: strin
             e.preventDefault();
             const consentId = editing.kind === "new" ? null : editing.consent.id;
             void run(async () => {
-              await saveConsent(patientId, consentId, values);
+              const problem = preregistrationProblem(values, choice);
+              if (problem !== null) {
+                throw new ApiError("validation", "入力内容を確認してください。", [problem]);
+              }
+              await saveConsent(patientId, consentId, consentToSave(values, choice));
               setEditing({ kind: "none" });
               setMessage(
                 editing.kind === "withdraw"
@@ -246,6 +274,36 @@ export function PatientConsentPanel({ patientId, onChanged }: { patientId: strin
                     />
                     在宅チーム（訪問看護・ケアマネジャー・薬局など、チームに招待した機関）
                   </label>
+                  <label class="checkbox">
+                    <input
+                      type="checkbox"
+                      name="preregistration"
+                      id="consent-preregistration"
+                      aria-describedby="consent-preregistration-hint"
+                      checked={values.preregistration}
+                      onChange={(e) => {
+                        const checked = e.currentTarget.checked;
+                        setValues((v) => ({ ...v, preregistration: checked }));
+                      }}
+                    />
+                    事前登録（地域の病院）
+                  </label>
+                  <p class="field-hint consent-choice-hint" id="consent-preregistration-hint">
+                    救急搬送などで紹介状なしに入院したとき、病院の地域連携室が氏名・生年月日で患者さんとかかりつけ医を確認できます
+                  </p>
+                  {values.preregistration && (
+                    <PreregistrationHospitals
+                      values={values}
+                      choice={choice}
+                      options={options}
+                      loaded={hospitals !== null}
+                      error={errors.preregisteredWith}
+                      onChoice={setChoice}
+                      onToggle={(id, on) => {
+                        setValues((v) => ({ ...v, preregisteredWith: toggleHospital(v.preregisteredWith, id, on) }));
+                      }}
+                    />
+                  )}
                   {errors.scope !== undefined && (
                     <p class="field-error" data-error-for="scope">
                       {errors.scope}
@@ -340,5 +398,83 @@ export function PatientConsentPanel({ patientId, onChanged }: { patientId: strin
         </details>
       )}
     </section>
+  );
+}
+
+/**
+ * Under 事前登録: every participating hospital, or those ticked from the region's
+ * registered hospitals.
+ */
+function PreregistrationHospitals(props: {
+  values: ConsentInput;
+  choice: PreregistrationChoice;
+  options: RegionalHospital[];
+  loaded: boolean;
+  error: string | undefined;
+  onChoice: (choice: PreregistrationChoice) => void;
+  onToggle: (id: string, on: boolean) => void;
+}) {
+  const { values, choice, options, loaded, error } = props;
+  const id = fieldId(FORM_ID, "preregisteredWith");
+  return (
+    <div
+      class="consent-preregistration"
+      role="group"
+      id={id}
+      aria-label={LABELS.preregisteredWith}
+      aria-invalid={error !== undefined}
+    >
+      <label class="radio">
+        <input
+          type="radio"
+          name="preregistrationChoice"
+          id="consent-preregistration-all"
+          checked={choice === "all"}
+          onChange={() => {
+            props.onChoice("all");
+          }}
+        />
+        すべての参加病院
+      </label>
+      <label class="radio">
+        <input
+          type="radio"
+          name="preregistrationChoice"
+          id="consent-preregistration-chosen"
+          checked={choice === "chosen"}
+          onChange={() => {
+            props.onChoice("chosen");
+          }}
+        />
+        病院を選ぶ
+      </label>
+      {choice === "chosen" && (
+        <div class="consent-hospitals" role="group" aria-label="事前登録する病院を選ぶ">
+          {!loaded && <p class="list-status">読み込み中…</p>}
+          {loaded && options.length === 0 && (
+            <p class="field-hint">選べる病院がありません。地域連携サーバーと同期すると、地域の病院が表示されます。</p>
+          )}
+          {options.map((h) => (
+            <label class="checkbox" key={h.id}>
+              <input
+                type="checkbox"
+                name="preregisteredWith"
+                value={h.id}
+                checked={values.preregisteredWith.includes(h.id)}
+                onChange={(e) => {
+                  props.onToggle(h.id, e.currentTarget.checked);
+                }}
+              />
+              {h.name}
+            </label>
+          ))}
+        </div>
+      )}
+      {error !== undefined && (
+        <p class="field-error" id={`${id}-error`} data-error-for="preregisteredWith">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

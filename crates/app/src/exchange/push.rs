@@ -193,7 +193,7 @@ impl Batch {
         let mut too_large = Vec::new();
         let mut bytes = 0;
         for item in pending {
-            let op = operation(item)?;
+            let op = pushed_operation(item)?;
             let size = json(&op)?.len();
             if size > LARGEST_OPERATION {
                 too_large.push(op.op_seq);
@@ -263,7 +263,9 @@ impl Answer {
     }
 }
 
-fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
+/// What an outbox row is sent as. Public, like `pulled_changes`, so that
+/// tests can read the wire's operation without a server.
+pub fn pushed_operation(pending: &PendingOperation) -> Result<Operation, AppError> {
     let body = match &pending.item {
         OutboxItem::Patient { patient } => OpBody::PatientShared {
             patient_id: patient.id,
@@ -281,9 +283,8 @@ fn operation(pending: &PendingOperation) -> Result<Operation, AppError> {
             destination_hospital: record.consent.share_with_hospital,
             withdrawn_on: record.consent.withdrawn_on,
             team: record.share_with_team,
-            // The store keeps no pre-registration yet (issue 17, next).
-            preregistration: false,
-            preregistered_with: Vec::new(),
+            preregistration: record.preregistration,
+            preregistered_with: record.preregistered_with.clone(),
             family: match &record.given_by {
                 ConsentGiver::Patient => None,
                 ConsentGiver::Family { name, relation } => Some(WireFamilyGiver {
