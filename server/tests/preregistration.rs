@@ -270,7 +270,9 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     // Typed as the date field takes keys in Chromium's en-US locale.
     browser.fill("#pr-birth", "04011940").await;
     browser.click("#pr-search").await;
-    let text = browser.wait_for_text("かかりつけ医に連絡してください").await;
+    let text = browser
+        .wait_for_text("かかりつけ医に連絡してください")
+        .await;
     assert!(text.contains("さくら内科クリニック"), "{text}");
     assert!(text.contains("03-3981-0001"), "{text}");
     let shot = browser.photograph("preregistered-found.png").await;
