@@ -259,6 +259,9 @@ pub async fn choose(client: &Client, select: &str, value: &str) {
         .for_element(Locator::Css(select))
         .await
         .unwrap();
+    // The options may still be loading (the directory comes from the app):
+    // a value set before its option exists is silently dropped.
+    wait_for_count(client, &format!("{select} option[value=\"{value}\"]"), 1).await;
     client
         .execute(
             "const s = document.querySelector(arguments[0]); s.value = arguments[1]; \
