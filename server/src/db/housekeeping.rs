@@ -1,6 +1,8 @@
 //! Sweeping the tables of counted attempts and ended sessions.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 /// Deletes rows older than `hours` from the attempt counters and the
 /// sessions; the number removed.
@@ -20,4 +22,19 @@ pub(crate) async fn sweep(pool: &PgPool, hours: i32) -> sqlx::Result<u64> {
             .rows_affected();
     }
     Ok(removed)
+}
+
+/// Pending invitations whose time ran out by `now`: (team, member).
+pub(crate) async fn invitations_due(
+    ex: impl sqlx::PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
+    sqlx::query_as(
+        "SELECT team_id, id FROM team_members
+         WHERE state IN ('invited', 'awaiting_approval') AND expires_at <= $1
+         ORDER BY team_id, id",
+    )
+    .bind(now)
+    .fetch_all(ex)
+    .await
 }

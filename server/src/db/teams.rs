@@ -179,21 +179,6 @@ pub(crate) async fn set_member_state(
     Ok(())
 }
 
-/// Pending invitations whose time ran out by `now`: (team, member).
-pub(crate) async fn invitations_due(
-    ex: impl sqlx::PgExecutor<'_>,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
-    sqlx::query_as(
-        "SELECT team_id, id FROM team_members
-         WHERE state IN ('invited', 'awaiting_approval') AND expires_at <= $1
-         ORDER BY team_id, id",
-    )
-    .bind(now)
-    .fetch_all(ex)
-    .await
-}
-
 pub(crate) async fn set_first_contacts(
     conn: &mut PgConnection,
     member: Uuid,

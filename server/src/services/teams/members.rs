@@ -333,7 +333,7 @@ const EXPIRY_ACTOR: &str = "つなぐ（自動）";
 /// team in its own transaction, checked again under its lock (an answer
 /// may have come in the meantime). The number expired.
 pub(crate) async fn expire_due(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, Failure> {
-    let due = db::teams::invitations_due(pool, now).await?;
+    let due = db::housekeeping::invitations_due(pool, now).await?;
     let mut expired = 0;
     for (team, member) in due {
         let mut tx = pool.begin().await?;
