@@ -490,17 +490,17 @@ fn initial_sync(bench: &mut Bench, seeder: &mut Seeder) {
 /// kind, and what one statement through the store's pool costs.
 fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
     println!("where the time goes (measured beside the App, same feed):");
-    // The server: the page query as `sync::pull` runs it (a clinic's scope),
-    // its rows as JSON values and as text, then the rest of the handler.
-    let sql = "SELECT l.seq, l.body, l.referral_id IS NULL OR TRUE
+    // The server: the page query as `sync::pull` runs it (a clinic's scope:
+    // bodies as `jsonb` text with the version that reads them), each body
+    // checked as raw JSON, then the response as the handler encodes it.
+    let sql = "SELECT l.seq, l.body::text, l.since_version, l.referral_id IS NULL OR TRUE
                FROM change_log l WHERE l.scope = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3";
-    let as_text = sql.replace("l.body,", "l.body::text,");
-    let (values, query_time, text_time) = bench.server.block_on(async {
-        let mut values: Vec<Vec<serde_json::Value>> = Vec::new();
+    let (texts, query_time) = bench.server.block_on(async {
+        let mut texts: Vec<Vec<(i64, String)>> = Vec::new();
         let t = Instant::now();
         let mut cursor = 0;
         loop {
-            let rows: Vec<(i64, serde_json::Value, bool)> = sqlx::query_as(sql)
+            let rows: Vec<(i64, String, i32, bool)> = sqlx::query_as(sql)
                 .bind(scope)
                 .bind(cursor)
                 .bind(1001i64)
@@ -510,62 +510,64 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
             let more = rows.len() > 1000;
             let page: Vec<_> = rows.into_iter().take(1000).collect();
             cursor = page.last().map_or(cursor, |r| r.0);
-            values.push(page.into_iter().map(|r| r.1).collect());
+            texts.push(page.into_iter().map(|r| (r.0, r.1)).collect());
             if !more {
                 break;
             }
         }
-        let query_time = t.elapsed();
-        let t = Instant::now();
-        cursor = 0;
-        loop {
-            let rows: Vec<(i64, String, bool)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(as_text.clone()))
-                    .bind(scope)
-                    .bind(cursor)
-                    .bind(1001i64)
-                    .fetch_all(&bench.pool)
-                    .await
-                    .expect("page query");
-            cursor = rows.get(999).map_or(cursor, |r| r.0);
-            if rows.len() <= 1000 {
-                break;
-            }
-        }
-        (values, query_time, t.elapsed())
+        (texts, t.elapsed())
     });
-    let t = Instant::now();
-    let mut bodies = Vec::new();
-    for page in values {
-        bodies.push(
-            page.into_iter()
-                .map(|v| serde_json::from_value::<ChangeBody>(v).expect("change"))
-                .collect::<Vec<_>>(),
-        );
+    #[derive(serde::Serialize)]
+    struct SentChange {
+        seq: i64,
+        body: Box<serde_json::value::RawValue>,
     }
-    let decode_time = t.elapsed();
+    #[derive(serde::Serialize)]
+    struct SentPage {
+        changes: Vec<SentChange>,
+        cursor: i64,
+        more: bool,
+        epoch: Option<Uuid>,
+    }
     let t = Instant::now();
-    for page in pages {
+    let sent: Vec<SentPage> = texts
+        .into_iter()
+        .map(|page| SentPage {
+            cursor: page.last().map_or(0, |c| c.0),
+            changes: page
+                .into_iter()
+                .map(|(seq, body)| SentChange {
+                    seq,
+                    body: serde_json::value::RawValue::from_string(body).expect("JSON"),
+                })
+                .collect(),
+            more: true,
+            epoch: Some(Uuid::nil()),
+        })
+        .collect();
+    let check_time = t.elapsed();
+    let t = Instant::now();
+    for page in &sent {
         std::hint::black_box(serde_json::to_vec(page).expect("page"));
     }
     let encode_time = t.elapsed();
-    drop(bodies);
+    drop(sent);
     println!(
-        "  server, {} pages: the query with rows as jsonb→Value {:.2} s (as text {:.2} s); \
-         Value→ChangeBody {:.2} s; response to JSON {:.2} s",
+        "  server, {} pages: the query (bodies as jsonb text) {:.2} s; bodies checked as raw \
+         JSON {:.2} s; response to JSON {:.2} s",
         pages.len(),
         query_time.as_secs_f64(),
-        text_time.as_secs_f64(),
-        decode_time.as_secs_f64(),
+        check_time.as_secs_f64(),
         encode_time.as_secs_f64()
     );
 
     // The store: the same changes, applied a kind at a time in pages of
     // 1,000 to a fresh encrypted store (patients first: referrals need them).
-    let mut kinds: [(&str, Vec<(i64, PulledChange)>); 3] = [
-        ("patients + directory", Vec::new()),
+    let mut kinds: [(&str, Vec<(i64, PulledChange)>); 4] = [
+        ("patients, consents, organisations", Vec::new()),
         ("referrals", Vec::new()),
         ("events (+ summaries)", Vec::new()),
+        ("teams (directory, members, entries)", Vec::new()),
     ];
     for page in pages {
         for change in &page.changes {
@@ -575,6 +577,7 @@ fn breakdown(bench: &Bench, pages: &[PullResponse], scope: &str) {
                 let kind = match pulled {
                     PulledChange::Referral { .. } => 1,
                     PulledChange::Event { .. } => 2,
+                    PulledChange::Team(_) => 3,
                     _ => 0,
                 };
                 kinds[kind].1.push((change.seq, pulled));
@@ -1192,13 +1195,14 @@ async fn grow_feeds(
         .await
         .expect("counter");
         sqlx::query(
-            "INSERT INTO change_log (scope, seq, referral_id, body)
-             VALUES ($1, $2, $3::uuid, $4::jsonb)",
+            "INSERT INTO change_log (scope, seq, referral_id, body, since_version)
+             VALUES ($1, $2, $3::uuid, $4::jsonb, $5)",
         )
         .bind(&clinic.scope)
         .bind(seq)
         .bind(clinic.referral.to_string())
         .bind(serde_json::to_string(&change).expect("change"))
+        .bind(i32::from(change.since_version()))
         .execute(&mut *tx)
         .await
         .expect("append");

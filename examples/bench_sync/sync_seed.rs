@@ -66,6 +66,9 @@ struct Rows {
     change: [Vec<String>; 2],
     change_referral: Vec<Option<String>>,
     change_seq: Vec<i64>,
+    /// The first protocol version that reads each change, as
+    /// `db::feed::append` records it.
+    change_since: Vec<i32>,
 }
 
 pub struct Seeder {
@@ -125,6 +128,7 @@ impl Seeder {
         self.rows
             .change_referral
             .push(referral.map(|r| r.to_string()));
+        self.rows.change_since.push(i32::from(body.since_version()));
     }
 
     /// A new clinic, and the hospitals listed in its feed as
@@ -627,15 +631,16 @@ impl Seeder {
         .await?;
         let [scope, body] = rows.change;
         sqlx::query(
-            "INSERT INTO change_log (scope, seq, referral_id, body)
-             SELECT scope, seq, referral::uuid, body::jsonb
-             FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[])
-               AS t(scope, seq, referral, body)",
+            "INSERT INTO change_log (scope, seq, referral_id, body, since_version)
+             SELECT scope, seq, referral::uuid, body::jsonb, since
+             FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::int4[])
+               AS t(scope, seq, referral, body, since)",
         )
         .bind(scope)
         .bind(rows.change_seq)
         .bind(rows.change_referral)
         .bind(body)
+        .bind(rows.change_since)
         .execute(&mut *tx)
         .await?;
         let (scopes, lasts): (Vec<String>, Vec<i64>) =

@@ -500,6 +500,124 @@ async fn entries_from_others_count_as_unread_until_read_here_and_the_server_rece
     f.store.close().await;
 }
 
+/// A first sync brings teams with their members and entries in long runs,
+/// written a table at a time: the result is the feed's, change by change
+/// (the last word on a member stands, a team of a patient not held is
+/// skipped with all it brings, a receipt finds its entry).
+#[tokio::test]
+async fn a_run_of_teams_members_and_entries_reads_as_the_feed_said_it() {
+    let f = fixture().await;
+    let other_patient = Uuid::now_v7();
+    let other = tsunagu_domain::PatientFields {
+        chart_number: Some("A-1002".into()),
+        ..common::yamada()
+    };
+    f.store
+        .insert_patient(other_patient, &other, "t", common::now())
+        .await
+        .unwrap();
+    let (new_team, new_owner, new_nurse) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (stray_team, nurse) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut visit = entry(
+        new_team,
+        Some(new_nurse),
+        EntryKind::VisitReport,
+        EntryState::Confirmed,
+    );
+    visit.seq = Some(1);
+    let mut note = entry(f.team, Some(nurse), EntryKind::Note, EntryState::Confirmed);
+    note.seq = Some(1);
+    let stray = entry(stray_team, None, EntryKind::Note, EntryState::Confirmed);
+    let started = |team_id, patient_id| {
+        PulledChange::Team(TeamPulled::Started {
+            team_id,
+            patient_id,
+            started_at: common::now(),
+        })
+    };
+    let member = |m: MemberRecord| PulledChange::Team(TeamPulled::Member(m));
+    let changes = vec![
+        started(f.team, f.patient),
+        member(nurse_member(f.team, nurse, MemberState::Invited)),
+        started(new_team, other_patient),
+        member(owner_member(new_team, new_owner)),
+        PulledChange::Team(TeamPulled::Entry(visit.clone())),
+        started(stray_team, Uuid::now_v7()),
+        member(nurse_member(
+            stray_team,
+            Uuid::now_v7(),
+            MemberState::Active,
+        )),
+        PulledChange::Team(TeamPulled::Entry(stray)),
+        member(nurse_member(f.team, nurse, MemberState::Active)),
+        PulledChange::Team(TeamPulled::Entry(note.clone())),
+        PulledChange::Team(TeamPulled::Receipt {
+            entry_id: note.id,
+            member_id: f.owner,
+            reader: "つなぐ内科クリニック 鈴木　一郎".into(),
+            read_at: common::now(),
+            acknowledged_at: None,
+        }),
+        member(nurse_member(new_team, new_nurse, MemberState::Active)),
+    ];
+    let page: Vec<(i64, PulledChange)> = (1..).zip(changes).collect();
+    let first = f
+        .store
+        .apply_pulled(&page, 12, common::now())
+        .await
+        .unwrap();
+    assert_eq!((first.team_entries, first.skipped), (2, 3));
+    let again = f
+        .store
+        .apply_pulled(&page, 12, common::now())
+        .await
+        .unwrap();
+    assert_eq!((again.team_entries, again.skipped), (0, 3));
+
+    let held = f.store.team_for_patient(f.patient).await.unwrap().unwrap();
+    assert!(held.confirmed, "the team started here is the feed's now");
+    let new = f
+        .store
+        .team_for_patient(other_patient)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((new.id, new.confirmed), (new_team, true));
+    let states = |members: Vec<MemberRecord>| -> Vec<(Uuid, MemberState)> {
+        members.into_iter().map(|m| (m.id, m.state)).collect()
+    };
+    assert_eq!(
+        states(f.store.team_members(f.team).await.unwrap()),
+        [(f.owner, MemberState::Active), (nurse, MemberState::Active)]
+    );
+    assert_eq!(
+        states(f.store.team_members(new_team).await.unwrap()),
+        [
+            (new_owner, MemberState::Active),
+            (new_nurse, MemberState::Active)
+        ]
+    );
+    let ids = |entries: Vec<EntryRecord>| -> Vec<Uuid> { entries.iter().map(|e| e.id).collect() };
+    assert_eq!(ids(f.store.team_entries(f.team).await.unwrap()), [note.id]);
+    assert_eq!(
+        ids(f.store.team_entries(new_team).await.unwrap()),
+        [visit.id]
+    );
+    assert!(matches!(
+        f.store.team(stray_team).await,
+        Err(StoreError::NotFound)
+    ));
+    let receipts = f.store.team_receipts(f.team).await.unwrap();
+    assert_eq!(
+        receipts
+            .iter()
+            .map(|r| (r.entry_id, r.pending))
+            .collect::<Vec<_>>(),
+        [(note.id, false)]
+    );
+    f.store.close().await;
+}
+
 #[tokio::test]
 async fn first_contacts_move_and_members_keep_every_field() {
     let f = fixture().await;

@@ -1,21 +1,22 @@
 //! The change feeds (`scope_counters`, `change_log`): what each device
 //! pulls, numbered per scope.
 
-use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor};
-use tsunagu_protocol::OrgKind;
+use tsunagu_protocol::{ChangeBody, OrgKind};
 use uuid::Uuid;
 
 use crate::model::Scope;
 
 /// Appends to a scope's feed with the next number from its counter row.
 /// The row stays locked until this transaction commits, so numbers are
-/// handed out, and become visible, in commit order with no gaps.
-pub(crate) async fn append<T: Serialize>(
+/// handed out, and become visible, in commit order with no gaps. The
+/// first protocol version that can read the change is kept beside it
+/// (a pull sends the body as stored, without decoding it).
+pub(crate) async fn append(
     conn: &mut PgConnection,
     scope: Scope,
     referral: Option<Uuid>,
-    body: &T,
+    body: &ChangeBody,
 ) -> Result<(), sqlx::Error> {
     let scope = scope.to_string();
     sqlx::query("INSERT INTO scope_counters (scope) VALUES ($1) ON CONFLICT DO NOTHING")
@@ -28,21 +29,28 @@ pub(crate) async fn append<T: Serialize>(
     .bind(&scope)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO change_log (scope, seq, referral_id, body) VALUES ($1, $2, $3, $4)")
-        .bind(&scope)
-        .bind(seq)
-        .bind(referral)
-        .bind(super::json(body)?)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO change_log (scope, seq, referral_id, body, since_version)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&scope)
+    .bind(seq)
+    .bind(referral)
+    .bind(super::json(body)?)
+    .bind(i32::from(body.since_version()))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
-/// A change as stored, and whether the reader may still see it.
+/// A change as stored: its body as JSON text (what the server wrote from
+/// a `ChangeBody`), the first protocol version that can read it, and
+/// whether the reader may still see it.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Stored {
     pub seq: i64,
-    pub body: serde_json::Value,
+    pub body: String,
+    pub since_version: i32,
     pub referral_id: Option<Uuid>,
     pub visible: bool,
 }
@@ -69,7 +77,8 @@ pub(crate) async fn page(
         }
     };
     let sql = format!(
-        "SELECT l.seq, l.body, l.referral_id, l.referral_id IS NULL OR {consent_filter} AS visible
+        "SELECT l.seq, l.body::text AS body, l.since_version, l.referral_id,
+                l.referral_id IS NULL OR {consent_filter} AS visible
          FROM change_log l WHERE l.scope = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -9,8 +9,8 @@ use sqlx::SqliteConnection;
 use tsunagu_domain::team::{EntryKind, OrganisationKind, RequestState};
 use uuid::Uuid;
 
-use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entries, upsert_member};
-use crate::batch::json_ids;
+use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entries, upsert_members};
+use crate::batch::{insert_rows, json_ids};
 use crate::error::StoreResult;
 use crate::sql::Id;
 
@@ -59,10 +59,15 @@ pub(crate) struct TeamApplied {
     pub skipped: usize,
 }
 
-/// What the store holds of the teams and entries a batch mentions, read
-/// once per batch (a first sync brings a hundred thousand entries: a few
-/// look-ups each would cost more than writing them).
+/// What the store holds of the patients, teams and entries a batch
+/// mentions, read once per batch (a first sync brings a hundred thousand
+/// entries: a few look-ups each would cost more than writing them). The
+/// batch's own patients are written before its team changes, and these
+/// write none.
 struct Known {
+    /// The patients of the teams started in the batch that this install
+    /// holds.
+    patients: HashSet<Uuid>,
     /// Team → its owner member (the clinic), if known yet.
     teams: HashMap<Uuid, Option<Uuid>>,
     entries: HashSet<Uuid>,
@@ -72,12 +77,17 @@ struct Known {
 
 impl Known {
     async fn look_up(conn: &mut SqliteConnection, changes: &[&TeamPulled]) -> StoreResult<Self> {
-        let (mut teams, mut entries, mut targets) = (Vec::new(), Vec::new(), Vec::new());
+        // Each team once (a batch names a team with each of its entries).
+        let mut teams = HashSet::new();
+        let (mut patients, mut entries, mut targets) = (Vec::new(), Vec::new(), Vec::new());
         for change in changes {
             match change {
-                TeamPulled::Member(m) => teams.push(&m.team_id),
+                TeamPulled::Started { patient_id, .. } => patients.push(patient_id),
+                TeamPulled::Member(m) => {
+                    teams.insert(&m.team_id);
+                }
                 TeamPulled::Entry(e) => {
-                    teams.push(&e.team_id);
+                    teams.insert(&e.team_id);
                     entries.push(&e.id);
                     targets.extend(e.reply_to.as_ref());
                 }
@@ -85,10 +95,25 @@ impl Known {
                 | TeamPulled::RequestState { entry_id, .. } => {
                     entries.push(entry_id);
                 }
-                TeamPulled::History { team_id, .. } => teams.push(team_id),
-                TeamPulled::Started { .. } | TeamPulled::Directory(_) => {}
+                TeamPulled::History { team_id, .. } => {
+                    teams.insert(team_id);
+                }
+                TeamPulled::Directory(_) => {}
             }
         }
+        let patients = if patients.is_empty() {
+            HashSet::new()
+        } else {
+            sqlx::query_scalar::<_, Id>(
+                "SELECT id FROM patients WHERE id IN (SELECT value FROM json_each(?))",
+            )
+            .bind(json_ids(patients))
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(Uuid::from)
+            .collect()
+        };
         let teams = sqlx::query_as::<_, (Id, Option<Id>)>(
             "SELECT t.id, (SELECT m.id FROM team_members m
                            WHERE m.team_id = t.id AND m.role = 'primary_physician' LIMIT 1)
@@ -122,6 +147,7 @@ impl Known {
         .map(Uuid::from)
         .collect();
         Ok(Known {
+            patients,
             teams,
             entries,
             our_requests,
@@ -139,12 +165,16 @@ pub(crate) async fn apply_team_changes(
         return Ok(applied);
     }
     let mut known = Known::look_up(conn, changes).await?;
-    // Entries in a row are written together; anything else first writes
-    // those waiting (a receipt or a request's state needs its entry).
-    let mut waiting: Vec<&EntryRecord> = Vec::new();
+    // Teams, members and entries in a row are written together, a table at
+    // a time (parents first); anything else first writes those waiting (a
+    // receipt or a request's state needs its entry).
+    let mut waiting = Waiting::default();
     for change in changes {
-        if !matches!(change, TeamPulled::Entry(_)) {
-            write_entries(conn, &mut waiting).await?;
+        if !matches!(
+            change,
+            TeamPulled::Started { .. } | TeamPulled::Member(_) | TeamPulled::Entry(_)
+        ) {
+            waiting.write(conn, now).await?;
         }
         match change {
             TeamPulled::Started {
@@ -152,25 +182,11 @@ pub(crate) async fn apply_team_changes(
                 patient_id,
                 started_at,
             } => {
-                let patient_known: bool =
-                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?)")
-                        .bind(Id(*patient_id))
-                        .fetch_one(&mut *conn)
-                        .await?;
-                if !patient_known {
+                if !known.patients.contains(patient_id) {
                     applied.skipped += 1;
                     continue;
                 }
-                sqlx::query(
-                    "INSERT INTO teams (id, patient_id, started_at, confirmed) VALUES (?, ?, ?, 1)
-                     ON CONFLICT (id) DO UPDATE SET confirmed = 1, started_at = excluded.started_at
-                     WHERE teams.patient_id = excluded.patient_id",
-                )
-                .bind(Id(*team_id))
-                .bind(Id(*patient_id))
-                .bind(started_at)
-                .execute(&mut *conn)
-                .await?;
+                waiting.teams.push((*team_id, *patient_id, *started_at));
                 known.teams.entry(*team_id).or_insert(None);
             }
             TeamPulled::Member(member) => {
@@ -181,7 +197,7 @@ pub(crate) async fn apply_team_changes(
                 if member.role.is_owner() {
                     *owner = Some(member.id);
                 }
-                upsert_member(conn, member, now).await?;
+                waiting.members.push(member);
             }
             TeamPulled::Entry(entry) => {
                 let Some(owner) = known.teams.get(&entry.team_id).copied() else {
@@ -209,7 +225,7 @@ pub(crate) async fn apply_team_changes(
                     known.our_requests.insert(entry.id);
                 }
                 known.entries.insert(entry.id);
-                waiting.push(entry);
+                waiting.entries.push(entry);
             }
             TeamPulled::Receipt {
                 entry_id,
@@ -302,8 +318,45 @@ pub(crate) async fn apply_team_changes(
             }
         }
     }
-    write_entries(conn, &mut waiting).await?;
+    waiting.write(conn, now).await?;
     Ok(applied)
+}
+
+/// Teams, members and entries of a run of the batch, not yet written, each
+/// in feed order.
+#[derive(Default)]
+struct Waiting<'a> {
+    /// (team, patient, started at).
+    teams: Vec<(Uuid, Uuid, DateTime<Utc>)>,
+    members: Vec<&'a MemberRecord>,
+    entries: Vec<&'a EntryRecord>,
+}
+
+impl Waiting<'_> {
+    /// Writes what waits, parents first: teams, their members, then the
+    /// entries and their files' metadata.
+    async fn write(&mut self, conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
+        // A team started here offline is confirmed by the feed; one
+        // already held keeps its patient.
+        insert_rows(
+            conn,
+            "INSERT INTO teams (id, patient_id, started_at, confirmed) ",
+            &self.teams,
+            " ON CONFLICT (id) DO UPDATE SET confirmed = 1, started_at = excluded.started_at
+             WHERE teams.patient_id = excluded.patient_id",
+            |mut row, (team, patient, started_at)| {
+                row.push_bind(Id(*team))
+                    .push_bind(Id(*patient))
+                    .push_bind(*started_at)
+                    .push_bind(true);
+            },
+        )
+        .await?;
+        self.teams.clear();
+        upsert_members(conn, &self.members, now).await?;
+        self.members.clear();
+        write_entries(conn, &mut self.entries).await
+    }
 }
 
 /// Writes the waiting entries and their files' metadata.

@@ -228,14 +228,32 @@ pub(super) async fn upsert_member(
     m: &MemberRecord,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let topics: Vec<&str> = m.first_contact_for.iter().map(|t| t.code()).collect();
-    let topics = serde_json::to_string(&topics).map_err(|_| StoreError::Corrupt("topics"))?;
-    sqlx::query(
+    upsert_members(conn, &[m], now).await
+}
+
+/// Members as the feed or this clinic says they are now, many rows a
+/// statement (a first sync brings every team's members). A member keeps
+/// its team: a row naming another team changes nothing.
+pub(super) async fn upsert_members(
+    conn: &mut SqliteConnection,
+    members: &[&MemberRecord],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let topics = members
+        .iter()
+        .map(|m| {
+            let codes: Vec<&str> = m.first_contact_for.iter().map(|t| t.code()).collect();
+            serde_json::to_string(&codes).map_err(|_| StoreError::Corrupt("topics"))
+        })
+        .collect::<StoreResult<Vec<String>>>()?;
+    let rows: Vec<(&MemberRecord, String)> = members.iter().copied().zip(topics).collect();
+    insert_rows(
+        conn,
         "INSERT INTO team_members (id, team_id, organisation_id, name, kind, role, state, person,
              phone, fax, relation, expires_at, needs_approval, access_until, first_contact_for,
-             invited_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id,
+             invited_by, updated_at) ",
+        &rows,
+        " ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id,
              name = excluded.name, kind = excluded.kind, role = excluded.role,
              state = excluded.state, person = excluded.person, phone = excluded.phone,
              fax = excluded.fax, relation = excluded.relation, expires_at = excluded.expires_at,
@@ -243,27 +261,27 @@ pub(super) async fn upsert_member(
              first_contact_for = excluded.first_contact_for, invited_by = excluded.invited_by,
              updated_at = excluded.updated_at
          WHERE team_members.team_id = excluded.team_id",
+        |mut row, (m, topics)| {
+            row.push_bind(Id(m.id))
+                .push_bind(Id(m.team_id))
+                .push_bind(m.organisation_id.map(Id))
+                .push_bind(m.name.clone())
+                .push_bind(m.kind.map_or("", |k| k.code()))
+                .push_bind(m.role.code())
+                .push_bind(m.state.code())
+                .push_bind(m.person.clone())
+                .push_bind(m.phone.clone())
+                .push_bind(m.fax.clone())
+                .push_bind(m.relation.clone())
+                .push_bind(m.expires_at)
+                .push_bind(m.needs_approval)
+                .push_bind(m.access_until)
+                .push_bind(topics.clone())
+                .push_bind(m.invited_by.map(Id))
+                .push_bind(now);
+        },
     )
-    .bind(Id(m.id))
-    .bind(Id(m.team_id))
-    .bind(m.organisation_id.map(Id))
-    .bind(&m.name)
-    .bind(m.kind.map_or("", |k| k.code()))
-    .bind(m.role.code())
-    .bind(m.state.code())
-    .bind(&m.person)
-    .bind(&m.phone)
-    .bind(&m.fax)
-    .bind(&m.relation)
-    .bind(m.expires_at)
-    .bind(m.needs_approval)
-    .bind(m.access_until)
-    .bind(topics)
-    .bind(m.invited_by.map(Id))
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub(super) const ENTRY_COLUMNS: &str = "id, team_id, seq, kind, body, author_member_id, author, \

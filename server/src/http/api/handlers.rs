@@ -7,8 +7,8 @@ use axum::extract::State;
 use chrono::Utc;
 use serde::Serialize;
 use tsunagu_protocol::{
-    EnrollResponse, Organisation, PROTOCOL_VERSION, PullRequest, PullResponse, PushRequest,
-    PushResponse, decode_request,
+    EnrollResponse, Organisation, PROTOCOL_VERSION, PullRequest, PushRequest, PushResponse,
+    decode_request,
 };
 use uuid::Uuid;
 
@@ -17,7 +17,8 @@ use crate::http::client::ClientAddress;
 use crate::http::nul;
 use crate::http::state::ServerState;
 use crate::services::enrollment::{Device, enroll as enroll_device};
-use crate::services::sync::{frame::push as push_ops, pull::pull as pull_page};
+use crate::services::sync::frame::push as push_ops;
+use crate::services::sync::pull::{PullPage, pull as pull_page};
 
 /// A body with a NUL in a string is refused before it is read.
 fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
@@ -82,11 +83,12 @@ pub(crate) async fn push(
     Ok(Json(PushResponse { results }))
 }
 
+/// Answers a `PullResponse` (the changes' bodies as stored).
 pub(crate) async fn pull(
     State(state): State<ServerState>,
     device: Device,
     body: Bytes,
-) -> Result<Json<PullResponse>, ApiError> {
+) -> Result<Json<PullPage>, ApiError> {
     let request: PullRequest = decode_request(&body)?;
     Ok(Json(pull_page(&state.pool, &device, &request).await?))
 }
