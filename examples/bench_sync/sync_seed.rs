@@ -237,6 +237,7 @@ impl Seeder {
                     patient_id: referral.patient_id,
                     tracking_code: referral.tracking_code.clone(),
                     recorded_at: referral.created_at,
+                    without_letter: false,
                 },
             );
             seeded.feed += 1;

@@ -133,6 +133,7 @@ fn every_kind_of_change() -> Vec<ChangeBody> {
             patient_id: Uuid::now_v7(),
             tracking_code: "AB12-CD34".into(),
             recorded_at: at,
+            without_letter: false,
         },
         event(
             Some(WireEventDetails::Received { date: day }),

@@ -18,49 +18,15 @@ mod common;
 mod portal_visitor;
 mod team_region;
 
-use chrono::NaiveDate;
 use common::*;
 use portal_visitor::*;
 use team_region::*;
-use tsunagu_domain::team::Profession;
 use tsunagu_protocol::{OpBody, OrgKind};
 use tsunagu_server::users::Role;
 use uuid::Uuid;
 
-fn shared(patient: Uuid, name: &str, kana: &str, sex: &str) -> OpBody {
-    OpBody::PatientShared {
-        patient_id: patient,
-        name: name.into(),
-        kana: kana.into(),
-        birth_date: NaiveDate::from_ymd_opt(1940, 4, 1).unwrap(),
-        sex: sex.into(),
-    }
-}
-
 fn consent(id: Uuid, patient: Uuid, with: Vec<Uuid>, withdrawn: bool) -> OpBody {
-    OpBody::ConsentRecorded {
-        consent_id: id,
-        patient_id: patient,
-        obtained_on: d(1, 10),
-        obtained_by: "佐藤 花子".into(),
-        desk: false,
-        destination_hospital: false,
-        withdrawn_on: withdrawn.then(|| d(2, 1)),
-        team: false,
-        family: None,
-        preregistration: true,
-        preregistered_with: with,
-    }
-}
-
-async fn liaison_of(t: &TestServer, name: &str, login: &str) -> (Uuid, Session) {
-    let hospital =
-        tsunagu_server::admin::create_organisation(&t.pool, OrgKind::Hospital, name, "admin:test")
-            .await
-            .unwrap()
-            .id;
-    let person = Person::of(t, hospital, login, Role::Liaison, Profession::Liaison).await;
-    (hospital, person.signed_in(&t.app).await)
+    preregistration_op(id, patient, with, false, withdrawn)
 }
 
 async fn search(t: &TestServer, who: &Session, name: &str, birth: &str, sex: &str) -> Page {
@@ -82,18 +48,7 @@ async fn count(t: &TestServer, sql: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_liaison_finds_a_pre_registered_patient_by_whole_name_and_birth_date() {
     let t = server().await;
-    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
-    sqlx::query(
-        "UPDATE organisations SET phone = '03-3981-0001', fax = '03-3981-0002' WHERE id = $1",
-    )
-    .bind(clinic_id)
-    .execute(&t.owner)
-    .await
-    .unwrap();
-    let mut clinic = Clinic {
-        credential,
-        next_op: 0,
-    };
+    let mut clinic = clinic_with_phone(&t).await;
     let (north, north_liaison) = liaison_of(&t, "北病院", "north.liaison").await;
     let (_, south_liaison) = liaison_of(&t, "南病院", "south.liaison").await;
 
@@ -231,23 +186,13 @@ async fn guessing_is_stopped_and_only_liaisons_may_look() {
 }
 
 /// The liaison in a real browser: from the hospital's home, the look-up
-/// finds the patient typed in half-width katakana and shows the doctor.
+/// finds the patient typed in half-width katakana and shows the doctor;
+/// the liaison records the admission without a letter.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
 async fn a_liaison_finds_a_patient_in_a_browser() {
     let t = server().await;
-    let (clinic_id, credential) = enrolled(&t, OrgKind::Clinic, "さくら内科クリニック").await;
-    sqlx::query(
-        "UPDATE organisations SET phone = '03-3981-0001', fax = '03-3981-0002' WHERE id = $1",
-    )
-    .bind(clinic_id)
-    .execute(&t.owner)
-    .await
-    .unwrap();
-    let mut clinic = Clinic {
-        credential,
-        next_op: 0,
-    };
+    let mut clinic = clinic_with_phone(&t).await;
     let yamada = Uuid::now_v7();
     applied(
         &clinic
@@ -270,11 +215,17 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     // Typed as the date field takes keys in Chromium's en-US locale.
     browser.fill("#pr-birth", "04011940").await;
     browser.click("#pr-search").await;
-    let text = browser
-        .wait_for_text("かかりつけ医に連絡してください")
-        .await;
+    let text = browser.wait_for_text("紹介状なし入院を記録する").await;
     assert!(text.contains("さくら内科クリニック"), "{text}");
     assert!(text.contains("03-3981-0001"), "{text}");
     let shot = browser.photograph("preregistered-found.png").await;
+    // The admission without a letter, the day filled in as today.
+    browser.fill("#ad-ward", "4階東病棟").await;
+    browser.fill("#ad-attending", "高橋").await;
+    browser.click("#ad-submit").await;
+    let text = browser.wait_for_text("紹介状なし入院を記録しました").await;
+    assert!(text.contains("さくら内科クリニック"), "{text}");
+    assert!(text.contains("病棟：4階東病棟"), "{text}");
+    browser.photograph("admission-without-letter.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }

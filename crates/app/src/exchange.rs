@@ -379,6 +379,7 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
             patient_id,
             tracking_code,
             recorded_at,
+            without_letter: _,
         } => vec![PulledChange::Referral {
             id: referral_id,
             patient_id,

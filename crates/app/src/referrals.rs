@@ -295,7 +295,7 @@ fn event_view(e: &StoredEvent, voided: bool) -> Result<EventView, AppError> {
     let details = &e.details;
     let (title, status, date, summary) = match &details {
         Some(d) => (
-            d.status().label_ja().to_string(),
+            d.label_ja().to_string(),
             Some(d.status()),
             Some(format_wareki(d.date())),
             summarise(d),
@@ -349,6 +349,12 @@ fn summarise(d: &EventDetails) -> String {
         EventDetails::Admitted {
             ward, attending, ..
         } => join(&[("", ward), ("主治医 ", attending)]),
+        EventDetails::AdmittedWithoutLetter {
+            hospital,
+            ward,
+            attending,
+            ..
+        } => join(&[("入院先 ", hospital), ("", ward), ("主治医 ", attending)]),
         EventDetails::DischargePlanned {
             expected_date,
             planned_destination,

@@ -8,8 +8,9 @@
 use chrono::NaiveDate;
 
 use crate::dates::parse_date;
-use crate::field_rules::Rejection;
+use crate::field_rules::{Checked, Lines, Rejection, TextRule, check_text};
 use crate::kana::normalize_for_search;
+use crate::referral::{EVENT_TEXT_MAX_CHARS, EventDetails};
 use crate::sex::Sex;
 
 /// The look-up form as typed.
@@ -61,6 +62,61 @@ pub fn check_lookup(draft: &LookupDraft, today: NaiveDate) -> Result<LookupKey, 
         name_key,
         birth_date,
         sex,
+    })
+}
+
+/// 紹介状なし入院 as the liaison's form gives it, for the patient found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdmissionDraft {
+    pub date: String,
+    pub ward: String,
+    pub attending: String,
+}
+
+/// How long after the day of admission it may still be recorded: a
+/// liaison catching up on last month's admissions, not last year's.
+pub const ADMISSION_RECORDED_WITHIN_DAYS: i64 = 90;
+
+/// The admission's first event, at `hospital` (the liaison's own): the day
+/// (today or up to [`ADMISSION_RECORDED_WITHIN_DAYS`] before) and the ward
+/// are needed, the attending physician is optional.
+pub fn check_admission(
+    draft: &AdmissionDraft,
+    hospital: &str,
+    today: NaiveDate,
+) -> Checked<EventDetails> {
+    if draft.date.trim().is_empty() {
+        return Err("入院日を入力してください。".into());
+    }
+    let date = parse_date(draft.date.trim()).map_err(|_| {
+        Rejection("入院日が正しくありません（例：2026-11-20 または 令和8年11月20日）。".into())
+    })?;
+    if date > today {
+        return Err("入院日が未来の日付です。".into());
+    }
+    if (today - date).num_days() > ADMISSION_RECORDED_WITHIN_DAYS {
+        return Err(format!(
+            "入院日が{ADMISSION_RECORDED_WITHIN_DAYS}日以上前です。日付を確かめてください。"
+        )
+        .into());
+    }
+    let field = |raw: &str, label: &'static str, required: bool| {
+        check_text(
+            raw,
+            TextRule {
+                label,
+                required,
+                max_chars: EVENT_TEXT_MAX_CHARS,
+                lines: Lines::Single,
+            },
+        )
+        .map_err(|e| Rejection(format!("{e}。")))
+    };
+    Ok(EventDetails::AdmittedWithoutLetter {
+        date,
+        hospital: hospital.to_string(),
+        ward: field(&draft.ward, "病棟", true)?,
+        attending: field(&draft.attending, "主治医", false)?,
     })
 }
 
@@ -138,6 +194,42 @@ mod tests {
         }
         let key = check_lookup(&draft("山田　太郎", "1940-04-01"), today()).unwrap();
         assert_eq!(key.name_key, by_name);
+    }
+
+    #[test]
+    fn an_admission_needs_a_recent_day_and_a_ward() {
+        let admission = |date: &str, ward: &str| AdmissionDraft {
+            date: date.into(),
+            ward: ward.into(),
+            attending: String::new(),
+        };
+        let ok = check_admission(
+            &admission("令和8年11月30日", "4階東病棟"),
+            "豊島中央病院",
+            today(),
+        );
+        assert_eq!(
+            ok.unwrap(),
+            EventDetails::AdmittedWithoutLetter {
+                date: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                hospital: "豊島中央病院".into(),
+                ward: "4階東病棟".into(),
+                attending: String::new(),
+            }
+        );
+        for (date, ward, says) in [
+            ("", "4階東", "入院日を入力"),
+            ("2026-13-01", "4階東", "入院日が正しくありません"),
+            ("2099-01-01", "4階東", "未来"),
+            ("2026-01-01", "4階東", "90日以上前"),
+            ("2026-11-30", "　", "病棟を入力"),
+        ] {
+            let refused = check_admission(&admission(date, ward), "豊島中央病院", today());
+            let message = refused.unwrap_err().0;
+            assert!(message.contains(says), "{date} {ward}: {message}");
+        }
+        let long = admission("2026-11-30", &"病".repeat(EVENT_TEXT_MAX_CHARS + 1));
+        assert!(check_admission(&long, "豊島中央病院", today()).is_err());
     }
 
     #[test]

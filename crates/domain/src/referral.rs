@@ -136,6 +136,17 @@ pub enum EventDetails {
         #[serde(default)]
         attending: String,
     },
+    /// 紹介状なし入院: a pre-registered patient admitted with no letter,
+    /// recorded by the hospital's liaison. It opens an episode, as 紹介済
+    /// does, and counts as 入院 from then on.
+    AdmittedWithoutLetter {
+        date: NaiveDate,
+        hospital: String,
+        #[serde(default)]
+        ward: String,
+        #[serde(default)]
+        attending: String,
+    },
     DischargePlanned {
         date: NaiveDate,
         expected_date: NaiveDate,
@@ -171,6 +182,24 @@ pub enum EventDetails {
 }
 
 impl EventDetails {
+    /// What a history line calls the event: its status's label, except
+    /// that an admission without a letter says so.
+    pub fn label_ja(&self) -> &'static str {
+        match self {
+            EventDetails::AdmittedWithoutLetter { .. } => "紹介状なし入院",
+            other => other.status().label_ja(),
+        }
+    }
+
+    /// Whether it is the first event of an episode (紹介済, 紹介状なし入院),
+    /// which nothing may follow and no one may void.
+    pub fn opens_episode(&self) -> bool {
+        matches!(
+            self,
+            EventDetails::Sent { .. } | EventDetails::AdmittedWithoutLetter { .. }
+        )
+    }
+
     pub fn status(&self) -> ReferralStatus {
         use EventDetails as E;
         use ReferralStatus as S;
@@ -178,7 +207,7 @@ impl EventDetails {
             E::Sent { .. } => S::Sent,
             E::Received { .. } => S::Received,
             E::Visited { .. } => S::Visited,
-            E::Admitted { .. } => S::Admitted,
+            E::Admitted { .. } | E::AdmittedWithoutLetter { .. } => S::Admitted,
             E::DischargePlanned { .. } => S::DischargePlanned,
             E::Transferred { .. } => S::Transferred,
             E::Discharged { .. } => S::Discharged,
@@ -196,6 +225,7 @@ impl EventDetails {
             | E::Received { date }
             | E::Visited { date, .. }
             | E::Admitted { date, .. }
+            | E::AdmittedWithoutLetter { date, .. }
             | E::DischargePlanned { date, .. }
             | E::Transferred { date, .. }
             | E::Discharged { date, .. }
@@ -234,9 +264,22 @@ pub struct ReferralState {
     pub acknowledged_on: Option<NaiveDate>,
     /// The first visit or admission: a reply letter is due after it.
     pub seen_on: Option<NaiveDate>,
+    /// Opened by an admission without a letter (紹介状なし入院), not by
+    /// the clinic's 紹介済: the loop figures leave it out.
+    pub without_letter: bool,
 }
 
 impl ReferralState {
+    /// Whether `next` may follow now: the status machine's rule, and an
+    /// admission without a letter may be cancelled while the patient is
+    /// still simply admitted (the liaison recorded the wrong patient).
+    pub fn may_become(&self, next: ReferralStatus) -> bool {
+        self.status.may_become(next)
+            || (self.without_letter
+                && self.status == ReferralStatus::Admitted
+                && next == ReferralStatus::Cancelled)
+    }
+
     /// Where the episode ended up, from where the patient is now.
     pub fn outcome(&self) -> Outcome {
         match &self.where_now {
@@ -251,7 +294,7 @@ impl ReferralState {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferralError {
-    #[error("最初の記録は「紹介済」でなければなりません")]
+    #[error("最初の記録は「紹介済」か「紹介状なし入院」でなければなりません")]
     MustStartSent,
     #[error("「{from}」のあとに「{to}」は記録できません", from = .from.label_ja(), to = .to.label_ja())]
     NotAllowed {
@@ -264,9 +307,7 @@ pub enum ReferralError {
     ExpectedBeforeAdmission,
     #[error("取り消す記録が見つからないか、既に取り消されています")]
     NothingToVoid,
-    #[error(
-        "最初の「紹介済」は取り消せません。紹介そのものをやめる場合は「取消」を記録してください"
-    )]
+    #[error("最初の記録は取り消せません。紹介そのものをやめる場合は「取消」を記録してください")]
     CannotVoidStart,
     #[error("{0}を入力してください")]
     Missing(&'static str),
@@ -345,29 +386,58 @@ pub fn check_append(
     replay(&all)
 }
 
+/// An episode opens with the clinic's 紹介済, or with a hospital's
+/// 紹介状なし入院 (the patient is in hospital, seen, from that day).
 fn start(details: &EventDetails) -> Result<ReferralState, ReferralError> {
-    let EventDetails::Sent { date, hospital } = details else {
-        return Err(ReferralError::MustStartSent);
-    };
-    Ok(ReferralState {
-        status: ReferralStatus::Sent,
-        where_now: WhereNow::ReferredTo {
+    match details {
+        EventDetails::Sent { date, hospital } => Ok(ReferralState {
+            status: ReferralStatus::Sent,
+            where_now: WhereNow::ReferredTo {
+                hospital: hospital.clone(),
+                since: *date,
+            },
+            last_news: *date,
+            sent_on: *date,
             hospital: hospital.clone(),
-            since: *date,
-        },
-        last_news: *date,
-        sent_on: *date,
-        hospital: hospital.clone(),
-        discharged_to: None,
-        expected_discharge: None,
-        acknowledged_on: None,
-        seen_on: None,
-    })
+            discharged_to: None,
+            expected_discharge: None,
+            acknowledged_on: None,
+            seen_on: None,
+            without_letter: false,
+        }),
+        EventDetails::AdmittedWithoutLetter {
+            date,
+            hospital,
+            ward,
+            ..
+        } => {
+            if hospital.trim().is_empty() {
+                return Err(ReferralError::Missing("入院先の医療機関名"));
+            }
+            Ok(ReferralState {
+                status: ReferralStatus::Admitted,
+                where_now: WhereNow::InHospital {
+                    hospital: hospital.clone(),
+                    since: *date,
+                    ward: ward.clone(),
+                },
+                last_news: *date,
+                sent_on: *date,
+                hospital: hospital.clone(),
+                discharged_to: None,
+                expected_discharge: None,
+                acknowledged_on: Some(*date),
+                seen_on: Some(*date),
+                without_letter: true,
+            })
+        }
+        _ => Err(ReferralError::MustStartSent),
+    }
 }
 
 fn advance(mut s: ReferralState, details: &EventDetails) -> Result<ReferralState, ReferralError> {
     let next = details.status();
-    if !s.status.may_become(next) {
+    if !s.may_become(next) || details.opens_episode() {
         return Err(ReferralError::NotAllowed {
             from: s.status,
             to: next,
@@ -404,12 +474,12 @@ fn apply(
 ) -> Result<(), ReferralError> {
     use EventDetails as E;
     match details {
-        // Only the first event of an episode (`start`); `may_become` never
-        // lets it follow.
-        E::Sent { .. } => {
+        // Only the first event of an episode (`start`); `advance` never
+        // lets either follow.
+        E::Sent { .. } | E::AdmittedWithoutLetter { .. } => {
             return Err(ReferralError::NotAllowed {
                 from: s.status,
-                to: ReferralStatus::Sent,
+                to: details.status(),
             });
         }
         E::Received { .. } | E::Visited { .. } => {
@@ -472,7 +542,11 @@ fn apply(
             if reason.trim().is_empty() {
                 return Err(ReferralError::Missing("理由"));
             }
-            if matches!(s.where_now, WhereNow::ReferredTo { .. }) {
+            // Cancelling an admission without a letter says it was
+            // recorded in error: where the patient is is not known.
+            if matches!(s.where_now, WhereNow::ReferredTo { .. })
+                || (s.without_letter && matches!(details, E::Cancelled { .. }))
+            {
                 s.where_now = WhereNow::Unknown;
             }
         }

@@ -44,6 +44,13 @@ pub enum WireEventDetails {
         ward: String,
         attending: String,
     },
+    /// 紹介状なし入院, the first event of its episode (version 7).
+    AdmittedWithoutLetter {
+        date: NaiveDate,
+        hospital: String,
+        ward: String,
+        attending: String,
+    },
     DischargePlanned {
         date: NaiveDate,
         expected_date: NaiveDate,
@@ -120,6 +127,17 @@ impl From<&EventDetails> for WireEventDetails {
                 ward,
                 attending,
             },
+            E::AdmittedWithoutLetter {
+                date,
+                hospital,
+                ward,
+                attending,
+            } => W::AdmittedWithoutLetter {
+                date,
+                hospital,
+                ward,
+                attending,
+            },
             E::DischargePlanned {
                 date,
                 expected_date,
@@ -158,6 +176,17 @@ impl From<WireEventDetails> for EventDetails {
                 attending,
             } => E::Admitted {
                 date,
+                ward,
+                attending,
+            },
+            W::AdmittedWithoutLetter {
+                date,
+                hospital,
+                ward,
+                attending,
+            } => E::AdmittedWithoutLetter {
+                date,
+                hospital,
                 ward,
                 attending,
             },

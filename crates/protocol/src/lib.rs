@@ -46,10 +46,13 @@ pub use team::{
 /// Version 6 added 事前登録 to a consent: its scope and the hospitals
 /// chosen (ADR 0025); a version-5 server would drop them unread, so a
 /// version-6 client is refused by it instead.
-pub const PROTOCOL_VERSION: u16 = 6;
+/// Version 7 added episodes a hospital opens without a letter (紹介状なし
+/// 入院, `referral_opened.without_letter` and its first event), which an
+/// older client could not replay and is not sent.
+pub const PROTOCOL_VERSION: u16 = 7;
 
 /// The versions a server of this build accepts: the current one and every
-/// one back to 2 (versions 4 to 6 changed nothing an older client sends
+/// one back to 2 (versions 4 to 7 changed nothing an older client sends
 /// or reads, so clinics that have not yet updated keep syncing).
 pub const SUPPORTED: std::ops::RangeInclusive<u16> = 2..=PROTOCOL_VERSION;
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
 use crate::enroll::Organisation;
-use crate::event::WireEvent;
+use crate::event::{WireEvent, WireEventDetails};
 use crate::push::WireFamilyGiver;
 use crate::team::{TeamChangeBody, WireDirectoryEntry};
 
@@ -69,12 +69,16 @@ pub enum ChangeBody {
         sex: String,
     },
     /// A referral the clinic opened (only in the clinic's feed). Its
-    /// 紹介済 event follows as `EventAppended`.
+    /// 紹介済 event follows as `EventAppended`. Or, from version 7, an
+    /// episode a hospital opened by admitting the clinic's pre-registered
+    /// patient without a letter: its 紹介状なし入院 follows.
     ReferralOpened {
         referral_id: Uuid,
         patient_id: Uuid,
         tracking_code: String,
         recorded_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        without_letter: bool,
     },
     /// An event recorded by the desk or a hospital (or echoed back).
     EventAppended {
@@ -128,6 +132,18 @@ impl ChangeBody {
     pub fn since_version(&self) -> u16 {
         match self {
             ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,
+            ChangeBody::ReferralOpened {
+                without_letter: true,
+                ..
+            } => 7,
+            ChangeBody::EventAppended {
+                event:
+                    WireEvent {
+                        details: Some(WireEventDetails::AdmittedWithoutLetter { .. }),
+                        ..
+                    },
+                ..
+            } => 7,
             ChangeBody::EventAppended {
                 source: WireSource::Team,
                 ..

@@ -149,6 +149,15 @@ impl<'a> Values<'a> {
                 self.dates.push(*date);
                 self.texts.extend([ward.as_str(), attending]);
             }
+            D::AdmittedWithoutLetter {
+                date,
+                hospital,
+                ward,
+                attending,
+            } => {
+                self.dates.push(*date);
+                self.texts.extend([hospital.as_str(), ward, attending]);
+            }
             D::DischargePlanned {
                 date,
                 expected_date,

@@ -206,3 +206,46 @@ fn an_event_from_the_team_waits_for_version_5_clients() {
     let json = serde_json::to_string(&appended(WireSource::Team)).unwrap();
     assert!(json.contains(r#""source":"team""#), "{json}");
 }
+
+/// An episode opened without a letter (紹介状なし入院) starts with an event
+/// older clients could not replay: neither its opening nor that event is
+/// sent to clients before version 7, and a referral the clinic opened is
+/// sent as before, its JSON unchanged.
+#[test]
+fn an_admission_without_a_letter_waits_for_version_7_clients() {
+    let opened = |without_letter| ChangeBody::ReferralOpened {
+        referral_id: Uuid::nil(),
+        patient_id: Uuid::nil(),
+        tracking_code: "7KQ-M4T-Z9X".into(),
+        recorded_at: chrono::DateTime::UNIX_EPOCH,
+        without_letter,
+    };
+    assert_eq!(opened(true).since_version(), 7);
+    assert_eq!(opened(false).since_version(), 1);
+    let json = serde_json::to_string(&opened(false)).unwrap();
+    assert!(!json.contains("without_letter"), "{json}");
+    let admitted = ChangeBody::EventAppended {
+        referral_id: Uuid::nil(),
+        event: WireEvent {
+            id: Uuid::nil(),
+            details: Some(WireEventDetails::AdmittedWithoutLetter {
+                date: d(3, 1),
+                hospital: "豊島中央病院".into(),
+                ward: "4階東病棟".into(),
+                attending: String::new(),
+            }),
+            voids: None,
+            note: String::new(),
+        },
+        source: WireSource::Liaison,
+        actor: "豊島中央病院 地域連携室 山本".into(),
+        recorded_at: chrono::DateTime::UNIX_EPOCH,
+    };
+    assert_eq!(admitted.since_version(), 7);
+    let json = serde_json::to_string(&admitted).unwrap();
+    assert!(
+        json.contains(r#""status":"admitted_without_letter""#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<ChangeBody>(&json).unwrap(), admitted);
+}

@@ -323,7 +323,9 @@ pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
 
 impl Store {
     /// Every referral sent in `from..=to`, for the loop figures (which need
-    /// no names: `patient_name` is left empty).
+    /// no names: `patient_name` is left empty). An episode a hospital
+    /// opened without a letter (紹介状なし入院) was never sent: it has no
+    /// hospital the letter went to, and is left out.
     pub async fn referrals_sent_between(
         &self,
         from: NaiveDate,
@@ -331,7 +333,8 @@ impl Store {
     ) -> StoreResult<Vec<ReferralSummary>> {
         let sql = format!(
             "SELECT {FIGURE_COLUMNS}, NULL AS overdue FROM referral_summaries s
-             WHERE s.sent_on BETWEEN ? AND ? ORDER BY s.sent_on, s.referral_id"
+             WHERE s.sent_on BETWEEN ? AND ? AND s.referred_to <> ''
+             ORDER BY s.sent_on, s.referral_id"
         );
         sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql))
             .bind(from)

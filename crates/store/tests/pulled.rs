@@ -295,3 +295,51 @@ async fn a_referral_summed_up_in_one_batch_matches_one_summed_up_over_two() {
     assert_eq!(at_once[0].expected_discharge, Some(day(28)));
     assert_eq!(at_once, in_two);
 }
+
+/// An episode a hospital opened without a letter (紹介状なし入院) arrives
+/// as a referral the clinic never sent: it is followed like any other
+/// (in hospital, at that hospital) but the loop figures, which count
+/// referrals sent, leave it out.
+#[tokio::test]
+async fn an_admission_without_a_letter_is_followed_but_not_counted_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = enrolled_store(dir.path()).await;
+    let (p, r) = (Uuid::now_v7(), Uuid::now_v7());
+    let batch = numbered(
+        vec![
+            patient(p),
+            referral(r, p),
+            event(
+                r,
+                EventDetails::AdmittedWithoutLetter {
+                    date: day(20),
+                    hospital: "北病院".into(),
+                    ward: "4階東病棟".into(),
+                    attending: String::new(),
+                },
+                EventSource::Liaison,
+            ),
+        ],
+        1,
+    );
+    let applied = store.apply_pulled(&batch, 3, common::now()).await.unwrap();
+    assert_eq!((applied.news, applied.skipped), (1, 0));
+    let board = store
+        .referral_board(
+            &tsunagu_store::BoardQuery::default(),
+            tsunagu_domain::attention::OverdueRule {
+                today: day(25),
+                days_to_acknowledgement: 7,
+                days_to_reply: 14,
+            },
+        )
+        .await
+        .unwrap();
+    let row = board.rows.iter().find(|s| s.referral_id == r).unwrap();
+    assert_eq!(row.status.code(), "admitted");
+    assert_eq!(row.hospital, "北病院");
+    assert!(row.where_now.contains("4階東病棟"), "{}", row.where_now);
+    assert!(row.open);
+    let sent = store.referrals_sent_between(day(1), day(30)).await.unwrap();
+    assert!(!sent.iter().any(|s| s.referral_id == r));
+}

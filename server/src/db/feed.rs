@@ -72,8 +72,8 @@ pub(crate) async fn page(
               WHERE r.id = l.referral_id AND c.withdrawn_on IS NULL AND c.desk)"
         }
         OrgKind::Hospital => {
-            "EXISTS (SELECT 1 FROM referrals r JOIN consents c ON c.patient_id = r.patient_id
-              WHERE r.id = l.referral_id AND c.withdrawn_on IS NULL AND c.destination_hospital)"
+            "EXISTS (SELECT 1 FROM referrals r
+              WHERE r.id = l.referral_id AND hospital_may_see(r.patient_id, r.hospital_id))"
         }
     };
     let sql = format!(

@@ -245,43 +245,40 @@ pub(crate) async fn add_leg(
 }
 
 /// A referral by its tracking code, locked: its id, the hospital it is
-/// with, and whether its patient's consent covers hospitals.
+/// with, and whether its patient's consent lets `hospital` see it.
 pub(crate) async fn by_code_for_update(
     conn: &mut PgConnection,
     code: &str,
+    hospital: Uuid,
 ) -> sqlx::Result<Option<(Uuid, Option<Uuid>, bool)>> {
     sqlx::query_as(
-        "SELECT r.id, r.hospital_id,
-           EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
-                   AND c.withdrawn_on IS NULL AND c.destination_hospital)
+        "SELECT r.id, r.hospital_id, hospital_may_see(r.patient_id, $2)
          FROM referrals r WHERE r.tracking_code = $1 FOR UPDATE OF r",
     )
     .bind(code)
+    .bind(hospital)
     .fetch_optional(conn)
     .await
 }
 
 /// A referral by its tracking code, if the patient's consent covers the
-/// desk (`desk`) or hospitals.
+/// desk (`hospital` is `None`) or lets `hospital` see it.
 pub(crate) async fn by_code_consented(
     conn: &mut PgConnection,
     code: &str,
-    desk: bool,
+    hospital: Option<Uuid>,
 ) -> sqlx::Result<Option<Uuid>> {
-    let consent = if desk {
-        "c.desk"
-    } else {
-        "c.destination_hospital"
-    };
-    let sql = format!(
+    sqlx::query_scalar(
         "SELECT r.id FROM referrals r WHERE r.tracking_code = $1
-         AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
-                     AND c.withdrawn_on IS NULL AND {consent})"
-    );
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .fetch_optional(conn)
-        .await
+         AND CASE WHEN $2::uuid IS NULL
+             THEN EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
+                          AND c.withdrawn_on IS NULL AND c.desk)
+             ELSE hospital_may_see(r.patient_id, $2) END",
+    )
+    .bind(code)
+    .bind(hospital)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Who may see a referral: the clinic that made it, the hospital it is
@@ -297,8 +294,7 @@ pub(crate) struct Reach {
 const REACH: &str = "SELECT r.clinic_id AS clinic, r.hospital_id AS hospital,
        EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
                AND c.withdrawn_on IS NULL AND c.desk) AS desk_consent,
-       EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
-               AND c.withdrawn_on IS NULL AND c.destination_hospital) AS hospital_consent
+       hospital_may_see(r.patient_id, r.hospital_id) AS hospital_consent
      FROM referrals r WHERE r.id = $1";
 
 /// Locked until the transaction ends, so appends to one referral are

@@ -36,9 +36,7 @@ impl Viewer {
                    AND c.withdrawn_on IS NULL AND c.desk) AND $1::uuid IS NOT NULL"
             }
             Viewer::Hospital(_) => {
-                "r.hospital_id = $1
-                 AND EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = r.patient_id
-                   AND c.withdrawn_on IS NULL AND c.destination_hospital)"
+                "r.hospital_id = $1 AND hospital_may_see(r.patient_id, r.hospital_id)"
             }
             Viewer::BreakGlass(_) => {
                 "EXISTS (SELECT 1 FROM break_glass b WHERE b.referral_id = r.id
@@ -60,12 +58,16 @@ pub(crate) struct SummaryRow {
     pub birth_date: NaiveDate,
     pub sex: String,
     pub clinic: String,
+    /// The clinic's numbers as registered (a letter gives its own).
+    pub clinic_phone: String,
+    pub clinic_fax: String,
     pub letter: Option<serde_json::Value>,
     pub hospital: Option<String>,
 }
 
 const SUMMARY_COLUMNS: &str = "r.id, r.tracking_code, p.name, p.kana, p.birth_date, p.sex,
-    c.name AS clinic, r.letter, h.name AS hospital
+    c.name AS clinic, c.phone AS clinic_phone, c.fax AS clinic_fax, r.letter,
+    h.name AS hospital
     FROM referrals r JOIN patients p ON p.id = r.patient_id
     JOIN organisations c ON c.id = r.clinic_id
     LEFT JOIN organisations h ON h.id = r.hospital_id";

@@ -26,6 +26,28 @@ pub(crate) enum LookedUp {
     RateLimited,
 }
 
+/// The patient `user` found a moment ago, shown again (with the admission
+/// form's refusal); `None` if not found by them lately or no longer
+/// pre-registered here.
+pub(crate) async fn found_again(
+    pool: &PgPool,
+    user: &SignedIn,
+    patient: Uuid,
+) -> sqlx::Result<Option<Match>> {
+    let mut conn = pool.acquire().await?;
+    let actor = user.audit_actor();
+    if !db::preregistration::found_recently(&mut conn, &actor, patient, FOUND_WITHIN_MINUTES)
+        .await?
+    {
+        return Ok(None);
+    }
+    db::preregistration::by_id(&mut conn, patient, user.organisation.id).await
+}
+
+/// How long after finding a patient the liaison may act on the find
+/// (record the admission) from the page it gave.
+pub(crate) const FOUND_WITHIN_MINUTES: i32 = 60;
+
 /// The patient `draft` singles out for the liaison's hospital.
 pub(crate) async fn look_up(
     pool: &PgPool,

@@ -60,6 +60,70 @@ pub async fn person(
         .await
 }
 
+/// A hospital registered by the administrator, and its liaison signed in
+/// to the portal.
+pub async fn liaison_of(t: &TestServer, name: &str, login: &str) -> (Uuid, Session) {
+    let hospital =
+        tsunagu_server::admin::create_organisation(&t.pool, OrgKind::Hospital, name, "admin:test")
+            .await
+            .unwrap()
+            .id;
+    let person = Person::of(t, hospital, login, Role::Liaison, Profession::Liaison).await;
+    (hospital, person.signed_in(&t.app).await)
+}
+
+/// さくら内科クリニック's enrolled device, with the phone and FAX numbers a
+/// liaison is shown to call.
+pub async fn clinic_with_phone(t: &TestServer) -> Clinic {
+    let (clinic_id, credential) = enrolled(t, OrgKind::Clinic, "さくら内科クリニック").await;
+    sqlx::query(
+        "UPDATE organisations SET phone = '03-3981-0001', fax = '03-3981-0002' WHERE id = $1",
+    )
+    .bind(clinic_id)
+    .execute(&t.owner)
+    .await
+    .unwrap();
+    Clinic {
+        credential,
+        next_op: 0,
+    }
+}
+
+/// A patient the clinic shares, born 1940-04-01.
+pub fn shared(patient: Uuid, name: &str, kana: &str, sex: &str) -> OpBody {
+    OpBody::PatientShared {
+        patient_id: patient,
+        name: name.into(),
+        kana: kana.into(),
+        birth_date: NaiveDate::from_ymd_opt(1940, 4, 1).unwrap(),
+        sex: sex.into(),
+    }
+}
+
+/// A consent that pre-registers the patient with the hospitals `with`
+/// (every one when empty), and shares with the team if `team`.
+pub fn preregistration_op(
+    id: Uuid,
+    patient: Uuid,
+    with: Vec<Uuid>,
+    team: bool,
+    withdrawn: bool,
+) -> OpBody {
+    OpBody::ConsentRecorded {
+        consent_id: id,
+        patient_id: patient,
+        obtained_on: d(1, 10),
+        obtained_by: "佐藤 花子".into(),
+        desk: false,
+        destination_hospital: false,
+        withdrawn_on: withdrawn.then(|| d(2, 1)),
+        team,
+        family: None,
+        preregistration: true,
+        preregistered_with: with,
+    }
+}
+
 pub struct Clinic {
     pub credential: String,
     pub next_op: i64,

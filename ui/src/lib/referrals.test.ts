@@ -11,6 +11,7 @@ import {
   daysAgoText,
   formatFileSize,
   hospitalOptions,
+  referredToText,
   voidableEvents,
 } from "./referrals";
 
@@ -173,5 +174,12 @@ describe("the referral board", () => {
       "中央病院",
       "北病院",
     ]);
+  });
+});
+
+describe("referred-to text", () => {
+  it("names the hospital the letter went to, or says there was no letter", () => {
+    expect(referredToText(row())).toBe("中央病院");
+    expect(referredToText(row({ referredTo: "" }))).toBe("紹介状なし入院");
   });
 });

@@ -39,6 +39,12 @@ export function formatFileSize(bytes: number): string {
 }
 
 /** The group heading a board row falls under for the chosen order, or null when rows are not grouped. */
+/** The board's 紹介先: an episode a hospital opened without a letter
+ * (紹介状なし入院, for a pre-registered patient) was sent nowhere. */
+export function referredToText(row: Pick<BoardRow, "referredTo">): string {
+  return row.referredTo === "" ? "紹介状なし入院" : row.referredTo;
+}
+
 export function boardGroupOf(row: BoardRow, order: string): string | null {
   if (order === "status") return row.statusLabel;
   if (order === "hospital") return row.hospital;

@@ -8,6 +8,7 @@ import {
   boardPageCount,
   daysAgoText,
   hospitalOptions,
+  referredToText,
 } from "../lib/referrals";
 
 type Load = { kind: "loading" } | { kind: "loaded"; board: Board } | { kind: "error"; message: string; field: boolean };
@@ -262,7 +263,7 @@ function BoardTable({
           </button>
         </td>
         <td>
-          {r.referredTo}
+          {referredToText(r)}
           {r.hospital !== r.referredTo && <span class="letter-meta">→ {r.hospital}</span>}
         </td>
         <td>

@@ -320,3 +320,121 @@ fn details_travel_as_json_with_their_status() {
     );
     assert_eq!(serde_json::from_str::<EventDetails>(&json).unwrap(), e);
 }
+
+fn admitted_without_letter(day: u32) -> ReferralEvent {
+    ev(
+        "1",
+        EventDetails::AdmittedWithoutLetter {
+            date: d(5, day),
+            hospital: "豊島中央病院".into(),
+            ward: "4階東病棟".into(),
+            attending: String::new(),
+        },
+    )
+}
+
+/// 紹介状なし入院 opens an episode already in hospital and seen; from then
+/// on the same machine as a referred admission, and it opens nothing
+/// later.
+#[test]
+fn an_admission_without_a_letter_opens_an_episode_in_hospital() {
+    let state = replay(&[admitted_without_letter(12)]).unwrap();
+    assert_eq!(state.status, Admitted);
+    assert!(state.without_letter);
+    assert_eq!(state.hospital, "豊島中央病院");
+    assert_eq!(state.sent_on, d(5, 12));
+    assert_eq!(state.acknowledged_on, Some(d(5, 12)));
+    assert_eq!(state.seen_on, Some(d(5, 12)));
+    assert!(matches!(
+        state.where_now,
+        WhereNow::InHospital { ref ward, .. } if ward == "4階東病棟"
+    ));
+    assert!(!replay(&[sent()]).unwrap().without_letter);
+
+    // The same rules as a referred admission afterwards: a transfer, then
+    // a discharge home; no going back to the start.
+    let transferred = ev(
+        "2",
+        EventDetails::Transferred {
+            date: d(5, 20),
+            hospital: "北リハビリ病院".into(),
+        },
+    );
+    let state = replay(&[admitted_without_letter(12), transferred.clone()]).unwrap();
+    assert_eq!(state.hospital, "北リハビリ病院");
+    let again = ev(
+        "3",
+        EventDetails::AdmittedWithoutLetter {
+            date: d(5, 21),
+            hospital: "南病院".into(),
+            ward: String::new(),
+            attending: String::new(),
+        },
+    );
+    let events = [admitted_without_letter(12), transferred];
+    assert!(matches!(
+        check_append(&events, &again),
+        Err(ReferralError::NotAllowed { .. })
+    ));
+    let received = ev("4", EventDetails::Received { date: d(5, 21) });
+    assert!(check_append(&[admitted_without_letter(12)], &received).is_err());
+    // After a letter's 紹介済, an admission is the plain one.
+    assert!(check_append(&[sent()], &again).is_err());
+
+    // Its first event cannot be voided; it names its hospital.
+    let void = ReferralEvent {
+        id: "5".into(),
+        details: None,
+        voids: Some("1".into()),
+    };
+    assert_eq!(
+        check_append(&[admitted_without_letter(12)], &void),
+        Err(ReferralError::CannotVoidStart)
+    );
+    let nameless = ev(
+        "1",
+        EventDetails::AdmittedWithoutLetter {
+            date: d(5, 12),
+            hospital: " ".into(),
+            ward: String::new(),
+            attending: String::new(),
+        },
+    );
+    assert_eq!(
+        replay(&[nameless]),
+        Err(ReferralError::Missing("入院先の医療機関名"))
+    );
+}
+
+/// Recorded for the wrong patient, it is cancelled (with a reason) while
+/// the patient is simply admitted; a referred admission cannot be.
+#[test]
+fn an_admission_without_a_letter_may_be_cancelled_while_only_admitted() {
+    let cancelled = ev(
+        "9",
+        EventDetails::Cancelled {
+            date: d(5, 14),
+            reason: "別の患者さんでした".into(),
+        },
+    );
+    let state = check_append(&[admitted_without_letter(12)], &cancelled).unwrap();
+    assert_eq!(state.status, Cancelled);
+    assert_eq!(state.where_now, WhereNow::Unknown);
+    assert!(matches!(
+        check_append(&[sent(), admitted("2", 13)], &cancelled),
+        Err(ReferralError::NotAllowed { .. })
+    ));
+    let planned = ev(
+        "3",
+        EventDetails::DischargePlanned {
+            date: d(5, 13),
+            expected_date: d(5, 20),
+            planned_destination: None,
+            team: String::new(),
+        },
+    );
+    assert!(matches!(
+        check_append(&[admitted_without_letter(12), planned], &cancelled),
+        Err(ReferralError::NotAllowed { .. })
+    ));
+}

@@ -17,6 +17,14 @@ pub fn referral_line_ja(details: &EventDetails, hospital: &str) -> String {
             format!("{hospital}を受診しました{}", in_brackets(department))
         }
         E::Admitted { ward, .. } => format!("{hospital}に入院しました{}", in_brackets(ward)),
+        E::AdmittedWithoutLetter {
+            hospital: admitted_to,
+            ward,
+            ..
+        } => format!(
+            "{admitted_to}に入院しました（紹介状なし{}）",
+            with_separator(ward)
+        ),
         E::DischargePlanned { expected_date, .. } => format!(
             "{hospital}で退院調整中です（退院予定 {}）",
             crate::format_wareki(*expected_date)
@@ -51,6 +59,15 @@ fn destination_ja(destination: &DischargeDestination) -> String {
         DischargeDestination::OtherHomeCareDoctor { doctor } => format!("在宅（在宅医: {doctor}）"),
         DischargeDestination::Facility { name } => format!("施設（{name}）"),
         DischargeDestination::Other { .. } => "その他".to_string(),
+    }
+}
+
+fn with_separator(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!("・{text}")
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) fn action_label(code: &str) -> String {
         "assigned" => "病院に割当",
         "claimed" => "追跡コードで引き継ぎ",
         "transferred" => "転院で引き継ぎ",
+        "admitted" => "紹介状なし入院を記録",
         "share-patient" => "患者情報を受信",
         "record-consent" => "同意を記録",
         "withdraw-consent" => "同意の撤回",

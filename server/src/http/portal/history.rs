@@ -1,7 +1,7 @@
 //! A referral's history as the referral page lists it.
 
 use serde::Serialize;
-use tsunagu_domain::{EventDetails, ReferralStatus, format_wareki};
+use tsunagu_domain::{EventDetails, format_wareki};
 use tsunagu_protocol::{WireDestination, WireEventDetails};
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ pub(crate) fn history_lines(events: &[HistoryEvent], viewer: Uuid) -> Vec<Histor
             let (date, status, text) = match (&domain, &e.details) {
                 (Some(d), Some(w)) => (
                     format_wareki(d.date()),
-                    d.status().label_ja().to_string(),
+                    d.label_ja().to_string(),
                     describe(w),
                 ),
                 _ if e.domain.voids.is_some() => {
@@ -62,9 +62,7 @@ pub(crate) fn history_lines(events: &[HistoryEvent], viewer: Uuid) -> Vec<Histor
                 voided: is_voided,
                 can_void: e.organisation_id == viewer
                     && !is_voided
-                    && domain
-                        .as_ref()
-                        .is_some_and(|d| d.status() != ReferralStatus::Sent),
+                    && domain.as_ref().is_some_and(|d| !d.opens_episode()),
             }
         })
         .collect()
@@ -89,6 +87,18 @@ fn describe(details: &WireEventDetails) -> String {
             ward, attending, ..
         } => {
             let mut text = format!("病棟：{ward}");
+            if !attending.is_empty() {
+                text.push_str(&format!("　主治医：{attending}"));
+            }
+            text
+        }
+        W::AdmittedWithoutLetter {
+            hospital,
+            ward,
+            attending,
+            ..
+        } => {
+            let mut text = format!("入院先：{hospital}　病棟：{ward}");
             if !attending.is_empty() {
                 text.push_str(&format!("　主治医：{attending}"));
             }

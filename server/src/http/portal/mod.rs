@@ -61,6 +61,10 @@ pub(crate) fn router() -> Router<ServerState> {
             "/portal/preregistered",
             get(preregistered::form).post(preregistered::search),
         )
+        .route(
+            "/portal/preregistered/{id}/admission",
+            post(preregistered::record_admission),
+        )
         .route("/portal/referrals/{id}", get(referrals::show))
         .route("/portal/referrals/{id}/events", post(referrals::record))
         .route(

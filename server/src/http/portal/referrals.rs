@@ -121,6 +121,7 @@ pub(crate) async fn show(
     let notice = q.recorded.map(|what| match what.as_str() {
         "call" => "通話の記録を追加しました。",
         "assigned" => "病院に割り当てました。",
+        "admission" => "紹介状なし入院を記録しました。かかりつけ医と在宅チームに伝わりました。",
         "voided" => "記録を取り消しました。かかりつけ医のアプリには次の同期で届きます。",
         _ => "記録しました。かかりつけ医のアプリには次の同期で届きます。",
     });

@@ -21,11 +21,11 @@ pub(crate) async fn claim(conn: &mut PgConnection, by: &Actor, typed: &str) -> R
         refuse("この追跡コードの紹介は見つかりません。紹介状の追跡コードをもう一度確かめてください")
     };
     let code = tsunagu_domain::TrackingCode::parse(typed).map_err(|_| not_found())?;
-    let row = db::referrals::by_code_for_update(conn, &code.to_string()).await?;
+    let hospital = by.organisation.id;
+    let row = db::referrals::by_code_for_update(conn, &code.to_string(), hospital).await?;
     let Some((referral, current, _)) = row.filter(|(_, _, consented)| *consented) else {
         return Err(not_found());
     };
-    let hospital = by.organisation.id;
     if current == Some(hospital) {
         return Ok(());
     }

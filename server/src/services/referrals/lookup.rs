@@ -75,8 +75,8 @@ async fn look_up(pool: &PgPool, user: &SignedIn, typed: &str) -> sqlx::Result<Fo
         Err(e) => return Ok(Found::Nothing(format!("{e}。"))),
     };
     let mut tx = pool.begin().await?;
-    let referral =
-        db::referrals::by_code_consented(&mut tx, &code.to_string(), user.is_desk()).await?;
+    let hospital = (!user.is_desk()).then_some(user.organisation.id);
+    let referral = db::referrals::by_code_consented(&mut tx, &code.to_string(), hospital).await?;
     let Some(referral) = referral else {
         tx.rollback().await?;
         return Ok(not_found());

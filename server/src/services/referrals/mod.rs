@@ -10,5 +10,6 @@ pub(crate) mod handover;
 pub(crate) mod lookup;
 pub(crate) mod record;
 pub(crate) mod rules;
+pub(crate) mod unplanned;
 pub(crate) mod view;
 pub(crate) mod worklists;

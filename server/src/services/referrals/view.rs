@@ -34,7 +34,11 @@ pub struct Summary {
     pub birth_date: String,
     pub sex: String,
     pub clinic: String,
+    pub clinic_phone: String,
+    pub clinic_fax: String,
     pub letter: Option<WireLetterSummary>,
+    /// Opened by the hospital's 紹介状なし入院: there is no letter.
+    pub without_letter: bool,
     pub hospital: Option<String>,
     pub status: String,
     pub status_code: String,
@@ -124,6 +128,9 @@ fn summary(row: SummaryRow, state: Option<ReferralState>) -> Summary {
         }
         .to_string(),
         clinic: row.clinic,
+        clinic_phone: row.clinic_phone,
+        clinic_fax: row.clinic_fax,
+        without_letter: state.as_ref().is_some_and(|s| s.without_letter),
         letter: row
             .letter
             .and_then(|l| serde_json::from_value::<WireLetterSummary>(l).ok()),

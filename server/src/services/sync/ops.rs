@@ -286,6 +286,7 @@ async fn open_referral(conn: &mut PgConnection, by: &Actor, o: Opened<'_>) -> Re
         patient_id: o.patient,
         tracking_code: o.tracking_code.to_string(),
         recorded_at,
+        without_letter: false,
     };
     db::feed::append(conn, Scope::Org(clinic), Some(o.referral), &change).await?;
     append_event(conn, &by.recorder(), o.referral, o.sent).await
@@ -302,6 +303,14 @@ async fn append_pushed_event(
     }
     if matches!(event.details, Some(WireEventDetails::Sent { .. })) {
         return Err(refuse("「紹介済」は紹介状の発行で記録されます"));
+    }
+    if matches!(
+        event.details,
+        Some(WireEventDetails::AdmittedWithoutLetter { .. })
+    ) {
+        return Err(refuse(
+            "「紹介状なし入院」は病院の地域連携室が事前登録の検索から記録します",
+        ));
     }
     append_event(conn, &by.recorder(), referral, event).await
 }

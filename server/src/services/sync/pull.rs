@@ -95,6 +95,7 @@ mod tests {
                 patient_id: Uuid::now_v7(),
                 tracking_code: "AB12-CD34".into(),
                 recorded_at: at,
+                without_letter: false,
             },
             ChangeBody::EventAppended {
                 referral_id: Uuid::now_v7(),

@@ -1,0 +1,22 @@
+-- Issue 17, 紹介状なし入院: a liaison who found a pre-registered patient
+-- records the admission, which opens an episode held by that hospital
+-- (a leg of kind 'admitted').
+ALTER TABLE referral_legs DROP CONSTRAINT referral_legs_how_check;
+ALTER TABLE referral_legs ADD CONSTRAINT referral_legs_how_check
+    CHECK (how IN ('addressed', 'assigned', 'claimed', 'transferred', 'admitted'));
+
+-- Whether a consent in force lets `hospital` see the patient's referrals:
+-- one that covers the hospitals the patient is referred to, or one that
+-- pre-registers the patient with that hospital (all participating ones
+-- when none were chosen). The one place this rule is written: every
+-- query of what a hospital may see calls it.
+CREATE FUNCTION hospital_may_see(patient uuid, hospital uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT hospital IS NOT NULL AND EXISTS (
+        SELECT 1 FROM consents c
+        WHERE c.patient_id = patient AND c.withdrawn_on IS NULL
+          AND (c.destination_hospital
+               OR (c.preregistration
+                   AND (cardinality(c.preregistered_with) = 0
+                        OR hospital = ANY (c.preregistered_with)))))
+$$;
