@@ -277,6 +277,33 @@ async fn a_liaison_admits_a_found_patient_and_the_doctor_and_the_team_hear_it() 
         "{}",
         received.body
     );
+
+    // A transfer to a registered hospital hands the episode over, and the
+    // family doctor goes with it; the first hospital lets go.
+    let (south, south_liaison) = liaison_of(&t, "南リハビリ病院", "south.liaison").await;
+    let south_id = south.to_string();
+    let transferred = liaison
+        .post(
+            &t.app,
+            &format!("/portal/referrals/{referral}/events"),
+            &[
+                ("kind", "transferred"),
+                ("date", today.as_str()),
+                ("hospital_id", south_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(transferred.status, 303, "{}", transferred.body);
+    let there = south_liaison
+        .get(&t.app, &format!("/portal/referrals/{referral}"))
+        .await;
+    assert_eq!(there.status, 200, "{}", there.body);
+    assert!(there.body.contains("さくら内科クリニック"));
+    assert!(there.body.contains("紹介状なし入院"));
+    let left = liaison
+        .get(&t.app, &format!("/portal/referrals/{referral}"))
+        .await;
+    assert_ne!(left.status, 200);
 }
 
 #[tokio::test(flavor = "multi_thread")]
