@@ -467,7 +467,8 @@ async fn bad_pushes_and_pulls_get_a_code_and_write_nothing() {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
         ),
-        ("/v1/pull", br#"{"version":7,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
+        // The first version after this build's.
+        ("/v1/pull", serde_json::to_vec(&json!({"version": PROTOCOL_VERSION + 1, "cursor": 0, "limit": 10})).unwrap(), StatusCode::BAD_REQUEST, "unsupported_version"),
         ("/v1/pull", br#"{"version":1,"cursor":0,"limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "unsupported_version"),
         ("/v1/pull", br#"{"version":2,"cursor":"0","limit":10}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed"),
     ];
