@@ -312,21 +312,14 @@ async fn another_hospital_and_the_clinic_cannot_open_such_an_episode() {
     let mut clinic = clinic_with_phone(&t).await;
     let (north, north_liaison) = liaison_of(&t, "北病院", "north.liaison").await;
     let (_, south_liaison) = liaison_of(&t, "南病院", "south.liaison").await;
-    let patient = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(patient, "山田 太郎", "やまだ たろう", "male"))
-            .await,
-    );
     let consent = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(
-                &t,
-                preregistration_op(consent, patient, vec![north], false, false),
-            )
-            .await,
-    );
+    let patient = clinic
+        .patient_with_consent(
+            &t,
+            ("山田 太郎", "やまだ たろう", "male"),
+            |patient| preregistration_op(consent, patient, vec![north], false, false),
+        )
+        .await;
     let today = today();
     let fields = [("date", today.as_str()), ("ward", "4階東病棟")];
 

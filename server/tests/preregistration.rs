@@ -54,40 +54,28 @@ async fn a_liaison_finds_a_pre_registered_patient_by_whole_name_and_birth_date()
 
     // Yamada is pre-registered with every hospital; Suzuki with the north
     // one only; Tanaka has a consent without pre-registration.
-    let yamada = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(yamada, "山田 太郎", "やまだ たろう", "male"))
-            .await,
-    );
-    applied(
-        &clinic
-            .push(&t, consent(Uuid::now_v7(), yamada, vec![], false))
-            .await,
-    );
-    let suzuki = Uuid::now_v7();
+    clinic
+        .patient_with_consent(
+            &t,
+            ("山田 太郎", "やまだ たろう", "male"),
+            |patient| consent(Uuid::now_v7(), patient, vec![], false),
+        )
+        .await;
     let suzuki_consent = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(suzuki, "鈴木 花子", "すずき はなこ", "female"))
-            .await,
-    );
-    applied(
-        &clinic
-            .push(&t, consent(suzuki_consent, suzuki, vec![north], false))
-            .await,
-    );
-    let tanaka = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(tanaka, "田中 一郎", "たなか いちろう", "male"))
-            .await,
-    );
-    applied(
-        &clinic
-            .push(&t, consent_op(Uuid::now_v7(), tanaka, true, None))
-            .await,
-    );
+    let suzuki = clinic
+        .patient_with_consent(
+            &t,
+            ("鈴木 花子", "すずき はなこ", "female"),
+            |patient| consent(suzuki_consent, patient, vec![north], false),
+        )
+        .await;
+    clinic
+        .patient_with_consent(
+            &t,
+            ("田中 一郎", "たなか いちろう", "male"),
+            |patient| consent_op(Uuid::now_v7(), patient, true, None),
+        )
+        .await;
 
     // Any width or script of the whole name, with the birth date.
     for typed in ["ﾔﾏﾀﾞ ﾀﾛｳ", "やまだたろう", "山田　太郎"] {
@@ -131,17 +119,13 @@ async fn a_liaison_finds_a_pre_registered_patient_by_whole_name_and_birth_date()
     assert_eq!(misses().await, 3);
 
     // Two patients of one name and birth date: the sex tells them apart.
-    let other = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(other, "山田 多朗", "やまだ たろう", "female"))
-            .await,
-    );
-    applied(
-        &clinic
-            .push(&t, consent(Uuid::now_v7(), other, vec![], false))
-            .await,
-    );
+    clinic
+        .patient_with_consent(
+            &t,
+            ("山田 多朗", "やまだ たろう", "female"),
+            |patient| consent(Uuid::now_v7(), patient, vec![], false),
+        )
+        .await;
     let several = search(&t, &north_liaison, "やまだたろう", "1940-04-01", "").await;
     assert_eq!(several.status, 422);
     assert!(
@@ -193,17 +177,13 @@ async fn guessing_is_stopped_and_only_liaisons_may_look() {
 async fn a_liaison_finds_a_patient_in_a_browser() {
     let t = server().await;
     let mut clinic = clinic_with_phone(&t).await;
-    let yamada = Uuid::now_v7();
-    applied(
-        &clinic
-            .push(&t, shared(yamada, "山田 太郎", "やまだ たろう", "male"))
-            .await,
-    );
-    applied(
-        &clinic
-            .push(&t, consent(Uuid::now_v7(), yamada, vec![], false))
-            .await,
-    );
+    clinic
+        .patient_with_consent(
+            &t,
+            ("山田 太郎", "やまだ たろう", "male"),
+            |patient| consent(Uuid::now_v7(), patient, vec![], false),
+        )
+        .await;
     let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
     let (origin, _handle) = browser::serving(&t).await;
     let browser = browser::Browser::start().await;

@@ -23,11 +23,9 @@ pub(crate) struct Match {
 const MATCH_COLUMNS: &str = "p.id AS patient_id, p.name, p.kana, p.birth_date, p.sex,
            o.name AS clinic_name, o.phone AS clinic_phone, o.fax AS clinic_fax";
 
-/// The patient pre-registered with `hospital` under a consent in force.
-const PREREGISTERED_HERE: &str = "EXISTS (SELECT 1 FROM consents c WHERE c.patient_id = p.id
-                 AND c.withdrawn_on IS NULL AND c.preregistration
-                 AND (cardinality(c.preregistered_with) = 0
-                      OR $2 = ANY (c.preregistered_with)))";
+/// The patient pre-registered with `hospital` (`$2`) under a consent in
+/// force: migration 0020's function, which `hospital_may_see` shares.
+const PREREGISTERED_HERE: &str = "preregistered_with(p.id, $2)";
 
 /// One patient, as a look-up found them, if still pre-registered with
 /// `hospital` (the admission form shown again with its refusal).

@@ -154,6 +154,20 @@ impl Clinic {
         body["results"][0]["outcome"].clone()
     }
 
+    /// Shares a patient born 1940-04-01 and records the consent `consent`
+    /// makes for them; the patient's id.
+    pub async fn patient_with_consent(
+        &mut self,
+        t: &TestServer,
+        (name, kana, sex): (&str, &str, &str),
+        consent: impl FnOnce(Uuid) -> OpBody,
+    ) -> Uuid {
+        let patient = Uuid::now_v7();
+        applied(&self.push(t, shared(patient, name, kana, sex)).await);
+        applied(&self.push(t, consent(patient)).await);
+        patient
+    }
+
     pub async fn team(&mut self, t: &TestServer, op: TeamOp) -> Value {
         self.push(t, OpBody::Team(op)).await
     }

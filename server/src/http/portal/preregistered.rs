@@ -31,6 +31,24 @@ pub(crate) struct AdmissionForm {
     note: String,
 }
 
+impl AdmissionForm {
+    /// The form as first shown: the day of admission is today.
+    fn blank() -> Self {
+        AdmissionForm {
+            date: today().to_string(),
+            ..AdmissionForm::default()
+        }
+    }
+}
+
+/// The patient found, with the admission form as shown (blank, or as
+/// posted with why it was refused).
+struct Found<'a> {
+    patient: &'a Match,
+    admission: &'a AdmissionForm,
+    refusal: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub(crate) struct LookupForm {
@@ -76,19 +94,15 @@ pub(crate) async fn record_admission(
         Err(e) => return database_error(&e),
     };
     match found_again(&state.pool, &user, patient).await {
-        Ok(Some(found)) => render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "preregistered.html",
-            context! {
-                me => user_view(&user),
-                csrf => user.csrf,
-                form => minijinja::Value::from_serialize(LookupForm::default()),
-                found => found_view(&found),
-                admission => minijinja::Value::from_serialize(&form),
-                admission_error => format!("{}。", why.trim_end_matches('。')),
-                today => today().to_string(),
-            },
-        ),
+        Ok(Some(found)) => {
+            let found = Found {
+                patient: &found,
+                admission: &form,
+                refusal: Some(format!("{}。", why.trim_end_matches('。'))),
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            page(&user, status, &LookupForm::default(), Some(found), None)
+        }
         Ok(None) => message(
             StatusCode::UNPROCESSABLE_ENTITY,
             "入院を記録できません",
@@ -99,7 +113,7 @@ pub(crate) async fn record_admission(
 }
 
 /// The patient found, with the family doctor, as the template reads it.
-fn found_view(found: &Match) -> minijinja::Value {
+fn patient_view(found: &Match) -> minijinja::Value {
     context! {
         id => found.patient_id,
         name => found.name,
@@ -127,8 +141,13 @@ pub(crate) async fn search(
     };
     let hospital = user.organisation.id;
     match look_up(&state.pool, &user, hospital, &draft, today()).await {
-        Ok(LookedUp::Found(found)) => {
-            page(&user, StatusCode::OK, &form, Some(found_view(&found)), None)
+        Ok(LookedUp::Found(patient)) => {
+            let found = Found {
+                patient: &patient,
+                admission: &AdmissionForm::blank(),
+                refusal: None,
+            };
+            page(&user, StatusCode::OK, &form, Some(found), None)
         }
         Ok(LookedUp::Nobody(why)) => page(
             &user,
@@ -150,7 +169,7 @@ fn page(
     user: &SignedIn,
     status: StatusCode,
     form: &LookupForm,
-    found: Option<minijinja::Value>,
+    found: Option<Found<'_>>,
     error: Option<&str>,
 ) -> Response {
     render_with_status(
@@ -160,11 +179,9 @@ fn page(
             me => user_view(user),
             csrf => user.csrf,
             form => minijinja::Value::from_serialize(form),
-            found => found,
-            admission => minijinja::Value::from_serialize(AdmissionForm {
-                date: today().to_string(),
-                ..AdmissionForm::default()
-            }),
+            found => found.as_ref().map(|f| patient_view(f.patient)),
+            admission => found.as_ref().map(|f| minijinja::Value::from_serialize(f.admission)),
+            admission_error => found.and_then(|f| f.refusal),
             error => error,
             today => today().to_string(),
         },
