@@ -21,7 +21,7 @@ mod team_region;
 use common::*;
 use portal_visitor::*;
 use team_region::*;
-use tsunagu_protocol::{OpBody, OrgKind};
+use tsunagu_protocol::{OpBody, OrgKind, TeamOp};
 use tsunagu_server::users::Role;
 use uuid::Uuid;
 
@@ -171,19 +171,33 @@ async fn guessing_is_stopped_and_only_liaisons_may_look() {
 
 /// The liaison in a real browser: from the hospital's home, the look-up
 /// finds the patient typed in half-width katakana and shows the doctor;
-/// the liaison records the admission without a letter.
+/// the liaison records the admission without a letter, and her office is
+/// then on the patient's team.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
 async fn a_liaison_finds_a_patient_in_a_browser() {
     let t = server().await;
     let mut clinic = clinic_with_phone(&t).await;
-    clinic
+    let patient = clinic
         .patient_with_consent(
             &t,
             ("山田 太郎", "やまだ たろう", "male"),
-            |patient| consent(Uuid::now_v7(), patient, vec![], false),
+            |patient| preregistration_op(Uuid::now_v7(), patient, vec![], true, false),
         )
         .await;
+    let team = Uuid::now_v7();
+    applied(
+        &clinic
+            .team(
+                &t,
+                TeamOp::Started {
+                    team_id: team,
+                    patient_id: patient,
+                    owner_member_id: Uuid::now_v7(),
+                },
+            )
+            .await,
+    );
     let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
     let (origin, _handle) = browser::serving(&t).await;
     let browser = browser::Browser::start().await;
@@ -207,5 +221,10 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     assert!(text.contains("さくら内科クリニック"), "{text}");
     assert!(text.contains("病棟：4階東病棟"), "{text}");
     browser.photograph("admission-without-letter.png").await;
+    // The office is on the team: its timeline has the admission's line.
+    browser.open(&format!("{origin}/portal/teams/{team}")).await;
+    let text = browser.wait_for_text("紹介状なし").await;
+    assert!(text.contains("地域連携室"), "{text}");
+    browser.photograph("hospital-office-on-team.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }

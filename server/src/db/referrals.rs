@@ -344,6 +344,19 @@ pub(crate) async fn patient_of(
         .await
 }
 
+/// The patient's referrals held by a hospital now, with the hospital.
+pub(crate) async fn held_of_patient(
+    conn: &mut PgConnection,
+    patient: Uuid,
+) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
+    sqlx::query_as(
+        "SELECT id, hospital_id FROM referrals WHERE patient_id = $1 AND hospital_id IS NOT NULL",
+    )
+    .bind(patient)
+    .fetch_all(conn)
+    .await
+}
+
 /// The patient's latest referral: the one the team follows.
 pub(crate) async fn latest_of_patient(
     conn: &mut PgConnection,

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::hospital_stay::check_hospital_profession;
 use super::{EntryKind, MemberState, Profession, TeamCapability, TeamError, TeamMember};
 
 /// Whether an account of `profession` in `member` may open the team's
@@ -25,6 +26,7 @@ pub fn check_may_read(
         return readable_by(profession);
     }
     check_active(member, now)?;
+    check_hospital_profession(member.role, profession)?;
     if !team_consent {
         return Err(TeamError::NoTeamConsent);
     }
@@ -56,6 +58,7 @@ pub fn check_may_post(
     if !team_consent {
         return Err(TeamError::NoTeamConsent);
     }
+    check_hospital_profession(member.role, profession)?;
     let needed = if kind == EntryKind::VisitReport {
         TeamCapability::PostVisitReport
     } else {

@@ -42,6 +42,8 @@ pub enum TeamError {
     // Access and posting
     NoTeamConsent,
     AccessEnded,
+    /// A hospital's membership is its liaison office's (issue 17).
+    HospitalOfficeOnly,
     LeftCannotPost,
     NotYetMemberCannotPost,
     ContactOnlyHasNoAccess,
@@ -125,6 +127,10 @@ impl TeamError {
                     .into()
             }
             AccessEnded => "このチームを見られる期間が終わっています".into(),
+            HospitalOfficeOnly => {
+                "病院としてチームに参加しているのは地域連携室です。病棟の職員は、連携室から個別に招待されたチームだけを見られます"
+                    .into()
+            }
             LeftCannotPost => "チームから外れたため投稿できません".into(),
             NotYetMemberCannotPost => "チームに参加してから投稿してください".into(),
             ContactOnlyHasNoAccess => {

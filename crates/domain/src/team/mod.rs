@@ -13,6 +13,7 @@ mod contact;
 mod error;
 mod first_contact;
 mod history;
+mod hospital_stay;
 pub mod invitation;
 mod membership;
 mod news;
@@ -38,6 +39,7 @@ pub use first_contact::{
     FirstContactTopic, assign_first_contact, check_first_contacts, first_contact,
 };
 pub use history::TeamChange;
+pub use hospital_stay::{HOSPITAL_OFFICE, office_on_team, office_stays};
 pub use invitation::{
     INVITATION_VALID_DAYS, InvitationAction, InvitationState, InvitationStep, check_invitation,
     invitation_expires_at,

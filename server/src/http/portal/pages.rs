@@ -95,7 +95,9 @@ pub(crate) fn user_view(user: &SignedIn) -> Value {
         is_desk => user.is_desk(),
         is_admin => user.role == Role::Admin,
         is_org_admin => user.role == Role::OrgAdmin,
-        has_teams_home => !user.role.has_referral_rights(),
+        // Every organisation on teams, and a hospital's liaison office,
+        // which is on its patients' teams while they are in its care.
+        has_teams_home => !user.role.has_referral_rights() || user.role == Role::Liaison,
         organisation_id => user.organisation.id,
         organisation_kind => user.organisation.kind.label_ja(),
         break_glass => user.break_glass.iter().map(break_glass_view).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! the domain's status machine, stored, audited and fed.
 
 use sqlx::PgConnection;
+use tsunagu_domain::team::office_stays;
 use tsunagu_domain::{EventDetails, ReferralEvent, check_append, replay};
 use tsunagu_protocol::{ChangeBody, WireEvent, WireEventDetails};
 use uuid::Uuid;
@@ -14,6 +15,7 @@ use crate::services::actor::{Failure, Recorder, refuse};
 use crate::services::audit;
 use crate::services::referrals::access::scopes_seeing;
 use crate::services::sync::rules;
+use crate::services::teams::hospital_stay::{StayActor, office_leaves};
 use crate::services::teams::timeline::{self, ReferralLine};
 
 /// Checks `event` against the referral's history with the status machine,
@@ -47,10 +49,26 @@ pub(crate) async fn append_event(
         event.details.clone().map(EventDetails::from),
         event.voids,
     );
-    if let Err(e) = check_append(&events, &candidate) {
-        return Err(refuse(&format!("記録できません：{e}")));
-    }
+    let after = match check_append(&events, &candidate) {
+        Ok(state) => state,
+        Err(e) => return Err(refuse(&format!("記録できません：{e}"))),
+    };
+    // The hospital's office leaves the team when the patient leaves its
+    // care; who held the referral is read before a transfer lets it go.
+    let leaving = match &candidate.details {
+        Some(details) if !office_stays(details, &after) => {
+            db::referrals::reach(conn, referral).await?.hospital
+        }
+        _ => None,
+    };
     store_and_feed(conn, by, referral, event).await?;
+    if let Some(hospital) = leaving {
+        let actor = StayActor {
+            label: by.label,
+            audit: by.audit,
+        };
+        office_leaves(conn, referral, hospital, actor).await?;
+    }
     on_the_timeline(conn, by, referral, &events, &candidate).await
 }
 

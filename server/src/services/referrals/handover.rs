@@ -11,6 +11,15 @@ use crate::model::{Scope, source_from_code};
 use crate::services::actor::{Actor, Failure, refuse};
 use crate::services::audit;
 use crate::services::referrals::events::read_details;
+use crate::services::teams::hospital_stay::{StayActor, office_joins};
+
+/// As the team's history names who brought the hospital's office in.
+pub(crate) fn stay_actor(by: &Actor) -> StayActor<'_> {
+    StayActor {
+        label: &by.label,
+        audit: &by.audit,
+    }
+}
 
 /// A liaison officer's claim by the code printed on the letter. The same
 /// answer for a code that does not exist and one whose patient has not
@@ -52,6 +61,7 @@ pub(crate) async fn hand_to_hospital(
     db::referrals::set_hospital(conn, referral, Some(hospital)).await?;
     db::referrals::add_leg(conn, referral, hospital, how).await?;
     audit::record(conn, &by.audit, how, "referral", &referral.to_string()).await?;
+    office_joins(conn, referral, hospital, stay_actor(by)).await?;
     let (clinic, name, desk_consent) = db::referrals::handover(conn, referral, hospital).await?;
     let change = ChangeBody::ReferralAssigned {
         referral_id: referral,

@@ -16,8 +16,9 @@ use crate::services::actor::{Actor, Failure, refuse};
 use crate::services::audit;
 use crate::services::referrals::access::{referral_access, registered_hospital};
 use crate::services::referrals::events::append_event;
-use crate::services::referrals::handover::{claim, hand_to_hospital};
+use crate::services::referrals::handover::{claim, hand_to_hospital, stay_actor};
 use crate::services::sync::rules;
+use crate::services::teams::hospital_stay::office_joins;
 
 pub(crate) async fn apply(
     conn: &mut PgConnection,
@@ -280,6 +281,7 @@ async fn open_referral(conn: &mut PgConnection, by: &Actor, o: Opened<'_>) -> Re
     };
     if let Some(hospital) = hospital {
         db::referrals::add_leg(conn, o.referral, hospital, "addressed").await?;
+        office_joins(conn, o.referral, hospital, stay_actor(by)).await?;
     }
     let change = ChangeBody::ReferralOpened {
         referral_id: o.referral,

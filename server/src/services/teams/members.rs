@@ -17,6 +17,7 @@ use crate::db;
 use crate::db::teams::NewMember;
 use crate::services::actor::{Failure, refuse};
 use crate::services::audit;
+use crate::services::teams::hospital_stay::{StayActor, offices_of_current_stays_join};
 use crate::services::teams::{Loaded, TeamActor, feed, refused};
 
 /// The clinic that owns the patient starts its team, as its 主治医.
@@ -76,7 +77,13 @@ pub(crate) async fn start(
     )
     .await?;
     audit::record(conn, &actor.audit, "team-start", "team", &team.to_string()).await?;
-    feed::announce(conn, &row, row.last_seq).await
+    feed::announce(conn, &row, row.last_seq).await?;
+    let label = actor.label();
+    let by = StayActor {
+        label: &label,
+        audit: &actor.audit,
+    };
+    offices_of_current_stays_join(conn, patient, by).await
 }
 
 /// An active member invites a registered organisation with a role.

@@ -6,6 +6,7 @@
 pub(crate) mod attachments;
 pub(crate) mod device;
 mod feed;
+pub(crate) mod hospital_stay;
 pub(crate) mod members;
 pub(crate) mod news;
 pub(crate) mod timeline;
