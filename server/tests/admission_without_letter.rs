@@ -397,3 +397,78 @@ async fn another_hospital_and_the_clinic_cannot_open_such_an_episode() {
         .await;
     refused(&forged, "地域連携室");
 }
+
+/// Recorded for the wrong patient, the admission is cancelled by the
+/// liaison with a reason; the episode ends and the office leaves the team.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admission_recorded_in_error_is_cancelled_with_a_reason() {
+    let Region {
+        t,
+        mut clinic,
+        patient,
+        consent,
+        ..
+    } = region().await;
+    applied(
+        &clinic
+            .push(
+                &t,
+                preregistration_op(consent, patient, vec![], true, false),
+            )
+            .await,
+    );
+    let (north, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    assert_eq!(find_yamada(&t, &liaison).await.status, 200);
+    let today = today();
+    let admitted = admit(
+        &t,
+        &liaison,
+        patient,
+        &[("date", today.as_str()), ("ward", "4階東病棟")],
+    )
+    .await;
+    let location = admitted.location.unwrap();
+    let page = liaison.get(&t.app, &location).await;
+    assert!(page.body.contains("id=\"kind-cancelled\""), "{}", page.body);
+    let events = format!("{}/events", location.split('?').next().unwrap());
+
+    let no_reason = liaison
+        .post(
+            &t.app,
+            &events,
+            &[("kind", "cancelled"), ("date", today.as_str())],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    assert!(
+        no_reason.body.contains("取り消す理由を入力"),
+        "{}",
+        no_reason.body
+    );
+    let cancelled = liaison
+        .post(
+            &t.app,
+            &events,
+            &[
+                ("kind", "cancelled"),
+                ("date", today.as_str()),
+                ("reason", "別の患者さんを記録しました"),
+            ],
+        )
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let page = liaison.get(&t.app, &location).await;
+    assert!(
+        page.body.contains("id=\"current-status\">取消"),
+        "{}",
+        page.body
+    );
+    let office: Option<String> = sqlx::query_scalar(
+        "SELECT state FROM team_members WHERE organisation_id = $1 ORDER BY updated_at DESC LIMIT 1",
+    )
+    .bind(north)
+    .fetch_optional(&t.owner)
+    .await
+    .unwrap();
+    assert_eq!(office.as_deref(), Some("left"));
+}

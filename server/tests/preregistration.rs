@@ -220,6 +220,9 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     let text = browser.wait_for_text("紹介状なし入院を記録しました").await;
     assert!(text.contains("さくら内科クリニック"), "{text}");
     assert!(text.contains("病棟：4階東病棟"), "{text}");
+    // Recorded in error, it may be cancelled with a reason: the form asks.
+    browser.click("#kind-cancelled").await;
+    browser.wait_for_text("取り消す理由").await;
     browser.photograph("admission-without-letter.png").await;
     // The office is on the team: its timeline has the admission's line.
     browser.open(&format!("{origin}/portal/teams/{team}")).await;

@@ -47,7 +47,7 @@ pub use patient::{
 pub use referral::{
     DestinationKind, DischargeDestination, EVENT_NOTE_MAX_CHARS, EVENT_TEXT_MAX_CHARS,
     EventDetails, Outcome, ReferralError, ReferralEvent, ReferralState, ReferralStatus, WhereNow,
-    check_append, partition_fitting, replay, replay_fitting,
+    check_append, may_follow, partition_fitting, replay, replay_fitting,
 };
 pub use reply::{
     AttachmentError, AttachmentKind, MAX_ATTACHMENT_BYTES, ReplyDraft, ReplyError, ReplyField,

@@ -270,14 +270,9 @@ pub struct ReferralState {
 }
 
 impl ReferralState {
-    /// Whether `next` may follow now: the status machine's rule, and an
-    /// admission without a letter may be cancelled while the patient is
-    /// still simply admitted (the liaison recorded the wrong patient).
+    /// Whether `next` may follow now ([`may_follow`]).
     pub fn may_become(&self, next: ReferralStatus) -> bool {
-        self.status.may_become(next)
-            || (self.without_letter
-                && self.status == ReferralStatus::Admitted
-                && next == ReferralStatus::Cancelled)
+        may_follow(self.status, self.without_letter, next)
     }
 
     /// Where the episode ended up, from where the patient is now.
@@ -311,6 +306,17 @@ pub enum ReferralError {
     CannotVoidStart,
     #[error("{0}を入力してください")]
     Missing(&'static str),
+}
+
+/// Whether `next` may follow `current` in an episode opened with a letter
+/// or, if `without_letter`, by 紹介状なし入院: the status machine's rule,
+/// and an admission without a letter may be cancelled while the patient
+/// is still simply admitted (the liaison recorded the wrong patient).
+pub fn may_follow(current: ReferralStatus, without_letter: bool, next: ReferralStatus) -> bool {
+    current.may_become(next)
+        || (without_letter
+            && current == ReferralStatus::Admitted
+            && next == ReferralStatus::Cancelled)
 }
 
 /// Folds the events (oldest first) into the episode's state, checking each

@@ -30,6 +30,8 @@ pub(crate) struct EventForm {
     pub hospital_id: String,
     pub hospital_name: String,
     pub place: String,
+    /// Why an admission without a letter is cancelled (recorded in error).
+    pub reason: String,
     pub note: String,
 }
 
@@ -106,6 +108,10 @@ pub(crate) fn entry(
             "deceased" => WireEventDetails::Deceased {
                 date,
                 place: text(&form.place, "場所", false, MAX_TEXT_CHARS)?,
+            },
+            "cancelled" => WireEventDetails::Cancelled {
+                date,
+                reason: text(&form.reason, "取り消す理由", true, MAX_TEXT_CHARS)?,
             },
             _ => return Err("記録する内容を選んでください。".into()),
         })

@@ -73,7 +73,7 @@ pub(crate) async fn referral_page(
         hospitals,
         break_glass,
     } = detail;
-    let next: Vec<minijinja::Value> = next_statuses(&summary.status_code)
+    let next: Vec<minijinja::Value> = next_statuses(&summary.status_code, summary.without_letter)
         .into_iter()
         .map(|(code, label)| context! { code => code, label => label })
         .collect();
