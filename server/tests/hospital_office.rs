@@ -90,6 +90,18 @@ async fn the_office_is_on_the_team_while_the_patient_is_in_its_care() {
     let (north, yamamoto) = liaison_of(&t, "北病院", "north.yamamoto").await;
     let referral = admitted(&t, &yamamoto, patient).await;
 
+    // The referral page leads the liaison to the team.
+    let referral_page = yamamoto
+        .get(&t.app, &format!("/portal/referrals/{referral}"))
+        .await;
+    assert!(
+        referral_page
+            .body
+            .contains(&format!("href=\"/portal/teams/{team}\"")),
+        "{}",
+        referral_page.body
+    );
+
     // The office joined, as the clinic is told.
     let office = office_of(&clinic, &t, north).await.unwrap();
     assert_eq!(office["role"], "hospital");
@@ -210,8 +222,12 @@ async fn without_consent_to_team_sharing_the_office_does_not_join() {
             .await,
     );
     let (north, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
-    admitted(&t, &liaison, patient).await;
+    let referral = admitted(&t, &liaison, patient).await;
     assert!(office_of(&clinic, &t, north).await.is_none());
+    let page = liaison
+        .get(&t.app, &format!("/portal/referrals/{referral}"))
+        .await;
+    assert!(!page.body.contains("id=\"open-team\""), "{}", page.body);
 }
 
 /// A team the physician starts while the patient is in hospital has the

@@ -225,7 +225,7 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     browser.wait_for_text("取り消す理由").await;
     browser.photograph("admission-without-letter.png").await;
     // The office is on the team: its timeline has the admission's line.
-    browser.open(&format!("{origin}/portal/teams/{team}")).await;
+    browser.click("#open-team").await;
     let text = browser.wait_for_text("紹介状なし").await;
     assert!(text.contains("地域連携室"), "{text}");
     browser.photograph("hospital-office-on-team.png").await;

@@ -4,6 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::Utc;
 use minijinja::context;
 use uuid::Uuid;
 
@@ -12,11 +13,14 @@ use crate::http::portal::forms::{CallForm, EventForm};
 use crate::http::portal::history::history_lines;
 use crate::http::portal::pages::{database_error, render_with_status, user_view};
 use crate::http::state::ServerState;
+use crate::services::actor::Failure;
 use crate::services::referrals::calls::Call;
 use crate::services::referrals::rules::next_statuses;
 use crate::services::referrals::view::today;
 use crate::services::referrals::worklists::{Detail, detail};
 use crate::services::sessions::SignedIn;
+use crate::services::teams::TeamActor;
+use crate::services::teams::views::readable_team_of_referral;
 
 /// The referral page again, with why the form sent was refused (422) and
 /// what was typed in it.
@@ -73,6 +77,12 @@ pub(crate) async fn referral_page(
         hospitals,
         break_glass,
     } = detail;
+    let actor = TeamActor::portal(user);
+    let team = match readable_team_of_referral(&state.pool, &actor, id, Utc::now()).await {
+        Ok(team) => team,
+        Err(Failure::Database(e)) => return database_error(&e),
+        Err(Failure::Refused(_)) => None,
+    };
     let next: Vec<minijinja::Value> = next_statuses(&summary.status_code, summary.without_letter)
         .into_iter()
         .map(|(code, label)| context! { code => code, label => label })
@@ -94,6 +104,7 @@ pub(crate) async fn referral_page(
         call => call,
         today => today().to_string(),
         break_glass => break_glass,
+        team => team,
     };
     render_with_status(status, "referral.html", context)
 }

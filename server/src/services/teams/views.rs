@@ -65,6 +65,31 @@ pub(crate) struct EntryView {
     pub acknowledged_by_me: bool,
 }
 
+/// The team of the referral's patient, if `actor` may open its timeline
+/// now (the referral page links to it: a hospital's office is on the
+/// team while the patient is in its care).
+pub(crate) async fn readable_team_of_referral(
+    pool: &PgPool,
+    actor: &TeamActor,
+    referral: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, Failure> {
+    let mut conn = pool.acquire().await?;
+    let Some(patient) = db::referrals::patient_of(&mut conn, referral).await? else {
+        return Ok(None);
+    };
+    let Some(team) = db::teams::of_patient(&mut conn, patient).await? else {
+        return Ok(None);
+    };
+    let Some(loaded) = Loaded::read(&mut conn, team, now).await? else {
+        return Ok(None);
+    };
+    let readable = loaded
+        .membership_of(actor.organisation)
+        .is_some_and(|(_, m)| check_may_read(m, actor.profession, loaded.consent, now).is_ok());
+    Ok(readable.then_some(team))
+}
+
 /// The team's page for a member organisation, or `None` when the
 /// organisation has no place on it at all (never invited): the page does
 /// not exist for it.
