@@ -17,57 +17,13 @@ mod common;
 mod portal_visitor;
 mod team_region;
 
-use chrono::{Duration, Utc};
 use common::*;
 use portal_visitor::*;
-use serde_json::Value;
 use team_region::*;
 use tsunagu_domain::team::Profession;
 use tsunagu_protocol::TeamOp;
 use tsunagu_server::users::Role;
 use uuid::Uuid;
-
-fn today() -> String {
-    (Utc::now() + Duration::hours(9)).date_naive().to_string()
-}
-
-/// The hospital's latest membership as the clinic was last told it.
-async fn office_of(clinic: &Clinic, t: &TestServer, hospital: Uuid) -> Option<Value> {
-    clinic
-        .team_changes(t)
-        .await
-        .into_iter()
-        .filter(|c| c["team_change"] == "member")
-        .map(|c| c["member"].clone())
-        .rfind(|m| m["organisation_id"] == hospital.to_string())
-}
-
-/// The liaison finds 山田 太郎 and records the admission; the referral.
-async fn admitted(t: &TestServer, liaison: &Session, patient: Uuid) -> Uuid {
-    let found = liaison
-        .post(
-            &t.app,
-            "/portal/preregistered",
-            &[("name", "やまだたろう"), ("birth_date", "1940-04-01")],
-        )
-        .await;
-    assert_eq!(found.status, 200, "{}", found.body);
-    let today = today();
-    let page = liaison
-        .post(
-            &t.app,
-            &format!("/portal/preregistered/{patient}/admission"),
-            &[("date", today.as_str()), ("ward", "4階東病棟")],
-        )
-        .await;
-    assert_eq!(page.status, 303, "{}", page.body);
-    let location = page.location.unwrap();
-    let id = location["/portal/referrals/".len()..]
-        .split('?')
-        .next()
-        .unwrap();
-    Uuid::parse_str(id).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_office_is_on_the_team_while_the_patient_is_in_its_care() {

@@ -21,6 +21,7 @@ mod team_region;
 use common::*;
 use portal_visitor::*;
 use team_region::*;
+use tsunagu_domain::team::Profession;
 use tsunagu_protocol::{OpBody, OrgKind, TeamOp};
 use tsunagu_server::users::Role;
 use uuid::Uuid;
@@ -198,7 +199,8 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
             )
             .await,
     );
-    let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    let (north, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    let nurse = person(&t, north, "north.nurse", Role::Staff, Profession::Nurse).await;
     let (origin, _handle) = browser::serving(&t).await;
     let browser = browser::Browser::start().await;
     browser.sign_in_as(&origin, &liaison.token).await;
@@ -229,5 +231,29 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     let text = browser.wait_for_text("紹介状なし").await;
     assert!(text.contains("地域連携室"), "{text}");
     browser.photograph("hospital-office-on-team.png").await;
+    // She invites the ward's nurse, who keeps access 14 days after the stay.
+    browser.click("#ward-invite summary").await;
+    browser.wait_for_text("退院・転院の後に見られる日数").await;
+    browser.photograph("ward-invite.png").await;
+    browser.click("#ward-invite-submit").await;
+    let text = browser
+        .wait_for_text("病棟の職員をチームに加えました")
+        .await;
+    assert!(text.contains("病棟看護師 田中 ゆき"), "{text}");
+    assert!(text.contains("退院・転院の14日後まで"), "{text}");
+    // The nurse, signed in on the ward's PC, posts on the timeline.
+    browser.sign_in_as(&origin, &nurse.token).await;
+    browser.open(&format!("{origin}/portal/teams")).await;
+    browser.wait_for_text("病棟の職員として招待").await;
+    browser.open(&format!("{origin}/portal/teams/{team}")).await;
+    browser.wait_for_text("投稿する").await;
+    browser
+        .fill("#post-body", "本日から離床を始めました。")
+        .await;
+    browser.click("#post-submit").await;
+    let text = browser.wait_for_text("投稿しました").await;
+    assert!(text.contains("本日から離床を始めました。"), "{text}");
+    assert!(text.contains("北病院 看護師 田中 ゆき"), "{text}");
+    browser.photograph("ward-nurse-posted.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }

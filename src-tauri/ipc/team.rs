@@ -50,6 +50,9 @@ pub struct TeamMember {
     /// 招待中 / 参加中 / 辞退 / 期限切れ…
     pub state_label: String,
     pub expires_at: Option<String>,
+    /// Ward staff's access ends then (from their hospital's discharge or
+    /// transfer of the patient).
+    pub access_until: Option<String>,
     /// `FirstContactTopic` codes.
     pub first_contact_for: Vec<String>,
     /// 夜間・休日… for display.
@@ -288,6 +291,7 @@ fn member(m: app::MemberView) -> TeamMember {
         state: m.state.code().to_string(),
         state_label: m.state.label_ja().to_string(),
         expires_at: m.expires_at.map(|t| t.to_rfc3339()),
+        access_until: m.access_until.map(|t| t.to_rfc3339()),
         first_contact_labels: m
             .first_contact_for
             .iter()

@@ -83,6 +83,9 @@ pub(crate) struct MemberRow {
     pub access_until: Option<DateTime<Utc>>,
     pub first_contact_for: Vec<String>,
     pub invited_by: Option<Uuid>,
+    /// A person invited by name (ward staff): only this account acts.
+    pub user_id: Option<Uuid>,
+    pub days_after_stay: Option<i16>,
     pub organisation_name: Option<String>,
     pub organisation_kind: Option<String>,
     pub organisation_phone: Option<String>,
@@ -91,7 +94,7 @@ pub(crate) struct MemberRow {
 
 const MEMBER_COLUMNS: &str = "m.id, m.organisation_id, m.role, m.state, m.person,
     m.family_name, m.relation, m.phone, m.expires_at, m.needs_approval, m.access_until,
-    m.first_contact_for, m.invited_by, o.name AS organisation_name,
+    m.first_contact_for, m.invited_by, m.user_id, m.days_after_stay, o.name AS organisation_name,
     o.kind AS organisation_kind, o.phone AS organisation_phone, o.fax AS organisation_fax";
 
 pub(crate) async fn members(conn: &mut PgConnection, team: Uuid) -> sqlx::Result<Vec<MemberRow>> {
@@ -131,18 +134,22 @@ pub(crate) struct NewMember<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     pub needs_approval: bool,
     pub invited_by: Option<Uuid>,
+    /// A person invited by name, and the days after the stay they keep.
+    pub person_account: Option<(Uuid, i16)>,
 }
 
-/// False if the id is taken, or the organisation is already invited to
-/// or on the team.
+/// False if the id is taken, or the organisation (or the person) is
+/// already invited to or on the team.
 pub(crate) async fn insert_member(
     conn: &mut PgConnection,
     m: &NewMember<'_>,
 ) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO team_members (id, team_id, organisation_id, role, state, person,
-           family_name, relation, phone, expires_at, needs_approval, invited_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+           family_name, relation, phone, expires_at, needs_approval, invited_by, user_id,
+           days_after_stay)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT DO NOTHING",
     )
     .bind(m.id)
     .bind(m.team)
@@ -156,6 +163,8 @@ pub(crate) async fn insert_member(
     .bind(m.expires_at)
     .bind(m.needs_approval)
     .bind(m.invited_by)
+    .bind(m.person_account.map(|(user, _)| user))
+    .bind(m.person_account.map(|(_, days)| days))
     .execute(conn)
     .await?
     .rows_affected()
@@ -550,6 +559,9 @@ pub(crate) struct TeamListRow {
     pub role: String,
     pub state: String,
     pub expires_at: Option<DateTime<Utc>>,
+    /// A person's own membership (ward staff), and when its access ends.
+    pub personal: bool,
+    pub access_until: Option<DateTime<Utc>>,
     pub patient_name: Option<String>,
     pub patient_kana: Option<String>,
     pub birth_date: Option<NaiveDate>,
@@ -558,15 +570,19 @@ pub(crate) struct TeamListRow {
     pub open_requests: i64,
 }
 
-/// The teams an organisation is on or invited to (any state but the
-/// ended invitations), with `reader`'s unread count and open requests.
+/// The teams an account is on or invited to through its organisation, or
+/// by name (ward staff, until their access ends), with `reader`'s unread
+/// count and open requests.
 pub(crate) async fn teams_of(
     conn: &mut PgConnection,
     organisation: Uuid,
+    user: Option<Uuid>,
     reader: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<TeamListRow>> {
     sqlx::query_as(
         "SELECT t.id AS team_id, m.id AS member_id, m.role, m.state, m.expires_at,
+           m.user_id IS NOT NULL AS personal, m.access_until,
            p.name AS patient_name, p.kana AS patient_kana, p.birth_date, o.name AS clinic_name,
            t.last_seq - coalesce(rm.read_seq, 0) AS unread,
            (SELECT count(*) FROM team_requests q
@@ -576,12 +592,87 @@ pub(crate) async fn teams_of(
          JOIN patients p ON p.id = t.patient_id
          JOIN organisations o ON o.id = t.clinic_id
          LEFT JOIN team_read_marks rm ON rm.team_id = t.id AND rm.reader = $2
-         WHERE m.organisation_id = $1
+         WHERE ((m.organisation_id = $1 AND m.user_id IS NULL) OR m.user_id = $3)
            AND m.state IN ('invited', 'awaiting_approval', 'active')
+           AND (m.access_until IS NULL OR m.access_until > $4)
          ORDER BY t.last_seq - coalesce(rm.read_seq, 0) > 0 DESC, t.id DESC",
     )
     .bind(organisation)
     .bind(reader)
+    .bind(user)
+    .bind(now)
+    .fetch_all(conn)
+    .await
+}
+
+/// The hospital's people the office may invite by name: its enabled
+/// accounts, with their professions.
+pub(crate) async fn staff_of(
+    conn: &mut PgConnection,
+    hospital: Uuid,
+) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+    sqlx::query_as(
+        "SELECT id, display_name, profession FROM users
+         WHERE organisation_id = $1 AND disabled_at IS NULL ORDER BY display_name, id",
+    )
+    .bind(hospital)
+    .fetch_all(conn)
+    .await
+}
+
+/// An enabled account's organisation and profession.
+pub(crate) async fn account(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> sqlx::Result<Option<(Uuid, String, String)>> {
+    sqlx::query_as(
+        "SELECT organisation_id, display_name, profession FROM users
+         WHERE id = $1 AND disabled_at IS NULL",
+    )
+    .bind(user)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The hospital's ward staff on the team whose access has no end yet get
+/// one: `days_after_stay` after `left_at`. The members changed.
+pub(crate) async fn end_ward_access(
+    conn: &mut PgConnection,
+    team: Uuid,
+    hospital: Uuid,
+    left_at: DateTime<Utc>,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "UPDATE team_members
+         SET access_until = $3 + make_interval(days => days_after_stay), updated_at = now()
+         WHERE team_id = $1 AND organisation_id = $2 AND user_id IS NOT NULL
+           AND state = 'active' AND access_until IS NULL
+         RETURNING id",
+    )
+    .bind(team)
+    .bind(hospital)
+    .bind(left_at)
+    .fetch_all(conn)
+    .await
+}
+
+/// The patient is back with the hospital before the ward staff's access
+/// ran out: it is open again until the new stay ends. The members changed.
+pub(crate) async fn resume_ward_access(
+    conn: &mut PgConnection,
+    team: Uuid,
+    hospital: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "UPDATE team_members SET access_until = NULL, updated_at = now()
+         WHERE team_id = $1 AND organisation_id = $2 AND user_id IS NOT NULL
+           AND state = 'active' AND access_until > $3
+         RETURNING id",
+    )
+    .bind(team)
+    .bind(hospital)
+    .bind(now)
     .fetch_all(conn)
     .await
 }

@@ -6,7 +6,7 @@
 //! make of it (the clinic's pushes and feed, the portal's multipart post).
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, Utc};
 use serde_json::Value;
 use tsunagu_domain::team::{OrganisationKind, Profession};
 use tsunagu_protocol::{
@@ -381,4 +381,47 @@ pub fn consent_op(id: Uuid, patient: Uuid, team: bool, withdrawn_on: Option<Naiv
         preregistration: false,
         preregistered_with: Vec::new(),
     }
+}
+
+/// Today in Japan, as the portal's date fields take it.
+pub fn today() -> String {
+    (Utc::now() + Duration::hours(9)).date_naive().to_string()
+}
+
+/// The hospital's latest membership as the clinic was last told it.
+pub async fn office_of(clinic: &Clinic, t: &TestServer, hospital: Uuid) -> Option<Value> {
+    clinic
+        .team_changes(t)
+        .await
+        .into_iter()
+        .filter(|c| c["team_change"] == "member")
+        .map(|c| c["member"].clone())
+        .rfind(|m| m["organisation_id"] == hospital.to_string())
+}
+
+/// The liaison finds 山田 太郎 and records the admission; the referral.
+pub async fn admitted(t: &TestServer, liaison: &Session, patient: Uuid) -> Uuid {
+    let found = liaison
+        .post(
+            &t.app,
+            "/portal/preregistered",
+            &[("name", "やまだたろう"), ("birth_date", "1940-04-01")],
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    let today = today();
+    let page = liaison
+        .post(
+            &t.app,
+            &format!("/portal/preregistered/{patient}/admission"),
+            &[("date", today.as_str()), ("ward", "4階東病棟")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let location = page.location.unwrap();
+    let id = location["/portal/referrals/".len()..]
+        .split('?')
+        .next()
+        .unwrap();
+    Uuid::parse_str(id).unwrap()
 }

@@ -453,6 +453,11 @@ state: string,
  */
 stateLabel: string, expiresAt: string | null, 
 /**
+ * Ward staff's access ends then (from their hospital's discharge or
+ * transfer of the patient).
+ */
+accessUntil: string | null, 
+/**
  * `FirstContactTopic` codes.
  */
 firstContactFor: Array<string>, 

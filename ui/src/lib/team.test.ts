@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DirectoryOrganisation, TeamEntry, TeamMember } from "../api";
 import {
   EMPTY_VITALS,
+  accessLine,
   badgeText,
   contactLine,
   emptyPost,
@@ -37,6 +38,7 @@ function member(id: string, state: string, isOwn = false): TeamMember {
     state,
     stateLabel: "",
     expiresAt: null,
+    accessUntil: null,
     firstContactFor: [],
     firstContactLabels: [],
     isOwn,
@@ -102,6 +104,11 @@ describe("members", () => {
     expect(memberStateClass("active")).toBe("status");
     expect(memberStateClass("awaiting_approval")).toBe("status status-pending");
     expect(memberStateClass("expired")).toBe("status status-muted");
+    const ward = { ...member("ward", "active"), accessUntil: "2026-12-21T01:00:00Z" };
+    expect(accessLine(ward, new Date("2026-12-10T00:00:00Z"))).toMatch(/まで閲覧可$/);
+    expect(accessLine(ward, new Date("2026-12-22T00:00:00Z"))).toMatch(/で閲覧終了$/);
+    expect(accessLine(member("open", "active"), new Date())).toBeNull();
+    expect(accessLine({ ...ward, state: "removed" }, new Date())).toBeNull();
     const sorted = sortMembers([member("gone", "left"), member("inv", "invited"), member("act", "active"), member("own", "active", true)]);
     expect(sorted.map((m) => m.id)).toEqual(["own", "act", "inv", "gone"]);
   });

@@ -43,6 +43,16 @@ export function contactLine(m: Pick<TeamMember, "phone" | "fax">): string {
     .join(" ／ ");
 }
 
+/**
+ * Until when a member of the ward (invited by the hospital's liaison) sees
+ * the team: set when the patient leaves that hospital; null while open.
+ */
+export function accessLine(m: Pick<TeamMember, "state" | "accessUntil">, now: Date): string | null {
+  if (m.accessUntil === null || m.state !== "active") return null;
+  const until = formatDateTime(m.accessUntil);
+  return new Date(m.accessUntil) > now ? `${until}まで閲覧可` : `${until}で閲覧終了`;
+}
+
 /** The state's look: joined, waiting for an answer, or no longer on the team. */
 export function memberStateClass(state: string): string {
   if (state === "active") return "status";

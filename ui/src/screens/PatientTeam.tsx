@@ -19,6 +19,7 @@ import { FormAlert } from "../components/FormAlert";
 import { formatDateTime, toFieldErrors } from "../lib/format";
 import {
   FIRST_CONTACT_TOPICS,
+  accessLine,
   contactLine,
   filterDirectory,
   kindsListed,
@@ -161,6 +162,9 @@ function TeamMembers({
                 </span>
                 {m.expiresAt !== null && (m.state === "invited" || m.state === "awaiting_approval") && (
                   <span class="letter-meta"> {formatDateTime(m.expiresAt)}まで</span>
+                )}
+                {accessLine(m, new Date()) !== null && (
+                  <span class="letter-meta" data-testid="team-member-access"> {accessLine(m, new Date())}</span>
                 )}
               </td>
               <td class="team-actions">

@@ -54,6 +54,8 @@ pub struct MemberView {
     /// The state now (an invitation past its time reads 期限切れ).
     pub state: MemberState,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Ward staff see the team until then (set when the stay ends).
+    pub access_until: Option<DateTime<Utc>>,
     pub first_contact_for: Vec<FirstContactTopic>,
     /// The clinic itself.
     pub is_own: bool,
@@ -160,6 +162,7 @@ fn member_view(m: &MemberRecord, now: DateTime<Utc>, manages: bool) -> MemberVie
         relation: m.relation.clone(),
         state: member.state_at(now),
         expires_at: m.expires_at,
+        access_until: m.access_until,
         first_contact_for: m.first_contact_for.clone(),
         is_own: m.role.is_owner(),
         may_resend: !contact && may(MemberAction::Invitation(InvitationAction::Resend)),

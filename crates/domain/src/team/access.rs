@@ -26,7 +26,7 @@ pub fn check_may_read(
         return readable_by(profession);
     }
     check_active(member, now)?;
-    check_hospital_profession(member.role, profession)?;
+    check_hospital_profession(member, profession)?;
     if !team_consent {
         return Err(TeamError::NoTeamConsent);
     }
@@ -58,7 +58,7 @@ pub fn check_may_post(
     if !team_consent {
         return Err(TeamError::NoTeamConsent);
     }
-    check_hospital_profession(member.role, profession)?;
+    check_hospital_profession(member, profession)?;
     let needed = if kind == EntryKind::VisitReport {
         TeamCapability::PostVisitReport
     } else {

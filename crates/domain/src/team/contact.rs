@@ -94,6 +94,7 @@ fn active(id: String, role: TeamRole) -> TeamMember {
         expires_at: None,
         needs_approval: false,
         access_until: None,
+        personal: false,
         first_contact_for: Vec::new(),
     }
 }

@@ -44,6 +44,11 @@ pub enum TeamError {
     AccessEnded,
     /// A hospital's membership is its liaison office's (issue 17).
     HospitalOfficeOnly,
+    // Ward staff (issue 17)
+    WardInviteByOfficeOnly,
+    WardStaffOfAnotherHospital,
+    NotWardStaff(Profession),
+    WardDaysOutOfRange,
     LeftCannotPost,
     NotYetMemberCannotPost,
     ContactOnlyHasNoAccess,
@@ -130,6 +135,18 @@ impl TeamError {
             HospitalOfficeOnly => {
                 "病院としてチームに参加しているのは地域連携室です。病棟の職員は、連携室から個別に招待されたチームだけを見られます"
                     .into()
+            }
+            WardInviteByOfficeOnly => {
+                "病棟の職員を招待できるのは、チームに参加している病院の地域連携室の方だけです"
+                    .into()
+            }
+            WardStaffOfAnotherHospital => "招待できるのは自分の病院の職員だけです".into(),
+            NotWardStaff(profession) => format!(
+                "{}の方は病棟の職員として招待できません（病院主治医・病棟看護師・MSW・リハビリ）",
+                profession.label_ja()
+            ),
+            WardDaysOutOfRange => {
+                "退院・転院後に見られる日数は1日から90日までで指定してください".into()
             }
             LeftCannotPost => "チームから外れたため投稿できません".into(),
             NotYetMemberCannotPost => "チームに参加してから投稿してください".into(),

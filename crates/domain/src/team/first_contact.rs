@@ -138,6 +138,7 @@ mod tests {
             expires_at: None,
             needs_approval: false,
             access_until: None,
+            personal: false,
             first_contact_for: topics.to_vec(),
         }
     }

@@ -5,12 +5,13 @@
 //! between officers loses nothing. It leaves when the patient leaves that
 //! hospital's care (a transfer on, a discharge, death, the episode closed).
 //! Only liaison officers see the team through the office's membership: the
-//! ward's staff are not on the team by working at the hospital.
+//! ward's staff are not on the team by working at the hospital, only when
+//! the office invites them by name (`ward_staff`).
 
 use crate::attention::in_hospital_care;
 use crate::referral::{EventDetails, ReferralState};
 
-use super::{Profession, TeamError, TeamRole};
+use super::{Profession, TeamError, TeamMember, TeamRole};
 
 /// How the office's membership names the people acting for it.
 pub const HOSPITAL_OFFICE: &str = "地域連携室";
@@ -28,15 +29,24 @@ pub fn office_stays(details: &EventDetails, state: &ReferralState) -> bool {
 }
 
 /// A hospital's membership is its liaison office's: only its liaison
-/// officers read and post through it.
+/// officers read and post through it. A person the office invited acts
+/// through their own membership, whatever their profession.
 pub(crate) fn check_hospital_profession(
-    role: TeamRole,
+    member: &TeamMember,
     profession: Profession,
 ) -> Result<(), TeamError> {
-    if role == TeamRole::Hospital && profession != Profession::Liaison {
-        return Err(TeamError::HospitalOfficeOnly);
+    if acts_through(member.role, member.personal, profession) {
+        Ok(())
+    } else {
+        Err(TeamError::HospitalOfficeOnly)
     }
-    Ok(())
+}
+
+/// Whether an account of `profession` acts through a membership of `role`
+/// (`personal`: one person's own): a list of teams leaves out the
+/// hospital office's for the ward's staff.
+pub fn acts_through(role: TeamRole, personal: bool, profession: Profession) -> bool {
+    role != TeamRole::Hospital || personal || profession == Profession::Liaison
 }
 
 #[cfg(test)]
@@ -105,14 +115,23 @@ mod tests {
     }
 
     #[test]
-    fn only_liaison_officers_act_for_a_hospital() {
-        assert!(check_hospital_profession(TeamRole::Hospital, Profession::Liaison).is_ok());
+    fn only_liaison_officers_act_for_a_hospitals_office() {
+        let (mut office, _) = crate::team::ward_member("office".into());
+        office.personal = false;
+        assert!(check_hospital_profession(&office, Profession::Liaison).is_ok());
         for profession in [Profession::Physician, Profession::Nurse, Profession::Clerk] {
             assert_eq!(
-                check_hospital_profession(TeamRole::Hospital, profession),
+                check_hospital_profession(&office, profession),
                 Err(TeamError::HospitalOfficeOnly)
             );
         }
-        assert!(check_hospital_profession(TeamRole::VisitingNurse, Profession::Nurse).is_ok());
+        let nurse_station = TeamMember {
+            role: TeamRole::VisitingNurse,
+            ..office.clone()
+        };
+        assert!(check_hospital_profession(&nurse_station, Profession::Nurse).is_ok());
+        // A ward nurse the office invited acts through her own membership.
+        let (ward, _) = crate::team::ward_member("ward".into());
+        assert!(check_hospital_profession(&ward, Profession::Nurse).is_ok());
     }
 }

@@ -106,6 +106,9 @@ pub struct TeamMember {
     pub needs_approval: bool,
     /// Ward staff invited for a stay see the team until then (DESIGN.md §9).
     pub access_until: Option<DateTime<Utc>>,
+    /// One named person's membership (ward staff invited by name), not
+    /// the organisation's: only that account acts through it.
+    pub personal: bool,
     pub first_contact_for: Vec<FirstContactTopic>,
 }
 
@@ -128,6 +131,12 @@ impl TeamMember {
     pub fn is_active_at(&self, now: DateTime<Utc>) -> bool {
         self.state_at(now) == MemberState::Active
             && self.access_until.is_none_or(|until| now < until)
+    }
+
+    /// An organisation's active membership invites others; a person
+    /// invited by name (ward staff) does not.
+    pub fn may_invite_at(&self, now: DateTime<Utc>) -> bool {
+        self.is_active_at(now) && !self.personal
     }
 }
 
@@ -175,7 +184,11 @@ pub fn apply(
         {
             Err(TeamError::OnlyMemberLeaves)
         }
-        MemberAction::Remove if actor != ActorRelation::Physician => {
+        // The office that invited a ward member ends its access early too.
+        MemberAction::Remove
+            if actor != ActorRelation::Physician
+                && !(member.personal && actor == ActorRelation::Inviter) =>
+        {
             Err(TeamError::OnlyPhysicianRemoves)
         }
         MemberAction::Leave | MemberAction::Remove => match state {

@@ -25,6 +25,7 @@ mod request;
 mod role;
 mod timeline;
 mod vitals;
+mod ward_staff;
 
 pub use access::{audience, check_may_post, check_may_read};
 pub use actor::{ActorFacts, ActorRelation, relation};
@@ -39,7 +40,7 @@ pub use first_contact::{
     FirstContactTopic, assign_first_contact, check_first_contacts, first_contact,
 };
 pub use history::TeamChange;
-pub use hospital_stay::{HOSPITAL_OFFICE, office_on_team, office_stays};
+pub use hospital_stay::{HOSPITAL_OFFICE, acts_through, office_on_team, office_stays};
 pub use invitation::{
     INVITATION_VALID_DAYS, InvitationAction, InvitationState, InvitationStep, check_invitation,
     invitation_expires_at,
@@ -56,3 +57,7 @@ pub use timeline::{
     BODY_MAX_CHARS, EntryFacts, EntryKind, check_body, check_correction, check_reply_target,
 };
 pub use vitals::{Vitals, VitalsDraft, VitalsField, check_vitals};
+pub use ward_staff::{
+    DEFAULT_DAYS_AFTER_STAY, MAX_DAYS_AFTER_STAY, WardInvitation, access_until_after_stay,
+    check_ward_invitation, parse_days_after_stay, ward_member, ward_title,
+};

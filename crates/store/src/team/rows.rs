@@ -59,6 +59,8 @@ impl MemberRecord {
             expires_at: self.expires_at,
             needs_approval: self.needs_approval,
             access_until: self.access_until,
+            // Whom a ward member's access is for is the server's to check.
+            personal: false,
             first_contact_for: self.first_contact_for.clone(),
         }
     }

@@ -105,6 +105,10 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/teams/{id}/members", post(teams::member_action))
         .route("/portal/teams/{id}/invitations", post(teams::invite))
         .route(
+            "/portal/teams/{id}/ward-staff",
+            post(teams::invite_ward_staff),
+        )
+        .route(
             "/portal/teams/{id}/acknowledgements",
             post(teams::acknowledge),
         )

@@ -28,7 +28,7 @@ use crate::services::referrals::view::today;
 use crate::services::sessions::{SignedIn, same_secret};
 use crate::services::teams::timeline::NewPost;
 use crate::services::teams::views::{EntryView, TeamPage};
-use crate::services::teams::{TeamActor, attachments, members, timeline, views};
+use crate::services::teams::{TeamActor, attachments, members, timeline, views, ward_staff};
 
 /// Runs one team action in its own transaction.
 macro_rules! in_transaction {
@@ -66,11 +66,11 @@ pub(crate) async fn list(
         return forbidden(&user);
     }
     let actor = TeamActor::portal(&user);
-    let rows = match views::list(&state.pool, &actor).await {
+    let now = Utc::now();
+    let rows = match views::list(&state.pool, &actor, now).await {
         Ok(rows) => rows,
         Err(failure) => return failed(&user, &failure),
     };
-    let now = Utc::now();
     let (invitations, teams): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .map(|r| {
@@ -99,6 +99,8 @@ pub(crate) async fn list(
             unread => r.unread.max(0),
             open_requests => r.open_requests,
             expires => r.expires_at.map(jst),
+            access_until => r.access_until.map(jst),
+            personal => r.personal,
         }
     };
     render_with_status(
@@ -148,6 +150,10 @@ fn done_notice(code: &str) -> Option<&'static str> {
         "approve" => "参加を承認しました。",
         "leave" => "チームから外れました。",
         "invited" => "招待を送りました。",
+        "ward-invited" => {
+            "病棟の職員をチームに加えました。退院・転院の後、指定した日数で自動的に見られなくなります。"
+        }
+        "remove" => "チームから外しました。",
         "resend" => "招待を再送しました（期限が14日延びました）。",
         "cancel" => "招待を取り消しました。",
         "reported" => "患者さんの所在を記録しました。かかりつけ医とチームに届きます。",
@@ -208,6 +214,7 @@ fn post_kinds() -> Vec<Value> {
 }
 
 fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
+    let now = Utc::now();
     let members: Vec<Value> = page
         .members
         .iter()
@@ -233,6 +240,11 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
                 state_code => state.code(),
                 first_contact => topics,
                 is_me => is_me,
+                access => ward_access_label(r, now),
+                // The office that invited ward staff, or the physician,
+                // ends their access early; the server asks the domain.
+                may_end => r.user_id.is_some() && state.code() == "active"
+                    && (r.invited_by == Some(page.me.id) || page.owns),
                 // The domain lets the inviter (or the physician) resend or
                 // cancel; the server asks it again on the post.
                 may_resend_or_cancel => state.invitation_state().is_pending()
@@ -248,6 +260,11 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
                 .organisation_name
                 .clone()
                 .unwrap_or_else(|| r.family_name.clone());
+            // A person invited by name is named in the history too.
+            let name = match r.user_id {
+                Some(_) => format!("{name} {}", r.person),
+                None => name,
+            };
             (r.id, name)
         })
         .collect();
@@ -306,12 +323,28 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
         may_post => page.may_post,
         owns => page.owns,
         is_admin => actor.is_admin,
+        ward_invitable => page.ward_invitable.iter().map(|(id, name, title)| context! {
+            id => id, name => name, title => title,
+        }).collect::<Vec<_>>(),
+        default_days => tsunagu_domain::team::DEFAULT_DAYS_AFTER_STAY,
+        max_days => tsunagu_domain::team::MAX_DAYS_AFTER_STAY,
         invitable => page.invitable.iter().map(|(id, name, kind)| context! {
             id => id,
             name => name,
             kind => OrganisationKind::from_code(kind).map(OrganisationKind::label_ja),
         }).collect::<Vec<_>>(),
     }
+}
+
+/// How long a person invited by name sees the team: until the stay ends
+/// and some days after, until a date, or no longer.
+fn ward_access_label(r: &crate::db::teams::MemberRow, now: DateTime<Utc>) -> Option<String> {
+    let days = r.days_after_stay?;
+    Some(match r.access_until {
+        None => format!("退院・転院の{days}日後まで閲覧・投稿できます"),
+        Some(until) if now < until => format!("{}まで閲覧・投稿できます", jst(until)),
+        Some(until) => format!("{}で閲覧・投稿の期間が終わりました", jst(until)),
+    })
 }
 
 fn entry_view(e: &EntryView, page: &TeamPage, actor: &TeamActor) -> Value {
@@ -489,6 +522,35 @@ pub(crate) async fn invite(
     let result =
         in_transaction!(state, tx => members::invite(&mut tx, &actor, invitation, Utc::now()));
     after(&state, &user, team, result, "invited").await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WardInviteForm {
+    user: Uuid,
+    /// As typed: a number of days.
+    days: String,
+}
+
+/// The liaison invites one of her hospital's people (病院主治医, 病棟看護師,
+/// MSW, リハビリ) by name.
+pub(crate) async fn invite_ward_staff(
+    State(state): State<ServerState>,
+    IdPath(team): IdPath,
+    Posted(PortalUser(user), form): Posted<PortalUser, WardInviteForm>,
+) -> Response {
+    let actor = TeamActor::portal(&user);
+    let result = match tsunagu_domain::team::parse_days_after_stay(&form.days) {
+        Ok(days) => {
+            let invite = ward_staff::WardInvite {
+                team,
+                user: form.user,
+                days_after_stay: days,
+            };
+            in_transaction!(state, tx => ward_staff::invite(&mut tx, &actor, &invite, Utc::now()))
+        }
+        Err(e) => Err(crate::services::teams::refused(e)),
+    };
+    after(&state, &user, team, result, "ward-invited").await
 }
 
 /// A post from the portal: the form, with at most one file.

@@ -85,7 +85,7 @@ pub(crate) async fn fetch(
             let Some(loaded) = Loaded::read(conn, entry.team_id, now).await? else {
                 return Ok(None);
             };
-            let Some((_, member)) = loaded.membership_of(actor.organisation) else {
+            let Some((_, member)) = loaded.membership_for(actor) else {
                 return Ok(None);
             };
             check_may_read(member, actor.profession, loaded.consent, now)

@@ -37,6 +37,8 @@ pub(crate) fn device_actor(by: &Actor, author: Option<&WireAuthor>) -> Result<Te
         profession,
         is_admin: false,
         audit: by.audit.clone(),
+        // The clinic's staff act through the clinic's membership.
+        user: None,
     })
 }
 

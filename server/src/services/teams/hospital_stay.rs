@@ -19,7 +19,7 @@ use crate::db::teams::NewMember;
 use crate::services::actor::Failure;
 use crate::services::audit;
 use crate::services::referrals::events::load_history;
-use crate::services::teams::{Loaded, feed};
+use crate::services::teams::{Loaded, feed, ward_staff};
 
 /// Who the change is by, as the team's history and the audit log show it.
 #[derive(Clone, Copy)]
@@ -30,7 +30,8 @@ pub(crate) struct StayActor<'a> {
 
 /// The hospital's office joins the team of the referral's patient, if
 /// there is a team, its consent lets it share, and the hospital is not
-/// already on it (or invited).
+/// already on it (or invited); ward staff whose access was running out
+/// after an earlier stay keep it for this one.
 pub(crate) async fn office_joins(
     conn: &mut PgConnection,
     referral: Uuid,
@@ -40,6 +41,7 @@ pub(crate) async fn office_joins(
     let Some(loaded) = team_of(conn, referral).await? else {
         return Ok(());
     };
+    ward_staff::stay_resumed(conn, &loaded, hospital, Utc::now()).await?;
     let on_team = loaded.membership_of(hospital).is_some_and(|(_, m)| {
         matches!(
             m.state,
@@ -66,6 +68,7 @@ pub(crate) async fn office_joins(
             needs_approval: false,
             // Nobody invited it: the hospital's care of the patient did.
             invited_by: None,
+            person_account: None,
         },
     )
     .await?;
@@ -94,7 +97,8 @@ pub(crate) async fn offices_of_current_stays_join(
 }
 
 /// The office of `hospital` leaves the team of the referral's patient,
-/// if it joined for the stay.
+/// if it joined for the stay; the ward staff it invited keep access for
+/// their days after the stay.
 pub(crate) async fn office_leaves(
     conn: &mut PgConnection,
     referral: Uuid,
@@ -104,6 +108,7 @@ pub(crate) async fn office_leaves(
     let Some(loaded) = team_of(conn, referral).await? else {
         return Ok(());
     };
+    ward_staff::stay_ended(conn, &loaded, hospital, Utc::now()).await?;
     let joined_for_stay = loaded.rows.iter().zip(&loaded.members).find(|(row, m)| {
         row.organisation_id == Some(hospital)
             && m.role == TeamRole::Hospital

@@ -59,6 +59,7 @@ pub(crate) async fn start(
             expires_at: None,
             needs_approval: false,
             invited_by: None,
+            person_account: None,
         },
     )
     .await?;
@@ -98,9 +99,10 @@ pub(crate) async fn invite(
         // A repeated push of the same invitation.
         return Ok(());
     }
-    let Some(inviter) = loaded.membership_of(actor.organisation).map(|(r, _)| r.id) else {
+    let Some((inviter, inviter_member)) = loaded.membership_for(actor) else {
         return Err(refused(TeamError::InviterNotActive));
     };
+    let (inviter, may_invite) = (inviter.id, inviter_member.may_invite_at(now));
     let Some(role) = TeamRole::from_code(invitation.role) else {
         return Err(refuse("チームでの役割の値が正しくありません"));
     };
@@ -114,7 +116,7 @@ pub(crate) async fn invite(
         return Err(refuse("招待する方のお名前は100文字までです"));
     }
     let step = check_invitation(
-        loaded.is_active(actor, now) && loaded.consent,
+        may_invite && loaded.consent,
         &Invitee {
             kind,
             stopped: invitee.stopped,
@@ -147,6 +149,7 @@ pub(crate) async fn invite(
             expires_at: Some(step.expires_at),
             needs_approval: invitee.requires_approval,
             invited_by: Some(inviter),
+            person_account: None,
         },
     )
     .await?;
@@ -262,6 +265,7 @@ pub(crate) async fn add_family(
             expires_at: None,
             needs_approval: false,
             invited_by: None,
+            person_account: None,
         },
     )
     .await?;

@@ -11,6 +11,7 @@ pub(crate) mod members;
 pub(crate) mod news;
 pub(crate) mod timeline;
 pub(crate) mod views;
+pub(crate) mod ward_staff;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -41,6 +42,9 @@ pub(crate) struct TeamActor {
     pub audit: String,
     /// Whose receipts and read marks: one per person.
     pub reader: String,
+    /// The portal account, which may hold a membership of its own (ward
+    /// staff invited by name).
+    pub user: Option<Uuid>,
 }
 
 impl TeamActor {
@@ -54,6 +58,7 @@ impl TeamActor {
             is_admin: user.role == crate::model::Role::OrgAdmin,
             audit: user.audit_actor(),
             reader: user.audit_actor(),
+            user: Some(user.user_id),
         }
     }
 
@@ -118,19 +123,30 @@ impl Loaded {
         })
     }
 
-    /// The actor's organisation's membership (the current one, if it was
-    /// invited more than once).
+    /// The organisation's own membership (the current one, if it was
+    /// invited more than once); not its people's invited by name.
     pub(crate) fn membership_of(&self, organisation: Uuid) -> Option<(&MemberRow, &TeamMember)> {
+        self.current(|r| r.organisation_id == Some(organisation) && r.user_id.is_none())
+    }
+
+    /// The membership the actor acts through: their own, if they were
+    /// invited by name (even after it ended: they see why), else their
+    /// organisation's.
+    pub(crate) fn membership_for(&self, actor: &TeamActor) -> Option<(&MemberRow, &TeamMember)> {
+        actor
+            .user
+            .and_then(|user| self.current(|r| r.user_id == Some(user)))
+            .or_else(|| self.membership_of(actor.organisation))
+    }
+
+    /// The live row among those `of`, else the latest.
+    fn current(&self, of: impl Fn(&MemberRow) -> bool) -> Option<(&MemberRow, &TeamMember)> {
         let live = |s: &str| matches!(s, "invited" | "awaiting_approval" | "active");
         let index = self
             .rows
             .iter()
-            .position(|r| r.organisation_id == Some(organisation) && live(&r.state))
-            .or_else(|| {
-                self.rows
-                    .iter()
-                    .rposition(|r| r.organisation_id == Some(organisation))
-            })?;
+            .position(|r| of(r) && live(&r.state))
+            .or_else(|| self.rows.iter().rposition(&of))?;
         Some((&self.rows[index], &self.members[index]))
     }
 
@@ -143,9 +159,9 @@ impl Loaded {
         self.team.clinic_id == actor.organisation
     }
 
-    /// Whether the actor's organisation is an active member now.
+    /// Whether the actor's membership is active now.
     pub(crate) fn is_active(&self, actor: &TeamActor, now: DateTime<Utc>) -> bool {
-        self.membership_of(actor.organisation)
+        self.membership_for(actor)
             .is_some_and(|(_, m)| m.is_active_at(now))
     }
 
@@ -156,9 +172,14 @@ impl Loaded {
         subject: &MemberRow,
         now: DateTime<Utc>,
     ) -> ActorRelation {
-        let actor_member = self.membership_of(actor.organisation).map(|(r, _)| r.id);
+        let actor_member = self.membership_for(actor).map(|(r, _)| r.id);
+        // A person's own membership is theirs alone, not their colleagues'.
+        let is_subject = match subject.user_id {
+            Some(user) => actor.user == Some(user),
+            None => subject.organisation_id == Some(actor.organisation),
+        };
         relation(ActorFacts {
-            is_subject: subject.organisation_id == Some(actor.organisation),
+            is_subject,
             is_admin: actor.is_admin,
             owns_team: self.owns(actor),
             sent_invitation: actor_member.is_some() && subject.invited_by == actor_member,
@@ -184,6 +205,7 @@ pub(crate) fn domain_member(row: &MemberRow) -> Result<TeamMember, Failure> {
         expires_at: row.expires_at,
         needs_approval: row.needs_approval,
         access_until: row.access_until,
+        personal: row.user_id.is_some(),
         first_contact_for: row
             .first_contact_for
             .iter()

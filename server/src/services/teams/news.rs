@@ -87,7 +87,7 @@ pub(crate) async fn report(
     if locked.is_none() || patient != Some(loaded.team.patient_id) {
         return Err(refuse("この患者さんの紹介が見つかりません"));
     }
-    let Some((_, member)) = loaded.membership_of(actor.organisation) else {
+    let Some((_, member)) = loaded.membership_for(actor) else {
         return Err(refuse("この在宅チームのメンバーではありません"));
     };
     let details = report.details.clone().map(EventDetails::from);

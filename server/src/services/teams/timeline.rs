@@ -76,7 +76,7 @@ pub(crate) async fn post(
         }
         return Err(refuse("同じ投稿が既にあります"));
     }
-    let Some((member_row, member)) = loaded.membership_of(actor.organisation) else {
+    let Some((member_row, member)) = loaded.membership_for(actor) else {
         return Err(refused(TeamError::NotYetMemberCannotPost));
     };
     let member_id = member_row.id;
@@ -229,7 +229,7 @@ pub(crate) async fn receipts(
     now: DateTime<Utc>,
 ) -> Result<(), Failure> {
     let loaded = Loaded::lock(conn, team, now).await?;
-    let Some((member_row, member)) = loaded.membership_of(actor.organisation) else {
+    let Some((member_row, member)) = loaded.membership_for(actor) else {
         return Err(refused(TeamError::NeverJoined));
     };
     check_may_read(member, actor.profession, loaded.consent, now).map_err(refused)?;
@@ -276,7 +276,7 @@ pub(crate) async fn close_request(
     now: DateTime<Utc>,
 ) -> Result<(), Failure> {
     let loaded = Loaded::lock(conn, team, now).await?;
-    let Some((member_row, member)) = loaded.membership_of(actor.organisation) else {
+    let Some((member_row, member)) = loaded.membership_for(actor) else {
         return Err(refused(TeamError::NeverJoined));
     };
     check_may_read(member, actor.profession, loaded.consent, now).map_err(refused)?;

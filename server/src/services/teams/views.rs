@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tsunagu_domain::team::{
-    EntryKind, MemberState, Receipt, ReceiptSummary, TeamMember, check_may_post, check_may_read,
-    summarise,
+    EntryKind, MemberState, Receipt, ReceiptSummary, TeamMember, TeamRole, acts_through,
+    check_may_post, check_may_read, summarise,
 };
 use uuid::Uuid;
 
@@ -18,15 +18,35 @@ use crate::db::teams::{
 use crate::services::actor::Failure;
 use crate::services::audit;
 use crate::services::teams::news::{Whereabouts, whereabouts};
-use crate::services::teams::{Loaded, TeamActor, feed};
+use crate::services::teams::{Loaded, TeamActor, feed, ward_staff};
 
 /// Entries on one page of a timeline.
 pub const PAGE_ENTRIES: i64 = 50;
 
-/// The actor's organisation's teams and invitations.
-pub(crate) async fn list(pool: &PgPool, actor: &TeamActor) -> Result<Vec<TeamListRow>, Failure> {
+/// The actor's teams and invitations: their organisation's, and their
+/// own as ward staff (until that access ends). A hospital's office
+/// membership is listed only for its liaison officers.
+pub(crate) async fn list(
+    pool: &PgPool,
+    actor: &TeamActor,
+    now: DateTime<Utc>,
+) -> Result<Vec<TeamListRow>, Failure> {
     let mut conn = pool.acquire().await?;
-    Ok(db::teams::teams_of(&mut conn, actor.organisation, &actor.reader).await?)
+    let rows = db::teams::teams_of(
+        &mut conn,
+        actor.organisation,
+        actor.user,
+        &actor.reader,
+        now,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            TeamRole::from_code(&r.role)
+                .is_some_and(|role| acts_through(role, r.personal, actor.profession))
+        })
+        .collect())
 }
 
 /// One team as its page shows it.
@@ -54,6 +74,9 @@ pub(crate) struct TeamPage {
     /// Where the patient is (none while the timeline is closed to the
     /// viewer, or if the patient was never referred).
     pub whereabouts: Option<Whereabouts>,
+    /// The hospital's people a liaison may invite by name: (account,
+    /// name, title as the team will show it).
+    pub ward_invitable: Vec<(Uuid, String, &'static str)>,
 }
 
 pub(crate) struct EntryView {
@@ -85,7 +108,7 @@ pub(crate) async fn readable_team_of_referral(
         return Ok(None);
     };
     let readable = loaded
-        .membership_of(actor.organisation)
+        .membership_for(actor)
         .is_some_and(|(_, m)| check_may_read(m, actor.profession, loaded.consent, now).is_ok());
     Ok(readable.then_some(team))
 }
@@ -104,7 +127,7 @@ pub(crate) async fn team_page(
     let Some(loaded) = Loaded::read(&mut tx, team, now).await? else {
         return Ok(None);
     };
-    let Some((me, my_member)) = loaded.membership_of(actor.organisation) else {
+    let Some((me, my_member)) = loaded.membership_for(actor) else {
         return Ok(None);
     };
     let (me, my_member) = (me.clone(), my_member.clone());
@@ -163,7 +186,7 @@ pub(crate) async fn team_page(
             .map(|row| entry_view(row, &attachments, &receipts, &loaded.members, actor, now))
             .collect();
     }
-    let invitable = if may_post {
+    let invitable = if may_post && my_member.may_invite_at(now) {
         let on_team: std::collections::HashSet<Uuid> = loaded
             .rows
             .iter()
@@ -177,6 +200,11 @@ pub(crate) async fn team_page(
             .filter(|(id, ..)| !on_team.contains(id))
             .map(|(id, name, kind, ..)| (id, name, kind))
             .collect()
+    } else {
+        Vec::new()
+    };
+    let ward_invitable = if closed.is_none() {
+        ward_staff::invitable(&mut tx, &loaded, actor, now).await?
     } else {
         Vec::new()
     };
@@ -203,6 +231,7 @@ pub(crate) async fn team_page(
         may_post,
         invitable,
         whereabouts: where_now,
+        ward_invitable,
     };
     tx.commit().await?;
     Ok(Some(page))
@@ -256,22 +285,22 @@ pub(crate) async fn followed(
     team: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<std::collections::HashSet<Uuid>, Failure> {
-    let mut conn = pool.acquire().await?;
     let candidates: Vec<Uuid> = match team {
         Some(team) => vec![team],
-        None => db::teams::teams_of(&mut conn, actor.organisation, &actor.reader)
+        None => list(pool, actor, now)
             .await?
             .into_iter()
             .filter(|t| t.state == "active")
             .map(|t| t.team_id)
             .collect(),
     };
+    let mut conn = pool.acquire().await?;
     let mut followed = std::collections::HashSet::new();
     for id in candidates {
         let Some(loaded) = Loaded::read(&mut conn, id, now).await? else {
             continue;
         };
-        let Some((_, member)) = loaded.membership_of(actor.organisation) else {
+        let Some((_, member)) = loaded.membership_for(actor) else {
             continue;
         };
         if check_may_read(member, actor.profession, loaded.consent, now).is_ok() {

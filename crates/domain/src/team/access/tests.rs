@@ -15,6 +15,7 @@ fn m(role: TeamRole, state: MemberState) -> TeamMember {
         expires_at: Some(now() + Duration::days(3)),
         needs_approval: false,
         access_until: None,
+        personal: false,
         first_contact_for: Vec::new(),
     }
 }

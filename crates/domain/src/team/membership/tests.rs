@@ -20,6 +20,7 @@ fn member(role: TeamRole, state: MemberState) -> TeamMember {
         expires_at: Some(invitation::invitation_expires_at(t0())),
         needs_approval: false,
         access_until: None,
+        personal: false,
         first_contact_for: Vec::new(),
     }
 }
@@ -231,4 +232,34 @@ fn ward_staff_lose_access_when_their_period_ends() {
     ward.access_until = Some(day(10));
     assert!(ward.is_active_at(day(9)));
     assert!(!ward.is_active_at(day(10)));
+}
+
+#[test]
+fn the_office_that_invited_a_ward_member_ends_its_access_early() {
+    let mut ward = member(TeamRole::Hospital, MemberState::Active);
+    ward.personal = true;
+    assert_eq!(
+        run(&ward, MemberAction::Remove, A::Inviter),
+        Ok(MemberState::Removed)
+    );
+    assert_eq!(
+        run(&ward, MemberAction::Remove, A::Physician),
+        Ok(MemberState::Removed)
+    );
+    assert_eq!(
+        run(&ward, MemberAction::Leave, A::Invitee),
+        Ok(MemberState::Left)
+    );
+    assert_eq!(
+        run(&ward, MemberAction::Remove, A::Member),
+        Err(TeamError::OnlyPhysicianRemoves)
+    );
+}
+
+#[test]
+fn a_person_invited_by_name_does_not_invite_organisations() {
+    let mut ward = member(TeamRole::Hospital, MemberState::Active);
+    assert!(ward.may_invite_at(day(1)));
+    ward.personal = true;
+    assert!(!ward.may_invite_at(day(1)));
 }
