@@ -83,5 +83,7 @@ pub mod portal {
 
 /// Sweeping counted attempts and ended sessions.
 pub mod housekeeping {
-    pub use crate::services::housekeeping::{expire_invitations, spawn, sweep};
+    pub use crate::services::housekeeping::{
+        expire_discharge_requests, expire_invitations, spawn, sweep,
+    };
 }

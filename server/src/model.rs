@@ -11,12 +11,15 @@ use uuid::Uuid;
 /// A change feed: one per clinic or hospital, and the desk's. Stored as
 /// `org:<uuid>` or `desk` (`scope_counters.scope`, `change_log.scope`).
 /// A team's timeline is announced as `team:<uuid>` on the live channel
-/// (its changes are in the owning clinic's feed, ADR 0023).
+/// (its changes are in the owning clinic's feed, ADR 0023), and a
+/// referral's discharge requests as `referral:<uuid>` (the liaison's open
+/// page hears the family doctor's answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Org(Uuid),
     Desk,
     Team(Uuid),
+    Referral(Uuid),
 }
 
 impl Scope {
@@ -35,6 +38,7 @@ impl fmt::Display for Scope {
             Scope::Org(id) => write!(f, "org:{id}"),
             Scope::Desk => f.write_str("desk"),
             Scope::Team(id) => write!(f, "team:{id}"),
+            Scope::Referral(id) => write!(f, "referral:{id}"),
         }
     }
 }
@@ -56,6 +60,8 @@ impl FromStr for Scope {
             (Scope::Org, id)
         } else if let Some(id) = text.strip_prefix("team:") {
             (Scope::Team, id)
+        } else if let Some(id) = text.strip_prefix("referral:") {
+            (Scope::Referral, id)
         } else {
             return Err(bad());
         };

@@ -255,5 +255,63 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     assert!(text.contains("本日から離床を始めました。"), "{text}");
     assert!(text.contains("北病院 看護師 田中 ゆき"), "{text}");
     browser.photograph("ward-nurse-posted.png").await;
+
+    // Back at the liaison's desk: she asks the family doctor first.
+    let referral: Uuid = sqlx::query_scalar("SELECT id FROM referrals WHERE patient_id = $1")
+        .bind(patient)
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    browser.sign_in_as(&origin, &liaison.token).await;
+    browser
+        .open(&format!("{origin}/portal/referrals/{referral}"))
+        .await;
+    browser.click("#discharge-request-form summary").await;
+    browser.wait_for_text("必要な医療・ケア").await;
+    let expected =
+        (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive() + chrono::Duration::days(10);
+    browser
+        .fill("#dr-expected", &expected.format("%m%d%Y").to_string())
+        .await;
+    browser.click("#need-home_oxygen").await;
+    browser.click("#need-end_of_life").await;
+    browser.fill("#dr-note", "奥様と二人暮らしです。").await;
+    browser.photograph("discharge-request-form.png").await;
+    browser.click("#dr-send").await;
+    let text = browser
+        .wait_for_text("退院後の在宅医療の相談を送りました")
+        .await;
+    assert!(text.contains("回答待ち"), "{text}");
+    assert!(text.contains("在宅酸素、看取り"), "{text}");
+    // The doctor answers from the clinic's app: the open page shows it.
+    let request = clinic
+        .changes(&t)
+        .await
+        .into_iter()
+        .rfind(|c| c["change"] == "discharge_request")
+        .unwrap()["request"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    applied(
+        &clinic
+            .push(
+                &t,
+                OpBody::DischargeRequestAnswered(tsunagu_protocol::WireAnswer {
+                    request_id: request,
+                    answer: "accept".into(),
+                    text: String::new(),
+                    by: tsunagu_protocol::WireAuthor {
+                        name: "佐藤 一郎".into(),
+                        profession: "physician".into(),
+                    },
+                }),
+            )
+            .await,
+    );
+    let text = browser.wait_for_text("医師 佐藤 一郎").await;
+    assert!(text.contains("引き受ける"), "{text}");
+    browser.photograph("discharge-request-answered.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }

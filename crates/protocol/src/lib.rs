@@ -9,6 +9,7 @@
 //! [`ErrorCode::UnsupportedVersion`] before the rest is read.
 
 mod decode;
+mod discharge;
 mod enroll;
 mod error;
 mod event;
@@ -18,6 +19,7 @@ mod storable;
 mod team;
 
 pub use decode::{Bounded, DecodeError, decode_request};
+pub use discharge::{WireAnswer, WireDischargeRequest};
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
 pub use error::{ErrorBody, ErrorCode};
 pub use event::{WireDestination, WireEvent, WireEventDetails};
@@ -49,10 +51,13 @@ pub use team::{
 /// Version 7 added episodes a hospital opens without a letter (紹介状なし
 /// 入院, `referral_opened.without_letter` and its first event), which an
 /// older client could not replay and is not sent.
-pub const PROTOCOL_VERSION: u16 = 7;
+/// Version 8 added the hospital's 退院後の在宅医療の相談 to the family
+/// doctor (`discharge_request`) and the doctor's answer
+/// (`discharge_request_answered`).
+pub const PROTOCOL_VERSION: u16 = 8;
 
 /// The versions a server of this build accepts: the current one and every
-/// one back to 2 (versions 4 to 7 changed nothing an older client sends
+/// one back to 2 (versions 4 to 8 changed nothing an older client sends
 /// or reads, so clinics that have not yet updated keep syncing).
 pub const SUPPORTED: std::ops::RangeInclusive<u16> = 2..=PROTOCOL_VERSION;
 

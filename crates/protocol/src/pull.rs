@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
+use crate::discharge::WireDischargeRequest;
 use crate::enroll::Organisation;
 use crate::event::{WireEvent, WireEventDetails};
 use crate::push::WireFamilyGiver;
@@ -123,6 +124,9 @@ pub enum ChangeBody {
     DirectoryListed { entry: WireDirectoryEntry },
     /// The clinic's patients' teams and timelines (version 5).
     Team(TeamChangeBody),
+    /// A hospital's 退院後の在宅医療の相談 to the clinic, as it stands
+    /// (version 8).
+    DischargeRequest { request: WireDischargeRequest },
 }
 
 impl ChangeBody {
@@ -131,6 +135,7 @@ impl ChangeBody {
     /// it).
     pub fn since_version(&self) -> u16 {
         match self {
+            ChangeBody::DischargeRequest { .. } => 8,
             ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,
             ChangeBody::ReferralOpened {
                 without_letter: true,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
+use crate::discharge::WireAnswer;
 use crate::event::WireEvent;
 use crate::team::TeamOp;
 
@@ -112,6 +113,9 @@ pub enum OpBody {
     },
     /// The patient's home-care team (version 5).
     Team(TeamOp),
+    /// The doctor's answer to a hospital's 退院後の在宅医療の相談
+    /// (version 8).
+    DischargeRequestAnswered(WireAnswer),
 }
 
 /// The family member who consented, and how they are related.

@@ -93,6 +93,10 @@ impl<'a> Values<'a> {
             OpBody::ReferralAssigned { .. } => {}
             OpBody::ReferralClaimed { tracking_code } => self.texts.push(tracking_code),
             OpBody::Team(op) => self.team(op),
+            OpBody::DischargeRequestAnswered(a) => {
+                self.texts
+                    .extend([a.answer.as_str(), &a.text, &a.by.name, &a.by.profession]);
+            }
         }
     }
 

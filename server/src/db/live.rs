@@ -17,6 +17,20 @@ pub(crate) async fn listen(pool: &PgPool) -> sqlx::Result<PgListener> {
     Ok(listener)
 }
 
+/// Tells the open pages of `scope` (a team's, a referral's) that it
+/// changed; `seq` is what they compare.
+pub(crate) async fn announce(
+    conn: &mut sqlx::PgConnection,
+    scope: Scope,
+    seq: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify('tsunagu_feed', $1)")
+        .bind(format!("{scope} {seq}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// `<scope> <seq>` as the trigger writes it.
 pub(crate) fn announcement(payload: &str) -> Option<(Scope, i64)> {
     let (scope, seq) = payload.rsplit_once(' ')?;

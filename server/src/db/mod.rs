@@ -5,6 +5,7 @@ pub(crate) mod attempts;
 pub(crate) mod audit;
 pub(crate) mod break_glass;
 pub(crate) mod devices;
+pub(crate) mod discharge_requests;
 pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod feed;

@@ -314,6 +314,17 @@ pub(crate) async fn reach(conn: &mut PgConnection, referral: Uuid) -> sqlx::Resu
     sqlx::query_as(REACH).bind(referral).fetch_one(conn).await
 }
 
+/// The reach of a referral that may not exist.
+pub(crate) async fn reach_of(
+    conn: &mut PgConnection,
+    referral: Uuid,
+) -> sqlx::Result<Option<Reach>> {
+    sqlx::query_as(REACH)
+        .bind(referral)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The clinic of a referral, a hospital's name, and whether the consent
 /// covers the desk: what a hand-over tells.
 pub(crate) async fn handover(

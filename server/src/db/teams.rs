@@ -756,11 +756,7 @@ pub(crate) async fn invitee(
 
 /// Tells the team's open pages, at commit, that its timeline moved.
 pub(crate) async fn announce(conn: &mut PgConnection, team: Uuid, seq: i64) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_notify('tsunagu_feed', $1)")
-        .bind(format!("{} {seq}", Scope::Team(team)))
-        .execute(conn)
-        .await?;
-    Ok(())
+    crate::db::live::announce(conn, Scope::Team(team), seq).await
 }
 
 /// The entries among `ids` that are on `team`, with their numbers.

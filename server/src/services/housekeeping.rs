@@ -2,7 +2,9 @@
 //! missed claims, failed enrollment codes) and sessions long over: swept
 //! once they can no longer matter, so those tables stay small. Nothing of
 //! the audit log or the records is touched. The same hourly round records
-//! team invitations that ran out unanswered (`expire_invitations`).
+//! team invitations that ran out unanswered (`expire_invitations`) and
+//! discharge requests left unanswered past their day
+//! (`expire_discharge_requests`).
 
 use std::time::Duration;
 
@@ -21,6 +23,16 @@ pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
     crate::db::housekeeping::sweep(pool, KEEP_HOURS).await
 }
 
+/// Records the discharge requests left unanswered past their day as
+/// expired (and tells the clinic); the number expired.
+pub async fn expire_discharge_requests(pool: &PgPool) -> sqlx::Result<u64> {
+    match crate::services::discharge_requests::expire_due(pool).await {
+        Ok(n) => Ok(n as u64),
+        Err(Failure::Database(e)) => Err(e),
+        Err(Failure::Refused(_)) => Ok(0),
+    }
+}
+
 /// Records the team invitations past their time as expired (in the
 /// team's history and the owning clinic's feed); the number expired.
 pub async fn expire_invitations(pool: &PgPool) -> sqlx::Result<u64> {
@@ -37,7 +49,11 @@ pub async fn expire_invitations(pool: &PgPool) -> sqlx::Result<u64> {
 pub fn spawn(pool: PgPool) {
     tokio::spawn(async move {
         loop {
-            for result in [sweep(&pool).await, expire_invitations(&pool).await] {
+            for result in [
+                sweep(&pool).await,
+                expire_invitations(&pool).await,
+                expire_discharge_requests(&pool).await,
+            ] {
                 if let Err(e) = result {
                     // The kind only: never a row's content.
                     eprintln!(

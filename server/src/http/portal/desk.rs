@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tsunagu_domain::ReferralStatus;
 use uuid::Uuid;
 
+use crate::http::portal::discharge_requests::{figures_view, unanswered_views};
 use crate::http::portal::forms::CallForm;
 use crate::http::portal::pages::{IdPath, database_error, render_with_status, user_view};
 use crate::http::portal::referral_page::{Returned, forbidden_referral, refused_form};
@@ -63,6 +64,10 @@ pub(crate) async fn dashboard_page(
         Ok(pending) => pending,
         Err(e) => return database_error(&e),
     };
+    let unanswered = match unanswered_views(state, None).await {
+        Ok(list) => list,
+        Err(e) => return database_error(&e),
+    };
     let overdue = shown.iter().filter(|r| r.attention.is_some()).count();
     let heading = only
         .and_then(ReferralStatus::from_code)
@@ -74,6 +79,7 @@ pub(crate) async fn dashboard_page(
             .map(|c| context! { code => c.code, label => c.label, count => c.count })
             .collect::<Vec<_>>(),
         referrals => shown,
+        unanswered => unanswered,
         overdue => overdue,
         only => only,
         heading => heading,
@@ -171,6 +177,10 @@ pub(crate) async fn figures(
     if let Some(refused) = user.refused_unless(DESK_ROLES) {
         return refused;
     }
+    let answers = match crate::services::discharge_requests::figures(&state.pool).await {
+        Ok(answers) => answers,
+        Err(e) => return database_error(&e),
+    };
     match loop_figures(&state.pool).await {
         Ok((hospitals, total)) => render_with_status(
             StatusCode::OK,
@@ -180,6 +190,8 @@ pub(crate) async fn figures(
                 csrf => user.csrf,
                 hospitals => hospitals,
                 total => total,
+                answers_by_clinic => answers.0.iter().map(figures_view).collect::<Vec<_>>(),
+                answers_by_hospital => answers.1.iter().map(figures_view).collect::<Vec<_>>(),
             },
         ),
         Err(e) => database_error(&e),

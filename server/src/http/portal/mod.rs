@@ -13,6 +13,7 @@ mod admin_accounts;
 mod audit_labels;
 mod break_glass;
 mod desk;
+mod discharge_requests;
 mod forms;
 mod history;
 pub(crate) mod pages;
@@ -82,6 +83,14 @@ pub(crate) fn router() -> Router<ServerState> {
             post(break_glass::acknowledge),
         )
         .route("/portal/referrals/{id}/assign", post(desk::assign))
+        .route(
+            "/portal/referrals/{id}/discharge-requests",
+            post(discharge_requests::send),
+        )
+        .route(
+            "/portal/referrals/{id}/discharge-requests/{request}/cancel",
+            post(discharge_requests::cancel),
+        )
         .route("/portal/desk", get(desk::dashboard))
         .route("/portal/desk/figures", get(desk::figures))
         .route(

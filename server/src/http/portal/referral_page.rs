@@ -9,6 +9,10 @@ use minijinja::context;
 use uuid::Uuid;
 
 pub(crate) use crate::http::portal::break_glass::forbidden_referral;
+use tsunagu_domain::ReferralStatus;
+use tsunagu_domain::discharge_request::may_be_asked;
+
+use crate::http::portal::discharge_requests::{RequestForm, section};
 use crate::http::portal::forms::{CallForm, EventForm};
 use crate::http::portal::history::history_lines;
 use crate::http::portal::pages::{database_error, render_with_status, user_view};
@@ -47,6 +51,7 @@ pub(crate) async fn refused_form(
 pub(crate) enum Returned<'a> {
     Event(&'a EventForm),
     Call(&'a CallForm),
+    Discharge(&'a RequestForm),
 }
 
 /// The referral page; `error` is shown on the form that was sent, whose
@@ -60,10 +65,11 @@ pub(crate) async fn referral_page(
     error: Option<&str>,
     form: Option<Returned<'_>>,
 ) -> Response {
-    let (form, call) = match form {
-        Some(Returned::Event(f)) => (Some(minijinja::Value::from_serialize(f)), None),
-        Some(Returned::Call(c)) => (None, Some(minijinja::Value::from_serialize(c))),
-        None => (None, None),
+    let (form, call, discharge_form) = match form {
+        Some(Returned::Event(f)) => (Some(minijinja::Value::from_serialize(f)), None, None),
+        Some(Returned::Call(c)) => (None, Some(minijinja::Value::from_serialize(c)), None),
+        Some(Returned::Discharge(d)) => (None, None, Some(d)),
+        None => (None, None, None),
     };
     let detail = match detail(&state.pool, user, id).await {
         Ok(Some(detail)) => detail,
@@ -83,6 +89,14 @@ pub(crate) async fn referral_page(
         Err(Failure::Database(e)) => return database_error(&e),
         Err(Failure::Refused(_)) => None,
     };
+    let requests = match discharge_requests_of(state, id).await {
+        Ok(rows) => rows,
+        Err(e) => return database_error(&e),
+    };
+    // The hospital holding the episode asks while the patient is in.
+    let may_ask = user.organisation.kind == tsunagu_domain::team::OrganisationKind::Hospital
+        && !break_glass
+        && ReferralStatus::from_code(&summary.status_code).is_some_and(may_be_asked);
     let next: Vec<minijinja::Value> = next_statuses(&summary.status_code, summary.without_letter)
         .into_iter()
         .map(|(code, label)| context! { code => code, label => label })
@@ -105,8 +119,18 @@ pub(crate) async fn referral_page(
         today => today().to_string(),
         break_glass => break_glass,
         team => team,
+        discharge => section(&requests, discharge_form),
+        may_ask => may_ask,
     };
     render_with_status(status, "referral.html", context)
+}
+
+async fn discharge_requests_of(
+    state: &ServerState,
+    referral: Uuid,
+) -> sqlx::Result<Vec<crate::db::discharge_requests::RequestRow>> {
+    let mut conn = state.pool.acquire().await?;
+    crate::db::discharge_requests::of_referral(&mut conn, referral).await
 }
 
 /// A call as the page lists it, in Japan's time.

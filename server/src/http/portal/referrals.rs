@@ -11,6 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::portal::desk::dashboard_page;
+use crate::http::portal::discharge_requests::unanswered_views;
 use crate::http::portal::forms::{
     EventForm, MAX_NOTE_CHARS, VoidForm, entry, text, transfer_hospital,
 };
@@ -56,6 +57,10 @@ async fn hospital_page(
         Ok(list) => list,
         Err(e) => return database_error(&e),
     };
+    let unanswered = match unanswered_views(state, Some(user.organisation.id)).await {
+        Ok(list) => list,
+        Err(e) => return database_error(&e),
+    };
     render_with_status(
         status,
         "hospital.html",
@@ -63,6 +68,7 @@ async fn hospital_page(
             me => user_view(user),
             csrf => user.csrf,
             referrals => referrals,
+            unanswered => unanswered,
             lookup_error => lookup_error.map(|(e, _)| e),
             lookup_hint => lookup_error.map(|(_, h)| h),
             password_changed => password_changed,
@@ -123,6 +129,10 @@ pub(crate) async fn show(
         "assigned" => "病院に割り当てました。",
         "admission" => "紹介状なし入院を記録しました。かかりつけ医と在宅チームに伝わりました。",
         "voided" => "記録を取り消しました。かかりつけ医のアプリには次の同期で届きます。",
+        "discharge-request" => {
+            "退院後の在宅医療の相談を送りました。かかりつけ医の回答はこの画面に表示されます。"
+        }
+        "discharge-request-cancelled" => "退院後の相談を取り消しました。",
         _ => "記録しました。かかりつけ医のアプリには次の同期で届きます。",
     });
     referral_page(&state, &user, id, StatusCode::OK, notice, None, None).await

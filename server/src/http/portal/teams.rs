@@ -729,6 +729,10 @@ fn percent_encode(name: &str) -> String {
 pub(crate) struct LiveQuery {
     #[serde(default)]
     team: Option<Uuid>,
+    /// A referral's page, waiting for the family doctor's answer to its
+    /// discharge request.
+    #[serde(default)]
+    referral: Option<Uuid>,
 }
 
 /// The live news of one team's page, or of the list of the person's
@@ -739,6 +743,9 @@ pub(crate) async fn live(
     PortalUser(user): PortalUser,
     Query(q): Query<LiveQuery>,
 ) -> Response {
+    if let Some(referral) = q.referral {
+        return live_referral(&state, &user, referral).await;
+    }
     let actor = TeamActor::portal(&user);
     let teams = match views::followed(&state.pool, &actor, q.team, Utc::now()).await {
         Ok(teams) if !teams.is_empty() => teams,
@@ -751,6 +758,29 @@ pub(crate) async fn live(
     events(
         open,
         move |scope| matches!(scope, Scope::Team(id) if teams.contains(&id)),
+    )
+    .into_response()
+}
+
+/// The live news of one referral's page: its discharge requests' answers.
+async fn live_referral(state: &ServerState, user: &SignedIn, referral: Uuid) -> Response {
+    let may = match user.actor() {
+        Some(by) => {
+            crate::services::discharge_requests::may_follow(&state.pool, &by, referral).await
+        }
+        None => Ok(false),
+    };
+    match may {
+        Ok(true) => {}
+        Ok(false) => return not_found(),
+        Err(e) => return database_error(&e),
+    }
+    let Some(open) = state.live.open() else {
+        return crate::http::portal::busy_page();
+    };
+    events(
+        open,
+        move |scope| matches!(scope, Scope::Referral(id) if id == referral),
     )
     .into_response()
 }

@@ -73,6 +73,9 @@ pub(crate) async fn apply(
         } => assign(conn, by, *referral_id, *hospital_id).await,
         OpBody::ReferralClaimed { tracking_code } => claim(conn, by, tracking_code).await,
         OpBody::Team(op) => crate::services::teams::device::apply(conn, by, op).await,
+        OpBody::DischargeRequestAnswered(a) => {
+            crate::services::discharge_requests::answer(conn, by, a).await
+        }
     }
 }
 
@@ -92,7 +95,9 @@ fn authorise(by: &Actor, body: &OpBody) -> Result<(), Failure> {
         OpBody::ReferralClaimed { .. } => {
             (OrgKind::Hospital, "この操作は病院の端末からのみ行えます")
         }
-        OpBody::Team(_) => (OrgKind::Clinic, "この操作は診療所の端末からのみ行えます"),
+        OpBody::Team(_) | OpBody::DischargeRequestAnswered(_) => {
+            (OrgKind::Clinic, "この操作は診療所の端末からのみ行えます")
+        }
         OpBody::EventAppended { .. } => return Ok(()),
     };
     if by.organisation.kind != needed {

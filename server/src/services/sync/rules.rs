@@ -56,9 +56,10 @@ pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
         | OpBody::ConsentRecorded { .. }
         | OpBody::ReferralAssigned { .. }
         | OpBody::ReferralClaimed { .. } => Ok(()),
-        // Team operations are checked by the domain's rules where they
-        // are applied (`services::teams`), as the portal's are.
-        OpBody::Team(_) => Ok(()),
+        // Team operations and answers to discharge requests are checked by
+        // the domain's rules where they are applied (`services::teams`,
+        // `services::discharge_requests`).
+        OpBody::Team(_) | OpBody::DischargeRequestAnswered(_) => Ok(()),
     }
 }
 
