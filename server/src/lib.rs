@@ -84,6 +84,6 @@ pub mod portal {
 /// Sweeping counted attempts and ended sessions.
 pub mod housekeeping {
     pub use crate::services::housekeeping::{
-        expire_discharge_requests, expire_invitations, spawn, sweep,
+        expire_discharge_requests, expire_invitations, remind_conferences, spawn, sweep,
     };
 }

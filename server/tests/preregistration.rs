@@ -245,8 +245,9 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     browser.sign_in_as(&origin, &nurse.token).await;
     browser.open(&format!("{origin}/portal/teams")).await;
     browser.wait_for_text("病棟の職員として招待").await;
-    browser.open(&format!("{origin}/portal/teams/{team}")).await;
-    browser.wait_for_text("投稿する").await;
+    browser
+        .open_showing(&format!("{origin}/portal/teams/{team}"), "投稿する")
+        .await;
     browser
         .fill("#post-body", "本日から離床を始めました。")
         .await;
@@ -264,7 +265,10 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
         .unwrap();
     browser.sign_in_as(&origin, &liaison.token).await;
     browser
-        .open(&format!("{origin}/portal/referrals/{referral}"))
+        .open_showing(
+            &format!("{origin}/portal/referrals/{referral}"),
+            "かかりつけ医に退院後の在宅医療を相談する",
+        )
         .await;
     browser.click("#discharge-request-form summary").await;
     browser.wait_for_text("必要な医療・ケア").await;
@@ -313,5 +317,30 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     let text = browser.wait_for_text("医師 佐藤 一郎").await;
     assert!(text.contains("引き受ける"), "{text}");
     browser.photograph("discharge-request-answered.png").await;
+    // She sets the discharge conference on the team's timeline.
+    browser
+        .open_showing(
+            &format!("{origin}/portal/teams/{team}"),
+            "退院時カンファレンス",
+        )
+        .await;
+    browser.click("#conference-form summary").await;
+    browser.wait_for_text("参加をお願いするメンバー").await;
+    let day =
+        (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive() + chrono::Duration::days(3);
+    browser
+        .fill("#conf-date", &day.format("%m%d%Y").to_string())
+        .await;
+    browser
+        .fill("#conf-place", "北病院 3階 カンファレンス室")
+        .await;
+    browser
+        .fill("#conf-link", "https://meet.example.jp/abc-defg")
+        .await;
+    browser.click("#conf-submit").await;
+    let text = browser.wait_for_text("退院時カンファレンスを設定し").await;
+    assert!(text.contains("【退院時カンファレンス】"), "{text}");
+    assert!(text.contains("さくら内科クリニック：未回答"), "{text}");
+    browser.photograph("discharge-conference.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }

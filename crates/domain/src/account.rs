@@ -27,6 +27,9 @@ pub enum Capability {
     IssueLetters,
     /// Read clinical text: letters' contents, reply letters, event notes.
     ReadClinicalText,
+    /// Decide as the patient's doctor: answer a hospital's 退院後の在宅
+    /// 医療の相談 (引き受ける…) and set a 退院時カンファレンス.
+    DecideCare,
     /// Manage accounts and the clinic's security settings (the
     /// administrator flag, not a role).
     Administer,
@@ -59,7 +62,7 @@ impl StaffRole {
     /// `capability`. Administering is the administrator flag's alone.
     pub fn may(self, capability: Capability) -> bool {
         match capability {
-            Capability::IssueLetters => self == StaffRole::Doctor,
+            Capability::IssueLetters | Capability::DecideCare => self == StaffRole::Doctor,
             Capability::ReadClinicalText => matches!(self, StaffRole::Doctor | StaffRole::Nurse),
             Capability::Administer => false,
         }
@@ -81,6 +84,9 @@ pub fn refusal_ja(capability: Capability) -> &'static str {
         Capability::IssueLetters => "文書の作成・発行は医師のアカウントだけができます。",
         Capability::ReadClinicalText => {
             "診療内容（文書・返書・記録の本文）は医師・看護師のアカウントだけが見られます。"
+        }
+        Capability::DecideCare => {
+            "退院後の在宅医療の引き受けの回答と退院時カンファレンスの設定は、医師のアカウントだけができます。"
         }
         Capability::Administer => "この操作は管理者のアカウントだけができます。",
     }
@@ -195,6 +201,10 @@ mod tests {
         ));
         assert!(permits(StaffRole::Clerk, true, Capability::Administer));
         assert!(!permits(StaffRole::Doctor, false, Capability::Administer));
+        // Taking a patient on, or setting the conference, is the doctor's.
+        assert!(permits(StaffRole::Doctor, false, Capability::DecideCare));
+        assert!(!permits(StaffRole::Nurse, true, Capability::DecideCare));
+        assert!(!permits(StaffRole::Clerk, true, Capability::DecideCare));
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub use push::{
 };
 pub use storable::{event_detail_texts, op_storable, op_texts};
 pub use team::{
-    MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireDirectoryEntry,
-    WireEntry, WireMember, WireNewEntry, WireReceipt, WireVitals,
+    MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireConference,
+    WireDirectoryEntry, WireEntry, WireInvitee, WireMember, WireNewEntry, WireReceipt, WireVitals,
 };
 
 /// The version this build speaks. Version 2 added the letter's summary
@@ -53,7 +53,8 @@ pub use team::{
 /// older client could not replay and is not sent.
 /// Version 8 added the hospital's 退院後の在宅医療の相談 to the family
 /// doctor (`discharge_request`) and the doctor's answer
-/// (`discharge_request_answered`).
+/// (`discharge_request_answered`), and the team's 退院時カンファレンス
+/// (`conference` changes and operations).
 pub const PROTOCOL_VERSION: u16 = 8;
 
 /// The versions a server of this build accepts: the current one and every

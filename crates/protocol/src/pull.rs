@@ -135,7 +135,8 @@ impl ChangeBody {
     /// it).
     pub fn since_version(&self) -> u16 {
         match self {
-            ChangeBody::DischargeRequest { .. } => 8,
+            ChangeBody::DischargeRequest { .. }
+            | ChangeBody::Team(TeamChangeBody::Conference { .. }) => 8,
             ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,
             ChangeBody::ReferralOpened {
                 without_letter: true,

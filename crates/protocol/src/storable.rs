@@ -118,7 +118,26 @@ impl<'a> Values<'a> {
             }
             TeamOp::Acknowledged { by, .. }
             | TeamOp::Read { by, .. }
-            | TeamOp::RequestClosed { by, .. } => self.author(by),
+            | TeamOp::RequestClosed { by, .. }
+            | TeamOp::ConferenceCancelled { by, .. } => self.author(by),
+            TeamOp::ConferenceScheduled {
+                place,
+                link,
+                note,
+                by,
+                ..
+            } => {
+                self.texts.extend([place.as_str(), link, note]);
+                self.author(by);
+            }
+            TeamOp::ConferenceAnswered { attendance, by, .. } => {
+                self.texts.push(attendance);
+                self.author(by);
+            }
+            TeamOp::ConferenceMinutes { body, by, .. } => {
+                self.texts.push(body);
+                self.author(by);
+            }
         }
     }
 

@@ -76,6 +76,39 @@ pub enum TeamOp {
         entry_id: Uuid,
         by: WireAuthor,
     },
+    /// The physician sets a 退院時カンファレンス (version 8).
+    ConferenceScheduled {
+        team_id: Uuid,
+        conference_id: Uuid,
+        starts_at: DateTime<Utc>,
+        place: String,
+        link: String,
+        note: String,
+        /// Member ids.
+        invitees: Vec<Uuid>,
+        by: WireAuthor,
+    },
+    /// The clinic answers its invitation: `attend`, `absent` or `online`
+    /// (version 8).
+    ConferenceAnswered {
+        team_id: Uuid,
+        conference_id: Uuid,
+        attendance: String,
+        by: WireAuthor,
+    },
+    /// The minutes, posted on the timeline as its record (version 8).
+    ConferenceMinutes {
+        team_id: Uuid,
+        conference_id: Uuid,
+        body: String,
+        by: WireAuthor,
+    },
+    /// Called off (version 8).
+    ConferenceCancelled {
+        team_id: Uuid,
+        conference_id: Uuid,
+        by: WireAuthor,
+    },
 }
 
 /// The person acting for an organisation: a name to show, and the
@@ -139,6 +172,11 @@ pub enum TeamChangeBody {
         team_id: Uuid,
         entry_id: Uuid,
         state: String,
+    },
+    /// A 退院時カンファレンス as it stands (version 8).
+    Conference {
+        team_id: Uuid,
+        conference: WireConference,
     },
     /// A line of the team's history (招待, 参加, 退出…), with who.
     History {
@@ -318,4 +356,34 @@ mod tests {
             assert_eq!(back, body);
         }
     }
+}
+
+/// 退院時カンファレンス as it stands (version 8): sent whole on every
+/// change (set, an answer, the minutes, called off, reminded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireConference {
+    pub id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub place: String,
+    /// A web-meeting address (http or https), or empty.
+    pub link: String,
+    pub note: String,
+    /// The domain's `ConferenceState` code.
+    pub state: String,
+    pub organiser_member: Uuid,
+    /// E.g. 北病院 MSW・連携担当者 山本.
+    pub organiser: String,
+    pub invitees: Vec<WireInvitee>,
+    /// The timeline entry that keeps its minutes, once posted.
+    pub minutes_entry: Option<Uuid>,
+    pub scheduled_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireInvitee {
+    pub member_id: Uuid,
+    /// The domain's `Attendance` code.
+    pub attendance: String,
+    pub answered_by: String,
+    pub answered_at: Option<DateTime<Utc>>,
 }

@@ -4,6 +4,7 @@
 pub(crate) mod attempts;
 pub(crate) mod audit;
 pub(crate) mod break_glass;
+pub(crate) mod conferences;
 pub(crate) mod devices;
 pub(crate) mod discharge_requests;
 pub(crate) mod error;

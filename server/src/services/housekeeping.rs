@@ -4,7 +4,8 @@
 //! the audit log or the records is touched. The same hourly round records
 //! team invitations that ran out unanswered (`expire_invitations`) and
 //! discharge requests left unanswered past their day
-//! (`expire_discharge_requests`).
+//! (`expire_discharge_requests`), and posts the day-before reminders of
+//! discharge conferences (`remind_conferences`).
 
 use std::time::Duration;
 
@@ -33,6 +34,16 @@ pub async fn expire_discharge_requests(pool: &PgPool) -> sqlx::Result<u64> {
     }
 }
 
+/// Posts the day-before reminder of each 退院時カンファレンス due one; the
+/// number reminded.
+pub async fn remind_conferences(pool: &PgPool) -> sqlx::Result<u64> {
+    match crate::services::teams::conferences::remind_due(pool, chrono::Utc::now()).await {
+        Ok(n) => Ok(n as u64),
+        Err(Failure::Database(e)) => Err(e),
+        Err(Failure::Refused(_)) => Ok(0),
+    }
+}
+
 /// Records the team invitations past their time as expired (in the
 /// team's history and the owning clinic's feed); the number expired.
 pub async fn expire_invitations(pool: &PgPool) -> sqlx::Result<u64> {
@@ -53,6 +64,7 @@ pub fn spawn(pool: PgPool) {
                 sweep(&pool).await,
                 expire_invitations(&pool).await,
                 expire_discharge_requests(&pool).await,
+                remind_conferences(&pool).await,
             ] {
                 if let Err(e) = result {
                     // The kind only: never a row's content.

@@ -157,6 +157,23 @@ impl Browser {
         answer["value"].as_str().unwrap_or_default().to_string()
     }
 
+    /// Opens `url` until it shows `wanted`: a page left behind may reload
+    /// itself on live news just as the browser leaves it, which cancels
+    /// the navigation.
+    pub async fn open_showing(&self, url: &str, wanted: &str) -> String {
+        for _ in 0..3 {
+            self.open(url).await;
+            for _ in 0..30 {
+                let text = self.text().await;
+                if text.contains(wanted) {
+                    return text;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        panic!("{url} never showed {wanted}: {}", self.text().await);
+    }
+
     /// Waits (ten seconds at most) until the page shows `wanted`.
     pub async fn wait_for_text(&self, wanted: &str) -> String {
         for _ in 0..100 {

@@ -9,6 +9,7 @@
 mod access;
 mod actor;
 mod attachment;
+pub mod conference;
 mod contact;
 mod error;
 mod first_contact;

@@ -23,6 +23,7 @@ mod referrals;
 mod session;
 mod sign_in;
 mod staff;
+mod team_conferences;
 mod team_news;
 mod teams;
 
@@ -116,6 +117,22 @@ pub(crate) fn router() -> Router<ServerState> {
         .route(
             "/portal/teams/{id}/ward-staff",
             post(teams::invite_ward_staff),
+        )
+        .route(
+            "/portal/teams/{id}/conferences",
+            post(team_conferences::schedule),
+        )
+        .route(
+            "/portal/teams/{id}/conferences/{conference}/answer",
+            post(team_conferences::answer),
+        )
+        .route(
+            "/portal/teams/{id}/conferences/{conference}/minutes",
+            post(team_conferences::minutes),
+        )
+        .route(
+            "/portal/teams/{id}/conferences/{conference}/cancel",
+            post(team_conferences::cancel),
         )
         .route(
             "/portal/teams/{id}/acknowledgements",

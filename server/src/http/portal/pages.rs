@@ -47,6 +47,7 @@ fn environment() -> &'static Environment<'static> {
             "team.html",
             "team_entry.html",
             "team_whereabouts.html",
+            "team_conferences.html",
             "unanswered_requests.html",
             "preregistered.html",
             "staff.html",

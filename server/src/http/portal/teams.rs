@@ -20,6 +20,7 @@ use crate::http::portal::pages::{
     IdPath, database_error, message_for, not_found, render_with_status, user_view,
 };
 use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
+use crate::http::portal::team_conferences::conferences_view;
 use crate::http::portal::team_news::whereabouts_view;
 use crate::http::state::ServerState;
 use crate::model::Scope;
@@ -158,6 +159,12 @@ fn done_notice(code: &str) -> Option<&'static str> {
         "cancel" => "招待を取り消しました。",
         "reported" => "患者さんの所在を記録しました。かかりつけ医とチームに届きます。",
         "withdrawn" => "記録を取り消しました。",
+        "conference-scheduled" => "退院時カンファレンスを設定し、タイムラインでお知らせしました。",
+        "conference-answered" => "出欠を送りました。",
+        "conference-held" => {
+            "カンファレンスの記録を投稿しました。紹介の経過にも開催が記録されます。"
+        }
+        "conference-cancelled" => "カンファレンスを中止にしました。",
         _ => return None,
     })
 }
@@ -169,6 +176,8 @@ pub(crate) struct Shown<'a> {
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
     pub report: Option<Value>,
+    /// The conference form as typed, when it was refused.
+    pub conference: Option<Value>,
 }
 
 pub(crate) async fn team_page(
@@ -198,6 +207,8 @@ pub(crate) async fn team_page(
             whereabouts => page.whereabouts.as_ref().map(|w| whereabouts_view(w, &actor)),
             today => today().to_string(),
             team => team_view(&page, &actor),
+            conferences => conferences_view(&page),
+            conference_form => shown.conference,
             kinds => post_kinds(),
             roles => TeamRole::ALL.iter().filter(|r| !r.is_owner() && !r.is_contact_only())
                 .map(|r| context! { code => r.code(), label => r.label_ja() }).collect::<Vec<_>>(),
@@ -422,7 +433,7 @@ fn failed(user: &SignedIn, failure: &Failure) -> Response {
 
 /// After an action: back to the team page with a notice, or the page with
 /// the refusal.
-async fn after(
+pub(crate) async fn after(
     state: &ServerState,
     user: &SignedIn,
     team: Uuid,

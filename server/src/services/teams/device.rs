@@ -10,6 +10,7 @@ use tsunagu_protocol::{MAX_READ_PER_OP, TeamOp, WireAuthor, WireVitals};
 
 use crate::services::actor::{Actor, Failure, refuse};
 use crate::services::teams::TeamActor;
+use crate::services::teams::conferences::{self, Schedule};
 use crate::services::teams::members::{self, Invitation};
 use crate::services::teams::timeline::{self, NewPost};
 
@@ -153,6 +154,53 @@ pub(crate) async fn apply(conn: &mut PgConnection, by: &Actor, op: &TeamOp) -> R
         } => {
             let actor = device_actor(by, Some(author))?;
             timeline::close_request(conn, &actor, *team_id, *entry_id, now).await
+        }
+        TeamOp::ConferenceScheduled {
+            team_id,
+            conference_id,
+            starts_at,
+            place,
+            link,
+            note,
+            invitees,
+            by: author,
+        } => {
+            let actor = device_actor(by, Some(author))?;
+            let asked = Schedule {
+                id: *conference_id,
+                starts_at: *starts_at,
+                place,
+                link,
+                note,
+                invitees,
+            };
+            conferences::schedule(conn, &actor, *team_id, &asked, now).await
+        }
+        TeamOp::ConferenceAnswered {
+            team_id,
+            conference_id,
+            attendance,
+            by: author,
+        } => {
+            let actor = device_actor(by, Some(author))?;
+            conferences::answer(conn, &actor, *team_id, *conference_id, attendance, now).await
+        }
+        TeamOp::ConferenceMinutes {
+            team_id,
+            conference_id,
+            body,
+            by: author,
+        } => {
+            let actor = device_actor(by, Some(author))?;
+            conferences::minutes(conn, &actor, *team_id, *conference_id, body, now).await
+        }
+        TeamOp::ConferenceCancelled {
+            team_id,
+            conference_id,
+            by: author,
+        } => {
+            let actor = device_actor(by, Some(author))?;
+            conferences::cancel(conn, &actor, *team_id, *conference_id, now).await
         }
     }
 }

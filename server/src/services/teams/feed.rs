@@ -4,7 +4,8 @@
 
 use sqlx::PgConnection;
 use tsunagu_protocol::{
-    ChangeBody, TeamChangeBody, WireAttachment, WireEntry, WireMember, WireReceipt, WireVitals,
+    ChangeBody, TeamChangeBody, WireAttachment, WireConference, WireEntry, WireInvitee, WireMember,
+    WireReceipt, WireVitals,
 };
 use uuid::Uuid;
 
@@ -87,6 +88,43 @@ pub(super) async fn entry(
     let change = TeamChangeBody::Entry {
         team_id: team.id,
         entry: wire_entry(&row, &attachments),
+    };
+    append(conn, team, change).await
+}
+
+/// A 退院時カンファレンス as it stands, with its invitees' answers.
+pub(super) async fn conference(
+    conn: &mut PgConnection,
+    team: &TeamRow,
+    conference: Uuid,
+) -> Result<(), Failure> {
+    let Some(row) = db::conferences::get(conn, conference).await? else {
+        return Ok(());
+    };
+    let invitees = db::conferences::invitees(conn, &[conference]).await?;
+    let change = TeamChangeBody::Conference {
+        team_id: team.id,
+        conference: WireConference {
+            id: row.id,
+            starts_at: row.starts_at,
+            place: row.place,
+            link: row.link,
+            note: row.note,
+            state: row.state,
+            organiser_member: row.organiser_member,
+            organiser: row.organiser,
+            invitees: invitees
+                .into_iter()
+                .map(|i| WireInvitee {
+                    member_id: i.member_id,
+                    attendance: i.attendance,
+                    answered_by: i.answered_by,
+                    answered_at: i.answered_at,
+                })
+                .collect(),
+            minutes_entry: row.minutes_entry,
+            scheduled_at: row.scheduled_at,
+        },
     };
     append(conn, team, change).await
 }

@@ -4,6 +4,7 @@
 //! tells the owning clinic's feed and the team's open pages.
 
 pub(crate) mod attachments;
+pub(crate) mod conferences;
 pub(crate) mod device;
 mod feed;
 pub(crate) mod hospital_stay;

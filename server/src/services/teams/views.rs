@@ -12,6 +12,7 @@ use tsunagu_domain::team::{
 use uuid::Uuid;
 
 use crate::db;
+use crate::db::conferences::{ConferenceRow, InviteeRow};
 use crate::db::teams::{
     AttachmentRow, EntryRow, HistoryRow, MemberRow, PatientRow, ReceiptRow, TeamListRow,
 };
@@ -77,6 +78,11 @@ pub(crate) struct TeamPage {
     /// The hospital's people a liaison may invite by name: (account,
     /// name, title as the team will show it).
     pub ward_invitable: Vec<(Uuid, String, &'static str)>,
+    /// The team's 退院時カンファレンス with their invitees (none while the
+    /// timeline is closed to the viewer).
+    pub conferences: Vec<(ConferenceRow, Vec<InviteeRow>)>,
+    /// The viewer may set one, record it or call it off.
+    pub may_organise: bool,
 }
 
 pub(crate) struct EntryView {
@@ -203,6 +209,24 @@ pub(crate) async fn team_page(
     } else {
         Vec::new()
     };
+    let mut conferences = Vec::new();
+    if closed.is_none() {
+        let rows = db::conferences::of_team(&mut tx, team).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+        let invitees = db::conferences::invitees(&mut tx, &ids).await?;
+        for row in rows {
+            let mine = invitees
+                .iter()
+                .filter(|i| i.conference_id == row.id)
+                .cloned()
+                .collect();
+            conferences.push((row, mine));
+        }
+    }
+    let may_organise = closed.is_none()
+        && loaded.consent
+        && my_member.is_active_at(now)
+        && tsunagu_domain::team::conference::may_organise(&my_member, actor.profession);
     let ward_invitable = if closed.is_none() {
         ward_staff::invitable(&mut tx, &loaded, actor, now).await?
     } else {
@@ -232,6 +256,8 @@ pub(crate) async fn team_page(
         invitable,
         whereabouts: where_now,
         ward_invitable,
+        conferences,
+        may_organise,
     };
     tx.commit().await?;
     Ok(Some(page))
