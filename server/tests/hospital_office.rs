@@ -148,6 +148,27 @@ async fn the_office_is_on_the_team_while_the_patient_is_in_its_care() {
         office_of(&clinic, &t, south).await.unwrap()["state"],
         "left"
     );
+    // The discharge was recorded in error: voided, the office is back.
+    let discharge: Uuid = sqlx::query_scalar(
+        "SELECT id FROM referral_events WHERE referral_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(referral)
+    .fetch_one(&t.owner)
+    .await
+    .unwrap();
+    let voided = south_liaison
+        .post(
+            &t.app,
+            &format!("/portal/referrals/{referral}/events/{discharge}/void"),
+            &[("reason", "別の患者さんの退院を記録しました")],
+        )
+        .await;
+    assert_eq!(voided.status, 303, "{}", voided.body);
+    assert_eq!(
+        office_of(&clinic, &t, south).await.unwrap()["state"],
+        "active"
+    );
+    assert_eq!(south_liaison.get(&t.app, &page).await.status, 200);
     let office_changes: Vec<String> = sqlx::query_scalar(
         "SELECT h.change FROM team_history h JOIN team_members m ON m.id = h.member_id
          WHERE h.team_id = $1 AND m.role = 'hospital' ORDER BY h.seq",
@@ -156,7 +177,10 @@ async fn the_office_is_on_the_team_while_the_patient_is_in_its_care() {
     .fetch_all(&t.owner)
     .await
     .unwrap();
-    assert_eq!(office_changes, ["joined", "left", "joined", "left"]);
+    assert_eq!(
+        office_changes,
+        ["joined", "left", "joined", "left", "joined"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

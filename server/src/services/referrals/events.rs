@@ -3,7 +3,7 @@
 //! the domain's status machine, stored, audited and fed.
 
 use sqlx::PgConnection;
-use tsunagu_domain::team::office_stays;
+use tsunagu_domain::team::{office_on_team, office_stays};
 use tsunagu_domain::{EventDetails, ReferralEvent, check_append, replay};
 use tsunagu_protocol::{ChangeBody, WireEvent, WireEventDetails};
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::services::actor::{Failure, Recorder, refuse};
 use crate::services::audit;
 use crate::services::referrals::access::scopes_seeing;
 use crate::services::sync::rules;
-use crate::services::teams::hospital_stay::{StayActor, office_leaves};
+use crate::services::teams::hospital_stay::{StayActor, office_joins, office_leaves};
 use crate::services::teams::timeline::{self, ReferralLine};
 
 /// Checks `event` against the referral's history with the status machine,
@@ -61,13 +61,22 @@ pub(crate) async fn append_event(
         }
         _ => None,
     };
+    // A void that brings the patient back into the hospital's care (a
+    // discharge recorded in error) brings its office back too.
+    let returning = match candidate.voids {
+        Some(_) if office_on_team(&after) => db::referrals::reach(conn, referral).await?.hospital,
+        _ => None,
+    };
     store_and_feed(conn, by, referral, event).await?;
+    let actor = StayActor {
+        label: by.label,
+        audit: by.audit,
+    };
     if let Some(hospital) = leaving {
-        let actor = StayActor {
-            label: by.label,
-            audit: by.audit,
-        };
         office_leaves(conn, referral, hospital, actor).await?;
+    }
+    if let Some(hospital) = returning {
+        office_joins(conn, referral, hospital, actor).await?;
     }
     on_the_timeline(conn, by, referral, &events, &candidate).await
 }
