@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use tsunagu_app::{
-    DestinationKind, EntryKind, FirstContactTopic, OrganisationKind, ReferralStatus, StaffRole,
-    TeamRole,
+    Attendance, DestinationKind, EntryKind, FirstContactTopic, OrganisationKind, ReferralStatus,
+    StaffRole, TeamRole,
 };
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
@@ -132,6 +132,19 @@ fn team_vocabulary(out: &mut String) {
             "  {{ code: {}, label: {} }},",
             quoted(topic.code()),
             quoted(topic.label_ja())
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** The answers to a 退院時カンファレンス's invitation, in the order the buttons show them. */\n\
+         export const ATTENDANCE_ANSWERS: readonly { code: string; label: string }[] = [\n",
+    );
+    for answer in [Attendance::Attend, Attendance::Online, Attendance::Absent] {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(answer.code()),
+            quoted(answer.label_ja())
         );
     }
     out.push_str("];\n");

@@ -24,9 +24,11 @@ use tsunagu_protocol::OrgKind;
 mod support;
 use support::desktop::*;
 use support::region::{Durability, Region};
-use support::visitor::{NURSE_PASSWORD, NURSE_SECRET, Visitor, nurse_of};
+use support::visitor::{NURSE_PASSWORD, NURSE_SECRET, Visitor, account_of, nurse_of};
 use tsunagu_domain::team::OrganisationKind;
+use tsunagu_domain::team::Profession;
 use tsunagu_server::admin::{NewOrganisation, register_organisation};
+use tsunagu_server::users::Role;
 
 /// The whole journey; about 20 s on the CI machine.
 const WHOLE_RUN: Duration = Duration::from_secs(240);
@@ -50,6 +52,9 @@ async fn first_start_clinic_profile_then_add_and_find_a_patient() {
     tokio::time::timeout(WAIT * 6, the_home_care_team(&client, &region))
         .await
         .expect("the home-care team took longer than its time limit");
+    tokio::time::timeout(WAIT * 8, the_hospital_joins_the_team(&client, &region))
+        .await
+        .expect("the hospital joining the team took longer than its time limit");
     client.close().await.unwrap();
 
     // The next morning's start: the worklist (要確認) above the patient list
@@ -622,20 +627,210 @@ async fn the_home_care_team(client: &Client, region: &Region) {
 /// the event note `needle` is there, never pressing 今すぐ同期: only the
 /// live stream can bring it this fast (the poll waits two minutes).
 async fn arrives_without_sync_now(client: &Client, needle: &str) -> String {
+    arrives_in(client, "[data-testid=referral-event-note]", needle).await
+}
+
+/// Opens the patient again until `css` shows `needle`, never pressing
+/// 今すぐ同期.
+async fn arrives_in(client: &Client, css: &str, needle: &str) -> String {
     let started = Instant::now();
     loop {
         press(client, "#back-to-list").await;
         open_first_patient(client).await;
         // The page's panels load after it appears.
         tokio::time::sleep(Duration::from_millis(800)).await;
-        let notes = text_content(client, "[data-testid=referral-event-note]").await;
-        if notes.contains(needle) {
-            return notes;
+        let shown = text_content(client, css).await;
+        if shown.contains(needle) {
+            return shown;
         }
         assert!(
             started.elapsed() < Duration::from_secs(40),
-            "the desk's note never arrived without 今すぐ同期: {notes:?}"
+            "{needle} never arrived in {css} without 今すぐ同期: {shown:?}"
         );
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// The hospital joins the team (issue 17). The physician pre-registers the
+/// patient; 北病院's liaison finds him after an ambulance admission and
+/// records 紹介状なし入院, which reaches the open app; she invites the ward
+/// nurse, whose post arrives too; she asks the family doctor first about
+/// the discharge, and the physician answers 引き受ける with one click — the
+/// portal shows it — and sets the discharge conference, which the portal
+/// shows on the team's page.
+async fn the_hospital_joins_the_team(client: &Client, region: &Region) {
+    let north = region.organisation(OrgKind::Hospital, "北病院").await;
+    press(client, "#consent-edit").await;
+    press(client, "#consent-preregistration").await;
+    press(client, "#consent-save").await;
+    wait_for_text(client, "#consent-current", "事前登録").await;
+    press(client, "#sync-now").await;
+    wait_for_text(client, "#sync-pending", "未送信 0件").await;
+
+    let liaison_login = account_of(
+        region,
+        north.id,
+        "north.liaison",
+        Role::Liaison,
+        Profession::Liaison,
+    )
+    .await;
+    let ward_login = account_of(
+        region,
+        north.id,
+        "north.ward",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let mut liaison = Visitor::new(&region.url());
+    let csrf = liaison
+        .sign_in(&liaison_login, NURSE_PASSWORD, NURSE_SECRET)
+        .await;
+    let patient: String = sqlx::query_scalar("SELECT id::text FROM patients")
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    let found = liaison
+        .post(
+            "/portal/preregistered",
+            &[
+                ("name", "やまだたろう"),
+                ("birth_date", "1950-04-01"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    let today = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive();
+    let admitted = liaison
+        .post(
+            &format!("/portal/preregistered/{patient}/admission"),
+            &[
+                ("date", &today.to_string()),
+                ("ward", "5階東病棟"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(admitted.status, 303, "{}", admitted.body);
+    let referral = admitted.location.unwrap()["/portal/referrals/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    // The admission reaches the open app by the live stream.
+    arrives_in(client, "#where-now", "入院中").await;
+    screenshot_display(&artifacts().join("e2e-unplanned-admission.png"));
+
+    // The ward nurse, invited by the liaison, posts; the app shows it.
+    let team: String = sqlx::query_scalar("SELECT id::text FROM teams")
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    let ward_user: String = sqlx::query_scalar("SELECT id::text FROM users WHERE login = $1")
+        .bind(&ward_login)
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    let invited = liaison
+        .post(
+            &format!("/portal/teams/{team}/ward-staff"),
+            &[("user", &ward_user), ("days", "14"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(invited.status, 303, "{}", invited.body);
+    let mut ward = Visitor::new(&region.url());
+    let ward_csrf = ward
+        .sign_in(&ward_login, NURSE_PASSWORD, NURSE_SECRET)
+        .await;
+    let posted = ward
+        .post_form_data(
+            &format!("/portal/teams/{team}/posts"),
+            &[
+                ("kind", "note"),
+                ("body", "病棟より：本日から離床を始めました。"),
+                ("csrf", &ward_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    arrives_in(client, "#team-timeline", "本日から離床を始めました").await;
+
+    // 退院後の在宅医療の相談: asked on the portal, answered in one click.
+    let expected = (today + chrono::Duration::days(10)).to_string();
+    let reply_by = (today + chrono::Duration::days(2)).to_string();
+    let asked = liaison
+        .post(
+            &format!("/portal/referrals/{referral}/discharge-requests"),
+            &[
+                ("expected_date", &expected),
+                ("reply_by", &reply_by),
+                ("need_home_oxygen", "on"),
+                ("note", "奥様と二人暮らしです。"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    let card = arrives_in(client, "[data-testid=discharge-request]", "北病院").await;
+    assert!(card.contains("在宅酸素"), "{card}");
+    screenshot_display(&artifacts().join("e2e-discharge-request.png"));
+    press(client, "[data-testid=discharge-accept]").await;
+    wait_for_text(client, "[data-testid=discharge-state]", "引き受ける").await;
+    press(client, "#sync-now").await;
+    let started = Instant::now();
+    loop {
+        let page = liaison.get(&format!("/portal/referrals/{referral}")).await;
+        if page.body.contains("かかりつけ医の回答：<strong") && page.body.contains("引き受ける")
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the answer never reached the portal: {}",
+            page.body
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    // The physician sets the discharge conference from the app.
+    let day = (today + chrono::Duration::days(3)).to_string();
+    fill(client, "[data-testid=conference-date]", &day).await;
+    fill(client, "[data-testid=conference-time]", "14:00").await;
+    fill(
+        client,
+        "[data-testid=conference-place]",
+        "北病院 3階 カンファレンス室",
+    )
+    .await;
+    fill(
+        client,
+        "[data-testid=conference-link]",
+        "https://meet.example.jp/abc-defg",
+    )
+    .await;
+    press(client, "[data-testid=conference-submit]").await;
+    wait_for_text(
+        client,
+        "[data-testid=conference]",
+        "北病院 3階 カンファレンス室",
+    )
+    .await;
+    screenshot_display(&artifacts().join("e2e-conference.png"));
+    press(client, "#sync-now").await;
+    let started = Instant::now();
+    loop {
+        let page = liaison.get(&format!("/portal/teams/{team}")).await;
+        if page.body.contains("【退院時カンファレンス】") {
+            assert!(page.body.contains("https://meet.example.jp/abc-defg"));
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the conference never reached the portal: {}",
+            page.body
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }

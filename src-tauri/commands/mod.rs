@@ -13,7 +13,9 @@
 pub mod accounts;
 pub mod backup;
 pub mod clinic;
+pub mod conference;
 pub mod consents;
+pub mod discharge;
 pub mod figures;
 pub mod files;
 pub mod letters;
@@ -265,6 +267,29 @@ ipc_commands! {
     /// Unread entries and open 相談 across the clinic's teams, for the header.
     fn team_badge() -> TeamBadge
         as teamBadge => team::team_badge(desktop).await;
+    /// The team's 退院時カンファレンス with their invitees and answers, and what the account may do.
+    fn team_conferences(team_id: String) -> TeamConferences
+        as teamConferences => conference::team_conferences(desktop).await;
+    /// 「カンファレンスを設定する」 (医師): rejects with field errors (date, time, link, invitees) or the domain's message; waits in the outbox when offline.
+    fn schedule_conference(team_id: String, input: ConferenceInput) -> TeamConferences
+        as scheduleConference => conference::schedule_conference(desktop).await;
+    /// The clinic's answer to its invitation: `attend`, `online` or `absent`, until the conference starts.
+    fn answer_conference(conference_id: String, attendance: String) -> TeamConferences
+        as answerConference => conference::answer_conference(desktop).await;
+    /// 中止にする (医師).
+    fn cancel_conference(conference_id: String) -> TeamConferences
+        as cancelConference => conference::cancel_conference(desktop).await;
+
+    // 退院後の在宅医療の相談 (a hospital asks the family doctor first)
+    /// The requests waiting for the physician (open, or answered here and not yet confirmed), the nearest reply-by day first.
+    fn discharge_requests_waiting() -> Vec<DischargeRequest>
+        as dischargeRequestsWaiting => discharge::discharge_requests_waiting(desktop).await;
+    /// Every request about the patient, with its state, newest first.
+    fn patient_discharge_requests(patient_id: String) -> Vec<DischargeRequest>
+        as patientDischargeRequests => discharge::patient_discharge_requests(desktop).await;
+    /// `accept`, `decline` (reason in `text`, required) or `consult` (optional text); waits in the outbox when offline. Rejects with code "conflict" when the request was already answered, cancelled or expired.
+    fn answer_discharge_request(request_id: String, answer: String, text: String) -> DischargeRequest
+        as answerDischargeRequest => discharge::answer_discharge_request(desktop).await;
 
     // consents
     /// The patient's consents to share with the region, newest first.

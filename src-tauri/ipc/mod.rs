@@ -7,8 +7,10 @@ mod accounts;
 mod backup;
 mod board;
 mod clinic;
+mod conference;
 mod consents;
 pub(crate) mod declare;
+mod discharge;
 mod errors;
 mod figures;
 mod letters;
@@ -23,7 +25,9 @@ pub use accounts::*;
 pub use backup::*;
 pub use board::*;
 pub use clinic::*;
+pub use conference::*;
 pub use consents::*;
+pub use discharge::*;
 pub use errors::*;
 pub use figures::*;
 pub use letters::*;
@@ -106,6 +110,12 @@ pub fn typescript_bindings() -> String {
         FamilyContactInput::decl(&cfg),
         VitalsInput::decl(&cfg),
         PostInput::decl(&cfg),
+        DischargeRequest::decl(&cfg),
+        TeamConferences::decl(&cfg),
+        TeamConference::decl(&cfg),
+        ConferenceInvitee::decl(&cfg),
+        ConferenceInvitable::decl(&cfg),
+        ConferenceInput::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -16,12 +16,31 @@ pub const NURSE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// A nurse of `station` with her password and second factor set, as after
 /// her first sign-in: her login.
 pub async fn nurse_of(region: &Region, station: Uuid) -> String {
+    account_of(
+        region,
+        station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await
+}
+
+/// An account of `organisation` with [`NURSE_PASSWORD`] and
+/// [`NURSE_SECRET`] set, as after its first sign-in: its login.
+pub async fn account_of(
+    region: &Region,
+    organisation: Uuid,
+    login: &str,
+    role: Role,
+    profession: Profession,
+) -> String {
     let request = AccountRequest {
-        organisation: station,
-        login: "nurse.tanaka",
+        organisation,
+        login,
         display_name: "田中 ゆき",
-        role: Role::Staff,
-        profession: Profession::Nurse,
+        role,
+        profession,
     };
     let user = create_account(&region.pool, &request, "admin:test")
         .await

@@ -171,6 +171,10 @@ impl From<StoreError> for AppError {
                 Conflict,
                 "この患者の在宅チームは既にあります。画面を開き直してください。",
             ),
+            StoreError::RequestChanged => AppError::new(
+                Conflict,
+                "この相談の状態が変わりました。画面を開き直して確認してください。",
+            ),
             StoreError::AlreadyIssued => AppError::new(
                 Conflict,
                 "この文書は既に発行または訂正されています。文書の一覧を確認してください。",

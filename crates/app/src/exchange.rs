@@ -13,11 +13,16 @@ pub(crate) use team::wire_vitals;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
+use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeState};
 use tsunagu_domain::{ConsentGiver, ConsentScope, EventDetails, Sex, TeamSharingConsent};
 use tsunagu_protocol::{
-    ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireSource,
+    ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireDischargeRequest,
+    WireSource,
 };
-use tsunagu_store::{EpochCheck, EventSource, OutboxKind, PulledChange, StoredEvent, SyncDevice};
+use tsunagu_store::{
+    DischargeRequestRecord, EpochCheck, EventSource, OutboxKind, PulledChange, StoredEvent,
+    SyncDevice,
+};
 use uuid::Uuid;
 
 use crate::App;
@@ -53,6 +58,19 @@ pub struct SyncReport {
     pub replies_to_ours: usize,
     /// Attachments fetched.
     pub fetched: usize,
+    /// 退院後の在宅医療の相談 new here, or whose state changed.
+    pub discharge_requests: usize,
+    /// 退院時カンファレンス set, answered, recorded or called off (the
+    /// screens reload to show them).
+    pub conferences: usize,
+}
+
+impl SyncReport {
+    /// Whether the exchange brought anything the screens show anew.
+    fn brought_news(&self) -> bool {
+        self.news + self.team_entries + self.fetched + self.discharge_requests + self.conferences
+            > 0
+    }
 }
 
 /// 最終同期 and what waits, for the status bar.
@@ -109,6 +127,7 @@ impl App {
                     OutboxKind::ReferralOpened => "紹介",
                     OutboxKind::EventAppended => "経過の記録",
                     OutboxKind::Team => "在宅チーム",
+                    OutboxKind::DischargeAnswer => "退院後の在宅医療の相談への回答",
                 },
                 patient_id: op.patient_id,
                 patient_name,
@@ -136,10 +155,7 @@ impl App {
             },
             None => Err(crate::sync::no_keyring()),
         };
-        if result
-            .as_ref()
-            .is_ok_and(|r| r.news + r.team_entries + r.fetched > 0)
-        {
+        if result.as_ref().is_ok_and(SyncReport::brought_news) {
             self.news_arrivals.fetch_add(1, Ordering::Relaxed);
         }
         let error = result.as_ref().err().map(|e| e.message.clone());
@@ -178,7 +194,7 @@ impl App {
                         Some(e) => {
                             // What the pull brought is stored; the screens
                             // still hear of it.
-                            if report.news + report.team_entries + report.fetched > 0 {
+                            if report.brought_news() {
                                 self.news_arrivals.fetch_add(1, Ordering::Relaxed);
                             }
                             Err(e)
@@ -268,6 +284,8 @@ impl App {
                     report.team_entries += outcome.team_entries;
                     report.urgent += outcome.urgent;
                     report.replies_to_ours += outcome.replies_to_ours;
+                    report.discharge_requests += outcome.discharge_requests;
+                    report.conferences += outcome.conferences;
                 }
                 if !fetched? {
                     break;
@@ -423,6 +441,11 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
         ],
         ChangeBody::DirectoryListed { entry } => vec![team::pulled_directory(entry)?],
         ChangeBody::Team(change) => vec![team::pulled_team(change)?],
+        ChangeBody::DischargeRequest { request } => {
+            vec![PulledChange::DischargeRequest(pulled_discharge_request(
+                request,
+            )?)]
+        }
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
@@ -464,6 +487,31 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
                 preregistered_with: preregistered_with.iter().map(Uuid::to_string).collect(),
             },
         }],
+    })
+}
+
+/// A request as the feed brings it; a state or a need this build does not
+/// know is a garbled answer (the wire's version says what it may carry).
+fn pulled_discharge_request(r: WireDischargeRequest) -> Result<DischargeRequestRecord, AppError> {
+    Ok(DischargeRequestRecord {
+        id: r.id,
+        referral_id: r.referral_id,
+        patient_id: r.patient_id,
+        hospital: r.hospital,
+        sent_by: r.sent_by,
+        sent_at: r.sent_at,
+        expected_date: r.expected_date,
+        reply_by: r.reply_by,
+        needs: r
+            .needs
+            .iter()
+            .map(|code| CareNeed::from_code(code).ok_or_else(garbled))
+            .collect::<Result<_, _>>()?,
+        note: r.note,
+        state: DischargeState::from_code(&r.state).ok_or_else(garbled)?,
+        answer_text: r.answer_text,
+        answered_by: r.answered_by,
+        answered_at: r.answered_at,
     })
 }
 

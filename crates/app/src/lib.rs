@@ -9,6 +9,7 @@ mod board;
 mod clinic;
 mod clock;
 mod consents;
+mod discharge;
 mod error;
 mod exchange;
 mod figures;
@@ -29,6 +30,7 @@ pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consents::{ConsentView, RegionalHospital};
+pub use discharge::DischargeRequestView;
 pub use error::{AppError, ErrorCode, FieldMessage};
 pub use exchange::{SyncConflict, SyncReport, SyncState, pulled_changes, pushed_operation};
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
@@ -39,9 +41,12 @@ pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
 pub use sync::SyncView;
 pub use team::{
-    AttachmentView, EntryView, HistoryView, InviteInput, MemberView, PatientTeam, PostDraft,
-    ReceiptView, TeamAttachmentFile, TeamBadge, TeamView, Timeline, profession_of,
+    AttachmentView, ConferenceInput, ConferenceView, EntryView, HistoryView, InvitableMember,
+    InviteInput, InviteeView, MemberView, PatientTeam, PostDraft, ReceiptView, TeamAttachmentFile,
+    TeamBadge, TeamConferences, TeamView, Timeline, profession_of,
 };
+pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeRequestState};
+pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
     check_team_attachment,

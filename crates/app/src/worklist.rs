@@ -97,7 +97,9 @@ impl App {
     /// Worklist items not announced before, marked announced: what a desktop
     /// notification should tell the physician about.
     pub async fn new_worklist_alerts(&self) -> Result<Vec<WorklistItem>, AppError> {
-        let items = self.worklist().await?;
+        let mut items = self.worklist().await?;
+        // A hospital's 退院後の在宅医療の相談 waits for its answer too.
+        items.extend(self.discharge_request_alerts().await?);
         let keys: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
         let fresh = self
             .store

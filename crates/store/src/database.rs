@@ -352,4 +352,67 @@ mod tests {
         drop(conn);
         pool.close().await;
     }
+
+    /// Migration 0018 builds the outbox again for the doctor's answers to
+    /// 退院後の在宅医療の相談: rows, numbers and ids stay, no number is
+    /// given twice, and an answer carries its operation like a team row.
+    #[tokio::test]
+    async fn the_outbox_rebuilt_for_discharge_answers_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = migrated_before(&dir, 18).await;
+        for (kind, payload) in [
+            ("patient_shared", None),
+            ("team", Some("{\"op\":1}")),
+            ("consent_recorded", None),
+        ] {
+            sqlx::query(
+                "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+                 VALUES (?, 'r', 'p', '2026-11-24T00:00:00Z', ?)",
+            )
+            .bind(kind)
+            .bind(payload)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query("UPDATE sync_outbox SET state = 'refused', refusal = '理由' WHERE op_seq = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM sync_outbox WHERE op_seq = 3")
+            .execute(&pool)
+            .await
+            .unwrap();
+        type OutboxRow = (i64, String, String, String, Option<String>, Option<String>);
+        let read = "SELECT op_seq, op_id, kind, state, refusal, payload FROM sync_outbox
+                    ORDER BY op_seq";
+        let before: Vec<OutboxRow> = sqlx::query_as(read).fetch_all(&pool).await.unwrap();
+
+        MIGRATOR.run(&pool).await.unwrap();
+        let after: Vec<OutboxRow> = sqlx::query_as(read).fetch_all(&pool).await.unwrap();
+        assert_eq!(after, before);
+        sqlx::query(
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+             VALUES ('discharge_answer', 'd', 'p', '2026-11-24T00:00:00Z', '{}')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let (seq, id): (i64, Option<String>) =
+            sqlx::query_as("SELECT op_seq, op_id FROM sync_outbox WHERE kind = 'discharge_answer'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(seq, 4, "3 was used before the rebuild");
+        assert_eq!(id.map(|i| i.len()), Some(36));
+        for bad in [
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             VALUES ('discharge_answer', 'd', 'p', '2026-11-24T00:00:00Z')",
+            "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at)
+             VALUES ('something_else', 'd', 'p', '2026-11-24T00:00:00Z')",
+        ] {
+            assert!(sqlx::query(bad).execute(&pool).await.is_err(), "{bad}");
+        }
+        pool.close().await;
+    }
 }

@@ -43,6 +43,10 @@ pub enum StoreError {
     /// The patient already has a team.
     #[error("the patient already has a team")]
     TeamExists,
+    /// A discharge request changed (or was answered here) after the
+    /// answer was checked.
+    #[error("the discharge request changed while it was being answered")]
+    RequestChanged,
     #[error("the login is already used by another account")]
     DuplicateLogin,
     #[error("the last administrator cannot be disabled or demoted")]

@@ -20,6 +20,7 @@ mod board;
 mod clinic;
 mod consents;
 mod database;
+mod discharge_requests;
 mod error;
 mod key;
 mod keyring_keys;
@@ -53,6 +54,10 @@ pub use backup::{
 pub use board::{BoardOrder, BoardPage, BoardQuery, BoardScope};
 pub use consents::ConsentRecord;
 pub use database::OpenMode;
+pub use discharge_requests::{
+    AnswerGivenHere, AnswerSending, DischargeAnswerWrite, DischargeRequestRecord,
+    HeldDischargeRequest,
+};
 pub use error::{StoreError, StoreResult};
 pub use key::StoreKey;
 pub use keyring_keys::{KEYRING_SERVICE, KeyringKeys};
@@ -69,9 +74,9 @@ pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
 pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
 pub use team::{
-    AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, HistoryRecord, MemberRecord,
-    MissingAttachment, NewAttachment, OpenRequest, ReceiptRecord, TeamCounts, TeamOperation,
-    TeamPulled, TeamRecord, TeamWrite,
+    AttachmentMeta, AttendanceGivenHere, ConferenceRecord, DirectoryEntry, EntryRecord, EntryState,
+    HeldConference, HistoryRecord, InviteeRecord, MemberRecord, MissingAttachment, NewAttachment,
+    OpenRequest, ReceiptRecord, TeamCounts, TeamOperation, TeamPulled, TeamRecord, TeamWrite,
 };
 pub use worklist::{AttentionItem, AttentionPage};
 

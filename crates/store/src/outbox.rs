@@ -25,6 +25,9 @@ pub enum OutboxKind {
     EventAppended,
     /// A team operation (its JSON kept in the row).
     Team,
+    /// The doctor's answer to a hospital's 退院後の在宅医療の相談 (its
+    /// JSON kept in the row).
+    DischargeAnswer,
 }
 
 impl OutboxKind {
@@ -35,6 +38,7 @@ impl OutboxKind {
             OutboxKind::ReferralOpened => "referral_opened",
             OutboxKind::EventAppended => "event_appended",
             OutboxKind::Team => "team",
+            OutboxKind::DischargeAnswer => "discharge_answer",
         }
     }
 }
@@ -79,6 +83,11 @@ pub enum OutboxItem {
         payload: String,
         uploads: Vec<Uuid>,
     },
+    /// The doctor's answer to a 退院後の在宅医療の相談, as queued (the
+    /// app's wire JSON; the store does not read it).
+    DischargeAnswer {
+        payload: String,
+    },
 }
 
 /// The server's answer to one operation.
@@ -119,6 +128,12 @@ impl Store {
                     payload,
                 },
                 (OutboxKind::Team, None) => return Err(StoreError::Corrupt("team operation")),
+                (OutboxKind::DischargeAnswer, Some(payload)) => {
+                    OutboxItem::DischargeAnswer { payload }
+                }
+                (OutboxKind::DischargeAnswer, None) => {
+                    return Err(StoreError::Corrupt("discharge answer"));
+                }
                 (kind, _) => resolve(&mut conn, kind, record.0).await?,
             };
             items.push(PendingOperation {
@@ -284,6 +299,7 @@ async fn resolve(
             }
         }
         OutboxKind::Team => return Err(StoreError::Corrupt("team operation")),
+        OutboxKind::DischargeAnswer => return Err(StoreError::Corrupt("discharge answer")),
         OutboxKind::EventAppended => {
             let (referral_id,): (Id,) =
                 sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")
@@ -334,6 +350,30 @@ pub(crate) async fn enqueue_team(
         "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
          VALUES ('team', ?, ?, ?, ?)",
     )
+    .bind(Id(record))
+    .bind(Id(patient))
+    .bind(now)
+    .bind(payload)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues an operation whose content is kept in the row (`payload`, its
+/// JSON): a team operation or a discharge answer.
+pub(crate) async fn enqueue_payload(
+    conn: &mut SqliteConnection,
+    kind: OutboxKind,
+    record: Uuid,
+    patient: Uuid,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(kind)
     .bind(Id(record))
     .bind(Id(patient))
     .bind(now)

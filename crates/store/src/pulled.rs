@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::EventSource;
 use crate::Store;
 use crate::batch::{insert_json_rows, insert_rows, json_ids};
+use crate::discharge_requests::DischargeRequestRecord;
 use crate::error::{StoreError, StoreResult};
 use crate::referrals::{ReferralRecord, StoredEvent};
 use crate::sql::Id;
@@ -58,6 +59,8 @@ pub enum PulledChange {
     /// The clinic's patients' teams, and the directory of whom it may
     /// invite (ADR 0023).
     Team(TeamPulled),
+    /// A hospital's 退院後の在宅医療の相談, as it now stands.
+    DischargeRequest(DischargeRequestRecord),
 }
 
 /// What a page brought.
@@ -71,6 +74,10 @@ pub struct PullOutcome {
     pub urgent: usize,
     /// Replies by others to a 相談 the clinic asked.
     pub replies_to_ours: usize,
+    /// 退院後の在宅医療の相談 new here, or whose state changed.
+    pub discharge_requests: usize,
+    /// 退院時カンファレンス set, answered, recorded or called off.
+    pub conferences: usize,
     /// Changes about records this install does not hold (logged by count).
     pub skipped: usize,
 }
@@ -177,6 +184,7 @@ impl Known {
                     organisations.push(organisation_id);
                 }
                 PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
+                PulledChange::DischargeRequest(r) => patients.push(&r.patient_id),
                 PulledChange::Team(_) => {}
             }
         }
@@ -218,6 +226,8 @@ struct PageWrites<'a> {
     consents: Vec<(Uuid, Uuid, &'a TeamSharingConsent)>,
     /// Applied after the rest (a team needs its patient), in feed order.
     team: Vec<&'a TeamPulled>,
+    /// Applied last, in feed order (a later change replaces the row).
+    discharge_requests: Vec<&'a DischargeRequestRecord>,
     touched: BTreeSet<Uuid>,
     outcome: PullOutcome,
 }
@@ -309,6 +319,13 @@ impl<'a> PageWrites<'a> {
                     }
                 }
                 PulledChange::Team(change) => page.team.push(change),
+                PulledChange::DischargeRequest(request) => {
+                    if known.patients.contains(&request.patient_id) {
+                        page.discharge_requests.push(request);
+                    } else {
+                        page.outcome.skipped += 1;
+                    }
+                }
             }
         }
         Ok(page)
@@ -373,7 +390,10 @@ impl<'a> PageWrites<'a> {
         self.outcome.team_entries += team.entries;
         self.outcome.urgent += team.urgent;
         self.outcome.replies_to_ours += team.replies_to_ours;
+        self.outcome.conferences += team.conferences;
         self.outcome.skipped += team.skipped;
+        self.outcome.discharge_requests +=
+            crate::discharge_requests::apply_pulled(conn, &self.discharge_requests, now).await?;
         // A referral first heard of in this batch has all its events here:
         // its summary is folded from them without reading them back.
         let (new, held) = self.records_of_new_referrals();

@@ -520,6 +520,8 @@ mod tests {
             OutboxKind::ConsentRecorded,
             OutboxKind::ReferralOpened,
             OutboxKind::EventAppended,
+            OutboxKind::Team,
+            OutboxKind::DischargeAnswer,
         ] {
             assert_eq!(text(&pool, kind).await, kind.code());
             assert_eq!(back::<OutboxKind>(&pool, kind.code()).await, kind);

@@ -4,9 +4,11 @@
 //! transaction with its outbox row and audit entry; the rules were asked
 //! by the app (the domain's) before it got here.
 
+mod conferences;
 mod pulled;
 mod rows;
 
+pub use conferences::{AttendanceGivenHere, ConferenceRecord, HeldConference, InviteeRecord};
 pub use pulled::TeamPulled;
 pub(crate) use pulled::apply_team_changes;
 pub use rows::{

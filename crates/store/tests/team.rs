@@ -1,7 +1,9 @@
 //! The team and its timeline in the encrypted store: writes queue their
 //! operation in the same transaction, a post waits for its files, the
 //! feed's copy of a post written here replaces it (never a second one),
-//! and withdrawing consent holds back what waits.
+//! and withdrawing consent holds back what waits; 退院時カンファレンス set
+//! and answered here stand beside the feed's copy until it speaks after
+//! they are sent.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,14 +15,16 @@
 mod common;
 
 use chrono::{Duration, NaiveDate};
+use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 use tsunagu_domain::team::{
     EntryKind, FirstContactTopic, MemberState, OrganisationKind, RequestState, TeamRole, Vitals,
 };
 use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsent};
 use tsunagu_store::{
-    AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, MemberRecord, NewAttachment, OpenMode,
-    OutboxItem, PulledChange, Settlement, Store, StoreError, StoreKey, SyncDevice, TeamOperation,
-    TeamPulled, TeamRecord, TeamWrite,
+    AnswerSending, AttachmentMeta, AttendanceGivenHere, ConferenceRecord, DirectoryEntry,
+    EntryRecord, EntryState, InviteeRecord, MemberRecord, NewAttachment, OpenMode, OutboxItem,
+    PulledChange, Settlement, Store, StoreError, StoreKey, SyncDevice, TeamOperation, TeamPulled,
+    TeamRecord, TeamWrite,
 };
 use uuid::Uuid;
 
@@ -782,5 +786,286 @@ async fn a_reply_by_another_member_to_the_clinics_request_is_counted_once() {
         .unwrap();
     assert_eq!(skipped.skipped, 1);
     assert_eq!(f.store.team_counts().await.unwrap().open_requests, 0);
+    f.store.close().await;
+}
+
+fn conference(team: Uuid, organiser: Uuid, invitees: &[Uuid]) -> ConferenceRecord {
+    ConferenceRecord {
+        id: Uuid::now_v7(),
+        team_id: team,
+        starts_at: common::now() + Duration::days(3),
+        place: "北病院 3階 カンファレンス室".into(),
+        link: "https://meet.example.jp/abc".into(),
+        note: "ご家族も同席されます".into(),
+        state: ConferenceState::Scheduled,
+        organiser_member: organiser,
+        organiser: "つなぐ内科クリニック 医師 鈴木　一郎".into(),
+        invitees: invitees
+            .iter()
+            .map(|id| InviteeRecord {
+                member_id: *id,
+                attendance: Attendance::Pending,
+                answered_by: String::new(),
+                answered_at: None,
+            })
+            .collect(),
+        minutes_entry: None,
+        scheduled_at: common::now(),
+    }
+}
+
+async fn feed(store: &Store, seq: i64, changes: Vec<TeamPulled>) -> tsunagu_store::PullOutcome {
+    let changes: Vec<_> = changes
+        .into_iter()
+        .map(|c| (seq, PulledChange::Team(c)))
+        .collect();
+    store
+        .apply_pulled(&changes, seq, common::now())
+        .await
+        .unwrap()
+}
+
+/// Settles every waiting operation as `answer` says for its payload.
+async fn settle(store: &Store, answer: impl Fn(&str) -> Settlement) {
+    let answers: Vec<_> = store
+        .pending_operations(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|op| match &op.item {
+            OutboxItem::Team { payload, .. } => (op.op_seq, answer(payload)),
+            _ => (op.op_seq, Settlement::Applied),
+        })
+        .collect();
+    store
+        .settle_operations(&answers, common::now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_conference_set_here_waits_until_the_feed_brings_it_whole() {
+    let f = fixture().await;
+    let nurse = Uuid::now_v7();
+    f.store
+        .save_team_member(
+            &nurse_member(f.team, nurse, MemberState::Active),
+            &write(None),
+        )
+        .await
+        .unwrap();
+    let set = conference(f.team, f.owner, &[nurse, f.owner]);
+    let audited = f
+        .store
+        .audit_trail(&f.team.to_string())
+        .await
+        .unwrap()
+        .len();
+    f.store
+        .schedule_conference(&set, &write(Some(&op(set.id, "scheduled"))))
+        .await
+        .unwrap();
+    assert_eq!(
+        team_payloads(&f.store).await.last().unwrap(),
+        r#"{"what":"scheduled"}"#
+    );
+    let held = f.store.team_conferences(f.team).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].conference, set);
+    assert!(!held[0].confirmed);
+    assert_eq!(held[0].scheduling, Some(AnswerSending::Waiting));
+    assert_eq!(held[0].answer_here, None);
+    let trail = f.store.audit_trail(&f.team.to_string()).await.unwrap();
+    assert_eq!(trail.len(), audited + 1);
+
+    // Sent, then the feed's copy: confirmed, the nurse's answer with it.
+    settle(&f.store, |_| Settlement::Applied).await;
+    let mut echoed = set.clone();
+    echoed.organiser = "つなぐ内科クリニック 医師 鈴木".into();
+    echoed.invitees[0].attendance = Attendance::Online;
+    echoed.invitees[0].answered_by = "みどり訪問看護ステーション 看護師 田中".into();
+    echoed.invitees[0].answered_at = Some(common::now());
+    let outcome = feed(&f.store, 1, vec![TeamPulled::Conference(echoed.clone())]).await;
+    assert_eq!((outcome.conferences, outcome.skipped), (1, 0));
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert_eq!(held.conference, echoed);
+    assert!(held.confirmed);
+    assert_eq!(held.scheduling, Some(AnswerSending::Applied));
+
+    // One the hospital set, for a team this install does not hold, is
+    // skipped; another team's conference under the same id is refused.
+    let stray = conference(Uuid::now_v7(), nurse, &[nurse]);
+    let outcome = feed(&f.store, 2, vec![TeamPulled::Conference(stray)]).await;
+    assert_eq!((outcome.conferences, outcome.skipped), (0, 1));
+    let other_patient = Uuid::now_v7();
+    f.store
+        .insert_patient(
+            other_patient,
+            &tsunagu_domain::PatientFields {
+                chart_number: Some("A-1002".into()),
+                ..common::yamada()
+            },
+            "t",
+            common::now(),
+        )
+        .await
+        .unwrap();
+    let other_team = Uuid::now_v7();
+    let moved = ConferenceRecord {
+        team_id: other_team,
+        ..echoed.clone()
+    };
+    let changes = vec![
+        (
+            3,
+            PulledChange::Team(TeamPulled::Started {
+                team_id: other_team,
+                patient_id: other_patient,
+                started_at: common::now(),
+            }),
+        ),
+        (3, PulledChange::Team(TeamPulled::Conference(moved))),
+    ];
+    assert!(matches!(
+        f.store.apply_pulled(&changes, 3, common::now()).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert_eq!(
+        f.store.team_conference(set.id).await.unwrap().conference,
+        echoed
+    );
+    f.store.close().await;
+}
+
+#[tokio::test]
+async fn the_clinics_answer_and_calling_off_stand_until_the_feed_speaks_after_they_are_sent() {
+    let f = fixture().await;
+    let hospital_member = Uuid::now_v7();
+    let set = conference(f.team, hospital_member, &[f.owner]);
+    feed(&f.store, 1, vec![TeamPulled::Conference(set.clone())]).await;
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert!(held.confirmed && held.scheduling.is_none());
+
+    let answer = AttendanceGivenHere {
+        attendance: Attendance::Attend,
+        by: "鈴木　一郎".into(),
+        at: common::now(),
+    };
+    let first = Uuid::now_v7();
+    f.store
+        .answer_conference(set.id, &answer, &write(Some(&op(first, "attend"))))
+        .await
+        .unwrap();
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert_eq!(held.standing_answer(), Some(&answer));
+    assert_eq!(held.answer_sending, Some(AnswerSending::Waiting));
+
+    // The feed's copy while the answer still waits leaves it standing.
+    feed(&f.store, 2, vec![TeamPulled::Conference(set.clone())]).await;
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert_eq!(held.standing_answer(), Some(&answer));
+
+    // Refused: it no longer stands, and the reason is kept.
+    settle(&f.store, |_| {
+        Settlement::Refused("開始時刻を過ぎたため".into())
+    })
+    .await;
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert_eq!(held.standing_answer(), None);
+    assert_eq!(
+        held.answer_sending,
+        Some(AnswerSending::Refused("開始時刻を過ぎたため".into()))
+    );
+
+    // Another answer, sent; the feed's next copy carries it and the one
+    // given here goes.
+    let online = AttendanceGivenHere {
+        attendance: Attendance::Online,
+        ..answer.clone()
+    };
+    f.store
+        .answer_conference(set.id, &online, &write(Some(&op(Uuid::now_v7(), "online"))))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store
+            .team_conference(set.id)
+            .await
+            .unwrap()
+            .answer_sending,
+        Some(AnswerSending::Waiting)
+    );
+    settle(&f.store, |_| Settlement::Applied).await;
+    let mut echoed = set.clone();
+    echoed.invitees[0].attendance = Attendance::Online;
+    echoed.invitees[0].answered_by = "つなぐ内科クリニック 医師 鈴木　一郎".into();
+    feed(&f.store, 3, vec![TeamPulled::Conference(echoed.clone())]).await;
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert_eq!(held.answer_here, None);
+    assert_eq!(held.conference.invitees, echoed.invitees);
+
+    // Called off here: once; a second is refused and queues nothing.
+    f.store
+        .cancel_conference(set.id, &write(Some(&op(Uuid::now_v7(), "cancel"))))
+        .await
+        .unwrap();
+    let again = f
+        .store
+        .cancel_conference(set.id, &write(Some(&op(Uuid::now_v7(), "again"))))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::RequestChanged)),
+        "{again:?}"
+    );
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert!(held.cancel_stands());
+    assert_eq!(held.cancel_sending, Some(AnswerSending::Waiting));
+    assert_eq!(
+        team_payloads(&f.store)
+            .await
+            .iter()
+            .filter(|p| p.contains("again"))
+            .count(),
+        0
+    );
+    settle(&f.store, |_| Settlement::Applied).await;
+    let cancelled = ConferenceRecord {
+        state: ConferenceState::Cancelled,
+        ..echoed
+    };
+    feed(&f.store, 4, vec![TeamPulled::Conference(cancelled.clone())]).await;
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert!(held.cancelled_here.is_none());
+    assert_eq!(held.conference.state, ConferenceState::Cancelled);
+    assert!(matches!(
+        f.store
+            .answer_conference(Uuid::now_v7(), &answer, &write(None))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    f.store.close().await;
+}
+
+#[tokio::test]
+async fn withdrawing_consent_holds_back_a_conference_set_here() {
+    let f = fixture().await;
+    let set = conference(f.team, f.owner, &[f.owner]);
+    f.store
+        .schedule_conference(&set, &write(Some(&op(set.id, "scheduled"))))
+        .await
+        .unwrap();
+    f.store
+        .save_consent(
+            f.consent,
+            f.patient,
+            &consent(vec![ConsentScope::Team], true),
+            "t",
+            common::now(),
+        )
+        .await
+        .unwrap();
+    let held = f.store.team_conference(set.id).await.unwrap();
+    assert!(!held.confirmed && held.scheduling.is_none(), "withheld");
+    assert!(team_payloads(&f.store).await.is_empty());
     f.store.close().await;
 }

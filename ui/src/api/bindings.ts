@@ -525,3 +525,152 @@ export type FamilyContactInput = { name: string, relation: string, phone: string
 export type VitalsInput = { bodyTemperature: string, systolic: string, diastolic: string, pulse: string, spo2: string, respiratoryRate: string, weight: string, };
 
 export type PostInput = { kind: string, body: string, vitals: VitalsInput, replyTo: string | null, strikes: string | null, };
+
+export type DischargeRequest = { id: string, referralId: string, patientId: string, patientName: string, hospital: string, 
+/**
+ * Who sent it (e.g. 北病院 MSW・連携担当者 山本).
+ */
+sentBy: string, 
+/**
+ * RFC 3339.
+ */
+sentAt: string, 
+/**
+ * 退院予定日 (和暦).
+ */
+expectedDate: string, 
+/**
+ * 回答期限 (和暦).
+ */
+replyBy: string, 
+/**
+ * The domain's `CareNeed` codes.
+ */
+needs: Array<string>, 
+/**
+ * 在宅酸素, 看取り… (必要な医療), in the order of `needs`.
+ */
+needLabels: Array<string>, note: string, 
+/**
+ * Where it stands today: `open`, `accepted`, `declined`, `consult`,
+ * `cancelled` or `expired` (the answer given here while it stands).
+ */
+state: string, 
+/**
+ * 回答待ち, 引き受ける…
+ */
+stateLabel: string, 
+/**
+ * A decline's reason, or what the physician wants to talk about.
+ */
+answerText: string, answeredBy: string, 
+/**
+ * RFC 3339.
+ */
+answeredAt: string | null, 
+/**
+ * The answer given here waits to be sent (送信待ち).
+ */
+sending: boolean, 
+/**
+ * Why the server refused the latest answer sent from here.
+ */
+refusal: string | null, 
+/**
+ * Open today: 引き受ける / 引き受けられない / 相談したい are offered
+ * to an account that `mayDecide`.
+ */
+mayAnswer: boolean, 
+/**
+ * The signed-in account may answer (医師); others see a note instead
+ * of the buttons.
+ */
+mayDecide: boolean, };
+
+export type TeamConferences = { teamId: string, 
+/**
+ * The earliest first.
+ */
+conferences: Array<TeamConference>, 
+/**
+ * 「カンファレンスを設定する」 is offered (医師, under the team's consent).
+ */
+maySchedule: boolean, 
+/**
+ * The members a conference may invite now.
+ */
+invitable: Array<ConferenceInvitable>, };
+
+export type TeamConference = { id: string, 
+/**
+ * RFC 3339.
+ */
+startsAt: string, 
+/**
+ * 12月10日(木) 14:00, in Japan's time.
+ */
+when: string, place: string, 
+/**
+ * A web-meeting address (http or https), or empty. Shown as text,
+ * never opened in the window.
+ */
+link: string, note: string, 
+/**
+ * `scheduled`, `held` or `cancelled` (a calling off given here counts).
+ */
+state: string, 
+/**
+ * 予定 / 開催済み / 中止
+ */
+stateLabel: string, organiser: string, organisedByUs: boolean, invitees: Array<ConferenceInvitee>, 
+/**
+ * The clinic's own answer (`pending`, `attend`, `absent`, `online`),
+ * null when it is not invited.
+ */
+ownAttendance: string | null, 
+/**
+ * 出席 / オンライン / 欠席 are offered.
+ */
+mayAnswer: boolean, 
+/**
+ * 中止にする is offered.
+ */
+mayCancel: boolean, 
+/**
+ * Something about it sent from here waits (送信待ち).
+ */
+sending: boolean, 
+/**
+ * Set here and never sent (consent withdrawn first).
+ */
+withheld: boolean, 
+/**
+ * Why the server refused what was sent from here.
+ */
+refusal: string | null, 
+/**
+ * Its minutes are on the timeline.
+ */
+hasMinutes: boolean, };
+
+export type ConferenceInvitee = { memberId: string, name: string, 
+/**
+ * The domain's `Attendance` code.
+ */
+attendance: string, 
+/**
+ * 未回答 / 出席 / 欠席 / オンライン
+ */
+attendanceLabel: string, answeredBy: string, answeredAt: string | null, isOwn: boolean, };
+
+export type ConferenceInvitable = { id: string, name: string, isOwn: boolean, };
+
+export type ConferenceInput = { 
+/**
+ * E.g. 2026-12-10.
+ */
+date: string, 
+/**
+ * E.g. 14:00 (Japan's time).
+ */
+time: string, place: string, link: string, note: string, inviteeMemberIds: Array<string>, };

@@ -11,11 +11,13 @@ import type {
   ChosenBackup,
   ChosenFile,
   ClinicProfile,
+  ConferenceInput,
   Consent,
   ConsentInput,
   Destination,
   Destinations,
   DirectoryOrganisation,
+  DischargeRequest,
   EnrollInput,
   EventInput,
   FamilyContactInput,
@@ -43,6 +45,7 @@ import type {
   SyncState,
   SyncStatus,
   TeamBadge,
+  TeamConferences,
   TeamPanel,
   TeamTimeline,
   Worklist,
@@ -420,6 +423,41 @@ export function saveTeamAttachment(attachmentId: string): Promise<SavedFile> {
 /** Unread entries and open 相談 across the clinic's teams, for the header. */
 export function teamBadge(): Promise<TeamBadge> {
   return call("team_badge");
+}
+
+/** The team's 退院時カンファレンス with their invitees and answers, and what the account may do. */
+export function teamConferences(teamId: string): Promise<TeamConferences> {
+  return call("team_conferences", { teamId });
+}
+
+/** 「カンファレンスを設定する」 (医師): rejects with field errors (date, time, link, invitees) or the domain's message; waits in the outbox when offline. */
+export function scheduleConference(teamId: string, input: ConferenceInput): Promise<TeamConferences> {
+  return call("schedule_conference", { teamId, input });
+}
+
+/** The clinic's answer to its invitation: `attend`, `online` or `absent`, until the conference starts. */
+export function answerConference(conferenceId: string, attendance: string): Promise<TeamConferences> {
+  return call("answer_conference", { conferenceId, attendance });
+}
+
+/** 中止にする (医師). */
+export function cancelConference(conferenceId: string): Promise<TeamConferences> {
+  return call("cancel_conference", { conferenceId });
+}
+
+/** The requests waiting for the physician (open, or answered here and not yet confirmed), the nearest reply-by day first. */
+export function dischargeRequestsWaiting(): Promise<Array<DischargeRequest>> {
+  return call("discharge_requests_waiting");
+}
+
+/** Every request about the patient, with its state, newest first. */
+export function patientDischargeRequests(patientId: string): Promise<Array<DischargeRequest>> {
+  return call("patient_discharge_requests", { patientId });
+}
+
+/** `accept`, `decline` (reason in `text`, required) or `consult` (optional text); waits in the outbox when offline. Rejects with code "conflict" when the request was already answered, cancelled or expired. */
+export function answerDischargeRequest(requestId: string, answer: string, text: string): Promise<DischargeRequest> {
+  return call("answer_discharge_request", { requestId, answer, text });
 }
 
 /** The patient's consents to share with the region, newest first. */

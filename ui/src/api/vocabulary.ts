@@ -72,3 +72,10 @@ export const FIRST_CONTACT_TOPICS: readonly { code: string; label: string }[] = 
   { code: "care_and_living", label: "介護サービス・生活" },
   { code: "oral", label: "口腔" },
 ];
+
+/** The answers to a 退院時カンファレンス's invitation, in the order the buttons show them. */
+export const ATTENDANCE_ANSWERS: readonly { code: string; label: string }[] = [
+  { code: "attend", label: "出席" },
+  { code: "online", label: "オンライン" },
+  { code: "absent", label: "欠席" },
+];

@@ -23,6 +23,8 @@ interface TextFieldProps extends CommonProps {
   /** Content placed right under the input (before the error), e.g. a live preview. */
   below?: ComponentChildren;
   className?: string;
+  /** The input's `data-testid`. */
+  testId?: string;
 }
 
 export function fieldId(formId: string, name: string): string {
@@ -77,6 +79,7 @@ export function TextField(props: TextFieldProps) {
         maxLength={props.maxLength}
         autoFocus={props.autoFocus}
         placeholder={props.placeholder}
+        data-testid={props.testId}
         aria-invalid={hasError}
         aria-describedby={describedBy(id, hasHint, hasError, props.below === undefined ? undefined : `${id}-below`)}
         onInput={(e) => {
@@ -92,6 +95,8 @@ export function TextField(props: TextFieldProps) {
 interface TextAreaFieldProps extends CommonProps {
   rows?: number;
   className?: string;
+  /** The textarea's `data-testid`. */
+  testId?: string;
 }
 
 export function TextAreaField(props: TextAreaFieldProps) {
@@ -111,6 +116,7 @@ export function TextAreaField(props: TextAreaFieldProps) {
         name={props.name}
         rows={props.rows ?? 4}
         value={props.value}
+        data-testid={props.testId}
         aria-invalid={hasError}
         aria-describedby={describedBy(id, hasHint, hasError)}
         onInput={(e) => {

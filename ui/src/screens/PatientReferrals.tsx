@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import {
   chooseReplyAttachment,
   getPatientReferrals,
+  patientDischargeRequests,
   openReplyAttachment,
   recordReply,
   recordReferralEvent,
@@ -9,13 +10,16 @@ import {
   voidReferralEvent,
   type EventInput,
   type ChosenFile,
+  type DischargeRequest,
   type PatientReferrals,
   type Referral,
   type Reply,
   type ReplyInput,
 } from "../api";
+import { DischargeRequestCard } from "../components/DischargeRequestCard";
 import { FieldErrorText, TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
+import { replaceRequest, splitByReferral } from "../lib/discharge";
 import { toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
 import {
@@ -48,16 +52,34 @@ const LABELS: Partial<Record<keyof EventInput, string>> = {
 export function PatientReferralsPanel({ patientId, onChanged }: { patientId: string; onChanged: () => void }) {
   const [data, setData] = useState<PatientReferrals | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** 退院後の在宅医療の相談 about the patient, each shown under its referral. */
+  const [requests, setRequests] = useState<DischargeRequest[]>([]);
 
   const reload = () =>
-    getPatientReferrals(patientId).then(
-      (d) => {
-        setData(d);
-      },
-      (e: unknown) => {
-        setLoadError(toApiError(e).message);
-      },
-    );
+    Promise.all([
+      getPatientReferrals(patientId).then(
+        (d) => {
+          setData(d);
+        },
+        (e: unknown) => {
+          setLoadError(toApiError(e).message);
+        },
+      ),
+      patientDischargeRequests(patientId).then(
+        (list) => {
+          setRequests(list);
+        },
+        (e: unknown) => {
+          // A role that may not read clinical text (事務) does not see them.
+          const failure = toApiError(e);
+          setRequests([]);
+          if (failure.code !== "forbidden") setLoadError(failure.message);
+        },
+      ),
+    ]);
+  const answered = (updated: DischargeRequest) => {
+    setRequests((list) => replaceRequest(list, updated));
+  };
 
   useEffect(() => {
     void reload();
@@ -73,12 +95,19 @@ export function PatientReferralsPanel({ patientId, onChanged }: { patientId: str
   if (data === null) {
     return null;
   }
+  const { byReferral, others } = splitByReferral(
+    requests,
+    data.referrals.map((r) => r.id),
+  );
   return (
     <section class="page-card referrals" aria-labelledby="referrals-heading">
       <p class="where-now" id="where-now">
         <span class="where-now-label">現在の所在</span>
         <span class="where-now-value">{data.whereNow}</span>
       </p>
+      {others.map((r) => (
+        <DischargeRequestCard key={r.id} request={r} onAnswered={answered} />
+      ))}
       {data.referrals.length > 0 && (
         <>
           <h2 id="referrals-heading" class="section-title">
@@ -88,6 +117,8 @@ export function PatientReferralsPanel({ patientId, onChanged }: { patientId: str
             <ReferralCard
               key={r.id}
               referral={r}
+              requests={byReferral.get(r.id) ?? []}
+              onAnswered={answered}
               onChanged={() => {
                 void reload();
                 onChanged();
@@ -100,7 +131,17 @@ export function PatientReferralsPanel({ patientId, onChanged }: { patientId: str
   );
 }
 
-function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChanged: () => void }) {
+function ReferralCard({
+  referral: r,
+  requests,
+  onAnswered,
+  onChanged,
+}: {
+  referral: Referral;
+  requests: DischargeRequest[];
+  onAnswered: (updated: DischargeRequest) => void;
+  onChanged: () => void;
+}) {
   const [recording, setRecording] = useState(false);
   const [replying, setReplying] = useState(false);
   return (
@@ -146,6 +187,9 @@ function ReferralCard({ referral: r, onChanged }: { referral: Referral; onChange
       </ol>
       {r.replies.map((reply) => (
         <ReplyCard key={reply.id} reply={reply} />
+      ))}
+      {requests.map((request) => (
+        <DischargeRequestCard key={request.id} request={request} onAnswered={onAnswered} />
       ))}
       <div class="referral-actions">
         {r.open && !recording && (

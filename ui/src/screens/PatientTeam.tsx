@@ -28,6 +28,7 @@ import {
   sortMembers,
 } from "../lib/team";
 import { useAction } from "../lib/useAction";
+import { TeamConferencesPanel } from "./TeamConferences";
 import { TeamTimelinePanel } from "./TeamTimeline";
 
 /**
@@ -82,7 +83,10 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
         <>
           <TeamMembers team={panel.team} mayManage={panel.mayManage} onPanel={setPanel} />
           {panel.mayManage ? (
-            <TeamTimelinePanel teamId={panel.team.id} refreshKey={refreshKey} />
+            <>
+              <TeamConferencesPanel teamId={panel.team.id} refreshKey={refreshKey} />
+              <TeamTimelinePanel teamId={panel.team.id} refreshKey={refreshKey} />
+            </>
           ) : (
             <p class="field-hint" id="team-timeline-closed">
               タイムラインは医師・看護師のアカウントだけが見られます。

@@ -1,15 +1,19 @@
 import { useEffect, useState } from "preact/hooks";
 import {
+  dischargeRequestsWaiting,
   dismissWorklistItem,
   getBackupStatus,
   getWorklist,
   getWorklistSettings,
   saveWorklistSettings,
   toApiError,
+  type DischargeRequest,
   type Worklist as WorklistPage,
   type WorklistItem,
   type WorklistSettings,
 } from "../api";
+import { DischargeRequestCard } from "../components/DischargeRequestCard";
+import { replaceRequest, waitingForAnswer } from "../lib/discharge";
 import { toFieldErrors } from "../lib/format";
 import { parseDays, worklistMoreText } from "../lib/worklist";
 
@@ -30,6 +34,8 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
   const [showAll, setShowAll] = useState(false);
   /** A missed backup (要確認 of the clinic's own, not a referral's). */
   const [backupAttention, setBackupAttention] = useState<string | null>(null);
+  /** Hospitals' 退院後の在宅医療の相談 waiting for the physician, shown first. */
+  const [requests, setRequests] = useState<DischargeRequest[]>([]);
 
   const refresh = () => {
     getBackupStatus().then(
@@ -38,6 +44,17 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
       },
       () => {
         // The backup settings screen reports why the status cannot be read.
+      },
+    );
+    dischargeRequestsWaiting().then(
+      (list) => {
+        setRequests(list);
+      },
+      (e: unknown) => {
+        // A role that may not read clinical text (事務) does not see them.
+        const failure = toApiError(e);
+        setRequests([]);
+        if (failure.code !== "forbidden") setError(failure.message);
       },
     );
     getWorklist().then(
@@ -81,7 +98,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
     <section class="page-card worklist" aria-labelledby="worklist-heading" id="worklist">
       <div class="worklist-head">
         <h2 id="worklist-heading" class="section-title">
-          要確認（{worklist.total}件）
+          要確認（{worklist.total + waitingForAnswer(requests)}件）
         </h2>
         <button
           type="button"
@@ -108,7 +125,23 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
           {backupAttention} 設定画面の「バックアップ」を確認してください。
         </p>
       )}
-      {items.length === 0 && error === null && <p class="list-empty">確認が必要な紹介はありません。</p>}
+      {requests.length > 0 && (
+        <div class="discharge-requests" data-testid="discharge-requests">
+          {requests.map((r) => (
+            <DischargeRequestCard
+              key={r.id}
+              request={r}
+              onOpenPatient={onOpenPatient}
+              onAnswered={(updated) => {
+                setRequests((list) => replaceRequest(list, updated));
+              }}
+            />
+          ))}
+        </div>
+      )}
+      {items.length === 0 && requests.length === 0 && error === null && (
+        <p class="list-empty">確認が必要な紹介はありません。</p>
+      )}
       {error !== null && (
         <p class="alert alert-error" role="alert">
           {error}

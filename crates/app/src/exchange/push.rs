@@ -323,6 +323,11 @@ pub fn pushed_operation(pending: &PendingOperation) -> Result<Operation, AppErro
                 AppError::from(tsunagu_store::StoreError::Corrupt("team operation"))
             })?)
         }
+        OutboxItem::DischargeAnswer { payload } => {
+            OpBody::DischargeRequestAnswered(serde_json::from_str(payload).map_err(|_| {
+                AppError::from(tsunagu_store::StoreError::Corrupt("discharge answer"))
+            })?)
+        }
     };
     Ok(Operation {
         op_seq: pending.op_seq,

@@ -5,15 +5,17 @@
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 use tsunagu_domain::team::{
     EntryKind, FirstContactTopic, MemberState, OrganisationKind, RequestState, TeamRole, Vitals,
 };
 use tsunagu_protocol::{
-    ErrorBody, ErrorCode as WireCode, TeamChangeBody, WireAttachment, WireDirectoryEntry,
-    WireVitals,
+    ErrorBody, ErrorCode as WireCode, TeamChangeBody, WireAttachment, WireConference,
+    WireDirectoryEntry, WireVitals,
 };
 use tsunagu_store::{
-    AttachmentMeta, DirectoryEntry, EntryRecord, EntryState, MemberRecord, PulledChange, TeamPulled,
+    AttachmentMeta, ConferenceRecord, DirectoryEntry, EntryRecord, EntryState, InviteeRecord,
+    MemberRecord, PulledChange, TeamPulled,
 };
 use uuid::Uuid;
 
@@ -101,6 +103,10 @@ pub(super) fn pulled_team(body: TeamChangeBody) -> Result<PulledChange, AppError
             entry_id,
             state: RequestState::from_code(&state).ok_or_else(garbled)?,
         },
+        TeamChangeBody::Conference {
+            team_id,
+            conference,
+        } => TeamPulled::Conference(conference_of(team_id, conference)?),
         TeamChangeBody::History {
             team_id,
             what: change,
@@ -127,6 +133,37 @@ pub(super) fn pulled_directory(entry: WireDirectoryEntry) -> Result<PulledChange
         fax: entry.fax,
         stopped: entry.stopped,
     })))
+}
+
+/// A conference as the feed brings it; a state or an answer this build
+/// does not know is a garbled answer (the wire's version says what it may
+/// carry).
+fn conference_of(team_id: Uuid, c: WireConference) -> Result<ConferenceRecord, AppError> {
+    Ok(ConferenceRecord {
+        id: c.id,
+        team_id,
+        starts_at: c.starts_at,
+        place: c.place,
+        link: c.link,
+        note: c.note,
+        state: ConferenceState::from_code(&c.state).ok_or_else(garbled)?,
+        organiser_member: c.organiser_member,
+        organiser: c.organiser,
+        invitees: c
+            .invitees
+            .into_iter()
+            .map(|i| {
+                Ok(InviteeRecord {
+                    member_id: i.member_id,
+                    attendance: Attendance::from_code(&i.attendance).ok_or_else(garbled)?,
+                    answered_by: i.answered_by,
+                    answered_at: i.answered_at,
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        minutes_entry: c.minutes_entry,
+        scheduled_at: c.scheduled_at,
+    })
 }
 
 fn vitals_of(v: WireVitals) -> Vitals {

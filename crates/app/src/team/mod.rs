@@ -5,10 +5,14 @@
 //! the result with its team operation in one transaction. The clinic is
 //! always the team's owner (主治医): it starts the team.
 
+mod conference;
 mod members;
 mod timeline;
 mod view;
 
+pub use conference::{
+    ConferenceInput, ConferenceView, InvitableMember, InviteeView, TeamConferences,
+};
 pub use members::InviteInput;
 pub use timeline::{PostDraft, TeamAttachmentFile};
 pub use view::{

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 use tsunagu_domain::team::{EntryKind, OrganisationKind, RequestState};
 use uuid::Uuid;
 
+use super::conferences::{self, ConferenceRecord};
 use super::rows::{DirectoryEntry, EntryRecord, MemberRecord, insert_entries, upsert_members};
 use crate::batch::{insert_rows, json_ids};
 use crate::error::StoreResult;
@@ -44,6 +45,8 @@ pub enum TeamPulled {
         at: DateTime<Utc>,
     },
     Directory(DirectoryEntry),
+    /// A 退院時カンファレンス as it stands.
+    Conference(ConferenceRecord),
 }
 
 /// What the team's changes of a page brought.
@@ -55,6 +58,8 @@ pub(crate) struct TeamApplied {
     pub urgent: usize,
     /// Replies by others to a 相談 this clinic asked.
     pub replies_to_ours: usize,
+    /// 退院時カンファレンス set, answered, recorded or called off.
+    pub conferences: usize,
     /// About teams or entries this install does not hold.
     pub skipped: usize,
 }
@@ -97,6 +102,9 @@ impl Known {
                 }
                 TeamPulled::History { team_id, .. } => {
                     teams.insert(team_id);
+                }
+                TeamPulled::Conference(c) => {
+                    teams.insert(&c.team_id);
                 }
                 TeamPulled::Directory(_) => {}
             }
@@ -297,6 +305,14 @@ pub(crate) async fn apply_team_changes(
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
+            }
+            TeamPulled::Conference(conference) => {
+                if !known.teams.contains_key(&conference.team_id) {
+                    applied.skipped += 1;
+                    continue;
+                }
+                conferences::apply_pulled(conn, conference, now).await?;
+                applied.conferences += 1;
             }
             TeamPulled::Directory(entry) => {
                 sqlx::query(
