@@ -143,6 +143,17 @@ async fn the_family_doctor_is_asked_first_and_answers_once() {
         again.body
     );
 
+    // While it waits, the page follows the referral live; not after.
+    let waiting = liaison.get(&t.app, &page).await;
+    assert!(
+        waiting
+            .body
+            .contains(&format!("data-live=\"/portal/live?referral={referral}\"")),
+        "{}",
+        waiting.body
+    );
+    assert!(waiting.body.contains("live.js"));
+
     // The doctor accepts with one answer; the page shows it.
     applied(&clinic.push(&t, answer(request, "accept", "")).await);
     let answered = liaison.get(&t.app, &page).await;
