@@ -9,6 +9,7 @@ pub mod clinic;
 pub mod consent;
 pub mod date_error;
 pub mod dates;
+pub mod directory;
 pub mod discharge_request;
 mod field_rules;
 pub mod ids;

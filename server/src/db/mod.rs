@@ -15,6 +15,7 @@ pub(crate) mod live;
 pub(crate) mod organisations;
 mod pool;
 pub(crate) mod preregistration;
+pub(crate) mod profiles;
 pub(crate) mod referrals;
 pub(crate) mod savepoint;
 pub(crate) mod sessions;

@@ -6,6 +6,7 @@ pub(crate) mod accounts;
 pub(crate) mod actor;
 pub(crate) mod audit;
 pub(crate) mod break_glass;
+pub(crate) mod directory;
 pub(crate) mod discharge_requests;
 pub(crate) mod enrollment;
 pub(crate) mod hashing;

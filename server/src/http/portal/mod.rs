@@ -18,6 +18,7 @@ mod forms;
 mod history;
 pub(crate) mod pages;
 mod preregistered;
+pub(crate) mod profile;
 mod referral_page;
 mod referrals;
 mod session;
@@ -109,6 +110,10 @@ pub(crate) fn router() -> Router<ServerState> {
         .route(
             "/portal/admin/users/{id}/approval",
             post(admin_accounts::decide),
+        )
+        .route(
+            "/portal/organisations/{id}/profile",
+            get(profile::show).post(profile::save),
         )
         .route("/portal/teams", get(teams::list))
         .route("/portal/teams/{id}", get(teams::show))

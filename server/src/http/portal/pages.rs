@@ -51,6 +51,7 @@ fn environment() -> &'static Environment<'static> {
             "unanswered_requests.html",
             "preregistered.html",
             "staff.html",
+            "profile.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)

@@ -104,12 +104,25 @@ pub(crate) async fn list(
             personal => r.personal,
         }
     };
+    // The organisation's administrator is reminded of a stale profile.
+    let profile_stale = if actor.is_admin {
+        match crate::services::directory::profile(&state.pool, &user, user.organisation.id).await {
+            Ok(Some(row)) => {
+                crate::http::portal::profile::parts_stale(&row, user.organisation.kind, now)
+            }
+            Ok(None) => false,
+            Err(e) => return database_error(&e),
+        }
+    } else {
+        false
+    };
     render_with_status(
         StatusCode::OK,
         "teams.html",
         context! {
             me => user_view(&user),
             csrf => user.csrf,
+            profile_stale => profile_stale,
             password_changed => q.changed.is_some(),
             invitations => invitations.iter().map(line).collect::<Vec<_>>(),
             teams => teams.iter().map(line).collect::<Vec<_>>(),
