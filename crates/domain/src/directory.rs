@@ -4,6 +4,8 @@
 //! was last confirmed; a part not confirmed for 90 days is stale. The
 //! talk's complaint this answers: 「調べても情報にはかたよりや限界がある」.
 
+pub mod beds;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::field_rules::check_phone;

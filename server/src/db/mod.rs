@@ -3,6 +3,7 @@
 
 pub(crate) mod attempts;
 pub(crate) mod audit;
+pub(crate) mod beds;
 pub(crate) mod break_glass;
 pub(crate) mod conferences;
 pub(crate) mod devices;

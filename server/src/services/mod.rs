@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 pub(crate) mod actor;
 pub(crate) mod audit;
+pub(crate) mod beds;
 pub(crate) mod break_glass;
 pub(crate) mod directory;
 pub(crate) mod discharge_requests;

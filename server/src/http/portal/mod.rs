@@ -11,6 +11,7 @@ mod account_rows;
 mod admin;
 mod admin_accounts;
 mod audit_labels;
+mod beds;
 mod break_glass;
 mod desk;
 mod discharge_requests;
@@ -111,6 +112,11 @@ pub(crate) fn router() -> Router<ServerState> {
             "/portal/admin/users/{id}/approval",
             post(admin_accounts::decide),
         )
+        .route(
+            "/portal/organisations/{id}/beds",
+            get(beds::show).post(beds::save),
+        )
+        .route("/portal/desk/beds", get(beds::region))
         .route(
             "/portal/organisations/{id}/profile",
             get(profile::show).post(profile::save),

@@ -52,6 +52,8 @@ fn environment() -> &'static Environment<'static> {
             "preregistered.html",
             "staff.html",
             "profile.html",
+            "beds.html",
+            "beds_region.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)
