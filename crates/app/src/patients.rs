@@ -1,7 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_domain::{
     PatientDraft, PatientFields, WarekiDate, age_on, check_birth_date, format_birth_date,
-    normalize_chart_number, normalize_for_search, parse_date, validate_patient,
+    normalize_chart_number, parse_date, search_key, validate_patient,
 };
 use tsunagu_store::{PatientRecord, PatientSearch};
 use uuid::Uuid;
@@ -179,7 +179,7 @@ pub(crate) fn parse_id(id: &str) -> Result<Uuid, AppError> {
 fn interpret_query(query: &str, include_deleted: bool) -> PatientSearch {
     let query = query.trim();
     let birth_date = parse_date(query).ok();
-    let term = normalize_for_search(query);
+    let term = search_key(query);
     // Names never consist of digits and date punctuation alone: such a query
     // is a chart number or a date, not a name.
     let looks_numeric = term

@@ -15,6 +15,35 @@ pub fn normalize_for_search(s: &str) -> String {
         .to_lowercase()
 }
 
+/// The key names are searched by (patients, the regional directory):
+/// [`normalize_for_search`], then 旧字体 folded to 新字体 (齋藤 → 斎藤,
+/// 渡邊 → 渡辺, 櫻井 → 桜井), so a name typed either way finds the other.
+/// The variant table is Yosina's (`kanji_old_new`), maintained upstream.
+pub fn search_key(s: &str) -> String {
+    let folded = normalize_for_search(s);
+    match folder() {
+        Some(fold) => fold(&folded).unwrap_or(folded),
+        // The table failed to load: the search still works, unfolded.
+        None => folded,
+    }
+}
+
+type Fold = Box<dyn Fn(&str) -> Result<String, yosina::TransliterationError> + Send + Sync>;
+
+fn folder() -> Option<&'static Fold> {
+    static FOLD: std::sync::OnceLock<Option<Fold>> = std::sync::OnceLock::new();
+    FOLD.get_or_init(|| {
+        let recipe = yosina::TransliterationRecipe {
+            kanji_old_new: true,
+            ..Default::default()
+        };
+        yosina::make_transliterator(&recipe)
+            .ok()
+            .map(|fold| Box::new(fold) as Fold)
+    })
+    .as_ref()
+}
+
 // wana_kana's defaults would romaji-convert latin ("abc" → "あbc") and
 // spell ー as a vowel ("ラーメン" → "らあめん"), breaking matches with what
 // was typed in hiragana; these options restrict it to katakana → hiragana.
@@ -37,6 +66,23 @@ pub fn is_furigana(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_and_new_kanji_find_each_other() {
+        for (old, new) in [
+            ("齋藤", "斎藤"),
+            ("渡邊", "渡辺"),
+            ("櫻井", "桜井"),
+            ("國分", "国分"),
+            ("澤田 花子", "沢田花子"),
+            ("廣瀬", "広瀬"),
+        ] {
+            assert_eq!(search_key(old), search_key(new), "{old} / {new}");
+        }
+        // Kana keep their folding.
+        assert_eq!(search_key("ﾔﾏﾀﾞ"), "やまだ");
+        assert_eq!(search_key("齋藤 はなこ"), "斎藤はなこ");
+    }
 
     #[test]
     fn kana_spellings_match() {

@@ -41,7 +41,7 @@ pub use date_error::DateError;
 pub use dates::parse_date;
 pub use field_rules::{Checked, Rejection, check_phone};
 pub use ids::new_id;
-pub use kana::{is_furigana, normalize_for_search};
+pub use kana::{is_furigana, normalize_for_search, search_key};
 pub use patient::{
     FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, check_birth_date,
     normalize_chart_number, validate_patient,

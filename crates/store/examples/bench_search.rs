@@ -37,7 +37,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tsunagu_domain::{
     KeyPerson, PatientFields, Sex, WarekiDate, normalize_chart_number, normalize_for_search,
-    parse_date,
+    parse_date, search_key,
 };
 use tsunagu_store::{
     COUNT_CAP, OpenMode, PatientPage, PatientSearch, Store, StoreKey, StoreResult,
@@ -286,7 +286,7 @@ fn rare_slot(index: usize, total: usize) -> Option<(&'static str, &'static str)>
 fn interpret(query: &str) -> PatientSearch {
     let query = query.trim();
     let birth_date = parse_date(query).ok();
-    let term = normalize_for_search(query);
+    let term = search_key(query);
     let looks_numeric = term
         .chars()
         .all(|c| c.is_ascii_digit() || "-/.".contains(c));

@@ -96,7 +96,7 @@ impl TextSearch {
             TextSearch::None
         } else {
             TextSearch::Words {
-                folded: like_pattern(&tsunagu_domain::normalize_for_search(text)),
+                folded: like_pattern(&tsunagu_domain::search_key(text)),
                 typed: like_pattern(text),
             }
         }

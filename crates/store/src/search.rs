@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
-use tsunagu_domain::normalize_for_search;
+use tsunagu_domain::search_key;
 
 use crate::Store;
 use crate::error::StoreResult;
@@ -19,9 +19,10 @@ const MAX_GRAM: usize = 3;
 pub const COUNT_CAP: u64 = 1_000;
 /// Sizing a long term's windows to pick the rarest stops here.
 const WINDOW_SIZE_CAP: u64 = 20_000;
-/// Bump when `grams`, `sort_key` or `normalize_for_search` change: the store
-/// then rebuilds the search index when it is next opened.
-const SEARCH_INDEX_VERSION: i64 = 1;
+/// Bump when `grams`, `sort_key` or `search_key` change: the store then
+/// rebuilds the search index when it is next opened. Version 2 folds
+/// 旧字体 to 新字体 (issue 18).
+const SEARCH_INDEX_VERSION: i64 = 2;
 /// Characters of the reading packed into `sort_key`, 7 bits each.
 const SORT_KEY_CHARS: usize = 9;
 
@@ -29,7 +30,7 @@ const SORT_KEY_CHARS: usize = 9;
 /// are merged; none present lists everyone in 五十音 order.
 #[derive(Debug, Clone, Default)]
 pub struct PatientSearch {
-    /// Already normalised with `normalize_for_search`.
+    /// Already normalised with `search_key`.
     pub term: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub chart_prefix: Option<String>,
@@ -47,7 +48,8 @@ pub struct PatientPage {
     pub total_capped: bool,
 }
 
-/// The search forms of a name and its reading (NFKC, no spaces, hiragana).
+/// The search forms of a name and its reading (the domain's `search_key`:
+/// NFKC, no spaces, hiragana, 新字体).
 pub(crate) struct SearchForms {
     pub(crate) name: String,
     pub(crate) kana: String,
@@ -56,8 +58,8 @@ pub(crate) struct SearchForms {
 impl SearchForms {
     pub(crate) fn of(name: &str, kana: &str) -> Self {
         SearchForms {
-            name: normalize_for_search(name),
-            kana: normalize_for_search(kana),
+            name: search_key(name),
+            kana: search_key(kana),
         }
     }
 }

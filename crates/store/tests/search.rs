@@ -11,7 +11,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use tsunagu_domain::{PatientFields, normalize_for_search};
+use tsunagu_domain::{PatientFields, normalize_for_search, search_key};
 use tsunagu_store::{COUNT_CAP, OpenMode, PatientSearch, Store, StoreKey};
 use uuid::Uuid;
 
@@ -48,7 +48,7 @@ async fn add(store: &Store, fields: PatientFields) -> Uuid {
 
 fn term(text: &str) -> PatientSearch {
     PatientSearch {
-        term: Some(normalize_for_search(text)),
+        term: Some(search_key(text)),
         limit: 100,
         ..Default::default()
     }
@@ -301,4 +301,30 @@ async fn very_common_terms_page_the_true_first_hundred_in_gojuon_order() {
     assert_eq!((found, total), (vec!["高橋　7".to_string()], 1));
     assert_eq!(names(&store, &term("たかはしあきこ0007")).await.1, 0);
     store.close().await;
+}
+
+/// Issue 18: a name typed in 新字体 finds a patient registered in 旧字体,
+/// and the reverse.
+#[tokio::test]
+async fn old_and_new_forms_of_a_kanji_find_each_other() {
+    let (_dir, store) = store().await;
+    add(
+        &store,
+        patient("齋藤　花子", "さいとう　はなこ", None, (1950, 4, 1)),
+    )
+    .await;
+    add(
+        &store,
+        patient("渡辺　一郎", "わたなべ　いちろう", None, (1948, 2, 3)),
+    )
+    .await;
+    assert_eq!(
+        names(&store, &term("斎藤")).await,
+        (vec!["齋藤　花子".into()], 1)
+    );
+    assert_eq!(
+        names(&store, &term("渡邊")).await,
+        (vec!["渡辺　一郎".into()], 1)
+    );
+    assert_eq!(names(&store, &term("齋")).await.1, 1);
 }

@@ -68,7 +68,7 @@ async fn a_stale_index_is_rebuilt_when_the_store_opens() {
         .await
         .unwrap();
     let search = PatientSearch {
-        term: Some(normalize_for_search("ヤマダ")),
+        term: Some(search_key("ヤマダ")),
         ..search
     };
     let page = store.search_patients(&search).await.unwrap();
