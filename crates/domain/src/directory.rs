@@ -145,23 +145,7 @@ impl Offer {
 pub fn offers_for(kind: OrganisationKind) -> &'static [Offer] {
     use Offer::*;
     use OrganisationKind as K;
-    const MEDICAL: &[Offer] = &[
-        HomeVisits,
-        HouseCalls,
-        Around24h,
-        SupportClinic,
-        EnhancedSupport,
-        Weekends,
-        EndOfLife,
-        Palliative,
-        HomeOxygen,
-        Ventilator,
-        Tpn,
-        TubeFeeding,
-        PressureUlcers,
-        Paediatric,
-        Dementia,
-    ];
+    // A hospital offers what a clinic does, and its beds besides.
     const HOSPITAL: &[Offer] = &[
         HomeVisits,
         HouseCalls,
@@ -181,6 +165,7 @@ pub fn offers_for(kind: OrganisationKind) -> &'static [Offer] {
         BackupBeds,
         RespiteAdmission,
     ];
+    const MEDICAL: &[Offer] = HOSPITAL.split_at(HOSPITAL.len() - 2).0;
     match kind {
         K::Clinic => MEDICAL,
         K::Hospital => HOSPITAL,

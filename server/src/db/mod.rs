@@ -21,9 +21,11 @@ pub(crate) mod referrals;
 pub(crate) mod savepoint;
 pub(crate) mod sessions;
 pub(crate) mod sync_log;
+pub(crate) mod team_lists;
 pub(crate) mod teams;
 pub(crate) mod users;
 pub(crate) mod views;
+pub(crate) mod ward_staff;
 
 pub(crate) use pool::ping;
 pub use pool::{RUNTIME_ROLE, connect, connect_and_migrate, migrate};

@@ -17,6 +17,7 @@ mod desk;
 mod discharge_requests;
 mod forms;
 mod history;
+mod live;
 pub(crate) mod pages;
 mod preregistered;
 pub(crate) mod profile;
@@ -26,6 +27,7 @@ mod session;
 mod sign_in;
 mod staff;
 mod team_conferences;
+mod team_invitations;
 mod team_news;
 mod teams;
 
@@ -124,10 +126,13 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/teams", get(teams::list))
         .route("/portal/teams/{id}", get(teams::show))
         .route("/portal/teams/{id}/members", post(teams::member_action))
-        .route("/portal/teams/{id}/invitations", post(teams::invite))
+        .route(
+            "/portal/teams/{id}/invitations",
+            post(team_invitations::invite),
+        )
         .route(
             "/portal/teams/{id}/ward-staff",
-            post(teams::invite_ward_staff),
+            post(team_invitations::invite_ward_staff),
         )
         .route(
             "/portal/teams/{id}/conferences",
@@ -180,7 +185,7 @@ pub(crate) fn router() -> Router<ServerState> {
 /// limits like the devices' stream).
 pub(crate) fn streams() -> Router<ServerState> {
     Router::new()
-        .route("/portal/live", get(teams::live))
+        .route("/portal/live", get(live::live))
         .layer(middleware::map_response(pages::security_headers))
 }
 

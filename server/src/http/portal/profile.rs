@@ -126,19 +126,11 @@ async fn page(
 
 fn profile_view(row: &ProfileRow, kind: OrganisationKind, typed: Option<&Typed<'_>>) -> Value {
     let now = Utc::now();
-    let confirmed = |part: ProfilePart| -> Option<DateTime<Utc>> {
-        row.confirmed
-            .as_ref()
-            .and_then(|c| c.get(part.code()))
-            .and_then(|v| v.as_str())
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc))
-    };
     let parts: BTreeMap<&str, Value> = ProfilePart::ALL
         .into_iter()
         .filter(|p| p.applies_to(kind))
         .map(|p| {
-            let at = confirmed(p);
+            let at = confirmed_at(row, p);
             (
                 p.code(),
                 context! { label => p.label_ja(), confirmed => at.map(jst), stale => is_stale(at, now) },
@@ -184,19 +176,20 @@ fn profile_view(row: &ProfileRow, kind: OrganisationKind, typed: Option<&Typed<'
     }
 }
 
+/// When `part` was last confirmed, if ever.
+fn confirmed_at(row: &ProfileRow, part: ProfilePart) -> Option<DateTime<Utc>> {
+    row.confirmed
+        .as_ref()
+        .and_then(|c| c.get(part.code()))
+        .and_then(|v| v.as_str())
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
 /// Whether any part the organisation keeps is stale.
 pub(crate) fn parts_stale(row: &ProfileRow, kind: OrganisationKind, now: DateTime<Utc>) -> bool {
     ProfilePart::ALL
         .into_iter()
         .filter(|p| p.applies_to(kind))
-        .any(|p| {
-            let at = row
-                .confirmed
-                .as_ref()
-                .and_then(|c| c.get(p.code()))
-                .and_then(|v| v.as_str())
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&Utc));
-            is_stale(at, now)
-        })
+        .any(|p| is_stale(confirmed_at(row, p), now))
 }

@@ -15,21 +15,20 @@ use tsunagu_domain::team::{
 };
 use uuid::Uuid;
 
-use crate::http::live_stream::events;
 use crate::http::portal::pages::{
     IdPath, database_error, message_for, not_found, render_with_status, user_view,
 };
 use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
 use crate::http::portal::team_conferences::conferences_view;
+use crate::http::portal::team_invitations::ward_access_label;
 use crate::http::portal::team_news::whereabouts_view;
 use crate::http::state::ServerState;
-use crate::model::Scope;
 use crate::services::actor::Failure;
 use crate::services::referrals::view::today;
 use crate::services::sessions::{SignedIn, same_secret};
 use crate::services::teams::timeline::NewPost;
 use crate::services::teams::views::{EntryView, TeamPage};
-use crate::services::teams::{TeamActor, attachments, members, timeline, views, ward_staff};
+use crate::services::teams::{TeamActor, attachments, members, timeline, views};
 
 /// Runs one team action in its own transaction.
 macro_rules! in_transaction {
@@ -86,7 +85,7 @@ pub(crate) async fn list(
         })
         .filter(|(_, s)| *s != MemberState::Expired)
         .partition(|(_, s)| *s != MemberState::Active);
-    let line = |(r, s): &(crate::db::teams::TeamListRow, MemberState)| {
+    let line = |(r, s): &(crate::db::team_lists::TeamListRow, MemberState)| {
         context! {
             id => r.team_id,
             member_id => r.member_id,
@@ -360,17 +359,6 @@ fn team_view(page: &TeamPage, actor: &TeamActor) -> Value {
     }
 }
 
-/// How long a person invited by name sees the team: until the stay ends
-/// and some days after, until a date, or no longer.
-fn ward_access_label(r: &crate::db::teams::MemberRow, now: DateTime<Utc>) -> Option<String> {
-    let days = r.days_after_stay?;
-    Some(match r.access_until {
-        None => format!("退院・転院の{days}日後まで閲覧・投稿できます"),
-        Some(until) if now < until => format!("{}まで閲覧・投稿できます", jst(until)),
-        Some(until) => format!("{}で閲覧・投稿の期間が終わりました", jst(until)),
-    })
-}
-
 fn entry_view(e: &EntryView, page: &TeamPage, actor: &TeamActor) -> Value {
     let r = &e.row;
     let kind = EntryKind::from_code(&r.kind);
@@ -435,7 +423,7 @@ fn entry_view(e: &EntryView, page: &TeamPage, actor: &TeamActor) -> Value {
     }
 }
 
-fn failed(user: &SignedIn, failure: &Failure) -> Response {
+pub(crate) fn failed(user: &SignedIn, failure: &Failure) -> Response {
     match failure {
         Failure::Refused(r) => {
             message_for(user, StatusCode::FORBIDDEN, "この操作はできません", &r.0)
@@ -518,63 +506,6 @@ pub(crate) async fn close_request(
     let actor = TeamActor::portal(&user);
     let result = in_transaction!(state, tx => timeline::close_request(&mut tx, &actor, team, form.entry, Utc::now()));
     after(&state, &user, team, result, "closed").await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct InviteForm {
-    organisation: Uuid,
-    role: String,
-    #[serde(default)]
-    person: String,
-}
-
-/// A member invites another registered organisation (e.g. the care
-/// manager brings in a care service).
-pub(crate) async fn invite(
-    State(state): State<ServerState>,
-    IdPath(team): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, InviteForm>,
-) -> Response {
-    let actor = TeamActor::portal(&user);
-    let invitation = members::Invitation {
-        team,
-        member: Uuid::now_v7(),
-        organisation: form.organisation,
-        role: &form.role,
-        person: &form.person,
-    };
-    let result =
-        in_transaction!(state, tx => members::invite(&mut tx, &actor, invitation, Utc::now()));
-    after(&state, &user, team, result, "invited").await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct WardInviteForm {
-    user: Uuid,
-    /// As typed: a number of days.
-    days: String,
-}
-
-/// The liaison invites one of her hospital's people (病院主治医, 病棟看護師,
-/// MSW, リハビリ) by name.
-pub(crate) async fn invite_ward_staff(
-    State(state): State<ServerState>,
-    IdPath(team): IdPath,
-    Posted(PortalUser(user), form): Posted<PortalUser, WardInviteForm>,
-) -> Response {
-    let actor = TeamActor::portal(&user);
-    let result = match tsunagu_domain::team::parse_days_after_stay(&form.days) {
-        Ok(days) => {
-            let invite = ward_staff::WardInvite {
-                team,
-                user: form.user,
-                days_after_stay: days,
-            };
-            in_transaction!(state, tx => ward_staff::invite(&mut tx, &actor, &invite, Utc::now()))
-        }
-        Err(e) => Err(crate::services::teams::refused(e)),
-    };
-    after(&state, &user, team, result, "ward-invited").await
 }
 
 /// A post from the portal: the form, with at most one file.
@@ -747,64 +678,4 @@ fn percent_encode(name: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct LiveQuery {
-    #[serde(default)]
-    team: Option<Uuid>,
-    /// A referral's page, waiting for the family doctor's answer to its
-    /// discharge request.
-    #[serde(default)]
-    referral: Option<Uuid>,
-}
-
-/// The live news of one team's page, or of the list of the person's
-/// teams: who may follow which team is decided when the stream opens, as
-/// for the page itself.
-pub(crate) async fn live(
-    State(state): State<ServerState>,
-    PortalUser(user): PortalUser,
-    Query(q): Query<LiveQuery>,
-) -> Response {
-    if let Some(referral) = q.referral {
-        return live_referral(&state, &user, referral).await;
-    }
-    let actor = TeamActor::portal(&user);
-    let teams = match views::followed(&state.pool, &actor, q.team, Utc::now()).await {
-        Ok(teams) if !teams.is_empty() => teams,
-        Ok(_) => return not_found(),
-        Err(failure) => return failed(&user, &failure),
-    };
-    let Some(open) = state.live.open() else {
-        return crate::http::portal::busy_page();
-    };
-    events(
-        open,
-        move |scope| matches!(scope, Scope::Team(id) if teams.contains(&id)),
-    )
-    .into_response()
-}
-
-/// The live news of one referral's page: its discharge requests' answers.
-async fn live_referral(state: &ServerState, user: &SignedIn, referral: Uuid) -> Response {
-    let may = match user.actor() {
-        Some(by) => {
-            crate::services::discharge_requests::may_follow(&state.pool, &by, referral).await
-        }
-        None => Ok(false),
-    };
-    match may {
-        Ok(true) => {}
-        Ok(false) => return not_found(),
-        Err(e) => return database_error(&e),
-    }
-    let Some(open) = state.live.open() else {
-        return crate::http::portal::busy_page();
-    };
-    events(
-        open,
-        move |scope| matches!(scope, Scope::Referral(id) if id == referral),
-    )
-    .into_response()
 }

@@ -13,9 +13,8 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::conferences::{ConferenceRow, InviteeRow};
-use crate::db::teams::{
-    AttachmentRow, EntryRow, HistoryRow, MemberRow, PatientRow, ReceiptRow, TeamListRow,
-};
+use crate::db::team_lists::TeamListRow;
+use crate::db::teams::{AttachmentRow, EntryRow, HistoryRow, MemberRow, PatientRow, ReceiptRow};
 use crate::services::actor::Failure;
 use crate::services::audit;
 use crate::services::teams::news::{Whereabouts, whereabouts};
@@ -33,7 +32,7 @@ pub(crate) async fn list(
     now: DateTime<Utc>,
 ) -> Result<Vec<TeamListRow>, Failure> {
     let mut conn = pool.acquire().await?;
-    let rows = db::teams::teams_of(
+    let rows = db::team_lists::teams_of(
         &mut conn,
         actor.organisation,
         actor.user,

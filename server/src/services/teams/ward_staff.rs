@@ -36,7 +36,7 @@ pub(crate) async fn invite(
     let Some((office_row, office)) = loaded.membership_for(actor) else {
         return Err(refused(TeamError::WardInviteByOfficeOnly));
     };
-    let Some((organisation, name, profession)) = db::teams::account(conn, invite.user).await?
+    let Some((organisation, name, profession)) = db::ward_staff::account(conn, invite.user).await?
     else {
         return Err(refuse("招待する職員が見つかりません"));
     };
@@ -113,7 +113,7 @@ pub(crate) async fn invitable(
         .filter_map(|(r, _)| r.user_id)
         .collect();
     let mut people = Vec::new();
-    for (user, name, profession) in db::teams::staff_of(conn, actor.organisation).await? {
+    for (user, name, profession) in db::ward_staff::staff_of(conn, actor.organisation).await? {
         let Some(profession) = Profession::from_code(&profession) else {
             continue;
         };
@@ -143,7 +143,7 @@ pub(crate) async fn stay_ended(
     hospital: Uuid,
     left_at: DateTime<Utc>,
 ) -> Result<(), Failure> {
-    let changed = db::teams::end_ward_access(conn, loaded.team.id, hospital, left_at).await?;
+    let changed = db::ward_staff::end_ward_access(conn, loaded.team.id, hospital, left_at).await?;
     told(conn, loaded, &changed).await
 }
 
@@ -155,7 +155,7 @@ pub(crate) async fn stay_resumed(
     hospital: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), Failure> {
-    let changed = db::teams::resume_ward_access(conn, loaded.team.id, hospital, now).await?;
+    let changed = db::ward_staff::resume_ward_access(conn, loaded.team.id, hospital, now).await?;
     told(conn, loaded, &changed).await
 }
 
