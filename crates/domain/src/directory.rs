@@ -5,6 +5,7 @@
 //! talk's complaint this answers: 「調べても情報にはかたよりや限界がある」.
 
 pub mod beds;
+pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
 

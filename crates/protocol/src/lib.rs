@@ -9,6 +9,7 @@
 //! [`ErrorCode::UnsupportedVersion`] before the rest is read.
 
 mod decode;
+mod directory;
 mod discharge;
 mod enroll;
 mod error;
@@ -19,6 +20,9 @@ mod storable;
 mod team;
 
 pub use decode::{Bounded, DecodeError, decode_request};
+pub use directory::{
+    DirectoryRequest, DirectoryResponse, MAX_DIRECTORY_LIMIT, WireBeds, WireConfirmed, WireListing,
+};
 pub use discharge::{WireAnswer, WireDischargeRequest};
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
 pub use error::{ErrorBody, ErrorCode};
@@ -55,10 +59,13 @@ pub use team::{
 /// doctor (`discharge_request`) and the doctor's answer
 /// (`discharge_request_answered`), and the team's 退院時カンファレンス
 /// (`conference` changes and operations).
-pub const PROTOCOL_VERSION: u16 = 8;
+/// Version 9 added the regional directory's listings (`/v1/directory`,
+/// pulled by directory version into the device's store) and the 受入相談
+/// between organisations.
+pub const PROTOCOL_VERSION: u16 = 9;
 
 /// The versions a server of this build accepts: the current one and every
-/// one back to 2 (versions 4 to 8 changed nothing an older client sends
+/// one back to 2 (versions 4 to 9 changed nothing an older client sends
 /// or reads, so clinics that have not yet updated keep syncing).
 pub const SUPPORTED: std::ops::RangeInclusive<u16> = 2..=PROTOCOL_VERSION;
 

@@ -2,6 +2,7 @@
 //! other kinds that sign in to the portal (stored as the domain's codes).
 
 use sqlx::{PgConnection, PgExecutor};
+use tsunagu_domain::directory::search::listing_name_key;
 use uuid::Uuid;
 
 pub(crate) async fn insert(
@@ -12,12 +13,14 @@ pub(crate) async fn insert(
     requires_approval: bool,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO organisations (id, kind, name, requires_approval) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organisations (id, kind, name, requires_approval, search_key)
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
     .bind(kind)
     .bind(name)
     .bind(requires_approval)
+    .bind(listing_name_key(name, ""))
     .execute(conn)
     .await?;
     Ok(())

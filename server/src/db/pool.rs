@@ -21,9 +21,12 @@ pub async fn migrate(url: &str) -> Result<(), sqlx::Error> {
         .max_connections(1)
         .connect_with(options)
         .await?;
-    let result = MIGRATOR.run(&owner).await;
+    let mut result = MIGRATOR.run(&owner).await.map_err(sqlx::Error::from);
+    if result.is_ok() {
+        result = super::listings::key_unkeyed(&owner).await;
+    }
     owner.close().await;
-    Ok(result?)
+    result
 }
 
 /// How long any one statement of the server's may run (waiting for locks

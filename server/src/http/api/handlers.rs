@@ -7,8 +7,8 @@ use axum::extract::State;
 use chrono::Utc;
 use serde::Serialize;
 use tsunagu_protocol::{
-    EnrollResponse, Organisation, PROTOCOL_VERSION, PullRequest, PushRequest, PushResponse,
-    decode_request,
+    DirectoryRequest, DirectoryResponse, EnrollResponse, Organisation, PROTOCOL_VERSION,
+    PullRequest, PushRequest, PushResponse, decode_request,
 };
 use uuid::Uuid;
 
@@ -91,4 +91,18 @@ pub(crate) async fn pull(
 ) -> Result<Json<PullPage>, ApiError> {
     let request: PullRequest = decode_request(&body)?;
     Ok(Json(pull_page(&state.pool, &device, &request).await?))
+}
+
+/// The directory's listings changed after the device's version (any
+/// enrolled device: the directory is what organisations say of themselves
+/// to the region).
+pub(crate) async fn directory(
+    State(state): State<ServerState>,
+    _device: Device,
+    body: Bytes,
+) -> Result<Json<DirectoryResponse>, ApiError> {
+    let request: DirectoryRequest = decode_request(&body)?;
+    Ok(Json(
+        crate::services::listings::page(&state.pool, request.since, request.limit).await?,
+    ))
 }

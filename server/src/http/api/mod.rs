@@ -28,6 +28,7 @@ pub(crate) fn routes() -> Router<ServerState> {
         .route("/v1/device", get(handlers::device))
         .route("/v1/push", post(handlers::push))
         .route("/v1/pull", post(handlers::pull))
+        .route("/v1/directory", post(handlers::directory))
 }
 
 /// Routes that take a whole file (a team's photo or PDF), with a body
