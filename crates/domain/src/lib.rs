@@ -13,6 +13,7 @@ pub mod directory;
 pub mod discharge_request;
 mod field_rules;
 pub mod ids;
+pub mod intake;
 pub mod kana;
 pub mod normalize;
 pub mod patient;
