@@ -449,6 +449,8 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
+        // TODO(issue 18): the desktop's 受入相談 keeps these.
+        ChangeBody::IntakeRequest { .. } => vec![],
         ChangeBody::ConsentRecorded {
             consent_id,
             patient_id,

@@ -14,6 +14,7 @@ mod discharge;
 mod enroll;
 mod error;
 mod event;
+mod intake;
 mod pull;
 mod push;
 mod storable;
@@ -27,6 +28,7 @@ pub use discharge::{WireAnswer, WireDischargeRequest};
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
 pub use error::{ErrorBody, ErrorCode};
 pub use event::{WireDestination, WireEvent, WireEventDetails};
+pub use intake::{WireIntakeAnswer, WireIntakeRequest, WireNewIntake};
 pub use pull::{Change, ChangeBody, MAX_PULL_LIMIT, PullRequest, PullResponse, WireSource};
 pub use push::{
     MAX_OPS_PER_PUSH, MAX_REQUEST_BYTES, OpBody, OpOutcome, OpResult, Operation, PushRequest,

@@ -11,6 +11,7 @@ use crate::decode::{Bounded, DecodeError};
 use crate::discharge::WireDischargeRequest;
 use crate::enroll::Organisation;
 use crate::event::{WireEvent, WireEventDetails};
+use crate::intake::WireIntakeRequest;
 use crate::push::WireFamilyGiver;
 use crate::team::{TeamChangeBody, WireDirectoryEntry};
 
@@ -127,6 +128,9 @@ pub enum ChangeBody {
     /// A hospital's 退院後の在宅医療の相談 to the clinic, as it stands
     /// (version 8).
     DischargeRequest { request: WireDischargeRequest },
+    /// A 受入相談 the organisation sent or was asked, as it stands
+    /// (version 9).
+    IntakeRequest { request: WireIntakeRequest },
 }
 
 impl ChangeBody {
@@ -135,6 +139,7 @@ impl ChangeBody {
     /// it).
     pub fn since_version(&self) -> u16 {
         match self {
+            ChangeBody::IntakeRequest { .. } => 9,
             ChangeBody::DischargeRequest { .. }
             | ChangeBody::Team(TeamChangeBody::Conference { .. }) => 8,
             ChangeBody::DirectoryListed { .. } | ChangeBody::Team(_) => 5,

@@ -13,6 +13,7 @@ use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
 use crate::discharge::WireAnswer;
 use crate::event::WireEvent;
+use crate::intake::{WireIntakeAnswer, WireNewIntake};
 use crate::team::TeamOp;
 
 pub const MAX_OPS_PER_PUSH: usize = 500;
@@ -116,6 +117,13 @@ pub enum OpBody {
     /// The doctor's answer to a hospital's 退院後の在宅医療の相談
     /// (version 8).
     DischargeRequestAnswered(WireAnswer),
+    /// The clinic asks an organisation found in the directory to take a
+    /// patient on (受入相談, version 9).
+    IntakeSent(WireNewIntake),
+    /// The clinic's doctor answers a 受入相談 it was asked (version 9).
+    IntakeAnswered(WireIntakeAnswer),
+    /// The clinic withdraws a 受入相談 it sent, still unanswered (version 9).
+    IntakeWithdrawn { request_id: Uuid },
 }
 
 /// The family member who consented, and how they are related.

@@ -97,6 +97,23 @@ impl<'a> Values<'a> {
                 self.texts
                     .extend([a.answer.as_str(), &a.text, &a.by.name, &a.by.profession]);
             }
+            OpBody::IntakeSent(r) => {
+                self.texts.extend([
+                    r.age.as_str(),
+                    &r.sex,
+                    &r.municipality,
+                    &r.start_on,
+                    &r.summary,
+                    &r.by.name,
+                    &r.by.profession,
+                ]);
+                self.texts.extend(r.needs.iter().map(String::as_str));
+            }
+            OpBody::IntakeAnswered(a) => {
+                self.texts
+                    .extend([a.answer.as_str(), &a.text, &a.by.name, &a.by.profession]);
+            }
+            OpBody::IntakeWithdrawn { .. } => {}
         }
     }
 
