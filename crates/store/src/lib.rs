@@ -20,6 +20,7 @@ mod board;
 mod clinic;
 mod consents;
 mod database;
+mod directory;
 mod discharge_requests;
 mod error;
 mod key;
@@ -54,6 +55,7 @@ pub use backup::{
 pub use board::{BoardOrder, BoardPage, BoardQuery, BoardScope};
 pub use consents::ConsentRecord;
 pub use database::OpenMode;
+pub use directory::{DirectoryPage, ListingBeds, ListingRecord};
 pub use discharge_requests::{
     AnswerGivenHere, AnswerSending, DischargeAnswerWrite, DischargeRequestRecord,
     HeldDischargeRequest,
@@ -84,6 +86,8 @@ pub use worklist::{AttentionItem, AttentionPage};
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The directory search's in-memory copy (`directory.rs`).
+    directory: std::sync::Arc<directory::DirectoryCache>,
 }
 
 impl Store {
@@ -91,7 +95,10 @@ impl Store {
     /// `path` with `key`. Most callers want [`StoreLocation::open_or_create`].
     pub async fn open_file(path: &Path, key: &StoreKey, mode: OpenMode) -> StoreResult<Store> {
         let pool = database::open_pool(path, key, mode).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            directory: Default::default(),
+        })
     }
 
     /// BENCHMARK ONLY: opens (creating if missing) a plain, unencrypted
@@ -101,7 +108,10 @@ impl Store {
     #[doc(hidden)]
     pub async fn open_unencrypted_for_bench(path: &Path) -> StoreResult<Store> {
         let pool = database::open_unencrypted_pool_for_bench(path).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            directory: Default::default(),
+        })
     }
 
     pub async fn close(&self) {

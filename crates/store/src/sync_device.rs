@@ -155,6 +155,7 @@ impl Store {
             sqlx::query("DELETE FROM synced_events")
                 .execute(&mut *tx)
                 .await?;
+            crate::directory::forget_through(&mut tx).await?;
             crate::outbox::requeue_everything(&mut tx, now).await?;
             audit::append(
                 &mut tx,
