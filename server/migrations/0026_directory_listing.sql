@@ -50,10 +50,16 @@ CREATE TRIGGER organisations_directory_version BEFORE INSERT OR UPDATE ON organi
 
 -- On its profile and beds: the organisation's listing changed.
 CREATE FUNCTION listing_part_directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    listed uuid;
 BEGIN
-    UPDATE organisations SET directory_version = next_directory_version()
-        WHERE id = (CASE WHEN TG_TABLE_NAME = 'hospital_beds' THEN NEW.hospital_id
-                         ELSE NEW.organisation_id END);
+    -- Each branch reads only its own table's column.
+    IF TG_TABLE_NAME = 'hospital_beds' THEN
+        listed := NEW.hospital_id;
+    ELSE
+        listed := NEW.organisation_id;
+    END IF;
+    UPDATE organisations SET directory_version = next_directory_version() WHERE id = listed;
     RETURN NEW;
 END $$;
 CREATE TRIGGER organisation_profiles_directory_version AFTER INSERT OR UPDATE

@@ -12,6 +12,7 @@ pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod feed;
 pub(crate) mod housekeeping;
+pub(crate) mod intake_requests;
 pub(crate) mod listings;
 pub(crate) mod live;
 pub(crate) mod organisations;

@@ -161,3 +161,14 @@ pub(crate) async fn set_stopped(
     .fetch_optional(conn)
     .await
 }
+
+/// (kind, stopped) of an organisation, if it exists.
+pub(crate) async fn listed_kind(
+    ex: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<Option<(String, bool)>> {
+    sqlx::query_as("SELECT kind, stopped_at IS NOT NULL FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}

@@ -13,6 +13,7 @@ pub(crate) mod enrollment;
 pub(crate) mod hashing;
 pub(crate) mod health;
 pub(crate) mod housekeeping;
+pub(crate) mod intake_requests;
 pub(crate) mod listings;
 pub(crate) mod live;
 pub(crate) mod organisations;

@@ -181,6 +181,10 @@ pub(crate) async fn figures(
         Ok(answers) => answers,
         Err(e) => return database_error(&e),
     };
+    let intake = match crate::services::intake_requests::answer_times(&state.pool).await {
+        Ok(intake) => intake,
+        Err(e) => return database_error(&e),
+    };
     match loop_figures(&state.pool).await {
         Ok((hospitals, total)) => render_with_status(
             StatusCode::OK,
@@ -192,6 +196,7 @@ pub(crate) async fn figures(
                 total => total,
                 answers_by_clinic => answers.0.iter().map(figures_view).collect::<Vec<_>>(),
                 answers_by_hospital => answers.1.iter().map(figures_view).collect::<Vec<_>>(),
+                intake_by_organisation => intake.iter().map(figures_view).collect::<Vec<_>>(),
             },
         ),
         Err(e) => database_error(&e),

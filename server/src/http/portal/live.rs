@@ -26,6 +26,9 @@ pub(crate) struct LiveQuery {
     /// discharge request.
     #[serde(default)]
     referral: Option<Uuid>,
+    /// The organisation's 受入相談 page: its feed's news.
+    #[serde(default)]
+    intake: Option<u8>,
 }
 
 /// The live news of one team's page, or of the list of the person's
@@ -38,6 +41,9 @@ pub(crate) async fn live(
 ) -> Response {
     if let Some(referral) = q.referral {
         return live_referral(&state, &user, referral).await;
+    }
+    if q.intake.is_some() {
+        return live_intake(&state, &user);
     }
     let actor = TeamActor::portal(&user);
     let teams = match views::followed(&state.pool, &actor, q.team, Utc::now()).await {
@@ -76,4 +82,17 @@ async fn live_referral(state: &ServerState, user: &SignedIn, referral: Uuid) -> 
         move |scope| matches!(scope, Scope::Referral(id) if id == referral),
     )
     .into_response()
+}
+
+/// The live news of the organisation's 受入相談 page: its own feed, where
+/// every request it sent or was asked is told as it moves.
+fn live_intake(state: &ServerState, user: &SignedIn) -> Response {
+    let Some(open) = state.live.open() else {
+        return crate::http::portal::busy_page();
+    };
+    let own = crate::services::intake_requests::feed_of(
+        user.organisation.id,
+        user.organisation.kind.code(),
+    );
+    events(open, move |scope| scope == own).into_response()
 }

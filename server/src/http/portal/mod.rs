@@ -14,9 +14,11 @@ mod audit_labels;
 mod beds;
 mod break_glass;
 mod desk;
+mod directory;
 mod discharge_requests;
 mod forms;
 mod history;
+mod intake;
 mod live;
 pub(crate) mod pages;
 mod preregistered;
@@ -119,6 +121,11 @@ pub(crate) fn router() -> Router<ServerState> {
             get(beds::show).post(beds::save),
         )
         .route("/portal/desk/beds", get(beds::region))
+        .route("/portal/directory", get(directory::search))
+        .route("/portal/intake", get(intake::list).post(intake::send))
+        .route("/portal/intake/new", get(intake::new_form))
+        .route("/portal/intake/{id}/answer", post(intake::answer))
+        .route("/portal/intake/{id}/withdraw", post(intake::withdraw))
         .route(
             "/portal/organisations/{id}/profile",
             get(profile::show).post(profile::save),

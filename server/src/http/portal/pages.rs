@@ -54,6 +54,9 @@ fn environment() -> &'static Environment<'static> {
             "profile.html",
             "beds.html",
             "beds_region.html",
+            "directory.html",
+            "intake.html",
+            "intake_new.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)

@@ -76,6 +76,15 @@ pub(crate) async fn apply(
         OpBody::DischargeRequestAnswered(a) => {
             crate::services::discharge_requests::answer(conn, by, a).await
         }
+        OpBody::IntakeSent(r) => {
+            crate::services::intake_requests::sent_by_device(conn, by, r).await
+        }
+        OpBody::IntakeAnswered(a) => {
+            crate::services::intake_requests::answered_by_device(conn, by, a).await
+        }
+        OpBody::IntakeWithdrawn { request_id } => {
+            crate::services::intake_requests::withdrawn_by_device(conn, by, *request_id).await
+        }
     }
 }
 
@@ -95,7 +104,11 @@ fn authorise(by: &Actor, body: &OpBody) -> Result<(), Failure> {
         OpBody::ReferralClaimed { .. } => {
             (OrgKind::Hospital, "この操作は病院の端末からのみ行えます")
         }
-        OpBody::Team(_) | OpBody::DischargeRequestAnswered(_) => {
+        OpBody::Team(_)
+        | OpBody::DischargeRequestAnswered(_)
+        | OpBody::IntakeSent(_)
+        | OpBody::IntakeAnswered(_)
+        | OpBody::IntakeWithdrawn { .. } => {
             (OrgKind::Clinic, "この操作は診療所の端末からのみ行えます")
         }
         OpBody::EventAppended { .. } => return Ok(()),

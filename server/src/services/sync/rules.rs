@@ -58,8 +58,12 @@ pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
         | OpBody::ReferralClaimed { .. } => Ok(()),
         // Team operations and answers to discharge requests are checked by
         // the domain's rules where they are applied (`services::teams`,
-        // `services::discharge_requests`).
-        OpBody::Team(_) | OpBody::DischargeRequestAnswered(_) => Ok(()),
+        // `services::discharge_requests`, `services::intake_requests`).
+        OpBody::Team(_)
+        | OpBody::DischargeRequestAnswered(_)
+        | OpBody::IntakeSent(_)
+        | OpBody::IntakeAnswered(_)
+        | OpBody::IntakeWithdrawn { .. } => Ok(()),
     }
 }
 
