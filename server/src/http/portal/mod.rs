@@ -14,6 +14,7 @@ mod audit_labels;
 mod beds;
 mod break_glass;
 mod desk;
+mod directory_import;
 mod discharge_requests;
 mod forms;
 mod history;
@@ -119,6 +120,7 @@ pub(crate) fn router() -> Router<ServerState> {
             get(beds::show).post(beds::save),
         )
         .route("/portal/desk/beds", get(beds::region))
+        .route("/portal/desk/import", get(directory_import::show))
         .route(
             "/portal/organisations/{id}/profile",
             get(profile::show).post(profile::save),
@@ -189,11 +191,12 @@ pub(crate) fn streams() -> Router<ServerState> {
         .layer(middleware::map_response(pages::security_headers))
 }
 
-/// Forms that carry a file (a team's photo or PDF), under the upload
-/// limit rather than the forms' own.
+/// Forms that carry a file (a team's photo or PDF, the desk's provider
+/// list of up to 20 MB), under the upload limit rather than the forms' own.
 pub(crate) fn uploads() -> Router<ServerState> {
     Router::new()
         .route("/portal/teams/{id}/posts", post(teams::post))
+        .route("/portal/desk/import", post(directory_import::upload))
         .layer(middleware::map_response(pages::security_headers))
 }
 

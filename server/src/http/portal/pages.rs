@@ -54,6 +54,7 @@ fn environment() -> &'static Environment<'static> {
             "profile.html",
             "beds.html",
             "beds_region.html",
+            "directory_import.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)
