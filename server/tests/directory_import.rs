@@ -259,8 +259,19 @@ async fn open_data_and_the_simple_layout_are_imported_and_a_second_import_update
             .4,
         "03-3981-9999"
     );
+    // Unchanged rows are not written: desktops are sent nothing again.
+    let versions = "SELECT max(directory_version) FROM organisations";
+    let before: i64 = sqlx::query_scalar(versions)
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
     let again = upload(&t, &desk, "auto", SIMPLE.as_bytes()).await;
     assert!(again.body.contains("新規 0件、更新 4件"), "{}", again.body);
+    let after: i64 = sqlx::query_scalar(versions)
+        .fetch_one(&t.owner)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
 
     // An id known as another kind is refused: kinds never change here.
     let other = "識別番号,種別,名称\r\nH-001,診療所,池袋中央クリニック\r\n";

@@ -19,12 +19,27 @@ pub(crate) async fn lock(conn: &mut PgConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// An organisation the file names that is already here.
+/// `n` directory versions at once (one update of the counter row, locked
+/// to commit like any other): the last of them.
+pub(crate) async fn take_versions(conn: &mut PgConnection, n: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("UPDATE directory_counter SET last = last + $1 RETURNING last")
+        .bind(n)
+        .fetch_one(conn)
+        .await
+}
+
+/// An organisation the file names that is already here, as listed now.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct Existing {
     pub external_id: String,
     pub id: Uuid,
     pub kind: String,
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub fax: String,
+    pub address: Option<String>,
+    pub municipalities: Option<Vec<String>>,
     /// A person saved its profile (the organisation or the desk).
     pub kept_by_person: bool,
 }
@@ -34,8 +49,8 @@ pub(crate) async fn existing(
     external_ids: &[String],
 ) -> sqlx::Result<Vec<Existing>> {
     sqlx::query_as(
-        "SELECT o.external_id, o.id, o.kind,
-           (p.organisation_id IS NOT NULL AND p.updated_by NOT LIKE $2 || '%') AS kept_by_person
+        "SELECT o.external_id, o.id, o.kind, o.name, o.name_kana, o.phone, o.fax, p.address,
+           p.municipalities, (p.organisation_id IS NOT NULL AND p.updated_by NOT LIKE $2 || '%') AS kept_by_person
          FROM organisations o LEFT JOIN organisation_profiles p ON p.organisation_id = o.id
          WHERE o.external_id = ANY($1)",
     )
@@ -56,6 +71,8 @@ pub(crate) struct Columns {
     pub phones: Vec<String>,
     pub faxes: Vec<String>,
     pub external_ids: Vec<String>,
+    /// Each row's directory version, from `take_versions`.
+    pub versions: Vec<i64>,
     /// Whether a person keeps its profile (then its numbers stay too).
     pub kept: Vec<bool>,
     pub addresses: Vec<String>,
@@ -66,9 +83,10 @@ pub(crate) struct Columns {
 /// New organisations, with no accounts yet.
 pub(crate) async fn insert(conn: &mut PgConnection, c: &Columns) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO organisations (id, kind, name, name_kana, search_key, phone, fax, external_id)
+        "INSERT INTO organisations (id, kind, name, name_kana, search_key, phone, fax, external_id,
+           directory_version)
          SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
-           $6::text[], $7::text[], $8::text[])",
+           $6::text[], $7::text[], $8::text[], $9::bigint[])",
     )
     .bind(&c.ids)
     .bind(&c.kinds)
@@ -78,21 +96,22 @@ pub(crate) async fn insert(conn: &mut PgConnection, c: &Columns) -> sqlx::Result
     .bind(&c.phones)
     .bind(&c.faxes)
     .bind(&c.external_ids)
+    .bind(&c.versions)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Known ones: name, reading and their key always (the register's name is
-/// the official one); phone and FAX only while no person keeps the
-/// profile. The kind never changes here.
+/// Known ones that changed: name, reading and their key always (the
+/// register's name is the official one); phone and FAX only while no
+/// person keeps the profile. The kind never changes here.
 pub(crate) async fn update(conn: &mut PgConnection, c: &Columns) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE organisations o SET name = u.name, name_kana = u.kana, search_key = u.key,
            phone = CASE WHEN u.kept THEN o.phone ELSE u.phone END,
-           fax = CASE WHEN u.kept THEN o.fax ELSE u.fax END
+           fax = CASE WHEN u.kept THEN o.fax ELSE u.fax END, directory_version = u.version
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-           $7::bool[]) AS u(id, name, kana, key, phone, fax, kept)
+           $7::bool[], $8::bigint[]) AS u(id, name, kana, key, phone, fax, kept, version)
          WHERE o.id = u.id",
     )
     .bind(&c.ids)
@@ -102,6 +121,7 @@ pub(crate) async fn update(conn: &mut PgConnection, c: &Columns) -> sqlx::Result
     .bind(&c.phones)
     .bind(&c.faxes)
     .bind(&c.kept)
+    .bind(&c.versions)
     .execute(conn)
     .await?;
     Ok(())
@@ -109,8 +129,8 @@ pub(crate) async fn update(conn: &mut PgConnection, c: &Columns) -> sqlx::Result
 
 /// Address and area of profiles nobody but an import has written; never
 /// `confirmed` (the import is not the organisation confirming anything,
-/// so freshness stays honest). An unchanged profile is not rewritten: each
-/// write takes a directory version and sends the listing to every desktop.
+/// so freshness stays honest). The organisation's new directory version,
+/// set by `insert` or `update`, covers the profile too (migration 0028).
 pub(crate) async fn write_profiles(
     conn: &mut PgConnection,
     c: &Columns,

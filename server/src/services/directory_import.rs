@@ -150,8 +150,9 @@ fn contradictions(checked: &CheckedFile, existing: &HashMap<String, Existing>) -
         .collect()
 }
 
-/// Every row: new ones inserted, known ones updated; profiles written
-/// where no person keeps them. (added, updated).
+/// Every row: new ones inserted, known ones that changed updated;
+/// profiles written where no person keeps them. Each organisation written
+/// takes a version from one block (migration 0028). (added, updated).
 async fn apply(
     conn: &mut PgConnection,
     rows: &[ImportRow],
@@ -159,24 +160,41 @@ async fn apply(
     by: &str,
 ) -> sqlx::Result<(usize, usize)> {
     let mut new = Vec::new();
-    let mut known = Vec::new();
+    let mut changed = Vec::new();
+    let mut known = 0;
     for row in rows {
         match existing.get(&row.external_id) {
-            Some(e) => known.push((e.id, e.kept_by_person, row)),
+            Some(e) => {
+                known += 1;
+                if differs(e, row) {
+                    changed.push((e.id, e.kept_by_person, row));
+                }
+            }
             None => new.push((Uuid::now_v7(), false, row)),
         }
     }
+    let written = (new.len() + changed.len()) as i64;
+    if written == 0 {
+        return Ok((0, known));
+    }
+    let mut version = db::directory_import::take_versions(&mut *conn, written).await? - written;
+    let mut next_versions = |n: usize| {
+        let taken: Vec<i64> = (version + 1..=version + n as i64).collect();
+        version += n as i64;
+        taken
+    };
     let profile_by = format!("{IMPORT_PREFIX}{by}");
     for chunk in new.chunks(CHUNK) {
-        let c = columns(chunk);
+        let c = columns(chunk, next_versions(chunk.len()));
         db::directory_import::insert(&mut *conn, &c).await?;
         db::directory_import::write_profiles(&mut *conn, &c, &profile_by).await?;
     }
-    for chunk in known.chunks(CHUNK) {
-        let c = columns(chunk);
+    for chunk in changed.chunks(CHUNK) {
+        let c = columns(chunk, next_versions(chunk.len()));
         db::directory_import::update(&mut *conn, &c).await?;
         let not_kept: Vec<_> = chunk.iter().filter(|(_, kept, _)| !kept).cloned().collect();
-        db::directory_import::write_profiles(&mut *conn, &columns(&not_kept), &profile_by).await?;
+        let c = columns(&not_kept, Vec::new());
+        db::directory_import::write_profiles(&mut *conn, &c, &profile_by).await?;
     }
     for (id, _, row) in &new {
         let organisation = PortalOrganisation {
@@ -186,11 +204,28 @@ async fn apply(
         };
         list_imported(&mut *conn, &organisation, (&row.phone, &row.fax)).await?;
     }
-    Ok((new.len(), known.len()))
+    Ok((new.len(), known))
 }
 
-fn columns(rows: &[(Uuid, bool, &ImportRow)]) -> Columns {
-    let mut c = Columns::default();
+/// Whether the row changes what the directory lists of `e`: an unchanged
+/// one is not written, so a second import resends nothing to desktops.
+fn differs(e: &Existing, row: &ImportRow) -> bool {
+    let names = e.name != row.name || e.name_kana != row.name_kana;
+    if e.kept_by_person {
+        return names;
+    }
+    names
+        || e.phone != row.phone
+        || e.fax != row.fax
+        || e.address.as_deref() != Some(row.address.as_str())
+        || e.municipalities.as_deref() != Some(row.municipalities.as_slice())
+}
+
+fn columns(rows: &[(Uuid, bool, &ImportRow)], versions: Vec<i64>) -> Columns {
+    let mut c = Columns {
+        versions,
+        ..Columns::default()
+    };
     for (id, kept, row) in rows {
         c.ids.push(*id);
         c.kinds.push(row.kind.code().to_string());
