@@ -5,6 +5,7 @@
 //! talk's complaint this answers: 「調べても情報にはかたよりや限界がある」.
 
 pub mod beds;
+pub mod import;
 pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
@@ -492,7 +493,7 @@ pub fn check_profile(
 }
 
 /// 市区町村 as typed: each a name ending in 市, 区, 町 or 村.
-fn municipalities(raw: &str) -> Result<Vec<String>, String> {
+pub(crate) fn municipalities(raw: &str) -> Result<Vec<String>, String> {
     let normalized = crate::normalize::nfkc(raw);
     let mut names: Vec<String> = Vec::new();
     for name in normalized.split(|c: char| c == '、' || c == ',' || c.is_whitespace()) {

@@ -7,6 +7,7 @@ pub(crate) mod beds;
 pub(crate) mod break_glass;
 pub(crate) mod conferences;
 pub(crate) mod devices;
+pub(crate) mod directory_import;
 pub(crate) mod discharge_requests;
 pub(crate) mod error;
 pub(crate) mod events;

@@ -166,6 +166,23 @@ async fn list_in_team_directories(
     Ok(())
 }
 
+/// An organisation the directory import added: a clinic or a hospital is
+/// fed to the clinics' devices exactly as one registered here (they are
+/// referral destinations); the other kinds, tens of thousands in a
+/// prefecture's open data, reach desktops through `/v1/directory` only,
+/// rather than as a change in every clinic's feed.
+pub(crate) async fn list_imported(
+    conn: &mut sqlx::PgConnection,
+    organisation: &PortalOrganisation,
+    numbers: (&str, &str),
+) -> Result<(), sqlx::Error> {
+    if let Some(device_organisation) = organisation.as_device_organisation() {
+        list_in_directories(conn, &device_organisation).await?;
+        list_in_team_directories(conn, organisation, numbers).await?;
+    }
+    Ok(())
+}
+
 /// (id, name, kind, phone, fax) of an organisation in a clinic's directory.
 type Listed = (Uuid, String, String, String, String);
 

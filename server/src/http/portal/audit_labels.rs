@@ -63,6 +63,8 @@ pub(crate) fn action_label(code: &str) -> String {
         "team-attachment-upload" => "添付ファイルの受信",
         "view-team" => "在宅チームの閲覧",
         "view-team-attachment" => "添付ファイルの閲覧",
+        "directory-import" => "事業所の一括取り込み",
+        "directory-import-refused" => "一括取り込みを中止（取り込みなし）",
         _ => return code.to_string(),
     };
     format!("{label}（{code}）")

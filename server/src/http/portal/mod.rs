@@ -15,6 +15,7 @@ mod beds;
 mod break_glass;
 mod desk;
 mod directory;
+mod directory_import;
 mod discharge_requests;
 mod forms;
 mod history;
@@ -126,6 +127,7 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/intake/new", get(intake::new_form))
         .route("/portal/intake/{id}/answer", post(intake::answer))
         .route("/portal/intake/{id}/withdraw", post(intake::withdraw))
+        .route("/portal/desk/import", get(directory_import::show))
         .route(
             "/portal/organisations/{id}/profile",
             get(profile::show).post(profile::save),
@@ -196,11 +198,12 @@ pub(crate) fn streams() -> Router<ServerState> {
         .layer(middleware::map_response(pages::security_headers))
 }
 
-/// Forms that carry a file (a team's photo or PDF), under the upload
-/// limit rather than the forms' own.
+/// Forms that carry a file (a team's photo or PDF, the desk's provider
+/// list of up to 20 MB), under the upload limit rather than the forms' own.
 pub(crate) fn uploads() -> Router<ServerState> {
     Router::new()
         .route("/portal/teams/{id}/posts", post(teams::post))
+        .route("/portal/desk/import", post(directory_import::upload))
         .layer(middleware::map_response(pages::security_headers))
 }
 

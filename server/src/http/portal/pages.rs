@@ -55,6 +55,7 @@ fn environment() -> &'static Environment<'static> {
             "beds.html",
             "beds_region.html",
             "directory.html",
+            "directory_import.html",
             "intake.html",
             "intake_new.html",
             "break_glass.html",
