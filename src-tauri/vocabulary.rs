@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use tsunagu_app::{
     Attendance, DestinationKind, EntryKind, FirstContactTopic, OrganisationKind, ReferralStatus,
-    StaffRole, TeamRole,
+    StaffRole, TeamRole, WardType, offers_for,
 };
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
@@ -63,7 +63,53 @@ pub fn typescript_vocabulary() -> String {
     }
     out.push_str("];\n");
     team_vocabulary(&mut out);
+    directory_vocabulary(&mut out);
     out
+}
+
+/// The directory search's choices: what each kind of organisation may say
+/// it can do (the domain's `offers_for`, in the profile form's order) and
+/// the ward types of 空床.
+fn directory_vocabulary(out: &mut String) {
+    out.push_str(
+        "\n/** What an organisation of each kind may say it can do (対応できること), in the profile form's order. */\n\
+         export const DIRECTORY_OFFERS: readonly { kind: string; offers: readonly { code: string; label: string }[] }[] = [\n",
+    );
+    for kind in OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| k.may_join_team())
+    {
+        let offers: Vec<String> = offers_for(kind)
+            .iter()
+            .map(|o| {
+                format!(
+                    "{{ code: {}, label: {} }}",
+                    quoted(o.code()),
+                    quoted(o.label_ja())
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {{ kind: {}, offers: [{}] }},",
+            quoted(kind.code()),
+            offers.join(", ")
+        );
+    }
+    out.push_str(
+        "];\n\n\
+         /** The ward types a hospital counts its beds by (空床). */\n\
+         export const WARD_TYPES: readonly { code: string; label: string }[] = [\n",
+    );
+    for ward in WardType::ALL {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(ward.code()),
+            quoted(ward.label_ja())
+        );
+    }
+    out.push_str("];\n");
 }
 
 /// The team's choices: the kinds of organisation, the roles an invitation

@@ -15,6 +15,7 @@ pub mod backup;
 pub mod clinic;
 pub mod conference;
 pub mod consents;
+pub mod directory;
 pub mod discharge;
 pub mod figures;
 pub mod files;
@@ -222,6 +223,17 @@ ipc_commands! {
     /// Changes the server refused, newest first.
     fn sync_conflicts() -> Vec<SyncConflict>
         as getSyncConflicts => sync::sync_conflicts(desktop).await;
+
+    // 地域の機関をさがす (the regional directory, searched on this PC's copy)
+    /// The first results answering the form (those taking new patients first) and how many in all.
+    fn search_directory(query: DirectorySearchInput) -> DirectoryResults
+        as searchDirectory => directory::search_directory(desktop).await;
+    /// Every 市区町村 the directory's organisations serve, for suggestions.
+    fn directory_municipalities() -> Vec<String>
+        as directoryMunicipalities => directory::directory_municipalities(desktop).await;
+    /// The 市区町村 of an address (the patient's, as shown) that the directory knows; null if none.
+    fn directory_area_of(address: String) -> Option<String>
+        as directoryAreaOf => directory::directory_area_of(desktop).await;
 
     // the home-care team (在宅チーム) and its timeline
     /// The patient's team panel (null team before 「チームを作る」).

@@ -10,6 +10,7 @@ mod clinic;
 mod conference;
 mod consents;
 pub(crate) mod declare;
+mod directory;
 mod discharge;
 mod errors;
 mod figures;
@@ -27,6 +28,7 @@ pub use board::*;
 pub use clinic::*;
 pub use conference::*;
 pub use consents::*;
+pub use directory::*;
 pub use discharge::*;
 pub use errors::*;
 pub use figures::*;
@@ -116,6 +118,11 @@ pub fn typescript_bindings() -> String {
         ConferenceInvitee::decl(&cfg),
         ConferenceInvitable::decl(&cfg),
         ConferenceInput::decl(&cfg),
+        DirectorySearchInput::decl(&cfg),
+        DirectoryResults::decl(&cfg),
+        DirectoryListing::decl(&cfg),
+        DirectoryOffer::decl(&cfg),
+        DirectoryBeds::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -4,10 +4,12 @@
 //! point loses nothing and repeats nothing: unanswered operations are sent
 //! again (the server remembers them), an unstored page is fetched again.
 
+mod directory;
 mod live;
 mod push;
 mod team;
 
+pub use directory::DIRECTORY_PAGE;
 pub(crate) use team::wire_vitals;
 
 use chrono::{DateTime, Utc};
@@ -63,6 +65,8 @@ pub struct SyncReport {
     /// 退院時カンファレンス set, answered, recorded or called off (the
     /// screens reload to show them).
     pub conferences: usize,
+    /// Directory listings new or changed (protocol 9's `/v1/directory`).
+    pub listings: usize,
 }
 
 impl SyncReport {
@@ -188,6 +192,12 @@ impl App {
             // page brings the new epoch and everything is queued again.
             match self.pull_feed(&link, &mut report).await? {
                 EpochCheck::Same if !pushed.server_restored => {
+                    let listed = self.pull_directory(&link).await;
+                    if listed.is_err() && report.brought_news() {
+                        // The feed's pages are stored; the screens still hear of them.
+                        self.news_arrivals.fetch_add(1, Ordering::Relaxed);
+                    }
+                    report.listings += listed?;
                     report.fetched += self.fetch_attachments(&link).await?;
                     return match pushed.upload_failed {
                         None => Ok(report),

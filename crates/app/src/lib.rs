@@ -9,6 +9,7 @@ mod board;
 mod clinic;
 mod clock;
 mod consents;
+mod directory;
 mod discharge;
 mod error;
 mod exchange;
@@ -30,9 +31,12 @@ pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consents::{ConsentView, RegionalHospital};
+pub use directory::{DIRECTORY_RESULTS, DirectoryHit, DirectoryResults};
 pub use discharge::DischargeRequestView;
 pub use error::{AppError, ErrorCode, FieldMessage};
-pub use exchange::{SyncConflict, SyncReport, SyncState, pulled_changes, pushed_operation};
+pub use exchange::{
+    DIRECTORY_PAGE, SyncConflict, SyncReport, SyncState, pulled_changes, pushed_operation,
+};
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
@@ -45,6 +49,9 @@ pub use team::{
     InviteInput, InviteeView, MemberView, PatientTeam, PostDraft, ReceiptView, TeamAttachmentFile,
     TeamBadge, TeamConferences, TeamView, Timeline, profession_of,
 };
+pub use tsunagu_domain::directory::beds::WardType;
+pub use tsunagu_domain::directory::search::SearchDraft as DirectorySearchDraft;
+pub use tsunagu_domain::directory::{Accepting, Offer, offers_for};
 pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeRequestState};
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
@@ -59,7 +66,7 @@ pub use tsunagu_domain::{ConsentDraft, ReplyDraft};
 pub use tsunagu_domain::{ConsentGiver, ConsentScope, TeamSharingConsentDraft};
 pub use tsunagu_store::BACKUP_EXTENSION;
 pub use tsunagu_store::{Destination, KeyringKeys, LetterKind, LetterSummary, StoreLocation};
-pub use tsunagu_store::{DirectoryEntry, EntryRecord, EntryState};
+pub use tsunagu_store::{DirectoryEntry, EntryRecord, EntryState, ListingBeds, ListingRecord};
 pub use worklist::{WORKLIST_SHOWN, WorklistItem, WorklistPage};
 
 use std::sync::Arc;

@@ -674,3 +674,69 @@ date: string,
  * E.g. 14:00 (Japan's time).
  */
 time: string, place: string, link: string, note: string, inviteeMemberIds: Array<string>, };
+
+export type DirectorySearchInput = { 
+/**
+ * Kanji or kana, any width; 旧字体 and 新字体 find each other.
+ */
+name: string, 
+/**
+ * An organisation kind's code.
+ */
+kind: string, 
+/**
+ * Offer codes: a result offers every one.
+ */
+offers: Array<string>, 
+/**
+ * A 市区町村 the result serves.
+ */
+municipality: string, 
+/**
+ * Only those taking new patients (受入可).
+ */
+acceptingOnly: boolean, 
+/**
+ * A ward type's code: only hospitals with free beds of it.
+ */
+openBeds: string, };
+
+export type DirectoryResults = { 
+/**
+ * The first results, those taking new patients first, then by reading.
+ */
+listings: Array<DirectoryListing>, 
+/**
+ * How many answer in all.
+ */
+total: number, };
+
+export type DirectoryListing = { id: string, name: string, nameKana: string, 
+/**
+ * The organisation kind's code.
+ */
+kind: string, kindLabel: string, phone: string, fax: string, address: string, hours: string, municipalities: Array<string>, areaDetail: string, radiusKm: number | null, offers: Array<DirectoryOffer>, 
+/**
+ * `yes`, `ask`, `no`, or null when not said.
+ */
+accepting: string | null, 
+/**
+ * 受入可 / 要相談 / 受入不可.
+ */
+acceptingLabel: string | null, careManagers: number | null, beds: Array<DirectoryBeds>, 
+/**
+ * 「2026年11月2日に確認」, or how long it has not been.
+ */
+freshnessLabel: string, 
+/**
+ * Some part not confirmed for 90 days: shown in the warning colour.
+ */
+stale: boolean, };
+
+export type DirectoryOffer = { code: string, label: string, };
+
+export type DirectoryBeds = { wardType: string, wardLabel: string, capacity: number, available: number, 
+/**
+ * RFC 3339: when the hospital said it.
+ */
+updatedAt: string, };

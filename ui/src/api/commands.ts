@@ -17,6 +17,8 @@ import type {
   Destination,
   Destinations,
   DirectoryOrganisation,
+  DirectoryResults,
+  DirectorySearchInput,
   DischargeRequest,
   EnrollInput,
   EventInput,
@@ -348,6 +350,21 @@ export function syncNow(): Promise<SyncReport> {
 /** Changes the server refused, newest first. */
 export function getSyncConflicts(): Promise<Array<SyncConflict>> {
   return call("sync_conflicts");
+}
+
+/** The first results answering the form (those taking new patients first) and how many in all. */
+export function searchDirectory(query: DirectorySearchInput): Promise<DirectoryResults> {
+  return call("search_directory", { query });
+}
+
+/** Every 市区町村 the directory's organisations serve, for suggestions. */
+export function directoryMunicipalities(): Promise<Array<string>> {
+  return call("directory_municipalities");
+}
+
+/** The 市区町村 of an address (the patient's, as shown) that the directory knows; null if none. */
+export function directoryAreaOf(address: string): Promise<string | null> {
+  return call("directory_area_of", { address });
 }
 
 /** The patient's team panel (null team before 「チームを作る」). */

@@ -79,3 +79,26 @@ export const ATTENDANCE_ANSWERS: readonly { code: string; label: string }[] = [
   { code: "online", label: "オンライン" },
   { code: "absent", label: "欠席" },
 ];
+
+/** What an organisation of each kind may say it can do (対応できること), in the profile form's order. */
+export const DIRECTORY_OFFERS: readonly { kind: string; offers: readonly { code: string; label: string }[] }[] = [
+  { kind: "hospital", offers: [{ code: "home_visits", label: "訪問診療" }, { code: "house_calls", label: "往診" }, { code: "around_24h", label: "24時間対応" }, { code: "support_clinic", label: "在宅療養支援診療所・病院" }, { code: "enhanced_support", label: "機能強化型" }, { code: "weekends", label: "土日祝の対応" }, { code: "end_of_life", label: "看取り" }, { code: "palliative", label: "緩和ケア・医療用麻薬" }, { code: "home_oxygen", label: "在宅酸素" }, { code: "ventilator", label: "人工呼吸器" }, { code: "tpn", label: "中心静脈栄養" }, { code: "tube_feeding", label: "経管栄養・胃ろう" }, { code: "pressure_ulcers", label: "褥瘡" }, { code: "paediatric", label: "小児" }, { code: "dementia", label: "認知症" }, { code: "backup_beds", label: "後方支援病床" }, { code: "respite_admission", label: "レスパイト入院" }] },
+  { kind: "clinic", offers: [{ code: "home_visits", label: "訪問診療" }, { code: "house_calls", label: "往診" }, { code: "around_24h", label: "24時間対応" }, { code: "support_clinic", label: "在宅療養支援診療所・病院" }, { code: "enhanced_support", label: "機能強化型" }, { code: "weekends", label: "土日祝の対応" }, { code: "end_of_life", label: "看取り" }, { code: "palliative", label: "緩和ケア・医療用麻薬" }, { code: "home_oxygen", label: "在宅酸素" }, { code: "ventilator", label: "人工呼吸器" }, { code: "tpn", label: "中心静脈栄養" }, { code: "tube_feeding", label: "経管栄養・胃ろう" }, { code: "pressure_ulcers", label: "褥瘡" }, { code: "paediatric", label: "小児" }, { code: "dementia", label: "認知症" }] },
+  { kind: "visiting_nurse_station", offers: [{ code: "around_24h", label: "24時間対応" }, { code: "special_management", label: "特別管理" }, { code: "therapists", label: "リハビリ職" }, { code: "psychiatric", label: "精神科訪問看護" }, { code: "paediatric", label: "小児" }, { code: "end_of_life", label: "看取り" }] },
+  { kind: "care_management_office", offers: [] },
+  { kind: "pharmacy", offers: [{ code: "pharmacy_visits", label: "在宅訪問（薬剤）" }, { code: "sterile_compounding", label: "無菌調剤" }, { code: "narcotics", label: "麻薬の調剤" }, { code: "around_24h", label: "24時間対応" }] },
+  { kind: "dental_clinic", offers: [{ code: "home_dental", label: "訪問歯科" }, { code: "oral_care", label: "口腔ケア" }, { code: "swallowing_assessment", label: "嚥下評価" }] },
+  { kind: "home_rehabilitation", offers: [] },
+  { kind: "care_service", offers: [] },
+  { kind: "community_support_center", offers: [] },
+];
+
+/** The ward types a hospital counts its beds by (空床). */
+export const WARD_TYPES: readonly { code: string; label: string }[] = [
+  { code: "general", label: "一般" },
+  { code: "community_care", label: "地域包括ケア" },
+  { code: "rehabilitation", label: "回復期リハビリ" },
+  { code: "palliative", label: "緩和ケア" },
+  { code: "long_term", label: "療養" },
+  { code: "respite", label: "レスパイト" },
+];

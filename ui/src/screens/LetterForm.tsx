@@ -16,6 +16,7 @@ import {
 } from "../api";
 import { TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
+import { DirectorySearch } from "./DirectorySearch";
 import { toFieldErrors } from "../lib/format";
 import {
   LETTER_TITLES,
@@ -85,11 +86,13 @@ const BODY_FIELDS: Record<LetterKind, readonly { key: Key; rows: number; require
 interface Props {
   draftId: string;
   patientName: string;
+  /** The patient's address: 地域の機関からさがす suggests its area. */
+  patientAddress?: string | undefined;
   onIssued: (letter: IssuedLetter) => void;
   onClose: () => void;
 }
 
-export function LetterForm({ draftId, patientName, onIssued, onClose }: Props) {
+export function LetterForm({ draftId, patientName, patientAddress, onIssued, onClose }: Props) {
   const [draft, setDraft] = useState<LetterDraft | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -125,12 +128,21 @@ export function LetterForm({ draftId, patientName, onIssued, onClose }: Props) {
   if (draft === null) {
     return <p class="list-status">読み込み中…</p>;
   }
-  return <LetterEditor draft={draft} patientName={patientName} onIssued={onIssued} onClose={onClose} />;
+  return (
+    <LetterEditor
+      draft={draft}
+      patientName={patientName}
+      patientAddress={patientAddress}
+      onIssued={onIssued}
+      onClose={onClose}
+    />
+  );
 }
 
 function LetterEditor({
   draft,
   patientName,
+  patientAddress,
   onIssued,
   onClose,
 }: Omit<Props, "draftId"> & { draft: LetterDraft }) {
@@ -140,6 +152,7 @@ function LetterEditor({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [destinations, setDestinations] = useState<Destinations>({ recent: [], favourites: [], registered: [] });
+  const [searchingDirectory, setSearchingDirectory] = useState(false);
   const fieldErrors = toFieldErrors(error?.fields ?? []);
 
   // The latest values and whether they still need saving, for the timer and for closing.
@@ -306,6 +319,31 @@ function LetterEditor({
                     </button>
                   ))}
                 </div>
+              )}
+              <div class="form-actions">
+                <button
+                  type="button"
+                  id="letter-directory"
+                  class="button button-ghost"
+                  aria-pressed={searchingDirectory}
+                  onClick={() => {
+                    setSearchingDirectory((s) => !s);
+                  }}
+                >
+                  地域の機関からさがす
+                </button>
+              </div>
+              {searchingDirectory && (
+                <DirectorySearch
+                  patient={{ name: patientName, address: patientAddress ?? "" }}
+                  onChooseDestination={(listing) => {
+                    onInput("toInstitution", listing.name);
+                    setSearchingDirectory(false);
+                  }}
+                  onClose={() => {
+                    setSearchingDirectory(false);
+                  }}
+                />
               )}
               {draft.kind === "referral" && destinations.registered.includes(values.toInstitution.trim()) && (
                 <p class="field-hint" id="registered-destination">

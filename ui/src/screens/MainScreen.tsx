@@ -3,6 +3,7 @@ import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { LETTER_TITLES } from "../lib/letters";
 import { ClinicForm } from "./ClinicForm";
+import { DirectorySearch } from "./DirectorySearch";
 import { LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
@@ -21,6 +22,7 @@ type View =
   | { kind: "list" }
   | { kind: "board" }
   | { kind: "figures" }
+  | { kind: "directory" }
   | { kind: "clinic" }
   | { kind: "patient"; target: PatientFormTarget; highlightLetter: string | null }
   | { kind: "letter"; draftId: string; patient: Patient };
@@ -106,6 +108,18 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           </button>
           <button
             type="button"
+            id="directory-nav"
+            class="button button-ghost"
+            aria-pressed={view.kind === "directory"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "directory" });
+            }}
+          >
+            地域の機関をさがす
+          </button>
+          <button
+            type="button"
             id="figures-nav"
             class="button button-ghost"
             aria-pressed={view.kind === "figures"}
@@ -188,6 +202,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "figures" && <LoopFigures />}
+        {view.kind === "directory" && <DirectorySearch key={`directory-${syncs}-${unlocks}`} />}
         {view.kind === "clinic" && (
           <ClinicForm
             mode="edit"
@@ -230,6 +245,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
             key={view.draftId}
             draftId={view.draftId}
             patientName={view.patient.name}
+            patientAddress={view.patient.address}
             onIssued={(letter) => {
               openPatient({ kind: "edit", id: view.patient.id }, letter.id);
               setNotice(

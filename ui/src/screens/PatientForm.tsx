@@ -188,7 +188,11 @@ function PatientEditor({
         />
       )}
       {patient !== null && !isDeleted && (
-        <PatientTeamPanel patientId={patient.id} refreshKey={(syncs ?? 0) + consentChanges} />
+        <PatientTeamPanel
+          patientId={patient.id}
+          refreshKey={(syncs ?? 0) + consentChanges}
+          patient={{ name: patient.name, address: patient.address }}
+        />
       )}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel

@@ -28,6 +28,7 @@ import {
   sortMembers,
 } from "../lib/team";
 import { useAction } from "../lib/useAction";
+import { DirectorySearch } from "./DirectorySearch";
 import { TeamConferencesPanel } from "./TeamConferences";
 import { TeamTimelinePanel } from "./TeamTimeline";
 
@@ -36,9 +37,21 @@ import { TeamTimelinePanel } from "./TeamTimeline";
  * invitations) and its shared タイムライン. `refreshKey` rises when a sync
  * brought news, so a member's post appears without reopening the patient.
  */
-export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string; refreshKey: number }) {
+export function PatientTeamPanel({
+  patientId,
+  refreshKey,
+  patient,
+}: {
+  patientId: string;
+  refreshKey: number;
+  /** Who the 地域の機関をさがす search is for: their address suggests the area. */
+  patient?: { name: string; address: string } | undefined;
+}) {
   const [panel, setPanel] = useState<TeamPanel | null>(null);
   const { busy, error, setError, run } = useAction();
+  const [searching, setSearching] = useState(false);
+  // An organisation chosen in the directory, handed to the team's invitation form.
+  const [inviting, setInviting] = useState<{ id: string; at: number } | null>(null);
 
   useEffect(() => {
     patientTeam(patientId).then(setPanel, (e: unknown) => {
@@ -52,6 +65,21 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
         <h2 id="team-heading" class="section-title">
           在宅チーム
         </h2>
+        {panel !== null && (
+          <div class="header-buttons">
+            <button
+              type="button"
+              id="team-directory"
+              class="button button-ghost"
+              aria-pressed={searching}
+              onClick={() => {
+                setSearching((s) => !s);
+              }}
+            >
+              地域の機関をさがす
+            </button>
+          </div>
+        )}
         {panel !== null && panel.team === null && panel.mayManage && (
           <div class="header-buttons">
             <button
@@ -72,6 +100,22 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
         </p>
       )}
       {panel === null && error === null && <p class="list-status">読み込み中…</p>}
+      {searching && (
+        <DirectorySearch
+          patient={patient}
+          onInvite={
+            panel?.team != null && panel.mayManage
+              ? (listing) => {
+                  setInviting({ id: listing.id, at: Date.now() });
+                  setSearching(false);
+                }
+              : undefined
+          }
+          onClose={() => {
+            setSearching(false);
+          }}
+        />
+      )}
       {panel !== null && panel.team === null && (
         <p class="consent-none" id="team-none">
           {panel.consentNamesTeam
@@ -81,7 +125,7 @@ export function PatientTeamPanel({ patientId, refreshKey }: { patientId: string;
       )}
       {panel?.team != null && (
         <>
-          <TeamMembers team={panel.team} mayManage={panel.mayManage} onPanel={setPanel} />
+          <TeamMembers team={panel.team} mayManage={panel.mayManage} onPanel={setPanel} inviting={inviting} />
           {panel.mayManage ? (
             <>
               <TeamConferencesPanel teamId={panel.team.id} refreshKey={refreshKey} />
@@ -102,13 +146,19 @@ function TeamMembers({
   team,
   mayManage,
   onPanel,
+  inviting,
 }: {
   team: Team;
   /** 医師・看護師: a clerk sees who is on the team and their numbers only. */
   mayManage: boolean;
   onPanel: (p: TeamPanel) => void;
+  /** An organisation chosen in 地域の機関をさがす to invite. */
+  inviting: { id: string; at: number } | null;
 }) {
   const [adding, setAdding] = useState<"none" | "invite" | "family">("none");
+  useEffect(() => {
+    if (inviting !== null) setAdding("invite");
+  }, [inviting]);
   // Cancelling and removing ask once more, inline (as deleting a patient does).
   const [confirming, setConfirming] = useState<{ member: TeamMember; action: "cancel" | "remove" } | null>(null);
   const { busy, error, run } = useAction();
@@ -278,7 +328,9 @@ function TeamMembers({
       )}
       {adding === "invite" && (
         <InviteForm
+          key={inviting?.at ?? 0}
           teamId={team.id}
+          initialOrganisationId={inviting?.id ?? ""}
           onDone={(p) => {
             if (p !== null) onPanel(p);
             setAdding("none");
@@ -311,19 +363,36 @@ function TeamMembers({
   );
 }
 
-function InviteForm({ teamId, onDone }: { teamId: string; onDone: (p: TeamPanel | null) => void }) {
+function InviteForm({
+  teamId,
+  initialOrganisationId,
+  onDone,
+}: {
+  teamId: string;
+  /** Chosen in 地域の機関をさがす; "" for none. */
+  initialOrganisationId: string;
+  onDone: (p: TeamPanel | null) => void;
+}) {
   const [directory, setDirectory] = useState<DirectoryOrganisation[] | null>(null);
   const [kind, setKind] = useState("");
   const [text, setText] = useState("");
-  const [organisationId, setOrganisationId] = useState("");
+  const [organisationId, setOrganisationId] = useState(initialOrganisationId);
   const [role, setRole] = useState("");
   const [person, setPerson] = useState("");
   const { busy, error, setError, run } = useAction();
   useEffect(() => {
-    teamDirectory().then(setDirectory, (e: unknown) => {
-      setError(toApiError(e));
-    });
-  }, []);
+    teamDirectory().then(
+      (organisations) => {
+        setDirectory(organisations);
+        // One role fits most kinds: choose it rather than ask.
+        const fits = rolesFor(organisations.find((o) => o.id === initialOrganisationId)?.kind ?? "");
+        if (fits.length === 1) setRole(fits[0]?.code ?? "");
+      },
+      (e: unknown) => {
+        setError(toApiError(e));
+      },
+    );
+  }, [initialOrganisationId]);
   const chosen = directory?.find((o) => o.id === organisationId) ?? null;
   const roles = chosen === null ? [] : rolesFor(chosen.kind);
   const shown = directory === null ? [] : filterDirectory(directory, kind, text);
