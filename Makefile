@@ -21,6 +21,7 @@ bench: setup
 	cargo run --release -p tsunagu-app --example bench_referrals
 	dbus-run-session -- scripts/test-session.sh cargo run --release -p tsunagu-store --example bench_backup
 	dbus-run-session -- scripts/test-session.sh cargo run --release --example bench_sync
+	dbus-run-session -- scripts/test-session.sh cargo run --release --example bench_directory
 	cargo run --release -p tsunagu-server --example bench_audit
 	cargo run --release -p tsunagu-server --example bench_sign_in_burst
 	cargo run --release -p tsunagu-server --example bench_live
