@@ -28,6 +28,7 @@ bench: setup
 	cargo run --release -p tsunagu-server --example bench_team
 	cargo run --release -p tsunagu-server --example bench_preregistration
 	cargo run --release -p tsunagu-server --example bench_discharge
+	cargo run --release -p tsunagu-server --example bench_portal_directory
 
 # The regional server on http://127.0.0.1:8443, with a PostgreSQL cluster of
 # its own in server-data/ (or DATABASE_URL's). Admin tasks:

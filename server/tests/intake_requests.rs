@@ -328,3 +328,97 @@ async fn a_clinic_asks_and_answers_from_its_app() {
     assert!(page.body.contains("訪問枠が埋まっています"));
     assert!(page.body.contains("さくら内科クリニック 医師 佐藤 花子"));
 }
+
+/// In a real browser: the liaison finds a 24時間・看取り station taking
+/// patients in the patient's area, sends it a 受入相談, and sees its
+/// answer arrive on her open page without reloading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
+async fn the_liaison_finds_a_station_and_sees_its_answer_live() {
+    let t = server().await;
+    let station = organisation(
+        &t,
+        OrganisationKind::VisitingNurseStation,
+        "みどり訪問看護ステーション",
+        false,
+    )
+    .await;
+    let other = organisation(
+        &t,
+        OrganisationKind::VisitingNurseStation,
+        "あさひ訪問看護ステーション",
+        false,
+    )
+    .await;
+    for (org, login, accepting) in [
+        (station, "midori.admin", "yes"),
+        (other, "asahi.admin", "no"),
+    ] {
+        let admin = person(&t, org, login, Role::OrgAdmin, Profession::Nurse).await;
+        let saved = admin
+            .post(
+                &t.app,
+                &format!("/portal/organisations/{org}/profile"),
+                &[
+                    ("address", "東京都豊島区南池袋1-2-3"),
+                    ("phone", "03-3981-2222"),
+                    ("municipalities", "豊島区"),
+                    ("offer_around_24h", "on"),
+                    ("offer_end_of_life", "on"),
+                    ("accepting", accepting),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+    }
+    let (_, liaison) = liaison_of(&t, "北病院", "kita.liaison").await;
+    let nurse = person(&t, station, "midori.nurse", Role::Staff, Profession::Nurse).await;
+    let (origin, _handle) = browser::serving(&t).await;
+    let browser = browser::Browser::start().await;
+    browser.sign_in_as(&origin, &liaison.token).await;
+    browser.open(&format!("{origin}/portal/hospital")).await;
+    browser.click("#nav-directory").await;
+    browser.wait_for_text("地域の機関をさがす").await;
+    browser.fill("#ds-municipality", "豊島区").await;
+    browser.click("#ds-offer-around_24h").await;
+    browser.click("#ds-offer-end_of_life").await;
+    browser.click("#ds-search").await;
+    let found = browser.wait_for_text("2件").await;
+    // Those taking patients come first.
+    assert!(
+        found.find("みどり訪問看護ステーション").unwrap()
+            < found.find("あさひ訪問看護ステーション").unwrap(),
+        "{found}"
+    );
+    browser.photograph("directory-search.png").await;
+    browser.click(&format!("#ask-{station}")).await;
+    browser
+        .wait_for_text("受入相談：みどり訪問看護ステーション")
+        .await;
+    browser.fill("#in-age", "82").await;
+    browser.fill("#in-municipality", "豊島区").await;
+    browser.click("#in-need-end_of_life").await;
+    browser
+        .fill(
+            "#in-summary",
+            "膵臓がん末期。退院後、自宅での看取りを希望。",
+        )
+        .await;
+    browser.photograph("intake-form.png").await;
+    browser.click("#in-send").await;
+    browser.wait_for_text("受入相談を送りました").await;
+
+    // The station answers; her open page shows it by itself.
+    let id = only_id(&nurse.get(&t.app, "/portal/intake").await.body, "received");
+    let answered = nurse
+        .post(
+            &t.app,
+            &format!("/portal/intake/{id}/answer"),
+            &[("answer", "accept"), ("reason", "来週から伺えます")],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let text = browser.wait_for_text("来週から伺えます").await;
+    assert!(text.contains("受けられる"), "{text}");
+    browser.photograph("intake-answered.png").await;
+}

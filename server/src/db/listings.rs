@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use tsunagu_domain::directory::Accepting;
-use tsunagu_domain::directory::search::{DirectoryQuery, accepting_rank, listing_name_key};
+use tsunagu_domain::directory::search::listing_name_key;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,6 +12,8 @@ pub(crate) struct ListingRow {
     pub id: Uuid,
     pub name: String,
     pub name_kana: String,
+    /// The domain's `listing_name_key` of the name and reading.
+    pub search_key: String,
     pub kind: String,
     pub phone: String,
     pub fax: String,
@@ -39,7 +40,7 @@ pub(crate) struct BedsJson {
     pub updated_at: DateTime<Utc>,
 }
 
-const LISTING: &str = "SELECT o.id, o.name, o.name_kana, o.kind, o.phone, o.fax,
+const LISTING: &str = "SELECT o.id, o.name, o.name_kana, o.search_key, o.kind, o.phone, o.fax,
        o.stopped_at IS NOT NULL AS stopped, o.directory_version,
        p.address, p.hours, p.municipalities, p.area_detail, p.radius_km, p.offers,
        p.accepting, p.care_managers, p.confirmed,
@@ -67,73 +68,22 @@ pub(crate) async fn changed_since(
     .await
 }
 
-/// Those answering `query` (the domain's `DirectoryQuery::matches`, asked
-/// of PostgreSQL), those taking patients first, then by reading; and how
-/// many answer in all.
-pub(crate) async fn search(
-    conn: &mut PgConnection,
-    query: &DirectoryQuery,
-    limit: i64,
-) -> sqlx::Result<(Vec<ListingRow>, i64)> {
-    let offers: Vec<&str> = query.offers.iter().map(|o| o.code()).collect();
-    let filter = "o.kind <> 'desk' AND o.stopped_at IS NULL
-        AND ($1::text IS NULL OR o.kind = $1)
-        AND ($2::text IS NULL OR o.search_key LIKE '%' || $2 || '%')
-        AND coalesce(p.offers, '{}') @> $3::text[]
-        AND ($4::text IS NULL OR $4 = ANY(p.municipalities))
-        AND (NOT $5 OR p.accepting = 'yes')
-        AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM hospital_beds b
-              WHERE b.hospital_id = o.id AND b.ward_type = $6 AND b.available > 0))";
-    // Only constants (and the domain's codes) are formatted in: every
-    // value is bound.
-    let rows: Vec<ListingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LISTING} WHERE {filter}
-         ORDER BY {rank}, coalesce(nullif(o.name_kana, ''), o.name), o.id LIMIT $7",
-        rank = rank_sql()
-    )))
-    .bind(query.kind.map(|k| k.code()))
-    .bind(query.name_key.as_deref().map(like_escaped))
-    .bind(&offers)
-    .bind(query.municipality.as_deref())
-    .bind(query.accepting_only)
-    .bind(query.open_beds.map(|w| w.code()))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT count(*) FROM organisations o
-           LEFT JOIN organisation_profiles p ON p.organisation_id = o.id WHERE {filter}"
-    )))
-    .bind(query.kind.map(|k| k.code()))
-    .bind(query.name_key.as_deref().map(like_escaped))
-    .bind(&offers)
-    .bind(query.municipality.as_deref())
-    .bind(query.accepting_only)
-    .bind(query.open_beds.map(|w| w.code()))
-    .fetch_one(conn)
-    .await?;
-    Ok((rows, total))
+/// The directory version of the latest commit.
+pub(crate) async fn latest_version(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT last FROM directory_counter")
+        .fetch_one(conn)
+        .await
 }
 
-/// The domain's `accepting_rank` as SQL, so the order lives there.
-fn rank_sql() -> String {
-    let mut sql = String::from("CASE p.accepting");
-    for a in Accepting::ALL {
-        sql.push_str(&format!(
-            " WHEN '{}' THEN {}",
-            a.code(),
-            accepting_rank(Some(a))
-        ));
-    }
-    sql.push_str(&format!(" ELSE {} END", accepting_rank(None)));
-    sql
-}
-
-/// A search key as a LIKE pattern's middle: `%`, `_` and `\` are literal.
-fn like_escaped(key: &str) -> String {
-    key.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// The listings of `ids`, in that order.
+pub(crate) async fn by_ids(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<ListingRow>> {
+    // Only a constant is formatted in: the ids are bound.
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTING} WHERE o.id = ANY($1) ORDER BY array_position($1, o.id)"
+    )))
+    .bind(ids)
+    .fetch_all(conn)
+    .await
 }
 
 /// Writes the search key of every organisation that lacks one (those from

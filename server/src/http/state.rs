@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use sqlx::PgPool;
 
 use crate::http::limits::Limits;
+use crate::services::directory_index::DirectoryIndex;
 use crate::services::hashing::HashingGate;
 use crate::services::live::Live;
 
@@ -23,6 +24,9 @@ pub struct ServerState {
     pub limits: Limits,
     /// The live streams' hub (started by `serve`).
     pub live: Live,
+    /// This process's copy of the directory's facts, for the portal's
+    /// search.
+    pub directory: DirectoryIndex,
 }
 
 impl ServerState {
@@ -34,6 +38,7 @@ impl ServerState {
             hashing: HashingGate::for_this_machine(),
             limits: Limits::default(),
             live: Live::new(),
+            directory: DirectoryIndex::default(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The directory's listings (issue 18, ADR 0032): pages of those changed
-//! after a device's directory version, and the portal's search. Neither
+//! after a device's directory version, and the portal's search (matched
+//! by `DirectoryIndex`, then read whole). Neither
 //! is patient data: the directory is what organisations say of
 //! themselves to the region.
 
@@ -14,6 +15,7 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::listings::{BedsJson, ListingRow};
+use crate::services::directory_index::DirectoryIndex;
 
 /// The listings after `since`, `limit` at most.
 pub(crate) async fn page(pool: &PgPool, since: i64, limit: u32) -> sqlx::Result<DirectoryResponse> {
@@ -106,12 +108,14 @@ pub(crate) struct Listing {
 /// The portal's search: the first `limit` results and how many in all.
 pub(crate) async fn search(
     pool: &PgPool,
+    index: &DirectoryIndex,
     query: &DirectoryQuery,
-    limit: i64,
+    limit: usize,
     now: DateTime<Utc>,
-) -> sqlx::Result<(Vec<Listing>, i64)> {
+) -> sqlx::Result<(Vec<Listing>, usize)> {
     let mut conn = pool.acquire().await?;
-    let (rows, total) = db::listings::search(&mut conn, query, limit).await?;
+    let (ids, total) = index.search(&mut conn, query, limit).await?;
+    let rows = db::listings::by_ids(&mut conn, &ids).await?;
     let listings = rows
         .into_iter()
         .map(|row| {

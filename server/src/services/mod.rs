@@ -9,6 +9,7 @@ pub(crate) mod beds;
 pub(crate) mod break_glass;
 pub(crate) mod directory;
 pub(crate) mod directory_import;
+pub mod directory_index;
 pub(crate) mod discharge_requests;
 pub(crate) mod enrollment;
 pub(crate) mod hashing;

@@ -23,7 +23,7 @@ use crate::http::state::ServerState;
 use crate::services::listings::{self, Listing};
 
 /// Results on one page: a search narrows, it does not page.
-const SHOWN: i64 = 50;
+const SHOWN: usize = 50;
 
 /// The form as a query: `name`, `kind`, `municipality`, `accepting`,
 /// `beds`, and a checkbox per offer (`offer_<code>`).
@@ -49,10 +49,12 @@ pub(crate) async fn search(
     let (status, error, results, total) = match check_search(&draft) {
         Err(why) => (StatusCode::UNPROCESSABLE_ENTITY, Some(why), Vec::new(), 0),
         Ok(_) if !asked => (StatusCode::OK, None, Vec::new(), 0),
-        Ok(query) => match listings::search(&state.pool, &query, SHOWN, Utc::now()).await {
-            Ok((found, total)) => (StatusCode::OK, None, found, total),
-            Err(e) => return database_error(&e),
-        },
+        Ok(query) => {
+            match listings::search(&state.pool, &state.directory, &query, SHOWN, Utc::now()).await {
+                Ok((found, total)) => (StatusCode::OK, None, found, total),
+                Err(e) => return database_error(&e),
+            }
+        }
     };
     render_with_status(
         status,
