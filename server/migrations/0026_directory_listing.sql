@@ -66,7 +66,3 @@ CREATE TRIGGER organisation_profiles_directory_version AFTER INSERT OR UPDATE
     ON organisation_profiles FOR EACH ROW EXECUTE FUNCTION listing_part_directory_bump();
 CREATE TRIGGER hospital_beds_directory_version AFTER INSERT OR UPDATE
     ON hospital_beds FOR EACH ROW EXECUTE FUNCTION listing_part_directory_bump();
-
--- The portal's search: by name, a substring of the search key.
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX organisations_search_key ON organisations USING gin (search_key gin_trgm_ops);

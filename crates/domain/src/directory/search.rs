@@ -1,8 +1,7 @@
 //! Searching the directory (issue 18): what a search asks, what a listing
 //! must be to match it, the order results come in and how fresh each
-//! result says it is. The desktop searches its copy with `matches`; the
-//! portal's SQL asks the same of PostgreSQL, and the server's tests hold
-//! the two to the same answers.
+//! result says it is. The desktop and the portal both search their copy
+//! of the listings with `matches` (ADR 0032, 0033).
 
 use chrono::{DateTime, Utc};
 
