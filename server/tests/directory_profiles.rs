@@ -229,3 +229,73 @@ async fn a_station_updates_its_profile_in_a_browser() {
     let offers = offers_of(&t, station).await;
     assert_eq!(offers, ["around_24h", "end_of_life"]);
 }
+
+/// The desk lists the region's 市区町村: a profile's area outside it is
+/// refused on the field and nothing changes; the list itself is checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_area_outside_the_region_is_refused() {
+    let t = server().await;
+    let station = organisation(
+        &t,
+        OrganisationKind::VisitingNurseStation,
+        "みどり訪問看護ステーション",
+        false,
+    )
+    .await;
+    let admin = person(
+        &t,
+        station,
+        "midori.admin",
+        Role::OrgAdmin,
+        Profession::Nurse,
+    )
+    .await;
+    let desk = Person::create(&t, OrgKind::Desk, "desk.suzuki", Role::Desk)
+        .await
+        .signed_in(&t.app)
+        .await;
+    assert_eq!(admin.get(&t.app, "/portal/desk/region").await.status, 403);
+    let bad = desk
+        .post(
+            &t.app,
+            "/portal/desk/region",
+            &[("municipalities", "豊島区、池袋駅前")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("「池袋駅前」は市区町村名として読めません")
+    );
+    let set = desk
+        .post(
+            &t.app,
+            "/portal/desk/region",
+            &[("municipalities", "豊島区、練馬区")],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.body);
+
+    let path = format!("/portal/organisations/{station}/profile");
+    assert!(
+        admin
+            .get(&t.app, &path)
+            .await
+            .body
+            .contains("この地域：豊島区、練馬区")
+    );
+    let outside = admin
+        .post(&t.app, &path, &[("municipalities", "豊島区、札幌市")])
+        .await;
+    assert_eq!(outside.status, 422);
+    assert!(
+        outside
+            .body
+            .contains("「札幌市」はこの地域の市区町村ではありません")
+    );
+    assert!(offers_of(&t, station).await.is_empty());
+    let inside = admin
+        .post(&t.app, &path, &[("municipalities", "練馬区")])
+        .await;
+    assert_eq!(inside.status, 303, "{}", inside.body);
+}

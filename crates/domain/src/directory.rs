@@ -6,12 +6,14 @@
 
 pub mod beds;
 pub mod import;
+mod region;
 pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::field_rules::check_phone;
 use crate::team::OrganisationKind;
+pub use region::Region;
 
 /// What an organisation can do, as its profile ticks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -361,10 +363,12 @@ impl ProfileField {
     }
 }
 
-/// Checks the form for an organisation of `kind`; every problem at once.
+/// Checks the form for an organisation of `kind` in `region`; every
+/// problem at once.
 pub fn check_profile(
     draft: &ProfileDraft,
     kind: OrganisationKind,
+    region: &Region,
 ) -> Result<Profile, Vec<(ProfileField, String)>> {
     let mut errors = Vec::new();
     let mut text = |value: &str, field, max: usize, label: &str| {
@@ -401,7 +405,11 @@ pub fn check_profile(
     };
     let phone = phone_of(&draft.phone, ProfileField::Phone, "電話番号");
     let fax = phone_of(&draft.fax, ProfileField::Fax, "FAX番号");
-    let municipalities = municipalities(&draft.municipalities)
+    let municipalities = municipalities(&draft.municipalities, MAX_AREA_MUNICIPALITIES)
+        .and_then(|names| match names.iter().find_map(|n| region.refuses(n)) {
+            Some(why) => Err(why),
+            None => Ok(names),
+        })
         .map_err(|why| errors.push((ProfileField::Municipalities, why)))
         .unwrap_or_default();
     let number = |raw: &str| crate::normalize::nfkc(raw.trim()).parse::<u16>();
@@ -492,8 +500,12 @@ pub fn check_profile(
     })
 }
 
-/// 市区町村 as typed: each a name ending in 市, 区, 町 or 村.
-pub(crate) fn municipalities(raw: &str) -> Result<Vec<String>, String> {
+/// An organisation serves at most this many 市区町村.
+pub const MAX_AREA_MUNICIPALITIES: usize = 30;
+
+/// 市区町村 as typed: each a name ending in 市, 区, 町 or 村, at most
+/// `max`.
+pub(crate) fn municipalities(raw: &str, max: usize) -> Result<Vec<String>, String> {
     let normalized = crate::normalize::nfkc(raw);
     let mut names: Vec<String> = Vec::new();
     for name in normalized.split(|c: char| c == '、' || c == ',' || c.is_whitespace()) {
@@ -514,8 +526,8 @@ pub(crate) fn municipalities(raw: &str) -> Result<Vec<String>, String> {
             names.push(name.to_string());
         }
     }
-    if names.len() > 30 {
-        return Err("対応地域の市区町村は30までです".into());
+    if names.len() > max {
+        return Err(format!("対応地域の市区町村は{max}までです"));
     }
     Ok(names)
 }

@@ -21,6 +21,7 @@ mod pool;
 pub(crate) mod preregistration;
 pub(crate) mod profiles;
 pub(crate) mod referrals;
+pub(crate) mod region;
 pub(crate) mod savepoint;
 pub(crate) mod sessions;
 pub(crate) mod sync_log;

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use sqlx::PgPool;
-use tsunagu_domain::directory::{ProfileDraft, ProfileField, ProfilePart, check_profile};
+use tsunagu_domain::directory::{ProfileDraft, ProfileField, ProfilePart, Region, check_profile};
 use tsunagu_domain::team::OrganisationKind;
 use uuid::Uuid;
 
@@ -55,7 +55,8 @@ pub(crate) async fn save(
     let Some(kind) = OrganisationKind::from_code(&current.kind) else {
         return Ok(Saved::Forbidden);
     };
-    let profile = match check_profile(draft, kind) {
+    let region = Region::from_stored(db::region::municipalities(&mut tx).await?);
+    let profile = match check_profile(draft, kind, &region) {
         Ok(profile) => profile,
         Err(errors) => return Ok(Saved::Refused(errors)),
     };
@@ -101,4 +102,29 @@ pub(crate) async fn save(
     .await?;
     tx.commit().await?;
     Ok(Saved::Done)
+}
+
+/// The region's 市区町村 (empty: not set up yet).
+pub(crate) async fn region(pool: &PgPool) -> sqlx::Result<Region> {
+    let mut conn = pool.acquire().await?;
+    Ok(Region::from_stored(
+        db::region::municipalities(&mut conn).await?,
+    ))
+}
+
+/// The desk lists the region's 市区町村; audited.
+pub(crate) async fn set_region(
+    pool: &PgPool,
+    user: &SignedIn,
+    raw: &str,
+) -> sqlx::Result<Result<(), String>> {
+    let region = match Region::parse(raw) {
+        Ok(region) => region,
+        Err(why) => return Ok(Err(why)),
+    };
+    let mut tx = pool.begin().await?;
+    db::region::set(&mut tx, region.municipalities()).await?;
+    audit::record(&mut tx, &user.audit_actor(), "region-update", "region", "").await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use columns::{Field, Positions};
 pub use decode::{Encoding, decode};
 
-use super::{ADDRESS_MAX_CHARS, municipalities};
+use super::{ADDRESS_MAX_CHARS, MAX_AREA_MUNICIPALITIES, municipalities};
 use crate::field_rules::check_phone;
 use crate::normalize::nfkc;
 use crate::team::OrganisationKind;
@@ -289,9 +289,11 @@ fn check_row(
         // The open data's 市区町村名 is where the office is, a fair first
         // guess at the area it serves; one the rule cannot read (a
         // prefecture's own row) is left out rather than refusing the row.
-        Layout::OpenData => municipalities(get(Field::Area)).unwrap_or_default(),
+        Layout::OpenData => {
+            municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES).unwrap_or_default()
+        }
         // The desk typed 対応地域 itself: a mistake is shown.
-        Layout::Simple => municipalities(get(Field::Area))?,
+        Layout::Simple => municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES)?,
     };
     Ok(ImportRow {
         line,

@@ -19,7 +19,12 @@ fn draft() -> ProfileDraft {
 
 #[test]
 fn a_station_keeps_what_it_can_do_in_its_kinds_terms() {
-    let profile = check_profile(&draft(), OrganisationKind::VisitingNurseStation).unwrap();
+    let profile = check_profile(
+        &draft(),
+        OrganisationKind::VisitingNurseStation,
+        &Region::anywhere(),
+    )
+    .unwrap();
     assert_eq!(profile.municipalities, ["豊島区", "練馬区"]);
     assert_eq!(profile.radius_km, Some(5));
     // In the form's order, whatever order they came in.
@@ -36,7 +41,12 @@ fn a_field_of_another_kind_or_a_bad_value_is_refused_on_its_field() {
     wrong.municipalities = "豊島区、池袋駅前".into();
     wrong.accepting = "maybe".into();
     wrong.phone = "電話".into();
-    let errors = check_profile(&wrong, OrganisationKind::VisitingNurseStation).unwrap_err();
+    let errors = check_profile(
+        &wrong,
+        OrganisationKind::VisitingNurseStation,
+        &Region::anywhere(),
+    )
+    .unwrap_err();
     let on = |field| {
         errors
             .iter()
@@ -61,10 +71,22 @@ fn a_care_office_counts_its_care_managers() {
     let mut office = draft();
     office.offers.clear();
     office.care_managers = "４".into();
-    let profile = check_profile(&office, OrganisationKind::CareManagementOffice).unwrap();
+    let profile = check_profile(
+        &office,
+        OrganisationKind::CareManagementOffice,
+        &Region::anywhere(),
+    )
+    .unwrap();
     assert_eq!(profile.care_managers, Some(4));
     office.care_managers = "999".into();
-    assert!(check_profile(&office, OrganisationKind::CareManagementOffice).is_err());
+    assert!(
+        check_profile(
+            &office,
+            OrganisationKind::CareManagementOffice,
+            &Region::anywhere()
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -90,4 +112,18 @@ fn a_part_unconfirmed_for_ninety_days_is_stale() {
     assert!(is_stale(None, now));
     assert!(!is_stale(Some(now - Duration::days(89)), now));
     assert!(is_stale(Some(now - Duration::days(90)), now));
+}
+
+#[test]
+fn an_area_outside_the_region_is_refused_on_its_field() {
+    let region = Region::parse("豊島区、板橋区").unwrap();
+    let errors =
+        check_profile(&draft(), OrganisationKind::VisitingNurseStation, &region).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, ProfileField::Municipalities);
+    assert!(
+        errors[0]
+            .1
+            .contains("「練馬区」はこの地域の市区町村ではありません")
+    );
 }

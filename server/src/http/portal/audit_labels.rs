@@ -65,6 +65,13 @@ pub(crate) fn action_label(code: &str) -> String {
         "view-team-attachment" => "添付ファイルの閲覧",
         "directory-import" => "事業所の一括取り込み",
         "directory-import-refused" => "一括取り込みを中止（取り込みなし）",
+        "profile-update" => "機関情報の更新",
+        "beds-update" => "空床の更新",
+        "region-update" => "地域の市区町村の設定",
+        "intake-send" => "受入相談の送信",
+        "intake-answer" => "受入相談への回答",
+        "intake-withdraw" => "受入相談の取り下げ",
+        "intake-list" => "受入相談の閲覧",
         _ => return code.to_string(),
     };
     format!("{label}（{code}）")

@@ -56,10 +56,15 @@ pub(crate) async fn search(
             }
         }
     };
+    let region = match crate::services::directory::region(&state.pool).await {
+        Ok(region) => region,
+        Err(e) => return database_error(&e),
+    };
     render_with_status(
         status,
         "directory.html",
         context! {
+            region => region.municipalities(),
             me => user_view(&user),
             form => form_view(&draft),
             error => error,

@@ -26,6 +26,7 @@ mod preregistered;
 pub(crate) mod profile;
 mod referral_page;
 mod referrals;
+mod region;
 mod session;
 mod sign_in;
 mod staff;
@@ -123,6 +124,7 @@ pub(crate) fn router() -> Router<ServerState> {
         )
         .route("/portal/desk/beds", get(beds::region))
         .route("/portal/directory", get(directory::search))
+        .route("/portal/desk/region", get(region::show).post(region::save))
         .route("/portal/intake", get(intake::list).post(intake::send))
         .route("/portal/intake/new", get(intake::new_form))
         .route("/portal/intake/{id}/answer", post(intake::answer))

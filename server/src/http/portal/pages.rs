@@ -58,6 +58,7 @@ fn environment() -> &'static Environment<'static> {
             "directory_import.html",
             "intake.html",
             "intake_new.html",
+            "region.html",
             "break_glass.html",
         ] {
             env.add_template(name, source)

@@ -111,10 +111,15 @@ async fn page(
     let Some(kind) = OrganisationKind::from_code(&row.kind) else {
         return forbidden(user);
     };
+    let region = match directory::region(&state.pool).await {
+        Ok(region) => region,
+        Err(e) => return database_error(&e),
+    };
     render_with_status(
         status,
         "profile.html",
         context! {
+            region => region.municipalities(),
             me => user_view(user),
             csrf => user.csrf,
             notice => notice,
