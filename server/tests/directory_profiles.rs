@@ -299,3 +299,88 @@ async fn an_area_outside_the_region_is_refused() {
         .await;
     assert_eq!(inside.status, 303, "{}", inside.body);
 }
+
+/// The administrator lets a member of its staff keep the profile: she
+/// then may, and may not once the administrator takes it back; nobody
+/// else's administrator can choose her.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_designated_member_keeps_the_profile() {
+    let t = server().await;
+    let station = organisation(
+        &t,
+        OrganisationKind::VisitingNurseStation,
+        "みどり訪問看護ステーション",
+        false,
+    )
+    .await;
+    let other = organisation(&t, OrganisationKind::Pharmacy, "さくら薬局", false).await;
+    let admin = person(
+        &t,
+        station,
+        "midori.admin",
+        Role::OrgAdmin,
+        Profession::Nurse,
+    )
+    .await;
+    let other_admin = person(
+        &t,
+        other,
+        "sakura.admin",
+        Role::OrgAdmin,
+        Profession::Pharmacist,
+    )
+    .await;
+    let nurse = Person::of(&t, station, "midori.nurse", Role::Staff, Profession::Nurse).await;
+    let path = format!("/portal/organisations/{station}/profile");
+    let session = nurse.signed_in(&t.app).await;
+    assert_eq!(session.get(&t.app, &path).await.status, 403);
+
+    let id = nurse.id.to_string();
+    let fields = [("user", id.as_str()), ("keeps", "on")];
+    let refused = other_admin
+        .post(
+            &t.app,
+            &format!("/portal/organisations/{other}/profile-keeper"),
+            &fields,
+        )
+        .await;
+    assert_eq!(refused.status, 403, "not one of its staff");
+    let chosen = admin
+        .post(
+            &t.app,
+            &format!("/portal/organisations/{station}/profile-keeper"),
+            &fields,
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert!(
+        admin
+            .get(&t.app, &format!("/portal/organisations/{station}/staff"))
+            .await
+            .body
+            .contains("担当を外す")
+    );
+    // Her session reads the choice as it is now.
+    let page = session.get(&t.app, &path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"nav-profile\""));
+    let saved = session
+        .post(
+            &t.app,
+            &path,
+            &[("municipalities", "豊島区"), ("offer_around_24h", "on")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(offers_of(&t, station).await, ["around_24h"]);
+
+    let fields = [("user", id.as_str()), ("keeps", "off")];
+    admin
+        .post(
+            &t.app,
+            &format!("/portal/organisations/{station}/profile-keeper"),
+            &fields,
+        )
+        .await;
+    assert_eq!(session.get(&t.app, &path).await.status, 403);
+}

@@ -74,6 +74,7 @@ pub(crate) struct Live {
     pub csrf_token: String,
     pub must_change_password: bool,
     pub has_second_factor: bool,
+    pub keeps_profile: bool,
 }
 
 /// The session if it is live at `stage` (not ended, its person not
@@ -97,7 +98,8 @@ pub(crate) async fn touch_live(
          RETURNING u.id AS user_id, u.login, u.display_name, u.role, u.profession,
            o.id AS organisation_id,
            o.name AS organisation_name, o.kind AS organisation_kind, s.csrf_token,
-           u.must_change_password, u.totp_secret IS NOT NULL AS has_second_factor",
+           u.must_change_password, u.totp_secret IS NOT NULL AS has_second_factor,
+           u.keeps_profile",
     )
     .bind(token_sha256)
     .bind(stage)

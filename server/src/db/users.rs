@@ -264,13 +264,15 @@ pub(crate) struct Listed {
     pub organisation_kind: String,
     pub second_factor: bool,
     pub disabled: bool,
+    pub keeps_profile: bool,
 }
 
 /// A constant (no value is spliced in: the callers only add literal
 /// conditions; values are bound).
 const LISTED: &str = "SELECT u.id, u.login, u.display_name, u.role, u.profession, u.approval,
        o.name AS organisation, o.kind AS organisation_kind,
-       u.totp_secret IS NOT NULL AS second_factor, u.disabled_at IS NOT NULL AS disabled
+       u.totp_secret IS NOT NULL AS second_factor, u.disabled_at IS NOT NULL AS disabled,
+       u.keeps_profile
      FROM users u JOIN organisations o ON o.id = u.organisation_id";
 
 /// Every account, by organisation and login.
@@ -319,6 +321,27 @@ pub(crate) async fn decide(
     .bind(user)
     .bind(approval)
     .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Lets a member of `organisation`'s staff keep its directory profile, or
+/// not; false if `user` is no member of its staff.
+pub(crate) async fn set_keeps_profile(
+    ex: impl PgExecutor<'_>,
+    organisation: Uuid,
+    user: Uuid,
+    keeps: bool,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE users SET keeps_profile = $3
+         WHERE id = $2 AND organisation_id = $1 AND role = 'staff'",
+    )
+    .bind(organisation)
+    .bind(user)
+    .bind(keeps)
+    .execute(ex)
     .await?
     .rows_affected()
         == 1)

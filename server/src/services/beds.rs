@@ -13,12 +13,12 @@ use crate::model::Role;
 use crate::services::audit;
 use crate::services::sessions::SignedIn;
 
-/// Whether `user` keeps `hospital`'s figures: its liaison officers and
-/// administrator.
+/// Whether `user` keeps `hospital`'s figures: its liaison officers,
+/// administrator, and the member of staff who keeps its profile.
 pub(crate) fn may_update(user: &SignedIn, hospital: Uuid) -> bool {
     user.organisation.id == hospital
         && user.organisation.kind == OrganisationKind::Hospital
-        && matches!(user.role, Role::Liaison | Role::OrgAdmin)
+        && (user.role == Role::Liaison || user.keeps_profile_of(hospital))
 }
 
 /// The hospital's figures, for its own screen.

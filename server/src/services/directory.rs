@@ -11,14 +11,13 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::profiles::{ProfileRow, SavedProfile};
-use crate::model::Role;
 use crate::services::audit;
 use crate::services::sessions::SignedIn;
 
 /// Whether `user` may see and edit `organisation`'s profile: its own
-/// administrator, or the desk.
+/// administrator or the member of staff it chose, or the desk.
 pub(crate) fn may_edit(user: &SignedIn, organisation: Uuid) -> bool {
-    user.is_desk() || (user.role == Role::OrgAdmin && user.organisation.id == organisation)
+    user.is_desk() || user.keeps_profile_of(organisation)
 }
 
 pub(crate) async fn profile(

@@ -49,6 +49,9 @@ pub(crate) struct SignedIn {
     pub csrf: String,
     pub must_change_password: bool,
     pub has_second_factor: bool,
+    /// A member of staff its administrator lets keep the organisation's
+    /// directory profile (migration 0030).
+    pub keeps_profile: bool,
     pub token_sha256: String,
     /// The person's live break-glass accesses (ADR 0018), read with the
     /// session on every request: every page shows them.
@@ -64,6 +67,13 @@ impl SignedIn {
     /// As events and calls show them: the organisation and the person.
     pub fn label(&self) -> String {
         format!("{} {}", self.organisation.name, self.display_name)
+    }
+
+    /// Whether this person keeps `organisation`'s directory profile: its
+    /// administrator, or a member of its staff the administrator chose.
+    pub fn keeps_profile_of(&self, organisation: Uuid) -> bool {
+        self.organisation.id == organisation
+            && (self.role == Role::OrgAdmin || (self.role == Role::Staff && self.keeps_profile))
     }
 
     pub fn is_desk(&self) -> bool {
@@ -173,6 +183,7 @@ pub(crate) async fn find(
         csrf: s.csrf_token,
         must_change_password: s.must_change_password,
         has_second_factor: s.has_second_factor,
+        keeps_profile: s.keeps_profile,
         token_sha256: digest(token),
         break_glass: live,
     }))

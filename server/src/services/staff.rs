@@ -68,3 +68,37 @@ pub(crate) async fn create_staff(
     let actor = user.audit_actor();
     Ok(insert_account(pool, &request, Approval::Pending, "create-staff", &actor).await?)
 }
+
+/// The administrator lets a member of its staff keep the organisation's
+/// directory profile (and a hospital's beds), or stops it; audited. False
+/// if not this administrator's, or no member of its staff.
+pub(crate) async fn set_profile_keeper(
+    pool: &PgPool,
+    user: &SignedIn,
+    organisation: Uuid,
+    staff: Uuid,
+    keeps: bool,
+) -> sqlx::Result<bool> {
+    if !may_manage(user, organisation) {
+        return Ok(false);
+    }
+    let mut tx = pool.begin().await?;
+    if !crate::db::users::set_keeps_profile(&mut *tx, organisation, staff, keeps).await? {
+        return Ok(false);
+    }
+    let action = if keeps {
+        "profile-keeper"
+    } else {
+        "profile-keeper-end"
+    };
+    crate::services::audit::record(
+        &mut tx,
+        &user.audit_actor(),
+        action,
+        "user",
+        &staff.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

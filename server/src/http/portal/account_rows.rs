@@ -29,6 +29,8 @@ pub(crate) struct AccountRow {
     pub disabled: bool,
     /// Failed sign-ins make this login wait (the administrator may clear them).
     pub sign_in_waits: bool,
+    /// Keeps the organisation's directory profile (a member of staff).
+    pub keeps_profile: bool,
 }
 
 impl AccountRow {
@@ -49,6 +51,7 @@ impl AccountRow {
             approval_code: u.approval,
             second_factor: u.second_factor,
             disabled: u.disabled,
+            keeps_profile: u.keeps_profile,
             sign_in_waits,
         }
     }

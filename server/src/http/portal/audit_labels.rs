@@ -68,6 +68,8 @@ pub(crate) fn action_label(code: &str) -> String {
         "profile-update" => "機関情報の更新",
         "beds-update" => "空床の更新",
         "region-update" => "地域の市区町村の設定",
+        "profile-keeper" => "機関情報の更新担当に指名",
+        "profile-keeper-end" => "機関情報の更新担当を解除",
         "intake-send" => "受入相談の送信",
         "intake-answer" => "受入相談への回答",
         "intake-withdraw" => "受入相談の取り下げ",

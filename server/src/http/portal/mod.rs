@@ -172,6 +172,10 @@ pub(crate) fn router() -> Router<ServerState> {
             "/portal/organisations/{id}/staff",
             get(staff::list).post(staff::create),
         )
+        .route(
+            "/portal/organisations/{id}/profile-keeper",
+            post(staff::profile_keeper),
+        )
         .route("/portal/admin/codes", post(admin::issue_code))
         .route(
             "/portal/admin/organisations/{id}/stop",

@@ -105,6 +105,7 @@ pub(crate) fn user_view(user: &SignedIn) -> Value {
         is_desk => user.is_desk(),
         is_admin => user.role == Role::Admin,
         is_org_admin => user.role == Role::OrgAdmin,
+        keeps_profile => user.keeps_profile_of(user.organisation.id),
         // Every organisation on teams, and a hospital's liaison office,
         // which is on its patients' teams while they are in its care.
         has_teams_home => !user.role.has_referral_rights() || user.role == Role::Liaison,

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -108,5 +108,28 @@ pub(crate) async fn create(
             }
             Refused::Page(page) => page,
         },
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct KeeperForm {
+    user: uuid::Uuid,
+    keeps: String,
+}
+
+/// The administrator chooses who of its staff keeps the profile too.
+pub(crate) async fn profile_keeper(
+    State(state): State<ServerState>,
+    IdPath(organisation): IdPath,
+    Posted(PortalUser(user), form): Posted<PortalUser, KeeperForm>,
+) -> Response {
+    let keeps = form.keeps == "on";
+    match staff::set_profile_keeper(&state.pool, &user, organisation, form.user, keeps).await {
+        Ok(true) => {
+            axum::response::Redirect::to(&format!("/portal/organisations/{organisation}/staff"))
+                .into_response()
+        }
+        Ok(false) => forbidden(&user),
+        Err(e) => database_error(&e),
     }
 }
