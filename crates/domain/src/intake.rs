@@ -165,8 +165,7 @@ impl IntakeField {
 }
 
 /// What the form says beside the summary.
-pub const SUMMARY_HINT_JA: &str =
-    "氏名・住所など患者さんを特定できることは書かないでください（受け入れが決まってからチームで共有します）";
+pub const SUMMARY_HINT_JA: &str = "氏名・住所など患者さんを特定できることは書かないでください（受け入れが決まってからチームで共有します）";
 
 /// Checks the form on `today` (Japan's); every problem at once.
 pub fn check_intake(
@@ -179,7 +178,10 @@ pub fn check_intake(
         raw => match raw.parse::<u8>() {
             Ok(age) if age <= 120 => Some(age),
             _ => {
-                errors.push((IntakeField::Age, "年齢は0〜120の数字で入力してください".into()));
+                errors.push((
+                    IntakeField::Age,
+                    "年齢は0〜120の数字で入力してください".into(),
+                ));
                 None
             }
         },
@@ -206,7 +208,10 @@ pub fn check_intake(
         match Offer::from_code(code) {
             Some(need) if !needs.contains(&need) => needs.push(need),
             Some(_) => {}
-            None => errors.push((IntakeField::Needs, "必要なことの値が正しくありません".into())),
+            None => errors.push((
+                IntakeField::Needs,
+                "必要なことの値が正しくありません".into(),
+            )),
         }
     }
     let start_on = match draft.start_on.trim() {
@@ -265,10 +270,7 @@ pub fn check_answer(
     reason: &str,
 ) -> Result<String, String> {
     if state != IntakeState::Open {
-        return Err(format!(
-            "この受入相談はすでに「{}」です",
-            state.label_ja()
-        ));
+        return Err(format!("この受入相談はすでに「{}」です", state.label_ja()));
     }
     let reason = reason.trim().to_string();
     if answer == IntakeAnswer::Decline && reason.is_empty() {

@@ -9,7 +9,11 @@ fn draft() -> IntakeDraft {
         age: "８２".into(),
         sex: "female".into(),
         municipality: "豊島区".into(),
-        needs: vec!["end_of_life".into(), "around_24h".into(), "end_of_life".into()],
+        needs: vec![
+            "end_of_life".into(),
+            "around_24h".into(),
+            "end_of_life".into(),
+        ],
         start_on: "2026-12-20".into(),
         summary: "膵臓がん末期。自宅での看取りを希望。".into(),
     }
