@@ -344,3 +344,38 @@ async fn a_liaison_finds_a_patient_in_a_browser() {
     browser.photograph("discharge-conference.png").await;
     println!("screenshots in {}", shot.parent().unwrap().display());
 }
+
+/// 異体字 (issue 18): a patient registered in 旧字体 is found by a name
+/// typed in 新字体; keys written before the folding are written again
+/// when the server migrates.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_in_new_forms_finds_a_patient_registered_in_old() {
+    let t = server().await;
+    let mut clinic = clinic_with_phone(&t).await;
+    let (_, liaison) = liaison_of(&t, "北病院", "north.liaison").await;
+    clinic
+        .patient_with_consent(
+            &t,
+            ("齋藤 花子", "さいとう はなこ", "female"),
+            |patient| consent(Uuid::now_v7(), patient, vec![], false),
+        )
+        .await;
+    let found = search(&t, &liaison, "斎藤 花子", "1940-04-01", "").await;
+    assert!(found.body.contains("id=\"pr-found\""), "{}", found.body);
+
+    // As a server from before the folding stored it: found again once
+    // the server has migrated.
+    sqlx::query("UPDATE patients SET name_key = '齋藤花子'")
+        .execute(&t.owner)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE search_key_versions SET version = 1")
+        .execute(&t.owner)
+        .await
+        .unwrap();
+    let stale = search(&t, &liaison, "斎藤 花子", "1940-04-01", "").await;
+    assert!(!stale.body.contains("id=\"pr-found\""));
+    tsunagu_server::db::migrate(&t.owner_url).await.unwrap();
+    let again = search(&t, &liaison, "斎藤 花子", "1940-04-01", "").await;
+    assert!(again.body.contains("id=\"pr-found\""), "{}", again.body);
+}

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::dates::parse_date;
 use crate::field_rules::{Checked, Lines, Rejection, TextRule, check_text};
-use crate::kana::normalize_for_search;
+use crate::kana::search_key;
 use crate::referral::{EVENT_TEXT_MAX_CHARS, EventDetails};
 use crate::sex::Sex;
 
@@ -37,7 +37,7 @@ pub const MIN_NAME_KEY_CHARS: usize = 4;
 
 /// Checks the form: the whole name and the birth date are needed.
 pub fn check_lookup(draft: &LookupDraft, today: NaiveDate) -> Result<LookupKey, Rejection> {
-    let name_key = normalize_for_search(&draft.name);
+    let name_key = search_key(&draft.name);
     if name_key.is_empty() {
         return Err("氏名（漢字）またはふりがなを入力してください。".into());
     }
@@ -131,10 +131,16 @@ fn is_kanji(c: char) -> bool {
 }
 
 /// The keys a pre-registered patient is found by: the name and the
-/// ふりがな, folded as a look-up is.
+/// ふりがな, folded as a look-up is (`search_key`: any width, hiragana,
+/// 旧字体 as 新字体, so 齋藤 is found by 斎藤 and the reverse). Bump
+/// [`NAME_KEYS_VERSION`] when the folding changes: the server then writes
+/// every stored key again.
 pub fn name_keys(name: &str, kana: &str) -> [String; 2] {
-    [normalize_for_search(name), normalize_for_search(kana)]
+    [search_key(name), search_key(kana)]
 }
+
+/// The version of [`name_keys`]' folding. 2 folds 旧字体 (issue 18).
+pub const NAME_KEYS_VERSION: i32 = 2;
 
 /// What a look-up found, by how many pre-registered patients matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

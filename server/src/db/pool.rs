@@ -25,6 +25,9 @@ pub async fn migrate(url: &str) -> Result<(), sqlx::Error> {
     if result.is_ok() {
         result = super::listings::key_unkeyed(&owner).await;
     }
+    if result.is_ok() {
+        result = super::referrals::rekey_patients(&owner).await;
+    }
     owner.close().await;
     result
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
-use tsunagu_domain::preregistration::name_keys;
+use tsunagu_domain::preregistration::{NAME_KEYS_VERSION, name_keys};
 use uuid::Uuid;
 
 pub(crate) struct Patient<'a> {
@@ -65,6 +65,49 @@ pub(crate) async fn fill_missing_keys(conn: &mut PgConnection, patient: Uuid) ->
             .await?;
     }
     Ok(())
+}
+
+/// Writes every held patient's look-up keys again if they were written
+/// with an older folding than the domain's (`NAME_KEYS_VERSION`): run as
+/// the server migrates, in one transaction.
+pub(crate) async fn rekey_patients(pool: &sqlx::PgPool) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let stored: i32 = sqlx::query_scalar(
+        "SELECT version FROM search_key_versions WHERE keys = 'patients' FOR UPDATE",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if stored >= NAME_KEYS_VERSION {
+        return Ok(());
+    }
+    let held: Vec<(Uuid, String, String)> =
+        sqlx::query_as("SELECT id, name, kana FROM patients WHERE name IS NOT NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+    for chunk in held.chunks(5_000) {
+        let (mut ids, mut names, mut kanas) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, name, kana) in chunk {
+            let [name_key, kana_key] = name_keys(name, kana);
+            ids.push(*id);
+            names.push(name_key);
+            kanas.push(kana_key);
+        }
+        sqlx::query(
+            "UPDATE patients p SET name_key = u.name_key, kana_key = u.kana_key
+             FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, name_key, kana_key)
+             WHERE p.id = u.id",
+        )
+        .bind(&ids)
+        .bind(&names)
+        .bind(&kanas)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE search_key_versions SET version = $1 WHERE keys = 'patients'")
+        .bind(NAME_KEYS_VERSION)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
 /// Whether the server holds the patient's identity.
