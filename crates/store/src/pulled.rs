@@ -15,6 +15,7 @@ use crate::Store;
 use crate::batch::{insert_json_rows, insert_rows, json_ids};
 use crate::discharge_requests::DischargeRequestRecord;
 use crate::error::{StoreError, StoreResult};
+use crate::intake_requests::IntakeRequestRecord;
 use crate::referrals::{ReferralRecord, StoredEvent};
 use crate::sql::Id;
 use crate::team::TeamPulled;
@@ -61,6 +62,8 @@ pub enum PulledChange {
     Team(TeamPulled),
     /// A hospital's 退院後の在宅医療の相談, as it now stands.
     DischargeRequest(DischargeRequestRecord),
+    /// A 受入相談 this clinic sent or was asked, as it now stands.
+    IntakeRequest(IntakeRequestRecord),
 }
 
 /// What a page brought.
@@ -78,6 +81,8 @@ pub struct PullOutcome {
     pub discharge_requests: usize,
     /// 退院時カンファレンス set, answered, recorded or called off.
     pub conferences: usize,
+    /// 受入相談 new here, or whose state changed.
+    pub intake_requests: usize,
     /// Changes about records this install does not hold (logged by count).
     pub skipped: usize,
 }
@@ -93,7 +98,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<PullOutcome> {
         let mut conn = self.pool.acquire().await?;
-        apply_batch(&mut conn, changes, cursor, now).await
+        let outcome = apply_batch(&mut conn, changes, cursor, now).await?;
+        crate::directory::note_pulled(&self.directory, changes);
+        Ok(outcome)
     }
 
     /// A connection held for the batches of one pull. SQLite drops a
@@ -102,6 +109,7 @@ impl Store {
     /// indexes they touch afresh.
     pub async fn pull_session(&self) -> StoreResult<PullSession> {
         Ok(PullSession {
+            directory: std::sync::Arc::clone(&self.directory),
             conn: self.pool.acquire().await?,
         })
     }
@@ -109,6 +117,7 @@ impl Store {
 
 /// See [`Store::pull_session`].
 pub struct PullSession {
+    directory: std::sync::Arc<crate::directory::DirectoryCache>,
     conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
 }
 
@@ -120,7 +129,9 @@ impl PullSession {
         cursor: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<PullOutcome> {
-        apply_batch(&mut self.conn, changes, cursor, now).await
+        let outcome = apply_batch(&mut self.conn, changes, cursor, now).await?;
+        crate::directory::note_pulled(&self.directory, changes);
+        Ok(outcome)
     }
 }
 
@@ -185,7 +196,7 @@ impl Known {
                 }
                 PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
                 PulledChange::DischargeRequest(r) => patients.push(&r.patient_id),
-                PulledChange::Team(_) => {}
+                PulledChange::Team(_) | PulledChange::IntakeRequest(_) => {}
             }
         }
         let events = sqlx::query_as::<_, (Id, Id)>(
@@ -228,6 +239,8 @@ struct PageWrites<'a> {
     team: Vec<&'a TeamPulled>,
     /// Applied last, in feed order (a later change replaces the row).
     discharge_requests: Vec<&'a DischargeRequestRecord>,
+    /// Applied last too, in feed order.
+    intake_requests: Vec<&'a IntakeRequestRecord>,
     touched: BTreeSet<Uuid>,
     outcome: PullOutcome,
 }
@@ -326,6 +339,7 @@ impl<'a> PageWrites<'a> {
                         page.outcome.skipped += 1;
                     }
                 }
+                PulledChange::IntakeRequest(request) => page.intake_requests.push(request),
             }
         }
         Ok(page)
@@ -394,6 +408,8 @@ impl<'a> PageWrites<'a> {
         self.outcome.skipped += team.skipped;
         self.outcome.discharge_requests +=
             crate::discharge_requests::apply_pulled(conn, &self.discharge_requests, now).await?;
+        self.outcome.intake_requests +=
+            crate::intake_requests::apply_pulled(conn, &self.intake_requests, now).await?;
         // A referral first heard of in this batch has all its events here:
         // its summary is folded from them without reading them back.
         let (new, held) = self.records_of_new_referrals();

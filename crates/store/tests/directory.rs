@@ -304,3 +304,159 @@ async fn results_come_those_taking_patients_first_then_by_reading() {
     assert_eq!(page.listings.len(), 2);
     assert_eq!(page.total, 7);
 }
+
+/// The search's compact narrowing never changes an answer: over generated
+/// listings and queries, the results are exactly the listings the domain's
+/// `matches` takes, in the domain's order.
+#[tokio::test]
+async fn the_search_answers_exactly_what_the_domain_matches_in_its_order() {
+    use rand::rngs::StdRng;
+    use rand::seq::IndexedRandom;
+    use rand::{Rng, SeedableRng};
+    use tsunagu_domain::directory::offers_for;
+    use tsunagu_domain::directory::search::{ListingFacts, accepting_rank, listing_name_key};
+
+    let (store, _dir) = open().await;
+    let mut rng = StdRng::seed_from_u64(18);
+    let names = [
+        ("齋藤", "さいとう"),
+        ("斎藤", "ｻｲﾄｳ"),
+        ("渡邊", "わたなべ"),
+        ("髙橋", "たかはし"),
+        ("中村", ""),
+    ];
+    let areas = ["豊島区", "練馬区", "府中市", "中市", "北区"];
+    let kinds = [
+        OrganisationKind::Hospital,
+        OrganisationKind::Clinic,
+        OrganisationKind::VisitingNurseStation,
+        OrganisationKind::Pharmacy,
+        OrganisationKind::CareManagementOffice,
+    ];
+    let at = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+    let mut listings = Vec::new();
+    for n in 0..400 {
+        let (name, kana) = names.choose(&mut rng).unwrap();
+        let kind = *kinds.choose(&mut rng).unwrap();
+        let mut l = listing(&format!("{name}{n}"), kana, kind);
+        l.offers = offers_for(kind)
+            .iter()
+            .copied()
+            .filter(|_| rng.random_ratio(1, 2))
+            .collect();
+        l.municipalities = areas
+            .iter()
+            .filter(|_| rng.random_ratio(1, 3))
+            .map(|a| a.to_string())
+            .collect();
+        l.accepting = [
+            None,
+            Some(Accepting::Yes),
+            Some(Accepting::Ask),
+            Some(Accepting::No),
+        ]
+        .choose(&mut rng)
+        .copied()
+        .flatten();
+        if kind == OrganisationKind::Hospital {
+            for ward_type in [
+                WardType::General,
+                WardType::CommunityCare,
+                WardType::Palliative,
+            ] {
+                if rng.random_ratio(1, 2) {
+                    l.beds.push(ListingBeds {
+                        ward_type,
+                        capacity: 10,
+                        available: rng.random_range(0..3),
+                        updated_at: at,
+                    });
+                }
+            }
+        }
+        l.stopped = rng.random_ratio(1, 10);
+        listings.push(l);
+    }
+    store
+        .upsert_listings(&listings, 1, common::now())
+        .await
+        .unwrap();
+
+    let reading = |l: &ListingRecord| {
+        if l.name_kana.is_empty() {
+            l.name.clone()
+        } else {
+            l.name_kana.clone()
+        }
+    };
+    let mut answered = 0;
+    for round in 0..300 {
+        let kind = kinds.choose(&mut rng).unwrap().code().to_string();
+        let mut draft = SearchDraft::default();
+        if rng.random_ratio(1, 2) {
+            draft.kind = kind.clone();
+            let offers = offers_for(OrganisationKind::from_code(&kind).unwrap());
+            draft.offers = offers
+                .iter()
+                .filter(|_| rng.random_ratio(1, 4))
+                .map(|o| o.code().to_string())
+                .collect();
+        }
+        if rng.random_ratio(1, 3) {
+            draft.name = ["さいとう", "斎藤", "齋藤", "ﾜﾀﾅﾍﾞ", "高橋", "1", "村", "藤1"]
+                .choose(&mut rng)
+                .unwrap()
+                .to_string();
+        }
+        if rng.random_ratio(1, 3) {
+            draft.municipality = [areas[0], areas[1], areas[2], areas[3], "港区"]
+                .choose(&mut rng)
+                .unwrap()
+                .to_string();
+        }
+        draft.accepting_only = rng.random_ratio(1, 4);
+        if rng.random_ratio(1, 4) {
+            draft.open_beds = ["general", "community_care", "palliative"]
+                .choose(&mut rng)
+                .unwrap()
+                .to_string();
+        }
+        let query = check_search(&draft).unwrap();
+        let mut expected: Vec<&ListingRecord> = listings
+            .iter()
+            .filter(|l| {
+                let key = listing_name_key(&l.name, &l.name_kana);
+                let free: Vec<(WardType, u16)> =
+                    l.beds.iter().map(|b| (b.ward_type, b.available)).collect();
+                query.matches(&ListingFacts {
+                    kind: l.kind,
+                    name_key: &key,
+                    offers: &l.offers,
+                    municipalities: &l.municipalities,
+                    accepting: l.accepting,
+                    free_beds: &free,
+                    stopped: l.stopped,
+                })
+            })
+            .collect();
+        expected.sort_by(|a, b| {
+            accepting_rank(a.accepting)
+                .cmp(&accepting_rank(b.accepting))
+                .then_with(|| reading(a).cmp(&reading(b)))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let page = store.search_directory(&query, usize::MAX).await.unwrap();
+        let found: Vec<Uuid> = page.listings.iter().map(|l| l.id).collect();
+        let wanted: Vec<Uuid> = expected.iter().map(|l| l.id).collect();
+        assert_eq!(found, wanted, "round {round}: {draft:?}");
+        assert_eq!(page.total, wanted.len());
+        // A page shows the first ones and still counts them all.
+        let first = store.search_directory(&query, 3).await.unwrap();
+        let shown: Vec<Uuid> = first.listings.iter().map(|l| l.id).collect();
+        assert_eq!(shown, wanted[..wanted.len().min(3)], "round {round}");
+        assert_eq!(first.total, wanted.len(), "round {round}");
+        answered += usize::from(!wanted.is_empty());
+    }
+    // The queries were not all too narrow to answer.
+    assert!(answered > 150, "{answered}");
+}

@@ -57,6 +57,13 @@ impl App {
         }
         .await;
         fetcher.abort();
+        // The search's copy is read again now, off the sync's path, rather
+        // than on the first search after it (a second or so for 30,000).
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            // A failure here is met again, and reported, by the next search.
+            let _ = store.warm_directory().await;
+        });
         stored
     }
 }
