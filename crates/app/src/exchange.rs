@@ -15,15 +15,17 @@ pub(crate) use team::wire_vitals;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
+use tsunagu_domain::directory::Offer;
 use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeState};
+use tsunagu_domain::intake::IntakeState;
 use tsunagu_domain::{ConsentGiver, ConsentScope, EventDetails, Sex, TeamSharingConsent};
 use tsunagu_protocol::{
     ChangeBody, OrgKind, PROTOCOL_VERSION, PullRequest, PullResponse, WireDischargeRequest,
-    WireSource,
+    WireIntakeRequest, WireSource,
 };
 use tsunagu_store::{
-    DischargeRequestRecord, EpochCheck, EventSource, OutboxKind, PulledChange, StoredEvent,
-    SyncDevice,
+    DischargeRequestRecord, EpochCheck, EventSource, IntakeRequestRecord, OutboxKind, PulledChange,
+    StoredEvent, SyncDevice,
 };
 use uuid::Uuid;
 
@@ -65,6 +67,8 @@ pub struct SyncReport {
     /// 退院時カンファレンス set, answered, recorded or called off (the
     /// screens reload to show them).
     pub conferences: usize,
+    /// 受入相談 new here, or whose state changed (an answer arrived).
+    pub intake_requests: usize,
     /// Directory listings new or changed (protocol 9's `/v1/directory`).
     pub listings: usize,
 }
@@ -72,7 +76,12 @@ pub struct SyncReport {
 impl SyncReport {
     /// Whether the exchange brought anything the screens show anew.
     fn brought_news(&self) -> bool {
-        self.news + self.team_entries + self.fetched + self.discharge_requests + self.conferences
+        self.news
+            + self.team_entries
+            + self.fetched
+            + self.discharge_requests
+            + self.conferences
+            + self.intake_requests
             > 0
     }
 }
@@ -132,6 +141,7 @@ impl App {
                     OutboxKind::EventAppended => "経過の記録",
                     OutboxKind::Team => "在宅チーム",
                     OutboxKind::DischargeAnswer => "退院後の在宅医療の相談への回答",
+                    OutboxKind::Intake => "受入相談",
                 },
                 patient_id: op.patient_id,
                 patient_name,
@@ -296,6 +306,7 @@ impl App {
                     report.replies_to_ours += outcome.replies_to_ours;
                     report.discharge_requests += outcome.discharge_requests;
                     report.conferences += outcome.conferences;
+                    report.intake_requests += outcome.intake_requests;
                 }
                 if !fetched? {
                     break;
@@ -459,8 +470,9 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
         ChangeBody::OrganisationListed { organisation } => {
             vec![organisation_change(&organisation)]
         }
-        // TODO(issue 18): the desktop's 受入相談 keeps these.
-        ChangeBody::IntakeRequest { .. } => vec![],
+        ChangeBody::IntakeRequest { request } => {
+            vec![PulledChange::IntakeRequest(pulled_intake_request(request)?)]
+        }
         ChangeBody::ConsentRecorded {
             consent_id,
             patient_id,
@@ -524,6 +536,40 @@ fn pulled_discharge_request(r: WireDischargeRequest) -> Result<DischargeRequestR
         answer_text: r.answer_text,
         answered_by: r.answered_by,
         answered_at: r.answered_at,
+    })
+}
+
+/// A 受入相談 as the feed brings it; a state, sex or need this build does
+/// not know is a garbled answer (the wire's version says what it may
+/// carry).
+fn pulled_intake_request(r: WireIntakeRequest) -> Result<IntakeRequestRecord, AppError> {
+    Ok(IntakeRequestRecord {
+        id: r.id,
+        from_org: r.from_org,
+        from_name: r.from_name,
+        from_phone: r.from_phone,
+        to_org: r.to_org,
+        to_name: r.to_name,
+        to_kind: r.to_kind,
+        age: r.age,
+        sex: match r.sex.as_deref() {
+            None | Some("") => None,
+            Some(code) => Some(Sex::from_code(code).ok_or_else(garbled)?),
+        },
+        municipality: r.municipality,
+        needs: r
+            .needs
+            .iter()
+            .map(|code| Offer::from_code(code).ok_or_else(garbled))
+            .collect::<Result<_, _>>()?,
+        start_on: r.start_on,
+        summary: r.summary,
+        state: IntakeState::from_code(&r.state).ok_or_else(garbled)?,
+        sent_by: r.sent_by,
+        sent_at: r.sent_at,
+        answer_text: r.answer_text,
+        answered_by: r.answered_by,
+        closed_at: r.closed_at,
     })
 }
 

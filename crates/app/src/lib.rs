@@ -14,6 +14,7 @@ mod discharge;
 mod error;
 mod exchange;
 mod figures;
+mod intake;
 mod letters;
 mod patients;
 mod referrals;
@@ -38,6 +39,7 @@ pub use exchange::{
     DIRECTORY_PAGE, SyncConflict, SyncReport, SyncState, pulled_changes, pushed_operation,
 };
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
+pub use intake::IntakeView;
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
@@ -53,6 +55,9 @@ pub use tsunagu_domain::directory::beds::WardType;
 pub use tsunagu_domain::directory::search::SearchDraft as DirectorySearchDraft;
 pub use tsunagu_domain::directory::{Accepting, Offer, offers_for};
 pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeRequestState};
+pub use tsunagu_domain::intake::{
+    IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
+};
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,

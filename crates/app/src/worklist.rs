@@ -100,6 +100,8 @@ impl App {
         let mut items = self.worklist().await?;
         // A hospital's 退院後の在宅医療の相談 waits for its answer too.
         items.extend(self.discharge_request_alerts().await?);
+        // So does a 受入相談 asked of this clinic.
+        items.extend(self.intake_alerts().await?);
         let keys: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
         let fresh = self
             .store

@@ -23,6 +23,7 @@ mod database;
 mod directory;
 mod discharge_requests;
 mod error;
+mod intake_requests;
 mod key;
 mod keyring_keys;
 mod letters;
@@ -61,6 +62,9 @@ pub use discharge_requests::{
     HeldDischargeRequest,
 };
 pub use error::{StoreError, StoreResult};
+pub use intake_requests::{
+    HeldIntakeRequest, IntakeRequestRecord, IntakeSendWrite, IntakeStepHere, IntakeStepWrite,
+};
 pub use key::StoreKey;
 pub use keyring_keys::{KEYRING_SERVICE, KeyringKeys};
 pub use letters::{

@@ -28,6 +28,9 @@ pub enum OutboxKind {
     /// The doctor's answer to a hospital's 退院後の在宅医療の相談 (its
     /// JSON kept in the row).
     DischargeAnswer,
+    /// A 受入相談 sent, answered or withdrawn (the wire's operation as
+    /// JSON, kept in the row).
+    Intake,
 }
 
 impl OutboxKind {
@@ -39,6 +42,7 @@ impl OutboxKind {
             OutboxKind::EventAppended => "event_appended",
             OutboxKind::Team => "team",
             OutboxKind::DischargeAnswer => "discharge_answer",
+            OutboxKind::Intake => "intake",
         }
     }
 }
@@ -88,6 +92,11 @@ pub enum OutboxItem {
     DischargeAnswer {
         payload: String,
     },
+    /// A 受入相談's operation as queued (the app's wire JSON of the whole
+    /// operation body; the store does not read it).
+    Intake {
+        payload: String,
+    },
 }
 
 /// The server's answer to one operation.
@@ -134,6 +143,8 @@ impl Store {
                 (OutboxKind::DischargeAnswer, None) => {
                     return Err(StoreError::Corrupt("discharge answer"));
                 }
+                (OutboxKind::Intake, Some(payload)) => OutboxItem::Intake { payload },
+                (OutboxKind::Intake, None) => return Err(StoreError::Corrupt("intake operation")),
                 (kind, _) => resolve(&mut conn, kind, record.0).await?,
             };
             items.push(PendingOperation {
@@ -300,6 +311,7 @@ async fn resolve(
         }
         OutboxKind::Team => return Err(StoreError::Corrupt("team operation")),
         OutboxKind::DischargeAnswer => return Err(StoreError::Corrupt("discharge answer")),
+        OutboxKind::Intake => return Err(StoreError::Corrupt("intake operation")),
         OutboxKind::EventAppended => {
             let (referral_id,): (Id,) =
                 sqlx::query_as("SELECT referral_id FROM referral_events WHERE id = ?")

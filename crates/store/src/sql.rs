@@ -522,6 +522,7 @@ mod tests {
             OutboxKind::EventAppended,
             OutboxKind::Team,
             OutboxKind::DischargeAnswer,
+            OutboxKind::Intake,
         ] {
             assert_eq!(text(&pool, kind).await, kind.code());
             assert_eq!(back::<OutboxKind>(&pool, kind.code()).await, kind);

@@ -328,6 +328,8 @@ pub fn pushed_operation(pending: &PendingOperation) -> Result<Operation, AppErro
                 AppError::from(tsunagu_store::StoreError::Corrupt("discharge answer"))
             })?)
         }
+        OutboxItem::Intake { payload } => serde_json::from_str(payload)
+            .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("intake operation")))?,
     };
     Ok(Operation {
         op_seq: pending.op_seq,
