@@ -19,6 +19,7 @@ pub mod directory;
 pub mod discharge;
 pub mod figures;
 pub mod files;
+pub mod intake;
 pub mod letters;
 pub mod notifications;
 pub mod patients;
@@ -234,6 +235,23 @@ ipc_commands! {
     /// The 市区町村 of an address (the patient's, as shown) that the directory knows; null if none.
     fn directory_area_of(address: String) -> Option<String>
         as directoryAreaOf => directory::directory_area_of(desktop).await;
+
+    // 受入相談 (a request to an organisation found in the directory to take a patient on)
+    /// The form as it opens: empty, or from a patient (age, sex, the address's 市区町村); the summary's hint.
+    fn intake_form(patient_id: Option<String>) -> IntakeFormStart
+        as intakeForm => intake::intake_form(desktop).await;
+    /// Sends the request (checked field by field; waits in the outbox when offline). The patient stays on this PC.
+    fn send_intake(patient_id: Option<String>, to_org: String, input: IntakeInput) -> IntakeRequest
+        as sendIntake => intake::send_intake(desktop).await;
+    /// Every request sent and asked, newest first.
+    fn intakes() -> Vec<IntakeRequest>
+        as intakes => intake::intakes(desktop).await;
+    /// `accept`, `decline` (reason in `text`, required) or `consult`: the doctor's answer to a request asked of the clinic. Rejects with code "conflict" when it was already answered or withdrawn.
+    fn answer_intake(request_id: String, answer: String, text: String) -> IntakeRequest
+        as answerIntake => intake::answer_intake(desktop).await;
+    /// Withdraws a request the clinic sent, while it waits for its answer.
+    fn withdraw_intake(request_id: String) -> IntakeRequest
+        as withdrawIntake => intake::withdraw_intake(desktop).await;
 
     // the home-care team (在宅チーム) and its timeline
     /// The patient's team panel (null team before 「チームを作る」).

@@ -14,6 +14,7 @@ mod directory;
 mod discharge;
 mod errors;
 mod figures;
+mod intake;
 mod letters;
 mod patients;
 mod referrals;
@@ -32,6 +33,7 @@ pub use directory::*;
 pub use discharge::*;
 pub use errors::*;
 pub use figures::*;
+pub use intake::*;
 pub use letters::*;
 pub use patients::*;
 pub use referrals::*;
@@ -123,6 +125,9 @@ pub fn typescript_bindings() -> String {
         DirectoryListing::decl(&cfg),
         DirectoryOffer::decl(&cfg),
         DirectoryBeds::decl(&cfg),
+        IntakeInput::decl(&cfg),
+        IntakeFormStart::decl(&cfg),
+        IntakeRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -740,3 +740,94 @@ export type DirectoryBeds = { wardType: string, wardLabel: string, capacity: num
  * RFC 3339: when the hospital said it.
  */
 updatedAt: string, };
+
+export type IntakeInput = { 
+/**
+ * Years, or empty.
+ */
+age: string, 
+/**
+ * `male`, `female`, `other` or empty.
+ */
+sex: string, municipality: string, 
+/**
+ * Offer codes (what the patient will need).
+ */
+needs: Array<string>, 
+/**
+ * 開始の希望日 (YYYY-MM-DD or 和暦), or empty.
+ */
+startOn: string, summary: string, };
+
+export type IntakeFormStart = { draft: IntakeInput, 
+/**
+ * 氏名・住所など患者さんを特定できることは書かないでください…
+ */
+summaryHint: string, };
+
+export type IntakeRequest = { id: string, 
+/**
+ * This clinic asked it (else it was asked of this clinic).
+ */
+sentByUs: boolean, fromName: string, fromPhone: string, toOrg: string, toName: string, 
+/**
+ * 訪問看護ステーション… (empty for a kind this build does not know).
+ */
+toKindLabel: string, age: number | null, 
+/**
+ * 男性, 女性…, or empty.
+ */
+sexLabel: string, municipality: string, 
+/**
+ * The domain's `Offer` codes.
+ */
+needs: Array<string>, 
+/**
+ * In the order of `needs`.
+ */
+needLabels: Array<string>, 
+/**
+ * 和暦, or empty.
+ */
+startOn: string, summary: string, 
+/**
+ * `open`, `accepted`, `declined`, `consult` or `withdrawn`.
+ */
+state: string, 
+/**
+ * 回答待ち, 受けられる…
+ */
+stateLabel: string, sentBy: string, 
+/**
+ * RFC 3339.
+ */
+sentAt: string, answerText: string, answeredBy: string, 
+/**
+ * RFC 3339.
+ */
+answeredAt: string | null, 
+/**
+ * The patient it was sent about (on the PC that sent it).
+ */
+patientId: string | null, patientName: string | null, 
+/**
+ * The latest step from here waits to be sent (送信待ち).
+ */
+sending: boolean, 
+/**
+ * Why the server refused the latest step sent from here.
+ */
+refusal: string | null, 
+/**
+ * Asked of this clinic and open: the three answers are offered to an
+ * account that `mayDecide`.
+ */
+mayAnswer: boolean, 
+/**
+ * Sent by this clinic and open: 取り下げる.
+ */
+mayWithdraw: boolean, 
+/**
+ * The signed-in account may answer (医師).
+ */
+mayDecide: boolean, };

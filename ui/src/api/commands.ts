@@ -24,6 +24,9 @@ import type {
   EventInput,
   FamilyContactInput,
   FiguresPeriod,
+  IntakeFormStart,
+  IntakeInput,
+  IntakeRequest,
   InviteInput,
   IssuedLetter,
   LetterDraft,
@@ -365,6 +368,31 @@ export function directoryMunicipalities(): Promise<Array<string>> {
 /** The 市区町村 of an address (the patient's, as shown) that the directory knows; null if none. */
 export function directoryAreaOf(address: string): Promise<string | null> {
   return call("directory_area_of", { address });
+}
+
+/** The form as it opens: empty, or from a patient (age, sex, the address's 市区町村); the summary's hint. */
+export function intakeForm(patientId: string | null): Promise<IntakeFormStart> {
+  return call("intake_form", { patientId });
+}
+
+/** Sends the request (checked field by field; waits in the outbox when offline). The patient stays on this PC. */
+export function sendIntake(patientId: string | null, toOrg: string, input: IntakeInput): Promise<IntakeRequest> {
+  return call("send_intake", { patientId, toOrg, input });
+}
+
+/** Every request sent and asked, newest first. */
+export function intakes(): Promise<Array<IntakeRequest>> {
+  return call("intakes");
+}
+
+/** `accept`, `decline` (reason in `text`, required) or `consult`: the doctor's answer to a request asked of the clinic. Rejects with code "conflict" when it was already answered or withdrawn. */
+export function answerIntake(requestId: string, answer: string, text: string): Promise<IntakeRequest> {
+  return call("answer_intake", { requestId, answer, text });
+}
+
+/** Withdraws a request the clinic sent, while it waits for its answer. */
+export function withdrawIntake(requestId: string): Promise<IntakeRequest> {
+  return call("withdraw_intake", { requestId });
 }
 
 /** The patient's team panel (null team before 「チームを作る」). */

@@ -3,7 +3,7 @@ import type { BoardFilter, ClinicProfile, Patient } from "../api";
 import { Notice } from "../components/Notice";
 import { LETTER_TITLES } from "../lib/letters";
 import { ClinicForm } from "./ClinicForm";
-import { DirectorySearch } from "./DirectorySearch";
+import { DirectoryWithIntake, IntakeRequests } from "./IntakeRequests";
 import { LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
@@ -23,8 +23,15 @@ type View =
   | { kind: "board" }
   | { kind: "figures" }
   | { kind: "directory" }
+  | { kind: "intake" }
   | { kind: "clinic" }
-  | { kind: "patient"; target: PatientFormTarget; highlightLetter: string | null }
+  | {
+      kind: "patient";
+      target: PatientFormTarget;
+      highlightLetter: string | null;
+      /** From an accepted 受入相談: the team's invitation opens with this organisation. */
+      invite?: string;
+    }
   | { kind: "letter"; draftId: string; patient: Patient };
 
 interface Props {
@@ -120,6 +127,18 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           </button>
           <button
             type="button"
+            id="intake-nav"
+            class="button button-ghost"
+            aria-pressed={view.kind === "intake"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "intake" });
+            }}
+          >
+            受入相談
+          </button>
+          <button
+            type="button"
             id="figures-nav"
             class="button button-ghost"
             aria-pressed={view.kind === "figures"}
@@ -172,6 +191,10 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
         {view.kind === "list" && (
           <Worklist
             key={`worklist-${syncs}-${unlocks}`}
+            onOpenIntakes={() => {
+              setNotice(null);
+              setView({ kind: "intake" });
+            }}
             onOpenPatient={(id) => {
               openPatient({ kind: "edit", id });
             }}
@@ -202,7 +225,17 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "figures" && <LoopFigures />}
-        {view.kind === "directory" && <DirectorySearch key={`directory-${syncs}-${unlocks}`} />}
+        {view.kind === "directory" && <DirectoryWithIntake key={`directory-${syncs}-${unlocks}`} />}
+        {view.kind === "intake" && (
+          <IntakeRequests
+            key={`intake-${syncs}-${unlocks}`}
+            onInvite={(r) => {
+              if (r.patientId === null) return;
+              setNotice(null);
+              setView({ kind: "patient", target: { kind: "edit", id: r.patientId }, highlightLetter: null, invite: r.toOrg });
+            }}
+          />
+        )}
         {view.kind === "clinic" && (
           <ClinicForm
             mode="edit"
@@ -224,6 +257,7 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
             key={view.target.kind === "edit" ? view.target.id : "new"}
             target={view.target}
             highlightLetter={view.highlightLetter}
+            inviteOrganisation={view.invite}
             syncs={syncs + unlocks}
             onOpenDraft={(draftId, patient) => {
               setNotice(null);

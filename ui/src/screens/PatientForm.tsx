@@ -53,6 +53,8 @@ interface ScreenProps {
   highlightLetter: string | null;
   /** Rises when a sync brought news: the team's timeline loads again. */
   syncs?: number;
+  /** From an accepted 受入相談: the team's invitation opens with this organisation chosen. */
+  inviteOrganisation?: string | undefined;
   onSaved: (patient: Patient, action: "created" | "updated") => void;
   onDeleted: (patient: Patient) => void;
   onClose: () => void;
@@ -120,6 +122,7 @@ function PatientEditor({
   onOpenDraft,
   highlightLetter,
   syncs,
+  inviteOrganisation,
 }: EditorProps) {
   // Kept in state because restoring changes `deleted` without leaving the form.
   const [patient, setPatient] = useState<Patient | null>(initialPatient);
@@ -192,6 +195,7 @@ function PatientEditor({
           patientId={patient.id}
           refreshKey={(syncs ?? 0) + consentChanges}
           patient={{ name: patient.name, address: patient.address }}
+          initialInvite={inviteOrganisation}
         />
       )}
       {patient !== null && !isDeleted && (

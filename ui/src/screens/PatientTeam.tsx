@@ -28,7 +28,7 @@ import {
   sortMembers,
 } from "../lib/team";
 import { useAction } from "../lib/useAction";
-import { DirectorySearch } from "./DirectorySearch";
+import { DirectoryWithIntake } from "./IntakeRequests";
 import { TeamConferencesPanel } from "./TeamConferences";
 import { TeamTimelinePanel } from "./TeamTimeline";
 
@@ -41,17 +41,22 @@ export function PatientTeamPanel({
   patientId,
   refreshKey,
   patient,
+  initialInvite,
 }: {
   patientId: string;
   refreshKey: number;
   /** Who the 地域の機関をさがす search is for: their address suggests the area. */
   patient?: { name: string; address: string } | undefined;
+  /** An organisation to invite at once (from an accepted 受入相談). */
+  initialInvite?: string | undefined;
 }) {
   const [panel, setPanel] = useState<TeamPanel | null>(null);
   const { busy, error, setError, run } = useAction();
   const [searching, setSearching] = useState(false);
   // An organisation chosen in the directory, handed to the team's invitation form.
-  const [inviting, setInviting] = useState<{ id: string; at: number } | null>(null);
+  const [inviting, setInviting] = useState<{ id: string; at: number } | null>(
+    initialInvite === undefined ? null : { id: initialInvite, at: 1 },
+  );
 
   useEffect(() => {
     patientTeam(patientId).then(setPanel, (e: unknown) => {
@@ -101,8 +106,9 @@ export function PatientTeamPanel({
       )}
       {panel === null && error === null && <p class="list-status">読み込み中…</p>}
       {searching && (
-        <DirectorySearch
+        <DirectoryWithIntake
           patient={patient}
+          patientId={patientId}
           onInvite={
             panel?.team != null && panel.mayManage
               ? (listing) => {

@@ -5,6 +5,7 @@ import {
   getBackupStatus,
   getWorklist,
   getWorklistSettings,
+  intakes,
   saveWorklistSettings,
   toApiError,
   type DischargeRequest,
@@ -14,6 +15,7 @@ import {
 } from "../api";
 import { DischargeRequestCard } from "../components/DischargeRequestCard";
 import { replaceRequest, waitingForAnswer } from "../lib/discharge";
+import { waitingIntakes } from "../lib/intake";
 import { toFieldErrors } from "../lib/format";
 import { parseDays, worklistMoreText } from "../lib/worklist";
 
@@ -23,7 +25,14 @@ const REFRESH_MS = 10 * 60 * 1000;
 const FIRST_ITEMS = 20;
 
 /** 要確認: shown above the patient list, so it is the first thing seen at start-up. */
-export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string) => void }) {
+export function Worklist({
+  onOpenPatient,
+  onOpenIntakes,
+}: {
+  onOpenPatient: (patientId: string) => void;
+  /** Opens 受入相談 (received requests wait there for the doctor's answer). */
+  onOpenIntakes?: () => void;
+}) {
   const [worklist, setWorklist] = useState<WorklistPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dismissing, setDismissing] = useState<string | null>(null);
@@ -36,6 +45,8 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
   const [backupAttention, setBackupAttention] = useState<string | null>(null);
   /** Hospitals' 退院後の在宅医療の相談 waiting for the physician, shown first. */
   const [requests, setRequests] = useState<DischargeRequest[]>([]);
+  /** 受入相談 asked of the clinic, still unanswered. */
+  const [asked, setAsked] = useState(0);
 
   const refresh = () => {
     getBackupStatus().then(
@@ -55,6 +66,15 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
         const failure = toApiError(e);
         setRequests([]);
         if (failure.code !== "forbidden") setError(failure.message);
+      },
+    );
+    intakes().then(
+      (list) => {
+        setAsked(waitingIntakes(list));
+      },
+      () => {
+        // A role that may not read clinical text (事務) does not see them.
+        setAsked(0);
       },
     );
     getWorklist().then(
@@ -98,7 +118,7 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
     <section class="page-card worklist" aria-labelledby="worklist-heading" id="worklist">
       <div class="worklist-head">
         <h2 id="worklist-heading" class="section-title">
-          要確認（{worklist.total + waitingForAnswer(requests)}件）
+          要確認（{worklist.total + waitingForAnswer(requests) + asked}件）
         </h2>
         <button
           type="button"
@@ -123,6 +143,16 @@ export function Worklist({ onOpenPatient }: { onOpenPatient: (patientId: string)
       {backupAttention !== null && (
         <p class="alert alert-error" id="backup-attention-worklist" role="alert">
           {backupAttention} 設定画面の「バックアップ」を確認してください。
+        </p>
+      )}
+      {asked > 0 && (
+        <p class="alert alert-warning worklist-intake" id="worklist-intake" role="status">
+          受入相談が{asked}件届いています。
+          {onOpenIntakes !== undefined && (
+            <button type="button" class="link-button" id="worklist-intake-open" onClick={onOpenIntakes}>
+              受入相談を開く
+            </button>
+          )}
         </p>
       )}
       {requests.length > 0 && (
