@@ -160,7 +160,7 @@ async fn journey(client: &Client, region: &Region) {
         "齋藤内科クリニック",
     )
     .await;
-    fill(client, "#directory-name", "").await;
+    fill(client, "#directory-name", "ステーション").await;
     choose(client, "#directory-kind", "visiting_nurse_station").await;
     press(client, "input[name=offers][value=end_of_life]").await;
     wait_for_count(client, "[data-testid=directory-result]", 1).await;

@@ -19,24 +19,8 @@ ALTER TABLE team_directory ADD COLUMN beds TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE team_directory ADD COLUMN directory_version INTEGER NOT NULL DEFAULT 0;
 
 -- `through`: the directory version held (the next request's `since`).
--- `generation`: bumped by every change to `team_directory`, whoever writes
--- it, so the store's in-memory search copy knows when to rebuild.
 CREATE TABLE directory_state (
     only_one    INTEGER PRIMARY KEY CHECK (only_one = 1),
-    through     INTEGER NOT NULL DEFAULT 0,
-    generation  INTEGER NOT NULL DEFAULT 0
+    through     INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO directory_state (only_one) VALUES (1);
-
-CREATE TRIGGER team_directory_inserted AFTER INSERT ON team_directory
-BEGIN
-    UPDATE directory_state SET generation = generation + 1;
-END;
-CREATE TRIGGER team_directory_updated AFTER UPDATE ON team_directory
-BEGIN
-    UPDATE directory_state SET generation = generation + 1;
-END;
-CREATE TRIGGER team_directory_deleted AFTER DELETE ON team_directory
-BEGIN
-    UPDATE directory_state SET generation = generation + 1;
-END;

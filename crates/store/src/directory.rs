@@ -7,12 +7,10 @@
 //! the reading): a search is one pass of the domain's
 //! `DirectoryQuery::matches` over it, with no SQL. The two writers of the
 //! table in this crate (the listing pull, and the feed's
-//! `DirectoryListed`) mark the copy stale when they commit; the next
-//! search (or the sync's warm-up) reads it again. A trigger also bumps the
-//! directory's generation on every change, which orders two copies read at
-//! once.
+//! `DirectoryListed`) count their writes when they commit; a search whose
+//! copy has not seen them all (or the sync's warm-up) reads it again.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -77,9 +75,9 @@ pub struct DirectoryPage {
 #[derive(Default)]
 pub(crate) struct DirectoryCache {
     index: Mutex<Option<Arc<DirectoryIndex>>>,
-    /// Set when a write to `team_directory` commits; cleared by the read
-    /// that follows it.
-    stale: AtomicBool,
+    /// Counts the writes to `team_directory` committed; a copy is current
+    /// while it has seen them all.
+    writes: AtomicU64,
 }
 
 impl std::fmt::Debug for DirectoryCache {
@@ -100,7 +98,8 @@ impl std::fmt::Debug for DirectoryCache {
 /// to the same results and counts), so past the results shown it alone
 /// counts.
 pub(crate) struct DirectoryIndex {
-    generation: i64,
+    /// `DirectoryCache::writes` when the table was read for it.
+    seen: u64,
     entries: Vec<Indexed>,
     /// Beside `entries`, one for one.
     compact: Vec<Compact>,
@@ -165,7 +164,7 @@ impl Indexed {
 }
 
 impl DirectoryIndex {
-    fn build(generation: i64, listings: Vec<ListingRecord>) -> DirectoryIndex {
+    fn build(seen: u64, listings: Vec<ListingRecord>) -> DirectoryIndex {
         let mut entries: Vec<Indexed> = listings
             .into_iter()
             .filter(|l| !l.stopped)
@@ -220,7 +219,7 @@ impl DirectoryIndex {
             names.push(NAME_END);
         }
         DirectoryIndex {
-            generation,
+            seen,
             entries,
             compact,
             areas,
@@ -481,28 +480,22 @@ impl Store {
     /// (no SQL otherwise: a round trip to SQLite's thread costs more than
     /// the search, and more again on a busy machine).
     async fn directory_index(&self) -> StoreResult<Arc<DirectoryIndex>> {
-        // Cleared before reading: a write committing meanwhile marks it again.
-        let stale = self.directory.stale.swap(false, Ordering::AcqRel);
-        if !stale && let Some(index) = self.directory.current() {
+        // Read before the table: a write committing meanwhile is not seen.
+        let writes = self.directory.writes.load(Ordering::Acquire);
+        if let Some(index) = self.directory.current()
+            && index.seen == writes
+        {
             return Ok(index);
         }
-        match read_index(&self.pool).await {
-            Ok(index) => {
-                let index = Arc::new(index);
-                self.directory.keep(&index);
-                Ok(index)
-            }
-            Err(e) => {
-                self.directory.mark_stale();
-                Err(e)
-            }
-        }
+        let index = Arc::new(read_index(&self.pool, writes).await?);
+        self.directory.keep(&index);
+        Ok(index)
     }
 }
 
 impl DirectoryCache {
     pub(crate) fn mark_stale(&self) {
-        self.stale.store(true, Ordering::Release);
+        self.writes.fetch_add(1, Ordering::AcqRel);
     }
 
     fn current(&self) -> Option<Arc<DirectoryIndex>> {
@@ -519,34 +512,25 @@ impl DirectoryCache {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        // Of two rebuilt at once, the newer stays.
-        if guard
-            .as_ref()
-            .is_none_or(|held| held.generation <= index.generation)
-        {
+        // Of two read at once, the one that saw more writes stays.
+        if guard.as_ref().is_none_or(|held| held.seen <= index.seen) {
             *guard = Some(Arc::clone(index));
         }
     }
 }
 
-/// The table and its generation, read in one transaction.
-async fn read_index(pool: &SqlitePool) -> StoreResult<DirectoryIndex> {
-    let mut tx = pool.begin().await?;
-    let generation: i64 =
-        sqlx::query_scalar("SELECT generation FROM directory_state WHERE only_one = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+/// The table, as it is after the `seen` writes (at least).
+async fn read_index(pool: &SqlitePool, seen: u64) -> StoreResult<DirectoryIndex> {
     let rows: Vec<ListingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {LISTING_COLUMNS} FROM team_directory WHERE stopped = 0"
     )))
-    .fetch_all(&mut *tx)
+    .fetch_all(pool)
     .await?;
-    tx.commit().await?;
     let listings = rows
         .into_iter()
         .map(ListingRow::record)
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(DirectoryIndex::build(generation, listings))
+    Ok(DirectoryIndex::build(seen, listings))
 }
 
 async fn write_listings(

@@ -339,7 +339,7 @@ function ListingRow({ listing: l, context }: { listing: DirectoryListing; contex
           ))}
         </ul>
       )}
-      {actions.length > 0 && <div class="form-actions directory-actions">{actions}</div>}
+      {actions.length > 0 && <div class="directory-actions">{actions}</div>}
     </li>
   );
 }

@@ -320,7 +320,7 @@ function LetterEditor({
                   ))}
                 </div>
               )}
-              <div class="form-actions">
+              <div class="directory-open">
                 <button
                   type="button"
                   id="letter-directory"
