@@ -341,3 +341,66 @@ async fn copy_until(
         budget -= take;
     }
 }
+
+/// A TCP proxy to the server that can be closed like a cable pulled: while
+/// closed, every connection through it is cut (the live stream's too) and
+/// new ones are dropped as they arrive; opened again, it relays as before.
+pub struct Gate {
+    pub address: SocketAddr,
+    open: Arc<std::sync::atomic::AtomicBool>,
+    relays: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    task: JoinHandle<()>,
+}
+
+impl Gate {
+    pub async fn start(upstream: SocketAddr) -> Gate {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let open = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let relays = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (is_open, held) = (open.clone(), relays.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !is_open.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                held.lock().unwrap().push(relay.abort_handle());
+            }
+        });
+        Gate {
+            address,
+            open,
+            relays,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Cuts every connection and refuses new ones.
+    pub fn close(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for relay in self.relays.lock().unwrap().drain(..) {
+            relay.abort();
+        }
+    }
+
+    pub fn open(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        self.close();
+        self.task.abort();
+    }
+}
