@@ -256,6 +256,25 @@ async fn a_request_from_a_patient_names_no_one_and_its_answer_arrives() {
     assert_eq!(answered.patient_id, Some(patient), "kept through the feed");
     assert!(!answered.may_withdraw && !answered.sending);
 
+    // A restored server is told of the request again (it answers a repeat
+    // as done); the answer it gave stays as the feed said it.
+    app.store()
+        .adopt_epoch(Uuid::now_v7(), now(), ACTOR)
+        .await
+        .unwrap();
+    app.store()
+        .adopt_epoch(Uuid::now_v7(), now(), ACTOR)
+        .await
+        .unwrap();
+    let again = queued(app).await;
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert!(matches!(&again[0].1, OpBody::IntakeSent(w) if w.id == sent.id));
+    app.store()
+        .settle_operations(&[(again[0].0, Settlement::Applied)], now())
+        .await
+        .unwrap();
+    assert_eq!(app.intakes().await.unwrap()[0].state, IntakeState::Accepted);
+
     // Answered: no withdrawal, nothing queued.
     let err = app.withdraw_intake(&sent.id.to_string()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);

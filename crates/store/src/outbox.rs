@@ -535,6 +535,17 @@ pub(crate) async fn requeue_everything(
                        AND c.withdrawn_on IS NULL AND c.share_with_team)
          ORDER BY o.op_seq"
             .to_string(),
+        // The 受入相談 this clinic sent (anonymous: no consent asked), in
+        // their order: a restored server that lacks one would leave it
+        // unanswered for good (one it holds is a repeat). Answers and
+        // withdrawals are not told again: one the server lost shows as
+        // still open when the feed is read again, to be given anew.
+        "INSERT INTO sync_outbox (kind, record_id, patient_id, queued_at, payload)
+         SELECT 'intake', o.record_id, o.patient_id, ?1, o.payload FROM sync_outbox o
+         WHERE o.kind = 'intake' AND o.state = 'applied'
+           AND json_extract(o.payload, '$.op') = 'intake_sent'
+         ORDER BY o.op_seq"
+            .to_string(),
     ];
     for sql in statements {
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -547,6 +558,12 @@ pub(crate) async fn requeue_everything(
     sqlx::query("DELETE FROM sync_outbox WHERE kind = 'team' AND state = 'applied'")
         .execute(&mut *conn)
         .await?;
+    sqlx::query(
+        "DELETE FROM sync_outbox WHERE kind = 'intake' AND state = 'applied'
+           AND json_extract(payload, '$.op') = 'intake_sent'",
+    )
+    .execute(&mut *conn)
+    .await?;
     // A restored server may lack the files of the posts sent again.
     sqlx::query(
         "UPDATE team_attachments SET uploaded = 0 WHERE entry_id IN
