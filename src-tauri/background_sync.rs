@@ -46,7 +46,7 @@ pub fn spawn(app: App, trigger: SyncTrigger) {
                     Ok(report) => {
                         failures = 0;
                         crate::commands::notifications::announce_team(&report);
-                        if report.news + report.discharge_requests > 0 {
+                        if report.news + report.discharge_requests + report.intake_requests > 0 {
                             crate::commands::notifications::announce_news(app.clone(), report.news)
                                 .await;
                         }

@@ -41,7 +41,7 @@ pub async fn sync_now(desktop: State<'_, Desktop>) -> Result<SyncReport, AppErro
     let app = desktop.app().await?;
     let report = app.sync_now().await?;
     crate::commands::notifications::announce_team(&report);
-    if report.news + report.discharge_requests > 0 {
+    if report.news + report.discharge_requests + report.intake_requests > 0 {
         crate::commands::notifications::announce_new_alerts(app.clone()).await;
     }
     Ok(report.into())
