@@ -123,7 +123,9 @@ pub enum OpBody {
     /// The clinic's doctor answers a 受入相談 it was asked (version 9).
     IntakeAnswered(WireIntakeAnswer),
     /// The clinic withdraws a 受入相談 it sent, still unanswered (version 9).
-    IntakeWithdrawn { request_id: Uuid },
+    IntakeWithdrawn {
+        request_id: Uuid,
+    },
 }
 
 /// The family member who consented, and how they are related.
