@@ -311,11 +311,11 @@ impl App {
             ));
         }
         let current = held.standing_step().map_or(held.request.state, |s| s.state);
-        let reason = check_answer(current, given, text).map_err(|message| {
-            if current == IntakeState::Open {
-                AppError::field("text", message)
+        let reason = check_answer(current, given, text).map_err(|why| {
+            if why.is_conflict() {
+                AppError::new(ErrorCode::Conflict, why.message_ja())
             } else {
-                AppError::new(ErrorCode::Conflict, message)
+                AppError::field("text", why.message_ja())
             }
         })?;
         let author = self.team_author()?;
@@ -360,7 +360,8 @@ impl App {
             ));
         }
         let current = held.standing_step().map_or(held.request.state, |s| s.state);
-        check_withdraw(current).map_err(|m| AppError::new(ErrorCode::Conflict, m))?;
+        check_withdraw(current)
+            .map_err(|why| AppError::new(ErrorCode::Conflict, why.message_ja()))?;
         let author = self.team_author()?;
         let now = self.clock.now();
         let payload = serde_json::to_string(&OpBody::IntakeWithdrawn { request_id: id })

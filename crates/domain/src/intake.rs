@@ -263,32 +263,65 @@ pub fn check_intake(
     })
 }
 
+/// Why an answer or a withdrawal is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeError {
+    /// Answered or withdrawn already: a second answer is refused.
+    Closed(IntakeState),
+    /// Answered or withdrawn already: too late to withdraw.
+    NotWithdrawable(IntakeState),
+    ReasonRequired,
+    ReasonTooLong,
+}
+
+impl IntakeError {
+    pub fn message_ja(&self) -> String {
+        match self {
+            IntakeError::Closed(state) => {
+                format!("この受入相談はすでに「{}」です", state.label_ja())
+            }
+            IntakeError::NotWithdrawable(state) => format!(
+                "回答済みの受入相談は取り下げられません（{}）",
+                state.label_ja()
+            ),
+            IntakeError::ReasonRequired => "受けられない理由を入力してください".into(),
+            IntakeError::ReasonTooLong => format!("理由は{REASON_MAX_CHARS}文字までです"),
+        }
+    }
+
+    /// The request moved on before this step: a conflict, not a field to
+    /// correct.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            IntakeError::Closed(_) | IntakeError::NotWithdrawable(_)
+        )
+    }
+}
+
 /// Checks an answer to a request in `state`; the reason as kept.
 pub fn check_answer(
     state: IntakeState,
     answer: IntakeAnswer,
     reason: &str,
-) -> Result<String, String> {
+) -> Result<String, IntakeError> {
     if state != IntakeState::Open {
-        return Err(format!("この受入相談はすでに「{}」です", state.label_ja()));
+        return Err(IntakeError::Closed(state));
     }
     let reason = reason.trim().to_string();
     if answer == IntakeAnswer::Decline && reason.is_empty() {
-        return Err("受けられない理由を入力してください".into());
+        return Err(IntakeError::ReasonRequired);
     }
     if reason.chars().count() > REASON_MAX_CHARS {
-        return Err(format!("理由は{REASON_MAX_CHARS}文字までです"));
+        return Err(IntakeError::ReasonTooLong);
     }
     Ok(reason)
 }
 
 /// Whether the asker may withdraw a request in `state`.
-pub fn check_withdraw(state: IntakeState) -> Result<(), String> {
+pub fn check_withdraw(state: IntakeState) -> Result<(), IntakeError> {
     if state != IntakeState::Open {
-        return Err(format!(
-            "回答済みの受入相談は取り下げられません（{}）",
-            state.label_ja()
-        ));
+        return Err(IntakeError::NotWithdrawable(state));
     }
     Ok(())
 }

@@ -157,7 +157,8 @@ async fn answer(
     if row.to_org != by.organisation {
         return Ok(None);
     }
-    let reason = check_answer(stored_state(&row)?, answer, reason).map_err(|m| refuse(&m))?;
+    let reason = check_answer(stored_state(&row)?, answer, reason)
+        .map_err(|why| refuse(&why.message_ja()))?;
     let state = answer.state().code();
     db::intake_requests::close(conn, request, state, &reason, &by.label).await?;
     told(conn, request, &by.audit, "intake-answer").await?;
@@ -176,7 +177,7 @@ async fn withdraw(
     if row.from_org != by.organisation {
         return Ok(None);
     }
-    check_withdraw(stored_state(&row)?).map_err(|m| refuse(&m))?;
+    check_withdraw(stored_state(&row)?).map_err(|why| refuse(&why.message_ja()))?;
     let withdrawn = IntakeState::Withdrawn.code();
     db::intake_requests::close(conn, request, withdrawn, "", &by.label).await?;
     told(conn, request, &by.audit, "intake-withdraw").await?;
