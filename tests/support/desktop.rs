@@ -118,13 +118,22 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
             panic!("{css} never appeared: {e:?}");
         }
     };
-    // A re-render that lands between clearing and typing (the form's
-    // errors arriving) can put the old value back: type again until the
-    // field holds what was typed (a field that reformats its value may
-    // never match; the waits that follow judge that).
+    // As a person does: select what is there and type over it. Clearing
+    // first (WebDriver's clear) leaves a moment in which a re-render of a
+    // controlled field (a poll of the worklist, the form's errors arriving)
+    // puts the old value back, and the typing then lands after it. Type
+    // again until the field holds what was typed (a field that reformats
+    // its value may never match; the waits that follow judge that).
+    // WebDriver's key codes: Control held for "a", released by Null.
+    const SELECT_ALL: &str = "\u{E009}a\u{E000}";
+    const BACKSPACE: &str = "\u{E003}";
+    let over = if text.is_empty() {
+        format!("{SELECT_ALL}{BACKSPACE}")
+    } else {
+        format!("{SELECT_ALL}{text}")
+    };
     for _ in 0..3 {
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        field.send_keys(&over).await.unwrap();
         if field.prop("value").await.ok().flatten().as_deref() == Some(text) {
             return;
         }
