@@ -119,21 +119,29 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
         }
     };
     // As a person does: select what is there and type over it. Clearing
-    // first (WebDriver's clear) leaves a moment in which a re-render of a
-    // controlled field (a poll of the worklist, the form's errors arriving)
-    // puts the old value back, and the typing then lands after it. Type
-    // again until the field holds what was typed (a field that reformats
-    // its value may never match; the waits that follow judge that).
-    // WebDriver's key codes: Control held for "a", released by Null.
-    const SELECT_ALL: &str = "\u{E009}a\u{E000}";
-    const BACKSPACE: &str = "\u{E003}";
-    let over = if text.is_empty() {
-        format!("{SELECT_ALL}{BACKSPACE}")
-    } else {
-        format!("{SELECT_ALL}{text}")
-    };
-    for _ in 0..3 {
-        field.send_keys(&over).await.unwrap();
+    // first (WebDriver's clear) leaves the field empty while the app still
+    // holds the old value, and a re-render in that moment (a poll, a
+    // search answering) puts the old value back before the typing lands
+    // after it. Typing over a selection changes the value in one input
+    // event. Should the driver move the caret and the typing append, fall
+    // back to clearing; type again until the field holds what was typed (a
+    // field that reformats its value may never match; the waits that
+    // follow judge that).
+    for attempt in 0..4 {
+        if attempt % 2 == 0 {
+            client
+                .execute(
+                    "const e = document.querySelector(arguments[0]); e.focus(); try { e.select(); } catch (_) {}",
+                    vec![json!(css)],
+                )
+                .await
+                .unwrap();
+            let keys = if text.is_empty() { "\u{E003}" } else { text };
+            field.send_keys(keys).await.unwrap();
+        } else {
+            field.clear().await.unwrap();
+            field.send_keys(text).await.unwrap();
+        }
         if field.prop("value").await.ok().flatten().as_deref() == Some(text) {
             return;
         }
