@@ -2,6 +2,7 @@
 //! what the user types. Pure functions only; storage and I/O live elsewhere.
 
 pub mod account;
+pub mod acp;
 pub mod age;
 pub mod attention;
 pub mod backup;
