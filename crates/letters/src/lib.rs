@@ -8,6 +8,7 @@ pub mod consent;
 pub mod consent_layout;
 mod dehint;
 pub mod fonts;
+mod justify;
 pub mod layout;
 pub mod linebreak;
 pub mod model;
