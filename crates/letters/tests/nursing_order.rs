@@ -201,16 +201,20 @@ fn every_value_of_the_special_order_comes_back_exactly() {
     }
 }
 
-#[test]
-fn a_special_order_with_infusion_carries_both_titles() {
-    let draft = NursingOrderDraft {
+fn special_with_infusion() -> NursingOrderDraft {
+    NursingOrderDraft {
         infusion_starts_on: "2026-12-11".into(),
         infusion_ends_on: "2026-12-17".into(),
         infusion_instructions: "ソリタ-T3号輸液500mL 1日1回".into(),
         ..fixture::special_draft()
-    };
+    }
+}
+
+#[test]
+fn a_special_order_with_infusion_carries_both_titles() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = write(dir.path(), "special-infusion.pdf", &fixture::form(&draft));
+    let form = fixture::form(&special_with_infusion());
+    let pdf = write(dir.path(), "special-infusion.pdf", &form);
     let text = joined(&pdf);
     assert!(
         text.contains("特別訪問看護指示書在宅患者訪問点滴注射指示書"),
@@ -402,6 +406,7 @@ fn png_preview() {
         ("regular", fixture::regular()),
         ("special", fixture::special()),
         ("regular-long", fixture::form(&long)),
+        ("special-infusion", fixture::form(&special_with_infusion())),
     ] {
         let pdf = write(dir.path(), &format!("{name}.pdf"), &form);
         let prefix = format!("/tmp/order-{name}");
