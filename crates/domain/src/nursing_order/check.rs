@@ -25,6 +25,11 @@ pub fn check_nursing_order(draft: &NursingOrderDraft) -> Result<NursingOrder, Er
         errors.push((F::Kind, NursingOrderError::UnknownChoice("指示書の種類")));
     }
     let label = kind.unwrap_or(OrderKind::Regular).period_label_ja();
+    // The patient is chosen from the records, not typed.
+    let no_patient = draft.patient_id.trim().is_empty();
+    if no_patient {
+        errors.push((F::PatientId, NursingOrderError::NoPatient));
+    }
     let mut text = |field: F, raw: &str, required: bool, max_chars: usize, lines: Lines| {
         let rule = TextRule {
             label: field.label_ja(),
@@ -39,13 +44,17 @@ pub fn check_nursing_order(draft: &NursingOrderDraft) -> Result<NursingOrder, Er
     };
     let single = Lines::Single;
     let multi = Lines::Multi;
-    let patient_id = text(
-        F::PatientId,
-        &draft.patient_id,
-        true,
-        NAME_MAX_CHARS,
-        single,
-    );
+    let patient_id = if no_patient {
+        String::new()
+    } else {
+        text(
+            F::PatientId,
+            &draft.patient_id,
+            true,
+            NAME_MAX_CHARS,
+            single,
+        )
+    };
     let station = text(F::Station, &draft.station, true, NAME_MAX_CHARS, single);
     let condition = text(
         F::Condition,

@@ -115,6 +115,8 @@ impl NursingOrderField {
 pub enum NursingOrderError {
     #[error("{0}を入力してください")]
     Required(&'static str),
+    #[error("患者を選んでください")]
+    NoPatient,
     /// Too long, or characters a form field cannot hold (from the shared
     /// text rules, which word it).
     #[error("{0}")]
@@ -167,6 +169,7 @@ impl NursingOrderError {
         use NursingOrderError::*;
         match self {
             Required(_) => "required",
+            NoPatient => "no_patient",
             Text(_) => "invalid_text",
             Date { .. } => "invalid_date",
             HalfPeriod { .. } => "half_period",

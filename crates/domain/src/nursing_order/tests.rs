@@ -247,7 +247,9 @@ fn the_required_fields_are_named_each() {
         kind: "regular".into(),
         ..NursingOrderDraft::default()
     };
-    let fields: Vec<_> = codes(&empty).into_iter().map(|(f, _)| f).collect();
+    let found = codes(&empty);
+    assert_eq!(found[0], (NursingOrderField::PatientId, "no_patient"));
+    let fields: Vec<_> = found.into_iter().map(|(f, _)| f).collect();
     assert_eq!(
         fields,
         [
