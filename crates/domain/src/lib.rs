@@ -17,6 +17,7 @@ pub mod ids;
 pub mod intake;
 pub mod kana;
 pub mod normalize;
+pub mod nursing_order;
 pub mod patient;
 pub mod preregistration;
 pub mod referral;
