@@ -17,6 +17,7 @@ test: setup
 bench: setup
 	cargo bench -p tsunagu-letters --bench letter_figures
 	cargo bench -p tsunagu-letters --bench render -- --warm-up-time 1 --measurement-time 4
+	cargo bench -p tsunagu-letters --bench forms -- --warm-up-time 1 --measurement-time 4
 	cargo run --release -p tsunagu-store --example bench_search
 	cargo run --release -p tsunagu-app --example bench_referrals
 	dbus-run-session -- scripts/test-session.sh cargo run --release -p tsunagu-store --example bench_backup

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use tsunagu_app::{
-    Attendance, DestinationKind, EntryKind, FirstContactTopic, OrganisationKind, ReferralStatus,
-    StaffRole, TeamRole, WardType, offers_for,
+    AcpParticipantRole, AcpPlace, Attendance, DestinationKind, EntryKind, FirstContactTopic,
+    OrganisationKind, ReferralStatus, StaffRole, TeamRole, Treatment, WardType, Wish, offers_for,
 };
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
@@ -64,7 +64,60 @@ pub fn typescript_vocabulary() -> String {
     out.push_str("];\n");
     team_vocabulary(&mut out);
     directory_vocabulary(&mut out);
+    acp_vocabulary(&mut out);
     out
+}
+
+/// A `{ code, label }` list as a TypeScript constant.
+fn code_list(
+    out: &mut String,
+    doc: &str,
+    name: &str,
+    items: impl Iterator<Item = (&'static str, &'static str)>,
+) {
+    let _ = writeln!(
+        out,
+        "\n/** {doc} */\nexport const {name}: readonly {{ code: string; label: string }}[] = ["
+    );
+    for (code, label) in items {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {} }},",
+            quoted(code),
+            quoted(label)
+        );
+    }
+    out.push_str("];\n");
+}
+
+/// The 人生会議 form's choices, in the form's order.
+fn acp_vocabulary(out: &mut String) {
+    code_list(
+        out,
+        "Who took part in a 人生会議.",
+        "ACP_PARTICIPANT_ROLES",
+        AcpParticipantRole::ALL
+            .into_iter()
+            .map(|r| (r.code(), r.label_ja())),
+    );
+    code_list(
+        out,
+        "Where the patient wishes to be cared for, or to die.",
+        "ACP_PLACES",
+        AcpPlace::ALL.into_iter().map(|p| (p.code(), p.label_ja())),
+    );
+    code_list(
+        out,
+        "The treatments the patient is asked about, in the form's order.",
+        "ACP_TREATMENTS",
+        Treatment::ALL.into_iter().map(|t| (t.code(), t.label_ja())),
+    );
+    code_list(
+        out,
+        "The answer about each treatment (「未定」 included).",
+        "ACP_WISHES",
+        Wish::ALL.into_iter().map(|w| (w.code(), w.label_ja())),
+    );
 }
 
 /// The directory search's choices: what each kind of organisation may say

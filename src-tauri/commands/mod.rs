@@ -11,6 +11,7 @@
 //! `app` use case, return its result in IPC shape.
 
 pub mod accounts;
+pub mod acp;
 pub mod backup;
 pub mod clinic;
 pub mod conference;
@@ -320,6 +321,14 @@ ipc_commands! {
     /// `accept`, `decline` (reason in `text`, required) or `consult` (optional text); waits in the outbox when offline. Rejects with code "conflict" when the request was already answered, cancelled or expired.
     fn answer_discharge_request(request_id: String, answer: String, text: String) -> DischargeRequest
         as answerDischargeRequest => discharge::answer_discharge_request(desktop).await;
+
+    // ACP (人生会議)
+    /// The patient's 人生会議 records, the current wishes first, and whether they are due for review (医師・看護師).
+    fn patient_acp(patient_id: String) -> AcpHistory
+        as patientAcp => acp::patient_acp(desktop).await;
+    /// Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
+    fn record_acp(patient_id: String, input: AcpInput) -> AcpHistory
+        as recordAcp => acp::record_acp(desktop).await;
 
     // consents
     /// The patient's consents to share with the region, newest first.

@@ -4,6 +4,7 @@
 //! these shapes.
 
 mod accounts;
+mod acp;
 mod backup;
 mod board;
 mod clinic;
@@ -24,6 +25,7 @@ mod team;
 mod worklist;
 
 pub use accounts::*;
+pub use acp::*;
 pub use backup::*;
 pub use board::*;
 pub use clinic::*;
@@ -128,6 +130,13 @@ pub fn typescript_bindings() -> String {
         IntakeInput::decl(&cfg),
         IntakeFormStart::decl(&cfg),
         IntakeRequest::decl(&cfg),
+        AcpParticipantInput::decl(&cfg),
+        AcpWishInput::decl(&cfg),
+        AcpInput::decl(&cfg),
+        AcpParticipant::decl(&cfg),
+        AcpWish::decl(&cfg),
+        Acp::decl(&cfg),
+        AcpHistory::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -4,6 +4,7 @@
 //! Japanese message the UI can show as is.
 
 mod accounts;
+mod acp;
 mod backups;
 mod board;
 mod clinic;
@@ -27,6 +28,9 @@ mod worklist;
 use tsunagu_store::Store;
 
 pub use accounts::{AccountInput, AccountView, SessionView, SignedIn};
+pub use acp::{
+    AcpHistory, AcpParticipantView, AcpView, AcpWishView, REVIEW_TITLE as ACP_REVIEW_TITLE,
+};
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
 pub use clinic::ClinicProfileView;
@@ -50,6 +54,10 @@ pub use team::{
     AttachmentView, ConferenceInput, ConferenceView, EntryView, HistoryView, InvitableMember,
     InviteInput, InviteeView, MemberView, PatientTeam, PostDraft, ReceiptView, TeamAttachmentFile,
     TeamBadge, TeamConferences, TeamView, Timeline, profession_of,
+};
+pub use tsunagu_domain::acp::{
+    AcpDraft, ParticipantDraft as AcpParticipantDraft, ParticipantRole as AcpParticipantRole,
+    Place as AcpPlace, Treatment, Wish,
 };
 pub use tsunagu_domain::directory::beds::WardType;
 pub use tsunagu_domain::directory::search::SearchDraft as DirectorySearchDraft;

@@ -77,14 +77,18 @@ impl App {
                 open_request_needs_attention(RequestState::Open, local_day(r.posted_at), today)
             })
             .collect();
-        let total =
-            usize::try_from(attention.total).unwrap_or(usize::MAX) + notes.len() + requests.len();
+        let reviews = self.acp_review_items(today).await?;
+        let total = usize::try_from(attention.total).unwrap_or(usize::MAX)
+            + notes.len()
+            + requests.len()
+            + reviews.len();
         let mut items: Vec<WorklistItem> = attention
             .items
             .into_iter()
             .map(|item| attention_item(item, today))
             .chain(notes.into_iter().map(note_item))
             .chain(requests.into_iter().map(|r| request_item(r, today)))
+            .chain(reviews)
             .collect();
         // The newest news first: that is what the morning list is for.
         items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));

@@ -2,6 +2,7 @@
 //! what the user types. Pure functions only; storage and I/O live elsewhere.
 
 pub mod account;
+pub mod acp;
 pub mod age;
 pub mod attention;
 pub mod backup;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod intake;
 pub mod kana;
 pub mod normalize;
+pub mod nursing_order;
 pub mod patient;
 pub mod preregistration;
 pub mod referral;

@@ -6,7 +6,7 @@ use qrcode::{Color, EcLevel, QrCode};
 use tsunagu_domain::{Sex, TrackingCode, format_birth_date};
 
 use crate::fonts::FontKind::{self, Gothic, Mincho};
-use crate::linebreak::break_paragraph;
+use crate::linebreak::{Line, break_lines, break_paragraph};
 use crate::model::{DischargeLetter, Header, Letter, ReferralLetter};
 use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
 
@@ -164,6 +164,14 @@ pub(crate) fn wrap(text: &str, font: FontKind, size_pt: f32, width_mm: f32) -> V
         .collect()
 }
 
+/// [`wrap`] for a free-text box: each line says whether it is justified.
+fn wrap_lines(text: &str, font: FontKind, size_pt: f32, width_mm: f32) -> Vec<Line> {
+    let advance = |c| font.advance(c, size_pt);
+    text.lines()
+        .flat_map(|p| break_lines(p, width_mm * PT_PER_MM, &advance))
+        .collect()
+}
+
 /// Title, date, addressee, sender and patient: returns where sections start.
 fn first_page_header(page: &mut Page, letter: &Letter, form: &Form) -> f32 {
     let h = letter.header();
@@ -294,7 +302,7 @@ fn patient_block(page: &mut Page, h: &Header, top: f32) -> f32 {
 /// A section broken into lines, ready to place.
 struct Laid {
     label_lines: Vec<String>,
-    lines: Vec<String>,
+    lines: Vec<Line>,
     min_lines: usize,
     stretch: bool,
     label: &'static str,
@@ -321,7 +329,7 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
             lines: s
                 .paragraphs
                 .iter()
-                .flat_map(|p| wrap(p, Mincho, BODY_PT, content_width()))
+                .flat_map(|p| wrap_lines(p, Mincho, BODY_PT, content_width()))
                 .collect(),
             min_lines: s.min_lines,
             stretch: s.stretch,
@@ -353,7 +361,7 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
     let mut y = top;
     let mut bottom = first_bottom;
     for l in &laid {
-        let mut rest: &[String] = &l.lines;
+        let mut rest: &[Line] = &l.lines;
         let mut continued = false;
         loop {
             let label_lines = if continued {
@@ -397,7 +405,7 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
     }
 }
 
-fn draw_box(page: &mut Page, top: f32, height: f32, label_lines: &[String], lines: &[String]) {
+fn draw_box(page: &mut Page, top: f32, height: f32, label_lines: &[String], lines: &[Line]) {
     page.frame(LEFT, top, RIGHT - LEFT, height, RULE_PT);
     page.line(
         LEFT + LABEL_WIDTH,
@@ -410,9 +418,15 @@ fn draw_box(page: &mut Page, top: f32, height: f32, label_lines: &[String], line
         let y = baseline(top + PAD_Y, i, LABEL_LINE, LABEL_PT);
         page.text(LEFT + PAD_X, y, Gothic, LABEL_PT, label.clone());
     }
+    let x = LEFT + LABEL_WIDTH + PAD_X;
     for (i, line) in lines.iter().enumerate() {
         let y = baseline(top + PAD_Y, i, BODY_LINE, BODY_PT);
-        page.text(LEFT + LABEL_WIDTH + PAD_X, y, Mincho, BODY_PT, line.clone());
+        let text = line.text.clone();
+        if line.justify {
+            page.text_justified(x, y, Mincho, BODY_PT, text, content_width());
+        } else {
+            page.text(x, y, Mincho, BODY_PT, text);
+        }
     }
 }
 

@@ -1,16 +1,21 @@
 //! Referral letters (診療情報提供書, 別紙様式11) and discharge letters as A4
 //! PDFs in Japanese: the form's layout, line breaking with 禁則, the bundled
 //! IPAex fonts embedded as subsets, and the tracking code with its QR code.
-//! The patient's consent form (同意書) for the regional network is drawn
-//! by the same means, so that it looks like the letters.
+//! The patient's consent form (同意書) for the regional network and the
+//! 訪問看護指示書 (別紙様式16 and 18) are drawn by the same means, so that
+//! they look like the letters.
 
 pub mod consent;
 pub mod consent_layout;
 mod dehint;
 pub mod fonts;
+mod justify;
 pub mod layout;
 pub mod linebreak;
 pub mod model;
+pub mod nursing_order;
+pub mod nursing_order_layout;
+mod nursing_order_rows;
 pub mod page;
 mod pdf;
 pub mod recovery_sheet;
@@ -23,6 +28,8 @@ pub use model::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
     Sender, UnsupportedText,
 };
+pub use nursing_order::{NursingOrderForm, OrderPatient};
+pub use nursing_order_layout::layout_nursing_order;
 pub use page::{Item, Page};
 pub use recovery_sheet::RecoverySheet;
 
@@ -59,4 +66,14 @@ pub fn render_recovery_sheet_pdf(sheet: &RecoverySheet) -> Result<Vec<u8>, Lette
             title: "復旧シート",
         },
     ))
+}
+
+/// Checks the 訪問看護指示書 (or 特別訪問看護指示書), lays it out and writes
+/// the PDF. Nothing is produced for a form that fails
+/// [`NursingOrderForm::check`].
+pub fn render_nursing_order_pdf(form: &NursingOrderForm) -> Result<Vec<u8>, LetterError> {
+    form.check()?;
+    let pages = layout_nursing_order(form);
+    let title = form.order.title_ja();
+    Ok(pdf::write_pdf(&pages, &pdf::DocumentInfo { title: &title }))
 }

@@ -21,37 +21,69 @@ pub fn may_end_line(c: char) -> bool {
     !NO_LINE_END.contains(c)
 }
 
+/// One line of a broken paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    /// The line ends at an ordinary break inside its paragraph, so it is
+    /// set flush to both edges (両端揃え). Not the paragraph's last line,
+    /// nor a piece of a word too long for any line: those keep their
+    /// natural spacing.
+    pub justify: bool,
+}
+
 /// The lines of one paragraph (no `\n` in it), each at most `max_width`
 /// wide as measured by `advance`, trailing spaces aside (they may hang).
 /// An empty paragraph is one empty line.
 pub fn break_paragraph(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> Vec<String> {
+    break_lines(text, max_width, advance)
+        .into_iter()
+        .map(|line| line.text)
+        .collect()
+}
+
+/// [`break_paragraph`], saying which lines are to be justified.
+pub fn break_lines(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> Vec<Line> {
     let width = |s: &str| -> f32 { s.chars().map(advance).sum() };
     let mut lines = Vec::new();
     let mut line = String::new();
     // Width of `line` including its trailing spaces.
     let mut line_width = 0.0;
+    // `line` is so far only the end of a word cut to fit.
+    let mut only_piece = false;
     for segment in segments(text) {
         let visible = segment.trim_end();
         let visible_width = width(visible);
         let trailing_width = width(&segment[visible.len()..]);
         if line.is_empty() || line_width + visible_width > max_width {
             if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+                lines.push(Line {
+                    text: std::mem::take(&mut line),
+                    justify: !only_piece,
+                });
                 line_width = 0.0;
             }
             if visible_width > max_width {
                 let mut pieces = split_overlong(segment, max_width, advance);
                 line = pieces.pop().unwrap_or_default();
                 line_width = width(&line);
-                lines.extend(pieces);
+                only_piece = true;
+                lines.extend(pieces.into_iter().map(|text| Line {
+                    text,
+                    justify: false,
+                }));
                 continue;
             }
         }
         line.push_str(segment);
         line_width += visible_width + trailing_width;
+        only_piece = false;
     }
     if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
+        lines.push(Line {
+            text: line,
+            justify: false,
+        });
     }
     lines
 }
@@ -248,5 +280,31 @@ mod tests {
         let names = lines("山田　太郎様、佐藤　花子様", 6.0);
         assert_eq!(names.concat(), "山田　太郎様、佐藤　花子様");
         assert_kinsoku(&names);
+    }
+
+    #[test]
+    fn lines_ended_by_a_break_are_justified_and_the_last_and_cut_pieces_not() {
+        let justified = |text: &str| -> Vec<bool> {
+            break_lines(text, 10.0, &advance)
+                .iter()
+                .map(|l| l.justify)
+                .collect()
+        };
+        assert_eq!(justified(&"あ".repeat(25)), vec![true, true, false]);
+        assert_eq!(justified("あい"), vec![false]);
+        // A word wider than the line: its pieces keep their spacing, and
+        // so does its end when alone on its line; a line it shares with
+        // other words is justified.
+        let url = "a".repeat(45);
+        assert_eq!(justified(&url), vec![false, false, false]);
+        let shared = break_lines(&format!("{url} あいうえおかきくけこ"), 10.0, &advance);
+        assert_eq!(shared[2].text, "aaaaa あいうえおかき");
+        assert_eq!(
+            justified(&format!("{url} あいうえおかきくけこ")),
+            { vec![false, false, true, false] }
+        );
+        let alone = break_lines(&format!("{}あいう", "a".repeat(59)), 10.0, &advance);
+        assert_eq!(alone[2].text, "a".repeat(19));
+        assert!(!alone[2].justify, "{alone:?}");
     }
 }

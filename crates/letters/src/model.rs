@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::TrackingCode;
+use tsunagu_domain::nursing_order::NursingOrderField;
 
 use crate::fonts::FontKind;
 
@@ -201,6 +202,11 @@ pub enum Field {
     PreregisteredWith,
     /// The recovery sheet's: the passphrase printed on it.
     Passphrase,
+    /// The 訪問看護指示書's: the patient's address and phone, from the
+    /// patient's record.
+    PatientAddress,
+    /// A field of the 訪問看護指示書's own, as the domain names it.
+    NursingOrder(NursingOrderField),
 }
 
 impl Field {
@@ -239,6 +245,8 @@ impl Field {
             RecordId => "同意記録番号",
             PreregisteredWith => "事前登録する病院",
             Passphrase => "復旧用パスフレーズ",
+            PatientAddress => "患者住所・電話",
+            NursingOrder(field) => field.label_ja(),
         }
     }
 
@@ -252,7 +260,7 @@ impl Field {
             ToDepartment => "toDepartment",
             ToDoctor => "toDoctor",
             FromClinic | FromAddress | FromDoctor => "clinic",
-            PatientName | PatientKana => "patient",
+            PatientName | PatientKana | PatientAddress => "patient",
             Purpose => "purpose",
             Diagnoses => "diagnoses",
             History => "history",
@@ -277,6 +285,7 @@ impl Field {
             RecordId => "recordId",
             PreregisteredWith => "preregisteredWith",
             Passphrase => "passphrase",
+            NursingOrder(field) => field.key(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! serialises it, so layout rules are tested without parsing PDFs.
 
 use crate::fonts::FontKind;
+use crate::justify;
 
 pub const A4_WIDTH_MM: f32 = 210.0;
 pub const A4_HEIGHT_MM: f32 = 297.0;
@@ -17,6 +18,9 @@ pub enum Item {
         font: FontKind,
         size_pt: f32,
         text: String,
+        /// Extra advance, in points, at each gap that may stretch: 0 for
+        /// natural spacing, more on a justified line (see `justify`).
+        gap_pt: f32,
     },
     Line {
         x1: f32,
@@ -57,6 +61,27 @@ impl Item {
         }
         self
     }
+
+    /// The width in mm of a text's visible characters as drawn, justified
+    /// spacing included (trailing spaces hang and do not count).
+    pub fn drawn_width(&self) -> Option<f32> {
+        let Item::Text {
+            font,
+            size_pt,
+            text,
+            gap_pt,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let shown = justify::visible(text);
+        let gaps = justify::stretchable_gaps(text)
+            .iter()
+            .filter(|&&g| g)
+            .count();
+        Some((font.width(shown, *size_pt) + *gap_pt * gaps as f32) / PT_PER_MM)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,6 +99,34 @@ impl Page {
                 font,
                 size_pt,
                 text,
+                gap_pt: 0.0,
+            });
+        }
+    }
+
+    /// Text set flush to both `x` and `x + width` (両端揃え): the spare
+    /// width is shared by the gaps between characters. Text as wide as
+    /// `width` or wider is set as it is.
+    pub fn text_justified(
+        &mut self,
+        x: f32,
+        y: f32,
+        font: FontKind,
+        size_pt: f32,
+        text: impl Into<String>,
+        width: f32,
+    ) {
+        let text = text.into();
+        let natural = font.width(justify::visible(&text), size_pt);
+        let gap_pt = justify::gap_share(&text, natural, width * PT_PER_MM);
+        if !text.is_empty() {
+            self.items.push(Item::Text {
+                x,
+                y,
+                font,
+                size_pt,
+                text,
+                gap_pt,
             });
         }
     }

@@ -15,6 +15,7 @@ use subsetter::GlyphRemapper;
 
 use crate::dehint::strip_hinting;
 use crate::fonts::FontKind;
+use crate::justify;
 use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
 
 /// zlib level 6: level 9 saves under 1% and costs twice the time.
@@ -203,6 +204,9 @@ fn page_content(page: &Page, fonts: &mut [Embedded; 2]) -> Vec<u8> {
     }
     c.begin_text();
     let mut current: Option<(FontKind, f32)> = None;
+    // Character spacing (Tc) is text state: it stays set across lines, so
+    // it is only written when it changes.
+    let mut spacing = 0.0;
     for item in &page.items {
         if let Item::Text {
             x: tx,
@@ -210,6 +214,7 @@ fn page_content(page: &Page, fonts: &mut [Embedded; 2]) -> Vec<u8> {
             font,
             size_pt,
             ref text,
+            gap_pt,
         } = *item
         {
             if current != Some((font, size_pt)) {
@@ -217,7 +222,16 @@ fn page_content(page: &Page, fonts: &mut [Embedded; 2]) -> Vec<u8> {
                 current = Some((font, size_pt));
             }
             c.set_text_matrix([1.0, 0.0, 0.0, 1.0, x(tx), y(ty)]);
-            show(&mut c, &mut fonts[font_index(font)], text);
+            let font = &mut fonts[font_index(font)];
+            if gap_pt == 0.0 {
+                if spacing != 0.0 {
+                    spacing = 0.0;
+                    c.set_char_spacing(0.0);
+                }
+                show(&mut c, font, text);
+            } else {
+                show_justified(&mut c, font, text, gap_pt, &mut spacing);
+            }
         }
     }
     c.end_text();
@@ -265,6 +279,47 @@ fn show(c: &mut Content, font: &mut Embedded, text: &str) {
     }
     if !run.is_empty() {
         c.show(Str(&font.encode(&run)));
+    }
+}
+
+/// Shows a justified line (see `justify`): runs of characters followed by
+/// the same spacing, each with its Tc, all in one ActualText span holding
+/// the line's text, so that extractors give back the typed text rather
+/// than guessing word spaces from the stretched gaps. Hanging trailing
+/// spaces follow outside the span, as on any other line. The span holds
+/// any U+3000 of the line too, so none needs a span of its own (spans do
+/// not nest in poppler).
+fn show_justified(
+    c: &mut Content,
+    font: &mut Embedded,
+    text: &str,
+    gap_pt: f32,
+    spacing: &mut f32,
+) {
+    let shown = justify::visible(text);
+    let chars: Vec<char> = shown.chars().collect();
+    let after = justify::spacing_after(text, gap_pt);
+    c.begin_marked_content_with_properties(Name(b"Span"))
+        .properties()
+        .actual_text(TextStr(shown));
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = start + 1;
+        while end < chars.len() && after[end] == after[start] {
+            end += 1;
+        }
+        if after[start] != *spacing {
+            *spacing = after[start];
+            c.set_char_spacing(*spacing);
+        }
+        let run: String = chars[start..end].iter().collect();
+        c.show(Str(&font.encode(&run)));
+        start = end;
+    }
+    c.end_marked_content();
+    let trailing = &text[shown.len()..];
+    if !trailing.is_empty() {
+        show(c, font, trailing);
     }
 }
 

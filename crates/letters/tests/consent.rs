@@ -98,6 +98,7 @@ fn text_box(item: &Item) -> Option<(f32, f32, f32, f32)> {
         font,
         size_pt,
         text,
+        ..
     } = item
     else {
         return None;

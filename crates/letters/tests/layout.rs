@@ -208,3 +208,33 @@ fn the_discharge_letter_uses_the_whole_first_page_and_checks_its_dates() {
     d.discharged_on = d.admitted_on.pred_opt().unwrap();
     assert_eq!(letter.check(), Err(LetterError::DischargeBeforeAdmission));
 }
+
+/// 両端揃え on the display list: a justified line spans the content column
+/// exactly (145 mm: the box less its label column and padding), and no line
+/// is wider. Referral and discharge letters draw their boxes alike.
+#[test]
+fn justified_lines_span_the_content_column_exactly() {
+    let discharge = Letter::from_json(include_str!("../fixtures/discharge.json")).unwrap();
+    for letter in [standard(), discharge] {
+        let pages = layout(&letter);
+        let mut justified = 0;
+        for item in pages.iter().flat_map(|p| &p.items) {
+            let Item::Text {
+                x, size_pt, gap_pt, ..
+            } = item
+            else {
+                continue;
+            };
+            if *size_pt != 10.0 || (*x - 47.5).abs() > 0.01 {
+                continue;
+            }
+            let width = item.drawn_width().unwrap();
+            assert!(width <= 145.0 + 1e-3, "{width} mm: {item:?}");
+            if *gap_pt > 0.0 {
+                assert!((width - 145.0).abs() < 1e-3, "{width} mm: {item:?}");
+                justified += 1;
+            }
+        }
+        assert!(justified >= 5, "{justified} justified lines");
+    }
+}

@@ -13,6 +13,7 @@
 )]
 
 mod accounts;
+mod acp;
 mod audit;
 mod backup;
 mod batch;
@@ -48,6 +49,7 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 
 pub use accounts::{AccountRecord, NewAccount};
+pub use acp::{AcpReviewFacts, StoredAcp};
 pub use audit::{AuditAction, AuditEntry};
 pub use backup::{
     BACKUP_EXTENSION, BackupHeader, BackupKey, BackupSecrets,

@@ -6,6 +6,10 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError, ErrorCode, FieldError } from "./bindings";
 
 export type {
+  Acp,
+  AcpHistory,
+  AcpInput,
+  AcpParticipantInput,
   EnrollInput,
   SyncStatus,
   BackupStatus,

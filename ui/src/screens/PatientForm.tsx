@@ -18,6 +18,7 @@ import { EMPTY_PATIENT, toPatientInput } from "../lib/patients";
 import { useAction } from "../lib/useAction";
 import { PatientConsentPanel } from "./PatientConsent";
 import { PatientTeamPanel } from "./PatientTeam";
+import { PatientAcpPanel } from "./PatientAcp";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
@@ -198,6 +199,7 @@ function PatientEditor({
           initialInvite={inviteOrganisation}
         />
       )}
+      {patient !== null && !isDeleted && <PatientAcpPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}

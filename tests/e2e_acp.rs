@@ -1,0 +1,116 @@
+//! 人生会議 (ACP) in the real desktop window under Xvfb: the physician
+//! records a conversation held seven months ago (CPR declined), sees the
+//! current wishes with DNAR and the review reminder, is refused a form
+//! without a date (nothing kept), then records the review and finds the
+//! first conversation one click away under 以前の記録. Runs under
+//! `make test` (see e2e_desktop.rs).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "a test fails by panicking; it runs against the real clock and waits on a real window"
+)]
+
+use std::time::Duration;
+
+use chrono::{Local, Months};
+use fantoccini::Client;
+
+mod support;
+use support::desktop::*;
+
+const WHOLE_RUN: Duration = Duration::from_secs(180);
+
+const TREATMENTS: [&str; 6] = [
+    "cpr",
+    "ventilation",
+    "tube_feeding",
+    "transfusion",
+    "drip",
+    "admission",
+];
+
+#[tokio::test]
+#[ignore = "needs the OS keyring, a display and tauri-driver: run `make test`"]
+async fn wishes_are_recorded_reviewed_and_kept_as_versions() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start();
+    let client = open_app(&driver, data.path()).await;
+    tokio::time::timeout(WHOLE_RUN, journey(&client))
+        .await
+        .expect("the ACP journey took longer than its time limit");
+    client.close().await.unwrap();
+}
+
+async fn journey(client: &Client) {
+    start_new_clinic(client).await;
+    finish_setup(client).await;
+    press(client, "#new-patient").await;
+    fill(client, "form#patient-form input[name=name]", "山田　太郎").await;
+    fill(client, "form#patient-form input[name=kana]", "やまだ　たろう").await;
+    fill(client, "form#patient-form input[name=birthDate]", "S25.4.1").await;
+    click(client, "form#patient-form input[name=sex][value=male]").await;
+    click(client, "form#patient-form button[type=submit]").await;
+    wait_for_count(client, "tr[data-testid=patient-row]", 1).await;
+    open_first_patient(client).await;
+    wait_for_text(client, "#acp-none", "人生会議の記録はありません").await;
+
+    // The first conversation, seven months ago: due for review at once.
+    let seven_months_ago = Local::now()
+        .date_naive()
+        .checked_sub_months(Months::new(7))
+        .unwrap();
+    press(client, "#acp-record").await;
+    fill(client, "#acp-field-heldOn", &seven_months_ago.to_string()).await;
+    fill(client, "#acp-form input[name=participant-name-1]", "山田　花子").await;
+    fill(client, "#acp-form input[name=participant-relation-1]", "長女").await;
+    for treatment in TREATMENTS {
+        let wish = if treatment == "cpr" { "declines" } else { "undecided" };
+        press(
+            client,
+            &format!("#acp-form input[name=acp-wish-{treatment}][value={wish}]"),
+        )
+        .await;
+    }
+    press(client, "#acp-form input[name=acp-placeOfCare][value=home]").await;
+    press(client, "#acp-form input[name=acp-placeOfDeath][value=home]").await;
+    fill(client, "#acp-field-values", "孫の結婚式まで家で過ごしたい").await;
+    fill(client, "#acp-field-surrogateName", "山田　花子").await;
+    fill(client, "#acp-field-surrogateRelation", "長女").await;
+    fill(client, "#acp-field-surrogatePhone", "090-1234-5678").await;
+    screenshot_display(&artifacts().join("e2e-acp-form.png"));
+    press(client, "#acp-save").await;
+    let current = wait_for_text(client, "[data-testid=acp-current]", "希望しない（DNAR）").await;
+    assert!(
+        current.contains("DNAR")
+            && current.contains("家族（長女 山田　花子）")
+            && current.contains("記録：医師 佐藤　花子"),
+        "{current}"
+    );
+    wait_for_text(client, "#acp-review", "6か月が過ぎました").await;
+    screenshot_display(&artifacts().join("e2e-acp-current.png"));
+
+    // A review without a date is refused, and nothing is kept.
+    press(client, "#acp-record").await;
+    fill(client, "#acp-field-heldOn", "").await;
+    press(client, "#acp-save").await;
+    wait_for_text(client, "[data-testid=form-alert]", "話し合った日").await;
+    press(client, "#acp-cancel").await;
+    wait_for_count(client, "#acp-earlier", 0).await;
+
+    // The review today: CPR now undecided; the first stays readable.
+    press(client, "#acp-record").await;
+    wait_for_value(client, "#acp-field-surrogateName", "山田　花子").await;
+    press(client, "#acp-form input[name=acp-wish-cpr][value=undecided]").await;
+    press(client, "#acp-save").await;
+    wait_for_text(client, "#acp-earlier summary", "以前の記録（1件）").await;
+    let current = text_content(client, "[data-testid=acp-current]").await;
+    assert!(!current.contains("DNAR"), "{current}");
+    wait_for_count(client, "#acp-review", 0).await;
+    press(client, "#acp-earlier summary").await;
+    press(client, ".acp-earlier-version summary").await;
+    wait_for_text(client, "[data-testid=acp-version]", "希望しない（DNAR）").await;
+    screenshot_display(&artifacts().join("e2e-acp-versions.png"));
+}
