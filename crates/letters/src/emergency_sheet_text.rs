@@ -37,8 +37,24 @@ pub(crate) fn shorten(text: &str, suffix: &str, font: FontKind, size: f32, width
     kept + suffix
 }
 
+/// The start of `paragraph` that holds its first `max_lines` lines and
+/// more: lines end at or before `width`, so `max_lines + 2` widths of text
+/// hold them all, the breaks near the cut aside. A 2,000-character
+/// 大切にしていること is not broken whole to print three lines of it.
+fn enough_of(paragraph: &str, font: FontKind, size: f32, width: f32, max_lines: usize) -> &str {
+    let room = (max_lines + 2) as f32 * width * PT_PER_MM;
+    let mut used = 0.0;
+    for (at, c) in paragraph.char_indices() {
+        used += font.advance(c, size);
+        if used > room {
+            return &paragraph[..at];
+        }
+    }
+    paragraph
+}
+
 /// `text` wrapped with 禁則 to `width` mm in at most `max_lines` lines;
-/// the last kept line ends with `cut` when some are left out.
+/// the last kept line ends with 「…」 when some are left out.
 pub(crate) fn fit_value(
     text: &str,
     font: FontKind,
@@ -46,7 +62,14 @@ pub(crate) fn fit_value(
     width: f32,
     max_lines: usize,
 ) -> Vec<String> {
-    let mut lines = wrap(text.trim(), font, size, width);
+    let mut lines = Vec::new();
+    for paragraph in text.trim().lines() {
+        let paragraph = enough_of(paragraph, font, size, width, max_lines);
+        lines.extend(wrap(paragraph, font, size, width));
+        if lines.len() > max_lines {
+            break;
+        }
+    }
     if lines.len() > max_lines {
         lines.truncate(max_lines.max(1));
         if let Some(last) = lines.last_mut() {
@@ -63,6 +86,7 @@ pub(crate) fn fit_prose(text: &str, size: f32, width: f32, max_lines: usize) -> 
     let advance = |c| Mincho.advance(c, size);
     let mut lines = Vec::new();
     for paragraph in text.trim().lines() {
+        let paragraph = enough_of(paragraph, Mincho, size, width, max_lines);
         lines.extend(break_lines(paragraph, width * PT_PER_MM, &advance));
         if lines.len() > max_lines {
             break;
