@@ -165,17 +165,18 @@ impl Value {
         }
     }
 
-    /// The patient's name on one line, large, set smaller when long (down
-    /// to the values' size) and only then on a second line.
-    fn name(text: &str, width: f32) -> Value {
-        let mut size = NAME_PT;
-        while size > VALUE_PT {
+    /// What is read first (the name, the phones) on one line at `size`,
+    /// set smaller when long (down to the values' size) and only then on
+    /// more lines: a long value does not make its row taller than it must.
+    fn large(text: &str, size: f32, width: f32, max_lines: usize) -> Value {
+        let mut size = size;
+        while size > VALUE_PT && !text.trim().is_empty() {
             if Mincho.width(text.trim(), size) <= width * PT_PER_MM {
                 return Value::fitted(text, size, width, 1);
             }
             size -= 0.5;
         }
-        Value::fitted(text, VALUE_PT, width, MAX_NAME_LINES)
+        Value::fitted(text, VALUE_PT, width, max_lines)
     }
 
     fn height(&self) -> f32 {
@@ -278,12 +279,12 @@ fn identity(sheet: &EmergencySheet) -> Block {
     let mut block = Block::new();
     let kana = Value::fitted(&p.kana, KANA_PT, first_width(), 1);
     two_column_row(&mut block, ("ふりがな", kana), None);
-    let name = Value::name(&p.name, first_width());
+    let name = Value::large(&p.name, NAME_PT, first_width(), MAX_NAME_LINES);
     let sex = Value::fitted(p.sex.label_ja(), VALUE_PT, second_width(), 1);
     two_column_row(&mut block, ("氏名", name), Some(("性別", sex)));
     let birth = format_birth_date(p.birth_date, sheet.made_on);
     let birth = Value::fitted(&birth, VALUE_PT, first_width(), 1);
-    let phone = Value::fitted(&p.phone, PHONE_PT, second_width(), 1);
+    let phone = Value::large(&p.phone, PHONE_PT, second_width(), 1);
     two_column_row(&mut block, ("生年月日", birth), Some(("電話", phone)));
     let address = Value::fitted(&p.address, VALUE_PT, content_width(), MAX_ADDRESS_LINES);
     two_column_row(&mut block, ("住所", address), None);
@@ -293,7 +294,7 @@ fn identity(sheet: &EmergencySheet) -> Block {
 /// 心肺蘇生: the answer large, in Gothic like a heading so that it is read
 /// before anything else; declined (DNAR) in a heavy frame.
 fn cpr(wishes: Option<&SheetWishes>) -> Block {
-    let height = 13.0;
+    let height = 12.0;
     let mut block = Block::new();
     block.height = height;
     let page = &mut block.page;
@@ -328,12 +329,7 @@ struct Contact {
 }
 
 fn contact_phone(text: &str, width: f32) -> Value {
-    let size = if text.trim().is_empty() {
-        VALUE_PT
-    } else {
-        PHONE_PT
-    };
-    Value::fitted(text, size, width, MAX_PHONE_LINES)
+    Value::large(text, PHONE_PT, width, MAX_PHONE_LINES)
 }
 
 /// かかりつけ医 with its 夜間・休日 number, 訪問看護, 代理意思決定者: who

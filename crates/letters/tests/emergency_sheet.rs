@@ -126,6 +126,30 @@ fn every_value_comes_back_exactly_on_one_page() {
     assert!(!text.contains("記録なし"), "{text}");
 }
 
+/// The heaviest rule drawn on the sheet, in points.
+fn heaviest_frame(sheet: &EmergencySheet) -> f32 {
+    layout_emergency_sheet(sheet)
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Frame { width_pt, .. } => Some(*width_pt),
+            _ => None,
+        })
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn a_declined_cpr_is_framed_heavier_than_anything_else() {
+    let declined = fixture::sheet();
+    let mut wanted = fixture::sheet();
+    wanted.wishes.as_mut().unwrap().treatments = vec![(Treatment::Cpr, Wish::Wants)];
+    let mut no_record = fixture::sheet();
+    no_record.wishes = None;
+    let ordinary = heaviest_frame(&wanted);
+    assert_eq!(heaviest_frame(&no_record), ordinary);
+    assert!(heaviest_frame(&declined) >= 3.0 * ordinary);
+}
+
 #[test]
 fn cpr_wanted_or_undecided_never_reads_dnar() {
     let dir = tempfile::tempdir().unwrap();

@@ -98,8 +98,21 @@ pub fn crowded(items: usize) -> EmergencySheet {
     sheet.patient.name = "山田　太郎左衛門".repeat(4);
     sheet.patient.address = "東京都豊島区南大塚三丁目四番五号".repeat(6);
     sheet.clinic.name = "医療法人社団つなぐ会　つなぐ内科クリニック".repeat(3);
+    sheet.patient.kana = "やまだ　たろうざえもん".repeat(6);
+    let phone = "03-1234-5678（代表、受付は平日9時から18時まで、それ以外は留守番電話）";
+    sheet.patient.phone = phone.into();
+    sheet.clinic.phone = phone.into();
+    sheet.clinic.after_hours_phone = phone.into();
+    sheet.clinic.doctor = "佐藤　一郎".repeat(8);
     if let Some(station) = &mut sheet.nursing_station {
         station.name = "みどり訪問看護ステーション".repeat(5);
+        station.phone = phone.into();
+        station.after_hours_phone = phone.into();
+    }
+    if let Some(surrogate) = &mut sheet.surrogate {
+        surrogate.name = "山田　花子".repeat(8);
+        surrogate.relation = "妻（同居、日中は仕事で不在）".into();
+        surrogate.phone = phone.into();
     }
     if let Some(wishes) = &mut sheet.wishes {
         wishes.treatments_note = "苦痛を和らげる処置は希望する。".repeat(20);
