@@ -11,7 +11,7 @@ use tsunagu_domain::format_birth_date;
 
 use crate::emergency_sheet::{EmergencySheet, SheetWishes};
 use crate::emergency_sheet_text::{COLUMN_GAP, fit_prose, fit_value, two_columns};
-use crate::fonts::FontKind::{self, Gothic, Mincho};
+use crate::fonts::FontKind::{Gothic, Mincho};
 use crate::layout::{
     LABEL_LINE, LABEL_PT, LABEL_WIDTH, LEFT, PAD_X, RIGHT, RULE_PT, THIN_PT, TOP, baseline, mm,
     wareki, wrap,
@@ -44,9 +44,11 @@ const PAD_Y: f32 = 1.0;
 /// Between the blocks: at least, and at most when the page has room.
 const MIN_GAP: f32 = 1.5;
 const MAX_GAP: f32 = 6.0;
-/// Where the footer's last line sits.
+/// Where the footer's last line sits, as on the letters.
 const FOOTER_BASELINE: f32 = A4_HEIGHT_MM - 10.0;
 const FOOTER_LINE: f32 = 4.6;
+/// 「この内容は…時点のものです」, the footer's first line.
+const AS_OF_PT: f32 = 9.5;
 /// The frame of the CPR box when CPR is declined: the line a crew must not
 /// miss.
 const DNAR_RULE_PT: f32 = 2.0;
@@ -58,7 +60,11 @@ const SECOND_LABEL_WIDTH: f32 = 16.0;
 const PHONE_X: f32 = RIGHT - 80.0;
 const NIGHT_X: f32 = RIGHT - 40.0;
 
-/// The most lines of each box (see the module's comment).
+/// The most lines of each box (see the module's comment); a list's are
+/// rows of its two columns: 8 病名, 16 薬, 6 医療機器・処置. Together at
+/// their most they end above the footer (the test
+/// `every_list_at_its_most_keeps_to_one_page_and_past_it_says_how_many`
+/// lays out a sheet with every box full).
 const MAX_NAME_LINES: usize = 2;
 const MAX_ADDRESS_LINES: usize = 2;
 const MAX_CONTACT_LINES: usize = 2;
@@ -97,7 +103,7 @@ pub fn layout_emergency_sheet(sheet: &EmergencySheet) -> Page {
         wishes(sheet.wishes.as_ref()),
     ];
     let footer = footer(sheet);
-    let footer_top = FOOTER_BASELINE - 2.0 * FOOTER_LINE - mm(9.5);
+    let footer_top = FOOTER_BASELINE - 2.0 * FOOTER_LINE - mm(AS_OF_PT);
     let natural: f32 = blocks.iter().map(|b| b.height).sum();
     let gaps = blocks.len() as f32;
     let gap = ((footer_top - top - natural) / gaps).clamp(MIN_GAP, MAX_GAP);
@@ -144,10 +150,10 @@ fn heading(page: &mut Page, sheet: &EmergencySheet) -> f32 {
     TOP + 15.5
 }
 
-/// A value of a row: its lines and how they are set.
+/// A value of a row, in Mincho as the letters' values are: its lines and
+/// their size.
 struct Value {
     lines: Vec<String>,
-    font: FontKind,
     size: f32,
 }
 
@@ -160,7 +166,6 @@ impl Value {
         };
         Value {
             lines: fit_value(text, Mincho, size, width, max_lines),
-            font: Mincho,
             size,
         }
     }
@@ -186,7 +191,7 @@ impl Value {
     fn draw(&self, page: &mut Page, x: f32, top: f32) {
         for (i, line) in self.lines.iter().enumerate() {
             let y = baseline(top + PAD_Y, i, pitch(self.size), self.size);
-            page.text(x, y, self.font, self.size, line.clone());
+            page.text(x, y, Mincho, self.size, line.clone());
         }
     }
 }
@@ -230,6 +235,22 @@ fn label_size(text: &str, size: f32) -> f32 {
     if shrunk >= MIN_LABEL_PT { shrunk } else { size }
 }
 
+/// A row's label, the rule after the label column and the rule above the
+/// row (the block's frame is the first row's).
+fn row_rules(page: &mut Page, top: f32, height: f32, label_text: &str) {
+    label(page, LEFT, top, height, label_text, LABEL_PT);
+    page.line(
+        LEFT + LABEL_WIDTH,
+        top,
+        LEFT + LABEL_WIDTH,
+        top + height,
+        THIN_PT,
+    );
+    if top > 0.0 {
+        page.line(LEFT, top, RIGHT, top, THIN_PT);
+    }
+}
+
 /// A ruled row of the label column and a value, with optionally a second
 /// label and value on the right; adds it under what the block holds.
 fn two_column_row(block: &mut Block, first: (&str, Value), second: Option<(&str, Value)>) {
@@ -240,26 +261,16 @@ fn two_column_row(block: &mut Block, first: (&str, Value), second: Option<(&str,
         .max(second.as_ref().map_or(0.0, |(_, v)| v.height()));
     let height = (value_height + 2.0 * PAD_Y).max(label_height(first.0) + 2.0 * PAD_Y);
     let page = &mut block.page;
-    label(page, LEFT, top, height, first.0, LABEL_PT);
+    row_rules(page, top, height, first.0);
     // Each value centred on the row, as its label is.
     let centred = |value: &Value| top + (height - 2.0 * PAD_Y - value.height()) / 2.0;
     first.1.draw(page, content_x(), centred(&first.1));
-    page.line(
-        LEFT + LABEL_WIDTH,
-        top,
-        LEFT + LABEL_WIDTH,
-        top + height,
-        THIN_PT,
-    );
     if let Some((second_label, value)) = second {
         let value_x = SECOND_COLUMN_X + SECOND_LABEL_WIDTH;
         page.line(SECOND_COLUMN_X, top, SECOND_COLUMN_X, top + height, THIN_PT);
         page.line(value_x, top, value_x, top + height, THIN_PT);
         label(page, SECOND_COLUMN_X, top, height, second_label, LABEL_PT);
         value.draw(page, value_x + PAD_X, centred(&value));
-    }
-    if top > 0.0 {
-        page.line(LEFT, top, RIGHT, top, THIN_PT);
     }
     block.height = top + height;
 }
@@ -440,21 +451,11 @@ fn list_row(block: &mut Block, label_text: &str, items: &[String], max_rows: usi
     let line = pitch(VALUE_PT);
     let height = (list.rows as f32 * line).max(label_height(label_text)) + 2.0 * PAD_Y;
     let page = &mut block.page;
-    label(page, LEFT, top, height, label_text, LABEL_PT);
-    page.line(
-        LEFT + LABEL_WIDTH,
-        top,
-        LEFT + LABEL_WIDTH,
-        top + height,
-        THIN_PT,
-    );
+    row_rules(page, top, height, label_text);
     for l in list.lines {
         let x = content_x() + l.column as f32 * (column_width + COLUMN_GAP) + l.indent;
         let y = baseline(top + PAD_Y, l.row, line, l.size);
         page.text(x, y, l.font, l.size, l.text);
-    }
-    if top > 0.0 {
-        page.line(LEFT, top, RIGHT, top, THIN_PT);
     }
     block.height = top + height;
 }
@@ -471,14 +472,7 @@ fn prose_row(block: &mut Block, label_text: &str, text: &str, max_lines: usize) 
     let line = pitch(VALUE_PT);
     let height = (lines.len() as f32 * line).max(label_height(label_text)) + 2.0 * PAD_Y;
     let page = &mut block.page;
-    label(page, LEFT, top, height, label_text, LABEL_PT);
-    page.line(
-        LEFT + LABEL_WIDTH,
-        top,
-        LEFT + LABEL_WIDTH,
-        top + height,
-        THIN_PT,
-    );
+    row_rules(page, top, height, label_text);
     for (i, l) in lines.into_iter().enumerate() {
         let y = baseline(top + PAD_Y, i, line, VALUE_PT);
         if l.justify {
@@ -486,9 +480,6 @@ fn prose_row(block: &mut Block, label_text: &str, text: &str, max_lines: usize) 
         } else {
             page.text(content_x(), y, Mincho, VALUE_PT, l.text);
         }
-    }
-    if top > 0.0 {
-        page.line(LEFT, top, RIGHT, top, THIN_PT);
     }
     block.height = top + height;
 }
@@ -526,7 +517,6 @@ fn wishes(wishes: Option<&SheetWishes>) -> Block {
     let Some(w) = wishes else {
         let value = Value {
             lines: vec![NO_ACP.to_string()],
-            font: Mincho,
             size: 10.5,
         };
         two_column_row(&mut block, ("人生会議", value), None);
@@ -593,7 +583,7 @@ fn footer(sheet: &EmergencySheet) -> Page {
         wareki(sheet.made_on)
     );
     let y = FOOTER_BASELINE - 2.0 * FOOTER_LINE;
-    page.text(LEFT, y, Gothic, 9.5, as_of);
+    page.text(LEFT, y, Gothic, AS_OF_PT, as_of);
     let made_by = fit_value(
         &format!(
             "作成者　{}（{}）",
