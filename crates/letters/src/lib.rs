@@ -3,11 +3,15 @@
 //! IPAex fonts embedded as subsets, and the tracking code with its QR code.
 //! The patient's consent form (同意書) for the regional network and the
 //! 訪問看護指示書 (別紙様式16 and 18) are drawn by the same means, so that
-//! they look like the letters.
+//! they look like the letters, and so is the emergency sheet (救急医療情報)
+//! kept at the patient's home.
 
 pub mod consent;
 pub mod consent_layout;
 mod dehint;
+pub mod emergency_sheet;
+pub mod emergency_sheet_layout;
+mod emergency_sheet_text;
 pub mod fonts;
 mod justify;
 pub mod layout;
@@ -22,6 +26,10 @@ pub mod recovery_sheet;
 
 pub use consent::ConsentForm;
 pub use consent_layout::layout_consent;
+pub use emergency_sheet::{
+    EmergencySheet, SheetClinic, SheetField, SheetPatient, SheetStation, SheetWishes,
+};
+pub use emergency_sheet_layout::layout_emergency_sheet;
 pub use fonts::FontKind;
 pub use layout::layout;
 pub use model::{
@@ -76,4 +84,18 @@ pub fn render_nursing_order_pdf(form: &NursingOrderForm) -> Result<Vec<u8>, Lett
     let pages = layout_nursing_order(form);
     let title = form.order.title_ja();
     Ok(pdf::write_pdf(&pages, &pdf::DocumentInfo { title: &title }))
+}
+
+/// Checks the emergency sheet (救急医療情報), lays it out on its one page
+/// and writes the PDF. Nothing is produced for a sheet that fails
+/// [`EmergencySheet::check`].
+pub fn render_emergency_sheet_pdf(sheet: &EmergencySheet) -> Result<Vec<u8>, LetterError> {
+    sheet.check()?;
+    let page = layout_emergency_sheet(sheet);
+    Ok(pdf::write_pdf(
+        &[page],
+        &pdf::DocumentInfo {
+            title: "救急医療情報",
+        },
+    ))
 }

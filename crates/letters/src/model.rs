@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tsunagu_domain::TrackingCode;
 use tsunagu_domain::nursing_order::NursingOrderField;
 
+use crate::emergency_sheet::SheetField;
 use crate::fonts::FontKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +208,8 @@ pub enum Field {
     PatientAddress,
     /// A field of the 訪問看護指示書's own, as the domain names it.
     NursingOrder(NursingOrderField),
+    /// A field of the emergency sheet's (救急医療情報) own.
+    EmergencySheet(SheetField),
 }
 
 impl Field {
@@ -247,6 +250,7 @@ impl Field {
             Passphrase => "復旧用パスフレーズ",
             PatientAddress => "患者住所・電話",
             NursingOrder(field) => field.label_ja(),
+            EmergencySheet(field) => field.label_ja(),
         }
     }
 
@@ -286,6 +290,7 @@ impl Field {
             PreregisteredWith => "preregisteredWith",
             Passphrase => "passphrase",
             NursingOrder(field) => field.key(),
+            EmergencySheet(field) => field.key(),
         }
     }
 }
