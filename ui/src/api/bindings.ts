@@ -831,3 +831,53 @@ mayWithdraw: boolean,
  * The signed-in account may answer (医師).
  */
 mayDecide: boolean, };
+
+export type AcpParticipantInput = { role: string, name: string, relation: string, };
+
+export type AcpWishInput = { treatment: string, wish: string, };
+
+export type AcpInput = { 
+/**
+ * 話し合った日 (YYYY-MM-DD or 和暦).
+ */
+heldOn: string, participants: Array<AcpParticipantInput>, 
+/**
+ * 大切にしていること
+ */
+values: string, placeOfCare: string, placeOfCareNote: string, placeOfDeath: string, placeOfDeathNote: string, wishes: Array<AcpWishInput>, wishesNote: string, surrogateName: string, surrogateRelation: string, surrogatePhone: string, notes: string, };
+
+export type AcpParticipant = { role: string, name: string, relation: string, 
+/**
+ * 「家族（長女 山田 花子）」
+ */
+label: string, };
+
+export type AcpWish = { treatment: string, treatmentLabel: string, wish: string, 
+/**
+ * 「希望しない（DNAR）」 for CPR declined.
+ */
+wishLabel: string, };
+
+export type Acp = { id: string, 
+/**
+ * YYYY-MM-DD
+ */
+heldOn: string, 
+/**
+ * 和暦
+ */
+heldOnLabel: string, participants: Array<AcpParticipant>, values: string, placeOfCare: string, placeOfCareNote: string, placeOfCareLabel: string, placeOfDeath: string, placeOfDeathNote: string, placeOfDeathLabel: string, wishes: Array<AcpWish>, wishesNote: string, surrogateName: string, surrogateRelation: string, surrogatePhone: string, notes: string, 
+/**
+ * 「医師 鈴木 一郎」
+ */
+recordedBy: string, 
+/**
+ * RFC 3339
+ */
+recordedAt: string, };
+
+export type AcpHistory = { versions: Array<Acp>, 
+/**
+ * Why the wishes should be talked over again, when they should.
+ */
+review: string | null, };

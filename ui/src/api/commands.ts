@@ -4,6 +4,8 @@
 import type {
   Account,
   AccountInput,
+  AcpHistory,
+  AcpInput,
   BackupStatus,
   BirthDatePreview,
   Board,
@@ -503,6 +505,16 @@ export function patientDischargeRequests(patientId: string): Promise<Array<Disch
 /** `accept`, `decline` (reason in `text`, required) or `consult` (optional text); waits in the outbox when offline. Rejects with code "conflict" when the request was already answered, cancelled or expired. */
 export function answerDischargeRequest(requestId: string, answer: string, text: string): Promise<DischargeRequest> {
   return call("answer_discharge_request", { requestId, answer, text });
+}
+
+/** The patient's 人生会議 records, the current wishes first, and whether they are due for review (医師・看護師). */
+export function patientAcp(patientId: string): Promise<AcpHistory> {
+  return call("patient_acp", { patientId });
+}
+
+/** Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
+export function recordAcp(patientId: string, input: AcpInput): Promise<AcpHistory> {
+  return call("record_acp", { patientId, input });
 }
 
 /** The patient's consents to share with the region, newest first. */

@@ -102,3 +102,42 @@ export const WARD_TYPES: readonly { code: string; label: string }[] = [
   { code: "long_term", label: "療養" },
   { code: "respite", label: "レスパイト" },
 ];
+
+/** Who took part in a 人生会議. */
+export const ACP_PARTICIPANT_ROLES: readonly { code: string; label: string }[] = [
+  { code: "patient", label: "本人" },
+  { code: "family", label: "家族" },
+  { code: "doctor", label: "医師" },
+  { code: "nurse", label: "看護師" },
+  { code: "care_manager", label: "ケアマネジャー" },
+  { code: "pharmacist", label: "薬剤師" },
+  { code: "therapist", label: "リハビリ職" },
+  { code: "care_worker", label: "介護職" },
+  { code: "other", label: "その他" },
+];
+
+/** Where the patient wishes to be cared for, or to die. */
+export const ACP_PLACES: readonly { code: string; label: string }[] = [
+  { code: "home", label: "自宅" },
+  { code: "facility", label: "施設" },
+  { code: "hospital", label: "病院" },
+  { code: "palliative_care_unit", label: "緩和ケア病棟" },
+  { code: "undecided", label: "未定" },
+];
+
+/** The treatments the patient is asked about, in the form's order. */
+export const ACP_TREATMENTS: readonly { code: string; label: string }[] = [
+  { code: "cpr", label: "心肺蘇生（DNARの有無）" },
+  { code: "ventilation", label: "人工呼吸器" },
+  { code: "tube_feeding", label: "経管栄養（胃ろう等）" },
+  { code: "transfusion", label: "輸血" },
+  { code: "drip", label: "点滴" },
+  { code: "admission", label: "入院" },
+];
+
+/** The answer about each treatment (「未定」 included). */
+export const ACP_WISHES: readonly { code: string; label: string }[] = [
+  { code: "wants", label: "希望する" },
+  { code: "declines", label: "希望しない" },
+  { code: "undecided", label: "未定" },
+];
