@@ -80,6 +80,7 @@ async fn journey(client: &Client) {
     fill(client, "#acp-field-surrogateName", "山田　花子").await;
     fill(client, "#acp-field-surrogateRelation", "長女").await;
     fill(client, "#acp-field-surrogatePhone", "090-1234-5678").await;
+    scroll_to(client, "#acp-form").await;
     screenshot_display(&artifacts().join("e2e-acp-form.png"));
     press(client, "#acp-save").await;
     let current = wait_for_text(client, "[data-testid=acp-current]", "希望しない（DNAR）").await;
@@ -90,6 +91,7 @@ async fn journey(client: &Client) {
         "{current}"
     );
     wait_for_text(client, "#acp-review", "6か月が過ぎました").await;
+    scroll_to(client, "#acp-panel").await;
     screenshot_display(&artifacts().join("e2e-acp-current.png"));
 
     // A review without a date is refused, and nothing is kept.
@@ -107,10 +109,26 @@ async fn journey(client: &Client) {
     press(client, "#acp-save").await;
     wait_for_text(client, "#acp-earlier summary", "以前の記録（1件）").await;
     let current = text_content(client, "[data-testid=acp-current]").await;
-    assert!(!current.contains("DNAR"), "{current}");
+    assert!(
+        current.contains("心肺蘇生（DNARの有無）未定") && !current.contains("希望しない（DNAR）"),
+        "{current}"
+    );
     wait_for_count(client, "#acp-review", 0).await;
     press(client, "#acp-earlier summary").await;
     press(client, ".acp-earlier-version summary").await;
     wait_for_text(client, "[data-testid=acp-version]", "希望しない（DNAR）").await;
+    scroll_to(client, "#acp-earlier").await;
     screenshot_display(&artifacts().join("e2e-acp-versions.png"));
+}
+
+/// Brings `css` to the top of the window for the screenshot.
+async fn scroll_to(client: &Client, css: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }

@@ -260,7 +260,7 @@ function AcpForm({ values, onChange, busy, errors, alert, onCancel, onSubmit }: 
           <button type="submit" class="button button-primary" id="acp-save">
             記録する
           </button>
-          <button type="button" class="button button-ghost" id="acp-cancel" onClick={onCancel}>
+          <button type="button" class="button" id="acp-cancel" onClick={onCancel}>
             キャンセル
           </button>
         </div>
@@ -353,7 +353,7 @@ function Participants({ values, onChange, errors }: { values: AcpInput; onChange
             )}
             <button
               type="button"
-              class="button button-ghost"
+              class="button"
               onClick={() => {
                 onChange(withoutParticipant(values, i));
               }}
@@ -366,7 +366,7 @@ function Participants({ values, onChange, errors }: { values: AcpInput; onChange
       })}
       <button
         type="button"
-        class="button button-ghost"
+        class="button"
         id="acp-add-participant"
         onClick={() => {
           onChange({ ...values, participants: [...values.participants, blankParticipant()] });
