@@ -1,4 +1,4 @@
-//! 訪問看護指示書 (issue 19, ADR 0034, 0035): the doctor writes the order
+//! 訪問看護指示書 (issue 19, ADR 0034, 0036): the doctor writes the order
 //! on the form (a draft saved as typed), issues it as an A4 PDF as letters
 //! are issued (checked by the domain, rendered, stored immutable with its
 //! hash, audited, only a doctor's account), addressed to a visiting nurse
@@ -211,7 +211,7 @@ impl App {
         let mut fields = Vec::new();
         let addressee = match self
             .resolve_addressee(record.patient_id, record.station_member_id, &form.station)
-            .await
+            .await?
         {
             Ok(addressee) => {
                 form.station = addressee.name().to_string();

@@ -1,4 +1,4 @@
--- 訪問看護指示書 and 特別訪問看護指示書 (issue 19, ADR 0034/0035).
+-- 訪問看護指示書 and 特別訪問看護指示書 (issue 19, ADRs 0034 and 0036).
 --
 -- Orders being written: the form as typed (the domain's
 -- `NursingOrderDraft` as JSON, valid or not), saved as the doctor types.

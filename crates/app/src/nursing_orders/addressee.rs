@@ -1,6 +1,6 @@
 //! Whom an order goes to, and telling the team it went.
 //!
-//! The rule (ADR 0035): an order goes to a visiting nurse station that is
+//! The rule (ADR 0036): an order goes to a visiting nurse station that is
 //! an active member of the patient's team. While no station is one — the
 //! patient has no team yet, or the station is invited but has not joined,
 //! which is common because a station starts on the order in hand — the
@@ -107,18 +107,16 @@ impl App {
         })
     }
 
-    /// Checks the addressee by the rule above.
+    /// Checks the addressee by the rule above: the addressee, or the
+    /// problem to show on the form's 宛先 (the outer error is the store's).
     pub(crate) async fn resolve_addressee(
         &self,
         patient_id: Uuid,
         member_id: Option<Uuid>,
         typed: &str,
-    ) -> Result<Addressee, FieldMessage> {
-        let stations = self
-            .active_stations(patient_id)
-            .await
-            .map_err(|e| FieldMessage::new(STATION_FIELD, e.message))?;
-        match member_id {
+    ) -> Result<Result<Addressee, FieldMessage>, AppError> {
+        let stations = self.active_stations(patient_id).await?;
+        Ok(match member_id {
             Some(id) => stations
                 .into_iter()
                 .find(|m| m.id == id)
@@ -135,7 +133,7 @@ impl App {
                 STATION_FIELD,
                 "在宅チームの訪問看護ステーションから宛先を選んでください。",
             )),
-        }
+        })
     }
 
     /// Posts the issued order on the patient's timeline with its PDF, when
