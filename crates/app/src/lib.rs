@@ -17,6 +17,7 @@ mod exchange;
 mod figures;
 mod intake;
 mod letters;
+mod nursing_orders;
 mod patients;
 mod referrals;
 mod replies;
@@ -45,6 +46,11 @@ pub use exchange::{
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use intake::IntakeView;
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
+pub use nursing_orders::{
+    IssuedNursingOrder, NursingOrderDraftView, NursingOrderInput, NursingOrderStation,
+    NursingOrderStations, NursingOrderView, ORDER_DUE_TITLE, ORDER_EXPIRED_TITLE,
+    PatientNursingOrders,
+};
 pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
@@ -65,6 +71,9 @@ pub use tsunagu_domain::directory::{Accepting, Offer, offers_for};
 pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeRequestState};
 pub use tsunagu_domain::intake::{
     IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
+};
+pub use tsunagu_domain::nursing_order::{
+    DiagnosisDraft, NursingOrderDraft, OrderKind, RenewalState,
 };
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{

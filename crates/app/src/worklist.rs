@@ -78,10 +78,12 @@ impl App {
             })
             .collect();
         let reviews = self.acp_review_items(today).await?;
+        let orders = self.nursing_order_items(today).await?;
         let total = usize::try_from(attention.total).unwrap_or(usize::MAX)
             + notes.len()
             + requests.len()
-            + reviews.len();
+            + reviews.len()
+            + orders.len();
         let mut items: Vec<WorklistItem> = attention
             .items
             .into_iter()
@@ -89,6 +91,7 @@ impl App {
             .chain(notes.into_iter().map(note_item))
             .chain(requests.into_iter().map(|r| request_item(r, today)))
             .chain(reviews)
+            .chain(orders)
             .collect();
         // The newest news first: that is what the morning list is for.
         items.sort_by(|a, b| (b.since, &a.key).cmp(&(a.since, &b.key)));

@@ -29,6 +29,7 @@ mod key;
 mod keyring_keys;
 mod letters;
 mod location;
+mod nursing_orders;
 mod outbox;
 mod patients;
 mod pulled;
@@ -73,6 +74,9 @@ pub use letters::{
     Destination, LetterDraftRecord, LetterKind, LetterSummary, NewLetter, ReferralLink,
 };
 pub use location::StoreLocation;
+pub use nursing_orders::{
+    LatestNursingOrder, NewNursingOrder, NursingOrderDraftRecord, StoredNursingOrder,
+};
 pub use outbox::{OutboxItem, OutboxKind, PendingOperation, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
 pub use pulled::{PullOutcome, PullSession, PulledChange};
