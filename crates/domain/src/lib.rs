@@ -6,6 +6,7 @@ pub mod acp;
 pub mod age;
 pub mod attention;
 pub mod backup;
+pub mod care_summary;
 pub mod clinic;
 pub mod consent;
 pub mod date_error;

@@ -18,6 +18,7 @@ mod audit;
 mod backup;
 mod batch;
 mod board;
+mod care_summaries;
 mod clinic;
 mod consents;
 mod database;
@@ -57,6 +58,7 @@ pub use backup::{
     FORMAT_VERSION as BACKUP_FORMAT_VERSION, KdfParams, MIN_PASSPHRASE_CHARS, read_backup_header,
 };
 pub use board::{BoardOrder, BoardPage, BoardQuery, BoardScope};
+pub use care_summaries::StoredCareSummary;
 pub use consents::ConsentRecord;
 pub use database::OpenMode;
 pub use directory::{DirectoryPage, ListingBeds, ListingRecord};
