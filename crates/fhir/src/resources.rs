@@ -233,8 +233,10 @@ pub(crate) fn doc_type_coding(kind: DocumentKind) -> Value {
     json!({ "system": DOC_TYPE_SYSTEM, "code": kind.type_code(), "display": kind.title() })
 }
 
-/// A section with its code, its text (when any) and its entries; one with
-/// neither says why it is empty, as FHIR's cmp-1 requires.
+/// A section with its code, its text and its entries. A blank field still
+/// gives its section: R4's cmp-1 wants text, entries or sub-sections in
+/// every section, so it says 「記載なし」 and gives the reason in
+/// `emptyReason` (cmp-2 allows it: no entries).
 pub(crate) fn section(section: Section, text: &str, entries: Vec<Value>) -> Value {
     let mut value = json!({
         "title": section.title(),
@@ -244,13 +246,18 @@ pub(crate) fn section(section: Section, text: &str, entries: Vec<Value>) -> Valu
             "display": section.display(),
         }] },
     });
-    let has_text = !text.trim().is_empty();
-    if has_text {
-        value["text"] = json!({ "status": "additional", "div": xhtml::div(text) });
+    let blank = text.trim().is_empty();
+    let shown = if blank && entries.is_empty() {
+        EMPTY_TEXT
+    } else {
+        text
+    };
+    if !shown.trim().is_empty() {
+        value["text"] = json!({ "status": "additional", "div": xhtml::div(shown) });
     }
     if !entries.is_empty() {
         value["entry"] = Value::Array(entries);
-    } else if !has_text {
+    } else if blank {
         value["emptyReason"] = json!({ "coding": [{
             "system": LIST_EMPTY_REASON_SYSTEM,
             "code": "unavailable",
@@ -260,11 +267,16 @@ pub(crate) fn section(section: Section, text: &str, entries: Vec<Value>) -> Valu
     value
 }
 
-/// The 構造情報 section: no text of its own, the clinical sections inside.
+/// What a section of a blank field says.
+pub(crate) const EMPTY_TEXT: &str = "記載なし";
+
+/// The 構造情報 section: no text of its own (the profile forbids it), the
+/// clinical sections inside.
 pub(crate) fn structured_section(children: Vec<Value>) -> Value {
     let mut value = section(Section::Structured, "", Vec::new());
     if let Some(map) = value.as_object_mut() {
         map.remove("emptyReason");
+        map.remove("text");
     }
     value["section"] = Value::Array(children);
     value
@@ -303,6 +315,6 @@ mod tests {
     fn an_empty_section_says_why() {
         let s = section(Section::PastIllness, " ", Vec::new());
         assert_eq!(s["emptyReason"]["coding"][0]["code"], "unavailable");
-        assert!(s.get("text").is_none());
+        assert!(s["text"]["div"].as_str().unwrap_or("").contains(EMPTY_TEXT));
     }
 }

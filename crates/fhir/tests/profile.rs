@@ -118,7 +118,14 @@ fn a_blank_field_is_an_empty_section_that_says_why() {
     let composition = &bundle["entry"][0]["resource"];
     let history = find_section(composition, Section::PastIllness).unwrap();
     assert_eq!(history["emptyReason"]["coding"][0]["code"], "unavailable");
-    assert!(history.get("text").is_none());
+    // R4's cmp-1: a section has text, entries or sub-sections.
+    assert!(
+        history["text"]["div"]
+            .as_str()
+            .unwrap()
+            .contains("記載なし")
+    );
+    assert!(history.get("entry").is_none());
 }
 
 #[test]
@@ -268,6 +275,25 @@ fn the_profile_check_catches_broken_bundles() {
             }),
         ),
         ("document", Box::new(|b| b["type"] = json!("collection"))),
+        (
+            "without title or content",
+            Box::new(|b| {
+                let structured = b["entry"][0]["resource"]["section"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|s| s["code"]["coding"][0]["code"] == "300")
+                    .unwrap();
+                let purpose = structured["section"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|s| s["code"]["coding"][0]["code"] == "950")
+                    .unwrap();
+                purpose.as_object_mut().unwrap().remove("text");
+                purpose["emptyReason"] = json!({ "text": "blank" });
+            }),
+        ),
     ];
     for (named, break_it) in breakages {
         let mut broken = good.clone();

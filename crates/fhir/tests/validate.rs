@@ -120,6 +120,36 @@ fn sparse_letters_are_valid_fhir_too() {
 }
 
 #[test]
+fn the_validator_refuses_a_broken_consent() {
+    let record = acp_record();
+    let good: Value = serde_json::from_str(&acp_consent(&consent_input(&record)).expect("consent"))
+        .expect("json");
+    let breakages: Vec<(&str, Breakage)> = vec![
+        (
+            "ppc-1",
+            Box::new(|c| {
+                c.as_object_mut().unwrap().remove("policyRule");
+            }),
+        ),
+        (
+            "dom-3",
+            Box::new(|c| {
+                c["provision"].as_object_mut().unwrap().remove("actor");
+            }),
+        ),
+        ("scope", Box::new(|c| c["scope"] = json!("adr"))),
+    ];
+    for (named, break_it) in breakages {
+        let mut broken = good.clone();
+        break_it(&mut broken);
+        let message = validate(&[("broken", broken.to_string())])
+            .err()
+            .unwrap_or_else(|| panic!("the validator passed a Consent with broken {named}"));
+        assert!(message.contains(named), "{named}: {message}");
+    }
+}
+
+#[test]
 fn acp_consent_is_valid_fhir() {
     let record = acp_record();
     let with_surrogate = acp_consent(&consent_input(&record)).expect("consent");
@@ -168,6 +198,41 @@ fn the_validator_refuses_broken_documents() {
             }),
         ),
         ("type", Box::new(|b| b["type"] = json!(["document"]))),
+        // The invariants, evaluated by FHIRPath.
+        (
+            "cmp-1",
+            Box::new(|b| {
+                let remarks = b["entry"][0]["resource"]["section"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|s| s["code"]["coding"][0]["code"] == "220")
+                    .unwrap();
+                remarks.as_object_mut().unwrap().remove("text");
+                remarks["emptyReason"] = json!({ "text": "blank" });
+            }),
+        ),
+        (
+            "bdl-11",
+            Box::new(|b| b["entry"].as_array_mut().unwrap().swap(0, 1)),
+        ),
+        (
+            "bdl-7",
+            Box::new(|b| b["entry"][2]["fullUrl"] = b["entry"][1]["fullUrl"].clone()),
+        ),
+        (
+            "clins-identifier",
+            Box::new(|b| b["identifier"]["value"] = json!("1311234567-2026-1")),
+        ),
+        (
+            "checkExist-CDASection-or-CompositionSection",
+            Box::new(|b| {
+                b["entry"][0]["resource"]["section"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|s| s["code"]["coding"][0]["code"] != "300");
+            }),
+        ),
     ];
     for (named, break_it) in breakages {
         let mut broken = good.clone();

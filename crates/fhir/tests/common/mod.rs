@@ -241,10 +241,10 @@ pub fn profile_problems(bundle: &Value, kind: DocumentKind) -> Vec<String> {
                 section.title()
             )),
             Some(s) => {
+                // R4's cmp-1: text, entries or sub-sections.
                 let filled = s.get("text").is_some()
                     || s.get("entry").is_some()
-                    || s.get("section").is_some()
-                    || s.get("emptyReason").is_some();
+                    || s.get("section").is_some();
                 if !filled || s["title"] != section.title() {
                     problems.push(format!(
                         "section {} without title or content",
