@@ -16,6 +16,7 @@ mod codes;
 mod consent;
 mod document;
 mod ids;
+mod json;
 mod resources;
 mod xhtml;
 
@@ -100,7 +101,7 @@ pub fn acp_consent(input: &ConsentInput) -> Result<String, FhirError> {
 }
 
 fn to_json(value: &serde_json::Value) -> Result<String, FhirError> {
-    serde_json::to_string_pretty(value).map_err(|_| FhirError::Serialize)
+    json::pretty(value)
 }
 
 /// Why no FHIR document was made. Messages are Japanese (the app shows
