@@ -18,6 +18,7 @@ bench: setup
 	cargo bench -p tsunagu-letters --bench letter_figures
 	cargo bench -p tsunagu-letters --bench render -- --warm-up-time 1 --measurement-time 4
 	cargo bench -p tsunagu-letters --bench forms -- --warm-up-time 1 --measurement-time 4
+	cargo bench -p tsunagu-fhir --bench bundle -- --warm-up-time 1 --measurement-time 4
 	cargo run --release -p tsunagu-store --example bench_search
 	cargo run --release -p tsunagu-app --example bench_referrals
 	dbus-run-session -- scripts/test-session.sh cargo run --release -p tsunagu-store --example bench_backup

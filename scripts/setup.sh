@@ -39,3 +39,15 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
   echo "setup: installing tauri-driver"
   cargo install tauri-driver --version '^2' --locked --quiet
 fi
+
+# The FHIR validator the tsunagu-fhir tests run (crates/fhir/tests/validate.rs,
+# ADR 0036): fhir.resources and fhirpathpy from PyPI, pinned, in a venv of
+# its own.
+FHIR_VENV="$HOME/.cache/tsunagu/fhir-venv"
+FHIR_PINS=(fhir.resources==8.3.0 fhir-core==1.1.12 pydantic==2.14.4 fhirpathpy==2.2.4)
+if [ "$(cat "$FHIR_VENV/.pins" 2>/dev/null)" != "${FHIR_PINS[*]}" ]; then
+  echo "setup: installing the FHIR validator (${FHIR_PINS[0]})"
+  python3 -m venv "$FHIR_VENV"
+  "$FHIR_VENV/bin/pip" install --quiet --disable-pip-version-check "${FHIR_PINS[@]}"
+  echo "${FHIR_PINS[*]}" > "$FHIR_VENV/.pins"
+fi

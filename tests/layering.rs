@@ -22,6 +22,7 @@ const ROOT: &str = "tsunagu";
 const DOMAIN: &str = "tsunagu-domain";
 const PROTOCOL: &str = "tsunagu-protocol";
 const LETTERS: &str = "tsunagu-letters";
+const FHIR: &str = "tsunagu-fhir";
 const STORE: &str = "tsunagu-store";
 const APP: &str = "tsunagu-app";
 const SERVER: &str = "tsunagu-server";
@@ -38,6 +39,8 @@ fn allowed_workspace_deps(package: &str) -> Option<&'static [&'static str]> {
         // The wire format and the letters are about domain values only.
         PROTOCOL => &[DOMAIN],
         LETTERS => &[DOMAIN],
+        // The FHIR documents are made of the letters and the ACP record.
+        FHIR => &[DOMAIN, LETTERS],
         // The local store knows SQL and the keyring, not the wire or letters.
         STORE => &[DOMAIN],
         // The use cases: everything below the shells.
