@@ -49,7 +49,12 @@ async fn journey(client: &Client) {
     finish_setup(client).await;
     press(client, "#new-patient").await;
     fill(client, "form#patient-form input[name=name]", "山田　太郎").await;
-    fill(client, "form#patient-form input[name=kana]", "やまだ　たろう").await;
+    fill(
+        client,
+        "form#patient-form input[name=kana]",
+        "やまだ　たろう",
+    )
+    .await;
     fill(client, "form#patient-form input[name=birthDate]", "S25.4.1").await;
     click(client, "form#patient-form input[name=sex][value=male]").await;
     click(client, "form#patient-form button[type=submit]").await;
@@ -64,10 +69,24 @@ async fn journey(client: &Client) {
         .unwrap();
     press(client, "#acp-record").await;
     fill(client, "#acp-field-heldOn", &seven_months_ago.to_string()).await;
-    fill(client, "#acp-form input[name=participant-name-1]", "山田　花子").await;
-    fill(client, "#acp-form input[name=participant-relation-1]", "長女").await;
+    fill(
+        client,
+        "#acp-form input[name=participant-name-1]",
+        "山田　花子",
+    )
+    .await;
+    fill(
+        client,
+        "#acp-form input[name=participant-relation-1]",
+        "長女",
+    )
+    .await;
     for treatment in TREATMENTS {
-        let wish = if treatment == "cpr" { "declines" } else { "undecided" };
+        let wish = if treatment == "cpr" {
+            "declines"
+        } else {
+            "undecided"
+        };
         press(
             client,
             &format!("#acp-form input[name=acp-wish-{treatment}][value={wish}]"),
@@ -105,7 +124,11 @@ async fn journey(client: &Client) {
     // The review today: CPR now undecided; the first stays readable.
     press(client, "#acp-record").await;
     wait_for_value(client, "#acp-field-surrogateName", "山田　花子").await;
-    press(client, "#acp-form input[name=acp-wish-cpr][value=undecided]").await;
+    press(
+        client,
+        "#acp-form input[name=acp-wish-cpr][value=undecided]",
+    )
+    .await;
     press(client, "#acp-save").await;
     wait_for_text(client, "#acp-earlier summary", "以前の記録（1件）").await;
     let current = text_content(client, "[data-testid=acp-current]").await;

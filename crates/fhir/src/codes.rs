@@ -1,5 +1,5 @@
 //! The canonical URLs and codes the documents use, in one place, each with
-//! where it comes from (ADR 0036 lists the sources and what was not
+//! where it comes from (ADR 0037 lists the sources and what was not
 //! verifiable offline).
 
 /// JP-CLINS document-section CodeSystem (the canonical URL of

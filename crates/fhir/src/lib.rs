@@ -1,4 +1,4 @@
-//! JP FHIR beside every PDF (issue 19, ADR 0036): each issued
+//! JP FHIR beside every PDF (issue 19, ADR 0037): each issued
 //! 診療情報提供書 as a JP-CLINS eReferral document Bundle, each discharge
 //! letter as a JP-CLINS eDischargeSummary document Bundle, and the 人生会議
 //! (ACP) as a FHIR R4 Consent of scope `adr`.

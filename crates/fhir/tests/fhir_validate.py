@@ -4,7 +4,7 @@ format and nested resource (Bundle entries, contained) is checked; unknown
 elements are refused. R4B changed none of the resources the documents use
 (Bundle, Composition, Patient, Practitioner, Organization, Encounter,
 Condition, DocumentReference, Consent, RelatedPerson) from R4 4.0.1; see
-docs/adr/0036.
+docs/adr/0037.
 
 fhir.resources does not evaluate invariants, so the R4 invariants of the
 resources we write, and the JP-CLINS ones read from its IG pages, are

@@ -1,6 +1,6 @@
 //! Every document this crate makes, checked by a FHIR validator from PyPI
 //! (fhir.resources, pinned and installed by `scripts/setup.sh` into
-//! `~/.cache/tsunagu/fhir-venv`; ADR 0036). A missing validator fails the
+//! `~/.cache/tsunagu/fhir-venv`; ADR 0037). A missing validator fails the
 //! test and says how to install it: `make test` installs it, so a pass
 //! always means the validator ran.
 //!
