@@ -168,7 +168,7 @@ impl App {
         patient_id: &str,
         draft: &AcpDraft,
     ) -> Result<AcpHistory, AppError> {
-        self.require(Capability::RecordAcp)?;
+        self.require(Capability::KeepCareRecords)?;
         let id = parse_id(patient_id)?;
         let record = check_acp(draft, self.clock.today()).map_err(|errors| {
             AppError::validation(

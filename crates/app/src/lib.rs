@@ -7,6 +7,7 @@ mod accounts;
 mod acp;
 mod backups;
 mod board;
+mod care_summary;
 mod clinic;
 mod clock;
 mod consents;
@@ -34,6 +35,7 @@ pub use acp::{
 };
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
+pub use care_summary::CareSummaryView;
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consents::{ConsentView, RegionalHospital};
@@ -65,6 +67,7 @@ pub use tsunagu_domain::acp::{
     AcpDraft, ParticipantDraft as AcpParticipantDraft, ParticipantRole as AcpParticipantRole,
     Place as AcpPlace, Treatment, Wish,
 };
+pub use tsunagu_domain::care_summary::CareSummaryDraft;
 pub use tsunagu_domain::directory::beds::WardType;
 pub use tsunagu_domain::directory::search::SearchDraft as DirectorySearchDraft;
 pub use tsunagu_domain::directory::{Accepting, Offer, offers_for};

@@ -30,9 +30,10 @@ pub enum Capability {
     /// Decide as the patient's doctor: answer a hospital's 退院後の在宅
     /// 医療の相談 (引き受ける…) and set a 退院時カンファレンス.
     DecideCare,
-    /// Record the patient's wishes after a 人生会議 (ACP): the doctor or
-    /// the nurse who held the conversation.
-    RecordAcp,
+    /// Record the patient's wishes after a 人生会議 (ACP) and keep the
+    /// 医療・介護連携サマリー: the doctor or the nurse, who hold those
+    /// conversations and know the patient's medicines and devices.
+    KeepCareRecords,
     /// Manage accounts and the clinic's security settings (the
     /// administrator flag, not a role).
     Administer,
@@ -66,7 +67,7 @@ impl StaffRole {
     pub fn may(self, capability: Capability) -> bool {
         match capability {
             Capability::IssueLetters | Capability::DecideCare => self == StaffRole::Doctor,
-            Capability::ReadClinicalText | Capability::RecordAcp => {
+            Capability::ReadClinicalText | Capability::KeepCareRecords => {
                 matches!(self, StaffRole::Doctor | StaffRole::Nurse)
             }
             Capability::Administer => false,
@@ -93,7 +94,9 @@ pub fn refusal_ja(capability: Capability) -> &'static str {
         Capability::DecideCare => {
             "退院後の在宅医療の引き受けの回答と退院時カンファレンスの設定は、医師のアカウントだけができます。"
         }
-        Capability::RecordAcp => "人生会議の記録は医師・看護師のアカウントだけができます。",
+        Capability::KeepCareRecords => {
+            "人生会議と連携サマリーの記録は医師・看護師のアカウントだけができます。"
+        }
         Capability::Administer => "この操作は管理者のアカウントだけができます。",
     }
 }
@@ -212,8 +215,16 @@ mod tests {
         assert!(!permits(StaffRole::Nurse, true, Capability::DecideCare));
         assert!(!permits(StaffRole::Clerk, true, Capability::DecideCare));
         // 人生会議 is held by the doctor or the nurse.
-        assert!(permits(StaffRole::Nurse, false, Capability::RecordAcp));
-        assert!(!permits(StaffRole::Clerk, true, Capability::RecordAcp));
+        assert!(permits(
+            StaffRole::Nurse,
+            false,
+            Capability::KeepCareRecords
+        ));
+        assert!(!permits(
+            StaffRole::Clerk,
+            true,
+            Capability::KeepCareRecords
+        ));
     }
 
     #[test]

@@ -133,3 +133,26 @@ impl Store {
         row.map(into_stored).transpose()
     }
 }
+
+impl Store {
+    /// Notes in the audit log that the patient's emergency sheet was
+    /// printed or saved: it carries the summary and the wishes out of the
+    /// clinic on paper.
+    pub async fn audit_emergency_sheet(
+        &self,
+        patient_id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        audit::append(
+            &mut conn,
+            now,
+            actor,
+            AuditAction::Print,
+            "emergency_sheet",
+            &patient_id.to_string(),
+        )
+        .await
+    }
+}
