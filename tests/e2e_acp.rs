@@ -13,6 +13,7 @@
     reason = "a test fails by panicking; it runs against the real clock and waits on a real window"
 )]
 
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{Local, Months};
@@ -38,13 +39,13 @@ async fn wishes_are_recorded_reviewed_and_kept_as_versions() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start();
     let client = open_app(&driver, data.path()).await;
-    tokio::time::timeout(WHOLE_RUN, journey(&client))
+    tokio::time::timeout(WHOLE_RUN, journey(&client, data.path()))
         .await
         .expect("the ACP journey took longer than its time limit");
     client.close().await.unwrap();
 }
 
-async fn journey(client: &Client) {
+async fn journey(client: &Client, data_dir: &Path) {
     start_new_clinic(client).await;
     finish_setup(client).await;
     press(client, "#new-patient").await;
@@ -142,6 +143,63 @@ async fn journey(client: &Client) {
     wait_for_text(client, "[data-testid=acp-version]", "希望しない（DNAR）").await;
     scroll_to(client, "#acp-earlier").await;
     screenshot_display(&artifacts().join("e2e-acp-versions.png"));
+
+    emergency_sheet(client, data_dir).await;
+}
+
+/// The 連携サマリー filled in, then the 救急医療情報 saved through the OS
+/// dialog and read back: the summary, the current wishes, the surrogate.
+async fn emergency_sheet(client: &Client, data_dir: &Path) {
+    press(client, "#summary-edit").await;
+    fill(client, "#summary-field-problems", "慢性心不全").await;
+    fill(
+        client,
+        "#summary-field-medications",
+        "アピキサバン錠2.5mg 1日2回",
+    )
+    .await;
+    fill(client, "#summary-field-afterHoursPhone", "090-1111-2222").await;
+    press(client, "#summary-save").await;
+    let shown = wait_for_text(client, "[data-testid=care-summary]", "慢性心不全").await;
+    assert!(shown.contains("（記録なし）"), "{shown}");
+    scroll_to(client, "#summary-panel").await;
+    screenshot_display(&artifacts().join("e2e-care-summary.png"));
+
+    let target = data_dir.join("emergency-sheet.pdf");
+    let answer = answer_save_dialog(target.clone());
+    press(client, "#emergency-sheet-save").await;
+    wait_for_text(
+        client,
+        "#summary-panel .alert-success",
+        "救急医療情報を保存しました",
+    )
+    .await;
+    answer.join().expect("the save dialog was answered");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&target)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "救急医療情報",
+        "山田　太郎",
+        "慢性心不全",
+        "アピキサバン錠2.5mg",
+        "090-1111-2222",
+        "さくら内科クリニック",
+        "山田　花子",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the sheet:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("DNAR）"),
+        "the review left CPR undecided:\n{text}"
+    );
 }
 
 /// Brings `css` to the top of the window for the screenshot.

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod acp;
 pub mod backup;
+pub mod care_summary;
 pub mod clinic;
 pub mod conference;
 pub mod consents;
@@ -329,6 +330,20 @@ ipc_commands! {
     /// Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
     fn record_acp(patient_id: String, input: AcpInput) -> AcpHistory
         as recordAcp => acp::record_acp(desktop).await;
+
+    // 医療・介護連携サマリー and the emergency sheet
+    /// The patient's summary (医師・看護師), null until someone fills it in.
+    fn patient_care_summary(patient_id: String) -> Option<CareSummary>
+        as patientCareSummary => care_summary::patient_care_summary(desktop).await;
+    /// Saves the summary as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
+    fn save_care_summary(patient_id: String, input: CareSummaryInput) -> CareSummary
+        as saveCareSummary => care_summary::save_care_summary(desktop).await;
+    /// Opens the 救急医療情報 (summary, current 人生会議 wishes, contacts) in the system viewer, to print.
+    fn open_emergency_sheet(patient_id: String) -> ()
+        as openEmergencySheet => care_summary::open_emergency_sheet(desktop).await;
+    /// Saves the 救急医療情報 where the user picks; `path` is null when cancelled.
+    fn save_emergency_sheet(patient_id: String) -> SavedFile
+        as saveEmergencySheet => care_summary::save_emergency_sheet(app, window, desktop).await;
 
     // consents
     /// The patient's consents to share with the region, newest first.

@@ -7,6 +7,7 @@ mod accounts;
 mod acp;
 mod backup;
 mod board;
+mod care_summary;
 mod clinic;
 mod conference;
 mod consents;
@@ -28,6 +29,7 @@ pub use accounts::*;
 pub use acp::*;
 pub use backup::*;
 pub use board::*;
+pub use care_summary::*;
 pub use clinic::*;
 pub use conference::*;
 pub use consents::*;
@@ -137,6 +139,8 @@ pub fn typescript_bindings() -> String {
         AcpWish::decl(&cfg),
         Acp::decl(&cfg),
         AcpHistory::decl(&cfg),
+        CareSummaryInput::decl(&cfg),
+        CareSummary::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -881,3 +881,43 @@ export type AcpHistory = { versions: Array<Acp>,
  * Why the wishes should be talked over again, when they should.
  */
 review: string | null, };
+
+export type CareSummaryInput = { 
+/**
+ * 主な病名, one a line, most important first.
+ */
+problems: string, 
+/**
+ * 服用中の薬, one a line, most important first.
+ */
+medications: string, allergies: string, 
+/**
+ * 医療機器・処置, one a line.
+ */
+devices: string, 
+/**
+ * 次回の訪問・受診予定日 (YYYY-MM-DD or 和暦), or empty.
+ */
+nextVisit: string, cautions: string, 
+/**
+ * 夜間・休日の連絡先.
+ */
+afterHoursPhone: string, };
+
+export type CareSummary = { problems: Array<string>, medications: Array<string>, allergies: string, devices: Array<string>, 
+/**
+ * 和暦
+ */
+nextVisitLabel: string | null, cautions: string, afterHoursPhone: string, 
+/**
+ * The form as it opens to change the summary.
+ */
+input: CareSummaryInput, 
+/**
+ * 「看護師 佐藤 花子」
+ */
+recordedBy: string, 
+/**
+ * RFC 3339
+ */
+recordedAt: string, };

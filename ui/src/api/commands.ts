@@ -10,6 +10,8 @@ import type {
   BirthDatePreview,
   Board,
   BoardFilter,
+  CareSummary,
+  CareSummaryInput,
   ChosenBackup,
   ChosenFile,
   ClinicProfile,
@@ -515,6 +517,26 @@ export function patientAcp(patientId: string): Promise<AcpHistory> {
 /** Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
 export function recordAcp(patientId: string, input: AcpInput): Promise<AcpHistory> {
   return call("record_acp", { patientId, input });
+}
+
+/** The patient's summary (医師・看護師), null until someone fills it in. */
+export function patientCareSummary(patientId: string): Promise<CareSummary | null> {
+  return call("patient_care_summary", { patientId });
+}
+
+/** Saves the summary as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
+export function saveCareSummary(patientId: string, input: CareSummaryInput): Promise<CareSummary> {
+  return call("save_care_summary", { patientId, input });
+}
+
+/** Opens the 救急医療情報 (summary, current 人生会議 wishes, contacts) in the system viewer, to print. */
+export function openEmergencySheet(patientId: string): Promise<void> {
+  return call("open_emergency_sheet", { patientId });
+}
+
+/** Saves the 救急医療情報 where the user picks; `path` is null when cancelled. */
+export function saveEmergencySheet(patientId: string): Promise<SavedFile> {
+  return call("save_emergency_sheet", { patientId });
 }
 
 /** The patient's consents to share with the region, newest first. */

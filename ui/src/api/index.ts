@@ -6,6 +6,8 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError, ErrorCode, FieldError } from "./bindings";
 
 export type {
+  CareSummary,
+  CareSummaryInput,
   Acp,
   AcpHistory,
   AcpInput,

@@ -19,6 +19,7 @@ import { useAction } from "../lib/useAction";
 import { PatientConsentPanel } from "./PatientConsent";
 import { PatientTeamPanel } from "./PatientTeam";
 import { PatientAcpPanel } from "./PatientAcp";
+import { PatientCareSummaryPanel } from "./PatientCareSummary";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
@@ -199,6 +200,7 @@ function PatientEditor({
           initialInvite={inviteOrganisation}
         />
       )}
+      {patient !== null && !isDeleted && <PatientCareSummaryPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && <PatientAcpPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
