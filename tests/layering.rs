@@ -44,7 +44,7 @@ fn allowed_workspace_deps(package: &str) -> Option<&'static [&'static str]> {
         // The local store knows SQL and the keyring, not the wire or letters.
         STORE => &[DOMAIN],
         // The use cases: everything below the shells.
-        APP => &[DOMAIN, STORE, LETTERS, PROTOCOL],
+        APP => &[DOMAIN, STORE, LETTERS, FHIR, PROTOCOL],
         // The server shares the vocabulary and the wire, never the client.
         SERVER => &[DOMAIN, PROTOCOL],
         // The desktop shell: the app (its normal dependencies).

@@ -15,6 +15,7 @@ mod directory;
 mod discharge;
 mod error;
 mod exchange;
+mod fhir_documents;
 mod figures;
 mod intake;
 mod letters;
@@ -45,6 +46,7 @@ pub use error::{AppError, ErrorCode, FieldMessage};
 pub use exchange::{
     DIRECTORY_PAGE, SyncConflict, SyncReport, SyncState, pulled_changes, pushed_operation,
 };
+pub use fhir_documents::FhirDocument;
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use intake::IntakeView;
 pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};

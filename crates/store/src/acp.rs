@@ -220,6 +220,26 @@ impl Store {
         self.acp_record(id).await
     }
 
+    /// Notes in the audit log that a 人生会議 version left the clinic as a
+    /// FHIR Consent: printed, like the emergency sheet that carries it.
+    pub async fn audit_acp_fhir(
+        &self,
+        id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        audit::append(
+            &mut conn,
+            now,
+            actor,
+            AuditAction::Print,
+            "acp_fhir",
+            &id.to_string(),
+        )
+        .await
+    }
+
     pub async fn acp_record(&self, id: Uuid) -> StoreResult<StoredAcp> {
         let sql = format!("SELECT {ACP_COLUMNS} FROM acp_records WHERE id = ?");
         let row = sqlx::query_as::<_, AcpRow>(sqlx::AssertSqlSafe(sql))

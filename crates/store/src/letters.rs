@@ -12,6 +12,8 @@ use crate::error::{StoreError, StoreResult};
 use crate::sql::Id;
 
 const LETTER: &str = "letter";
+/// The audit's kind for a letter saved as a FHIR document.
+const LETTER_FHIR: &str = "letter_fhir";
 
 /// Stored as its [`code`](Self::code), which is the variant's name in
 /// snake_case as sqlx writes and reads it.
@@ -390,6 +392,38 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(pdf)
+    }
+
+    /// What an issued letter was rendered from (the letters crate's JSON)
+    /// and its PDF, exactly as stored, to make the FHIR document that
+    /// carries both. Not audited here: the caller records the document's
+    /// leaving with [`Store::audit_letter_fhir`] once it is made.
+    pub async fn letter_input_and_pdf(&self, id: Uuid) -> StoreResult<(String, Vec<u8>)> {
+        sqlx::query_as("SELECT input, pdf FROM letters WHERE id = ?")
+            .bind(Id(id))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Notes in the audit log that an issued letter left as a FHIR
+    /// document (which carries its PDF): printed, like the PDF itself.
+    pub async fn audit_letter_fhir(
+        &self,
+        id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        audit::append(
+            &mut conn,
+            now,
+            actor,
+            AuditAction::Print,
+            LETTER_FHIR,
+            &id.to_string(),
+        )
+        .await
     }
 
     /// Destinations of the latest letters, most recent first, each once.
