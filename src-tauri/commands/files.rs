@@ -172,7 +172,7 @@ where
 
 /// e.g. 診療情報提供書_令和8年5月12日.pdf, 第2版 for corrections. No patient
 /// name: file names show up in recent-file lists and backups.
-fn suggested_name(letter: &crate::ipc::IssuedLetter) -> String {
+pub fn suggested_name(letter: &crate::ipc::IssuedLetter) -> String {
     let kind = match letter.kind {
         LetterKind::Referral => "診療情報提供書",
         LetterKind::Discharge => "退院時サマリー",

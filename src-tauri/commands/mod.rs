@@ -19,6 +19,7 @@ pub mod conference;
 pub mod consents;
 pub mod directory;
 pub mod discharge;
+pub mod fhir;
 pub mod figures;
 pub mod files;
 pub mod intake;
@@ -141,6 +142,9 @@ ipc_commands! {
     /// Opens the issued PDF in the system's PDF viewer, to print it.
     fn open_letter_pdf(letter_id: String) -> ()
         as openLetterPdf => files::open_letter_pdf(desktop).await;
+    /// 「PDF＋FHIRを保存」: one save dialog for the PDF; its JP-CLINS FHIR document (JSON, the PDF inside) is written beside it under the same name. Rejects with a field error on institutionCode, before the dialog, when the clinic has no usable 医療機関コード; both paths are null when cancelled.
+    fn save_letter_with_fhir(letter_id: String) -> SavedWithFhir
+        as saveLetterWithFhir => fhir::save_letter_with_fhir(app, window, desktop).await;
 
     // referrals
     /// Where the patient is now, and their referrals (newest first) with their history.
@@ -330,6 +334,9 @@ ipc_commands! {
     /// Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
     fn record_acp(patient_id: String, input: AcpInput) -> AcpHistory
         as recordAcp => acp::record_acp(desktop).await;
+    /// Saves the current wishes as a FHIR Consent (JSON) where the user picks; rejects before the dialog when there is no record or no usable 医療機関コード; `path` is null when cancelled.
+    fn save_acp_fhir(patient_id: String) -> SavedFile
+        as saveAcpFhir => fhir::save_acp_fhir(app, window, desktop).await;
 
     // 医療・介護連携サマリー and the emergency sheet
     /// The patient's summary (医師・看護師), null until someone fills it in.

@@ -15,6 +15,7 @@ pub(crate) mod declare;
 mod directory;
 mod discharge;
 mod errors;
+mod fhir;
 mod figures;
 mod intake;
 mod letters;
@@ -36,6 +37,7 @@ pub use consents::*;
 pub use directory::*;
 pub use discharge::*;
 pub use errors::*;
+pub use fhir::*;
 pub use figures::*;
 pub use intake::*;
 pub use letters::*;
@@ -78,6 +80,7 @@ pub fn typescript_bindings() -> String {
         IssuedLetter::decl(&cfg),
         PatientLetters::decl(&cfg),
         SavedFile::decl(&cfg),
+        SavedWithFhir::decl(&cfg),
         EventInput::decl(&cfg),
         ReferralEvent::decl(&cfg),
         Referral::decl(&cfg),

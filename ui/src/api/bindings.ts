@@ -117,6 +117,8 @@ export type PatientLetters = { drafts: Array<LetterDraft>, letters: Array<Issued
 
 export type SavedFile = { path: string | null, };
 
+export type SavedWithFhir = { pdfPath: string | null, fhirPath: string | null, };
+
 export type EventInput = { 
 /**
  * A status code: received, visited, admitted, discharge_planned, …

@@ -46,6 +46,7 @@ import type {
   RegionalHospital,
   ReplyInput,
   SavedFile,
+  SavedWithFhir,
   SearchResult,
   Session,
   StartupState,
@@ -230,6 +231,11 @@ export function saveLetterPdf(letterId: string): Promise<SavedFile> {
 /** Opens the issued PDF in the system's PDF viewer, to print it. */
 export function openLetterPdf(letterId: string): Promise<void> {
   return call("open_letter_pdf", { letterId });
+}
+
+/** 「PDF＋FHIRを保存」: one save dialog for the PDF; its JP-CLINS FHIR document (JSON, the PDF inside) is written beside it under the same name. Rejects with a field error on institutionCode, before the dialog, when the clinic has no usable 医療機関コード; both paths are null when cancelled. */
+export function saveLetterWithFhir(letterId: string): Promise<SavedWithFhir> {
+  return call("save_letter_with_fhir", { letterId });
 }
 
 /** Where the patient is now, and their referrals (newest first) with their history. */
@@ -517,6 +523,11 @@ export function patientAcp(patientId: string): Promise<AcpHistory> {
 /** Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
 export function recordAcp(patientId: string, input: AcpInput): Promise<AcpHistory> {
   return call("record_acp", { patientId, input });
+}
+
+/** Saves the current wishes as a FHIR Consent (JSON) where the user picks; rejects before the dialog when there is no record or no usable 医療機関コード; `path` is null when cancelled. */
+export function saveAcpFhir(patientId: string): Promise<SavedFile> {
+  return call("save_acp_fhir", { patientId });
 }
 
 /** The patient's summary (医師・看護師), null until someone fills it in. */

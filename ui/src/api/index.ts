@@ -50,6 +50,8 @@ export type {
   LetterDraftContent,
   LetterKind,
   PatientLetters,
+  SavedFile,
+  SavedWithFhir,
   Patient,
   PatientInput,
   PatientSummary,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { patientAcp, recordAcp, toApiError, type Acp, type AcpHistory, type AcpInput } from "../api";
+import { patientAcp, recordAcp, saveAcpFhir, toApiError, type Acp, type AcpHistory, type AcpInput } from "../api";
 import { ACP_PARTICIPANT_ROLES, ACP_PLACES, ACP_TREATMENTS, ACP_WISHES } from "../api/vocabulary";
 import { FieldErrorText, TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
@@ -14,6 +14,7 @@ import {
   withoutParticipant,
   wishOf,
 } from "../lib/acp";
+import { savedAcpFhirText } from "../lib/fhir";
 import { formatDateTime, toFieldErrors, type FieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
 
@@ -57,6 +58,22 @@ export function PatientAcpPanel({ patientId }: { patientId: string }) {
             <button type="button" id="acp-record" class="button" onClick={start}>
               {current === null ? "話し合いを記録" : "見直しを記録"}
             </button>
+            {current !== null && (
+              <button
+                type="button"
+                id="acp-save-fhir"
+                class="button"
+                disabled={busy}
+                title="現在の希望をFHIR（Consent）のJSONファイルとして保存します"
+                onClick={() =>
+                  void run(async () => {
+                    setMessage(savedAcpFhirText(await saveAcpFhir(patientId)));
+                  })
+                }
+              >
+                FHIR（JSON）を保存
+              </button>
+            )}
           </div>
         )}
       </div>

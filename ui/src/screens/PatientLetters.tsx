@@ -5,6 +5,7 @@ import {
   openLetterPdf,
   patientLetters,
   saveLetterPdf,
+  saveLetterWithFhir,
   startLetter,
   toApiError,
   type IssuedLetter,
@@ -12,6 +13,7 @@ import {
   type LetterKind,
   type PatientLetters as Letters,
 } from "../api";
+import { savedWithFhirText } from "../lib/fhir";
 import { formatDateTime } from "../lib/format";
 import { LETTER_TITLES, joinNonEmpty, versionBadge } from "../lib/letters";
 
@@ -71,6 +73,10 @@ export function PatientLettersPanel({ patientId, highlight, referralChanges, onO
       const saved = await saveLetterPdf(letter.id);
       return saved.path === null ? null : `PDFを保存しました：${saved.path}`;
     });
+
+  // The PDF where the user picks and its JP-CLINS FHIR document beside it.
+  const saveWithFhir = (letter: IssuedLetter) =>
+    run(async () => savedWithFhirText(await saveLetterWithFhir(letter.id)));
 
   const open = (letter: IssuedLetter) =>
     run(async () => {
@@ -199,6 +205,15 @@ export function PatientLettersPanel({ patientId, highlight, referralChanges, onO
                     </button>
                     <button type="button" class="button save-pdf" disabled={busy} onClick={() => void save(l)}>
                       PDFを保存
+                    </button>
+                    <button
+                      type="button"
+                      class="button save-pdf-fhir"
+                      disabled={busy}
+                      title="PDFと、同じ名前のFHIR（JP-CLINS）ファイル（.json）を並べて保存します"
+                      onClick={() => void saveWithFhir(l)}
+                    >
+                      PDF＋FHIRを保存
                     </button>
                     {l.supersededBy === null && (
                       <button type="button" class="button correct-letter" disabled={busy} onClick={() => void correct(l)}>
