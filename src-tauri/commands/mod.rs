@@ -327,8 +327,8 @@ ipc_commands! {
     /// The patient's 人生会議 records, the current wishes first, and whether they are due for review (医師・看護師).
     fn patient_acp(patient_id: String) -> AcpHistory
         as patientAcp => acp::patient_acp(desktop).await;
-    /// Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
-    fn record_acp(patient_id: String, input: AcpInput) -> AcpHistory
+    /// Records one conversation's wishes as a new signed version (医師・看護師) and posts them on the team's timeline when its consent stands; rejects with field errors and keeps nothing.
+    fn record_acp(patient_id: String, input: AcpInput) -> RecordedAcp
         as recordAcp => acp::record_acp(desktop).await;
 
     // 医療・介護連携サマリー and the emergency sheet

@@ -139,6 +139,7 @@ pub fn typescript_bindings() -> String {
         AcpWish::decl(&cfg),
         Acp::decl(&cfg),
         AcpHistory::decl(&cfg),
+        RecordedAcp::decl(&cfg),
         CareSummaryInput::decl(&cfg),
         CareSummary::decl(&cfg),
     ];

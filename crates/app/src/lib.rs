@@ -32,6 +32,7 @@ use tsunagu_store::Store;
 pub use accounts::{AccountInput, AccountView, SessionView, SignedIn};
 pub use acp::{
     AcpHistory, AcpParticipantView, AcpView, AcpWishView, REVIEW_TITLE as ACP_REVIEW_TITLE,
+    RecordedAcp,
 };
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};

@@ -882,6 +882,12 @@ export type AcpHistory = { versions: Array<Acp>,
  */
 review: string | null, };
 
+export type RecordedAcp = { history: AcpHistory, 
+/**
+ * The new wishes were posted on the team's timeline.
+ */
+sharedOnTimeline: boolean, };
+
 export type CareSummaryInput = { 
 /**
  * 主な病名, one a line, most important first.

@@ -42,6 +42,7 @@ import type {
   PatientLetters,
   PatientReferrals,
   PostInput,
+  RecordedAcp,
   Referral,
   RegionalHospital,
   ReplyInput,
@@ -514,8 +515,8 @@ export function patientAcp(patientId: string): Promise<AcpHistory> {
   return call("patient_acp", { patientId });
 }
 
-/** Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
-export function recordAcp(patientId: string, input: AcpInput): Promise<AcpHistory> {
+/** Records one conversation's wishes as a new signed version (医師・看護師) and posts them on the team's timeline when its consent stands; rejects with field errors and keeps nothing. */
+export function recordAcp(patientId: string, input: AcpInput): Promise<RecordedAcp> {
   return call("record_acp", { patientId, input });
 }
 
