@@ -6,6 +6,15 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError, ErrorCode, FieldError } from "./bindings";
 
 export type {
+  IssuedNursingOrder,
+  NursingOrder,
+  NursingOrderDiagnosis,
+  NursingOrderDraft,
+  NursingOrderForm,
+  NursingOrderInput,
+  NursingOrderStation,
+  NursingOrderStations,
+  PatientNursingOrders,
   Acp,
   AcpHistory,
   AcpInput,
