@@ -20,6 +20,7 @@ import { PatientConsentPanel } from "./PatientConsent";
 import { PatientTeamPanel } from "./PatientTeam";
 import { PatientAcpPanel } from "./PatientAcp";
 import { PatientLettersPanel } from "./PatientLetters";
+import { PatientNursingOrdersPanel } from "./PatientNursingOrders";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
 // Prefixed so field ids never meet the page ids (#patient-search, #patient-form).
@@ -200,6 +201,7 @@ function PatientEditor({
         />
       )}
       {patient !== null && !isDeleted && <PatientAcpPanel patientId={patient.id} />}
+      {patient !== null && !isDeleted && <PatientNursingOrdersPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}
