@@ -315,7 +315,16 @@ function OrderFormView({ state, stations, busy, errors, alert, onChange, onSave,
         <fieldset class="field group">
           <legend class="field-label">{special ? "特別看護指示期間・点滴注射指示期間" : "指示期間・点滴注射指示期間"}</legend>
           <div class="form-grid form-grid-3">
-            <TextField formId={FORM_ID} name="issuedOn" label="指示日" value={form.issuedOn} error={errors.issuedOn} onInput={set} placeholder="例: R8.12.1" />
+            <TextField
+              formId={FORM_ID}
+              name="issuedOn"
+              label="指示日"
+              value={form.issuedOn}
+              error={errors.issuedOn}
+              onInput={set}
+              placeholder="例: R8.12.1"
+              hint="空欄のまま発行すると今日の日付になります"
+            />
           </div>
           <div class="form-grid form-grid-3" id={fieldId(FORM_ID, "period")}>
             <TextField formId={FORM_ID} name="startsOn" label={`${periodLabel(kind)}（開始）`} value={form.startsOn} onInput={set} />
