@@ -129,4 +129,36 @@ describe("訪問看護指示書 panel", () => {
     const commands = invoke.mock.calls.map((call: unknown[]) => String(call[0]));
     expect(commands).toContain("save_nursing_order_draft");
   });
+
+  it("shows a 特別指示書 only the boxes of 別紙様式18", async () => {
+    const special: NursingOrderDraft = { ...draft, kind: "special", kindLabel: "特別訪問看護指示書", form: { ...form, kind: "special" } };
+    invoke.mockImplementation((command: string) => {
+      switch (command) {
+        case "patient_nursing_orders":
+          return Promise.resolve({ drafts: [], orders: [] });
+        case "start_nursing_order":
+          return Promise.resolve(special);
+        case "nursing_order_stations":
+          return Promise.resolve({
+            stations: [{ memberId: "m1", organisationId: null, name: "みどり訪問看護ステーション", person: "", phone: "", fax: "" }],
+            mayTypeName: false,
+          });
+        default:
+          return Promise.reject(new Error(`unexpected command ${command}`));
+      }
+    });
+    render(<PatientNursingOrdersPanel patientId="p1" />);
+    await settle();
+    fireEvent.click(screen.getByText("特別指示書を作成"));
+    await settle();
+    expect(document.getElementById("nursing-order-form-title")?.textContent).toBe("特別訪問看護指示書（別紙様式18）");
+    expect(screen.getByLabelText("病状・主訴")).toBeTruthy();
+    expect(screen.getByLabelText("一時的に訪問看護が頻回に必要な理由")).toBeTruthy();
+    expect(screen.queryByText(/主たる傷病名/)).toBeNull();
+    expect(screen.queryByText(/寝たきり度/)).toBeNull();
+    // The team's station is chosen, not typed.
+    const select = document.getElementById("nursing-order-field-station");
+    expect(select?.tagName).toBe("SELECT");
+    expect(screen.getByText("みどり訪問看護ステーション")).toBeTruthy();
+  });
 });
