@@ -77,7 +77,8 @@ pub use tsunagu_domain::intake::{
     IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
 };
 pub use tsunagu_domain::nursing_order::{
-    DiagnosisDraft, NursingOrderDraft, OrderKind, RenewalState,
+    BedriddenLevel, CareLevel, DementiaLevel, DiagnosisDraft, MedicalDevice, NursingOrderDraft,
+    OrderKind, RenewalState, UlcerDepth,
 };
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
