@@ -23,6 +23,7 @@ mod patients;
 mod referrals;
 mod replies;
 mod settings;
+mod sharing_fee;
 mod sync;
 mod team;
 mod worklist;
@@ -57,6 +58,9 @@ pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
+pub use sharing_fee::{
+    SharingFeeRecordView, SharingFeeReport, SharingFeeReportRow, sharing_fee_csv_header,
+};
 pub use sync::SyncView;
 pub use team::{
     AttachmentView, ConferenceInput, ConferenceView, EntryView, HistoryView, InvitableMember,
@@ -78,6 +82,7 @@ pub use tsunagu_domain::intake::{
 pub use tsunagu_domain::nursing_order::{
     DiagnosisDraft, NursingOrderDraft, OrderKind, RenewalState,
 };
+pub use tsunagu_domain::sharing_fee::{SharingFeeDraft, SharingFeeRequirement};
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
