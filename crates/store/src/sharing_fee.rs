@@ -297,3 +297,88 @@ impl Store {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+    use tsunagu_domain::sharing_fee::{SharingFeeDraft, check_sharing_fee};
+    use uuid::Uuid;
+
+    use crate::sql::Id;
+    use crate::{OpenMode, Store, StoreError, StoreKey};
+
+    fn record() -> tsunagu_domain::sharing_fee::SharingFeeRecord {
+        let draft = SharingFeeDraft {
+            month: "2026-12".into(),
+            next_visit: "2026-12-21".into(),
+            policy_changed: Some(true),
+            change_summary: "利尿薬を増量".into(),
+            care_points: String::new(),
+        };
+        check_sharing_fee(&draft, NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()).unwrap()
+    }
+
+    /// Rows are kept as written: no update, no delete, no summary of an
+    /// unchanged policy, and no record of an unknown patient.
+    #[tokio::test]
+    async fn versions_are_immutable_and_checked_by_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(
+            &dir.path().join("a.db"),
+            &StoreKey::generate(),
+            OpenMode::CreateNew,
+        )
+        .await
+        .unwrap();
+        let patient = Uuid::now_v7();
+        store
+            .insert_patient(
+                patient,
+                &crate::test_support::yamada_fields(),
+                "test",
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let stored = store
+            .save_sharing_fee(
+                patient,
+                &record(),
+                None,
+                "test",
+                "医師 鈴木 一郎",
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.sharing_fee_records(patient).await.unwrap(),
+            std::slice::from_ref(&stored)
+        );
+        for sql in [
+            "UPDATE sharing_fee_records SET care_points = 'x' WHERE id = ?",
+            "DELETE FROM sharing_fee_records WHERE id = ?",
+        ] {
+            let refused = sqlx::query(sql)
+                .bind(Id(stored.id))
+                .execute(&store.pool)
+                .await;
+            assert!(refused.is_err(), "{sql}");
+        }
+        let unchanged_with_summary = sqlx::query(
+            "INSERT INTO sharing_fee_records (id, patient_id, month, next_visit, policy_changed,
+               change_summary, recorded_by, recorded_by_name, recorded_at)
+             VALUES (?, ?, '2026-12', '2026-12-21', 0, 'x', 't', 't', '2026-12-07T00:00:00Z')",
+        )
+        .bind(Id(Uuid::now_v7()))
+        .bind(Id(patient))
+        .execute(&store.pool)
+        .await;
+        assert!(unchanged_with_summary.is_err());
+        let unknown = store
+            .save_sharing_fee(Uuid::now_v7(), &record(), None, "test", "t", Utc::now())
+            .await;
+        assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+        assert_eq!(store.sharing_fee_records(patient).await.unwrap().len(), 1);
+    }
+}
