@@ -14,8 +14,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use tsunagu_app::{
-    App, SharingFeeDraft, SharingFeeRequirement, TeamSharingConsentDraft, pulled_changes,
-    sharing_fee_csv_header,
+    AccountInput, App, ErrorCode, SharingFeeDraft, SharingFeeRequirement, TeamSharingConsentDraft,
+    pulled_changes, sharing_fee_csv_header,
 };
 use tsunagu_domain::ConsentScope;
 use tsunagu_domain::team::{EntryKind, MemberState, TeamRole};
@@ -349,4 +349,40 @@ async fn the_csv_is_for_excel_with_a_japanese_header_and_a_row_per_patient() {
     );
     assert!(lines[1].ends_with(",1,1,0,○,○,○,○,○,"), "{}", lines[1]);
     assert_eq!(lines[2], "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_doctor_records_and_a_clerk_does_not_read() {
+    let t = new_app().await;
+    let patient = create(&t.app, &yamada()).await.id.to_string();
+    let app = t.app.clone().requiring_accounts();
+    app.create_first_account(&AccountInput {
+        login: "admin".into(),
+        display_name: "受付 田中".into(),
+        role: "clerk".into(),
+        is_admin: true,
+        password: "さくら内科の受付です".into(),
+    })
+    .await
+    .unwrap();
+    let refused = app.sharing_fee_report("2026-11").await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    app.add_account(&AccountInput {
+        login: "nurse".into(),
+        display_name: "佐藤 花子".into(),
+        role: "nurse".into(),
+        is_admin: false,
+        password: "看護師の佐藤花子です".into(),
+    })
+    .await
+    .unwrap();
+    app.sign_out().await.unwrap();
+    app.sign_in("nurse", "看護師の佐藤花子です").await.unwrap();
+    let refused = app
+        .record_sharing_fee(&patient, &draft())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    assert!(app.sharing_fee_records(&patient).await.unwrap().is_empty());
+    assert!(app.sharing_fee_report("2026-11").await.is_ok());
 }
