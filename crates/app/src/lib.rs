@@ -23,6 +23,7 @@ mod patients;
 mod referrals;
 mod replies;
 mod settings;
+mod sharing_fee;
 mod sync;
 mod team;
 mod worklist;
@@ -58,6 +59,9 @@ pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
+pub use sharing_fee::{
+    SharingFeeRecordView, SharingFeeReport, SharingFeeReportRow, sharing_fee_csv_header,
+};
 pub use sync::SyncView;
 pub use team::{
     AttachmentView, ConferenceInput, ConferenceView, EntryView, HistoryView, InvitableMember,
@@ -80,6 +84,7 @@ pub use tsunagu_domain::nursing_order::{
     BedriddenLevel, CareLevel, DementiaLevel, DiagnosisDraft, MedicalDevice, NursingOrderDraft,
     OrderKind, RenewalState, UlcerDepth,
 };
+pub use tsunagu_domain::sharing_fee::{SharingFeeDraft, SharingFeeRequirement};
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,
