@@ -162,6 +162,8 @@ async fn journey(client: &Client) {
     )
     .await;
     assert!(item.contains("山田"), "{item}");
+    // The display catches up with the page a moment after the DOM.
+    tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot_display(&artifacts().join("e2e-nursing-order-worklist.png"));
 
     // 更新: the renewal starts the day after the old order ends.
