@@ -5,8 +5,9 @@
 use std::fmt::Write;
 
 use tsunagu_app::{
-    AcpParticipantRole, AcpPlace, Attendance, DestinationKind, EntryKind, FirstContactTopic,
-    OrganisationKind, ReferralStatus, StaffRole, TeamRole, Treatment, WardType, Wish, offers_for,
+    AcpParticipantRole, AcpPlace, Attendance, BedriddenLevel, CareLevel, DementiaLevel,
+    DestinationKind, EntryKind, FirstContactTopic, MedicalDevice, OrderKind, OrganisationKind,
+    ReferralStatus, StaffRole, TeamRole, Treatment, UlcerDepth, WardType, Wish, offers_for,
 };
 
 /// A TypeScript string literal (JSON's quoting is TypeScript's).
@@ -65,6 +66,7 @@ pub fn typescript_vocabulary() -> String {
     team_vocabulary(&mut out);
     directory_vocabulary(&mut out);
     acp_vocabulary(&mut out);
+    nursing_order_vocabulary(&mut out);
     out
 }
 
@@ -117,6 +119,62 @@ fn acp_vocabulary(out: &mut String) {
         "The answer about each treatment (「未定」 included).",
         "ACP_WISHES",
         Wish::ALL.into_iter().map(|w| (w.code(), w.label_ja())),
+    );
+}
+
+/// The 訪問看護指示書's choices, in the printed form's order.
+fn nursing_order_vocabulary(out: &mut String) {
+    out.push_str(
+        "\n/** The order's kinds: the form's title and number. */\n\
+         export const NURSING_ORDER_KINDS: readonly { code: string; label: string; form: string }[] = [\n",
+    );
+    for kind in OrderKind::ALL {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {}, form: {} }},",
+            quoted(kind.code()),
+            quoted(kind.label_ja()),
+            quoted(kind.form_number_ja())
+        );
+    }
+    out.push_str("];\n");
+    code_list(
+        out,
+        "寝たきり度 (障害高齢者の日常生活自立度).",
+        "BEDRIDDEN_LEVELS",
+        BedriddenLevel::ALL.iter().map(|l| (l.code(), l.label_ja())),
+    );
+    code_list(
+        out,
+        "認知症の状況 (認知症高齢者の日常生活自立度).",
+        "DEMENTIA_LEVELS",
+        DementiaLevel::ALL.iter().map(|l| (l.code(), l.label_ja())),
+    );
+    code_list(
+        out,
+        "要介護認定の状況.",
+        "CARE_LEVELS",
+        CareLevel::ALL.iter().map(|l| (l.code(), l.label_ja())),
+    );
+    out.push_str(
+        "\n/** 褥瘡の深さ, with the classification each grade belongs to (DESIGN-R分類 / NPUAP分類). */\n\
+         export const ULCER_DEPTHS: readonly { code: string; label: string; classification: string }[] = [\n",
+    );
+    for depth in UlcerDepth::ALL {
+        let _ = writeln!(
+            out,
+            "  {{ code: {}, label: {}, classification: {} }},",
+            quoted(depth.code()),
+            quoted(depth.label_ja()),
+            quoted(depth.classification_ja())
+        );
+    }
+    out.push_str("];\n");
+    code_list(
+        out,
+        "装着・使用医療機器等, numbered as on the form (「13.その他」 takes a name).",
+        "MEDICAL_DEVICES",
+        MedicalDevice::ALL.iter().map(|d| (d.code(), d.label_ja())),
     );
 }
 

@@ -3,7 +3,7 @@
 use tauri::State;
 
 use crate::desktop::Desktop;
-use crate::ipc::{AcpHistory, AcpInput, AppError};
+use crate::ipc::{AcpHistory, AcpInput, AppError, RecordedAcp};
 
 pub async fn patient_acp(
     desktop: State<'_, Desktop>,
@@ -16,7 +16,7 @@ pub async fn record_acp(
     desktop: State<'_, Desktop>,
     patient_id: String,
     input: AcpInput,
-) -> Result<AcpHistory, AppError> {
+) -> Result<RecordedAcp, AppError> {
     Ok(desktop
         .app()
         .await?

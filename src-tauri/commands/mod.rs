@@ -25,6 +25,7 @@ pub mod files;
 pub mod intake;
 pub mod letters;
 pub mod notifications;
+pub mod nursing_orders;
 pub mod patients;
 pub mod referrals;
 pub mod replies;
@@ -331,8 +332,8 @@ ipc_commands! {
     /// The patient's 人生会議 records, the current wishes first, and whether they are due for review (医師・看護師).
     fn patient_acp(patient_id: String) -> AcpHistory
         as patientAcp => acp::patient_acp(desktop).await;
-    /// Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
-    fn record_acp(patient_id: String, input: AcpInput) -> AcpHistory
+    /// Records one conversation's wishes as a new signed version (医師・看護師) and posts them on the team's timeline when its consent stands; rejects with field errors and keeps nothing.
+    fn record_acp(patient_id: String, input: AcpInput) -> RecordedAcp
         as recordAcp => acp::record_acp(desktop).await;
     /// Saves the current wishes as a FHIR Consent (JSON) where the user picks; rejects before the dialog when there is no record or no usable 医療機関コード; `path` is null when cancelled.
     fn save_acp_fhir(patient_id: String) -> SavedFile
@@ -351,6 +352,36 @@ ipc_commands! {
     /// Saves the 救急医療情報 where the user picks; `path` is null when cancelled.
     fn save_emergency_sheet(patient_id: String) -> SavedFile
         as saveEmergencySheet => care_summary::save_emergency_sheet(app, window, desktop).await;
+
+    // 訪問看護指示書 (別紙様式16) and 特別訪問看護指示書 (別紙様式18)
+    /// The patient's drafts (last edited first) and issued orders (latest first), each with where it stands today.
+    fn patient_nursing_orders(patient_id: String) -> PatientNursingOrders
+        as patientNursingOrders => nursing_orders::patient_nursing_orders(desktop).await;
+    /// The team's visiting nurse stations an order may go to, and whether a name may be typed instead.
+    fn nursing_order_stations(patient_id: String) -> NursingOrderStations
+        as nursingOrderStations => nursing_orders::nursing_order_stations(desktop).await;
+    /// A new draft (`regular` or `special`), pre-filled (医師).
+    fn start_nursing_order(patient_id: String, kind: String) -> NursingOrderDraft
+        as startNursingOrder => nursing_orders::start_nursing_order(desktop).await;
+    /// Saves whatever was typed; only a draft too large is refused.
+    fn save_nursing_order_draft(draft_id: String, input: NursingOrderInput) -> NursingOrderDraft
+        as saveNursingOrderDraft => nursing_orders::save_nursing_order_draft(desktop).await;
+    fn get_nursing_order_draft(draft_id: String) -> NursingOrderDraft
+        as getNursingOrderDraft => nursing_orders::get_nursing_order_draft(desktop).await;
+    fn discard_nursing_order_draft(draft_id: String) -> ()
+        as discardNursingOrderDraft => nursing_orders::discard_nursing_order_draft(desktop).await;
+    /// Checks, renders and stores the order immutable, then shares it on the team timeline when it may; rejects with field errors and issues nothing.
+    fn issue_nursing_order(draft_id: String) -> IssuedNursingOrder
+        as issueNursingOrder => nursing_orders::issue_nursing_order(desktop).await;
+    /// 「更新」: a draft of the next order, its period following this one's.
+    fn renew_nursing_order(order_id: String) -> NursingOrderDraft
+        as renewNursingOrder => nursing_orders::renew_nursing_order(desktop).await;
+    /// Opens the issued order in the system's PDF viewer, to print it.
+    fn open_nursing_order_pdf(order_id: String) -> ()
+        as openNursingOrderPdf => nursing_orders::open_nursing_order_pdf(desktop).await;
+    /// Opens the OS save dialog; `path` is null when the user cancelled.
+    fn save_nursing_order_pdf(order_id: String) -> SavedFile
+        as saveNursingOrderPdf => nursing_orders::save_nursing_order_pdf(app, window, desktop).await;
 
     // consents
     /// The patient's consents to share with the region, newest first.

@@ -186,3 +186,21 @@ impl From<app::AcpHistory> for AcpHistory {
         }
     }
 }
+
+/// What recording a conversation did.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedAcp {
+    pub history: AcpHistory,
+    /// The new wishes were posted on the team's timeline.
+    pub shared_on_timeline: bool,
+}
+
+impl From<app::RecordedAcp> for RecordedAcp {
+    fn from(r: app::RecordedAcp) -> Self {
+        RecordedAcp {
+            history: r.history.into(),
+            shared_on_timeline: r.shared_on_timeline,
+        }
+    }
+}

@@ -19,6 +19,7 @@ mod fhir;
 mod figures;
 mod intake;
 mod letters;
+mod nursing_orders;
 mod patients;
 mod referrals;
 mod replies;
@@ -41,6 +42,7 @@ pub use fhir::*;
 pub use figures::*;
 pub use intake::*;
 pub use letters::*;
+pub use nursing_orders::*;
 pub use patients::*;
 pub use referrals::*;
 pub use replies::*;
@@ -142,8 +144,18 @@ pub fn typescript_bindings() -> String {
         AcpWish::decl(&cfg),
         Acp::decl(&cfg),
         AcpHistory::decl(&cfg),
+        RecordedAcp::decl(&cfg),
         CareSummaryInput::decl(&cfg),
         CareSummary::decl(&cfg),
+        NursingOrderDiagnosis::decl(&cfg),
+        NursingOrderForm::decl(&cfg),
+        NursingOrderInput::decl(&cfg),
+        NursingOrderDraft::decl(&cfg),
+        NursingOrder::decl(&cfg),
+        PatientNursingOrders::decl(&cfg),
+        IssuedNursingOrder::decl(&cfg),
+        NursingOrderStation::decl(&cfg),
+        NursingOrderStations::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types (src-tauri/ipc/) by ts-rs.\n\

@@ -4,7 +4,8 @@
 //! (on 要確認, `worklist`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tsunagu_domain::acp::{AcpDraft, AcpRecord, Treatment, check_acp, review_due};
+use tsunagu_domain::acp::{AcpDraft, AcpRecord, Treatment, check_acp, review_due, team_notice_ja};
+use tsunagu_domain::team::EntryKind;
 use tsunagu_domain::{Capability, format_wareki};
 use tsunagu_store::StoredAcp;
 use uuid::Uuid;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, FieldMessage};
 use crate::patients::parse_id;
+use crate::team::PostDraft;
 
 /// One participant, with its codes for the next conversation's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,15 @@ pub struct AcpView {
     /// 「医師 鈴木 一郎」: role and name when it was recorded.
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// What recording a conversation did: the history now, and whether the
+/// new wishes were posted on the team's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedAcp {
+    pub history: AcpHistory,
+    /// Posted as a 連絡 (the patient has a team and its consent stands).
+    pub shared_on_timeline: bool,
 }
 
 /// The patient's ACP: the current wishes first, then the earlier ones.
@@ -161,13 +172,16 @@ impl App {
     }
 
     /// Records the wishes of one conversation as a new version, signed by
-    /// the signed-in account. The form's mistakes come back by field and
+    /// the signed-in account, and tells the team: when the patient has a
+    /// team and its consent stands, the wishes are posted on the timeline
+    /// as a 連絡 (a refused post leaves the record kept; the answer says
+    /// whether it was posted). The form's mistakes come back by field and
     /// nothing is kept.
     pub async fn record_acp(
         &self,
         patient_id: &str,
         draft: &AcpDraft,
-    ) -> Result<AcpHistory, AppError> {
+    ) -> Result<RecordedAcp, AppError> {
         self.require(Capability::KeepCareRecords)?;
         let id = parse_id(patient_id)?;
         let record = check_acp(draft, self.clock.today()).map_err(|errors| {
@@ -190,7 +204,33 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        self.acp_history(patient_id).await
+        let shared_on_timeline = self.share_acp_with_team(id, &record, &signature).await;
+        Ok(RecordedAcp {
+            history: self.acp_history(patient_id).await?,
+            shared_on_timeline,
+        })
+    }
+
+    async fn share_acp_with_team(
+        &self,
+        patient_id: Uuid,
+        record: &AcpRecord,
+        signature: &str,
+    ) -> bool {
+        let Ok(Some(team)) = self.store.team_for_patient(patient_id).await else {
+            return false;
+        };
+        if !matches!(self.team_may_share(patient_id).await, Ok(true)) {
+            return false;
+        }
+        let post = PostDraft {
+            kind: EntryKind::Note.code().to_string(),
+            body: team_notice_ja(record, signature),
+            ..PostDraft::default()
+        };
+        self.post_to_team(&team.id.to_string(), &post, Vec::new())
+            .await
+            .is_ok()
     }
 }
 

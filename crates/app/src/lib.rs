@@ -24,6 +24,7 @@ mod patients;
 mod referrals;
 mod replies;
 mod settings;
+mod sharing_fee;
 mod sync;
 mod team;
 mod worklist;
@@ -33,6 +34,7 @@ use tsunagu_store::Store;
 pub use accounts::{AccountInput, AccountView, SessionView, SignedIn};
 pub use acp::{
     AcpHistory, AcpParticipantView, AcpView, AcpWishView, REVIEW_TITLE as ACP_REVIEW_TITLE,
+    RecordedAcp,
 };
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
@@ -59,6 +61,9 @@ pub use patients::{BirthDatePreview, PatientList, PatientView};
 pub use referrals::{EventInput, EventView, ReferralView};
 pub use replies::{AttachmentFile, ReplyView};
 pub use settings::WorklistSettings;
+pub use sharing_fee::{
+    SharingFeeRecordView, SharingFeeReport, SharingFeeReportRow, sharing_fee_csv_header,
+};
 pub use sync::SyncView;
 pub use team::{
     AttachmentView, ConferenceInput, ConferenceView, EntryView, HistoryView, InvitableMember,
@@ -78,8 +83,10 @@ pub use tsunagu_domain::intake::{
     IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
 };
 pub use tsunagu_domain::nursing_order::{
-    DiagnosisDraft, NursingOrderDraft, OrderKind, RenewalState,
+    BedriddenLevel, CareLevel, DementiaLevel, DiagnosisDraft, MedicalDevice, NursingOrderDraft,
+    OrderKind, RenewalState, UlcerDepth,
 };
+pub use tsunagu_domain::sharing_fee::{SharingFeeDraft, SharingFeeRequirement};
 pub use tsunagu_domain::team::conference::{Attendance, ConferenceState};
 pub use tsunagu_domain::team::{
     EntryKind, FamilyContactDraft, FirstContactTopic, OrganisationKind, TeamRole, VitalsDraft,

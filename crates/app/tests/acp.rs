@@ -12,7 +12,8 @@
 )]
 
 use tsunagu_app::{
-    ACP_REVIEW_TITLE, AccountInput, AcpDraft, AcpParticipantDraft, ErrorCode, EventInput, Treatment,
+    ACP_REVIEW_TITLE, AccountInput, AcpDraft, AcpParticipantDraft, ConsentScope, ErrorCode,
+    EventInput, TeamSharingConsentDraft, Treatment,
 };
 use tsunagu_testkit::fixtures::{
     app_on, create, field_keys, new_app, refer, save_clinic, validation_error, yamada, ymd,
@@ -73,7 +74,8 @@ async fn each_conversation_is_a_new_signed_version_the_latest_first() {
         .app
         .record_acp(&patient, &draft("令和8年11月20日", "declines"))
         .await
-        .unwrap();
+        .unwrap()
+        .history;
     assert_eq!(history.versions.len(), 2);
     let current = &history.versions[0];
     assert_eq!(current.held_on_label, "令和8年11月20日");
@@ -155,7 +157,8 @@ async fn a_clerk_neither_reads_nor_records_and_a_nurse_signs_as_nurse() {
     let history = app
         .record_acp(&patient, &draft("2026-11-01", "wants"))
         .await
-        .unwrap();
+        .unwrap()
+        .history;
     assert_eq!(history.versions[0].recorded_by, "看護師 佐藤 花子");
 }
 
@@ -215,4 +218,49 @@ async fn the_review_reminder_comes_six_months_on_and_after_a_discharge() {
     let due = reminders(discharged_day.worklist().await.unwrap());
     assert_eq!(due.len(), 1, "{due:?}");
     assert!(due[0].1.contains("退院"), "{due:?}");
+}
+
+/// With a team under consent, the new wishes reach the timeline as a 連絡;
+/// without one, the record is kept and nothing is posted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_wishes_are_posted_on_the_teams_timeline() {
+    let t = new_app().await;
+    let patient = create(&t.app, &yamada()).await.id.to_string();
+    let alone = t
+        .app
+        .record_acp(&patient, &draft("2026-11-01", "wants"))
+        .await
+        .unwrap();
+    assert!(!alone.shared_on_timeline);
+
+    t.app
+        .save_team_consent(
+            &patient,
+            None,
+            &TeamSharingConsentDraft {
+                obtained_on: "2026-11-20".into(),
+                obtained_by: "鈴木　一郎".into(),
+                scopes: vec![ConsentScope::Desk, ConsentScope::Team],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let team = t.app.start_team(&patient).await.unwrap().team.unwrap();
+    let recorded = t
+        .app
+        .record_acp(&patient, &draft("2026-11-20", "declines"))
+        .await
+        .unwrap();
+    assert!(recorded.shared_on_timeline);
+    let timeline = t.app.team_timeline(&team.id.to_string()).await.unwrap();
+    let bodies: Vec<&str> = timeline.posts.iter().map(|e| e.body.as_str()).collect();
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("人生会議の記録を更新しました")
+                && b.contains("希望しない（DNAR）")
+                && b.contains("代理意思決定者：山田 花子（長女）")),
+        "{bodies:?}"
+    );
 }

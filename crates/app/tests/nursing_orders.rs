@@ -301,10 +301,7 @@ async fn the_reminder_comes_fourteen_days_ahead_and_a_renewal_clears_it() {
     let due = reminders(due_day.worklist().await.unwrap());
     assert_eq!(due.len(), 1, "{due:?}");
     assert_eq!(due[0].title, ORDER_DUE_TITLE);
-    assert_eq!(
-        due[0].detail,
-        format!("{STATION}宛て・令和9年5月31日まで（あと14日）")
-    );
+    assert_eq!(due[0].detail, "令和9年5月31日まで（あと14日）");
     assert_eq!(due[0].referral_id, Uuid::nil());
     assert!(!due[0].dismissible);
     assert_eq!(due[0].since, ymd(2027, 5, 17));
@@ -319,10 +316,7 @@ async fn the_reminder_comes_fourteen_days_ahead_and_a_renewal_clears_it() {
     let expired = reminders(on(2027, 6, 1).worklist().await.unwrap());
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].title, ORDER_EXPIRED_TITLE);
-    assert_eq!(
-        expired[0].detail,
-        format!("{STATION}宛て・令和9年5月31日で終了")
-    );
+    assert_eq!(expired[0].detail, "令和9年5月31日で終了");
     assert_ne!(expired[0].key, due[0].key);
 
     // 「更新」: the next six months, the instructions as they were.

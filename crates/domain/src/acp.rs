@@ -10,11 +10,13 @@
 use chrono::NaiveDate;
 
 mod check;
+mod notice;
 mod review;
 #[cfg(test)]
 mod tests;
 
 pub use check::{AcpDraft, AcpField, MAX_PARTICIPANTS, ParticipantDraft, check_acp};
+pub use notice::team_notice_ja;
 pub use review::{REVIEW_INTERVAL_MONTHS, ReviewReason, review_due};
 
 /// Who took part in the conversation.

@@ -24,6 +24,7 @@ pub mod preregistration;
 pub mod referral;
 pub mod reply;
 pub mod sex;
+pub mod sharing_fee;
 pub mod team;
 pub mod tracking;
 pub mod wareki;

@@ -39,6 +39,7 @@ mod referrals;
 mod replies;
 mod search;
 mod settings;
+mod sharing_fee;
 mod sql;
 mod sync_device;
 mod team;
@@ -86,6 +87,7 @@ pub use referral_summary::ReferralSummary;
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};
 pub use replies::{NewReply, ReplyAttachment, ReplyRecord};
 pub use search::{COUNT_CAP, PatientPage, PatientSearch};
+pub use sharing_fee::{SharingFeeMonthFacts, StoredSharingFee};
 pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
 pub use team::{
     AttachmentMeta, AttendanceGivenHere, ConferenceRecord, DirectoryEntry, EntryRecord, EntryState,

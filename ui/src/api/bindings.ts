@@ -884,6 +884,12 @@ export type AcpHistory = { versions: Array<Acp>,
  */
 review: string | null, };
 
+export type RecordedAcp = { history: AcpHistory, 
+/**
+ * The new wishes were posted on the team's timeline.
+ */
+sharedOnTimeline: boolean, };
+
 export type CareSummaryInput = { 
 /**
  * 主な病名, one a line, most important first.
@@ -923,3 +929,138 @@ recordedBy: string,
  * RFC 3339
  */
 recordedAt: string, };
+
+export type NursingOrderDiagnosis = { name: string, code: string, };
+
+export type NursingOrderForm = { 
+/**
+ * `regular` (別紙様式16) or `special` (別紙様式18).
+ */
+kind: string, patientId: string, 
+/**
+ * 宛先: the station's name (…殿).
+ */
+station: string, 
+/**
+ * 指示日
+ */
+issuedOn: string, startsOn: string, endsOn: string, 
+/**
+ * Both empty when no 点滴注射 is ordered.
+ */
+infusionStartsOn: string, infusionEndsOn: string, 
+/**
+ * Up to three; empty rows are skipped.
+ */
+diagnoses: Array<NursingOrderDiagnosis>, 
+/**
+ * 病状・治療状態 (様式18: 病状・主訴)
+ */
+condition: string, 
+/**
+ * 投与中の薬剤の用量・用法
+ */
+medication: string, bedriddenLevel: string, dementiaLevel: string, careLevel: string, ulcerDepth: string, 
+/**
+ * 装着・使用医療機器等 (codes).
+ */
+devices: Array<string>, 
+/**
+ * The name after 「13.その他」.
+ */
+deviceOther: string, deviceDetails: string, 
+/**
+ * Ⅰ 療養生活指導上の留意事項 (様式18: 留意事項及び指示事項)
+ */
+careNotes: string, rehabMinutesPerDay: string, rehabTimesPerWeek: string, woundCare: string, deviceCare: string, otherInstructions: string, 
+/**
+ * 在宅患者訪問点滴注射に関する指示
+ */
+infusionInstructions: string, emergencyContact: string, whenAbsent: string, specialNotes: string, 
+/**
+ * 他の訪問看護ステーションへの指示 (empty for 無).
+ */
+otherStation: string, 
+/**
+ * たんの吸引等実施のための訪問介護事業所への指示 (empty for 無).
+ */
+suctionProvider: string, 
+/**
+ * 様式18: 一時的に訪問看護が頻回に必要な理由
+ */
+frequentVisitReason: string, };
+
+export type NursingOrderInput = { 
+/**
+ * A station of `nursingOrderStations` (its member id), or null when the
+ * station's name is typed in `form.station` (only when `mayTypeName`).
+ */
+stationMemberId: string | null, form: NursingOrderForm, };
+
+export type NursingOrderDraft = { id: string, patientId: string, kind: string, 
+/**
+ * 「訪問看護指示書」 or 「特別訪問看護指示書」
+ */
+kindLabel: string, form: NursingOrderForm, stationMemberId: string | null, 
+/**
+ * The issued order this draft renews.
+ */
+renews: string | null, 
+/**
+ * RFC 3339
+ */
+updatedAt: string, };
+
+export type NursingOrder = { id: string, patientId: string, kind: string, kindLabel: string, 
+/**
+ * 「別紙様式16」 or 「別紙様式18」
+ */
+formNumber: string, station: string, stationMemberId: string | null, 
+/**
+ * YYYY-MM-DD
+ */
+issuedOn: string, 
+/**
+ * 和暦
+ */
+issuedOnLabel: string, 
+/**
+ * YYYY-MM-DD
+ */
+startsOn: string, 
+/**
+ * YYYY-MM-DD
+ */
+endsOn: string, 
+/**
+ * 「令和8年12月1日～令和9年5月31日」
+ */
+periodLabel: string, 
+/**
+ * `current`, `due` (its last day is near) or `expired`.
+ */
+state: string, stateLabel: string, renews: string | null, renewedBy: string | null, 
+/**
+ * 「更新」 is offered.
+ */
+mayRenew: boolean, sha256: string, pdfSize: number, 
+/**
+ * RFC 3339
+ */
+issuedAt: string, issuedBy: string, };
+
+export type PatientNursingOrders = { drafts: Array<NursingOrderDraft>, orders: Array<NursingOrder>, };
+
+export type IssuedNursingOrder = { order: NursingOrder, 
+/**
+ * Posted on the patient's team timeline with its PDF.
+ */
+sharedOnTimeline: boolean, };
+
+export type NursingOrderStation = { memberId: string, organisationId: string | null, name: string, person: string, phone: string, fax: string, };
+
+export type NursingOrderStations = { stations: Array<NursingOrderStation>, 
+/**
+ * A station may be typed by name (no station is on the team yet).
+ */
+mayTypeName: boolean, };

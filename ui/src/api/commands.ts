@@ -33,15 +33,21 @@ import type {
   IntakeRequest,
   InviteInput,
   IssuedLetter,
+  IssuedNursingOrder,
   LetterDraft,
   LetterDraftContent,
   LetterKind,
   LoopFigures,
+  NursingOrderDraft,
+  NursingOrderInput,
+  NursingOrderStations,
   Patient,
   PatientInput,
   PatientLetters,
+  PatientNursingOrders,
   PatientReferrals,
   PostInput,
+  RecordedAcp,
   Referral,
   RegionalHospital,
   ReplyInput,
@@ -520,8 +526,8 @@ export function patientAcp(patientId: string): Promise<AcpHistory> {
   return call("patient_acp", { patientId });
 }
 
-/** Records one conversation's wishes as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
-export function recordAcp(patientId: string, input: AcpInput): Promise<AcpHistory> {
+/** Records one conversation's wishes as a new signed version (医師・看護師) and posts them on the team's timeline when its consent stands; rejects with field errors and keeps nothing. */
+export function recordAcp(patientId: string, input: AcpInput): Promise<RecordedAcp> {
   return call("record_acp", { patientId, input });
 }
 
@@ -548,6 +554,54 @@ export function openEmergencySheet(patientId: string): Promise<void> {
 /** Saves the 救急医療情報 where the user picks; `path` is null when cancelled. */
 export function saveEmergencySheet(patientId: string): Promise<SavedFile> {
   return call("save_emergency_sheet", { patientId });
+}
+
+/** The patient's drafts (last edited first) and issued orders (latest first), each with where it stands today. */
+export function patientNursingOrders(patientId: string): Promise<PatientNursingOrders> {
+  return call("patient_nursing_orders", { patientId });
+}
+
+/** The team's visiting nurse stations an order may go to, and whether a name may be typed instead. */
+export function nursingOrderStations(patientId: string): Promise<NursingOrderStations> {
+  return call("nursing_order_stations", { patientId });
+}
+
+/** A new draft (`regular` or `special`), pre-filled (医師). */
+export function startNursingOrder(patientId: string, kind: string): Promise<NursingOrderDraft> {
+  return call("start_nursing_order", { patientId, kind });
+}
+
+/** Saves whatever was typed; only a draft too large is refused. */
+export function saveNursingOrderDraft(draftId: string, input: NursingOrderInput): Promise<NursingOrderDraft> {
+  return call("save_nursing_order_draft", { draftId, input });
+}
+
+export function getNursingOrderDraft(draftId: string): Promise<NursingOrderDraft> {
+  return call("get_nursing_order_draft", { draftId });
+}
+
+export function discardNursingOrderDraft(draftId: string): Promise<void> {
+  return call("discard_nursing_order_draft", { draftId });
+}
+
+/** Checks, renders and stores the order immutable, then shares it on the team timeline when it may; rejects with field errors and issues nothing. */
+export function issueNursingOrder(draftId: string): Promise<IssuedNursingOrder> {
+  return call("issue_nursing_order", { draftId });
+}
+
+/** 「更新」: a draft of the next order, its period following this one's. */
+export function renewNursingOrder(orderId: string): Promise<NursingOrderDraft> {
+  return call("renew_nursing_order", { orderId });
+}
+
+/** Opens the issued order in the system's PDF viewer, to print it. */
+export function openNursingOrderPdf(orderId: string): Promise<void> {
+  return call("open_nursing_order_pdf", { orderId });
+}
+
+/** Opens the OS save dialog; `path` is null when the user cancelled. */
+export function saveNursingOrderPdf(orderId: string): Promise<SavedFile> {
+  return call("save_nursing_order_pdf", { orderId });
 }
 
 /** The patient's consents to share with the region, newest first. */

@@ -141,3 +141,69 @@ export const ACP_WISHES: readonly { code: string; label: string }[] = [
   { code: "declines", label: "希望しない" },
   { code: "undecided", label: "未定" },
 ];
+
+/** The order's kinds: the form's title and number. */
+export const NURSING_ORDER_KINDS: readonly { code: string; label: string; form: string }[] = [
+  { code: "regular", label: "訪問看護指示書", form: "別紙様式16" },
+  { code: "special", label: "特別訪問看護指示書", form: "別紙様式18" },
+];
+
+/** 寝たきり度 (障害高齢者の日常生活自立度). */
+export const BEDRIDDEN_LEVELS: readonly { code: string; label: string }[] = [
+  { code: "j1", label: "J1" },
+  { code: "j2", label: "J2" },
+  { code: "a1", label: "A1" },
+  { code: "a2", label: "A2" },
+  { code: "b1", label: "B1" },
+  { code: "b2", label: "B2" },
+  { code: "c1", label: "C1" },
+  { code: "c2", label: "C2" },
+];
+
+/** 認知症の状況 (認知症高齢者の日常生活自立度). */
+export const DEMENTIA_LEVELS: readonly { code: string; label: string }[] = [
+  { code: "1", label: "Ⅰ" },
+  { code: "2a", label: "Ⅱa" },
+  { code: "2b", label: "Ⅱb" },
+  { code: "3a", label: "Ⅲa" },
+  { code: "3b", label: "Ⅲb" },
+  { code: "4", label: "Ⅳ" },
+  { code: "m", label: "Ｍ" },
+];
+
+/** 要介護認定の状況. */
+export const CARE_LEVELS: readonly { code: string; label: string }[] = [
+  { code: "support_1", label: "要支援1" },
+  { code: "support_2", label: "要支援2" },
+  { code: "care_1", label: "要介護1" },
+  { code: "care_2", label: "要介護2" },
+  { code: "care_3", label: "要介護3" },
+  { code: "care_4", label: "要介護4" },
+  { code: "care_5", label: "要介護5" },
+];
+
+/** 褥瘡の深さ, with the classification each grade belongs to (DESIGN-R分類 / NPUAP分類). */
+export const ULCER_DEPTHS: readonly { code: string; label: string; classification: string }[] = [
+  { code: "design_d3", label: "D3", classification: "DESIGN-R分類" },
+  { code: "design_d4", label: "D4", classification: "DESIGN-R分類" },
+  { code: "design_d5", label: "D5", classification: "DESIGN-R分類" },
+  { code: "npuap_3", label: "Ⅲ度", classification: "NPUAP分類" },
+  { code: "npuap_4", label: "Ⅳ度", classification: "NPUAP分類" },
+];
+
+/** 装着・使用医療機器等, numbered as on the form (「13.その他」 takes a name). */
+export const MEDICAL_DEVICES: readonly { code: string; label: string }[] = [
+  { code: "peritoneal_dialysis", label: "1.自動腹膜灌流装置" },
+  { code: "dialysate_supply", label: "2.透析液供給装置" },
+  { code: "oxygen", label: "3.酸素療法" },
+  { code: "suction", label: "4.吸引器" },
+  { code: "central_venous_nutrition", label: "5.中心静脈栄養" },
+  { code: "infusion_pump", label: "6.輸液ポンプ" },
+  { code: "tube_feeding", label: "7.経管栄養" },
+  { code: "indwelling_catheter", label: "8.留置カテーテル" },
+  { code: "ventilator", label: "9.人工呼吸器" },
+  { code: "tracheostomy_tube", label: "10.気管カニューレ" },
+  { code: "colostomy", label: "11.人工肛門" },
+  { code: "urostomy", label: "12.人工膀胱" },
+  { code: "other", label: "13.その他" },
+];

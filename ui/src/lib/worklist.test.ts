@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDays, worklistMoreText } from "./worklist";
+import { clearsWhen, parseDays, worklistMoreText } from "./worklist";
 
 describe("parseDays", () => {
   it("reads one to three digits, ignoring surrounding spaces", () => {
@@ -27,5 +27,12 @@ describe("worklistMoreText", () => {
   it("says nothing when every item is shown", () => {
     expect(worklistMoreText(12, 12)).toBeNull();
     expect(worklistMoreText(0, 0)).toBeNull();
+  });
+});
+
+describe("clearsWhen", () => {
+  it("says what takes an item off the list", () => {
+    expect(clearsWhen({ key: "nursing_order:o1:due" })).toBe("次の指示書を発行すると消えます");
+    expect(clearsWhen({ key: "no_ack" })).toBe("回答・終了すると消えます");
   });
 });

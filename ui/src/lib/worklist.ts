@@ -13,3 +13,11 @@ export function parseDays(text: string): number {
 export function worklistMoreText(shown: number, total: number): string | null {
   return total > shown ? `新しい順に${String(shown)}件を表示しています（全${String(total)}件）。` : null;
 }
+
+/**
+ * What takes an item the user cannot dismiss off the list: a referral's ends
+ * when it is answered or closed; a 訪問看護指示書's when the next order is issued.
+ */
+export function clearsWhen(item: { key: string }): string {
+  return item.key.startsWith("nursing_order:") ? "次の指示書を発行すると消えます" : "回答・終了すると消えます";
+}

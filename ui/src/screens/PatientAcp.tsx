@@ -121,9 +121,14 @@ export function PatientAcpPanel({ patientId }: { patientId: string }) {
           }}
           onSubmit={() =>
             void run(async () => {
-              setHistory(await recordAcp(patientId, values));
+              const recorded = await recordAcp(patientId, values);
+              setHistory(recorded.history);
               setValues(null);
-              setMessage("人生会議の内容を記録しました。以前の記録もそのまま残ります。");
+              setMessage(
+                recorded.sharedOnTimeline
+                  ? "人生会議の内容を記録し、在宅チームのタイムラインに共有しました。以前の記録もそのまま残ります。"
+                  : "人生会議の内容を記録しました。以前の記録もそのまま残ります。",
+              );
             })
           }
         />

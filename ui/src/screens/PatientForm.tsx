@@ -21,6 +21,7 @@ import { PatientTeamPanel } from "./PatientTeam";
 import { PatientAcpPanel } from "./PatientAcp";
 import { PatientCareSummaryPanel } from "./PatientCareSummary";
 import { PatientLettersPanel } from "./PatientLetters";
+import { PatientNursingOrdersPanel } from "./PatientNursingOrders";
 import { PatientReferralsPanel } from "./PatientReferrals";
 
 // Prefixed so field ids never meet the page ids (#patient-search, #patient-form).
@@ -202,6 +203,7 @@ function PatientEditor({
       )}
       {patient !== null && !isDeleted && <PatientCareSummaryPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && <PatientAcpPanel patientId={patient.id} />}
+      {patient !== null && !isDeleted && <PatientNursingOrdersPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
           patientId={patient.id}

@@ -17,7 +17,7 @@ import { DischargeRequestCard } from "../components/DischargeRequestCard";
 import { replaceRequest, waitingForAnswer } from "../lib/discharge";
 import { waitingIntakes } from "../lib/intake";
 import { toFieldErrors } from "../lib/format";
-import { parseDays, worklistMoreText } from "../lib/worklist";
+import { clearsWhen, parseDays, worklistMoreText } from "../lib/worklist";
 
 /** How often the worklist is looked at again while the app stays open. */
 const REFRESH_MS = 10 * 60 * 1000;
@@ -194,7 +194,7 @@ export function Worklist({
               {item.hospital}・{item.detail}
             </span>
             {!item.dismissible ? (
-              <span class="letter-meta">回答・終了すると消えます</span>
+              <span class="letter-meta">{clearsWhen(item)}</span>
             ) : dismissing === item.key ? (
               <span class="void-controls">
                 <input

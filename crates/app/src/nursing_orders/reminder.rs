@@ -40,18 +40,14 @@ impl App {
                     RenewalState::Current => return None,
                     RenewalState::Due => (
                         ORDER_DUE_TITLE,
-                        format!(
-                            "{}宛て・{end}まで（あと{}日）",
-                            o.station,
-                            (o.ends_on - today).num_days()
-                        ),
+                        format!("{end}まで（あと{}日）", (o.ends_on - today).num_days()),
                         o.ends_on
                             .checked_sub_days(Days::new(RENEWAL_NOTICE_DAYS))
                             .unwrap_or(o.ends_on),
                     ),
                     RenewalState::Expired => (
                         ORDER_EXPIRED_TITLE,
-                        format!("{}宛て・{end}で終了", o.station),
+                        format!("{end}で終了"),
                         o.ends_on.succ_opt().unwrap_or(o.ends_on),
                     ),
                 };
@@ -60,6 +56,7 @@ impl App {
                     referral_id: Uuid::nil(),
                     patient_id: o.patient_id,
                     patient_name: o.patient_name,
+                    // The worklist shows it before the detail.
                     hospital: o.station,
                     title: title.to_string(),
                     detail,

@@ -210,3 +210,28 @@ fn a_discharge_after_the_conversation_makes_it_due_at_once() {
     // A discharge on the day of the conversation was talked over in it.
     assert_eq!(review_due(held, Some(held), today()), None);
 }
+
+#[test]
+fn the_team_notice_says_the_wishes_at_a_glance_and_keeps_within_a_post() {
+    let record = check_acp(&draft(), today()).unwrap();
+    let notice = team_notice_ja(&record, "医師 鈴木");
+    assert!(notice.starts_with("人生会議の記録を更新しました（令和8年12月1日の話し合い）。"));
+    assert!(
+        notice.contains("心肺蘇生（DNARの有無）：希望しない（DNAR）"),
+        "{notice}"
+    );
+    assert!(notice.contains("代理意思決定者：山田 花子（長女） 090-1234-5678"));
+    assert!(notice.ends_with("記録：医師 鈴木"));
+
+    let mut long = draft();
+    long.values = "あ".repeat(2000);
+    long.wishes_note = "い".repeat(2000);
+    long.place_of_care_note = "え".repeat(200);
+    long.place_of_death_note = "お".repeat(200);
+    long.participants = (0..MAX_PARTICIPANTS)
+        .map(|i| person("nurse", &format!("看護師{i}{}", "う".repeat(40)), ""))
+        .collect();
+    let notice = team_notice_ja(&check_acp(&long, today()).unwrap(), "医師 鈴木");
+    assert_eq!(notice.chars().count(), crate::team::BODY_MAX_CHARS);
+    assert!(notice.ends_with('…'));
+}
