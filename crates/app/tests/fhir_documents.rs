@@ -293,12 +293,12 @@ async fn the_current_acp_is_a_consent_of_the_latest_version() {
         .record_acp(&patient, &acp("2026-05-10"))
         .await
         .unwrap();
-    let history = t
+    let recorded = t
         .app
         .record_acp(&patient, &acp("2026-11-20"))
         .await
         .unwrap();
-    let current = history.versions[0].id;
+    let current = recorded.history.versions[0].id;
 
     let document = t.app.acp_fhir(&patient).await.unwrap();
     assert_eq!(document.file_name, "人生会議_2026-11-20.json");
