@@ -406,6 +406,7 @@ pub fn check_profile(
     let phone = phone_of(&draft.phone, ProfileField::Phone, "電話番号");
     let fax = phone_of(&draft.fax, ProfileField::Fax, "FAX番号");
     let municipalities = municipalities(&draft.municipalities, MAX_AREA_MUNICIPALITIES)
+        .map_err(|e| e.to_string())
         .and_then(|names| match names.iter().find_map(|n| region.refuses(n)) {
             Some(why) => Err(why),
             None => Ok(names),
@@ -505,7 +506,26 @@ pub const MAX_AREA_MUNICIPALITIES: usize = 30;
 
 /// 市区町村 as typed: each a name ending in 市, 区, 町 or 村, at most
 /// `max`.
-pub(crate) fn municipalities(raw: &str, max: usize) -> Result<Vec<String>, String> {
+/// Why a list of 市区町村 was refused: a code the forms and the import
+/// can tell apart, and the Japanese message shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MunicipalityError {
+    #[error("「{0}」は市区町村名として読めません（例：豊島区、練馬区）")]
+    NotAMunicipality(String),
+    #[error("対応地域の市区町村は{0}までです")]
+    TooMany(usize),
+}
+
+impl MunicipalityError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            MunicipalityError::NotAMunicipality(_) => "not_a_municipality",
+            MunicipalityError::TooMany(_) => "too_many_municipalities",
+        }
+    }
+}
+
+pub(crate) fn municipalities(raw: &str, max: usize) -> Result<Vec<String>, MunicipalityError> {
     let normalized = crate::normalize::nfkc(raw);
     let mut names: Vec<String> = Vec::new();
     for name in normalized.split(|c: char| c == '、' || c == ',' || c.is_whitespace()) {
@@ -518,16 +538,14 @@ pub(crate) fn municipalities(raw: &str, max: usize) -> Result<Vec<String>, Strin
                 .iter()
                 .any(|end| name.ends_with(*end));
         if !is_municipality {
-            return Err(format!(
-                "「{name}」は市区町村名として読めません（例：豊島区、練馬区）"
-            ));
+            return Err(MunicipalityError::NotAMunicipality(name.to_string()));
         }
         if !names.iter().any(|n| n == name) {
             names.push(name.to_string());
         }
     }
     if names.len() > max {
-        return Err(format!("対応地域の市区町村は{max}までです"));
+        return Err(MunicipalityError::TooMany(max));
     }
     Ok(names)
 }

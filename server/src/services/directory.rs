@@ -119,7 +119,7 @@ pub(crate) async fn set_region(
 ) -> sqlx::Result<Result<(), String>> {
     let region = match Region::parse(raw) {
         Ok(region) => region,
-        Err(why) => return Ok(Err(why)),
+        Err(why) => return Ok(Err(why.to_string())),
     };
     let mut tx = pool.begin().await?;
     db::region::set(&mut tx, region.municipalities()).await?;

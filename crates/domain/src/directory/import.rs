@@ -293,7 +293,9 @@ fn check_row(
             municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES).unwrap_or_default()
         }
         // The desk typed 対応地域 itself: a mistake is shown.
-        Layout::Simple => municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES)?,
+        Layout::Simple => {
+            municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES).map_err(|e| e.to_string())?
+        }
     };
     Ok(ImportRow {
         line,

@@ -3,7 +3,7 @@
 //! refused on the field); an empty list (a region not yet set up) takes
 //! any well-formed 市区町村.
 
-use super::municipalities;
+use super::{MunicipalityError, municipalities};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Region {
@@ -17,7 +17,7 @@ impl Region {
     }
 
     /// The region's 市区町村 as the desk types them (、 , or spaces).
-    pub fn parse(raw: &str) -> Result<Region, String> {
+    pub fn parse(raw: &str) -> Result<Region, MunicipalityError> {
         Ok(Region {
             municipalities: municipalities(raw, usize::MAX)?,
         })
@@ -59,6 +59,9 @@ mod tests {
                 .contains("この地域の市区町村ではありません")
         );
         assert_eq!(Region::anywhere().refuses("札幌市"), None);
-        assert!(Region::parse("池袋駅前").is_err());
+        assert_eq!(
+            Region::parse("池袋駅前").map_err(|e| e.code()),
+            Err("not_a_municipality")
+        );
     }
 }
