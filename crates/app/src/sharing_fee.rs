@@ -7,17 +7,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_domain::sharing_fee::{
     Month, SharingFeeDraft, SharingFeeFacts, SharingFeeRecord, SharingFeeRequirement,
-    check_sharing_fee, month_status,
+    check_sharing_fee, consent_covers_month, month_status,
 };
 use tsunagu_domain::team::EntryKind;
 use tsunagu_domain::{Capability, format_wareki};
-use tsunagu_store::{SharingFeeMonthFacts, StoredSharingFee};
+use tsunagu_store::{SharingFeeMonthFacts, StoredSharingFee, TeamPost, TeamWrite};
 use uuid::Uuid;
 
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldMessage};
 use crate::patients::parse_id;
-use crate::team::PostDraft;
+use crate::team::{PostDraft, PreparedPost};
 
 /// The title line of the timeline post (no patient data).
 pub const TIMELINE_TITLE: &str = "【在宅医療情報連携加算の記録】";
@@ -101,9 +101,9 @@ pub struct SharingFeeReport {
     pub complete: usize,
 }
 
-fn report_row(facts: SharingFeeMonthFacts) -> SharingFeeReportRow {
+fn report_row(facts: SharingFeeMonthFacts, month: Month, today: NaiveDate) -> SharingFeeReportRow {
     let status = month_status(&SharingFeeFacts {
-        team_consent: facts.team_consent,
+        team_consent: consent_covers_month(&facts.team_consents, month, today),
         has_record: facts.record.is_some(),
         record_shared: facts.record_shared,
         others_posts: facts.others_posts,
@@ -173,14 +173,25 @@ impl App {
         })?;
         let author = self.team_author()?;
         let signature = format!("{} {}", author.profession.label_ja(), author.name);
-        let entry = self.share_sharing_fee(id, &record).await;
+        let post = self.sharing_fee_post(id, &record).await;
+        let actor = self.actor();
+        let team_post = post.as_ref().map(|p| TeamPost {
+            entry: &p.entry,
+            attachments: &p.attachments,
+            answered: p.answered,
+            write: TeamWrite {
+                operation: p.operation.as_ref(),
+                actor: &actor,
+                now: p.entry.posted_at,
+            },
+        });
         let stored = self
             .store
             .save_sharing_fee(
                 id,
                 &record,
-                entry,
-                &self.actor(),
+                team_post.as_ref(),
+                &actor,
                 &signature,
                 self.clock.now(),
             )
@@ -188,9 +199,15 @@ impl App {
         Ok(SharingFeeRecordView::new(stored, true))
     }
 
-    /// Posts the record on the timeline: the post's id, or `None` when
-    /// there is no team, no consent naming it, or the post was refused.
-    async fn share_sharing_fee(&self, patient_id: Uuid, record: &SharingFeeRecord) -> Option<Uuid> {
+    /// The post that shares the record, checked but not written (it is
+    /// written with the record, in one transaction): `None` when there is
+    /// no team, no consent naming it, or the team's rules refuse the post
+    /// — the record is then kept unshared, and the report says so.
+    async fn sharing_fee_post(
+        &self,
+        patient_id: Uuid,
+        record: &SharingFeeRecord,
+    ) -> Option<PreparedPost> {
         let team = self.store.team_for_patient(patient_id).await.ok()??;
         if !matches!(self.team_may_share(patient_id).await, Ok(true)) {
             return None;
@@ -200,10 +217,9 @@ impl App {
             body: timeline_body(record),
             ..PostDraft::default()
         };
-        self.post_to_team(&team.id.to_string(), &draft, Vec::new())
+        self.prepare_team_post(&team.id.to_string(), &draft, Vec::new())
             .await
             .ok()
-            .map(|entry| entry.id)
     }
 
     /// Every version of the patient's records: newest month first, the
@@ -243,7 +259,7 @@ impl App {
             .sharing_fee_month(month)
             .await?
             .into_iter()
-            .map(report_row)
+            .map(|facts| report_row(facts, month, self.clock.today()))
             .collect();
         Ok(SharingFeeReport {
             month: month.code(),

@@ -386,3 +386,23 @@ async fn only_a_doctor_records_and_a_clerk_does_not_read() {
     assert!(app.sharing_fee_records(&patient).await.unwrap().is_empty());
     assert!(app.sharing_fee_report("2026-11").await.is_ok());
 }
+
+/// The consent counts for the months it stood in: withdrawn on the 22nd,
+/// it still covers November's sharing before that day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consent_withdrawn_in_the_month_still_covers_that_month() {
+    let s = with_team().await;
+    let app = &s.t.app;
+    let consents = app.consents(&s.patient).await.unwrap();
+    let id = consents[0].id.to_string();
+    let withdrawn = TeamSharingConsentDraft {
+        withdrawn_on: "2026-11-22".into(),
+        ..consent()
+    };
+    app.save_team_consent(&s.patient, Some(&id), &withdrawn)
+        .await
+        .unwrap();
+    let report = app.sharing_fee_report("2026-11").await.unwrap();
+    let row = &report.rows[0];
+    assert!(row.met.contains(&R::Consent), "{row:?}");
+}

@@ -326,10 +326,33 @@ impl SharingFeeRequirement {
     }
 }
 
+/// A consent naming the team, as kept: obtained on a day, perhaps
+/// withdrawn on a later one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsentSpan {
+    pub obtained_on: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+/// Whether the patient's consent to share with the team stood on at least
+/// one day of the month, up to `today`: the sharing the fee pays for is
+/// the month's, and a consent obtained later in the month (or after it,
+/// or not yet) covers none of what came before it. A consent withdrawn on
+/// a day stops covering that day.
+pub fn consent_covers_month(spans: &[ConsentSpan], month: Month, today: NaiveDate) -> bool {
+    let start = month.first_day();
+    let end = month.next_first_day().min(today + Duration::days(1));
+    spans.iter().any(|span| {
+        let from = span.obtained_on.max(start);
+        let until = span.withdrawn_on.map_or(end, |w| w.min(end));
+        from < until
+    })
+}
+
 /// What Tsunagu knows of a patient's month.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SharingFeeFacts {
-    /// A consent in force names the team.
+    /// A consent naming the team stood in the month (`consent_covers_month`).
     pub team_consent: bool,
     /// The physician's record for the month exists (checked when kept).
     pub has_record: bool,
@@ -395,6 +418,41 @@ mod tests {
             change_summary: String::new(),
             care_points: "夜間の呼吸苦は訪問看護に連絡".into(),
         }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_consent_covers_a_month_it_stood_on_some_day_of_up_to_today() {
+        let november = Month::new(2026, 11).unwrap();
+        let december = Month::new(2026, 12).unwrap();
+        let span = |obtained, withdrawn| ConsentSpan {
+            obtained_on: obtained,
+            withdrawn_on: withdrawn,
+        };
+        let standing = [span(day(2026, 10, 1), None)];
+        assert!(consent_covers_month(&standing, november, today()));
+        assert!(consent_covers_month(&standing, december, today()));
+        // Obtained after the month, or withdrawn before it: not that month.
+        let later = [span(day(2026, 12, 3), None)];
+        assert!(!consent_covers_month(&later, november, today()));
+        assert!(consent_covers_month(&later, december, today()));
+        let gone = [span(day(2026, 10, 1), Some(day(2026, 11, 1)))];
+        assert!(!consent_covers_month(&gone, november, today()));
+        let mid = [span(day(2026, 10, 1), Some(day(2026, 11, 20)))];
+        assert!(consent_covers_month(&mid, november, today()));
+        // Not yet obtained (dated after today): nothing of this month yet.
+        let ahead = [span(day(2026, 12, 20), None)];
+        assert!(!consent_covers_month(&ahead, december, today()));
+        assert!(!consent_covers_month(&[], december, today()));
+        // Any one of several.
+        assert!(consent_covers_month(
+            &[gone[0], later[0]],
+            december,
+            today()
+        ));
     }
 
     fn keys(draft: &SharingFeeDraft) -> Vec<&'static str> {

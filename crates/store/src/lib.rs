@@ -92,7 +92,8 @@ pub use sync_device::{EpochCheck, SyncDevice, SyncProgress};
 pub use team::{
     AttachmentMeta, AttendanceGivenHere, ConferenceRecord, DirectoryEntry, EntryRecord, EntryState,
     HeldConference, HistoryRecord, InviteeRecord, MemberRecord, MissingAttachment, NewAttachment,
-    OpenRequest, ReceiptRecord, TeamCounts, TeamOperation, TeamPulled, TeamRecord, TeamWrite,
+    OpenRequest, ReceiptRecord, TeamCounts, TeamOperation, TeamPost, TeamPulled, TeamRecord,
+    TeamWrite,
 };
 pub use worklist::{AttentionItem, AttentionPage};
 

@@ -7,14 +7,16 @@
 //! the fee's ICT sharing happens in Tsunagu.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tsunagu_domain::sharing_fee::{Month, SharingFeeRecord};
+use std::collections::HashMap;
+
+use tsunagu_domain::sharing_fee::{ConsentSpan, Month, SharingFeeRecord};
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction};
-use crate::consents::TEAM_IN_FORCE_SQL;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::Id;
+use crate::team::{TeamPost, write_team_entry};
 
 const SHARING_FEE: &str = "sharing_fee_record";
 
@@ -40,8 +42,9 @@ pub struct SharingFeeMonthFacts {
     pub patient_kana: String,
     pub chart_number: Option<String>,
     pub team_id: Uuid,
-    /// A consent in force names the team.
-    pub team_consent: bool,
+    /// The patient's consents naming the team, in force or withdrawn
+    /// (the domain's `consent_covers_month` says if they cover the month).
+    pub team_consents: Vec<ConsentSpan>,
     /// The month's counting record (the latest version), if any.
     pub record: Option<StoredSharingFee>,
     /// The counting record's post is on the timeline (waiting to be sent
@@ -98,7 +101,6 @@ struct FactsRow {
     patient_kana: String,
     chart_number: Option<String>,
     team_id: Id,
-    team_consent: bool,
     record_id: Option<Id>,
     next_visit: Option<NaiveDate>,
     policy_changed: Option<bool>,
@@ -150,7 +152,7 @@ fn into_facts(month: Month, row: FactsRow) -> StoreResult<SharingFeeMonthFacts> 
         patient_kana: row.patient_kana,
         chart_number: row.chart_number,
         team_id: row.team_id.0,
-        team_consent: row.team_consent,
+        team_consents: Vec::new(),
         record_shared: record.is_some() && row.record_shared,
         record,
         others_posts: count(row.others_posts),
@@ -166,7 +168,7 @@ impl Store {
         &self,
         patient_id: Uuid,
         record: &SharingFeeRecord,
-        timeline_entry_id: Option<Uuid>,
+        post: Option<&TeamPost<'_>>,
         actor: &str,
         signature: &str,
         now: DateTime<Utc>,
@@ -183,6 +185,12 @@ impl Store {
             tx.rollback().await?;
             return Err(StoreError::NotFound);
         }
+        // The post first, in the same transaction: the record names it,
+        // and neither is kept without the other.
+        if let Some(post) = post {
+            write_team_entry(&mut tx, post).await?;
+        }
+        let timeline_entry_id = post.map(|p| p.entry.id);
         sqlx::query(
             "INSERT INTO sharing_fee_records (id, patient_id, month, next_visit, policy_changed,
                change_summary, care_points, timeline_entry_id, recorded_by, recorded_by_name,
@@ -271,8 +279,6 @@ impl Store {
                GROUP BY e.team_id)
              SELECT p.id AS patient_id, p.name AS patient_name, p.kana AS patient_kana,
                     p.chart_number, t.id AS team_id,
-                    EXISTS (SELECT 1 FROM consents WHERE consents.patient_id = p.id
-                            AND {TEAM_IN_FORCE_SQL}) AS team_consent,
                     l.id AS record_id, l.next_visit, l.policy_changed, l.change_summary,
                     l.care_points, l.timeline_entry_id, l.recorded_by_name, l.recorded_at,
                     EXISTS (SELECT 1 FROM team_entries e WHERE e.id = l.timeline_entry_id
@@ -286,15 +292,33 @@ impl Store {
              WHERE t.n = 1 AND p.deleted_at IS NULL
              ORDER BY p.kana, p.id"
         );
-        sqlx::query_as::<_, FactsRow>(sqlx::AssertSqlSafe(sql))
+        let mut conn = self.pool.acquire().await?;
+        let mut facts = sqlx::query_as::<_, FactsRow>(sqlx::AssertSqlSafe(sql))
             .bind(month.code())
             .bind(month.starts_at())
             .bind(month.ends_at())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(|row| into_facts(month, row))
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        let spans: Vec<(Id, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+            "SELECT patient_id, obtained_on, withdrawn_on FROM consents
+             WHERE share_with_team ORDER BY patient_id, obtained_on",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_patient: HashMap<Uuid, Vec<ConsentSpan>> = HashMap::new();
+        for (patient, obtained_on, withdrawn_on) in spans {
+            by_patient.entry(patient.0).or_default().push(ConsentSpan {
+                obtained_on,
+                withdrawn_on,
+            });
+        }
+        for f in &mut facts {
+            f.team_consents = by_patient.remove(&f.patient_id).unwrap_or_default();
+        }
+        Ok(facts)
     }
 }
 

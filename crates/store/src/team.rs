@@ -53,6 +53,18 @@ pub struct TeamWrite<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// A post ready to be written: the entry, its files, the 相談 it answers
+/// (and that 相談's new state), and who writes it. Written on its own
+/// (`post_team_entry`) or in the transaction of a record it shares (the
+/// 在宅医療情報連携加算's), so neither is kept without the other.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamPost<'a> {
+    pub entry: &'a EntryRecord,
+    pub attachments: &'a [NewAttachment],
+    pub answered: Option<(Uuid, RequestState)>,
+    pub write: TeamWrite<'a>,
+}
+
 /// Unread entries and open 相談 across the clinic's teams (the header's badge).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TeamCounts {
@@ -397,29 +409,13 @@ impl Store {
         w: &TeamWrite<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let patient = patient_of(&mut tx, entry.team_id).await?;
-        insert_entry(&mut tx, entry).await?;
-        for (position, a) in attachments.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO team_attachments (id, entry_id, position, name, media_type, size,
-                     sha256, bytes, uploaded)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-            )
-            .bind(Id(a.id))
-            .bind(Id(entry.id))
-            .bind(position as i64)
-            .bind(&a.name)
-            .bind(&a.media_type)
-            .bind(a.bytes.len() as i64)
-            .bind(&a.sha256)
-            .bind(&a.bytes)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some((request, state)) = answered {
-            set_request_state(&mut tx, request, state).await?;
-        }
-        finish(&mut tx, entry.team_id, patient, w, AuditAction::Create).await?;
+        let post = TeamPost {
+            entry,
+            attachments,
+            answered,
+            write: *w,
+        };
+        write_team_entry(&mut tx, &post).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -624,6 +620,45 @@ impl Store {
         .map(Uuid::from)
         .collect())
     }
+}
+
+/// Writes a post (entry, files, the answered 相談's state, outbox row and
+/// audit entry) inside the caller's transaction.
+pub(crate) async fn write_team_entry(
+    conn: &mut SqliteConnection,
+    post: &TeamPost<'_>,
+) -> StoreResult<()> {
+    let entry = post.entry;
+    let patient = patient_of(&mut *conn, entry.team_id).await?;
+    insert_entry(&mut *conn, entry).await?;
+    for (position, a) in post.attachments.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO team_attachments (id, entry_id, position, name, media_type, size,
+                 sha256, bytes, uploaded)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        )
+        .bind(Id(a.id))
+        .bind(Id(entry.id))
+        .bind(position as i64)
+        .bind(&a.name)
+        .bind(&a.media_type)
+        .bind(a.bytes.len() as i64)
+        .bind(&a.sha256)
+        .bind(&a.bytes)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some((request, state)) = post.answered {
+        set_request_state(&mut *conn, request, state).await?;
+    }
+    finish(
+        &mut *conn,
+        entry.team_id,
+        patient,
+        &post.write,
+        AuditAction::Create,
+    )
+    .await
 }
 
 async fn patient_of(conn: &mut SqliteConnection, team_id: Uuid) -> StoreResult<Uuid> {

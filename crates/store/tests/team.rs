@@ -1069,3 +1069,85 @@ async fn withdrawing_consent_holds_back_a_conference_set_here() {
     assert!(team_payloads(&f.store).await.is_empty());
     f.store.close().await;
 }
+
+/// The 在宅医療情報連携加算's record and the post that shares it are one
+/// write: a record the table refuses (here a summary of an unchanged
+/// policy, which its CHECK forbids) leaves no post and no queued
+/// operation behind; an accepted one names its post.
+#[tokio::test]
+async fn a_sharing_fee_record_and_its_post_are_kept_together_or_not_at_all() {
+    use tsunagu_domain::sharing_fee::{Month, SharingFeeRecord};
+    use tsunagu_store::TeamPost;
+
+    let f = fixture().await;
+    let record = |policy_changed: bool, summary: &str| SharingFeeRecord {
+        month: Month::new(2026, 12).unwrap(),
+        next_visit: NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
+        policy_changed,
+        change_summary: summary.into(),
+        care_points: String::new(),
+    };
+    let before = f.store.pending_operations(100).await.unwrap().len();
+
+    let refused = entry(f.team, Some(f.owner), EntryKind::Note, EntryState::Pending);
+    let operation = op(refused.id, "shared");
+    let post = TeamPost {
+        entry: &refused,
+        attachments: &[],
+        answered: None,
+        write: write(Some(&operation)),
+    };
+    let error = f
+        .store
+        .save_sharing_fee(
+            f.patient,
+            &record(false, "書かれてはならない概要"),
+            Some(&post),
+            "account:suzuki",
+            "医師 鈴木 一郎",
+            common::now(),
+        )
+        .await;
+    assert!(error.is_err(), "the table must refuse the record");
+    let shown = f.store.team_entries(f.team).await.unwrap();
+    assert!(
+        shown.iter().all(|e| e.id != refused.id),
+        "a post without its record"
+    );
+    assert_eq!(f.store.pending_operations(100).await.unwrap().len(), before);
+    assert!(
+        f.store
+            .sharing_fee_records(f.patient)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let kept = entry(f.team, Some(f.owner), EntryKind::Note, EntryState::Pending);
+    let operation = op(kept.id, "shared");
+    let post = TeamPost {
+        entry: &kept,
+        attachments: &[],
+        answered: None,
+        write: write(Some(&operation)),
+    };
+    let stored = f
+        .store
+        .save_sharing_fee(
+            f.patient,
+            &record(true, "利尿薬を増量"),
+            Some(&post),
+            "account:suzuki",
+            "医師 鈴木 一郎",
+            common::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.timeline_entry_id, Some(kept.id));
+    let shown = f.store.team_entries(f.team).await.unwrap();
+    assert!(shown.iter().any(|e| e.id == kept.id));
+    assert_eq!(
+        f.store.pending_operations(100).await.unwrap().len(),
+        before + 1
+    );
+}

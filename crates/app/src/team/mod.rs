@@ -14,6 +14,7 @@ pub use conference::{
     ConferenceInput, ConferenceView, InvitableMember, InviteeView, TeamConferences,
 };
 pub use members::InviteInput;
+pub(crate) use timeline::PreparedPost;
 pub use timeline::{PostDraft, TeamAttachmentFile};
 pub use view::{
     AttachmentView, EntryView, HistoryView, MemberView, PatientTeam, ReceiptView, TeamBadge,

@@ -6,11 +6,11 @@
 use sha2::{Digest, Sha256};
 use tsunagu_domain::Capability;
 use tsunagu_domain::team::{
-    EntryKind, RequestActor, VitalsDraft, check_body, check_correction, check_may_post,
-    check_reply_target, check_team_attachment, check_vitals,
+    EntryKind, RequestActor, RequestState, VitalsDraft, check_body, check_correction,
+    check_may_post, check_reply_target, check_team_attachment, check_vitals,
 };
 use tsunagu_protocol::{MAX_READ_PER_OP, TeamOp, WireNewEntry};
-use tsunagu_store::{EntryRecord, EntryState, NewAttachment, TeamWrite};
+use tsunagu_store::{EntryRecord, EntryState, NewAttachment, TeamOperation, TeamWrite};
 use uuid::Uuid;
 
 use super::{TeamContext, team_error, timeline_facts};
@@ -36,6 +36,15 @@ pub struct PostDraft {
     pub strikes: Option<String>,
 }
 
+/// A checked post, not yet written (see `App::prepare_team_post`).
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedPost {
+    pub entry: EntryRecord,
+    pub attachments: Vec<NewAttachment>,
+    pub answered: Option<(Uuid, RequestState)>,
+    pub operation: Option<TeamOperation>,
+}
+
 /// A file the user chose in the OS dialog, as read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamAttachmentFile {
@@ -53,6 +62,31 @@ impl App {
         draft: &PostDraft,
         files: Vec<TeamAttachmentFile>,
     ) -> Result<EntryRecord, AppError> {
+        let post = self.prepare_team_post(team_id, draft, files).await?;
+        let actor = self.actor();
+        self.store
+            .post_team_entry(
+                &post.entry,
+                &post.attachments,
+                post.answered,
+                &TeamWrite {
+                    operation: post.operation.as_ref(),
+                    actor: &actor,
+                    now: post.entry.posted_at,
+                },
+            )
+            .await?;
+        Ok(post.entry)
+    }
+
+    /// Checks a post and makes it ready to write, writing nothing: on its
+    /// own (`post_to_team`) or with a record it shares, in one transaction.
+    pub(crate) async fn prepare_team_post(
+        &self,
+        team_id: &str,
+        draft: &PostDraft,
+        files: Vec<TeamAttachmentFile>,
+    ) -> Result<PreparedPost, AppError> {
         let ctx = self.team_context(team_id).await?;
         let author = self.team_author()?;
         let now = self.clock.now();
@@ -189,20 +223,12 @@ impl App {
                 by: author.wire(),
             },
         )?;
-        let actor = self.actor();
-        self.store
-            .post_team_entry(
-                &entry,
-                &attachments,
-                answered,
-                &TeamWrite {
-                    operation: op.as_ref(),
-                    actor: &actor,
-                    now,
-                },
-            )
-            .await?;
-        Ok(entry)
+        Ok(PreparedPost {
+            entry,
+            attachments,
+            answered,
+            operation: op,
+        })
     }
 
     /// 「確認しました」 on another member's entry (and so read). Once is
