@@ -252,8 +252,7 @@ impl Store {
     /// The month's facts for every home-care patient (see the module),
     /// by kana: one query.
     pub async fn sharing_fee_month(&self, month: Month) -> StoreResult<Vec<SharingFeeMonthFacts>> {
-        let sql = format!(
-            "WITH team AS (
+        let sql = "WITH team AS (
                SELECT id, patient_id, row_number() OVER
                         (PARTITION BY patient_id ORDER BY confirmed DESC, started_at, id) AS n
                FROM teams WHERE julianday(started_at) < julianday(?3)),
@@ -290,10 +289,9 @@ impl Store {
              LEFT JOIN latest l ON l.patient_id = p.id AND l.n = 1
              LEFT JOIN others x ON x.team_id = t.id
              WHERE t.n = 1 AND p.deleted_at IS NULL
-             ORDER BY p.kana, p.id"
-        );
+             ORDER BY p.kana, p.id";
         let mut conn = self.pool.acquire().await?;
-        let mut facts = sqlx::query_as::<_, FactsRow>(sqlx::AssertSqlSafe(sql))
+        let mut facts = sqlx::query_as::<_, FactsRow>(sql)
             .bind(month.code())
             .bind(month.starts_at())
             .bind(month.ends_at())
