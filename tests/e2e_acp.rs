@@ -145,6 +145,84 @@ async fn journey(client: &Client, data_dir: &Path) {
     screenshot_display(&artifacts().join("e2e-acp-versions.png"));
 
     emergency_sheet(client, data_dir).await;
+    sharing_fee(client, data_dir).await;
+}
+
+/// 在宅医療情報連携加算: with the team's consent and a team, the month's
+/// record is refused without the policy answered (nothing kept), then
+/// kept and shared on the timeline; the month's report shows the patient
+/// with what is met and missing, and its CSV is saved for Excel.
+async fn sharing_fee(client: &Client, data_dir: &Path) {
+    press(client, "#consent-new").await;
+    fill(client, "#consent-field-obtainedBy", "医師 佐藤").await;
+    press(client, "#consent-share-team").await;
+    press(client, "#consent-save").await;
+    wait_for_text(client, "#consent-current", "在宅チーム").await;
+    // The team panel hears of the new consent and offers the team.
+    wait_for_count(client, "#team-start:not([disabled])", 1).await;
+    press(client, "#team-start").await;
+    wait_for_count(client, "[data-testid=team-member]", 1).await;
+
+    let next_visit = Local::now().date_naive() + chrono::Days::new(14);
+    press(client, "#sharing-fee-new").await;
+    fill(
+        client,
+        "#sharing-fee-field-nextVisit",
+        &next_visit.to_string(),
+    )
+    .await;
+    press(client, "#sharing-fee-save").await;
+    wait_for_text(client, "[data-testid=form-alert]", "治療方針の変更の有無").await;
+    press(
+        client,
+        "#sharing-fee-form input[name=sharing-fee-policy][value=true]",
+    )
+    .await;
+    fill(client, "#sharing-fee-field-changeSummary", "利尿薬を増量").await;
+    scroll_to(client, "#sharing-fee-panel").await;
+    screenshot_display(&artifacts().join("e2e-sharing-fee-form.png"));
+    press(client, "#sharing-fee-save").await;
+    wait_for_text(
+        client,
+        "#sharing-fee-panel .alert-success",
+        "在宅チームのタイムラインに共有しました",
+    )
+    .await;
+    let shown = text_content(client, "#sharing-fee-records").await;
+    assert!(
+        shown.contains("あり：利尿薬を増量") && shown.contains("共有済み"),
+        "{shown}"
+    );
+
+    // The month's report, typed as this month (it opens on the last).
+    let month = Local::now().format("%Y-%m").to_string();
+    press(client, "#sharing-fee-nav").await;
+    fill(client, "#fee-month-input", &month).await;
+    press(client, "#fee-month-show").await;
+    let summary = wait_for_text(client, "#fee-summary", "在宅チームのある患者 1人").await;
+    assert!(summary.contains("満たしている患者 0人"), "{summary}");
+    let row = text_content(client, "#fee-table tbody tr").await;
+    assert!(
+        row.contains("山田　太郎") && row.contains("他職種による当月の記録"),
+        "{row}"
+    );
+    screenshot_display(&artifacts().join("e2e-sharing-fee-report.png"));
+
+    let target = data_dir.join("fee.csv");
+    let answer = answer_file_dialog("CSVを保存", target.clone(), false);
+    press(client, "#fee-csv").await;
+    wait_for_text(client, ".alert-success", "CSVを保存しました").await;
+    answer.join().expect("the save dialog was answered");
+    let csv = std::fs::read(&target).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "Excel needs the byte-order mark"
+    );
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains("山田　太郎") && csv.contains("利尿薬を増量"),
+        "{csv}"
+    );
 }
 
 /// The 連携サマリー filled in, then the 救急医療情報 saved through the OS

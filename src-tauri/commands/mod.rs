@@ -29,6 +29,7 @@ pub mod nursing_orders;
 pub mod patients;
 pub mod referrals;
 pub mod replies;
+pub mod sharing_fee;
 pub mod startup;
 pub mod sync;
 pub mod team;
@@ -352,6 +353,20 @@ ipc_commands! {
     /// Saves the 救急医療情報 where the user picks; `path` is null when cancelled.
     fn save_emergency_sheet(patient_id: String) -> SavedFile
         as saveEmergencySheet => care_summary::save_emergency_sheet(app, window, desktop).await;
+
+    // 在宅医療情報連携加算 (ADR 0039)
+    /// The patient's monthly records, newest month first and the counting version first within a month (医師・看護師 read).
+    fn patient_sharing_fee(patient_id: String) -> Vec<SharingFeeRecord>
+        as patientSharingFee => sharing_fee::patient_sharing_fee(desktop).await;
+    /// Records the month's items as a new signed version (医師) and shares them on the team's timeline, in one write, when its consent stands; rejects with field errors and keeps nothing.
+    fn record_sharing_fee(patient_id: String, input: SharingFeeInput) -> SharingFeeRecord
+        as recordSharingFee => sharing_fee::record_sharing_fee(desktop).await;
+    /// The month's report (`YYYY-MM`, not in the future): every home-care patient with each requirement met or missing.
+    fn sharing_fee_report(month: String) -> SharingFeeReport
+        as sharingFeeReport => sharing_fee::sharing_fee_report(desktop).await;
+    /// Saves the month's report as CSV for Excel where the user picks; a refused month is said before the dialog; `path` is null when cancelled.
+    fn save_sharing_fee_report_csv(month: String) -> SavedFile
+        as saveSharingFeeReportCsv => sharing_fee::save_sharing_fee_report_csv(app, window, desktop).await;
 
     // 訪問看護指示書 (別紙様式16) and 特別訪問看護指示書 (別紙様式18)
     /// The patient's drafts (last edited first) and issued orders (latest first), each with where it stands today.

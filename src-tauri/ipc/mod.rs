@@ -23,6 +23,7 @@ mod nursing_orders;
 mod patients;
 mod referrals;
 mod replies;
+mod sharing_fee;
 mod sync;
 mod team;
 mod worklist;
@@ -46,6 +47,7 @@ pub use nursing_orders::*;
 pub use patients::*;
 pub use referrals::*;
 pub use replies::*;
+pub use sharing_fee::*;
 pub use sync::*;
 pub use team::*;
 pub use worklist::*;
@@ -147,6 +149,11 @@ pub fn typescript_bindings() -> String {
         RecordedAcp::decl(&cfg),
         CareSummaryInput::decl(&cfg),
         CareSummary::decl(&cfg),
+        SharingFeeInput::decl(&cfg),
+        SharingFeeRecord::decl(&cfg),
+        SharingFeeCheck::decl(&cfg),
+        SharingFeeReportRow::decl(&cfg),
+        SharingFeeReport::decl(&cfg),
         NursingOrderDiagnosis::decl(&cfg),
         NursingOrderForm::decl(&cfg),
         NursingOrderInput::decl(&cfg),

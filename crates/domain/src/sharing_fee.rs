@@ -313,6 +313,17 @@ impl SharingFeeRequirement {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// A report column's heading (the full label goes beside it).
+    pub fn short_label_ja(self) -> &'static str {
+        match self {
+            SharingFeeRequirement::Consent => "同意",
+            SharingFeeRequirement::MonthRecord => "当月の記録",
+            SharingFeeRequirement::RecordShared => "チームへの共有",
+            SharingFeeRequirement::OthersRecorded => "他職種の記録",
+            SharingFeeRequirement::OthersRead => "他職種の記録の既読",
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             SharingFeeRequirement::Consent => "情報共有への患者の同意",

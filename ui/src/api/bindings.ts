@@ -930,6 +930,72 @@ recordedBy: string,
  */
 recordedAt: string, };
 
+export type SharingFeeInput = { 
+/**
+ * `YYYY-MM`
+ */
+month: string, 
+/**
+ * 次回の訪問診療の予定日 (YYYY-MM-DD or 和暦).
+ */
+nextVisit: string, 
+/**
+ * 治療方針の変更: null until answered.
+ */
+policyChanged: boolean | null, changeSummary: string, carePoints: string, };
+
+export type SharingFeeRecord = { id: string, 
+/**
+ * `2026-12`
+ */
+month: string, 
+/**
+ * 令和8年12月
+ */
+monthLabel: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+nextVisit: string, 
+/**
+ * 和暦
+ */
+nextVisitLabel: string, policyChanged: boolean, changeSummary: string, carePoints: string, 
+/**
+ * Posted on the team's timeline.
+ */
+shared: boolean, 
+/**
+ * The latest version of its month: the one that counts.
+ */
+counts: boolean, 
+/**
+ * 「医師 佐藤 花子」
+ */
+recordedBy: string, 
+/**
+ * RFC 3339
+ */
+recordedAt: string, };
+
+export type SharingFeeCheck = { 
+/**
+ * The domain's `SharingFeeRequirement` code.
+ */
+code: string, label: string, 
+/**
+ * The report column's heading.
+ */
+shortLabel: string, met: boolean, };
+
+export type SharingFeeReportRow = { patientId: string, patientName: string, patientKana: string, chartNumber: string | null, record: SharingFeeRecord | null, othersPosts: number, othersRead: number, othersAcknowledged: number, 
+/**
+ * Every requirement, in the rule's order.
+ */
+checks: Array<SharingFeeCheck>, complete: boolean, };
+
+export type SharingFeeReport = { month: string, monthLabel: string, rows: Array<SharingFeeReportRow>, complete: number, };
+
 export type NursingOrderDiagnosis = { name: string, code: string, };
 
 export type NursingOrderForm = { 

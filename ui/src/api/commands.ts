@@ -55,6 +55,9 @@ import type {
   SavedWithFhir,
   SearchResult,
   Session,
+  SharingFeeInput,
+  SharingFeeRecord,
+  SharingFeeReport,
   StartupState,
   SyncConflict,
   SyncReport,
@@ -554,6 +557,26 @@ export function openEmergencySheet(patientId: string): Promise<void> {
 /** Saves the 救急医療情報 where the user picks; `path` is null when cancelled. */
 export function saveEmergencySheet(patientId: string): Promise<SavedFile> {
   return call("save_emergency_sheet", { patientId });
+}
+
+/** The patient's monthly records, newest month first and the counting version first within a month (医師・看護師 read). */
+export function patientSharingFee(patientId: string): Promise<Array<SharingFeeRecord>> {
+  return call("patient_sharing_fee", { patientId });
+}
+
+/** Records the month's items as a new signed version (医師) and shares them on the team's timeline, in one write, when its consent stands; rejects with field errors and keeps nothing. */
+export function recordSharingFee(patientId: string, input: SharingFeeInput): Promise<SharingFeeRecord> {
+  return call("record_sharing_fee", { patientId, input });
+}
+
+/** The month's report (`YYYY-MM`, not in the future): every home-care patient with each requirement met or missing. */
+export function sharingFeeReport(month: string): Promise<SharingFeeReport> {
+  return call("sharing_fee_report", { month });
+}
+
+/** Saves the month's report as CSV for Excel where the user picks; a refused month is said before the dialog; `path` is null when cancelled. */
+export function saveSharingFeeReportCsv(month: string): Promise<SavedFile> {
+  return call("save_sharing_fee_report_csv", { month });
 }
 
 /** The patient's drafts (last edited first) and issued orders (latest first), each with where it stands today. */

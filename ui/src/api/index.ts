@@ -8,6 +8,11 @@ import type { AppError, ErrorCode, FieldError } from "./bindings";
 export type {
   CareSummary,
   CareSummaryInput,
+  SharingFeeCheck,
+  SharingFeeInput,
+  SharingFeeRecord,
+  SharingFeeReport,
+  SharingFeeReportRow,
   IssuedNursingOrder,
   NursingOrder,
   NursingOrderDiagnosis,

@@ -8,6 +8,7 @@ import { LetterForm } from "./LetterForm";
 import { PatientFormScreen, type PatientFormTarget } from "./PatientForm";
 import { PatientList } from "./PatientList";
 import { LoopFigures } from "./LoopFigures";
+import { SharingFeeReport } from "./SharingFeeReport";
 import { DEFAULT_BOARD_FILTER, ReferralBoard } from "./ReferralBoard";
 import { SyncIndicator } from "../components/SyncIndicator";
 import { TeamBadgeIndicator } from "../components/TeamBadge";
@@ -22,6 +23,7 @@ type View =
   | { kind: "list" }
   | { kind: "board" }
   | { kind: "figures" }
+  | { kind: "sharingFee" }
   | { kind: "directory" }
   | { kind: "intake" }
   | { kind: "clinic" }
@@ -151,6 +153,18 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           </button>
           <button
             type="button"
+            id="sharing-fee-nav"
+            class="button button-ghost"
+            aria-pressed={view.kind === "sharingFee"}
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: "sharingFee" });
+            }}
+          >
+            連携加算
+          </button>
+          <button
+            type="button"
             id="clinic-settings"
             class="button button-ghost"
             aria-pressed={view.kind === "clinic"}
@@ -225,6 +239,14 @@ export function MainScreen({ clinic, session, onClinicSaved }: Props) {
           />
         )}
         {view.kind === "figures" && <LoopFigures />}
+        {view.kind === "sharingFee" && (
+          <SharingFeeReport
+            key={`fee-${syncs}-${unlocks}`}
+            onOpenPatient={(id) => {
+              openPatient({ kind: "edit", id });
+            }}
+          />
+        )}
         {view.kind === "directory" && <DirectoryWithIntake key={`directory-${syncs}-${unlocks}`} />}
         {view.kind === "intake" && (
           <IntakeRequests

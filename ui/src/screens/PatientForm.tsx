@@ -20,6 +20,7 @@ import { PatientConsentPanel } from "./PatientConsent";
 import { PatientTeamPanel } from "./PatientTeam";
 import { PatientAcpPanel } from "./PatientAcp";
 import { PatientCareSummaryPanel } from "./PatientCareSummary";
+import { PatientSharingFeePanel } from "./PatientSharingFee";
 import { PatientLettersPanel } from "./PatientLetters";
 import { PatientNursingOrdersPanel } from "./PatientNursingOrders";
 import { PatientReferralsPanel } from "./PatientReferrals";
@@ -203,6 +204,7 @@ function PatientEditor({
       )}
       {patient !== null && !isDeleted && <PatientCareSummaryPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && <PatientAcpPanel patientId={patient.id} />}
+      {patient !== null && !isDeleted && <PatientSharingFeePanel patientId={patient.id} />}
       {patient !== null && !isDeleted && <PatientNursingOrdersPanel patientId={patient.id} />}
       {patient !== null && !isDeleted && (
         <PatientLettersPanel
