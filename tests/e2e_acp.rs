@@ -144,8 +144,46 @@ async fn journey(client: &Client, data_dir: &Path) {
     scroll_to(client, "#acp-earlier").await;
     screenshot_display(&artifacts().join("e2e-acp-versions.png"));
 
+    acp_as_fhir(client, data_dir).await;
     emergency_sheet(client, data_dir).await;
     sharing_fee(client, data_dir).await;
+}
+
+/// 「FHIR（JSON）を保存」: refused with the way out while the clinic has no
+/// 医療機関コード (no dialog, nothing written), then saved through the OS
+/// dialog once it has one: a FHIR Consent (scope adr) naming the clinic.
+async fn acp_as_fhir(client: &Client, data_dir: &Path) {
+    press(client, "#acp-save-fhir").await;
+    wait_for_text(client, "#acp-panel .alert-error", "医療機関コード").await;
+
+    press(client, "#clinic-settings").await;
+    fill(
+        client,
+        "#clinic-form input[name=institutionCode]",
+        "0110113719",
+    )
+    .await;
+    press(client, "#clinic-form button[type=submit]").await;
+    wait_for_count(client, "tr[data-testid=patient-row]", 1).await;
+    open_first_patient(client).await;
+
+    let target = data_dir.join("acp.json");
+    let answer = answer_file_dialog("FHIR（JSON）を保存", target.clone(), false);
+    press(client, "#acp-save-fhir").await;
+    wait_for_text(
+        client,
+        "#acp-panel .alert-success",
+        "人生会議をFHIR（JSON）で保存しました",
+    )
+    .await;
+    answer.join().expect("the save dialog was answered");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    let text = json.to_string();
+    assert_eq!(json["resourceType"], "Consent", "{text}");
+    assert!(
+        text.contains("\"adr\"") && text.contains("0110113719"),
+        "{text}"
+    );
 }
 
 /// 在宅医療情報連携加算: with the team's consent and a team, the month's
