@@ -22,7 +22,7 @@ use tsunagu_app::{
 use tsunagu_store::AuditAction;
 use tsunagu_testkit::fixtures::*;
 
-const INSTITUTION: &str = "1311234567";
+const INSTITUTION: &str = "1311234569";
 
 fn clinic(institution_code: &str) -> ClinicDraft {
     ClinicDraft {
@@ -225,11 +225,14 @@ async fn without_a_usable_institution_code_nothing_is_made_or_audited() {
     let err = t.app.acp_fhir(&patient).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation, "{err:?}");
 
-    // Ten digits the profile takes, but no prefecture 48: the FHIR rules refuse it.
-    t.app
+    // Ten digits but no prefecture 48 (nor the check digit): the profile
+    // refuses them, and the letter still has no usable code.
+    let err = t
+        .app
         .save_clinic_profile(&clinic("4811234567"))
         .await
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(field_keys(&err), ["institutionCode"]);
     let err = t.app.letter_fhir(&letter).await.unwrap_err();
     assert_eq!(field_keys(&err), ["institutionCode"]);
     assert!(is_japanese(&err.message));

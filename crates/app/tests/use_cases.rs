@@ -20,7 +20,7 @@ use uuid::Uuid;
 fn clinic() -> ClinicDraft {
     ClinicDraft {
         name: "つなぐ内科クリニック".to_string(),
-        institution_code: "13-1-2345678".to_string(),
+        institution_code: "13-1-2345679".to_string(),
         postal_code: "〒１７１－００２２".to_string(),
         address: "東京都豊島区南池袋1-2-3".to_string(),
         phone: "０３ー１２３４ー５６７８".to_string(),
@@ -49,7 +49,7 @@ async fn invalid_clinic_profile_reports_every_bad_field_and_saves_nothing() {
     assert_eq!(message_on(&err, "name"), "医療機関名を入力してください");
     assert_eq!(
         message_on(&err, "institutionCode"),
-        "医療機関コードは10桁の数字です（例：1312345678）"
+        "医療機関コードは10桁の数字です（例：1312345679）"
     );
     assert_eq!(
         message_on(&err, "postalCode"),
@@ -65,7 +65,7 @@ async fn clinic_profile_is_saved_normalised_read_back_and_edited() {
     let t = new_app().await;
     let saved = t.app.save_clinic_profile(&clinic()).await.unwrap();
     assert_eq!(saved.name, "つなぐ内科クリニック");
-    assert_eq!(saved.institution_code.as_deref(), Some("1312345678"));
+    assert_eq!(saved.institution_code.as_deref(), Some("1312345679"));
     assert_eq!(saved.postal_code, "171-0022");
     assert_eq!(saved.phone, "03-1234-5678");
     assert_eq!(saved.fax, "03-1234-5679");

@@ -179,11 +179,49 @@ fn check_institution_code(raw: &str) -> Checked<Option<String>> {
     if digits.is_empty() {
         return Ok(None);
     }
-    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
-        Ok(Some(digits))
-    } else {
-        Err("医療機関コードは10桁の数字です（例：1312345678）".into())
+    if digits.len() != 10 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err("医療機関コードは10桁の数字です（例：1312345679）".into());
     }
+    check_institution_digits(&digits)?;
+    Ok(Some(digits))
+}
+
+/// The 10 digits as printed on a prescription (処方箋発行医療機関コード):
+/// the prefecture (01–47), the 点数表 (1 医科, 3 歯科: a clinic is one of
+/// them), then the 7-digit code whose last digit checks all nine before
+/// it by the Luhn rule (weights 2 and 1 from the right, a two-digit
+/// product's digits added). A slip of one digit or two swapped neighbours
+/// is caught here, before the code goes into every letter and FHIR
+/// document's identifier.
+fn check_institution_digits(digits: &str) -> Checked<()> {
+    let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    let prefecture =
+        values.first().copied().unwrap_or(0) * 10 + values.get(1).copied().unwrap_or(0);
+    if !(1..=47).contains(&prefecture) {
+        return Err("医療機関コードの先頭2桁（都道府県番号）は01〜47です".into());
+    }
+    if !matches!(values.get(2), Some(1 | 3)) {
+        return Err("医療機関コードの3桁目（点数表番号）は医科なら1、歯科なら3です".into());
+    }
+    let sum: u32 = values
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                doubled / 10 + doubled % 10
+            } else {
+                d
+            }
+        })
+        .sum();
+    if sum % 10 != 0 {
+        return Err(
+            "医療機関コードの末尾の1桁（検証番号）が合いません。番号を確かめてください".into(),
+        );
+    }
+    Ok(())
 }
 
 fn check_postal_code(raw: &str) -> Checked<String> {
@@ -212,7 +250,7 @@ mod tests {
     fn valid_draft() -> ClinicDraft {
         ClinicDraft {
             name: "つなぐ内科クリニック".to_owned(),
-            institution_code: "1312345678".to_owned(),
+            institution_code: "1312345679".to_owned(),
             postal_code: "171-0022".to_owned(),
             address: "東京都豊島区南池袋1-2-3".to_owned(),
             phone: "03-1234-5678".to_owned(),
@@ -230,7 +268,7 @@ mod tests {
     #[test]
     fn valid_profile() {
         let profile = validate_clinic(&valid_draft()).expect("valid");
-        assert_eq!(profile.institution_code.as_deref(), Some("1312345678"));
+        assert_eq!(profile.institution_code.as_deref(), Some("1312345679"));
         assert_eq!(profile.postal_code, "171-0022");
         assert_eq!(profile.fax, "03-1234-5679");
     }
@@ -249,21 +287,21 @@ mod tests {
     fn institution_code() {
         let mut draft = valid_draft();
         for ok in [
-            "13-1-2345678",
-            "１３１２３４５６７８",
-            "13 1 2345678",
-            "13ー1ー2345678",
+            "13-1-2345679",
+            "１３１２３４５６７９",
+            "13 1 2345679",
+            "13ー1ー2345679",
         ] {
             draft.institution_code = ok.to_owned();
             assert_eq!(
                 validate_clinic(&draft).map(|p| p.institution_code),
-                Ok(Some("1312345678".to_owned())),
+                Ok(Some("1312345679".to_owned())),
                 "{ok}"
             );
         }
         for bad in [
             "131234567",
-            "13123456789",
+            "13123456799",
             "13123456ab",
             "１３１２３４５６７",
         ] {
@@ -272,10 +310,33 @@ mod tests {
                 only_error(&draft),
                 (
                     "institutionCode",
-                    "医療機関コードは10桁の数字です（例：1312345678）".to_owned()
+                    "医療機関コードは10桁の数字です（例：1312345679）".to_owned()
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    /// The prefecture, the 点数表 and the check digit; the example is a
+    /// code as printed on a prescription (0110113719).
+    #[test]
+    fn institution_code_digits_are_checked() {
+        let mut draft = valid_draft();
+        for ok in ["0110113719", "1312345679", "1332345675"] {
+            draft.institution_code = ok.to_owned();
+            assert!(validate_clinic(&draft).is_ok(), "{ok}");
+        }
+        for (bad, says) in [
+            ("1312345678", "検証番号"),
+            ("1312345697", "検証番号"),
+            ("0012345678", "都道府県番号"),
+            ("4812345678", "都道府県番号"),
+            ("1342345678", "点数表番号"),
+        ] {
+            draft.institution_code = bad.to_owned();
+            let (field, message) = only_error(&draft);
+            assert_eq!(field, "institutionCode");
+            assert!(message.contains(says), "{bad}: {message}");
         }
     }
 
