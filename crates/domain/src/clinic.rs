@@ -216,7 +216,7 @@ fn check_institution_digits(digits: &str) -> Checked<()> {
             }
         })
         .sum();
-    if sum % 10 != 0 {
+    if !sum.is_multiple_of(10) {
         return Err(
             "医療機関コードの末尾の1桁（検証番号）が合いません。番号を確かめてください".into(),
         );
