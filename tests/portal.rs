@@ -885,3 +885,99 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
             .any(|i| i.title == "病院・窓口から連絡があります")
     );
 }
+
+/// Issue 19: the hospital's liaison officer, in headless Chromium, sends a
+/// 退院時サマリー (a PDF) on the referral page; the clinic's app, at its
+/// next sync, has it as the referral's reply, and the physician opens the
+/// same bytes (audited) — once, however often it syncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring and Chromium/ChromeDriver: run `make test`"]
+async fn a_hospital_sends_a_discharge_summary_that_the_physician_opens() {
+    const SUMMARY: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let keys = keyring();
+    let driver = chromedriver();
+    let w = world(&keys).await;
+    let secret = person(&w.region, &w.hospital, "liaison.docs", Role::Liaison).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("退院時サマリー_山田太郎.pdf");
+    std::fs::write(&file, SUMMARY).unwrap();
+
+    let client = browser(&driver).await;
+    client
+        .goto(&format!("{}/portal", w.region.url()))
+        .await
+        .unwrap();
+    fill(&client, "#login", "liaison.docs").await;
+    fill(&client, "#password", "a long enough password").await;
+    click(&client, "#sign-in").await;
+    fill(&client, "#code", &totp_now(&secret, "liaison.docs")).await;
+    click(&client, "#verify").await;
+    wait_for_text(&client, "main", "山田").await;
+    fill(&client, "#tracking-code", &w.tracking_code).await;
+    click(&client, "#open-referral").await;
+    wait_for_text(&client, "#patient-name", "山田").await;
+    wait_for_text(&client, "#documents", "まだ送った書類はありません").await;
+
+    // A photo renamed .pdf is refused, in Japanese, and nothing is listed.
+    let photo = folder.path().join("写真.pdf");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n0000").unwrap();
+    click(&client, "#document-kind-discharge_summary").await;
+    let chosen = client.find(Locator::Css("#document-file")).await.unwrap();
+    chosen.send_keys(photo.to_str().unwrap()).await.unwrap();
+    click(&client, "#document-send").await;
+    wait_for_text(&client, "#form-error", "PDFではないファイルは送れません").await;
+    wait_for_text(&client, "#documents", "まだ送った書類はありません").await;
+
+    click(&client, "#document-kind-discharge_summary").await;
+    let chosen = client.find(Locator::Css("#document-file")).await.unwrap();
+    chosen.send_keys(file.to_str().unwrap()).await.unwrap();
+    click(&client, "#document-send").await;
+    wait_for_text(&client, "#document-list", "退院時サマリー_山田太郎.pdf").await;
+    wait_for_text(&client, "main", "書類を送りました").await;
+    photograph(&client, "portal-referral-documents.png").await;
+    client.close().await.unwrap();
+
+    // The physician's app, at its next sync: the referral's reply.
+    let app = &w.clinic.app;
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let view = app.referral(&w.referral).await.unwrap();
+    assert_eq!(view.replies.len(), 1, "{:?}", view.replies);
+    let reply = &view.replies[0];
+    assert_eq!(
+        reply.findings.note,
+        "病院がポータルから送付（退院時サマリー）"
+    );
+    assert_eq!(
+        reply.attachment_name.as_deref(),
+        Some("退院時サマリー_山田太郎.pdf")
+    );
+    assert!(reply.recorded_by.starts_with("豊島中央病院"), "{reply:?}");
+    let opened = app.reply_attachment(&reply.id.to_string()).await.unwrap();
+    assert_eq!(opened.bytes, SUMMARY);
+    assert_eq!(opened.media_type, "application/pdf");
+    // The hash the server took on upload, as the app checked it.
+    let kept: String = sqlx::query_scalar("SELECT sha256 FROM referral_documents")
+        .fetch_one(&w.region.owner)
+        .await
+        .unwrap();
+    assert_eq!(opened.sha256, kept);
+    // The board shows the loop closed, as for a scanned reply.
+    let board = app.referral_board(&BoardFilter::default()).await.unwrap();
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.referral_id.to_string() == w.referral)
+        .unwrap();
+    assert!(row.replied);
+
+    // Synced again: nothing twice.
+    app.sync_now().await.unwrap();
+    assert_eq!(app.referral(&w.referral).await.unwrap().replies.len(), 1);
+    // Uploaded and fetched, each in the server's audit log.
+    let uploads = "SELECT count(*) FROM audit_log WHERE action = 'upload-document'";
+    assert_eq!(w.region.count(uploads).await, 1);
+    let fetched = "SELECT count(*) FROM audit_log WHERE action = 'view-document'
+                   AND actor LIKE 'device:%'";
+    assert_eq!(w.region.count(fetched).await, 1);
+}
