@@ -981,3 +981,57 @@ async fn a_hospital_sends_a_discharge_summary_that_the_physician_opens() {
                    AND actor LIKE 'device:%'";
     assert_eq!(w.region.count(fetched).await, 1);
 }
+
+/// Issue 19: a referral letter corrected in the app after the hospital
+/// has it reaches the portal as its new version (「訂正版（第N版）」), each
+/// version kept on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_corrected_letter_reaches_the_hospital_as_its_latest_version() {
+    let keys = keyring();
+    let w = world(&keys).await;
+    let app = &w.clinic.app;
+    let secret = person(&w.region, &w.hospital, "liaison.c", Role::Liaison).await;
+    let mut liaison = Visitor::new(&w.region.url());
+    liaison
+        .sign_in("liaison.c", "a long enough password", &secret)
+        .await;
+    let page = format!("/portal/referrals/{}", w.referral);
+    let first = liaison.get(&page).await;
+    assert!(first.body.contains("精査加療"), "{}", first.body);
+    assert!(!first.body.contains("訂正版"));
+
+    for (version, purpose) in [
+        (2, "精査加療と心エコーをお願いします"),
+        (3, "至急の精査をお願いします"),
+    ] {
+        let letters = app.patient_letters(&w.patient_id).await.unwrap().letters;
+        let current = letters
+            .iter()
+            .find(|l| l.summary.superseded_by.is_none())
+            .unwrap();
+        let draft = app
+            .correct_letter(&current.summary.id.to_string())
+            .await
+            .unwrap();
+        let mut content = draft.content.clone();
+        content.purpose = purpose.into();
+        app.save_letter_draft(&draft.id.to_string(), &content)
+            .await
+            .unwrap();
+        app.issue_letter(&draft.id.to_string()).await.unwrap();
+        let report = app.sync_now().await.unwrap();
+        assert_eq!((report.pushed, report.refused), (1, 0), "{report:?}");
+        let shown = liaison.get(&page).await;
+        assert!(
+            shown.body.contains(&format!("訂正版（第{version}版）")),
+            "{}",
+            shown.body
+        );
+        assert!(shown.body.contains(purpose), "{}", shown.body);
+    }
+    let kept = "SELECT count(*) FROM referral_letter_versions";
+    assert_eq!(w.region.count(kept).await, 2);
+    // Nothing waits: a sync sends nothing more.
+    assert_eq!(app.sync_now().await.unwrap().pushed, 0);
+}
