@@ -1035,3 +1035,85 @@ async fn a_corrected_letter_reaches_the_hospital_as_its_latest_version() {
     // Nothing waits: a sync sends nothing more.
     assert_eq!(app.sync_now().await.unwrap().pushed, 0);
 }
+
+/// A document whose bytes do not match the hash the feed named (a broken
+/// proxy, a damaged copy) is not recorded, and is fetched again at the
+/// next sync; a 返書 then arrives as the referral's reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_document_that_does_not_match_its_hash_is_fetched_again() {
+    const LETTER: &[u8] =
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let keys = keyring();
+    let w = world(&keys).await;
+    let app = &w.clinic.app;
+    let secret = person(&w.region, &w.hospital, "liaison.r", Role::Liaison).await;
+    let mut liaison = Visitor::new(&w.region.url());
+    let csrf = liaison
+        .sign_in("liaison.r", "a long enough password", &secret)
+        .await;
+    let boundary = "----tsunagu-e2e";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf.as_str()), ("kind", "reply")] {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"返書.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(LETTER);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = liaison
+        .http
+        .post(format!(
+            "{}/portal/referrals/{}/documents",
+            w.region.url(),
+            w.referral
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body);
+    let sent = liaison.send(request).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+
+    // The server's copy damaged (as its owner may; the runtime role may
+    // not): still a PDF of the same size, one letter changed.
+    let damaged = String::from_utf8(LETTER.to_vec())
+        .unwrap()
+        .replace("Catalog", "Catalag");
+    assert_eq!(damaged.len(), LETTER.len());
+    let damaged = damaged.into_bytes();
+    sqlx::query("UPDATE referral_documents SET bytes = $1")
+        .bind(&damaged)
+        .execute(&w.region.owner)
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 0, "{report:?}");
+    assert!(app.referral(&w.referral).await.unwrap().replies.is_empty());
+
+    sqlx::query("UPDATE referral_documents SET bytes = $1")
+        .bind(LETTER)
+        .execute(&w.region.owner)
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let replies = app.referral(&w.referral).await.unwrap().replies;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].findings.note, "病院がポータルから送付（返書）");
+    let opened = app
+        .reply_attachment(&replies[0].id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(opened.bytes, LETTER);
+}
