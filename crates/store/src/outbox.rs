@@ -669,7 +669,7 @@ pub(crate) async fn hold_back_team(conn: &mut SqliteConnection, patient: Uuid) -
 pub(crate) async fn hold_back(conn: &mut SqliteConnection, patient: Uuid) -> StoreResult<()> {
     sqlx::query(
         "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending'
-           AND kind IN ('patient_shared', 'referral_opened', 'event_appended')",
+           AND kind IN ('patient_shared', 'referral_opened', 'event_appended', 'letter_revised')",
     )
     .bind(Id(patient))
     .execute(conn)
