@@ -885,3 +885,235 @@ async fn the_desk_and_the_administrator_work_and_a_transfer_hands_the_referral_o
             .any(|i| i.title == "病院・窓口から連絡があります")
     );
 }
+
+/// Issue 19: the hospital's liaison officer, in headless Chromium, sends a
+/// 退院時サマリー (a PDF) on the referral page; the clinic's app, at its
+/// next sync, has it as the referral's reply, and the physician opens the
+/// same bytes (audited) — once, however often it syncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring and Chromium/ChromeDriver: run `make test`"]
+async fn a_hospital_sends_a_discharge_summary_that_the_physician_opens() {
+    const SUMMARY: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let keys = keyring();
+    let driver = chromedriver();
+    let w = world(&keys).await;
+    let secret = person(&w.region, &w.hospital, "liaison.docs", Role::Liaison).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("退院時サマリー_山田太郎.pdf");
+    std::fs::write(&file, SUMMARY).unwrap();
+
+    let client = browser(&driver).await;
+    client
+        .goto(&format!("{}/portal", w.region.url()))
+        .await
+        .unwrap();
+    fill(&client, "#login", "liaison.docs").await;
+    fill(&client, "#password", "a long enough password").await;
+    click(&client, "#sign-in").await;
+    fill(&client, "#code", &totp_now(&secret, "liaison.docs")).await;
+    click(&client, "#verify").await;
+    wait_for_text(&client, "main", "山田").await;
+    fill(&client, "#tracking-code", &w.tracking_code).await;
+    click(&client, "#open-referral").await;
+    wait_for_text(&client, "#patient-name", "山田").await;
+    wait_for_text(&client, "#documents", "まだ送った書類はありません").await;
+
+    // A photo renamed .pdf is refused, in Japanese, and nothing is listed.
+    let photo = folder.path().join("写真.pdf");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n0000").unwrap();
+    click(&client, "#document-kind-discharge_summary").await;
+    let chosen = client.find(Locator::Css("#document-file")).await.unwrap();
+    chosen.send_keys(photo.to_str().unwrap()).await.unwrap();
+    click(&client, "#document-send").await;
+    wait_for_text(&client, "#form-error", "PDFではないファイルは送れません").await;
+    wait_for_text(&client, "#documents", "まだ送った書類はありません").await;
+
+    click(&client, "#document-kind-discharge_summary").await;
+    let chosen = client.find(Locator::Css("#document-file")).await.unwrap();
+    chosen.send_keys(file.to_str().unwrap()).await.unwrap();
+    click(&client, "#document-send").await;
+    wait_for_text(&client, "#document-list", "退院時サマリー_山田太郎.pdf").await;
+    wait_for_text(&client, "main", "書類を送りました").await;
+    photograph(&client, "portal-referral-documents.png").await;
+    client.close().await.unwrap();
+
+    // The physician's app, at its next sync: the referral's reply.
+    let app = &w.clinic.app;
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let view = app.referral(&w.referral).await.unwrap();
+    assert_eq!(view.replies.len(), 1, "{:?}", view.replies);
+    let reply = &view.replies[0];
+    assert_eq!(
+        reply.findings.note,
+        "病院がポータルから送付（退院時サマリー）"
+    );
+    assert_eq!(
+        reply.attachment_name.as_deref(),
+        Some("退院時サマリー_山田太郎.pdf")
+    );
+    assert!(reply.recorded_by.starts_with("豊島中央病院"), "{reply:?}");
+    let opened = app.reply_attachment(&reply.id.to_string()).await.unwrap();
+    assert_eq!(opened.bytes, SUMMARY);
+    assert_eq!(opened.media_type, "application/pdf");
+    // The hash the server took on upload, as the app checked it.
+    let kept: String = sqlx::query_scalar("SELECT sha256 FROM referral_documents")
+        .fetch_one(&w.region.owner)
+        .await
+        .unwrap();
+    assert_eq!(opened.sha256, kept);
+    // The board shows the loop closed, as for a scanned reply.
+    let board = app.referral_board(&BoardFilter::default()).await.unwrap();
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.referral_id.to_string() == w.referral)
+        .unwrap();
+    assert!(row.replied);
+
+    // Synced again: nothing twice.
+    app.sync_now().await.unwrap();
+    assert_eq!(app.referral(&w.referral).await.unwrap().replies.len(), 1);
+    // Uploaded and fetched, each in the server's audit log.
+    let uploads = "SELECT count(*) FROM audit_log WHERE action = 'upload-document'";
+    assert_eq!(w.region.count(uploads).await, 1);
+    let fetched = "SELECT count(*) FROM audit_log WHERE action = 'view-document'
+                   AND actor LIKE 'device:%'";
+    assert_eq!(w.region.count(fetched).await, 1);
+}
+
+/// Issue 19: a referral letter corrected in the app after the hospital
+/// has it reaches the portal as its new version (「訂正版（第N版）」), each
+/// version kept on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_corrected_letter_reaches_the_hospital_as_its_latest_version() {
+    let keys = keyring();
+    let w = world(&keys).await;
+    let app = &w.clinic.app;
+    let secret = person(&w.region, &w.hospital, "liaison.c", Role::Liaison).await;
+    let mut liaison = Visitor::new(&w.region.url());
+    liaison
+        .sign_in("liaison.c", "a long enough password", &secret)
+        .await;
+    let page = format!("/portal/referrals/{}", w.referral);
+    let first = liaison.get(&page).await;
+    assert!(first.body.contains("精査加療"), "{}", first.body);
+    assert!(!first.body.contains("訂正版"));
+
+    for (version, purpose) in [
+        (2, "精査加療と心エコーをお願いします"),
+        (3, "至急の精査をお願いします"),
+    ] {
+        let letters = app.patient_letters(&w.patient_id).await.unwrap().letters;
+        let current = letters
+            .iter()
+            .find(|l| l.summary.superseded_by.is_none())
+            .unwrap();
+        let draft = app
+            .correct_letter(&current.summary.id.to_string())
+            .await
+            .unwrap();
+        let mut content = draft.content.clone();
+        content.purpose = purpose.into();
+        app.save_letter_draft(&draft.id.to_string(), &content)
+            .await
+            .unwrap();
+        app.issue_letter(&draft.id.to_string()).await.unwrap();
+        let report = app.sync_now().await.unwrap();
+        assert_eq!((report.pushed, report.refused), (1, 0), "{report:?}");
+        let shown = liaison.get(&page).await;
+        assert!(
+            shown.body.contains(&format!("訂正版（第{version}版）")),
+            "{}",
+            shown.body
+        );
+        assert!(shown.body.contains(purpose), "{}", shown.body);
+    }
+    let kept = "SELECT count(*) FROM referral_letter_versions";
+    assert_eq!(w.region.count(kept).await, 2);
+    // Nothing waits: a sync sends nothing more.
+    assert_eq!(app.sync_now().await.unwrap().pushed, 0);
+}
+
+/// A document whose bytes do not match the hash the feed named (a broken
+/// proxy, a damaged copy) is not recorded, and is fetched again at the
+/// next sync; a 返書 then arrives as the referral's reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the OS keyring (a Secret Service): run `make test`"]
+async fn a_document_that_does_not_match_its_hash_is_fetched_again() {
+    const LETTER: &[u8] =
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let keys = keyring();
+    let w = world(&keys).await;
+    let app = &w.clinic.app;
+    let secret = person(&w.region, &w.hospital, "liaison.r", Role::Liaison).await;
+    let mut liaison = Visitor::new(&w.region.url());
+    let csrf = liaison
+        .sign_in("liaison.r", "a long enough password", &secret)
+        .await;
+    let boundary = "----tsunagu-e2e";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf.as_str()), ("kind", "reply")] {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"返書.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(LETTER);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = liaison
+        .http
+        .post(format!(
+            "{}/portal/referrals/{}/documents",
+            w.region.url(),
+            w.referral
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body);
+    let sent = liaison.send(request).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+
+    // The server's copy damaged (as its owner may; the runtime role may
+    // not): still a PDF of the same size, one letter changed.
+    let damaged = String::from_utf8(LETTER.to_vec())
+        .unwrap()
+        .replace("Catalog", "Catalag");
+    assert_eq!(damaged.len(), LETTER.len());
+    let damaged = damaged.into_bytes();
+    sqlx::query("UPDATE referral_documents SET bytes = $1")
+        .bind(&damaged)
+        .execute(&w.region.owner)
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 0, "{report:?}");
+    assert!(app.referral(&w.referral).await.unwrap().replies.is_empty());
+
+    sqlx::query("UPDATE referral_documents SET bytes = $1")
+        .bind(LETTER)
+        .execute(&w.region.owner)
+        .await
+        .unwrap();
+    let report = app.sync_now().await.unwrap();
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let replies = app.referral(&w.referral).await.unwrap().replies;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].findings.note, "病院がポータルから送付（返書）");
+    let opened = app
+        .reply_attachment(&replies[0].id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(opened.bytes, LETTER);
+}

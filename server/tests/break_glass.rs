@@ -195,6 +195,10 @@ async fn a_liaison_breaks_the_glass_reads_only_until_it_expires_and_the_admin_ac
         !page.body.contains("id=\"event-form\""),
         "no recording form"
     );
+    assert!(
+        !page.body.contains("id=\"document-form\""),
+        "no form to send a document"
+    );
     assert_banner(&page, true);
     assert!(page.body.contains("緊急閲覧中: "));
     assert!(page.body.contains("残り30分") || page.body.contains("残り29分"));
@@ -222,6 +226,31 @@ async fn a_liaison_breaks_the_glass_reads_only_until_it_expires_and_the_admin_ac
     assert_eq!(page.status, 403, "{}", page.body);
     assert!(page.body.contains("閲覧のみ"), "{}", page.body);
     assert_eq!(count(&t, events).await, before);
+    // So is sending a document (ADR 0041): nothing is kept.
+    let boundary = "----tsunagu-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nreply\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--{boundary}--\r\n",
+        l.csrf
+    );
+    let cookie = format!("tsunagu_session={}", l.token);
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let page = send(
+        app,
+        "POST",
+        &format!("{page_path}/documents"),
+        &[("content-type", &content_type), ("cookie", &cookie)],
+        body,
+    )
+    .await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(page.body.contains("閲覧のみ"), "{}", page.body);
+    assert_eq!(
+        count(&t, "SELECT count(*) FROM referral_documents").await,
+        0
+    );
 
     // Once expired: refused again, and the banner is gone.
     sqlx::query(

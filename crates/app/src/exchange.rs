@@ -5,6 +5,7 @@
 //! again (the server remembers them), an unstored page is fetched again.
 
 mod directory;
+mod documents;
 mod live;
 mod push;
 mod team;
@@ -142,6 +143,7 @@ impl App {
                     OutboxKind::Team => "在宅チーム",
                     OutboxKind::DischargeAnswer => "退院後の在宅医療の相談への回答",
                     OutboxKind::Intake => "受入相談",
+                    OutboxKind::LetterRevised => "紹介状の訂正",
                 },
                 patient_id: op.patient_id,
                 patient_name,
@@ -209,6 +211,7 @@ impl App {
                     }
                     report.listings += listed?;
                     report.fetched += self.fetch_attachments(&link).await?;
+                    report.fetched += self.fetch_hospital_documents(&link).await?;
                     return match pushed.upload_failed {
                         None => Ok(report),
                         Some(e) => {
@@ -473,6 +476,7 @@ pub fn pulled_changes(body: ChangeBody) -> Result<Vec<PulledChange>, AppError> {
         ChangeBody::IntakeRequest { request } => {
             vec![PulledChange::IntakeRequest(pulled_intake_request(request)?)]
         }
+        ChangeBody::HospitalDocument { document } => documents::pulled_document(document)?,
         ChangeBody::ConsentRecorded {
             consent_id,
             patient_id,

@@ -104,7 +104,7 @@ impl App {
     }
 }
 
-fn attachment_of(file: AttachmentFile) -> Result<ReplyAttachment, AppError> {
+pub(crate) fn attachment_of(file: AttachmentFile) -> Result<ReplyAttachment, AppError> {
     let kind = check_attachment(file.bytes.len() as u64, &file.bytes)
         .map_err(|e| AppError::field("attachment", format!("{e}。")))?;
     let name: String = file.name.trim().chars().take(200).collect();

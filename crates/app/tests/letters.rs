@@ -263,3 +263,83 @@ async fn a_draft_too_large_is_refused_and_the_saved_one_is_kept() {
     let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
     assert!(pages >= 10, "{pages} pages");
 }
+
+/// Issue 19: a referral letter corrected after the region was told of the
+/// referral is queued as `letter_revised` (its version and what it now
+/// says); consent withdrawn, it is held back with the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_correction_the_region_must_hear_of_is_queued_and_held_back_without_consent() {
+    use tsunagu_app::pushed_operation;
+    use tsunagu_protocol::OpBody;
+    use tsunagu_store::Settlement;
+
+    let (t, patient) = ready().await;
+    let app = &t.app;
+    let consent = |withdrawn_on: String| tsunagu_app::ConsentDraft {
+        obtained_on: "2026-11-02".into(),
+        obtained_by: "看護師 佐藤".into(),
+        share_with_desk: true,
+        share_with_hospital: true,
+        withdrawn_on,
+    };
+    let given = app
+        .save_consent(&patient, None, &consent(String::new()))
+        .await
+        .unwrap();
+    let referral = refer(app, &patient, "豊島中央病院").await;
+    let revisions = async || -> Vec<OpBody> {
+        app.store()
+            .pending_operations(100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|op| pushed_operation(op).unwrap().body)
+            .filter(|body| matches!(body, OpBody::LetterRevised { .. }))
+            .collect()
+    };
+    // The region hears of the referral.
+    let told: Vec<_> = app
+        .store()
+        .pending_operations(100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|op| (op.op_seq, Settlement::Applied))
+        .collect();
+    app.store().settle_operations(&told, now()).await.unwrap();
+
+    let letters = app.patient_letters(&patient).await.unwrap().letters;
+    let draft = app
+        .correct_letter(&letters[0].summary.id.to_string())
+        .await
+        .unwrap();
+    let mut content = draft.content.clone();
+    content.purpose = "動悸発作と失神の精査をお願い申し上げます。".into();
+    app.save_letter_draft(&draft.id.to_string(), &content)
+        .await
+        .unwrap();
+    app.issue_letter(&draft.id.to_string()).await.unwrap();
+    let queued = revisions().await;
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    let OpBody::LetterRevised {
+        referral_id,
+        version,
+        letter,
+    } = &queued[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(referral_id.to_string(), referral);
+    assert_eq!(*version, 2);
+    assert_eq!(letter.purpose, "動悸発作と失神の精査をお願い申し上げます。");
+    assert_eq!(letter.clinic, "さくら内科クリニック");
+
+    app.save_consent(
+        &patient,
+        Some(&given.id.to_string()),
+        &consent(today().to_string()),
+    )
+    .await
+    .unwrap();
+    assert!(revisions().await.is_empty());
+}

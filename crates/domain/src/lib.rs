@@ -14,6 +14,7 @@ pub mod dates;
 pub mod directory;
 pub mod discharge_request;
 mod field_rules;
+pub mod hospital_document;
 pub mod ids;
 pub mod intake;
 pub mod kana;

@@ -11,6 +11,7 @@
 mod decode;
 mod directory;
 mod discharge;
+mod document;
 mod enroll;
 mod error;
 mod event;
@@ -25,6 +26,7 @@ pub use directory::{
     DirectoryRequest, DirectoryResponse, MAX_DIRECTORY_LIMIT, WireBeds, WireConfirmed, WireListing,
 };
 pub use discharge::{WireAnswer, WireDischargeRequest};
+pub use document::WireHospitalDocument;
 pub use enroll::{EnrollRequest, EnrollResponse, OrgKind, Organisation};
 pub use error::{ErrorBody, ErrorCode};
 pub use event::{WireDestination, WireEvent, WireEventDetails};
@@ -64,7 +66,10 @@ pub use team::{
 /// Version 9 added the regional directory's listings (`/v1/directory`,
 /// pulled by directory version into the device's store) and the 受入相談
 /// between organisations.
-pub const PROTOCOL_VERSION: u16 = 9;
+/// Version 10 added the documents a hospital sends through the portal
+/// (`hospital_document`, fetched from `/v1/referral-documents/{id}`) and
+/// a corrected referral letter's summary (`letter_revised`).
+pub const PROTOCOL_VERSION: u16 = 10;
 
 /// The versions a server of this build accepts: the current one and every
 /// one back to 2 (versions 4 to 9 changed nothing an older client sends

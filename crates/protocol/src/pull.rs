@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::Versioned;
 use crate::decode::{Bounded, DecodeError};
 use crate::discharge::WireDischargeRequest;
+use crate::document::WireHospitalDocument;
 use crate::enroll::Organisation;
 use crate::event::{WireEvent, WireEventDetails};
 use crate::intake::WireIntakeRequest;
@@ -131,6 +132,9 @@ pub enum ChangeBody {
     /// A 受入相談 the organisation sent or was asked, as it stands
     /// (version 9).
     IntakeRequest { request: WireIntakeRequest },
+    /// A 返書 or 退院時サマリー a hospital sent through the portal against
+    /// the clinic's referral (only in the clinic's feed; version 10).
+    HospitalDocument { document: WireHospitalDocument },
 }
 
 impl ChangeBody {
@@ -139,6 +143,7 @@ impl ChangeBody {
     /// it).
     pub fn since_version(&self) -> u16 {
         match self {
+            ChangeBody::HospitalDocument { .. } => 10,
             ChangeBody::IntakeRequest { .. } => 9,
             ChangeBody::DischargeRequest { .. }
             | ChangeBody::Team(TeamChangeBody::Conference { .. }) => 8,

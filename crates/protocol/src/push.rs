@@ -126,6 +126,15 @@ pub enum OpBody {
     IntakeWithdrawn {
         request_id: Uuid,
     },
+    /// A corrected referral letter was issued as a new version: what it
+    /// now says (version 10). The region keeps every version and shows
+    /// the latest.
+    LetterRevised {
+        referral_id: Uuid,
+        /// The letter's version (2 for the first correction).
+        version: u32,
+        letter: Box<WireLetterSummary>,
+    },
 }
 
 /// The family member who consented, and how they are related.

@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::event::{WireDestination, WireEvent, WireEventDetails};
-use crate::push::OpBody;
+use crate::push::{OpBody, WireLetterSummary};
 use crate::team::{TeamOp, WireAuthor};
 
 /// Whether a database can keep every value the operation carries.
@@ -78,17 +78,10 @@ impl<'a> Values<'a> {
                 self.texts.push(tracking_code);
                 self.event(sent);
                 if let Some(l) = letter {
-                    self.texts.extend([
-                        l.clinic.as_str(),
-                        &l.doctor,
-                        &l.phone,
-                        &l.fax,
-                        &l.address,
-                        &l.purpose,
-                    ]);
-                    self.texts.extend(l.diagnoses.iter().map(String::as_str));
+                    self.letter(l);
                 }
             }
+            OpBody::LetterRevised { letter, .. } => self.letter(letter),
             OpBody::EventAppended { event, .. } => self.event(event),
             OpBody::ReferralAssigned { .. } => {}
             OpBody::ReferralClaimed { tracking_code } => self.texts.push(tracking_code),
@@ -115,6 +108,18 @@ impl<'a> Values<'a> {
             }
             OpBody::IntakeWithdrawn { .. } => {}
         }
+    }
+
+    fn letter(&mut self, l: &'a WireLetterSummary) {
+        self.texts.extend([
+            l.clinic.as_str(),
+            &l.doctor,
+            &l.phone,
+            &l.fax,
+            &l.address,
+            &l.purpose,
+        ]);
+        self.texts.extend(l.diagnoses.iter().map(String::as_str));
     }
 
     fn team(&mut self, op: &'a TeamOp) {

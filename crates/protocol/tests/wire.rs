@@ -249,3 +249,33 @@ fn an_admission_without_a_letter_waits_for_version_7_clients() {
     );
     assert_eq!(serde_json::from_str::<ChangeBody>(&json).unwrap(), admitted);
 }
+
+/// A hospital's document (version 10) is left out of older clients'
+/// pages, and reads back as written; a corrected letter's operation too.
+#[test]
+fn a_hospital_document_waits_for_version_10_clients() {
+    let document = ChangeBody::HospitalDocument {
+        document: tsunagu_protocol::WireHospitalDocument {
+            id: Uuid::nil(),
+            referral_id: Uuid::nil(),
+            kind: "discharge_summary".into(),
+            name: "退院時サマリー.pdf".into(),
+            size: 1234,
+            sha256: "ab".repeat(32),
+            actor: "豊島中央病院 地域連携室 山本".into(),
+            uploaded_at: chrono::DateTime::UNIX_EPOCH,
+        },
+    };
+    assert_eq!(document.since_version(), 10);
+    let json = serde_json::to_string(&document).unwrap();
+    assert!(json.contains(r#""change":"hospital_document""#), "{json}");
+    assert_eq!(serde_json::from_str::<ChangeBody>(&json).unwrap(), document);
+    let revised = OpBody::LetterRevised {
+        referral_id: Uuid::nil(),
+        version: 2,
+        letter: Box::default(),
+    };
+    let json = serde_json::to_string(&revised).unwrap();
+    assert!(json.contains(r#""op":"letter_revised""#), "{json}");
+    assert_eq!(serde_json::from_str::<OpBody>(&json).unwrap(), revised);
+}

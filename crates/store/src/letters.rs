@@ -326,6 +326,26 @@ impl Store {
         .bind(actor)
         .execute(&mut *tx)
         .await?;
+        // A correction of a referral the region was told of: it is told
+        // again what the letter now says (a referral not yet told is sent
+        // with its latest letter anyway).
+        if let ReferralLink::Existing(referral) = letter.referral
+            && crate::outbox::queued_before(
+                &mut tx,
+                crate::outbox::OutboxKind::ReferralOpened,
+                referral,
+            )
+            .await?
+        {
+            crate::outbox::enqueue_if_consented(
+                &mut tx,
+                crate::outbox::OutboxKind::LetterRevised,
+                letter.id,
+                letter.patient_id,
+                now,
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             now,

@@ -25,6 +25,7 @@ mod database;
 mod directory;
 mod discharge_requests;
 mod error;
+mod hospital_documents;
 mod intake_requests;
 mod key;
 mod keyring_keys;
@@ -68,6 +69,7 @@ pub use discharge_requests::{
     HeldDischargeRequest,
 };
 pub use error::{StoreError, StoreResult};
+pub use hospital_documents::HospitalDocument;
 pub use intake_requests::{
     HeldIntakeRequest, IntakeRequestRecord, IntakeSendWrite, IntakeStepHere, IntakeStepWrite,
 };

@@ -31,6 +31,9 @@ pub enum OutboxKind {
     /// A 受入相談 sent, answered or withdrawn (the wire's operation as
     /// JSON, kept in the row).
     Intake,
+    /// A corrected referral letter, issued as a new version of one the
+    /// region already knows (the new letter's id).
+    LetterRevised,
 }
 
 impl OutboxKind {
@@ -43,6 +46,7 @@ impl OutboxKind {
             OutboxKind::Team => "team",
             OutboxKind::DischargeAnswer => "discharge_answer",
             OutboxKind::Intake => "intake",
+            OutboxKind::LetterRevised => "letter_revised",
         }
     }
 }
@@ -96,6 +100,13 @@ pub enum OutboxItem {
     /// operation body; the store does not read it).
     Intake {
         payload: String,
+    },
+    /// A corrected referral letter: its referral, version and renderer
+    /// input (the letters crate's `Letter` as JSON).
+    LetterRevised {
+        referral_id: Uuid,
+        version: u32,
+        letter_input: String,
     },
 }
 
@@ -307,6 +318,21 @@ async fn resolve(
                 destination: destination.map(Uuid::from),
                 sent,
                 letter_input: latest_letter_input(conn, record).await?,
+            }
+        }
+        OutboxKind::LetterRevised => {
+            let (referral, version, input): (Option<Id>, i64, String) =
+                sqlx::query_as("SELECT referral_id, version, input FROM letters WHERE id = ?")
+                    .bind(Id(record))
+                    .fetch_one(&mut *conn)
+                    .await?;
+            OutboxItem::LetterRevised {
+                referral_id: referral
+                    .ok_or(StoreError::Corrupt("corrected letter without its referral"))?
+                    .0,
+                version: u32::try_from(version)
+                    .map_err(|_| StoreError::Corrupt("letter version"))?,
+                letter_input: input,
             }
         }
         OutboxKind::Team => return Err(StoreError::Corrupt("team operation")),
@@ -643,7 +669,7 @@ pub(crate) async fn hold_back_team(conn: &mut SqliteConnection, patient: Uuid) -
 pub(crate) async fn hold_back(conn: &mut SqliteConnection, patient: Uuid) -> StoreResult<()> {
     sqlx::query(
         "DELETE FROM sync_outbox WHERE patient_id = ? AND state = 'pending'
-           AND kind IN ('patient_shared', 'referral_opened', 'event_appended')",
+           AND kind IN ('patient_shared', 'referral_opened', 'event_appended', 'letter_revised')",
     )
     .bind(Id(patient))
     .execute(conn)

@@ -64,6 +64,9 @@ pub enum PulledChange {
     DischargeRequest(DischargeRequestRecord),
     /// A 受入相談 this clinic sent or was asked, as it now stands.
     IntakeRequest(IntakeRequestRecord),
+    /// A 返書 or 退院時サマリー a hospital sent through the portal; its
+    /// bytes are fetched after the pull.
+    HospitalDocument(crate::HospitalDocument),
 }
 
 /// What a page brought.
@@ -85,6 +88,8 @@ pub struct PullOutcome {
     pub intake_requests: usize,
     /// Changes about records this install does not hold (logged by count).
     pub skipped: usize,
+    /// Hospitals' documents new here (their bytes are fetched next).
+    pub hospital_documents: usize,
 }
 
 impl Store {
@@ -196,6 +201,7 @@ impl Known {
                 }
                 PulledChange::Consent { patient_id, .. } => patients.push(patient_id),
                 PulledChange::DischargeRequest(r) => patients.push(&r.patient_id),
+                PulledChange::HospitalDocument(d) => referrals.push(&d.referral_id),
                 PulledChange::Team(_) | PulledChange::IntakeRequest(_) => {}
             }
         }
@@ -241,6 +247,8 @@ struct PageWrites<'a> {
     discharge_requests: Vec<&'a DischargeRequestRecord>,
     /// Applied last too, in feed order.
     intake_requests: Vec<&'a IntakeRequestRecord>,
+    /// Of referrals held here (or created by the page).
+    hospital_documents: Vec<&'a crate::HospitalDocument>,
     touched: BTreeSet<Uuid>,
     outcome: PullOutcome,
 }
@@ -340,6 +348,13 @@ impl<'a> PageWrites<'a> {
                     }
                 }
                 PulledChange::IntakeRequest(request) => page.intake_requests.push(request),
+                PulledChange::HospitalDocument(document) => {
+                    if known.referrals.contains(&document.referral_id) {
+                        page.hospital_documents.push(document);
+                    } else {
+                        page.outcome.skipped += 1;
+                    }
+                }
             }
         }
         Ok(page)
@@ -410,6 +425,8 @@ impl<'a> PageWrites<'a> {
             crate::discharge_requests::apply_pulled(conn, &self.discharge_requests, now).await?;
         self.outcome.intake_requests +=
             crate::intake_requests::apply_pulled(conn, &self.intake_requests, now).await?;
+        self.outcome.hospital_documents +=
+            crate::hospital_documents::apply_pulled(conn, &self.hospital_documents).await?;
         // A referral first heard of in this batch has all its events here:
         // its summary is folded from them without reading them back.
         let (new, held) = self.records_of_new_referrals();

@@ -89,34 +89,7 @@ impl Store {
             tx.rollback().await?;
             return Err(StoreError::NotFound);
         }
-        let attachment = reply.attachment.as_ref();
-        sqlx::query(
-            "INSERT INTO referral_replies (id, referral_id, received_on, findings, attachment,
-              attachment_type, attachment_name, attachment_sha256, recorded_by, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(Id(reply.id))
-        .bind(Id(reply.referral_id))
-        .bind(reply.received_on)
-        .bind(&reply.findings)
-        .bind(attachment.map(|a| a.bytes.as_slice()))
-        .bind(attachment.map(|a| a.media_type.as_str()))
-        .bind(attachment.map(|a| a.name.as_str()))
-        .bind(attachment.map(|a| a.sha256.as_str()))
-        .bind(&reply.recorded_by)
-        .bind(reply.recorded_at)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            reply.recorded_at,
-            &reply.recorded_by,
-            AuditAction::Create,
-            REPLY,
-            &reply.id.to_string(),
-        )
-        .await?;
-        crate::referral_summary::refresh(&mut tx, reply.referral_id).await?;
+        insert_reply(&mut tx, reply).await?;
         let record = sqlx::query_as::<_, ReplyRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {REPLY_COLUMNS} FROM referral_replies WHERE id = ?"
         )))
@@ -177,6 +150,43 @@ impl Store {
             sha256: sha256.unwrap_or_default(),
         })
     }
+}
+
+/// Inserts a reply with its audit entry and brings the referral's summary
+/// up to date (a reply closes the loop), in the caller's transaction.
+pub(crate) async fn insert_reply(
+    tx: &mut sqlx::SqliteConnection,
+    reply: &NewReply,
+) -> StoreResult<()> {
+    let attachment = reply.attachment.as_ref();
+    sqlx::query(
+        "INSERT INTO referral_replies (id, referral_id, received_on, findings, attachment,
+              attachment_type, attachment_name, attachment_sha256, recorded_by, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(Id(reply.id))
+    .bind(Id(reply.referral_id))
+    .bind(reply.received_on)
+    .bind(&reply.findings)
+    .bind(attachment.map(|a| a.bytes.as_slice()))
+    .bind(attachment.map(|a| a.media_type.as_str()))
+    .bind(attachment.map(|a| a.name.as_str()))
+    .bind(attachment.map(|a| a.sha256.as_str()))
+    .bind(&reply.recorded_by)
+    .bind(reply.recorded_at)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut *tx,
+        reply.recorded_at,
+        &reply.recorded_by,
+        AuditAction::Create,
+        REPLY,
+        &reply.id.to_string(),
+    )
+    .await?;
+    crate::referral_summary::refresh(&mut *tx, reply.referral_id).await?;
+    Ok(())
 }
 
 /// A scan's bytes, media type, file name and SHA-256, as stored.

@@ -523,6 +523,7 @@ mod tests {
             OutboxKind::Team,
             OutboxKind::DischargeAnswer,
             OutboxKind::Intake,
+            OutboxKind::LetterRevised,
         ] {
             assert_eq!(text(&pool, kind).await, kind.code());
             assert_eq!(back::<OutboxKind>(&pool, kind.code()).await, kind);

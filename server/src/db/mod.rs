@@ -20,6 +20,7 @@ pub(crate) mod organisations;
 mod pool;
 pub(crate) mod preregistration;
 pub(crate) mod profiles;
+pub(crate) mod referral_documents;
 pub(crate) mod referrals;
 pub(crate) mod region;
 pub(crate) mod savepoint;

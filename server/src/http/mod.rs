@@ -35,12 +35,15 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::map_response(coded_payload_too_large));
     // A team's files: up to the domain's 20 MiB, and a little for the
     // form around a portal post.
+    // A device is answered a code; a person a page in Japanese.
+    let limited = |routes: Router<ServerState>| {
+        routes
+            .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
+            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+    };
     let uploads = Router::new()
-        .merge(api::uploads())
-        .merge(portal::uploads())
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
-        .layer(middleware::map_response(coded_payload_too_large));
+        .merge(limited(api::uploads()).layer(middleware::map_response(coded_payload_too_large)))
+        .merge(limited(portal::uploads()).layer(middleware::map_response(portal::too_large_page)));
     let requests = at_the_door(requests.merge(uploads), &state);
     let streams = at_the_door(api::streams().merge(portal::streams()), &state);
     limits::apply(requests, streams, &limits)

@@ -328,6 +328,17 @@ pub fn pushed_operation(pending: &PendingOperation) -> Result<Operation, AppErro
                 AppError::from(tsunagu_store::StoreError::Corrupt("discharge answer"))
             })?)
         }
+        OutboxItem::LetterRevised {
+            referral_id,
+            version,
+            letter_input,
+        } => OpBody::LetterRevised {
+            referral_id: *referral_id,
+            version: *version,
+            letter: Box::new(letter_summary(letter_input)?.ok_or_else(|| {
+                AppError::from(tsunagu_store::StoreError::Corrupt("corrected letter"))
+            })?),
+        },
         OutboxItem::Intake { payload } => serde_json::from_str(payload)
             .map_err(|_| AppError::from(tsunagu_store::StoreError::Corrupt("intake operation")))?,
     };

@@ -4,6 +4,7 @@
 
 mod attachments;
 mod device;
+mod documents;
 pub(crate) mod error;
 mod handlers;
 mod live;
@@ -34,10 +35,12 @@ pub(crate) fn routes() -> Router<ServerState> {
 /// Routes that take a whole file (a team's photo or PDF), with a body
 /// limit of their own.
 pub(crate) fn uploads() -> Router<ServerState> {
-    Router::new().route(
-        "/v1/attachments/{id}",
-        axum::routing::put(attachments::upload).get(attachments::download),
-    )
+    Router::new()
+        .route(
+            "/v1/attachments/{id}",
+            axum::routing::put(attachments::upload).get(attachments::download),
+        )
+        .route("/v1/referral-documents/{id}", get(documents::download))
 }
 
 /// Routes whose answer stays open (outside the request time limit and the

@@ -74,6 +74,11 @@ pub(crate) fn action_label(code: &str) -> String {
         "intake-answer" => "受入相談への回答",
         "intake-withdraw" => "受入相談の取り下げ",
         "intake-list" => "受入相談の閲覧",
+        "upload-document" => "返書・退院時サマリーの送付",
+        "refused-upload" => "書類の送付を拒否",
+        "view-document" => "返書・退院時サマリーの閲覧",
+        "refused-view-document" => "書類の閲覧を拒否",
+        "letter-revised" => "紹介状の訂正版を受信",
         _ => return code.to_string(),
     };
     format!("{label}（{code}）")

@@ -24,6 +24,7 @@ mod live;
 pub(crate) mod pages;
 mod preregistered;
 pub(crate) mod profile;
+mod referral_documents;
 mod referral_page;
 mod referrals;
 mod region;
@@ -43,6 +44,7 @@ use axum::routing::{get, post};
 
 use crate::http::state::ServerState;
 
+pub(crate) use referral_documents::too_large_page;
 pub use session::SESSION_COOKIE;
 
 pub(crate) fn router() -> Router<ServerState> {
@@ -168,6 +170,7 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/portal/teams/{id}/requests", post(teams::close_request))
         .route("/portal/teams/{id}/whereabouts", post(team_news::record))
         .route("/portal/attachments/{id}", get(teams::attachment))
+        .route("/portal/documents/{id}", get(referral_documents::download))
         .route(
             "/portal/organisations/{id}/staff",
             get(staff::list).post(staff::create),
@@ -210,6 +213,10 @@ pub(crate) fn uploads() -> Router<ServerState> {
     Router::new()
         .route("/portal/teams/{id}/posts", post(teams::post))
         .route("/portal/desk/import", post(directory_import::upload))
+        .route(
+            "/portal/referrals/{id}/documents",
+            post(referral_documents::upload),
+        )
         .layer(middleware::map_response(pages::security_headers))
 }
 

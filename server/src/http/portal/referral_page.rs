@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub(crate) use crate::http::portal::break_glass::forbidden_referral;
 use tsunagu_domain::ReferralStatus;
 use tsunagu_domain::discharge_request::may_be_asked;
+use tsunagu_domain::hospital_document::HospitalDocumentKind;
 
 use crate::http::portal::discharge_requests::{RequestForm, section};
 use crate::http::portal::forms::{CallForm, EventForm};
@@ -19,6 +20,7 @@ use crate::http::portal::pages::{database_error, render_with_status, user_view};
 use crate::http::state::ServerState;
 use crate::services::actor::Failure;
 use crate::services::referrals::calls::Call;
+use crate::services::referrals::documents;
 use crate::services::referrals::rules::next_statuses;
 use crate::services::referrals::view::today;
 use crate::services::referrals::worklists::{Detail, detail};
@@ -93,6 +95,15 @@ pub(crate) async fn referral_page(
         Ok(rows) => rows,
         Err(e) => return database_error(&e),
     };
+    let (documents, revision) = match documents::for_page(&state.pool, id).await {
+        Ok(found) => found,
+        Err(e) => return database_error(&e),
+    };
+    // The hospital holding the referral (a liaison officer sees no other
+    // in scope) sends its letters; never under break-glass (read-only).
+    let may_send = user.role == crate::model::Role::Liaison
+        && user.organisation.kind == tsunagu_domain::team::OrganisationKind::Hospital
+        && !break_glass;
     // The hospital holding the episode asks while the patient is in.
     let may_ask = user.organisation.kind == tsunagu_domain::team::OrganisationKind::Hospital
         && !break_glass
@@ -121,6 +132,13 @@ pub(crate) async fn referral_page(
         team => team,
         discharge => section(&requests, discharge_form),
         may_ask => may_ask,
+        documents => documents,
+        document_kinds => HospitalDocumentKind::ALL
+            .into_iter()
+            .map(|k| context! { code => k.code(), label => k.label_ja() })
+            .collect::<Vec<_>>(),
+        may_send => may_send,
+        revision => revision,
     };
     render_with_status(status, "referral.html", context)
 }

@@ -133,6 +133,7 @@ pub(crate) async fn show(
             "退院後の在宅医療の相談を送りました。かかりつけ医の回答はこの画面に表示されます。"
         }
         "discharge-request-cancelled" => "退院後の相談を取り消しました。",
+        "document" => "書類を送りました。かかりつけ医のアプリには次の同期で届きます。",
         _ => "記録しました。かかりつけ医のアプリには次の同期で届きます。",
     });
     referral_page(&state, &user, id, StatusCode::OK, notice, None, None).await

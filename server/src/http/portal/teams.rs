@@ -669,7 +669,7 @@ pub(crate) async fn attachment(
 }
 
 /// RFC 5987: every byte but the unreserved ones as %XX.
-fn percent_encode(name: &str) -> String {
+pub(crate) fn percent_encode(name: &str) -> String {
     name.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

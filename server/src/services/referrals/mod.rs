@@ -4,6 +4,7 @@
 
 pub(crate) mod access;
 pub(crate) mod calls;
+pub(crate) mod documents;
 pub(crate) mod events;
 pub(crate) mod figures;
 pub(crate) mod handover;

@@ -85,6 +85,20 @@ pub(crate) async fn apply(
         OpBody::IntakeWithdrawn { request_id } => {
             crate::services::intake_requests::withdrawn_by_device(conn, by, *request_id).await
         }
+        OpBody::LetterRevised {
+            referral_id,
+            version,
+            letter,
+        } => {
+            crate::services::referrals::documents::letter_revised(
+                conn,
+                by,
+                *referral_id,
+                *version,
+                letter,
+            )
+            .await
+        }
     }
 }
 
@@ -108,7 +122,8 @@ fn authorise(by: &Actor, body: &OpBody) -> Result<(), Failure> {
         | OpBody::DischargeRequestAnswered(_)
         | OpBody::IntakeSent(_)
         | OpBody::IntakeAnswered(_)
-        | OpBody::IntakeWithdrawn { .. } => {
+        | OpBody::IntakeWithdrawn { .. }
+        | OpBody::LetterRevised { .. } => {
             (OrgKind::Clinic, "この操作は診療所の端末からのみ行えます")
         }
         OpBody::EventAppended { .. } => return Ok(()),

@@ -55,7 +55,8 @@ pub(crate) fn check(body: &OpBody) -> Result<(), Failure> {
         OpBody::EventAppended { .. }
         | OpBody::ConsentRecorded { .. }
         | OpBody::ReferralAssigned { .. }
-        | OpBody::ReferralClaimed { .. } => Ok(()),
+        | OpBody::ReferralClaimed { .. }
+        | OpBody::LetterRevised { .. } => Ok(()),
         // Team operations and answers to discharge requests are checked by
         // the domain's rules where they are applied (`services::teams`,
         // `services::discharge_requests`, `services::intake_requests`).
