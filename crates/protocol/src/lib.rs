@@ -36,8 +36,9 @@ pub use push::{
 };
 pub use storable::{event_detail_texts, op_storable, op_texts};
 pub use team::{
-    MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireConference,
-    WireDirectoryEntry, WireEntry, WireInvitee, WireMember, WireNewEntry, WireReceipt, WireVitals,
+    MAX_PINNED_ITEMS, MAX_PINNED_TEXT_CHARS, MAX_READ_PER_OP, TeamChangeBody, TeamOp,
+    WireAttachment, WireAuthor, WireConference, WireDirectoryEntry, WireEntry, WireInvitee,
+    WireMember, WireNewEntry, WirePinnedSummary, WireReceipt, WireVitals, WireWishes,
 };
 
 /// The version this build speaks. Version 2 added the letter's summary
@@ -64,7 +65,10 @@ pub use team::{
 /// Version 9 added the regional directory's listings (`/v1/directory`,
 /// pulled by directory version into the device's store) and the 受入相談
 /// between organisations.
-pub const PROTOCOL_VERSION: u16 = 9;
+/// Version 10 added the team's pinned 医療・介護連携サマリー with the
+/// current 人生会議 wishes and the emergency sheet (`summary_pinned`, ADR
+/// 0042); a version-9 server would refuse it as unknown.
+pub const PROTOCOL_VERSION: u16 = 10;
 
 /// The versions a server of this build accepts: the current one and every
 /// one back to 2 (versions 4 to 9 changed nothing an older client sends
