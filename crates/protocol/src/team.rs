@@ -192,7 +192,11 @@ impl WirePinnedSummary {
                 .into_iter()
                 .all(short)
         });
-        list(&self.problems) && list(&self.medications) && list(&self.devices) && texts_ok && wishes_ok
+        list(&self.problems)
+            && list(&self.medications)
+            && list(&self.devices)
+            && texts_ok
+            && wishes_ok
     }
 }
 
@@ -409,7 +413,10 @@ mod tests {
         let bytes = serde_json::to_vec(&request).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.contains(r#""team_op":"summary_pinned""#), "{text}");
-        assert!(text.contains(r#"["cpr","declines"]"#), "codes on the wire: {text}");
+        assert!(
+            text.contains(r#"["cpr","declines"]"#),
+            "codes on the wire: {text}"
+        );
         let back: crate::PushRequest = crate::decode_request(&bytes).unwrap();
         assert_eq!(back, request);
         assert!(crate::op_storable(&back.ops[0].body));
