@@ -134,8 +134,15 @@ async fn the_clinics_summary_and_wishes_are_pinned_on_the_portals_team_page() {
     .await
     .unwrap();
     app.sync_now().await.unwrap();
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM team_pinned_summaries")
+        .fetch_one(&region.owner)
+        .await
+        .unwrap();
+    assert_eq!(versions, 2, "the summary, then the wishes");
     let state = app.sync_state().await.unwrap().unwrap();
     assert_eq!(state.pending, 0, "{state:?}");
+    let conflicts = app.sync_conflicts().await.unwrap();
+    assert!(conflicts.is_empty(), "nothing refused: {conflicts:?}");
 
     // The nurse in the portal: the summary at the top, the latest version.
     let login = nurse_of(&region, station.id).await;
@@ -153,7 +160,10 @@ async fn the_clinics_summary_and_wishes_are_pinned_on_the_portals_team_page() {
     let page = visitor.get(&format!("/portal/teams/{team_id}")).await;
     let body = &page.body;
     assert!(body.contains("医療・介護連携サマリー"), "{body}");
-    assert!(body.contains("（第2版）"), "both changes were pinned: {body}");
+    assert!(
+        body.contains("（第2版）"),
+        "both changes were pinned: {body}"
+    );
     assert!(body.contains("id=\"dnar-badge\""), "{body}");
     assert!(body.contains("希望しない（DNAR）"), "{body}");
     assert!(body.contains("慢性心不全、2型糖尿病"), "{body}");

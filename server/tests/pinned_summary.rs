@@ -13,6 +13,7 @@
     reason = "a test fails by panicking"
 )]
 
+mod browser;
 mod common;
 mod portal_visitor;
 mod team_region;
@@ -63,7 +64,7 @@ fn summary() -> WirePinnedSummary {
 fn pin(team: Uuid, summary: WirePinnedSummary, sheet: Option<Uuid>) -> TeamOp {
     TeamOp::SummaryPinned {
         team_id: team,
-        summary,
+        summary: Box::new(summary),
         emergency_sheet: sheet,
         by: doctor(),
         written_at: Utc::now(),
@@ -356,4 +357,52 @@ async fn only_the_owning_clinic_pins_with_consent_known_codes_and_its_own_sheet(
         .await
         .unwrap_err();
     assert!(err.to_string().contains("permission denied"), "{err}");
+}
+
+/// The pinned panel as a member sees it in Chromium, photographed for a
+/// look: the badge, the answers, the link to the sheet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
+async fn a_member_sees_the_pinned_summary_in_a_browser() {
+    let mut r = region().await;
+    let t = &r.t;
+    let nurse = person(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let accepted = nurse
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/members", r.team),
+            &[
+                ("member", &r.nurse_member.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let sheet = Uuid::now_v7();
+    assert_eq!(
+        upload(t, &r.clinic.credential, sheet, PDF).await.status,
+        200
+    );
+    applied(&r.clinic.team(t, pin(r.team, summary(), Some(sheet))).await);
+    let (origin, _handle) = browser::serving(t).await;
+    let browser = browser::Browser::start().await;
+    browser.sign_in_as(&origin, &nurse.token).await;
+    let text = browser
+        .open_showing(
+            &format!("{origin}/portal/teams/{}", r.team),
+            "医療・介護連携サマリー",
+        )
+        .await;
+    assert!(text.contains("DNAR"), "{text}");
+    assert!(text.contains("希望しない（DNAR）"), "{text}");
+    assert!(text.contains("救急医療情報シート（PDF）"), "{text}");
+    let shot = browser.photograph("team-pinned-summary.png").await;
+    println!("screenshot: {}", shot.display());
 }

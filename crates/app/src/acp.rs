@@ -199,7 +199,6 @@ impl App {
         let shared = self.pinned_share(id, None, Some(&record), &author).await?;
         self.store
             .record_acp(
-                Uuid::now_v7(),
                 id,
                 &record,
                 shared.as_ref(),

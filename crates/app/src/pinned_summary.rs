@@ -84,7 +84,7 @@ impl App {
             });
         let op = TeamOp::SummaryPinned {
             team_id: team.id,
-            summary: wire_summary(&summary, wishes.as_ref()),
+            summary: Box::new(wire_summary(&summary, wishes.as_ref())),
             emergency_sheet: sheet.as_ref().map(|s| s.id),
             by: author.wire(),
             written_at: self.clock.now(),

@@ -115,7 +115,8 @@ pub enum TeamOp {
     /// before (`/v1/attachments/{id}`), like a post's files.
     SummaryPinned {
         team_id: Uuid,
-        summary: WirePinnedSummary,
+        /// Boxed: the largest operation by far, kept off the others' size.
+        summary: Box<WirePinnedSummary>,
         #[serde(default)]
         emergency_sheet: Option<Uuid>,
         by: WireAuthor,
@@ -396,7 +397,7 @@ mod tests {
             op_id: Some(Uuid::from_u128(9)),
             body: crate::OpBody::Team(TeamOp::SummaryPinned {
                 team_id: Uuid::from_u128(1),
-                summary: pinned(),
+                summary: Box::new(pinned()),
                 emergency_sheet: Some(Uuid::from_u128(2)),
                 by: WireAuthor {
                     name: "鈴木".into(),
@@ -436,7 +437,7 @@ mod tests {
         nul.cautions = "a\0b".into();
         let body = crate::OpBody::Team(TeamOp::SummaryPinned {
             team_id: Uuid::from_u128(1),
-            summary: nul,
+            summary: Box::new(nul),
             emergency_sheet: None,
             by: WireAuthor {
                 name: "鈴木".into(),

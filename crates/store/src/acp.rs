@@ -148,11 +148,10 @@ fn into_stored(row: AcpRow) -> StoreResult<StoredAcp> {
 impl Store {
     /// Stores a new version of the patient's wishes, audited as created by
     /// `actor`, with the team's pinned summary queued in the same
-    /// transaction when it is shared (`shared`). `id` must be new: a
-    /// version is never replaced.
+    /// transaction when it is shared (`shared`). Each version has an id of
+    /// its own: a version is never replaced.
     pub async fn record_acp(
         &self,
-        id: Uuid,
         patient_id: Uuid,
         record: &AcpRecord,
         shared: Option<&PinnedShare>,
@@ -171,6 +170,7 @@ impl Store {
             .collect();
         let participants =
             serde_json::to_string(&participants).map_err(|_| StoreError::Corrupt("ACP record"))?;
+        let id = Uuid::now_v7();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?)")
             .bind(Id(patient_id))

@@ -73,7 +73,6 @@ async fn versions_read_back_whole_latest_conversation_first() {
     let newer = record("2026-12-01", "declines");
     let first = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &newer,
             None,
@@ -85,15 +84,7 @@ async fn versions_read_back_whole_latest_conversation_first() {
         .unwrap();
     let older = record("2026-06-01", "wants");
     store
-        .record_acp(
-            Uuid::now_v7(),
-            patient,
-            &older,
-            None,
-            "account:sato",
-            "看護師 佐藤",
-            at(10),
-        )
+        .record_acp(patient, &older, None, "account:sato", "看護師 佐藤", at(10))
         .await
         .unwrap();
     let versions = store.acp_records(patient).await.unwrap();
@@ -114,7 +105,6 @@ async fn a_version_is_never_changed_or_removed() {
     let (store, patient, _dir) = store_with_patient().await;
     let stored = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-12-01", "declines"),
             None,
@@ -143,7 +133,6 @@ async fn an_unknown_patient_is_refused_and_nothing_is_kept() {
     let stranger = Uuid::now_v7();
     let result = store
         .record_acp(
-            Uuid::now_v7(),
             stranger,
             &record("2026-12-01", "wants"),
             None,
@@ -164,7 +153,6 @@ async fn review_facts_name_each_patients_current_record() {
     assert!(store.acp_review_facts().await.unwrap().is_empty());
     store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-05-01", "wants"),
             None,
@@ -176,7 +164,6 @@ async fn review_facts_name_each_patients_current_record() {
         .unwrap();
     let current = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-06-01", "declines"),
             None,

@@ -213,7 +213,7 @@ pub(crate) async fn apply(conn: &mut PgConnection, by: &Actor, op: &TeamOp) -> R
             let actor = device_actor(by, Some(author))?;
             let asked = pinned::Pin {
                 team: *team_id,
-                summary,
+                summary: summary.as_ref(),
                 emergency_sheet: *emergency_sheet,
                 written_at: *written_at,
             };
