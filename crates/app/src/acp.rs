@@ -173,9 +173,10 @@ impl App {
 
     /// Records the wishes of one conversation as a new version, signed by
     /// the signed-in account, and tells the team: when the patient has a
-    /// team and its consent stands, the wishes are posted on the timeline
-    /// as a 連絡 (a refused post leaves the record kept; the answer says
-    /// whether it was posted). The form's mistakes come back by field and
+    /// team and its consent stands (`sharing_team`), the team's pinned
+    /// summary is queued with the record (ADR 0042) and the wishes are
+    /// posted on the timeline as a 連絡 (a refused post leaves the record
+    /// kept; the answer says whether it was posted). The form's mistakes come back by field and
     /// nothing is kept.
     pub async fn record_acp(
         &self,
@@ -194,11 +195,13 @@ impl App {
         })?;
         let author = self.team_author()?;
         let signature = format!("{} {}", author.profession.label_ja(), author.name);
+        // The team's pinned copy goes with the record, in its transaction.
+        let shared = self.pinned_share(id, None, Some(&record), &author).await?;
         self.store
             .record_acp(
-                Uuid::now_v7(),
                 id,
                 &record,
+                shared.as_ref(),
                 &self.actor(),
                 &signature,
                 self.clock.now(),
@@ -217,12 +220,9 @@ impl App {
         record: &AcpRecord,
         signature: &str,
     ) -> bool {
-        let Ok(Some(team)) = self.store.team_for_patient(patient_id).await else {
+        let Ok(Some(team)) = self.sharing_team(patient_id).await else {
             return false;
         };
-        if !matches!(self.team_may_share(patient_id).await, Ok(true)) {
-            return false;
-        }
         let post = PostDraft {
             kind: EntryKind::Note.code().to_string(),
             body: team_notice_ja(record, signature),

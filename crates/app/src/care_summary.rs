@@ -3,13 +3,15 @@
 //! clinic and the team's visiting-nurse station.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tsunagu_domain::care_summary::{CareSummaryDraft, check_care_summary};
+use tsunagu_domain::acp::AcpRecord;
+use tsunagu_domain::care_summary::{CareSummary, CareSummaryDraft, check_care_summary};
 use tsunagu_domain::{Capability, format_wareki};
 use tsunagu_letters::{
     EmergencySheet, SheetClinic, SheetPatient, SheetStation, SheetWishes,
     render_emergency_sheet_pdf,
 };
 use tsunagu_store::StoredCareSummary;
+use uuid::Uuid;
 
 use crate::App;
 use crate::error::{AppError, FieldMessage};
@@ -80,8 +82,10 @@ impl App {
             .map(CareSummaryView::new))
     }
 
-    /// Saves the summary as a new signed version. The form's mistakes come
-    /// back by field and nothing is kept.
+    /// Saves the summary as a new signed version; when the patient's team
+    /// may be told, its pinned summary (with the emergency sheet) is queued
+    /// with it (ADR 0042). The form's mistakes come back by field and
+    /// nothing is kept.
     pub async fn save_care_summary(
         &self,
         patient_id: &str,
@@ -99,11 +103,16 @@ impl App {
         })?;
         let author = self.team_author()?;
         let signature = format!("{} {}", author.profession.label_ja(), author.name);
+        // The team's pinned copy goes with the record, in its transaction.
+        let shared = self
+            .pinned_share(patient_id, Some(&summary), None, &author)
+            .await?;
         let stored = self
             .store
             .save_care_summary(
                 patient_id,
                 &summary,
+                shared.as_ref(),
                 &self.actor(),
                 &signature,
                 self.clock.now(),
@@ -119,6 +128,25 @@ impl App {
     pub async fn emergency_sheet_pdf(&self, patient_id: &str) -> Result<Vec<u8>, AppError> {
         self.require(Capability::ReadClinicalText)?;
         let id = parse_id(patient_id)?;
+        let summary = self.store.care_summary(id).await?.map(|s| s.summary);
+        let current_acp = self.store.acp_records(id).await?.into_iter().next();
+        let pdf = self
+            .render_emergency_sheet(id, summary, current_acp.map(|a| a.record))
+            .await?;
+        self.store
+            .audit_emergency_sheet(id, &self.actor(), self.clock.now())
+            .await?;
+        Ok(pdf)
+    }
+
+    /// The emergency sheet of `summary` and the wishes `current_acp` (the
+    /// ones being saved, when the team's copy is made with them).
+    pub(crate) async fn render_emergency_sheet(
+        &self,
+        id: Uuid,
+        summary: Option<CareSummary>,
+        current_acp: Option<AcpRecord>,
+    ) -> Result<Vec<u8>, AppError> {
         let patient = self.store.patient(id).await?;
         let clinic = self.clinic_profile().await?.ok_or_else(|| {
             AppError::field(
@@ -126,8 +154,6 @@ impl App {
                 "医療機関情報（医療機関名・医師名・電話）を登録してください。",
             )
         })?;
-        let summary = self.store.care_summary(id).await?.map(|s| s.summary);
-        let current_acp = self.store.acp_records(id).await?.into_iter().next();
         let station = self
             .active_stations(id)
             .await?
@@ -163,15 +189,9 @@ impl App {
             medications: summary.medications,
             allergies: summary.allergies,
             devices: summary.devices,
-            wishes: current_acp
-                .as_ref()
-                .map(|a| SheetWishes::from_record(&a.record)),
-            surrogate: current_acp.and_then(|a| a.record.surrogate),
+            wishes: current_acp.as_ref().map(SheetWishes::from_record),
+            surrogate: current_acp.and_then(|a| a.surrogate),
         };
-        let pdf = render_emergency_sheet_pdf(&sheet).map_err(letter_error)?;
-        self.store
-            .audit_emergency_sheet(id, &self.actor(), self.clock.now())
-            .await?;
-        Ok(pdf)
+        render_emergency_sheet_pdf(&sheet).map_err(letter_error)
     }
 }

@@ -21,6 +21,7 @@ mod intake;
 mod letters;
 mod nursing_orders;
 mod patients;
+mod pinned_summary;
 mod referrals;
 mod replies;
 mod settings;

@@ -38,8 +38,9 @@ pub use push::{
 };
 pub use storable::{event_detail_texts, op_storable, op_texts};
 pub use team::{
-    MAX_READ_PER_OP, TeamChangeBody, TeamOp, WireAttachment, WireAuthor, WireConference,
-    WireDirectoryEntry, WireEntry, WireInvitee, WireMember, WireNewEntry, WireReceipt, WireVitals,
+    MAX_PINNED_ITEMS, MAX_PINNED_TEXT_CHARS, MAX_READ_PER_OP, TeamChangeBody, TeamOp,
+    WireAttachment, WireAuthor, WireConference, WireDirectoryEntry, WireEntry, WireInvitee,
+    WireMember, WireNewEntry, WirePinnedSummary, WireReceipt, WireVitals, WireWishes,
 };
 
 /// The version this build speaks. Version 2 added the letter's summary
@@ -67,8 +68,11 @@ pub use team::{
 /// pulled by directory version into the device's store) and the 受入相談
 /// between organisations.
 /// Version 10 added the documents a hospital sends through the portal
-/// (`hospital_document`, fetched from `/v1/referral-documents/{id}`) and
-/// a corrected referral letter's summary (`letter_revised`).
+/// (`hospital_document`, fetched from `/v1/referral-documents/{id}`), a
+/// corrected referral letter's summary (`letter_revised`), and the team's
+/// pinned 医療・介護連携サマリー with the current 人生会議 wishes and the
+/// emergency sheet (`summary_pinned`, ADR 0042); a version-9 server would
+/// refuse the operations as unknown.
 pub const PROTOCOL_VERSION: u16 = 10;
 
 /// The versions a server of this build accepts: the current one and every

@@ -160,6 +160,33 @@ impl<'a> Values<'a> {
                 self.texts.push(body);
                 self.author(by);
             }
+            TeamOp::SummaryPinned { summary, by, .. } => {
+                let s = summary;
+                self.texts.extend(s.problems.iter().map(String::as_str));
+                self.texts.extend(s.medications.iter().map(String::as_str));
+                self.texts.extend(s.devices.iter().map(String::as_str));
+                self.texts
+                    .extend([s.allergies.as_str(), &s.after_hours_phone, &s.cautions]);
+                self.dates.extend(s.next_visit);
+                if let Some(w) = &s.wishes {
+                    self.dates.push(w.held_on);
+                    self.texts.extend([
+                        w.place_of_care.as_str(),
+                        &w.place_of_care_note,
+                        &w.place_of_death,
+                        &w.place_of_death_note,
+                        &w.wishes_note,
+                        &w.values,
+                        &w.surrogate_name,
+                        &w.surrogate_relation,
+                        &w.surrogate_phone,
+                    ]);
+                    for (treatment, wish) in &w.treatments {
+                        self.texts.extend([treatment.as_str(), wish]);
+                    }
+                }
+                self.author(by);
+            }
         }
     }
 

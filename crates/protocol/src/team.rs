@@ -5,7 +5,7 @@
 //! `OrganisationKind`); the server reads them with the domain's
 //! `from_code` and refuses what it does not know.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -109,6 +109,96 @@ pub enum TeamOp {
         conference_id: Uuid,
         by: WireAuthor,
     },
+    /// The 医療・介護連携サマリー pinned at the top of the team's page, as
+    /// it stands after the clinic saved the summary or recorded a 人生会議
+    /// (version 10, ADR 0042). The emergency sheet's PDF was uploaded
+    /// before (`/v1/attachments/{id}`), like a post's files.
+    SummaryPinned {
+        team_id: Uuid,
+        /// Boxed: the largest operation by far, kept off the others' size.
+        summary: Box<WirePinnedSummary>,
+        #[serde(default)]
+        emergency_sheet: Option<Uuid>,
+        by: WireAuthor,
+        written_at: DateTime<Utc>,
+    },
+}
+
+/// What every member must know of the patient at a glance (version 10):
+/// the care summary's fields and the current 人生会議 wishes, as codes
+/// and the clinic's own words; labels are made where it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WirePinnedSummary {
+    pub problems: Vec<String>,
+    pub medications: Vec<String>,
+    /// As recorded; empty means not recorded (never 「なし」).
+    pub allergies: String,
+    pub devices: Vec<String>,
+    #[serde(default)]
+    pub next_visit: Option<NaiveDate>,
+    pub after_hours_phone: String,
+    pub cautions: String,
+    /// `None` until a 人生会議 is recorded.
+    #[serde(default)]
+    pub wishes: Option<WireWishes>,
+}
+
+/// The current 人生会議 wishes (the latest conversation's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireWishes {
+    pub held_on: NaiveDate,
+    /// The domain's `Place` codes, with the patient's own words.
+    pub place_of_care: String,
+    pub place_of_care_note: String,
+    pub place_of_death: String,
+    pub place_of_death_note: String,
+    /// (the domain's `Treatment` code, its `Wish` code), every treatment.
+    pub treatments: Vec<(String, String)>,
+    pub wishes_note: String,
+    /// 大切にしていること
+    pub values: String,
+    pub surrogate_name: String,
+    pub surrogate_relation: String,
+    pub surrogate_phone: String,
+}
+
+/// The most items in a list of a pinned summary (the domain's own limit
+/// for the form, so a summary the clinic could save is never refused).
+pub const MAX_PINNED_ITEMS: usize = tsunagu_domain::care_summary::MAX_ITEMS;
+/// The longest text of a pinned summary, in characters.
+pub const MAX_PINNED_TEXT_CHARS: usize = 4000;
+
+impl WirePinnedSummary {
+    /// Within the limits a server keeps (checked per operation, so one
+    /// oversized summary is refused on its own, like a long read list).
+    pub fn within_bounds(&self) -> bool {
+        let short = |t: &String| t.chars().count() <= MAX_PINNED_TEXT_CHARS;
+        let list = |l: &Vec<String>| l.len() <= MAX_PINNED_ITEMS && l.iter().all(short);
+        let texts_ok = [&self.allergies, &self.after_hours_phone, &self.cautions]
+            .into_iter()
+            .all(short);
+        let wishes_ok = self.wishes.as_ref().is_none_or(|w| {
+            w.treatments.len() <= tsunagu_domain::acp::Treatment::ALL.len()
+                && [
+                    &w.place_of_care,
+                    &w.place_of_care_note,
+                    &w.place_of_death,
+                    &w.place_of_death_note,
+                    &w.wishes_note,
+                    &w.values,
+                    &w.surrogate_name,
+                    &w.surrogate_relation,
+                    &w.surrogate_phone,
+                ]
+                .into_iter()
+                .all(short)
+        });
+        list(&self.problems)
+            && list(&self.medications)
+            && list(&self.devices)
+            && texts_ok
+            && wishes_ok
+    }
 }
 
 /// The person acting for an organisation: a name to show, and the
@@ -274,6 +364,89 @@ pub const MAX_READ_PER_OP: usize = 1000;
 mod tests {
     use super::*;
     use crate::ChangeBody;
+
+    fn pinned() -> WirePinnedSummary {
+        WirePinnedSummary {
+            problems: vec!["慢性心不全".into()],
+            medications: vec!["フロセミド錠20mg 朝".into()],
+            allergies: "ペニシリン系".into(),
+            devices: vec![],
+            next_visit: NaiveDate::from_ymd_opt(2026, 12, 14),
+            after_hours_phone: "090-1234-5678".into(),
+            cautions: String::new(),
+            wishes: Some(WireWishes {
+                held_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                place_of_care: "home".into(),
+                place_of_care_note: String::new(),
+                place_of_death: "home".into(),
+                place_of_death_note: String::new(),
+                treatments: vec![("cpr".into(), "declines".into())],
+                wishes_note: String::new(),
+                values: "家で猫と過ごしたい".into(),
+                surrogate_name: "山田 花子".into(),
+                surrogate_relation: "長女".into(),
+                surrogate_phone: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_pinned_summary_is_read_from_a_push_and_bounded() {
+        let op = crate::Operation {
+            op_seq: 1,
+            op_id: Some(Uuid::from_u128(9)),
+            body: crate::OpBody::Team(TeamOp::SummaryPinned {
+                team_id: Uuid::from_u128(1),
+                summary: Box::new(pinned()),
+                emergency_sheet: Some(Uuid::from_u128(2)),
+                by: WireAuthor {
+                    name: "鈴木".into(),
+                    profession: "physician".into(),
+                },
+                written_at: "2026-12-01T01:02:03Z".parse().unwrap(),
+            }),
+        };
+        let request = crate::PushRequest {
+            version: crate::PROTOCOL_VERSION,
+            epoch: None,
+            ops: vec![op],
+        };
+        let bytes = serde_json::to_vec(&request).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains(r#""team_op":"summary_pinned""#), "{text}");
+        assert!(
+            text.contains(r#"["cpr","declines"]"#),
+            "codes on the wire: {text}"
+        );
+        let back: crate::PushRequest = crate::decode_request(&bytes).unwrap();
+        assert_eq!(back, request);
+        assert!(crate::op_storable(&back.ops[0].body));
+
+        assert!(pinned().within_bounds());
+        let too_many = WirePinnedSummary {
+            problems: vec!["x".into(); MAX_PINNED_ITEMS + 1],
+            ..pinned()
+        };
+        assert!(!too_many.within_bounds());
+        let mut too_long = pinned();
+        if let Some(w) = too_long.wishes.as_mut() {
+            w.values = "あ".repeat(MAX_PINNED_TEXT_CHARS + 1);
+        }
+        assert!(!too_long.within_bounds());
+        let mut nul = pinned();
+        nul.cautions = "a\0b".into();
+        let body = crate::OpBody::Team(TeamOp::SummaryPinned {
+            team_id: Uuid::from_u128(1),
+            summary: Box::new(nul),
+            emergency_sheet: None,
+            by: WireAuthor {
+                name: "鈴木".into(),
+                profession: "physician".into(),
+            },
+            written_at: "2026-12-01T01:02:03Z".parse().unwrap(),
+        });
+        assert!(!crate::op_storable(&body), "a NUL is refused per operation");
+    }
 
     #[test]
     fn team_changes_survive_a_trip_through_json_values() {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::pinned_summary::{self, PinnedShare};
 use crate::sql::Id;
 
 const ACP: &str = "acp";
@@ -146,12 +147,14 @@ fn into_stored(row: AcpRow) -> StoreResult<StoredAcp> {
 
 impl Store {
     /// Stores a new version of the patient's wishes, audited as created by
-    /// `actor`. `id` must be new: a version is never replaced.
+    /// `actor`, with the team's pinned summary queued in the same
+    /// transaction when it is shared (`shared`). Each version has an id of
+    /// its own: a version is never replaced.
     pub async fn record_acp(
         &self,
-        id: Uuid,
         patient_id: Uuid,
         record: &AcpRecord,
+        shared: Option<&PinnedShare>,
         actor: &str,
         signature: &str,
         now: DateTime<Utc>,
@@ -167,6 +170,7 @@ impl Store {
             .collect();
         let participants =
             serde_json::to_string(&participants).map_err(|_| StoreError::Corrupt("ACP record"))?;
+        let id = Uuid::now_v7();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?)")
             .bind(Id(patient_id))
@@ -216,6 +220,9 @@ impl Store {
             &id.to_string(),
         )
         .await?;
+        if let Some(share) = shared {
+            pinned_summary::queue(&mut tx, patient_id, share, actor, now).await?;
+        }
         tx.commit().await?;
         self.acp_record(id).await
     }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::pinned_summary::{self, PinnedShare};
 use crate::sql::Id;
 
 const CARE_SUMMARY: &str = "care_summary";
@@ -65,11 +66,13 @@ fn json(list: &[String]) -> StoreResult<String> {
 
 impl Store {
     /// Stores a new version of the patient's summary, audited as an update
-    /// of the patient's summary by `actor`.
+    /// of the patient's summary by `actor`, with the team's pinned summary
+    /// queued in the same transaction when it is shared (`shared`).
     pub async fn save_care_summary(
         &self,
         patient_id: Uuid,
         summary: &CareSummary,
+        shared: Option<&PinnedShare>,
         actor: &str,
         signature: &str,
         now: DateTime<Utc>,
@@ -113,6 +116,9 @@ impl Store {
             &patient_id.to_string(),
         )
         .await?;
+        if let Some(share) = shared {
+            pinned_summary::queue(&mut tx, patient_id, share, actor, now).await?;
+        }
         tx.commit().await?;
         self.care_summary(patient_id)
             .await?

@@ -34,6 +34,7 @@ mod location;
 mod nursing_orders;
 mod outbox;
 mod patients;
+mod pinned_summary;
 mod pulled;
 mod referral_summary;
 mod referrals;
@@ -84,6 +85,7 @@ pub use nursing_orders::{
 };
 pub use outbox::{OutboxItem, OutboxKind, PendingOperation, RefusedOperation, Settlement};
 pub use patients::PatientRecord;
+pub use pinned_summary::{PinnedShare, SheetFile};
 pub use pulled::{PullOutcome, PullSession, PulledChange};
 pub use referral_summary::ReferralSummary;
 pub use referrals::{EventSource, ImportedReferral, ReferralRecord, RegionNote, StoredEvent};

@@ -597,6 +597,12 @@ pub(crate) async fn requeue_everything(
     )
     .execute(&mut *conn)
     .await?;
+    sqlx::query(
+        "UPDATE team_op_files SET uploaded = 0 WHERE record_id IN
+           (SELECT record_id FROM sync_outbox WHERE kind = 'team' AND state = 'pending')",
+    )
+    .execute(&mut *conn)
+    .await?;
     if let (Some(from), Some(to)) = waiting {
         move_pending(conn, from, to, 0).await?;
     }

@@ -522,12 +522,15 @@ impl Store {
 
     /// The bytes of an attachment to upload (one written here).
     pub async fn team_attachment_bytes(&self, id: Uuid) -> StoreResult<(String, Vec<u8>)> {
-        let row: (String, Option<Vec<u8>>) =
-            sqlx::query_as("SELECT name, bytes FROM team_attachments WHERE id = ?")
-                .bind(Id(id))
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+        // A post's file, or another operation's (the emergency sheet).
+        let row: (String, Option<Vec<u8>>) = sqlx::query_as(
+            "SELECT name, bytes FROM team_attachments WHERE id = ?1
+             UNION ALL SELECT name, bytes FROM team_op_files WHERE id = ?1",
+        )
+        .bind(Id(id))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         match row {
             (name, Some(bytes)) => Ok((name, bytes)),
             (_, None) => Err(StoreError::NotFound),
@@ -536,10 +539,16 @@ impl Store {
 
     /// The server has the file: the post naming it may go.
     pub async fn mark_attachment_uploaded(&self, id: Uuid) -> StoreResult<()> {
-        sqlx::query("UPDATE team_attachments SET uploaded = 1 WHERE id = ?")
+        let mut tx = self.pool.begin().await?;
+        for table in ["team_attachments", "team_op_files"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET uploaded = 1 WHERE id = ?"
+            )))
             .bind(Id(id))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -718,7 +727,11 @@ pub(crate) async fn uploads_pending(
     record: Uuid,
 ) -> StoreResult<Vec<Uuid>> {
     Ok(sqlx::query_scalar::<_, Id>(
-        "SELECT id FROM team_attachments WHERE entry_id = ? AND uploaded = 0 ORDER BY position",
+        "SELECT id FROM (
+           SELECT id, position FROM team_attachments WHERE entry_id = ?1 AND uploaded = 0
+           UNION ALL
+           SELECT id, 0 FROM team_op_files WHERE record_id = ?1 AND uploaded = 0
+         ) ORDER BY position",
     )
     .bind(Id(record))
     .fetch_all(conn)

@@ -17,6 +17,7 @@ pub(crate) mod intake_requests;
 pub(crate) mod listings;
 pub(crate) mod live;
 pub(crate) mod organisations;
+pub(crate) mod pinned_summaries;
 mod pool;
 pub(crate) mod preregistration;
 pub(crate) mod profiles;

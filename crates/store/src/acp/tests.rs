@@ -73,9 +73,9 @@ async fn versions_read_back_whole_latest_conversation_first() {
     let newer = record("2026-12-01", "declines");
     let first = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &newer,
+            None,
             "account:suzuki",
             "医師 鈴木 一郎",
             at(9),
@@ -84,14 +84,7 @@ async fn versions_read_back_whole_latest_conversation_first() {
         .unwrap();
     let older = record("2026-06-01", "wants");
     store
-        .record_acp(
-            Uuid::now_v7(),
-            patient,
-            &older,
-            "account:sato",
-            "看護師 佐藤",
-            at(10),
-        )
+        .record_acp(patient, &older, None, "account:sato", "看護師 佐藤", at(10))
         .await
         .unwrap();
     let versions = store.acp_records(patient).await.unwrap();
@@ -112,9 +105,9 @@ async fn a_version_is_never_changed_or_removed() {
     let (store, patient, _dir) = store_with_patient().await;
     let stored = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-12-01", "declines"),
+            None,
             "a",
             "医師 鈴木",
             Utc::now(),
@@ -140,9 +133,9 @@ async fn an_unknown_patient_is_refused_and_nothing_is_kept() {
     let stranger = Uuid::now_v7();
     let result = store
         .record_acp(
-            Uuid::now_v7(),
             stranger,
             &record("2026-12-01", "wants"),
+            None,
             "a",
             "医師",
             Utc::now(),
@@ -160,9 +153,9 @@ async fn review_facts_name_each_patients_current_record() {
     assert!(store.acp_review_facts().await.unwrap().is_empty());
     store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-05-01", "wants"),
+            None,
             "a",
             "医師",
             Utc::now(),
@@ -171,9 +164,9 @@ async fn review_facts_name_each_patients_current_record() {
         .unwrap();
     let current = store
         .record_acp(
-            Uuid::now_v7(),
             patient,
             &record("2026-06-01", "declines"),
+            None,
             "a",
             "医師",
             Utc::now(),

@@ -34,6 +34,7 @@ mod staff;
 mod team_conferences;
 mod team_invitations;
 mod team_news;
+mod team_summary;
 mod teams;
 
 use axum::Router;

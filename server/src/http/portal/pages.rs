@@ -48,6 +48,7 @@ fn environment() -> &'static Environment<'static> {
             "team_entry.html",
             "team_whereabouts.html",
             "team_conferences.html",
+            "team_summary.html",
             "unanswered_requests.html",
             "preregistered.html",
             "staff.html",

@@ -22,6 +22,7 @@ use crate::http::portal::session::{PortalUser, Posted, csrf_refused, forbidden};
 use crate::http::portal::team_conferences::conferences_view;
 use crate::http::portal::team_invitations::ward_access_label;
 use crate::http::portal::team_news::whereabouts_view;
+use crate::http::portal::team_summary::pinned_view;
 use crate::http::state::ServerState;
 use crate::services::actor::Failure;
 use crate::services::referrals::view::today;
@@ -220,6 +221,7 @@ pub(crate) async fn team_page(
             today => today().to_string(),
             team => team_view(&page, &actor),
             conferences => conferences_view(&page),
+            pinned => page.pinned.as_ref().map(pinned_view),
             conference_form => shown.conference,
             kinds => post_kinds(),
             roles => TeamRole::ALL.iter().filter(|r| !r.is_owner() && !r.is_contact_only())

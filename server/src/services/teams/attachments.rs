@@ -76,13 +76,19 @@ pub(crate) async fn fetch(
     let Some(meta) = db::teams::attachment(conn, id).await? else {
         return Ok(None);
     };
-    let allowed = match meta.entry_id {
+    // A post's file is its entry's team's; an emergency sheet, its
+    // pinned summary's team's (ADR 0042).
+    let team = match meta.entry_id {
+        Some(entry) => match db::teams::entry(conn, entry).await? {
+            Some(entry) => Some(entry.team_id),
+            None => return Ok(None),
+        },
+        None => db::pinned_summaries::team_of_sheet(conn, id).await?,
+    };
+    let allowed = match team {
         None => meta.organisation_id == actor.organisation,
-        Some(entry) => {
-            let Some(entry) = db::teams::entry(conn, entry).await? else {
-                return Ok(None);
-            };
-            let Some(loaded) = Loaded::read(conn, entry.team_id, now).await? else {
+        Some(team) => {
+            let Some(loaded) = Loaded::read(conn, team, now).await? else {
                 return Ok(None);
             };
             let Some((_, member)) = loaded.membership_for(actor) else {
@@ -97,14 +103,12 @@ pub(crate) async fn fetch(
         return Ok(None);
     }
     let bytes = db::teams::attachment_bytes(conn, id).await?;
-    audit::record(
-        conn,
-        &actor.audit,
-        "view-team-attachment",
-        "attachment",
-        &id.to_string(),
-    )
-    .await?;
+    let action = if meta.entry_id.is_none() && team.is_some() {
+        "view-emergency-sheet"
+    } else {
+        "view-team-attachment"
+    };
+    audit::record(conn, &actor.audit, action, "attachment", &id.to_string()).await?;
     Ok(Some((meta, bytes)))
 }
 

@@ -12,6 +12,7 @@ use crate::services::actor::{Actor, Failure, refuse};
 use crate::services::teams::TeamActor;
 use crate::services::teams::conferences::{self, Schedule};
 use crate::services::teams::members::{self, Invitation};
+use crate::services::teams::pinned;
 use crate::services::teams::timeline::{self, NewPost};
 
 /// The clinic's staff member behind a device's operation.
@@ -201,6 +202,22 @@ pub(crate) async fn apply(conn: &mut PgConnection, by: &Actor, op: &TeamOp) -> R
         } => {
             let actor = device_actor(by, Some(author))?;
             conferences::cancel(conn, &actor, *team_id, *conference_id, now).await
+        }
+        TeamOp::SummaryPinned {
+            team_id,
+            summary,
+            emergency_sheet,
+            by: author,
+            written_at,
+        } => {
+            let actor = device_actor(by, Some(author))?;
+            let asked = pinned::Pin {
+                team: *team_id,
+                summary: summary.as_ref(),
+                emergency_sheet: *emergency_sheet,
+                written_at: *written_at,
+            };
+            pinned::pin(conn, &actor, asked, now).await
         }
     }
 }

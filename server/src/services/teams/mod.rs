@@ -10,6 +10,7 @@ mod feed;
 pub(crate) mod hospital_stay;
 pub(crate) mod members;
 pub(crate) mod news;
+pub(crate) mod pinned;
 pub(crate) mod timeline;
 pub(crate) mod views;
 pub(crate) mod ward_staff;

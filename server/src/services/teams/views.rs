@@ -18,7 +18,7 @@ use crate::db::teams::{AttachmentRow, EntryRow, HistoryRow, MemberRow, PatientRo
 use crate::services::actor::Failure;
 use crate::services::audit;
 use crate::services::teams::news::{Whereabouts, whereabouts};
-use crate::services::teams::{Loaded, TeamActor, feed, ward_staff};
+use crate::services::teams::{Loaded, TeamActor, feed, pinned, ward_staff};
 
 /// Entries on one page of a timeline.
 pub const PAGE_ENTRIES: i64 = 50;
@@ -82,6 +82,9 @@ pub(crate) struct TeamPage {
     pub conferences: Vec<(ConferenceRow, Vec<InviteeRow>)>,
     /// The viewer may set one, record it or call it off.
     pub may_organise: bool,
+    /// The pinned 医療・介護連携サマリー (none while the timeline is
+    /// closed to the viewer, or before the clinic shares one).
+    pub pinned: Option<pinned::PinnedView>,
 }
 
 pub(crate) struct EntryView {
@@ -159,7 +162,9 @@ pub(crate) async fn team_page(
     let mut entries = Vec::new();
     let mut older = None;
     let mut where_now = None;
+    let mut pinned_summary = None;
     if closed.is_none() {
+        pinned_summary = pinned::shown(&mut tx, actor, team).await?;
         where_now = whereabouts(&mut tx, loaded.team.patient_id, &my_member).await?;
         let before = before.unwrap_or(i64::MAX);
         let rows = db::teams::entries_before(&mut tx, team, before, PAGE_ENTRIES + 1).await?;
@@ -257,6 +262,7 @@ pub(crate) async fn team_page(
         ward_invitable,
         conferences,
         may_organise,
+        pinned: pinned_summary,
     };
     tx.commit().await?;
     Ok(Some(page))
