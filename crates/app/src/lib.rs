@@ -51,7 +51,9 @@ pub use exchange::{
 pub use fhir_documents::FhirDocument;
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use intake::IntakeView;
-pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
+pub use letters::{
+    Destinations, LabRowDraft, LetterDraftContent, LetterDraftView, LetterView, PatientLetters,
+};
 pub use nursing_orders::{
     IssuedNursingOrder, NursingOrderDraftView, NursingOrderInput, NursingOrderStation,
     NursingOrderStations, NursingOrderView, ORDER_DUE_TITLE, ORDER_EXPIRED_TITLE,

@@ -24,6 +24,9 @@ use crate::normalize::{is_dash_like, nfkc};
 /// Rows a letter may carry: the 200 the issue names fill about six 別紙
 /// pages, far more than a referral needs.
 pub const MAX_LAB_ROWS: usize = 200;
+/// A lab CSV larger than this is not one letter's results (200 rows of
+/// five short cells are some 20 KB).
+pub const MAX_LAB_CSV_BYTES: u64 = 1024 * 1024;
 pub const ITEM_MAX_CHARS: usize = 40;
 pub const VALUE_MAX_CHARS: usize = 20;
 pub const UNIT_MAX_CHARS: usize = 20;
@@ -136,8 +139,10 @@ pub struct LabRowProblem {
 /// problem of the row is given, in column order.
 pub fn check_lab_row(input: LabRowInput<'_>) -> Result<LabResult, Vec<LabRowProblem>> {
     let mut problems = Vec::new();
+    // Text is kept as typed (（） stay full-width in a Japanese item name);
+    // only the value is folded, so that ７．２ is a number.
     let mut cell = |column: LabColumn, raw: &str, max: usize, required: bool| {
-        let text = nfkc(raw).trim().to_string();
+        let text = raw.trim().to_string();
         let problem = if required && text.is_empty() {
             Some(format!("{}がありません", column.label_ja()))
         } else if text.contains(['\n', '\r']) {
@@ -159,7 +164,7 @@ pub fn check_lab_row(input: LabRowInput<'_>) -> Result<LabResult, Vec<LabRowProb
         }
     };
     let item = cell(LabColumn::Item, input.item, ITEM_MAX_CHARS, true);
-    let value = cell(LabColumn::Value, input.value, VALUE_MAX_CHARS, true);
+    let value = cell(LabColumn::Value, &nfkc(input.value), VALUE_MAX_CHARS, true);
     let unit = cell(LabColumn::Unit, input.unit, UNIT_MAX_CHARS, false);
     let range = cell(
         LabColumn::ReferenceRange,

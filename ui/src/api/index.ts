@@ -56,6 +56,7 @@ export type {
   FieldError,
   IssuedLetter,
   LetterDraft,
+  LabRowDraft,
   LetterDraftContent,
   LetterKind,
   PatientLetters,

@@ -3,7 +3,7 @@
 //! row naming the columns in Japanese or English, one result a line.
 //! Every bad line is named; a file with any is refused whole.
 
-use super::{LabResult, LabRowInput, MAX_LAB_ROWS, check_lab_row};
+use super::{LabResult, LabRowInput, MAX_LAB_CSV_BYTES, MAX_LAB_ROWS, check_lab_row};
 use crate::directory::import::decode;
 use crate::normalize::nfkc;
 
@@ -12,6 +12,8 @@ use crate::normalize::nfkc;
 pub enum LabCsvError {
     #[error("文字コードを読み取れません（UTF-8 または Shift_JIS の CSV を選んでください）")]
     Encoding,
+    #[error("ファイルが大きすぎます（検査結果の CSV は 1 MB まで）")]
+    TooLarge,
     #[error("CSV に検査結果がありません")]
     Empty,
     #[error(
@@ -30,6 +32,9 @@ pub enum LabCsvError {
 /// Reads the file's rows. Line numbers are the file's own (the header is
 /// line 1); blank lines are skipped. Either every row or only errors.
 pub fn parse_lab_csv(bytes: &[u8]) -> Result<Vec<LabResult>, Vec<LabCsvError>> {
+    if bytes.len() as u64 > MAX_LAB_CSV_BYTES {
+        return Err(vec![LabCsvError::TooLarge]);
+    }
     let (_, text) = decode(bytes).map_err(|_| vec![LabCsvError::Encoding])?;
     let lines = Lines::of(&text);
     let mut reader = csv::ReaderBuilder::new()

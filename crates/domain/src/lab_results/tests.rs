@@ -23,11 +23,11 @@ fn messages(errors: &[LabCsvError]) -> Vec<String> {
 }
 
 #[test]
-fn a_typed_row_is_checked_and_folded() {
+fn a_typed_row_is_trimmed_and_its_value_folded() {
     let checked = check_lab_row(LabRowInput {
-        item: " ＨｂＡ１ｃ ",
+        item: " ＨｂＡ１ｃ（NGSP） ",
         value: "７．２",
-        unit: "％",
+        unit: "%",
         reference_range: "4.6-6.2",
         taken_on: "2026/5/12",
     })
@@ -35,7 +35,7 @@ fn a_typed_row_is_checked_and_folded() {
     assert_eq!(
         checked,
         LabResult {
-            item: "HbA1c".into(),
+            item: "ＨｂＡ１ｃ（NGSP）".into(),
             value: "7.2".into(),
             unit: "%".into(),
             reference_range: "4.6-6.2".into(),
@@ -217,6 +217,8 @@ fn more_rows_than_a_letter_holds_are_refused() {
     }
     assert_eq!(parse_lab_csv(csv.as_bytes()).unwrap().len(), MAX_LAB_ROWS);
     csv.push_str("extra,1,2026-05-12\n");
+    let huge = vec![b'a'; MAX_LAB_CSV_BYTES as usize + 1];
+    assert_eq!(parse_lab_csv(&huge).unwrap_err(), [LabCsvError::TooLarge]);
     assert_eq!(
         messages(&parse_lab_csv(csv.as_bytes()).unwrap_err()),
         ["検査結果は一度に200件までです"]
