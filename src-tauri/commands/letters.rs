@@ -2,7 +2,7 @@ use std::io::Read;
 use std::path::Path;
 
 use tauri::{AppHandle, State, WebviewWindow};
-use tsunagu_domain::lab_results::MAX_LAB_CSV_BYTES;
+use tsunagu_app::MAX_LAB_CSV_BYTES;
 
 use crate::commands::files::{ask_open_path, file_error};
 use crate::desktop::Desktop;

@@ -84,6 +84,7 @@ pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeR
 pub use tsunagu_domain::intake::{
     IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
 };
+pub use tsunagu_domain::lab_results::MAX_LAB_CSV_BYTES;
 pub use tsunagu_domain::nursing_order::{
     BedriddenLevel, CareLevel, DementiaLevel, DiagnosisDraft, MedicalDevice, NursingOrderDraft,
     OrderKind, RenewalState, UlcerDepth,

@@ -20,7 +20,7 @@ const HAIR_PT: f32 = 0.2;
 const HEADINGS: [&str; 6] = ["検査日", "項目", "値", "判定", "単位", "基準値"];
 /// Column shares of the table's width (they sum to the in-box width, 145
 /// mm; on a 別紙 page the wider table scales them).
-const SHARES: [f32; 6] = [22.0, 42.0, 18.0, 8.0, 27.0, 28.0];
+const SHARES: [f32; 6] = [22.0, 40.0, 17.0, 8.0, 30.0, 28.0];
 const VALUE: usize = 2;
 const FLAG: usize = 3;
 
