@@ -262,3 +262,43 @@ fn results_are_checked_by_the_domain_rule_before_printing() {
         LetterError::UnsupportedCharacters(_)
     ));
 }
+
+#[test]
+fn the_table_sits_inside_its_section_box() {
+    use tsunagu_letters::Item;
+    let mut letter = short_letter();
+    referral(&mut letter).lab_results = five();
+    let pages = layout(&letter);
+    assert_eq!(pages.len(), 1);
+    let y_of = |needle: &str| {
+        pages[0]
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Text { text, y, .. } if text.starts_with(needle) => Some(*y),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{needle} not drawn"))
+    };
+    let course = y_of("５月８日の血液検査");
+    let heading = y_of("検査日");
+    let last_row = pages[0]
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { text, y, .. } if text.starts_with("2026/05/08") => Some(*y),
+            _ => None,
+        })
+        .fold(0.0, f32::max);
+    let next_label = y_of("治療経過");
+    assert!(course < heading, "the table follows the text");
+    assert!(
+        heading < last_row && last_row < next_label,
+        "inside the box"
+    );
+    // The box's bottom rule lies below the last row: a frame spans them.
+    let boxed = pages[0].items.iter().any(|item| {
+        matches!(item, Item::Frame { y, h, .. } if *y < course && y + h > last_row && y + h < next_label)
+    });
+    assert!(boxed, "a section frame holds both the text and the table");
+}
