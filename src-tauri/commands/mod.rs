@@ -120,6 +120,9 @@ ipc_commands! {
     /// Saves whatever was typed; only a draft too large for the store is refused.
     fn save_letter_draft(draft_id: String, content: LetterDraftContent) -> LetterDraft
         as saveLetterDraft => letters::save_letter_draft(desktop).await;
+    /// 「CSVから読み込む」: opens the OS file dialog for a lab CSV (UTF-8 or Shift_JIS) and adds its rows to the draft's 検査結果; null when cancelled. A file with any bad line is refused whole (field errors on labResults, one a line) and the draft is unchanged.
+    fn import_lab_csv(draft_id: String) -> Option<LetterDraft>
+        as importLabCsv => letters::import_lab_csv(app, window, desktop).await;
     fn get_letter_draft(draft_id: String) -> LetterDraft
         as getLetterDraft => letters::get_letter_draft(desktop).await;
     fn discard_letter_draft(draft_id: String) -> ()

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use tsunagu_app as app;
 
-pub use app::LetterDraftContent;
+pub use app::{LabRowDraft, LetterDraftContent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

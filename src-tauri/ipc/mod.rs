@@ -77,6 +77,7 @@ pub fn typescript_bindings() -> String {
         AccountInput::decl(&cfg),
         ChosenBackup::decl(&cfg),
         LetterKind::decl(&cfg),
+        LabRowDraft::decl(&cfg),
         LetterDraftContent::decl(&cfg),
         LetterDraft::decl(&cfg),
         Destination::decl(&cfg),

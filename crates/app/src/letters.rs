@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tsunagu_domain::Capability;
+use tsunagu_domain::lab_results::{
+    LabCsvError, LabResult, LabRowInput, MAX_LAB_ROWS, check_lab_row, parse_lab_csv,
+};
 use tsunagu_domain::{ClinicProfile, EventDetails, PatientFields, TrackingCode};
 use tsunagu_letters::{
     Addressee, DischargeLetter, Field, Header, Letter, LetterError, Patient, ReferralLetter,
@@ -59,19 +62,72 @@ pub struct LetterDraftContent {
     pub discharge_prescriptions: String,
     pub plan: String,
     pub contact: String,
+    /// 検査結果, typed or imported from a CSV; printed as a table in
+    /// 症状経過及び検査結果 (入院中経過 on a discharge letter).
+    pub lab_results: Vec<LabRowDraft>,
+}
+
+/// One row of the 検査結果 table as typed, kept as text until the letter
+/// is issued (a draft saves whatever state it is in).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts-bindings", derive(ts_rs::TS))]
+pub struct LabRowDraft {
+    pub item: String,
+    pub value: String,
+    pub unit: String,
+    pub reference_range: String,
+    /// 検査日 as typed, e.g. 2026-05-08.
+    pub taken_on: String,
+}
+
+impl LabRowDraft {
+    fn of(result: &LabResult) -> LabRowDraft {
+        LabRowDraft {
+            item: result.item.clone(),
+            value: result.value.clone(),
+            unit: result.unit.clone(),
+            reference_range: result.reference_range.clone(),
+            taken_on: result.taken_on.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        [
+            &self.item,
+            &self.value,
+            &self.unit,
+            &self.reference_range,
+            &self.taken_on,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
 }
 
 impl LetterDraftContent {
     fn chars(&self) -> usize {
         let json = serde_json::to_value(self).unwrap_or_default();
-        json.as_object()
+        let texts: usize = json
+            .as_object()
             .map(|o| {
                 o.values()
                     .filter_map(|v| v.as_str())
                     .map(|s| s.chars().count())
                     .sum()
             })
-            .unwrap_or(0)
+            .unwrap_or(0);
+        let rows: usize = self
+            .lab_results
+            .iter()
+            .map(|r| {
+                [&r.item, &r.value, &r.unit, &r.reference_range, &r.taken_on]
+                    .iter()
+                    .map(|s| s.chars().count())
+                    .sum::<usize>()
+            })
+            .sum();
+        texts + rows
     }
 }
 
@@ -148,11 +204,48 @@ impl App {
                 ),
             ));
         }
+        if content.lab_results.len() > MAX_LAB_ROWS {
+            return Err(AppError::field(
+                LAB_RESULTS_KEY,
+                format!("検査結果は{MAX_LAB_ROWS}行までです。"),
+            ));
+        }
         let mut record = self.store.letter_draft(parse_id(draft_id)?).await?;
         record.content = to_json(content)?;
         record.updated_at = self.clock.now();
         self.store.save_letter_draft(&record).await?;
         draft_view(record)
+    }
+
+    /// Adds the results of a lab system's CSV export (UTF-8 or Shift_JIS)
+    /// under the draft's rows. A file with any bad line is refused whole,
+    /// each line's problem a field message, and the draft is unchanged.
+    pub async fn import_lab_csv(
+        &self,
+        draft_id: &str,
+        bytes: &[u8],
+    ) -> Result<LetterDraftView, AppError> {
+        self.require(Capability::IssueLetters)?;
+        let record = self.store.letter_draft(parse_id(draft_id)?).await?;
+        let mut content: LetterDraftContent =
+            serde_json::from_str(&record.content).map_err(|_| internal("letter draft JSON"))?;
+        let results = parse_lab_csv(bytes).map_err(|errors| lab_csv_error(&errors))?;
+        content.lab_results.retain(|row| !row.is_blank());
+        if content.lab_results.len() + results.len() > MAX_LAB_ROWS {
+            return Err(AppError::field(
+                LAB_RESULTS_KEY,
+                format!(
+                    "検査結果は{MAX_LAB_ROWS}行までです（入力済み{}行、CSV {}行）。\
+                     不要な行を削除してから読み込んでください。",
+                    content.lab_results.len(),
+                    results.len()
+                ),
+            ));
+        }
+        content
+            .lab_results
+            .extend(results.iter().map(LabRowDraft::of));
+        self.save_letter_draft(draft_id, &content).await
     }
 
     pub async fn letter_draft(&self, draft_id: &str) -> Result<LetterDraftView, AppError> {
@@ -350,12 +443,63 @@ impl App {
     }
 }
 
+/// The draft's field key for the 検査結果 table.
+const LAB_RESULTS_KEY: &str = "labResults";
+
+/// A refused CSV: a message above the form, each problem (named by the
+/// file's line) under the table.
+fn lab_csv_error(errors: &[LabCsvError]) -> AppError {
+    AppError {
+        code: ErrorCode::Validation,
+        message: "検査結果の CSV を読み込めませんでした。入力済みの内容は変わっていません。"
+            .to_string(),
+        fields: errors
+            .iter()
+            .map(|e| FieldMessage::new(LAB_RESULTS_KEY, e.to_string()))
+            .collect(),
+    }
+}
+
+/// The typed rows checked by the domain's rule; blank rows (added, never
+/// filled) are left out. Every row's problems are named by its row.
+fn lab_results(rows: &[LabRowDraft]) -> Result<Vec<LabResult>, AppError> {
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        let checked = check_lab_row(LabRowInput {
+            item: &row.item,
+            value: &row.value,
+            unit: &row.unit,
+            reference_range: &row.reference_range,
+            taken_on: &row.taken_on,
+        });
+        match checked {
+            Ok(result) => results.push(result),
+            Err(problems) => errors.extend(problems.into_iter().map(|p| {
+                FieldMessage::new(
+                    LAB_RESULTS_KEY,
+                    format!("検査結果の{}行目：{}。", i + 1, p.message),
+                )
+            })),
+        }
+    }
+    if errors.is_empty() {
+        Ok(results)
+    } else {
+        Err(AppError::validation(errors))
+    }
+}
+
 fn build_letter(
     kind: LetterKind,
     header: Header,
     c: &LetterDraftContent,
     tracking_code: Option<String>,
 ) -> Result<Letter, AppError> {
+    let lab_results = lab_results(&c.lab_results)?;
     let letter = match kind {
         LetterKind::Referral => Letter::Referral(ReferralLetter {
             header,
@@ -364,6 +508,7 @@ fn build_letter(
             diagnoses: lines(&c.diagnoses),
             history: c.history.trim_end().to_string(),
             course: c.course.trim_end().to_string(),
+            lab_results,
             treatment: c.treatment.trim_end().to_string(),
             prescriptions: lines(&c.prescriptions),
             remarks: c.remarks.trim_end().to_string(),
@@ -385,6 +530,7 @@ fn build_letter(
                 chief_complaint: c.chief_complaint.trim().to_string(),
                 present_illness: c.present_illness.trim_end().to_string(),
                 hospital_course: c.hospital_course.trim_end().to_string(),
+                lab_results,
                 discharge_diagnoses: lines(&c.discharge_diagnoses),
                 discharge_prescriptions: lines(&c.discharge_prescriptions),
                 plan: c.plan.trim_end().to_string(),
@@ -448,6 +594,10 @@ pub(crate) fn letter_error(e: LetterError) -> AppError {
         LetterError::DischargeBeforeAdmission => vec![FieldMessage {
             field: Field::StayDates.key().to_string(),
             message: "退院日が入院日より前になっています。".to_string(),
+        }],
+        LetterError::LabResult { .. } | LetterError::TooManyLabResults => vec![FieldMessage {
+            field: LAB_RESULTS_KEY.to_string(),
+            message: format!("{e}。"),
         }],
         LetterError::BadTrackingCode | LetterError::Json { .. } => {
             return internal("letter input");

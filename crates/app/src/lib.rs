@@ -52,7 +52,9 @@ pub use exchange::{
 pub use fhir_documents::FhirDocument;
 pub use figures::{FigureRow, FiguresPeriod, LOST_AFTER_DAYS, LoopFigures};
 pub use intake::IntakeView;
-pub use letters::{Destinations, LetterDraftContent, LetterDraftView, LetterView, PatientLetters};
+pub use letters::{
+    Destinations, LabRowDraft, LetterDraftContent, LetterDraftView, LetterView, PatientLetters,
+};
 pub use nursing_orders::{
     IssuedNursingOrder, NursingOrderDraftView, NursingOrderInput, NursingOrderStation,
     NursingOrderStations, NursingOrderView, ORDER_DUE_TITLE, ORDER_EXPIRED_TITLE,
@@ -83,6 +85,7 @@ pub use tsunagu_domain::discharge_request::{CareNeed, RequestState as DischargeR
 pub use tsunagu_domain::intake::{
     IntakeAnswer, IntakeDraft, IntakeState, SUMMARY_HINT_JA as INTAKE_SUMMARY_HINT_JA,
 };
+pub use tsunagu_domain::lab_results::MAX_LAB_CSV_BYTES;
 pub use tsunagu_domain::nursing_order::{
     BedriddenLevel, CareLevel, DementiaLevel, DiagnosisDraft, MedicalDevice, NursingOrderDraft,
     OrderKind, RenewalState, UlcerDepth,

@@ -18,6 +18,7 @@ pub mod hospital_document;
 pub mod ids;
 pub mod intake;
 pub mod kana;
+pub mod lab_results;
 pub mod normalize;
 pub mod nursing_order;
 pub mod patient;
@@ -48,6 +49,7 @@ pub use dates::parse_date;
 pub use field_rules::{Checked, Rejection, check_phone};
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search, search_key};
+pub use lab_results::{LabCsvError, LabFlag, LabResult, check_lab_row, parse_lab_csv};
 pub use patient::{
     FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, check_birth_date,
     normalize_chart_number, validate_patient,

@@ -3,6 +3,9 @@
 //! in-process render time (median), whole-process time of the command-line
 //! renderer (median), PDF size and the renderer's peak memory.
 //!
+//! The same in-process figures follow for the standard letter carrying 30
+//! lab results (issue 19), which go to a 別紙 page.
+//!
 //! Environment: `BENCH_RENDERS` in-process runs (default 300),
 //! `BENCH_PROCESSES` process runs (default 40).
 
@@ -18,6 +21,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+use tsunagu_domain::lab_results::LabResult;
 use tsunagu_letters::{Letter, render_pdf};
 
 const FIXTURE: &str = concat!(
@@ -129,10 +134,68 @@ fn main() {
         "peak RSS (CLI)      {rss_mib:6.1} MiB  budget {RSS_BUDGET_MIB} MiB: {}",
         verdict(rss_mib, RSS_BUDGET_MIB)
     );
+
+    let with_labs = with_lab_results(letter, 30);
+    let labs_pdf = render_pdf(&with_labs).expect("renders");
+    let labs_times: Vec<f64> = (0..renders)
+        .map(|_| {
+            let start = Instant::now();
+            let out = render_pdf(&with_labs).expect("renders");
+            let elapsed = ms(start.elapsed());
+            assert_eq!(out, labs_pdf, "rendering is deterministic");
+            elapsed
+        })
+        .collect();
+    let labs_median = median(labs_times.clone());
+    let labs_kb = labs_pdf.len() as f64 / 1024.0;
+    println!("standard letter with 30 lab results (a 別紙 page)");
+    println!(
+        "in-process render   median {labs_median:6.2} ms  p90 {:6.2} ms  ({renders} runs)  budget {IN_PROCESS_BUDGET_MS} ms: {}",
+        percentile(labs_times, 90.0),
+        verdict(labs_median, IN_PROCESS_BUDGET_MS)
+    );
+    println!(
+        "PDF size            {labs_kb:6.1} KB ({} bytes)  budget {SIZE_BUDGET_KB} KB: {}",
+        labs_pdf.len(),
+        verdict(labs_kb, SIZE_BUDGET_KB)
+    );
     println!(
         "load average at end: {}",
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
             .trim()
     );
+}
+
+/// The letter with `count` results of a routine blood test.
+fn with_lab_results(mut letter: Letter, count: usize) -> Letter {
+    const TESTS: [(&str, &str, &str, &str); 10] = [
+        ("HbA1c", "7.2", "%", "4.6-6.2"),
+        ("血糖", "132", "mg/dL", "73-109"),
+        ("Cre", "0.80", "mg/dL", "0.65-1.07"),
+        ("eGFR", "58.2", "mL/min/1.73m2", "60以上"),
+        ("BNP", "86.0", "pg/mL", "0-18.4"),
+        ("Na", "138", "mmol/L", "138-145"),
+        ("K", "3.3", "mmol/L", "3.6-4.8"),
+        ("LDLコレステロール", "142", "mg/dL", "65-163"),
+        ("CRP", "<0.01", "mg/dL", "0-0.14"),
+        ("TSH", "1.82", "μIU/mL", "0.61-4.23"),
+    ];
+    let Letter::Referral(referral) = &mut letter else {
+        panic!("the standard letter is a referral")
+    };
+    referral.lab_results = (0..count)
+        .map(|i| {
+            let (item, value, unit, range) = TESTS[i % TESTS.len()];
+            LabResult {
+                item: item.into(),
+                value: value.into(),
+                unit: unit.into(),
+                reference_range: range.into(),
+                taken_on: NaiveDate::from_ymd_opt(2026, 5, 8 - (i / TESTS.len()) as u32)
+                    .expect("a day"),
+            }
+        })
+        .collect();
+    letter
 }

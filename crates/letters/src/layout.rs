@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use qrcode::{Color, EcLevel, QrCode};
 use tsunagu_domain::{Sex, TrackingCode, format_birth_date};
 
+use tsunagu_domain::lab_results::LabResult;
+
 use crate::fonts::FontKind::{self, Gothic, Mincho};
+use crate::lab_table::LabTable;
 use crate::linebreak::{Line, break_lines, break_paragraph};
 use crate::model::{DischargeLetter, Header, Letter, ReferralLetter};
 use crate::page::{A4_HEIGHT_MM, A4_WIDTH_MM, Item, PT_PER_MM, Page};
@@ -32,13 +35,24 @@ pub(crate) const THIN_PT: f32 = 0.35;
 /// A section split across pages keeps at least this many lines together.
 const MIN_SPLIT_LINES: usize = 2;
 const QR_SIZE: f32 = 20.0;
+/// Between a section's text and its lab results table.
+const TABLE_GAP: f32 = 1.5;
+/// The title of the pages the lab results go to when they do not fit in
+/// their section.
+const LAB_PAGES_TITLE: &str = "検査結果（別紙）";
+/// What the section's label adds when they are there: in the label
+/// column, which has room for it, so the letter grows by no line.
+const LAB_PAGES_NOTE: &str = "（検査結果は\n別紙参照）";
 
 /// Lays out a checked letter (see [`Letter::check`]).
 pub fn layout(letter: &Letter) -> Vec<Page> {
     let form = Form::of(letter);
     let mut pages = vec![Page::default()];
     let y = first_page_header(&mut pages[0], letter, &form);
-    flow_sections(&mut pages, y, letter.header(), &form);
+    let on_attached_pages = flow_sections(&mut pages, y, letter.header(), &form);
+    if on_attached_pages {
+        attach_lab_pages(&mut pages, letter.header(), &form.lab_results);
+    }
     finish_pages(&mut pages, letter, &form);
     pages
 }
@@ -49,6 +63,9 @@ struct Form {
     continuation_title: &'static str,
     sections: Vec<Section>,
     tracking: Option<TrackingCode>,
+    lab_results: Vec<LabResult>,
+    /// The section the lab results table sits in.
+    lab_section: &'static str,
 }
 
 struct Section {
@@ -113,6 +130,8 @@ impl Form {
                 .tracking_code
                 .as_deref()
                 .and_then(|c| TrackingCode::parse(c).ok()),
+            lab_results: l.lab_results.clone(),
+            lab_section: "症状経過及び\n検査結果",
         }
     }
 
@@ -139,6 +158,8 @@ impl Form {
                 section("連絡先", &l.contact, 1, false),
             ],
             tracking: None,
+            lab_results: l.lab_results.clone(),
+            lab_section: "入院中経過",
         }
     }
 }
@@ -306,11 +327,18 @@ struct Laid {
     min_lines: usize,
     stretch: bool,
     label: &'static str,
+    /// The lab results, set under the text (on a one-page letter only).
+    table: Option<LabTable>,
 }
 
 impl Laid {
     fn natural_height(&self) -> f32 {
-        let body = self.lines.len().max(self.min_lines) as f32 * BODY_LINE;
+        let text = self.lines.len() as f32 * BODY_LINE;
+        let content = match &self.table {
+            Some(table) => text + TABLE_GAP + table.height() + TABLE_GAP,
+            None => text,
+        };
+        let body = content.max(self.min_lines as f32 * BODY_LINE);
         let label = self.label_lines.len() as f32 * LABEL_LINE;
         body.max(label) + 2.0 * PAD_Y
     }
@@ -320,30 +348,63 @@ fn content_width() -> f32 {
     RIGHT - LEFT - LABEL_WIDTH - 2.0 * PAD_X
 }
 
-fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) {
-    let laid: Vec<Laid> = form
-        .sections
-        .iter()
-        .map(|s| Laid {
-            label_lines: wrap(s.label, Gothic, LABEL_PT, LABEL_WIDTH - 2.0 * PAD_X),
-            lines: s
-                .paragraphs
-                .iter()
-                .flat_map(|p| wrap_lines(p, Mincho, BODY_PT, content_width()))
-                .collect(),
-            min_lines: s.min_lines,
-            stretch: s.stretch,
-            label: s.label,
-        })
-        .collect();
+/// Where the lab results go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Labs {
+    None,
+    InTheirSection,
+    OnAttachedPages,
+}
 
-    let natural: f32 = laid.iter().map(Laid::natural_height).sum();
+fn lay_sections(form: &Form, labs: Labs) -> Vec<Laid> {
+    form.sections
+        .iter()
+        .map(|s| {
+            let ours = s.label == form.lab_section;
+            let label = if ours && labs == Labs::OnAttachedPages {
+                format!("{}\n{LAB_PAGES_NOTE}", s.label)
+            } else {
+                s.label.to_string()
+            };
+            Laid {
+                label_lines: wrap(&label, Gothic, LABEL_PT, LABEL_WIDTH - 2.0 * PAD_X),
+                lines: s
+                    .paragraphs
+                    .iter()
+                    .flat_map(|p| wrap_lines(p, Mincho, BODY_PT, content_width()))
+                    .collect(),
+                min_lines: s.min_lines,
+                stretch: s.stretch,
+                label: s.label,
+                table: (ours && labs == Labs::InTheirSection)
+                    .then(|| LabTable::lay(&form.lab_results, content_width())),
+            }
+        })
+        .collect()
+}
+
+/// Places the sections; returns whether the lab results are left for
+/// attached pages: they sit in their section only when the whole letter
+/// then still fits on its first page.
+fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) -> bool {
     let first_bottom = if form.tracking.is_some() {
         BOTTOM_ABOVE_TRACKING
     } else {
         BOTTOM
     };
     let room = first_bottom - top;
+    let natural_of = |laid: &[Laid]| laid.iter().map(Laid::natural_height).sum::<f32>();
+    let (laid, attached) = if form.lab_results.is_empty() {
+        (lay_sections(form, Labs::None), false)
+    } else {
+        let with_table = lay_sections(form, Labs::InTheirSection);
+        if natural_of(&with_table) <= room {
+            (with_table, false)
+        } else {
+            (lay_sections(form, Labs::OnAttachedPages), true)
+        }
+    };
+    let natural = natural_of(&laid);
     if natural <= room {
         // One page: the boxes fill it, spare height shared by the
         // free-text sections, so the letter looks like the printed form.
@@ -353,9 +414,14 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
         for l in &laid {
             let height = l.natural_height() + if l.stretch { extra } else { 0.0 };
             draw_box(&mut pages[0], y, height, &l.label_lines, &l.lines);
+            if let Some(table) = &l.table {
+                let table_top = y + PAD_Y + l.lines.len() as f32 * BODY_LINE + TABLE_GAP;
+                let x = LEFT + LABEL_WIDTH + PAD_X;
+                table.draw(&mut pages[0], x, table_top, 0, table.len());
+            }
             y += height;
         }
-        return;
+        return attached;
     }
 
     let mut y = top;
@@ -398,10 +464,26 @@ fn flow_sections(pages: &mut Vec<Page>, top: f32, header: &Header, form: &Form) 
                 continued = true;
             }
             let mut page = Page::default();
-            y = continuation_header(&mut page, header, form);
+            y = continuation_header(&mut page, header, form.continuation_title);
             pages.push(page);
             bottom = BOTTOM;
         }
+    }
+    attached
+}
+
+/// The lab results across as many 別紙 pages as they need, the full
+/// width of the page, the heading row repeated on each.
+fn attach_lab_pages(pages: &mut Vec<Page>, header: &Header, results: &[LabResult]) {
+    let table = LabTable::lay(results, RIGHT - LEFT);
+    let mut from = 0;
+    while from < table.len() {
+        let mut page = Page::default();
+        let top = continuation_header(&mut page, header, LAB_PAGES_TITLE);
+        let to = from + table.rows_fitting(from, BOTTOM - top);
+        table.draw(&mut page, LEFT, top, from, to);
+        pages.push(page);
+        from = to;
     }
 }
 
@@ -430,9 +512,9 @@ fn draw_box(page: &mut Page, top: f32, height: f32, label_lines: &[String], line
     }
 }
 
-/// The top of a 続紙: which letter and patient it belongs to.
-fn continuation_header(page: &mut Page, h: &Header, form: &Form) -> f32 {
-    page.text(LEFT, TOP + 6.0, Gothic, 12.0, form.continuation_title);
+/// The top of a 続紙 or 別紙: which letter and patient it belongs to.
+fn continuation_header(page: &mut Page, h: &Header, title: &str) -> f32 {
+    page.text(LEFT, TOP + 6.0, Gothic, 12.0, title);
     let who = format!("患者氏名　{}　　{}", h.patient.name, wareki(h.issued_on));
     page.text_right(RIGHT, TOP + 6.0, Mincho, BODY_PT, &who);
     page.line(LEFT, TOP + 9.0, RIGHT, TOP + 9.0, THIN_PT);

@@ -14,6 +14,7 @@ pub mod emergency_sheet_layout;
 mod emergency_sheet_text;
 pub mod fonts;
 mod justify;
+mod lab_table;
 pub mod layout;
 pub mod linebreak;
 pub mod model;

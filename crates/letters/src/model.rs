@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::TrackingCode;
+use tsunagu_domain::lab_results::{LabResult, LabRowInput, MAX_LAB_ROWS, check_lab_row};
 use tsunagu_domain::nursing_order::NursingOrderField;
 
 use crate::emergency_sheet::SheetField;
@@ -114,6 +115,10 @@ pub struct ReferralLetter {
     /// 症状経過及び検査結果
     #[serde(default)]
     pub course: String,
+    /// 検査結果: a table in 症状経過及び検査結果, or on 別紙 pages when it
+    /// does not fit there (absent in letters stored before issue 19).
+    #[serde(default)]
+    pub lab_results: Vec<LabResult>,
     /// 治療経過
     #[serde(default)]
     pub treatment: String,
@@ -150,6 +155,9 @@ pub struct DischargeLetter {
     /// 入院中経過
     #[serde(default)]
     pub hospital_course: String,
+    /// 検査結果: a table in 入院中経過, or on 別紙 pages.
+    #[serde(default)]
+    pub lab_results: Vec<LabResult>,
     /// 退院時診断
     pub discharge_diagnoses: Vec<String>,
     /// 退院時処方
@@ -178,6 +186,8 @@ pub enum Field {
     Diagnoses,
     History,
     Course,
+    /// 検査結果, the table under 症状経過及び検査結果 (or 入院中経過).
+    LabResults,
     Treatment,
     Prescriptions,
     Remarks,
@@ -228,6 +238,7 @@ impl Field {
             Diagnoses => "傷病名",
             History => "既往歴及び家族歴",
             Course => "症状経過及び検査結果",
+            LabResults => "検査結果",
             Treatment => "治療経過",
             Prescriptions => "現在の処方",
             Remarks => "備考",
@@ -269,6 +280,7 @@ impl Field {
             Diagnoses => "diagnoses",
             History => "history",
             Course => "course",
+            LabResults => "labResults",
             Treatment => "treatment",
             Prescriptions => "prescriptions",
             Remarks => "remarks",
@@ -348,11 +360,20 @@ impl Letter {
         {
             TrackingCode::parse(code).map_err(|_| LetterError::BadTrackingCode)?;
         }
+        check_lab_results(self.lab_results())?;
         let unsupported = self.unsupported_characters();
         if !unsupported.is_empty() {
             return Err(LetterError::UnsupportedCharacters(unsupported));
         }
         Ok(())
+    }
+
+    /// The lab results the letter carries.
+    pub fn lab_results(&self) -> &[LabResult] {
+        match self {
+            Letter::Referral(l) => &l.lab_results,
+            Letter::Discharge(l) => &l.lab_results,
+        }
     }
 
     /// Each field that holds characters the bundled fonts cannot draw, with
@@ -381,6 +402,7 @@ impl Letter {
                 (Diagnoses, l.diagnoses.join("\n")),
                 (History, l.history.clone()),
                 (Course, l.course.clone()),
+                (LabResults, lab_text(&l.lab_results)),
                 (Treatment, l.treatment.clone()),
                 (Prescriptions, l.prescriptions.join("\n")),
                 (Remarks, l.remarks.clone()),
@@ -392,6 +414,7 @@ impl Letter {
                 (ChiefComplaint, l.chief_complaint.clone()),
                 (PresentIllness, l.present_illness.clone()),
                 (HospitalCourse, l.hospital_course.clone()),
+                (LabResults, lab_text(&l.lab_results)),
                 (DischargeDiagnoses, l.discharge_diagnoses.join("\n")),
                 (DischargePrescriptions, l.discharge_prescriptions.join("\n")),
                 (Plan, l.plan.clone()),
@@ -400,6 +423,46 @@ impl Letter {
         }
         out
     }
+}
+
+/// Every cell a lab results table prints, for the font check.
+fn lab_text(results: &[LabResult]) -> String {
+    results
+        .iter()
+        .flat_map(|r| [&r.item, &r.value, &r.unit, &r.reference_range])
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The rows hold to the domain's rule whichever way the letter came (the
+/// command-line renderer reads them from JSON), and there are not more
+/// than a letter carries.
+fn check_lab_results(results: &[LabResult]) -> Result<(), LetterError> {
+    if results.len() > MAX_LAB_ROWS {
+        return Err(LetterError::TooManyLabResults);
+    }
+    for (i, r) in results.iter().enumerate() {
+        let date = r.taken_on.format("%Y-%m-%d").to_string();
+        let again = check_lab_row(LabRowInput {
+            item: &r.item,
+            value: &r.value,
+            unit: &r.unit,
+            reference_range: &r.reference_range,
+            taken_on: &date,
+        });
+        if let Err(problems) = again {
+            return Err(LetterError::LabResult {
+                row: i + 1,
+                reason: problems
+                    .into_iter()
+                    .map(|p| p.message)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The texts, of those given, that hold characters either bundled font
@@ -450,6 +513,10 @@ pub enum LetterError {
     BadTrackingCode,
     #[error("印刷できない文字があります：{}（別の字に置き換えてください。例：𠮷→吉）", describe(.0))]
     UnsupportedCharacters(Vec<UnsupportedText>),
+    #[error("検査結果の{row}行目：{reason}")]
+    LabResult { row: usize, reason: String },
+    #[error("検査結果は{}件までです", MAX_LAB_ROWS)]
+    TooManyLabResults,
     #[error("レターの JSON を読めません（{line}行{column}列）：{reason}")]
     Json {
         line: usize,

@@ -79,11 +79,22 @@ madeAt: string, };
 
 export type LetterKind = "referral" | "discharge";
 
+export type LabRowDraft = { item: string, value: string, unit: string, referenceRange: string, 
+/**
+ * 検査日 as typed, e.g. 2026-05-08.
+ */
+takenOn: string, };
+
 export type LetterDraftContent = { toInstitution: string, toDepartment: string, toDoctor: string, 
 /**
  * 御侍史 / 御机下; empty chooses by whether a doctor is named.
  */
-toHonorific: string, purpose: string, diagnoses: string, history: string, course: string, treatment: string, prescriptions: string, remarks: string, enclosures: string, admittedOn: string, dischargedOn: string, reason: string, admissionDiagnoses: string, chiefComplaint: string, presentIllness: string, hospitalCourse: string, dischargeDiagnoses: string, dischargePrescriptions: string, plan: string, contact: string, };
+toHonorific: string, purpose: string, diagnoses: string, history: string, course: string, treatment: string, prescriptions: string, remarks: string, enclosures: string, admittedOn: string, dischargedOn: string, reason: string, admissionDiagnoses: string, chiefComplaint: string, presentIllness: string, hospitalCourse: string, dischargeDiagnoses: string, dischargePrescriptions: string, plan: string, contact: string, 
+/**
+ * 検査結果, typed or imported from a CSV; printed as a table in
+ * 症状経過及び検査結果 (入院中経過 on a discharge letter).
+ */
+labResults: Array<LabRowDraft>, };
 
 export type LetterDraft = { id: string, patientId: string, kind: LetterKind, content: LetterDraftContent, 
 /**

@@ -202,6 +202,11 @@ export function saveLetterDraft(draftId: string, content: LetterDraftContent): P
   return call("save_letter_draft", { draftId, content });
 }
 
+/** 「CSVから読み込む」: opens the OS file dialog for a lab CSV (UTF-8 or Shift_JIS) and adds its rows to the draft's 検査結果; null when cancelled. A file with any bad line is refused whole (field errors on labResults, one a line) and the draft is unchanged. */
+export function importLabCsv(draftId: string): Promise<LetterDraft | null> {
+  return call("import_lab_csv", { draftId });
+}
+
 export function getLetterDraft(draftId: string): Promise<LetterDraft> {
   return call("get_letter_draft", { draftId });
 }

@@ -61,6 +61,7 @@ export type {
   FieldError,
   IssuedLetter,
   LetterDraft,
+  LabRowDraft,
   LetterDraftContent,
   LetterKind,
   PatientLetters,

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import {
   ApiError,
   getLetterDraft,
+  importLabCsv,
   issueLetter,
   letterDestinations,
   saveLetterDraft,
@@ -13,11 +14,22 @@ import {
   type LetterDraft,
   type LetterDraftContent,
   type LetterKind,
+  type LabRowDraft,
 } from "../api";
 import { TextAreaField, TextField, fieldId } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { DirectorySearch } from "./DirectorySearch";
 import { toFieldErrors } from "../lib/format";
+import {
+  LAB_COLUMNS,
+  LAB_RESULTS_KEY,
+  MAX_LAB_ROWS,
+  filledCount,
+  labMessages,
+  withCell,
+  withRowAdded,
+  withRowRemoved,
+} from "../lib/labResults";
 import {
   LETTER_TITLES,
   joinNonEmpty,
@@ -32,6 +44,8 @@ const FORM_ID = "letter-field";
 const AUTOSAVE_MS = 500;
 
 type Key = keyof LetterDraftContent;
+/** The draft's text fields (all but the 検査結果 rows). */
+type TextKey = Exclude<Key, "labResults">;
 
 const LABELS: Record<Key, string> = {
   toInstitution: "紹介先医療機関名",
@@ -57,9 +71,16 @@ const LABELS: Record<Key, string> = {
   dischargePrescriptions: "退院時処方（1行に1剤）",
   plan: "退院後の方針（フォローアップ、介護の必要性、手配済みのサービス）",
   contact: "連絡先",
+  labResults: "検査結果",
 };
 
-const BODY_FIELDS: Record<LetterKind, readonly { key: Key; rows: number; required?: boolean }[]> = {
+/** The field the 検査結果 table sits under: it prints inside that section. */
+const LAB_SECTION: Record<LetterKind, TextKey> = {
+  referral: "course",
+  discharge: "hospitalCourse",
+};
+
+const BODY_FIELDS: Record<LetterKind, readonly { key: TextKey; rows: number; required?: boolean }[]> = {
   referral: [
     { key: "purpose", rows: 2, required: true },
     { key: "diagnoses", rows: 3, required: true },
@@ -194,9 +215,9 @@ function LetterEditor({
     };
   }, [flush]);
 
-  const onInput = (name: string, value: string) => {
+  const change = (edit: (v: LetterDraftContent) => LetterDraftContent) => {
     setValues((v) => {
-      const next = { ...v, [name]: value };
+      const next = edit(v);
       latest.current = next;
       return next;
     });
@@ -204,6 +225,34 @@ function LetterEditor({
     setSave({ kind: "pending" });
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => void flush(), AUTOSAVE_MS);
+  };
+
+  const onInput = (name: string, value: string) => {
+    change((v) => ({ ...v, [name]: value }));
+  };
+
+  const setLabRows = (edit: (rows: readonly LabRowDraft[]) => LabRowDraft[]) => {
+    change((v) => ({ ...v, labResults: edit(v.labResults) }));
+  };
+
+  // The file is chosen and read in Rust; the draft comes back with the rows added,
+  // or unchanged with each bad line named.
+  const importCsv = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await flush();
+      const updated = await importLabCsv(draft.id);
+      if (updated !== null) {
+        latest.current = updated.content;
+        setValues(updated.content);
+        setSave({ kind: "saved", at: updated.updatedAt });
+      }
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
   };
 
   const chooseDestination = (d: Destination) => {
@@ -246,7 +295,7 @@ function LetterEditor({
     onClose();
   };
 
-  const text = (key: Key) => ({
+  const text = (key: TextKey) => ({
     formId: FORM_ID,
     name: key,
     label: LABELS[key],
@@ -397,12 +446,22 @@ function LetterEditor({
               </div>
             )}
             {BODY_FIELDS[draft.kind].map(({ key, rows, required }) => (
-              <TextAreaField
-                key={key}
-                {...text(key)}
-                label={required === true ? `${LABELS[key]}（必須）` : LABELS[key]}
-                rows={rows}
-              />
+              <div key={key}>
+                <TextAreaField
+                  {...text(key)}
+                  label={required === true ? `${LABELS[key]}（必須）` : LABELS[key]}
+                  rows={rows}
+                />
+                {key === LAB_SECTION[draft.kind] && (
+                  <LabResultsSection
+                    rows={values.labResults}
+                    messages={labMessages(error?.fields ?? [])}
+                    sectionLabel={LABELS[key]}
+                    onChange={setLabRows}
+                    onImport={() => void importCsv()}
+                  />
+                )}
+              </div>
             ))}
           </fieldset>
 
@@ -452,5 +511,109 @@ function LetterEditor({
         </form>
       </div>
     </section>
+  );
+}
+
+/** 検査結果: typed rows with add and remove, or rows read from a lab system's CSV. */
+function LabResultsSection({
+  rows,
+  messages,
+  sectionLabel,
+  onChange,
+  onImport,
+}: {
+  rows: readonly LabRowDraft[];
+  messages: readonly string[];
+  sectionLabel: string;
+  onChange: (edit: (rows: readonly LabRowDraft[]) => LabRowDraft[]) => void;
+  onImport: () => void;
+}) {
+  const id = fieldId(FORM_ID, LAB_RESULTS_KEY);
+  return (
+    <fieldset class="field group lab-results" id={id} aria-describedby={messages.length > 0 ? `${id}-error` : undefined}>
+      <legend class="field-label">検査結果</legend>
+      <p class="field-hint">
+        {sectionLabel}の欄に表で印刷されます（入りきらないときは別紙）。H・L は基準値から自動で付きます。CSV は
+        「項目,値,単位,基準値,検査日」の見出し行つき（UTF-8 または Shift_JIS）。
+      </p>
+      {rows.length > 0 && (
+        <table class="lab-table" data-testid="lab-table">
+          <thead>
+            <tr>
+              <th scope="col" class="lab-row-number">
+                行
+              </th>
+              {LAB_COLUMNS.map((c) => (
+                <th key={c.key} scope="col">
+                  {c.label}
+                </th>
+              ))}
+              <th scope="col">
+                <span class="visually-hidden">削除</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={i} data-testid="lab-row">
+                <td class="lab-row-number">{i + 1}</td>
+                {LAB_COLUMNS.map((c) => (
+                  <td key={c.key}>
+                    <input
+                      type="text"
+                      class={`lab-cell lab-cell-${c.key}`}
+                      aria-label={`${String(i + 1)}行目の${c.label}`}
+                      placeholder={c.placeholder}
+                      inputMode={c.key === "value" ? "decimal" : undefined}
+                      value={row[c.key]}
+                      onInput={(e) => {
+                        const value = e.currentTarget.value;
+                        onChange((r) => withCell(r, i, c.key, value));
+                      }}
+                    />
+                  </td>
+                ))}
+                <td>
+                  <button
+                    type="button"
+                    class="button"
+                    aria-label={`${String(i + 1)}行目を削除`}
+                    onClick={() => {
+                      onChange((r) => withRowRemoved(r, i));
+                    }}
+                  >
+                    削除
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {messages.length > 0 && (
+        <ul class="field-error lab-errors" id={`${id}-error`} data-error-for={LAB_RESULTS_KEY}>
+          {messages.map((m, i) => (
+            <li key={i}>{m}</li>
+          ))}
+        </ul>
+      )}
+      <div class="lab-actions">
+        <button
+          type="button"
+          class="button"
+          id="lab-add-row"
+          disabled={rows.length >= MAX_LAB_ROWS}
+          onClick={() => {
+            onChange(withRowAdded);
+          }}
+        >
+          行を追加
+        </button>
+        <button type="button" class="button button-primary" id="lab-import-csv" onClick={onImport}>
+          CSVから読み込む
+        </button>
+        {rows.length > 0 && <span class="field-hint">{filledCount(rows)}件</span>}
+      </div>
+    </fieldset>
   );
 }
