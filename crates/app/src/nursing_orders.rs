@@ -17,8 +17,8 @@ pub use view::{
 
 use sha2::{Digest, Sha256};
 use tsunagu_domain::nursing_order::{
-    NursingOrder, NursingOrderDraft, OrderKind, check_nursing_order, latest_end, renewal_draft,
-    to_draft,
+    NursingOrder, NursingOrderDraft, OrderKind, SpecialOrderNeeds, check_nursing_order,
+    check_special_in_month, latest_end, renewal_draft, to_draft,
 };
 use tsunagu_domain::{Capability, PatientFields, format_wareki};
 use tsunagu_letters::{NursingOrderForm, OrderPatient, render_nursing_order_pdf};
@@ -238,6 +238,10 @@ impl App {
         let (Some(addressee), Some(order)) = (addressee, order) else {
             return Err(AppError::validation(fields));
         };
+        if order.kind() == OrderKind::Special {
+            self.check_special_limit(record.patient_id, order.issued_on)
+                .await?;
+        }
         let pdf = render_nursing_order_pdf(&NursingOrderForm {
             order: order.clone(),
             patient: order_patient(&patient),
@@ -406,4 +410,32 @@ fn form_chars(f: &NursingOrderDraft) -> usize {
         .chain(f.devices.iter())
         .map(|t| t.chars().count())
         .sum()
+}
+
+impl App {
+    /// 特別 once a month (twice with a 気管カニューレ or a deep 褥瘡, as the
+    /// regular order in force that day says): the domain's rule over the
+    /// patient's issued orders.
+    async fn check_special_limit(
+        &self,
+        patient_id: uuid::Uuid,
+        issued_on: chrono::NaiveDate,
+    ) -> Result<(), AppError> {
+        let orders = self.store.nursing_orders(patient_id).await?;
+        let earlier: Vec<chrono::NaiveDate> = orders
+            .iter()
+            .filter(|o| o.kind == OrderKind::Special)
+            .map(|o| o.issued_on)
+            .collect();
+        let needs = orders
+            .iter()
+            .filter(|o| {
+                o.kind == OrderKind::Regular && o.starts_on <= issued_on && issued_on <= o.ends_on
+            })
+            .max_by_key(|o| o.issued_at)
+            .map(|o| SpecialOrderNeeds::of_codes(&o.draft.devices, &o.draft.ulcer_depth))
+            .unwrap_or_default();
+        check_special_in_month(issued_on, &earlier, needs)
+            .map_err(|e| AppError::field("issuedOn", format!("{}。", e.message_ja())))
+    }
 }

@@ -474,3 +474,69 @@ async fn on_a_team_the_order_goes_to_its_station_and_onto_the_timeline() {
     assert_eq!(posted.attachments[0].media_type, "application/pdf");
     assert_eq!(posted.attachments[0].sha256, issued.order.sha256);
 }
+
+/// Starts, fills and issues a 特別 order dated today, to the station.
+async fn issue_special(app: &App, patient: &str) -> Result<(), tsunagu_app::AppError> {
+    let special = app
+        .start_nursing_order(patient, OrderKind::Special)
+        .await
+        .unwrap();
+    let mut form = special.form.clone();
+    form.station = STATION.into();
+    form.frequent_visit_reason = "心不全の増悪で連日の観察が必要".into();
+    let id = special.id.to_string();
+    app.save_nursing_order_draft(
+        &id,
+        &NursingOrderInput {
+            station_member_id: None,
+            form,
+        },
+    )
+    .await
+    .unwrap();
+    app.issue_nursing_order(&id).await.map(|_| ())
+}
+
+/// 特別訪問看護指示書: once a month, refused on 指示日 with nothing kept;
+/// twice when the regular order in force that day lists a 気管カニューレ.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_special_order_is_once_a_month_or_twice_with_a_cannula() {
+    let t = new_app().await;
+    let patient = patient_with_clinic(&t.app).await;
+    issue_special(&t.app, &patient).await.unwrap();
+    let err = validation_error(issue_special(&t.app, &patient).await);
+    assert_eq!(field_keys(&err), ["issuedOn"]);
+    let message = message_on(&err, "issuedOn");
+    assert!(
+        message.starts_with("特別訪問看護指示書は月1回までです")
+            && message.contains("令和8年11月24日"),
+        "{message}"
+    );
+    let specials = |orders: &tsunagu_app::PatientNursingOrders| {
+        orders
+            .orders
+            .iter()
+            .filter(|o| o.kind == OrderKind::Special)
+            .count()
+    };
+    assert_eq!(specials(&t.app.nursing_orders(&patient).await.unwrap()), 1);
+
+    // A regular order in force today with a 気管カニューレ: twice a month.
+    let draft = t
+        .app
+        .start_nursing_order(&patient, OrderKind::Regular)
+        .await
+        .unwrap();
+    let mut regular = filled(&draft);
+    regular.form.issued_on = "2026-11-24".into();
+    regular.form.starts_on = "2026-11-24".into();
+    regular.form.ends_on = "2027-05-23".into();
+    regular.form.devices = vec!["oxygen".into(), "tracheostomy_tube".into()];
+    let id = draft.id.to_string();
+    t.app.save_nursing_order_draft(&id, &regular).await.unwrap();
+    t.app.issue_nursing_order(&id).await.unwrap();
+    issue_special(&t.app, &patient).await.unwrap();
+    let err = validation_error(issue_special(&t.app, &patient).await);
+    assert!(message_on(&err, "issuedOn").starts_with("特別訪問看護指示書は月2回までです"));
+    assert_eq!(specials(&t.app.nursing_orders(&patient).await.unwrap()), 2);
+}

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 mod check;
 mod error;
 mod period;
+mod special_limit;
 mod vocabulary;
 
 pub use check::check_nursing_order;
@@ -20,6 +21,7 @@ pub use period::{
     SPECIAL_MAX_DAYS, check_infusion, check_period, latest_end, latest_infusion_end, months_end,
     renewal_due, renewal_period, renewal_state,
 };
+pub use special_limit::{SpecialOrderNeeds, check_special_in_month};
 pub use vocabulary::{BedriddenLevel, CareLevel, DementiaLevel, MedicalDevice, UlcerDepth};
 
 /// Which form: the regular order (別紙様式16) or the special one (別紙様式18).

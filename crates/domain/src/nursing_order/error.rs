@@ -135,6 +135,8 @@ pub enum NursingOrderError {
         kind: OrderKind,
         latest_end: NaiveDate,
     },
+    #[error("特別訪問看護指示書は月{allowed}回までです（気管カニューレを使用中か真皮を越える褥瘡のある方は月2回）。今月は{}に交付済みです", format_wareki(*.last))]
+    SpecialLimit { allowed: usize, last: NaiveDate },
     #[error("点滴注射指示期間は7日以内です（この開始日なら{}まで）", format_wareki(*.latest_end))]
     InfusionTooLong { latest_end: NaiveDate },
     #[error("点滴注射指示期間は{}の中にしてください", .kind.period_label_ja())]
@@ -176,6 +178,7 @@ impl NursingOrderError {
             EndBeforeStart { .. } => "end_before_start",
             PeriodTooLong { .. } => "period_too_long",
             InfusionTooLong { .. } => "infusion_too_long",
+            SpecialLimit { .. } => "special_limit",
             InfusionOutsideOrder { .. } => "infusion_outside_order",
             InfusionWithoutPeriod => "infusion_without_period",
             IssuedAfterStart { .. } => "issued_after_start",
