@@ -199,6 +199,39 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
     )
     .await;
     fill(client, "#letter-field-diagnoses", "発作性心房細動の疑い").await;
+
+    // Lab results from the lab system's CSV, chosen in the OS dialog: a
+    // file with a bad line is refused by its line and adds nothing; the
+    // corrected file adds its rows.
+    let header = "項目,値,単位,基準値,検査日\nHbA1c,7.2,%,4.6-6.2,2026-05-08\n";
+    let bad = data_dir.join("lab-bad.csv");
+    std::fs::write(&bad, format!("{header}BNP,abc,pg/mL,0-18.4,2026-05-08\n")).unwrap();
+    let answer = answer_file_dialog("検査結果の CSV を選ぶ", bad, true);
+    press(client, "#lab-import-csv").await;
+    wait_for_text(client, "[data-error-for=labResults]", "3行目").await;
+    answer.join().expect("the open dialog was answered");
+    wait_for_count(client, "[data-testid=lab-row]", 0).await;
+    let good = data_dir.join("lab.csv");
+    std::fs::write(
+        &good,
+        format!("{header}BNP,245.3,pg/mL,0-18.4,2026-05-08\n"),
+    )
+    .unwrap();
+    let answer = answer_file_dialog("検査結果の CSV を選ぶ", good, true);
+    press(client, "#lab-import-csv").await;
+    wait_for_count(client, "[data-testid=lab-row]", 2).await;
+    answer.join().expect("the open dialog was answered");
+    client
+        .execute(
+            "document.querySelector('[data-testid=lab-table]').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("e2e-letter-lab-results.png"), png).unwrap();
+
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("e2e-letter-form.png"), png).unwrap();
     click(client, "#issue-letter").await;
@@ -219,6 +252,8 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
     answer.join().expect("the save dialog was answered");
     let pdf = std::fs::read(&target).expect("the PDF was saved where the dialog said");
     assert!(pdf.starts_with(b"%PDF"));
+    // Kept to look at (rendered with pdftoppm when checking the table).
+    std::fs::write(artifacts().join("e2e-letter-with-lab-results.pdf"), &pdf).unwrap();
     let text = std::process::Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
         .arg(&target)
@@ -231,6 +266,8 @@ async fn write_issue_and_save_a_referral_letter(client: &Client, data_dir: &Path
         "山田　太郎",
         "豊島中央病院",
         "発作性心房細動の疑い",
+        "HbA1c",
+        "245.3",
     ] {
         assert!(
             text.contains(expected),
