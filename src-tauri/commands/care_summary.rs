@@ -4,7 +4,7 @@ use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::commands::files::{PDF, ask_save_path, open_in_viewer, save_to};
 use crate::desktop::Desktop;
-use crate::ipc::{AppError, CareSummary, CareSummaryInput, SavedFile};
+use crate::ipc::{AppError, CareSummary, CareSummaryInput, SavedCareSummary, SavedFile};
 
 pub async fn patient_care_summary(
     desktop: State<'_, Desktop>,
@@ -22,7 +22,7 @@ pub async fn save_care_summary(
     desktop: State<'_, Desktop>,
     patient_id: String,
     input: CareSummaryInput,
-) -> Result<CareSummary, AppError> {
+) -> Result<SavedCareSummary, AppError> {
     Ok(desktop
         .app()
         .await?

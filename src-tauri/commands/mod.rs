@@ -347,8 +347,8 @@ ipc_commands! {
     /// The patient's summary (医師・看護師), null until someone fills it in.
     fn patient_care_summary(patient_id: String) -> Option<CareSummary>
         as patientCareSummary => care_summary::patient_care_summary(desktop).await;
-    /// Saves the summary as a new signed version (医師・看護師); rejects with field errors and keeps nothing.
-    fn save_care_summary(patient_id: String, input: CareSummaryInput) -> CareSummary
+    /// Saves the summary as a new signed version (医師・看護師), with the team's pinned copy when its consent stands; rejects with field errors and keeps nothing.
+    fn save_care_summary(patient_id: String, input: CareSummaryInput) -> SavedCareSummary
         as saveCareSummary => care_summary::save_care_summary(desktop).await;
     /// Opens the 救急医療情報 (summary, current 人生会議 wishes, contacts) in the system viewer, to print.
     fn open_emergency_sheet(patient_id: String) -> ()

@@ -82,3 +82,21 @@ impl From<app::CareSummaryView> for CareSummary {
         }
     }
 }
+
+/// A summary just saved, and whether the team was told.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedCareSummary {
+    pub summary: CareSummary,
+    /// Its pinned copy goes to the team (a team whose consent stands).
+    pub shared_with_team: bool,
+}
+
+impl From<app::SavedCareSummary> for SavedCareSummary {
+    fn from(s: app::SavedCareSummary) -> Self {
+        SavedCareSummary {
+            summary: s.summary.into(),
+            shared_with_team: s.shared_with_team,
+        }
+    }
+}

@@ -150,6 +150,7 @@ pub fn typescript_bindings() -> String {
         RecordedAcp::decl(&cfg),
         CareSummaryInput::decl(&cfg),
         CareSummary::decl(&cfg),
+        SavedCareSummary::decl(&cfg),
         SharingFeeInput::decl(&cfg),
         SharingFeeRecord::decl(&cfg),
         SharingFeeCheck::decl(&cfg),

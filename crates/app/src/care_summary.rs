@@ -18,6 +18,14 @@ use crate::error::{AppError, FieldMessage};
 use crate::letters::letter_error;
 use crate::patients::parse_id;
 
+/// A summary just saved, and whether the team was told (its pinned copy
+/// queued: the patient has a team whose consent stands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCareSummary {
+    pub summary: CareSummaryView,
+    pub shared_with_team: bool,
+}
+
 /// The summary as the page shows it, with the form's text (lists one item
 /// a line) to change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +98,7 @@ impl App {
         &self,
         patient_id: &str,
         draft: &CareSummaryDraft,
-    ) -> Result<CareSummaryView, AppError> {
+    ) -> Result<SavedCareSummary, AppError> {
         self.require(Capability::KeepCareRecords)?;
         let patient_id = parse_id(patient_id)?;
         let summary = check_care_summary(draft).map_err(|errors| {
@@ -118,7 +126,10 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        Ok(CareSummaryView::new(stored))
+        Ok(SavedCareSummary {
+            summary: CareSummaryView::new(stored),
+            shared_with_team: shared.is_some(),
+        })
     }
 
     /// The emergency sheet (救急医療情報) as a PDF: the patient, the clinic

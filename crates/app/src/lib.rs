@@ -39,7 +39,7 @@ pub use acp::{
 };
 pub use backups::{BACKUP_EVERY_HOURS, BackupView, backup_made_at};
 pub use board::{Board, BoardFilter, BoardRow};
-pub use care_summary::CareSummaryView;
+pub use care_summary::{CareSummaryView, SavedCareSummary};
 pub use clinic::ClinicProfileView;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consents::{ConsentView, RegionalHospital};

@@ -52,6 +52,8 @@ async fn the_summary_is_kept_as_signed_versions_and_bad_input_keeps_nothing() {
     let patient = create(&t.app, &yamada()).await.id.to_string();
     assert_eq!(t.app.care_summary(&patient).await.unwrap(), None);
     let saved = t.app.save_care_summary(&patient, &summary()).await.unwrap();
+    assert!(!saved.shared_with_team, "no team, nothing shared");
+    let saved = saved.summary;
     assert_eq!(saved.problems, ["慢性心不全", "2型糖尿病"]);
     assert_eq!(saved.next_visit_label.as_deref(), Some("令和8年12月1日"));
     assert!(
@@ -205,7 +207,8 @@ async fn the_team_is_sent_the_pinned_summary_only_under_its_consent() {
         .await
         .unwrap();
     let team = t.app.start_team(&patient).await.unwrap().team.unwrap();
-    t.app.save_care_summary(&patient, &summary()).await.unwrap();
+    let saved = t.app.save_care_summary(&patient, &summary()).await.unwrap();
+    assert!(saved.shared_with_team, "the page says the team was told");
     let ops = pinned_ops(&t.app).await;
     assert_eq!(ops.len(), 1, "{ops:?}");
     let (

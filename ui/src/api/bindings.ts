@@ -941,6 +941,12 @@ recordedBy: string,
  */
 recordedAt: string, };
 
+export type SavedCareSummary = { summary: CareSummary, 
+/**
+ * Its pinned copy goes to the team (a team whose consent stands).
+ */
+sharedWithTeam: boolean, };
+
 export type SharingFeeInput = { 
 /**
  * `YYYY-MM`

@@ -51,6 +51,7 @@ import type {
   Referral,
   RegionalHospital,
   ReplyInput,
+  SavedCareSummary,
   SavedFile,
   SavedWithFhir,
   SearchResult,
@@ -549,8 +550,8 @@ export function patientCareSummary(patientId: string): Promise<CareSummary | nul
   return call("patient_care_summary", { patientId });
 }
 
-/** Saves the summary as a new signed version (医師・看護師); rejects with field errors and keeps nothing. */
-export function saveCareSummary(patientId: string, input: CareSummaryInput): Promise<CareSummary> {
+/** Saves the summary as a new signed version (医師・看護師), with the team's pinned copy when its consent stands; rejects with field errors and keeps nothing. */
+export function saveCareSummary(patientId: string, input: CareSummaryInput): Promise<SavedCareSummary> {
   return call("save_care_summary", { patientId, input });
 }
 

@@ -8,6 +8,7 @@ import type { AppError, ErrorCode, FieldError } from "./bindings";
 export type {
   CareSummary,
   CareSummaryInput,
+  SavedCareSummary,
   SharingFeeCheck,
   SharingFeeInput,
   SharingFeeRecord,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CareSummary } from "../api";
-import { careSummaryInput, listText, valueText } from "./careSummary";
+import { careSummaryInput, careSummarySavedText, listText, valueText } from "./careSummary";
 
 const summary: CareSummary = {
   problems: ["慢性心不全"],
@@ -36,5 +36,12 @@ describe("shown values", () => {
     expect(listText(["a", "b"])).toBe("a、b");
     expect(valueText("  ")).toBe("（記録なし）");
     expect(valueText("ペニシリン")).toBe("ペニシリン");
+  });
+});
+
+describe("careSummarySavedText", () => {
+  it("says whether the team was told", () => {
+    expect(careSummarySavedText(true)).toContain("在宅チームのタイムラインの先頭にも共有");
+    expect(careSummarySavedText(false)).not.toContain("共有します");
   });
 });

@@ -27,3 +27,10 @@ export function listText(items: readonly string[]): string {
 export function valueText(text: string): string {
   return text.trim() === "" ? "（記録なし）" : text;
 }
+
+/** What saving says: whether the team's members will see it pinned on their timeline. */
+export function careSummarySavedText(sharedWithTeam: boolean): string {
+  return sharedWithTeam
+    ? "連携サマリーを更新しました。在宅チームのタイムラインの先頭にも共有します。以前の内容も記録に残ります。"
+    : "連携サマリーを更新しました。以前の内容も記録に残ります（在宅チームとチームへの共有の同意があれば、チームにも共有されます）。";
+}

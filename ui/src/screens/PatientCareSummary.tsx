@@ -10,7 +10,7 @@ import {
 } from "../api";
 import { TextAreaField, TextField } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
-import { CARE_SUMMARY_LABELS, careSummaryInput, listText, valueText } from "../lib/careSummary";
+import { CARE_SUMMARY_LABELS, careSummaryInput, careSummarySavedText, listText, valueText } from "../lib/careSummary";
 import { formatDateTime, toFieldErrors } from "../lib/format";
 import { useAction } from "../lib/useAction";
 
@@ -119,9 +119,10 @@ export function PatientCareSummaryPanel({ patientId }: { patientId: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              setSummary(await saveCareSummary(patientId, values));
+              const saved = await saveCareSummary(patientId, values);
+              setSummary(saved.summary);
               setValues(null);
-              setMessage("連携サマリーを更新しました。以前の内容も記録に残ります。");
+              setMessage(careSummarySavedText(saved.sharedWithTeam));
             });
           }}
         >
