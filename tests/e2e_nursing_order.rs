@@ -181,6 +181,33 @@ async fn journey(client: &Client) {
     wait_for_value(client, "#nursing-order-field-diagnosis-0", "慢性心不全").await;
     scroll_to(client, "#nursing-order-form").await;
     screenshot_display(&artifacts().join("e2e-nursing-order-renewal.png"));
+
+    // 「更新しない」 instead: the patient is admitted. Refused without a
+    // reason, then recorded; the reminder leaves 要確認.
+    press(client, "#nursing-order-close").await;
+    press(client, "[data-testid=nursing-order] .end-order").await;
+    press(client, ".order-ending-save").await;
+    wait_for_text(client, "#nursing-order-error", "更新しない理由を入力してください").await;
+    fill(client, ".order-ending-reason", "入院のため").await;
+    press(client, ".order-ending-save").await;
+    let ending = wait_for_text(
+        client,
+        "[data-testid=nursing-order-ending]",
+        "更新しない：入院のため",
+    )
+    .await;
+    assert!(ending.contains("医師"), "{ending}");
+    wait_for_count(client, "[data-testid=nursing-order] .renew-order", 0).await;
+    scroll_to(client, "#nursing-orders-panel").await;
+    screenshot_display(&artifacts().join("e2e-nursing-order-ended.png"));
+    press(client, "#back-to-list").await;
+    wait_for_count(client, "[data-testid=patient-row]", 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let worklist = text_content(client, "body").await;
+    assert!(
+        !worklist.contains("訪問看護指示書の期限"),
+        "the reminder stays: {worklist}"
+    );
 }
 
 /// Brings `css` to the top of the window for the screenshot.

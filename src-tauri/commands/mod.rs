@@ -394,6 +394,9 @@ ipc_commands! {
     /// 「更新」: a draft of the next order, its period following this one's.
     fn renew_nursing_order(order_id: String) -> NursingOrderDraft
         as renewNursingOrder => nursing_orders::renew_nursing_order(desktop).await;
+    /// 「更新しない」 (医師): the regular order ends with its period for the reason given, and its renewal reminder stops; rejects an empty reason by field and an order already renewed or ended as a conflict.
+    fn end_nursing_order(order_id: String, reason: String) -> NursingOrder
+        as endNursingOrder => nursing_orders::end_nursing_order(desktop).await;
     /// Opens the issued order in the system's PDF viewer, to print it.
     fn open_nursing_order_pdf(order_id: String) -> ()
         as openNursingOrderPdf => nursing_orders::open_nursing_order_pdf(desktop).await;

@@ -113,6 +113,20 @@ pub async fn renew_nursing_order(
         .into())
 }
 
+/// 「更新しない」: the order ends with its period, for the reason given.
+pub async fn end_nursing_order(
+    desktop: State<'_, Desktop>,
+    order_id: String,
+    reason: String,
+) -> Result<NursingOrder, AppError> {
+    Ok(desktop
+        .app()
+        .await?
+        .end_nursing_order(&order_id, &reason)
+        .await?
+        .into())
+}
+
 pub async fn open_nursing_order_pdf(
     desktop: State<'_, Desktop>,
     order_id: String,

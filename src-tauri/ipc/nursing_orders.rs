@@ -124,6 +124,10 @@ pub struct NursingOrder {
     pub renewed_by: Option<String>,
     /// 「更新」 is offered.
     pub may_renew: bool,
+    /// 「更新しない」 is offered (a regular order neither renewed nor ended).
+    pub may_end: bool,
+    /// 「更新しない：理由（誰、日）」 once decided.
+    pub ending: Option<String>,
     pub sha256: String,
     pub pdf_size: u32,
     /// RFC 3339
@@ -304,6 +308,8 @@ impl From<app::NursingOrderView> for NursingOrder {
             renews: o.renews.map(|id| id.to_string()),
             renewed_by: o.renewed_by.map(|id| id.to_string()),
             may_renew: o.may_renew,
+            may_end: o.may_end,
+            ending: o.ending,
             sha256: o.sha256,
             pdf_size: u32::try_from(o.pdf_size).unwrap_or(u32::MAX),
             issued_at: o.issued_at.to_rfc3339(),

@@ -171,6 +171,10 @@ impl From<StoreError> for AppError {
                 Conflict,
                 "この患者の在宅チームは既にあります。画面を開き直してください。",
             ),
+            StoreError::OrderDecided => AppError::new(
+                Conflict,
+                "この指示書は既に更新されたか、更新しないことが記録されています。画面を開き直してください。",
+            ),
             StoreError::RequestChanged => AppError::new(
                 Conflict,
                 "この相談の状態が変わりました。画面を開き直して確認してください。",

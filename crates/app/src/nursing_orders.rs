@@ -312,6 +312,9 @@ impl App {
                 "この指示書は既に更新されています。最新の指示書から更新してください。",
             ));
         }
+        if old.ending.is_some() {
+            return Err(AppError::from(StoreError::OrderDecided));
+        }
         // The stored form is the checked order's, so it checks again; if
         // it did not, the row was altered.
         let checked: NursingOrder = check_nursing_order(&old.draft)
@@ -437,5 +440,37 @@ impl App {
             .unwrap_or_default();
         check_special_in_month(issued_on, &earlier, needs)
             .map_err(|e| AppError::field("issuedOn", format!("{}。", e.message_ja())))
+    }
+}
+
+impl App {
+    /// 「更新しない」: the doctor decides a regular order ends with its
+    /// period (the patient was admitted, moved or died, or the nursing is
+    /// no longer needed), with the reason; the renewal reminder stops.
+    /// Signed and audited, never undone: a new order to the station is
+    /// how nursing starts again. An order already renewed or ended is a
+    /// conflict; a 特別 order is never renewed, so has nothing to end.
+    pub async fn end_nursing_order(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<NursingOrderView, AppError> {
+        self.require(Capability::IssueLetters)?;
+        let order = self.store.nursing_order(parse_id(order_id)?).await?;
+        if order.kind != OrderKind::Regular {
+            return Err(AppError::new(
+                ErrorCode::Validation,
+                "特別訪問看護指示書は更新しないため、この操作はありません。",
+            ));
+        }
+        let reason = check_ending_reason(reason)
+            .map_err(|e| AppError::field("reason", format!("{e}。")))?;
+        let author = self.team_author()?;
+        let signature = format!("{} {}", author.profession.label_ja(), author.name);
+        let ended = self
+            .store
+            .end_nursing_order(order.id, &reason, &self.actor(), &signature, self.clock.now())
+            .await?;
+        Ok(NursingOrderView::new(ended, self.clock.today()))
     }
 }

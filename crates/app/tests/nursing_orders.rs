@@ -540,3 +540,58 @@ async fn a_special_order_is_once_a_month_or_twice_with_a_cannula() {
     assert!(message_on(&err, "issuedOn").starts_with("特別訪問看護指示書は月2回までです"));
     assert_eq!(specials(&t.app.nursing_orders(&patient).await.unwrap()), 2);
 }
+
+/// 「更新しない」: the expired order's reminder stops once the doctor
+/// records why it is not renewed (never without a reason); the order says
+/// so, is no longer offered for renewal, and is not decided twice. A 特別
+/// order has nothing to end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_not_to_be_renewed_stops_its_reminder_with_the_reason() {
+    let t = new_app().await;
+    let patient = patient_with_clinic(&t.app).await;
+    let order = issue_regular(&t.app, &patient).await;
+    let later = app_on(&t.app, ymd(2027, 6, 1));
+    assert_eq!(reminders(later.worklist().await.unwrap()).len(), 1);
+
+    let err = validation_error(later.end_nursing_order(&order, "  ").await);
+    assert_eq!(field_keys(&err), ["reason"]);
+    assert_eq!(reminders(later.worklist().await.unwrap()).len(), 1, "nothing kept");
+
+    let ended = later
+        .end_nursing_order(&order, "入院のため（豊島中央病院）")
+        .await
+        .unwrap();
+    assert!(!ended.may_renew && !ended.may_end);
+    let ending = ended.ending.unwrap();
+    assert!(
+        ending.starts_with("更新しない：入院のため（豊島中央病院）（医師 ")
+            && ending.ends_with("令和9年6月1日）"),
+        "{ending}"
+    );
+    assert!(reminders(later.worklist().await.unwrap()).is_empty());
+    let err = later
+        .end_nursing_order(&order, "入院のため")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
+    let err = later.renew_nursing_order(&order).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
+
+    issue_special(&t.app, &patient).await.unwrap();
+    let special = t
+        .app
+        .nursing_orders(&patient)
+        .await
+        .unwrap()
+        .orders
+        .into_iter()
+        .find(|o| o.kind == OrderKind::Special)
+        .unwrap();
+    assert!(!special.may_end);
+    let err = t
+        .app
+        .end_nursing_order(&special.id.to_string(), "不要")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation, "{err:?}");
+}

@@ -228,7 +228,7 @@ pub const REHAB_MAX_MINUTES: u16 = 1_440;
 pub const REHAB_MAX_TIMES: u8 = 21;
 
 mod renewal;
-pub use renewal::{renewal_draft, to_draft};
+pub use renewal::{ENDING_REASON_MAX_CHARS, check_ending_reason, renewal_draft, to_draft};
 
 #[cfg(test)]
 mod tests;

@@ -47,6 +47,9 @@ pub enum StoreError {
     /// answer was checked.
     #[error("the discharge request changed while it was being answered")]
     RequestChanged,
+    /// A 訪問看護指示書 already renewed, or already decided not to be.
+    #[error("the nursing order was already renewed or ended")]
+    OrderDecided,
     #[error("the login is already used by another account")]
     DuplicateLogin,
     #[error("the last administrator cannot be disabled or demoted")]

@@ -81,7 +81,7 @@ pub use letters::{
 };
 pub use location::StoreLocation;
 pub use nursing_orders::{
-    LatestNursingOrder, NewNursingOrder, NursingOrderDraftRecord, StoredNursingOrder,
+    LatestNursingOrder, NewNursingOrder, NursingOrderDraftRecord, OrderEnding, StoredNursingOrder,
 };
 pub use outbox::{OutboxItem, OutboxKind, PendingOperation, RefusedOperation, Settlement};
 pub use patients::PatientRecord;

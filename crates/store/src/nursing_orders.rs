@@ -70,6 +70,8 @@ pub struct StoredNursingOrder {
     pub renews: Option<Uuid>,
     /// The order issued as this one's renewal, if any.
     pub renewed_by: Option<Uuid>,
+    /// The doctor's decision not to renew it, if made.
+    pub ending: Option<OrderEnding>,
     pub issued_on: NaiveDate,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -78,6 +80,15 @@ pub struct StoredNursingOrder {
     pub pdf_size: u64,
     pub issued_at: DateTime<Utc>,
     pub issued_by: String,
+}
+
+/// A regular order the doctor decided not to renew: why, who, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderEnding {
+    pub reason: String,
+    /// 「医師 佐藤 花子」, as they were.
+    pub decided_by_name: String,
+    pub decided_at: DateTime<Utc>,
 }
 
 /// The latest regular order per patient and station (the one ending
@@ -127,7 +138,12 @@ const ORDER_COLUMNS: &str = "o.id, o.patient_id, o.kind, o.station, o.station_me
     (SELECT n.id FROM nursing_orders n WHERE n.renews = o.id
       ORDER BY n.issued_at DESC, n.id DESC LIMIT 1) AS renewed_by,
     o.issued_on, o.starts_on, o.ends_on, o.draft, o.sha256, length(o.pdf) AS pdf_size,
-    o.issued_at, o.issued_by";
+    o.issued_at, o.issued_by, e.reason AS ending_reason, e.decided_by_name AS ending_by,
+    e.decided_at AS ended_at";
+
+/// The tables `ORDER_COLUMNS` reads: the order and its ending, if any.
+const ORDER_FROM: &str =
+    "nursing_orders o LEFT JOIN nursing_order_endings e ON e.order_id = o.id";
 
 #[derive(sqlx::FromRow)]
 struct OrderRow {
@@ -147,6 +163,9 @@ struct OrderRow {
     pdf_size: i64,
     issued_at: DateTime<Utc>,
     issued_by: String,
+    ending_reason: Option<String>,
+    ending_by: Option<String>,
+    ended_at: Option<DateTime<Utc>>,
 }
 
 impl OrderRow {
@@ -160,6 +179,14 @@ impl OrderRow {
             station_key: self.station_key,
             renews: self.renews.map(Uuid::from),
             renewed_by: self.renewed_by.map(Uuid::from),
+            ending: match (self.ending_reason, self.ending_by, self.ended_at) {
+                (Some(reason), Some(decided_by_name), Some(decided_at)) => Some(OrderEnding {
+                    reason,
+                    decided_by_name,
+                    decided_at,
+                }),
+                _ => None,
+            },
             issued_on: self.issued_on,
             starts_on: self.starts_on,
             ends_on: self.ends_on,
@@ -311,7 +338,7 @@ impl Store {
     /// A patient's issued orders, the latest issued first.
     pub async fn nursing_orders(&self, patient_id: Uuid) -> StoreResult<Vec<StoredNursingOrder>> {
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM nursing_orders o WHERE o.patient_id = ?
+            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.patient_id = ?
              ORDER BY o.issued_at DESC, o.id DESC"
         );
         sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
@@ -354,6 +381,49 @@ impl Store {
         Ok(pdf)
     }
 
+    /// Records that a regular order is not to be renewed (its reason
+    /// checked by the domain), audited; the order as it now reads. An
+    /// order already renewed or already ended is `OrderDecided`: neither
+    /// is decided twice.
+    pub async fn end_nursing_order(
+        &self,
+        id: Uuid,
+        reason: &str,
+        actor: &str,
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredNursingOrder> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let order = order_by_id(&mut tx, id).await?;
+        if order.renewed_by.is_some() || order.ending.is_some() {
+            tx.rollback().await?;
+            return Err(StoreError::OrderDecided);
+        }
+        sqlx::query(
+            "INSERT INTO nursing_order_endings (order_id, reason, decided_by, decided_by_name,
+                 decided_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(Id(id))
+        .bind(reason)
+        .bind(actor)
+        .bind(signature)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            AuditAction::Update,
+            NURSING_ORDER,
+            &id.to_string(),
+        )
+        .await?;
+        let ended = order_by_id(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
     /// For each patient (not deleted) and station, the regular order that
     /// ends last, unless a renewal of it was issued (which may name the
     /// station otherwise: typed before the team had it, a member since).
@@ -370,6 +440,7 @@ impl Store {
                FROM ranked r JOIN patients p ON p.id = r.patient_id
               WHERE r.n = 1 AND p.deleted_at IS NULL
                 AND NOT EXISTS (SELECT 1 FROM nursing_orders x WHERE x.renews = r.id)
+                AND NOT EXISTS (SELECT 1 FROM nursing_order_endings e WHERE e.order_id = r.id)
               ORDER BY r.ends_on, r.id",
         )
         .fetch_all(&self.pool)
@@ -390,7 +461,7 @@ impl Store {
 }
 
 async fn order_by_id(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<StoredNursingOrder> {
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM nursing_orders o WHERE o.id = ?");
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = ?");
     sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
         .bind(Id(id))
         .fetch_optional(&mut *conn)

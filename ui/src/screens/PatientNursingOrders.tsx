@@ -5,6 +5,7 @@ import {
   nursingOrderStations,
   openNursingOrderPdf,
   patientNursingOrders,
+  endNursingOrder,
   renewNursingOrder,
   saveNursingOrderDraft,
   saveNursingOrderPdf,
@@ -55,6 +56,7 @@ export function PatientNursingOrdersPanel({ patientId }: { patientId: string }) 
   const [editing, setEditing] = useState<OrderFormState | null>(null);
   const [stations, setStations] = useState<NursingOrderStations | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [ending, setEnding] = useState<{ id: string; reason: string } | null>(null);
   const { busy, error, setError, run } = useAction();
 
   const reload = async () => {
@@ -161,6 +163,16 @@ export function PatientNursingOrdersPanel({ patientId }: { patientId: string }) 
               return "下書きを破棄しました。";
             })
           }
+          ending={ending}
+          onEnding={setEnding}
+          onEnd={(id, reason) =>
+            void act(async () => {
+              await endNursingOrder(id, reason);
+              setEnding(null);
+              await reload();
+              return "更新しないことを記録しました。この指示書の期限のお知らせは出なくなります。";
+            })
+          }
           onOpen={(o) => void act(async () => (await openNursingOrderPdf(o.id), null))}
           onSave={(o) =>
             void act(async () => {
@@ -196,8 +208,12 @@ function OrderLists(props: {
   onOpen: (o: NursingOrder) => void;
   onSave: (o: NursingOrder) => void;
   onRenew: (o: NursingOrder) => void;
+  /** The order whose 「更新しない」 is being written, with the reason typed. */
+  ending: { id: string; reason: string } | null;
+  onEnding: (next: { id: string; reason: string } | null) => void;
+  onEnd: (id: string, reason: string) => void;
 }) {
-  const { orders, busy } = props;
+  const { orders, busy, ending } = props;
   return (
     <>
       {orders.drafts.length > 0 && (
@@ -247,6 +263,11 @@ function OrderLists(props: {
                   <span data-testid="nursing-order-period">指示期間 {o.periodLabel}</span>
                   <span>指示日 {o.issuedOnLabel}</span>
                   {o.renewedBy !== null && <span class="status status-muted">更新済み</span>}
+                  {o.ending !== null && (
+                    <span class="status status-muted" data-testid="nursing-order-ending">
+                      {o.ending}
+                    </span>
+                  )}
                 </span>
                 <span class="letter-actions">
                   <button type="button" class="button open-order-pdf" disabled={busy} onClick={() => { props.onOpen(o); }}>
@@ -260,7 +281,40 @@ function OrderLists(props: {
                       更新
                     </button>
                   )}
+                  {o.mayEnd && ending?.id !== o.id && (
+                    <button type="button" class="button end-order" disabled={busy} onClick={() => { props.onEnding({ id: o.id, reason: "" }); }}>
+                      更新しない
+                    </button>
+                  )}
                 </span>
+                {ending?.id === o.id && (
+                  <form
+                    class="order-ending"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      props.onEnd(o.id, ending.reason);
+                    }}
+                  >
+                    <label class="field-label" for={`order-ending-${o.id}`}>
+                      更新しない理由（入院、転医、訪問看護の終了など）
+                    </label>
+                    <input
+                      id={`order-ending-${o.id}`}
+                      class="input order-ending-reason"
+                      value={ending.reason}
+                      maxLength={200}
+                      onInput={(e) => {
+                        props.onEnding({ id: o.id, reason: e.currentTarget.value });
+                      }}
+                    />
+                    <button type="submit" class="button button-primary order-ending-save" disabled={busy}>
+                      記録する
+                    </button>
+                    <button type="button" class="button" disabled={busy} onClick={() => { props.onEnding(null); }}>
+                      キャンセル
+                    </button>
+                  </form>
+                )}
               </li>
             );
           })}

@@ -78,13 +78,23 @@ pub struct NursingOrderView {
     pub renews: Option<Uuid>,
     /// The order issued as its renewal.
     pub renewed_by: Option<Uuid>,
-    /// 「更新」 is offered: no renewal has been issued yet.
+    /// 「更新」 is offered: no renewal has been issued yet, nor was it
+    /// decided not to renew.
     pub may_renew: bool,
+    /// 「更新しない」 is offered: a regular order neither renewed nor ended.
+    pub may_end: bool,
+    /// 「更新しない：入院のため（医師 佐藤 花子、令和8年12月7日）」 once decided.
+    pub ending: Option<String>,
     pub sha256: String,
     pub pdf_size: u64,
     pub issued_at: DateTime<Utc>,
     /// The account that issued it (`account:<login>`).
     pub issued_by: String,
+}
+
+/// The day a moment falls on in Japan (the clinic's), whatever the PC's zone.
+fn japan_day(at: DateTime<Utc>) -> NaiveDate {
+    (at + chrono::Duration::hours(9)).date_naive()
 }
 
 impl NursingOrderView {
@@ -111,7 +121,18 @@ impl NursingOrderView {
             state_label: state.label_ja().to_string(),
             renews: stored.renews,
             renewed_by: stored.renewed_by,
-            may_renew: stored.renewed_by.is_none(),
+            may_renew: stored.renewed_by.is_none() && stored.ending.is_none(),
+            may_end: stored.kind == OrderKind::Regular
+                && stored.renewed_by.is_none()
+                && stored.ending.is_none(),
+            ending: stored.ending.as_ref().map(|e| {
+                format!(
+                    "更新しない：{}（{}、{}）",
+                    e.reason,
+                    e.decided_by_name,
+                    format_wareki(japan_day(e.decided_at))
+                )
+            }),
             sha256: stored.sha256,
             pdf_size: stored.pdf_size,
             issued_at: stored.issued_at,

@@ -2,6 +2,25 @@
 //! no one, for the period that follows.
 
 use super::{DiagnosisDraft, NursingOrder, NursingOrderDraft, renewal_period};
+use crate::field_rules::{Checked, Lines, TextRule, check_text};
+
+/// The longest reason not to renew, in characters.
+pub const ENDING_REASON_MAX_CHARS: usize = 200;
+
+/// Why a regular order is not to be renewed (入院, 転医, 死亡, 訪問看護の
+/// 終了…): required, one line, short. The decision stops the renewal
+/// reminder, so it is never made without a word of why.
+pub fn check_ending_reason(raw: &str) -> Checked<String> {
+    check_text(
+        raw,
+        TextRule {
+            label: "更新しない理由",
+            required: true,
+            max_chars: ENDING_REASON_MAX_CHARS,
+            lines: Lines::Single,
+        },
+    )
+}
 
 /// The order back in the form's shape (dates as 2026-12-24), for editing.
 pub fn to_draft(order: &NursingOrder) -> NursingOrderDraft {
@@ -77,4 +96,17 @@ pub fn renewal_draft(order: &NursingOrder) -> Option<NursingOrderDraft> {
         infusion_ends_on: String::new(),
         ..to_draft(order)
     })
+}
+
+#[cfg(test)]
+mod ending_tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_not_to_renew_is_required_one_line_and_short() {
+        assert_eq!(check_ending_reason("  入院のため ").unwrap(), "入院のため");
+        assert!(check_ending_reason("  ").is_err());
+        assert!(check_ending_reason("入院\nのため").is_err());
+        assert!(check_ending_reason(&"あ".repeat(ENDING_REASON_MAX_CHARS + 1)).is_err());
+    }
 }
