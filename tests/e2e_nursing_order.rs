@@ -187,7 +187,12 @@ async fn journey(client: &Client) {
     press(client, "#nursing-order-close").await;
     press(client, "[data-testid=nursing-order] .end-order").await;
     press(client, ".order-ending-save").await;
-    wait_for_text(client, "#nursing-order-error", "更新しない理由を入力してください").await;
+    wait_for_text(
+        client,
+        ".order-ending-error",
+        "更新しない理由を入力してください",
+    )
+    .await;
     fill(client, ".order-ending-reason", "入院のため").await;
     press(client, ".order-ending-save").await;
     let ending = wait_for_text(

@@ -17,8 +17,8 @@ pub use view::{
 
 use sha2::{Digest, Sha256};
 use tsunagu_domain::nursing_order::{
-    NursingOrder, NursingOrderDraft, OrderKind, SpecialOrderNeeds, check_nursing_order,
-    check_special_in_month, latest_end, renewal_draft, to_draft,
+    NursingOrder, NursingOrderDraft, OrderKind, SpecialOrderNeeds, check_ending_reason,
+    check_nursing_order, check_special_in_month, latest_end, renewal_draft, to_draft,
 };
 use tsunagu_domain::{Capability, PatientFields, format_wareki};
 use tsunagu_letters::{NursingOrderForm, OrderPatient, render_nursing_order_pdf};
@@ -463,13 +463,19 @@ impl App {
                 "特別訪問看護指示書は更新しないため、この操作はありません。",
             ));
         }
-        let reason = check_ending_reason(reason)
-            .map_err(|e| AppError::field("reason", format!("{e}。")))?;
+        let reason =
+            check_ending_reason(reason).map_err(|e| AppError::field("reason", format!("{e}。")))?;
         let author = self.team_author()?;
         let signature = format!("{} {}", author.profession.label_ja(), author.name);
         let ended = self
             .store
-            .end_nursing_order(order.id, &reason, &self.actor(), &signature, self.clock.now())
+            .end_nursing_order(
+                order.id,
+                &reason,
+                &self.actor(),
+                &signature,
+                self.clock.now(),
+            )
             .await?;
         Ok(NursingOrderView::new(ended, self.clock.today()))
     }

@@ -555,7 +555,11 @@ async fn an_order_not_to_be_renewed_stops_its_reminder_with_the_reason() {
 
     let err = validation_error(later.end_nursing_order(&order, "  ").await);
     assert_eq!(field_keys(&err), ["reason"]);
-    assert_eq!(reminders(later.worklist().await.unwrap()).len(), 1, "nothing kept");
+    assert_eq!(
+        reminders(later.worklist().await.unwrap()).len(),
+        1,
+        "nothing kept"
+    );
 
     let ended = later
         .end_nursing_order(&order, "入院のため（豊島中央病院）")

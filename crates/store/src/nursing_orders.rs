@@ -142,8 +142,7 @@ const ORDER_COLUMNS: &str = "o.id, o.patient_id, o.kind, o.station, o.station_me
     e.decided_at AS ended_at";
 
 /// The tables `ORDER_COLUMNS` reads: the order and its ending, if any.
-const ORDER_FROM: &str =
-    "nursing_orders o LEFT JOIN nursing_order_endings e ON e.order_id = o.id";
+const ORDER_FROM: &str = "nursing_orders o LEFT JOIN nursing_order_endings e ON e.order_id = o.id";
 
 #[derive(sqlx::FromRow)]
 struct OrderRow {

@@ -1126,7 +1126,15 @@ state: string, stateLabel: string, renews: string | null, renewedBy: string | nu
 /**
  * 「更新」 is offered.
  */
-mayRenew: boolean, sha256: string, pdfSize: number, 
+mayRenew: boolean, 
+/**
+ * 「更新しない」 is offered (a regular order neither renewed nor ended).
+ */
+mayEnd: boolean, 
+/**
+ * 「更新しない：理由（誰、日）」 once decided.
+ */
+ending: string | null, sha256: string, pdfSize: number, 
 /**
  * RFC 3339
  */

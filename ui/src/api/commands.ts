@@ -38,6 +38,7 @@ import type {
   LetterDraftContent,
   LetterKind,
   LoopFigures,
+  NursingOrder,
   NursingOrderDraft,
   NursingOrderInput,
   NursingOrderStations,
@@ -621,6 +622,11 @@ export function issueNursingOrder(draftId: string): Promise<IssuedNursingOrder> 
 /** 「更新」: a draft of the next order, its period following this one's. */
 export function renewNursingOrder(orderId: string): Promise<NursingOrderDraft> {
   return call("renew_nursing_order", { orderId });
+}
+
+/** 「更新しない」 (医師): the regular order ends with its period for the reason given, and its renewal reminder stops; rejects an empty reason by field and an order already renewed or ended as a conflict. */
+export function endNursingOrder(orderId: string, reason: string): Promise<NursingOrder> {
+  return call("end_nursing_order", { orderId, reason });
 }
 
 /** Opens the issued order in the system's PDF viewer, to print it. */

@@ -78,6 +78,8 @@ const order: NursingOrder = {
   renews: null,
   renewedBy: null,
   mayRenew: true,
+  mayEnd: true,
+  ending: null,
   sha256: "ab",
   pdfSize: 1000,
   issuedAt: "2026-12-01T09:00:00+00:00",
@@ -161,6 +163,7 @@ describe("state badges", () => {
     expect(stateBadge({ state: "due", stateLabel: "更新時期" })).toEqual({ label: "期限が近い", tone: "warning" });
     expect(stateBadge({ state: "expired", stateLabel: "期限切れ" })).toEqual({ label: "期限切れ", tone: "danger" });
     expect(stateBadge({ state: "other", stateLabel: "不明" }).label).toBe("不明");
+    expect(stateBadge({ state: "due", stateLabel: "更新時期", ending: "更新しない：入院のため" })).toEqual({ label: "更新しない", tone: "muted" });
   });
 
   it("offers 更新 on a regular order not yet renewed", () => {

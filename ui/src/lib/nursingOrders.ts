@@ -147,7 +147,7 @@ export function orderFieldLabels(kind: string): Record<string, string> {
 /** A state's badge: what it says and how it looks. */
 export interface StateBadge {
   label: string;
-  tone: "ok" | "warning" | "danger";
+  tone: "ok" | "warning" | "danger" | "muted";
 }
 
 /**
@@ -155,7 +155,9 @@ export interface StateBadge {
  * (its last day is within 14 days: time to renew) or 期限切れ. The app's
  * `stateLabel` is kept for a state this UI does not know.
  */
-export function stateBadge(order: Pick<NursingOrder, "state" | "stateLabel">): StateBadge {
+export function stateBadge(order: Pick<NursingOrder, "state" | "stateLabel"> & { ending?: string | null }): StateBadge {
+  // Decided not to be renewed: its last day is no longer a warning.
+  if (order.ending != null) return { label: "更新しない", tone: "muted" };
   switch (order.state) {
     case "current":
       return { label: "有効", tone: "ok" };

@@ -164,6 +164,7 @@ export function PatientNursingOrdersPanel({ patientId }: { patientId: string }) 
             })
           }
           ending={ending}
+          endingError={toFieldErrors(error?.fields ?? []).reason}
           onEnding={setEnding}
           onEnd={(id, reason) =>
             void act(async () => {
@@ -210,6 +211,8 @@ function OrderLists(props: {
   onRenew: (o: NursingOrder) => void;
   /** The order whose 「更新しない」 is being written, with the reason typed. */
   ending: { id: string; reason: string } | null;
+  /** Why the reason was refused, if it was. */
+  endingError: string | undefined;
   onEnding: (next: { id: string; reason: string } | null) => void;
   onEnd: (id: string, reason: string) => void;
 }) {
@@ -301,6 +304,7 @@ function OrderLists(props: {
                     <input
                       id={`order-ending-${o.id}`}
                       class="input order-ending-reason"
+                      aria-invalid={props.endingError !== undefined}
                       value={ending.reason}
                       maxLength={200}
                       onInput={(e) => {
@@ -313,6 +317,11 @@ function OrderLists(props: {
                     <button type="button" class="button" disabled={busy} onClick={() => { props.onEnding(null); }}>
                       キャンセル
                     </button>
+                    {props.endingError !== undefined && (
+                      <p class="field-error order-ending-error" role="alert">
+                        {props.endingError}
+                      </p>
+                    )}
                   </form>
                 )}
               </li>
