@@ -40,7 +40,8 @@ impl App {
         &self,
         draft: &SearchDraft,
     ) -> Result<DirectoryResults, AppError> {
-        let query = check_search(draft).map_err(|m| AppError::new(ErrorCode::Validation, m))?;
+        let query =
+            check_search(draft).map_err(|e| AppError::new(ErrorCode::Validation, e.to_string()))?;
         let page = self
             .store
             .search_directory(&query, DIRECTORY_RESULTS)

@@ -63,34 +63,64 @@ pub fn listing_name_key(name: &str, kana: &str) -> String {
     format!("{} {}", search_key(name), search_key(kana))
 }
 
-/// Checks the form; the first problem, in Japanese.
-pub fn check_search(draft: &SearchDraft) -> Result<DirectoryQuery, String> {
+/// Why a search form was refused: a code for the program and the
+/// Japanese message shown above the results.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SearchError {
+    #[error("名称は{MAX_NAME_CHARS}文字までで検索してください")]
+    NameTooLong,
+    #[error("種別の値が正しくありません")]
+    UnknownKind,
+    #[error("対応できることの値が正しくありません")]
+    UnknownOffer,
+    #[error("市区町村は{MAX_MUNICIPALITY_CHARS}文字までで入力してください")]
+    MunicipalityTooLong,
+    #[error("病床種別の値が正しくありません")]
+    UnknownWardType,
+}
+
+impl SearchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SearchError::NameTooLong => "name_too_long",
+            SearchError::UnknownKind => "unknown_kind",
+            SearchError::UnknownOffer => "unknown_offer",
+            SearchError::MunicipalityTooLong => "municipality_too_long",
+            SearchError::UnknownWardType => "unknown_ward_type",
+        }
+    }
+}
+
+const MAX_MUNICIPALITY_CHARS: usize = 20;
+
+/// Checks the form; the first problem.
+pub fn check_search(draft: &SearchDraft) -> Result<DirectoryQuery, SearchError> {
     let name_key = search_key(draft.name.trim());
     if name_key.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("名称は{MAX_NAME_CHARS}文字までで検索してください"));
+        return Err(SearchError::NameTooLong);
     }
     let kind = match draft.kind.trim() {
         "" => None,
         code => Some(
             OrganisationKind::from_code(code)
                 .filter(|k| *k != OrganisationKind::Desk)
-                .ok_or("種別の値が正しくありません")?,
+                .ok_or(SearchError::UnknownKind)?,
         ),
     };
     let mut offers = Vec::new();
     for code in &draft.offers {
-        let offer = Offer::from_code(code).ok_or("対応できることの値が正しくありません")?;
+        let offer = Offer::from_code(code).ok_or(SearchError::UnknownOffer)?;
         if !offers.contains(&offer) {
             offers.push(offer);
         }
     }
     let municipality = nfkc(draft.municipality.trim());
-    if municipality.chars().count() > 20 {
-        return Err("市区町村は20文字までで入力してください".into());
+    if municipality.chars().count() > MAX_MUNICIPALITY_CHARS {
+        return Err(SearchError::MunicipalityTooLong);
     }
     let open_beds = match draft.open_beds.trim() {
         "" => None,
-        code => Some(WardType::from_code(code).ok_or("病床種別の値が正しくありません")?),
+        code => Some(WardType::from_code(code).ok_or(SearchError::UnknownWardType)?),
     };
     Ok(DirectoryQuery {
         name_key: (!name_key.is_empty()).then_some(name_key),

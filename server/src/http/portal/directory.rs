@@ -47,7 +47,12 @@ pub(crate) async fn search(
     };
     let asked = !fields.is_empty();
     let (status, error, results, total) = match check_search(&draft) {
-        Err(why) => (StatusCode::UNPROCESSABLE_ENTITY, Some(why), Vec::new(), 0),
+        Err(why) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(why.to_string()),
+            Vec::new(),
+            0,
+        ),
         Ok(_) if !asked => (StatusCode::OK, None, Vec::new(), 0),
         Ok(query) => {
             match listings::search(&state.pool, &state.directory, &query, SHOWN, Utc::now()).await {
