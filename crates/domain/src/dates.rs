@@ -1,12 +1,18 @@
 //! Reading dates as receptionists type them: western or 和暦, long or short.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 // Re-exported so everything about dates can be imported from `dates`.
 pub use crate::age::{age_on, format_birth_date};
 pub use crate::date_error::DateError;
 use crate::normalize::{is_dash_like, nfkc};
 use crate::wareki::{Era, FIRST_SUPPORTED_DAY, WarekiDate};
+
+/// The day a moment falls on in Japan (UTC+9, no summer time): the
+/// clinic's day, whatever the PC's or the server's zone.
+pub fn japan_day(at: DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(9)).date_naive()
+}
 
 /// Parses `1950-04-01`, `1950/4/1`, `1950.4.1`, `1950年4月1日`, `19500401`,
 /// `昭和25年4月1日`, `令和元年5月1日`, `昭和25.4.1` (also `/` and `-`) and

@@ -45,7 +45,7 @@ pub use consent::{
     TeamSharingConsentDraft, check_consent, check_team_sharing_consent, team_may_share,
 };
 pub use date_error::DateError;
-pub use dates::parse_date;
+pub use dates::{japan_day, parse_date};
 pub use field_rules::{Checked, Rejection, check_phone};
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search, search_key};

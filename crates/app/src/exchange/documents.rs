@@ -103,7 +103,7 @@ impl App {
             bytes,
         })
         .ok()?;
-        let received_on = (document.uploaded_at + chrono::Duration::hours(9)).date_naive();
+        let received_on = tsunagu_domain::japan_day(document.uploaded_at);
         let findings = ReplyFindings {
             received_on,
             initial_diagnosis: String::new(),

@@ -3,8 +3,8 @@
 //! order may be addressed to.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tsunagu_domain::format_wareki;
 use tsunagu_domain::nursing_order::{NursingOrderDraft, OrderKind, RenewalState, renewal_state};
+use tsunagu_domain::{format_wareki, japan_day};
 use tsunagu_store::{NursingOrderDraftRecord, StoredNursingOrder};
 use uuid::Uuid;
 
@@ -90,11 +90,6 @@ pub struct NursingOrderView {
     pub issued_at: DateTime<Utc>,
     /// The account that issued it (`account:<login>`).
     pub issued_by: String,
-}
-
-/// The day a moment falls on in Japan (the clinic's), whatever the PC's zone.
-fn japan_day(at: DateTime<Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(9)).date_naive()
 }
 
 impl NursingOrderView {
