@@ -57,43 +57,6 @@ pub(crate) async fn open_unencrypted_pool_for_bench(path: &Path) -> StoreResult<
     Ok(pool)
 }
 
-/// SQLite marks itself initialised and releases its lock *before* calling
-/// SQLCipher's set-up (`SQLITE_EXTRA_INIT`, see `sqlite3_initialize` in the
-/// amalgamation). A thread opening its first connection in that window skips
-/// the set-up, and its `PRAGMA key` fails with "sqlcipher not initialized"
-/// (seen once in CI, when four tests opened their stores at once).
-/// `sqlcipher_extra_init` takes SQLite's main lock and returns at once when
-/// the set-up is done, so calling it ourselves means that whoever started the
-/// set-up, it has finished before this process keys any connection.
-#[expect(
-    unsafe_code,
-    reason = "SQLCipher's set-up has no safe binding; the only unsafe in the workspace"
-)]
-pub(crate) fn initialize_sqlcipher_once() -> StoreResult<()> {
-    unsafe extern "C" {
-        fn sqlcipher_extra_init(arg: *const std::ffi::c_char) -> std::ffi::c_int;
-    }
-    static INITIALIZED: std::sync::OnceLock<std::ffi::c_int> = std::sync::OnceLock::new();
-    let rc = *INITIALIZED.get_or_init(|| {
-        // SAFETY: both functions take no pointers we own (a null argument is
-        // what SQLite itself passes) and may be called any number of times
-        // from any thread; each serialises on SQLite's own mutexes.
-        unsafe {
-            match libsqlite3_sys::sqlite3_initialize() {
-                libsqlite3_sys::SQLITE_OK => sqlcipher_extra_init(std::ptr::null()),
-                failed => failed,
-            }
-        }
-    });
-    if rc == libsqlite3_sys::SQLITE_OK {
-        Ok(())
-    } else {
-        Err(StoreError::Io(std::io::Error::other(format!(
-            "SQLCipher failed to initialise (code {rc})"
-        ))))
-    }
-}
-
 /// Everything about a connection except the key.
 fn connect_options(path: &Path, create: bool) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
@@ -110,12 +73,13 @@ fn connect_options(path: &Path, create: bool) -> SqliteConnectOptions {
 }
 
 async fn connect(options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
-    initialize_sqlcipher_once()?;
+    crate::sqlcipher::initialize_once()?;
     Ok(SqlitePoolOptions::new()
         .max_connections(4)
         // No background "minimum" connections: on a brand-new file two
         // connections switching it to WAL at once can fail with SQLITE_BUSY.
         .min_connections(0)
+        .after_connect(|conn, _| Box::pin(crate::sqlcipher::track(conn)))
         .connect_with(options)
         .await?)
 }

@@ -43,6 +43,7 @@ mod search;
 mod settings;
 mod sharing_fee;
 mod sql;
+mod sqlcipher;
 mod sync_device;
 mod team;
 #[cfg(test)]

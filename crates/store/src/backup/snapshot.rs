@@ -77,7 +77,7 @@ pub(super) async fn export(store: &Store) -> StoreResult<Snapshot> {
 
 /// Moves a restored copy from the key it was exported under to `new`.
 pub(super) async fn rekey(path: &Path, old: &StoreKey, new: &StoreKey) -> StoreResult<()> {
-    crate::database::initialize_sqlcipher_once()?;
+    crate::sqlcipher::initialize_once()?;
     let mut conn = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(false)
@@ -86,6 +86,7 @@ pub(super) async fn rekey(path: &Path, old: &StoreKey, new: &StoreKey) -> StoreR
         .disable_statement_logging()
         .connect()
         .await?;
+    crate::sqlcipher::track(&mut conn).await?;
     sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
         .fetch_one(&mut conn)
         .await?;
