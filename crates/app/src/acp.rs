@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_domain::acp::{AcpDraft, AcpRecord, Treatment, check_acp, review_due, team_notice_ja};
 use tsunagu_domain::team::EntryKind;
-use tsunagu_domain::{Capability, format_wareki};
+use tsunagu_domain::{Capability, PatientLife, format_wareki};
 use tsunagu_store::StoredAcp;
 use uuid::Uuid;
 
@@ -156,12 +156,14 @@ impl App {
         let review = match versions.first() {
             Some(current) => {
                 let facts = self.store.acp_review_facts().await?;
-                let last_discharge = facts
-                    .iter()
-                    .find(|f| f.patient_id == patient_id)
-                    .and_then(|f| f.last_discharge);
-                review_due(current.record.held_on, last_discharge, self.clock.today())
-                    .map(|r| r.label_ja())
+                let facts = facts.iter().find(|f| f.patient_id == patient_id);
+                review_due(
+                    current.record.held_on,
+                    facts.and_then(|f| f.last_discharge),
+                    facts.map_or(PatientLife::Living, |f| f.life),
+                    self.clock.today(),
+                )
+                .map(|r| r.label_ja())
             }
             None => None,
         };
@@ -252,7 +254,7 @@ impl App {
             .await?
             .into_iter()
             .filter_map(|f| {
-                let reason = review_due(f.held_on, f.last_discharge, today)?;
+                let reason = review_due(f.held_on, f.last_discharge, f.life, today)?;
                 let since = match reason {
                     tsunagu_domain::acp::ReviewReason::Interval { due_on, .. } => due_on,
                     tsunagu_domain::acp::ReviewReason::AfterDischarge { discharged_on } => {

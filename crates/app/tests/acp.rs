@@ -218,6 +218,28 @@ async fn the_review_reminder_comes_six_months_on_and_after_a_discharge() {
     let due = reminders(discharged_day.worklist().await.unwrap());
     assert_eq!(due.len(), 1, "{due:?}");
     assert!(due[0].1.contains("退院"), "{due:?}");
+
+    // A 死亡 recorded: no review is asked, on the list or on the page.
+    // Voided as entered in error: asked again.
+    let died = discharged_day
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                place: "自宅".into(),
+                ..on("deceased", "2026-12-19")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(reminders(discharged_day.worklist().await.unwrap()).is_empty());
+    let history = discharged_day.acp_history(&patient).await.unwrap();
+    assert_eq!(history.review, None);
+    let death = died.events.last().unwrap().id.to_string();
+    discharged_day
+        .void_referral_event(&referral, &death, "別の患者の記録と取り違え")
+        .await
+        .unwrap();
+    assert_eq!(reminders(discharged_day.worklist().await.unwrap()).len(), 1);
 }
 
 /// With a team under consent, the new wishes reach the timeline as a 連絡;

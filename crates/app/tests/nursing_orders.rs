@@ -14,16 +14,16 @@
 
 use sha2::{Digest, Sha256};
 use tsunagu_app::{
-    AccountInput, App, DiagnosisDraft, ErrorCode, NursingOrderDraftView, NursingOrderInput,
-    ORDER_DUE_TITLE, ORDER_EXPIRED_TITLE, OrderKind, RenewalState, TeamSharingConsentDraft,
-    WorklistItem, pulled_changes,
+    AccountInput, App, DiagnosisDraft, ErrorCode, EventInput, NursingOrderDraftView,
+    NursingOrderInput, ORDER_DUE_TITLE, ORDER_EXPIRED_TITLE, OrderKind, RenewalState,
+    TeamSharingConsentDraft, WorklistItem, pulled_changes,
 };
 use tsunagu_domain::ConsentScope;
 use tsunagu_domain::team::{MemberState, TeamRole};
 use tsunagu_protocol::{ChangeBody, TeamChangeBody, WireMember};
 use tsunagu_testkit::fixtures::{
-    app_on, create, field_keys, message_on, new_app, now, save_clinic, validation_error, yamada,
-    ymd,
+    app_on, create, field_keys, message_on, new_app, now, refer, save_clinic, validation_error,
+    yamada, ymd,
 };
 use uuid::Uuid;
 
@@ -539,6 +539,34 @@ async fn a_special_order_is_once_a_month_or_twice_with_a_cannula() {
     let err = validation_error(issue_special(&t.app, &patient).await);
     assert!(message_on(&err, "issuedOn").starts_with("特別訪問看護指示書は月2回までです"));
     assert_eq!(specials(&t.app.nursing_orders(&patient).await.unwrap()), 2);
+}
+
+/// A 死亡 recorded on the patient's referral ends the reminders: an order
+/// due or expired says nothing more on 要確認.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_reminder_once_the_patient_has_died() {
+    let t = new_app().await;
+    let patient = patient_with_clinic(&t.app).await;
+    issue_regular(&t.app, &patient).await;
+    let due_day = app_on(&t.app, ymd(2027, 5, 20));
+    assert_eq!(reminders(due_day.worklist().await.unwrap()).len(), 1);
+
+    let referral = refer(&due_day, &patient, "豊島中央病院").await;
+    due_day
+        .record_referral_event(
+            &referral,
+            &EventInput {
+                status: "deceased".into(),
+                date: "2027-05-20".into(),
+                place: "病院".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(reminders(due_day.worklist().await.unwrap()).is_empty());
+    let expired_day = app_on(&t.app, ymd(2027, 6, 2));
+    assert!(reminders(expired_day.worklist().await.unwrap()).is_empty());
 }
 
 /// 「更新しない」: the expired order's reminder stops once the doctor

@@ -133,6 +133,25 @@ pub fn clinic_overdue(facts: &OverdueFacts, rule: &OverdueRule) -> Option<Overdu
     None
 }
 
+/// Whether the patient is alive, as far as the clinic knows: a 死亡
+/// recorded on any of the patient's referrals says not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientLife {
+    Living,
+    Died,
+}
+
+impl PatientLife {
+    /// Reminders about the patient's ongoing care — the 人生会議's review,
+    /// the 訪問看護指示書's renewal — stop once a death is recorded. The
+    /// death is on the list itself (`WorklistReason::Deceased`); asking the
+    /// physician to review the wishes of a patient who has died is wrong
+    /// and hurtful. Voiding the 死亡 (recorded in error) brings them back.
+    pub fn wants_care_reminders(self) -> bool {
+        self == PatientLife::Living
+    }
+}
+
 /// Why a referral is on the clinic's worklist (要確認): overdue under the
 /// clinic's rule, or news the physician must know of at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

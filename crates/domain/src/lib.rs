@@ -35,8 +35,8 @@ pub use account::{Capability, StaffRole, permits};
 pub use age::{age_on, format_birth_date};
 pub use attention::{
     BACKUP_DUE_AFTER_HOURS, BackupAttention, BackupFacts, OPEN_REQUEST_DAYS, Overdue, OverdueFacts,
-    OverdueRule, WorklistReason, backup_attention, clinic_overdue, open_request_needs_attention,
-    region_attention,
+    OverdueRule, PatientLife, WorklistReason, backup_attention, clinic_overdue,
+    open_request_needs_attention, region_attention,
 };
 pub use backup::Retention;
 pub use clinic::{ClinicDraft, ClinicField, ClinicFieldError, ClinicProfile, validate_clinic};

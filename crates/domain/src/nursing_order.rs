@@ -19,7 +19,7 @@ pub use error::{NursingOrderError, NursingOrderField};
 pub use period::{
     DateRange, INFUSION_MAX_DAYS, OrderTerm, REGULAR_MAX_MONTHS, RENEWAL_NOTICE_DAYS, RenewalState,
     SPECIAL_MAX_DAYS, check_infusion, check_period, latest_end, latest_infusion_end, months_end,
-    renewal_due, renewal_period, renewal_state,
+    renewal_due, renewal_period, renewal_reminder, renewal_state,
 };
 pub use special_limit::{SpecialOrderNeeds, check_special_in_month};
 pub use vocabulary::{BedriddenLevel, CareLevel, DementiaLevel, MedicalDevice, UlcerDepth};

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tsunagu_domain::PatientLife;
 use tsunagu_domain::acp::{
     AcpRecord, Participant, ParticipantRole, Place, Surrogate, Treatment, Wish,
 };
@@ -13,6 +14,7 @@ use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
 use crate::pinned_summary::{self, PinnedShare};
+use crate::referral_summary::{PATIENT_DIED_SQL, deceased_code, patient_life};
 use crate::sql::Id;
 
 const ACP: &str = "acp";
@@ -42,6 +44,8 @@ pub struct AcpReviewFacts {
     /// The last day an episode of this patient's ended in a discharge (or
     /// the return that follows one), from the referral summaries.
     pub last_discharge: Option<NaiveDate>,
+    /// Whether a 死亡 is recorded on one of the patient's referrals.
+    pub life: PatientLife,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -275,7 +279,7 @@ impl Store {
     /// Every patient (not deleted) with wishes recorded: the current
     /// record's day and the last discharge, for the review reminder.
     pub async fn acp_review_facts(&self) -> StoreResult<Vec<AcpReviewFacts>> {
-        let rows: Vec<(Id, String, Id, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+        let sql = format!(
             "WITH current AS (
                SELECT patient_id, id, held_on,
                       row_number() OVER (PARTITION BY patient_id
@@ -283,22 +287,29 @@ impl Store {
                  FROM acp_records)
              SELECT p.id, p.name, c.id, c.held_on,
                     (SELECT max(s.last_news) FROM referral_summaries s
-                      WHERE s.patient_id = p.id AND s.status IN ('discharged', 'returned'))
+                      WHERE s.patient_id = p.id AND s.status IN ('discharged', 'returned')),
+                    {PATIENT_DIED_SQL}
                FROM current c JOIN patients p ON p.id = c.patient_id
               WHERE c.n = 1 AND p.deleted_at IS NULL
-              ORDER BY p.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+              ORDER BY p.id"
+        );
+        let rows: Vec<(Id, String, Id, NaiveDate, Option<NaiveDate>, bool)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(deceased_code())
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(
-                |(patient_id, patient_name, acp_id, held_on, last_discharge)| AcpReviewFacts {
-                    patient_id: patient_id.0,
-                    patient_name,
-                    acp_id: acp_id.0,
-                    held_on,
-                    last_discharge,
+                |(patient_id, patient_name, acp_id, held_on, last_discharge, died)| {
+                    AcpReviewFacts {
+                        patient_id: patient_id.0,
+                        patient_name,
+                        acp_id: acp_id.0,
+                        held_on,
+                        last_discharge,
+                        life: patient_life(died),
+                    }
                 },
             )
             .collect())

@@ -8,12 +8,14 @@ mod draft_json;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
+use tsunagu_domain::PatientLife;
 use tsunagu_domain::nursing_order::{NursingOrderDraft, OrderKind};
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{StoreError, StoreResult};
+use crate::referral_summary::{PATIENT_DIED_SQL, deceased_code, patient_life};
 use crate::sql::Id;
 
 const NURSING_ORDER: &str = "nursing_order";
@@ -101,6 +103,8 @@ pub struct LatestNursingOrder {
     pub patient_name: String,
     pub station: String,
     pub ends_on: NaiveDate,
+    /// Whether a 死亡 is recorded on one of the patient's referrals.
+    pub life: PatientLife,
 }
 
 #[derive(sqlx::FromRow)]
@@ -429,30 +433,34 @@ impl Store {
     /// A 特別 order is left out: it runs 14 days by design for a
     /// flare-up, beside the regular order, and is not renewed.
     pub async fn latest_nursing_orders(&self) -> StoreResult<Vec<LatestNursingOrder>> {
-        let rows: Vec<(Id, Id, String, String, NaiveDate)> = sqlx::query_as(
+        let sql = format!(
             "WITH ranked AS (
                SELECT id, patient_id, station, ends_on,
                       row_number() OVER (PARTITION BY patient_id, station_key
                         ORDER BY ends_on DESC, issued_at DESC, id DESC) AS n
                  FROM nursing_orders WHERE kind = 'regular')
-             SELECT r.id, r.patient_id, p.name, r.station, r.ends_on
+             SELECT r.id, r.patient_id, p.name, r.station, r.ends_on, {PATIENT_DIED_SQL}
                FROM ranked r JOIN patients p ON p.id = r.patient_id
               WHERE r.n = 1 AND p.deleted_at IS NULL
                 AND NOT EXISTS (SELECT 1 FROM nursing_orders x WHERE x.renews = r.id)
                 AND NOT EXISTS (SELECT 1 FROM nursing_order_endings e WHERE e.order_id = r.id)
-              ORDER BY r.ends_on, r.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+              ORDER BY r.ends_on, r.id"
+        );
+        let rows: Vec<(Id, Id, String, String, NaiveDate, bool)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(deceased_code())
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(
-                |(order_id, patient_id, patient_name, station, ends_on)| LatestNursingOrder {
+                |(order_id, patient_id, patient_name, station, ends_on, died)| LatestNursingOrder {
                     order_id: order_id.0,
                     patient_id: patient_id.0,
                     patient_name,
                     station,
                     ends_on,
+                    life: patient_life(died),
                 },
             )
             .collect())

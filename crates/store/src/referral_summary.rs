@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
 use tsunagu_domain::{
-    DestinationKind, Outcome, Overdue, OverdueRule, ReferralStatus, replay_fitting,
+    DestinationKind, Outcome, Overdue, OverdueRule, PatientLife, ReferralStatus, replay_fitting,
 };
 use uuid::Uuid;
 
@@ -18,6 +18,25 @@ use std::collections::{HashMap, HashSet};
 
 use crate::batch::{insert_rows, json_ids};
 use crate::referrals::{ReferralRecord, WHERE_ID_IN_JSON, load_referrals_where};
+
+/// SQL for whether the patient `p` has died, as the referral summaries
+/// say; the query binds [`deceased_code`] as `?1`.
+pub(crate) const PATIENT_DIED_SQL: &str =
+    "EXISTS (SELECT 1 FROM referral_summaries d WHERE d.patient_id = p.id AND d.status = ?1)";
+
+/// The status code [`PATIENT_DIED_SQL`] looks for.
+pub(crate) fn deceased_code() -> &'static str {
+    ReferralStatus::Deceased.code()
+}
+
+/// The domain's word for what [`PATIENT_DIED_SQL`] found.
+pub(crate) fn patient_life(died: bool) -> PatientLife {
+    if died {
+        PatientLife::Died
+    } else {
+        PatientLife::Living
+    }
+}
 
 /// Bump when what a summary row holds, or how it is computed, changes.
 const REFERRAL_SUMMARY_VERSION: i64 = 1;

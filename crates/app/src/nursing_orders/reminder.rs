@@ -7,11 +7,12 @@
 //! while the domain's `renewal_state` says 更新時期 or 期限切れ. Issuing the
 //! next order (「更新」, or a new order to that station ending later)
 //! clears it; it is not dismissed. A 特別 order raises none: it runs 14
-//! days beside the regular order, for a flare-up, and is not renewed.
+//! days beside the regular order, for a flare-up, and is not renewed. Nor
+//! does any order once the patient's death is recorded (`renewal_reminder`).
 
 use chrono::{Days, NaiveDate};
 use tsunagu_domain::format_wareki;
-use tsunagu_domain::nursing_order::{RENEWAL_NOTICE_DAYS, RenewalState, renewal_state};
+use tsunagu_domain::nursing_order::{RENEWAL_NOTICE_DAYS, RenewalState, renewal_reminder};
 use uuid::Uuid;
 
 use crate::App;
@@ -34,7 +35,7 @@ impl App {
             .await?
             .into_iter()
             .filter_map(|o| {
-                let state = renewal_state(o.ends_on, today);
+                let state = renewal_reminder(o.ends_on, o.life, today)?;
                 let end = format_wareki(o.ends_on);
                 let (title, detail, since) = match state {
                     RenewalState::Current => return None,

@@ -4,6 +4,7 @@
 
 use chrono::{Months, NaiveDate};
 
+use crate::attention::PatientLife;
 use crate::format_wareki;
 
 /// The default interval between conversations.
@@ -47,12 +48,17 @@ impl ReviewReason {
 /// Whether the wishes recorded at the conversation of `held_on` are due
 /// for review `today`. A discharge after that conversation comes first:
 /// it is the more pressing reason. A patient with no record yet has
-/// nothing to review (the first conversation is the physician's call).
+/// nothing to review (the first conversation is the physician's call),
+/// and one who has died none either (`PatientLife::wants_care_reminders`).
 pub fn review_due(
     held_on: NaiveDate,
     last_discharge: Option<NaiveDate>,
+    life: PatientLife,
     today: NaiveDate,
 ) -> Option<ReviewReason> {
+    if !life.wants_care_reminders() {
+        return None;
+    }
     if let Some(discharged_on) = last_discharge.filter(|d| *d > held_on && *d <= today) {
         return Some(ReviewReason::AfterDischarge { discharged_on });
     }

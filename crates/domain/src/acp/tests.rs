@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 
 use super::*;
+use crate::attention::PatientLife;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -181,9 +182,12 @@ fn codes_round_trip() {
 #[test]
 fn review_is_due_six_months_after_the_conversation() {
     let held = day(2026, 6, 7);
-    assert_eq!(review_due(held, None, day(2026, 12, 6)), None);
     assert_eq!(
-        review_due(held, None, day(2026, 12, 7)),
+        review_due(held, None, PatientLife::Living, day(2026, 12, 6)),
+        None
+    );
+    assert_eq!(
+        review_due(held, None, PatientLife::Living, day(2026, 12, 7)),
         Some(ReviewReason::Interval {
             held_on: held,
             due_on: day(2026, 12, 7)
@@ -191,7 +195,13 @@ fn review_is_due_six_months_after_the_conversation() {
     );
     // The end of a short month: 31 August + 6 months is 28 February.
     assert_eq!(
-        review_due(day(2026, 8, 31), None, day(2027, 2, 28)).map(ReviewReason::code),
+        review_due(
+            day(2026, 8, 31),
+            None,
+            PatientLife::Living,
+            day(2027, 2, 28)
+        )
+        .map(ReviewReason::code),
         Some("interval")
     );
 }
@@ -199,8 +209,11 @@ fn review_is_due_six_months_after_the_conversation() {
 #[test]
 fn a_discharge_after_the_conversation_makes_it_due_at_once() {
     let held = day(2026, 11, 1);
-    assert_eq!(review_due(held, Some(day(2026, 10, 30)), today()), None);
-    let due = review_due(held, Some(day(2026, 12, 3)), today()).unwrap();
+    assert_eq!(
+        review_due(held, Some(day(2026, 10, 30)), PatientLife::Living, today()),
+        None
+    );
+    let due = review_due(held, Some(day(2026, 12, 3)), PatientLife::Living, today()).unwrap();
     assert_eq!(due.code(), "after_discharge");
     assert!(
         due.label_ja().contains("令和8年12月3日"),
@@ -208,7 +221,22 @@ fn a_discharge_after_the_conversation_makes_it_due_at_once() {
         due.label_ja()
     );
     // A discharge on the day of the conversation was talked over in it.
-    assert_eq!(review_due(held, Some(held), today()), None);
+    assert_eq!(
+        review_due(held, Some(held), PatientLife::Living, today()),
+        None
+    );
+}
+
+#[test]
+fn no_review_is_asked_once_the_patient_has_died() {
+    let held = day(2026, 1, 5);
+    let long_after = day(2027, 1, 5);
+    assert!(review_due(held, None, PatientLife::Living, long_after).is_some());
+    assert_eq!(review_due(held, None, PatientLife::Died, long_after), None);
+    assert_eq!(
+        review_due(held, Some(day(2026, 12, 3)), PatientLife::Died, long_after),
+        None
+    );
 }
 
 #[test]

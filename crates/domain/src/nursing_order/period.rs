@@ -11,6 +11,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::OrderKind;
 use super::error::{NursingOrderError, NursingOrderField};
+use crate::attention::PatientLife;
 
 /// Days from `start` to `end`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +199,21 @@ pub fn renewal_state(order_end: NaiveDate, today: NaiveDate) -> RenewalState {
         RenewalState::Due
     } else {
         RenewalState::Current
+    }
+}
+
+/// What 要確認 says of an order ending on `order_end`: nothing while it is
+/// current, nor once the patient has died (`PatientLife`); otherwise that
+/// it is due or has expired.
+pub fn renewal_reminder(
+    order_end: NaiveDate,
+    life: PatientLife,
+    today: NaiveDate,
+) -> Option<RenewalState> {
+    match renewal_state(order_end, today) {
+        RenewalState::Current => None,
+        _ if !life.wants_care_reminders() => None,
+        state => Some(state),
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::attention::PatientLife;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -436,6 +437,18 @@ fn renewal_is_due_in_the_last_fourteen_days_then_expired() {
     assert!(!renewal_due(end, ymd(2027, 6, 1)));
     assert_eq!(renewal_state(end, ymd(2027, 6, 1)), RenewalState::Expired);
     assert_eq!(RenewalState::Due.label_ja(), "更新時期");
+}
+
+#[test]
+fn the_reminder_says_due_or_expired_and_nothing_once_the_patient_has_died() {
+    let end = ymd(2027, 5, 31);
+    let living = |today| renewal_reminder(end, PatientLife::Living, today);
+    assert_eq!(living(ymd(2027, 5, 16)), None);
+    assert_eq!(living(ymd(2027, 5, 17)), Some(RenewalState::Due));
+    assert_eq!(living(ymd(2027, 6, 1)), Some(RenewalState::Expired));
+    for today in [ymd(2027, 5, 17), ymd(2027, 6, 1)] {
+        assert_eq!(renewal_reminder(end, PatientLife::Died, today), None);
+    }
 }
 
 #[test]
