@@ -67,6 +67,23 @@ pub enum AnswerSending {
     Refused(String),
 }
 
+impl AnswerSending {
+    /// From the latest outbox row's state and refusal (none: nothing sent
+    /// from here).
+    pub(crate) fn from_outbox(
+        state: Option<&str>,
+        refusal: Option<String>,
+    ) -> StoreResult<Option<AnswerSending>> {
+        Ok(match state {
+            None => None,
+            Some("pending") => Some(AnswerSending::Waiting),
+            Some("applied") => Some(AnswerSending::Applied),
+            Some("refused") => Some(AnswerSending::Refused(refusal.unwrap_or_default())),
+            Some(_) => return Err(StoreError::Corrupt("outbox state")),
+        })
+    }
+}
+
 /// A request as the clinic holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldDischargeRequest {
@@ -161,13 +178,7 @@ impl Row {
             (None, None) => None,
             _ => return Err(StoreError::Corrupt("discharge request answer")),
         };
-        let sending = match self.op_state.as_deref() {
-            None => None,
-            Some("pending") => Some(AnswerSending::Waiting),
-            Some("applied") => Some(AnswerSending::Applied),
-            Some("refused") => Some(AnswerSending::Refused(self.op_refusal.unwrap_or_default())),
-            Some(_) => return Err(StoreError::Corrupt("outbox state")),
-        };
+        let sending = AnswerSending::from_outbox(self.op_state.as_deref(), self.op_refusal)?;
         Ok(HeldDischargeRequest {
             request: DischargeRequestRecord {
                 id: self.id.0,

@@ -183,13 +183,7 @@ impl Row {
             (None, None) => None,
             _ => return Err(StoreError::Corrupt("intake request step")),
         };
-        let sending = match self.op_state.as_deref() {
-            None => None,
-            Some("pending") => Some(AnswerSending::Waiting),
-            Some("applied") => Some(AnswerSending::Applied),
-            Some("refused") => Some(AnswerSending::Refused(self.op_refusal.unwrap_or_default())),
-            Some(_) => return Err(StoreError::Corrupt("outbox state")),
-        };
+        let sending = AnswerSending::from_outbox(self.op_state.as_deref(), self.op_refusal)?;
         let age = match self.age {
             None => None,
             Some(age) => {

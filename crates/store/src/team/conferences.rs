@@ -161,19 +161,6 @@ fn attendance_of(code: &str) -> StoreResult<Attendance> {
     Attendance::from_code(code).ok_or(StoreError::Corrupt("conference attendance"))
 }
 
-fn sending_of(
-    state: Option<String>,
-    refusal: Option<String>,
-) -> StoreResult<Option<AnswerSending>> {
-    Ok(match state.as_deref() {
-        None => None,
-        Some("pending") => Some(AnswerSending::Waiting),
-        Some("applied") => Some(AnswerSending::Applied),
-        Some("refused") => Some(AnswerSending::Refused(refusal.unwrap_or_default())),
-        Some(_) => return Err(StoreError::Corrupt("outbox state")),
-    })
-}
-
 impl Row {
     fn into_held(self, invitees: Vec<InviteeRecord>) -> StoreResult<HeldConference> {
         let answer_here = match (self.local_attendance, self.local_answered_at) {
@@ -202,11 +189,20 @@ impl Row {
                 scheduled_at: self.scheduled_at,
             },
             confirmed: self.confirmed,
-            scheduling: sending_of(self.schedule_state, self.schedule_refusal)?,
+            scheduling: AnswerSending::from_outbox(
+                self.schedule_state.as_deref(),
+                self.schedule_refusal,
+            )?,
             answer_here,
-            answer_sending: sending_of(self.answer_state, self.answer_refusal)?,
+            answer_sending: AnswerSending::from_outbox(
+                self.answer_state.as_deref(),
+                self.answer_refusal,
+            )?,
             cancelled_here: self.local_cancelled_at,
-            cancel_sending: sending_of(self.cancel_state, self.cancel_refusal)?,
+            cancel_sending: AnswerSending::from_outbox(
+                self.cancel_state.as_deref(),
+                self.cancel_refusal,
+            )?,
         })
     }
 }
