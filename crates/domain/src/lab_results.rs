@@ -67,7 +67,42 @@ impl LabFlag {
     }
 }
 
+/// How a measured value relates to the number given: `<0.01` is below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Below,
+    AtMost,
+    AtLeast,
+    Above,
+}
+
+/// A numeric value: the number, and its comparison sign if it had one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measured {
+    pub number: f64,
+    pub comparison: Option<Comparison>,
+}
+
 impl LabResult {
+    /// The value as a number (none for a value that is not one, which the
+    /// row check refuses; letters stored earlier may still hold one).
+    pub fn measured(&self) -> Option<Measured> {
+        let (sign, number) = measured_value(&nfkc(&self.value))?;
+        let comparison = match sign {
+            None => None,
+            Some("<") => Some(Comparison::Below),
+            Some("≦") => Some(Comparison::AtMost),
+            Some("≧") => Some(Comparison::AtLeast),
+            Some(_) => Some(Comparison::Above),
+        };
+        Some(Measured { number, comparison })
+    }
+
+    /// The reference range's bounds, when it is a numeric `a-b`.
+    pub fn numeric_range(&self) -> Option<(f64, f64)> {
+        numeric_range(&self.reference_range)
+    }
+
     /// H when the value is above a numeric `a-b` reference range, L when
     /// below; none for any other range, or for a value given as `<x` / `>x`
     /// (what it is exactly is not known).

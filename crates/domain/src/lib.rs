@@ -49,7 +49,9 @@ pub use dates::{japan_day, parse_date};
 pub use field_rules::{Checked, Rejection, check_phone};
 pub use ids::new_id;
 pub use kana::{is_furigana, normalize_for_search, search_key};
-pub use lab_results::{LabCsvError, LabFlag, LabResult, check_lab_row, parse_lab_csv};
+pub use lab_results::{
+    Comparison, LabCsvError, LabFlag, LabResult, Measured, check_lab_row, parse_lab_csv,
+};
 pub use patient::{
     FieldError, KeyPerson, PatientDraft, PatientField, PatientFields, check_birth_date,
     normalize_chart_number, validate_patient,

@@ -45,6 +45,26 @@ pub const PROFILE_ENCOUNTER: &str = "http://jpfhir.jp/fhir/core/StructureDefinit
 pub const PROFILE_CONDITION: &str = "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Condition";
 pub const PROFILE_DOCUMENT_REFERENCE: &str =
     "http://jpfhir.jp/fhir/core/StructureDefinition/JP_DocumentReference";
+/// JP-CLINS's 検体検査結果 (`JP_Obs_Lab_eCS_v153.fsh` in
+/// jami-fhir-jp-wg/clinical-core): the eReferral Bundle's `laboratory`
+/// slice takes only this profile. Its path says eCS, not clins.
+pub const PROFILE_LAB_RESULT: &str =
+    "http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Observation_LabResult_eCS";
+/// The 医療機関番号 every eCS resource carries (invariant
+/// `resource-needs-extension-of-institutionNumber`).
+pub const INSTITUTION_NUMBER_EXTENSION: &str =
+    "http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber";
+/// JP Core's Observation.category; `laboratory` is the lab profile's slice.
+pub const OBSERVATION_CATEGORY_SYSTEM: &str =
+    "http://jpfhir.jp/fhir/core/CodeSystem/JP_SimpleObservationCategory_CS";
+/// 未標準化コード項目(JLAC): the code JP-CLINS asks for an item that has
+/// no JLAC10/11 code, as every result typed by name here.
+pub const LAB_UNCODED_SYSTEM: &str =
+    "http://jpfhir.jp/fhir/clins/CodeSystem/JP_CLINS_ObsLabResult_Uncoded_CS";
+pub const LAB_UNCODED_CODE: &str = "99999999999999999";
+pub const LAB_UNCODED_DISPLAY: &str = "未標準化コード項目(JLAC)";
+pub const INTERPRETATION_SYSTEM: &str =
+    "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
 /// Which JP-CLINS document a Bundle is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +179,10 @@ pub enum Section {
     ReferralFrom,
     /// 950 紹介目的
     ReferralPurpose,
+    /// 620 検査結果 (eReferral, under 300)
+    ExamsStudy,
+    /// 623 入院中検査結果 (eDischargeSummary, under 300)
+    HospitalStudy,
 }
 
 impl Section {
@@ -185,6 +209,8 @@ impl Section {
             ReferralTo => "910",
             ReferralFrom => "920",
             ReferralPurpose => "950",
+            ExamsStudy => "620",
+            HospitalStudy => "623",
         }
     }
 
@@ -213,6 +239,8 @@ impl Section {
             ReferralTo => "紹介先情報",
             ReferralFrom => "紹介元情報",
             ReferralPurpose => "紹介目的",
+            ExamsStudy => "検査結果",
+            HospitalStudy => "入院中検査結果",
         }
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, SecondsFormat};
 use serde_json::{Value, json};
+use tsunagu_domain::lab_results::LabResult;
 use tsunagu_letters::{DischargeLetter, Header, ReferralLetter};
 
 use crate::codes::{
@@ -10,6 +11,7 @@ use crate::codes::{
     VERSION_NUMBER_EXTENSION,
 };
 use crate::ids::{Ids, check_patient_number, clins_identifier};
+use crate::lab::{LabContext, lab_lines, lab_observation};
 use crate::resources::{
     self, OrganizationFacts, condition, doc_type_coding, entry, lines, reference, section,
     structured_section,
@@ -80,9 +82,11 @@ impl Urls {
 pub(crate) fn referral(input: &DocumentInput, letter: &ReferralLetter) -> Result<Value, FhirError> {
     let frame = Frame::new(input, DocumentKind::Referral)?;
     let urls = Urls::new(&frame.ids);
-    let (conditions, condition_refs) =
+    let (mut entries, condition_refs) =
         conditions(&frame, &urls, "condition", &lines(&letter.diagnoses));
-    let clinical = vec![
+    let (observations, observation_refs) = lab_observations(&frame, &urls, &letter.lab_results);
+    entries.extend(observations);
+    let mut clinical = vec![
         section(Section::ReferralPurpose, &letter.purpose, Vec::new()),
         section(
             Section::Problem,
@@ -90,6 +94,15 @@ pub(crate) fn referral(input: &DocumentInput, letter: &ReferralLetter) -> Result
             condition_refs,
         ),
         section(Section::PresentIllness, &letter.course, Vec::new()),
+    ];
+    if !letter.lab_results.is_empty() {
+        clinical.push(section(
+            Section::ExamsStudy,
+            &lab_lines(&letter.lab_results),
+            observation_refs,
+        ));
+    }
+    clinical.extend([
         section(Section::PastIllness, &letter.history, Vec::new()),
         section(Section::ClinicalCourse, &letter.treatment, Vec::new()),
         section(
@@ -97,7 +110,7 @@ pub(crate) fn referral(input: &DocumentInput, letter: &ReferralLetter) -> Result
             &lines(&letter.prescriptions).join("\n"),
             Vec::new(),
         ),
-    ];
+    ]);
     let mut remarks = letter.remarks.trim().to_owned();
     let enclosures = lines(&letter.enclosures);
     if !enclosures.is_empty() {
@@ -112,7 +125,7 @@ pub(crate) fn referral(input: &DocumentInput, letter: &ReferralLetter) -> Result
         &letter.header,
         None,
         clinical,
-        conditions,
+        entries,
         &remarks,
     ))
 }
@@ -131,7 +144,7 @@ pub(crate) fn discharge(
         conditions(&frame, &urls, "discharge-condition", &at_discharge);
     condition_entries.extend(discharge_entries);
     let stay = || vec![reference(&urls.encounter, "Encounter")];
-    let clinical = vec![
+    let mut clinical = vec![
         section(
             Section::DetailsOnAdmission,
             &format!("入院日：{}", date_ja(letter.admitted_on)),
@@ -150,6 +163,17 @@ pub(crate) fn discharge(
         section(Section::ReasonForAdmission, &letter.reason, Vec::new()),
         section(Section::PresentIllness, &letter.present_illness, Vec::new()),
         section(Section::HospitalCourse, &letter.hospital_course, Vec::new()),
+    ];
+    // In the text only: the eDischargeSummary Bundle has no slice for the
+    // lab profile (ADR 0037).
+    if !letter.lab_results.is_empty() {
+        clinical.push(section(
+            Section::HospitalStudy,
+            &lab_lines(&letter.lab_results),
+            Vec::new(),
+        ));
+    }
+    clinical.extend([
         section(
             Section::DetailsOnDischarge,
             &format!("退院日：{}", date_ja(letter.discharged_on)),
@@ -166,7 +190,7 @@ pub(crate) fn discharge(
             Vec::new(),
         ),
         section(Section::InstructionOnDischarge, &letter.plan, Vec::new()),
-    ];
+    ]);
     let remarks = match letter.contact.trim() {
         "" => String::new(),
         contact => format!("連絡先：{contact}"),
@@ -200,13 +224,33 @@ fn conditions(
         .unzip()
 }
 
+/// One Observation per lab result, and the section's references to them.
+fn lab_observations(frame: &Frame, urls: &Urls, results: &[LabResult]) -> (Vec<Value>, Vec<Value>) {
+    let context = LabContext {
+        patient_url: &urls.patient,
+        encounter_url: &urls.encounter,
+        institution_number: frame.input.institution_number,
+        identifier: &frame.identifier,
+        issued: &frame.issued,
+    };
+    results
+        .iter()
+        .enumerate()
+        .map(|(i, result)| {
+            let url = frame.ids.urn(&format!("lab:{i}"));
+            let resource = lab_observation(&url, &context, i + 1, result);
+            (entry(&url, resource), reference(&url, "Observation"))
+        })
+        .unzip()
+}
+
 fn assemble(
     frame: &Frame,
     urls: &Urls,
     header: &Header,
     stay: Option<(NaiveDate, NaiveDate)>,
     clinical: Vec<Value>,
-    conditions: Vec<Value>,
+    clinical_entries: Vec<Value>,
     remarks: &str,
 ) -> Value {
     let input = frame.input;
@@ -339,7 +383,7 @@ fn assemble(
             &frame.issued,
         ),
     ));
-    entries.extend(conditions);
+    entries.extend(clinical_entries);
 
     json!({
         "resourceType": "Bundle",

@@ -17,6 +17,7 @@ mod consent;
 mod document;
 mod ids;
 mod json;
+mod lab;
 mod resources;
 mod xhtml;
 

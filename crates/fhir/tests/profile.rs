@@ -215,7 +215,7 @@ fn bad_input_is_an_error_with_a_code_never_a_panic() {
 /// named, so a passing check above means something.
 #[test]
 fn the_profile_check_catches_broken_bundles() {
-    let letter = referral_letter();
+    let letter = with_lab_results(referral_letter());
     let pdf = pdf_of(&letter);
     let good = parse(&referral_bundle(&input(&letter, &pdf)).unwrap());
 
@@ -276,6 +276,33 @@ fn the_profile_check_catches_broken_bundles() {
         ),
         ("document", Box::new(|b| b["type"] = json!("collection"))),
         (
+            "Observation: no code.text",
+            Box::new(|b| {
+                let lab = b["entry"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["resource"]["resourceType"] == "Observation")
+                    .unwrap();
+                lab["resource"]["code"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("text");
+            }),
+        ),
+        (
+            "Observation: no institution number",
+            Box::new(|b| {
+                let lab = b["entry"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["resource"]["resourceType"] == "Observation")
+                    .unwrap();
+                lab["resource"]["extension"] = json!([]);
+            }),
+        ),
+        (
             "without title or content",
             Box::new(|b| {
                 let structured = b["entry"][0]["resource"]["section"]
@@ -304,6 +331,95 @@ fn the_profile_check_catches_broken_bundles() {
             "breaking {named} went unnoticed: {problems:?}"
         );
     }
+}
+
+/// Each lab result is a 検体検査結果 Observation under 検査結果 (620):
+/// uncoded with its name as text, the number with its sign and unit, H or
+/// L from a numeric range, the range as typed.
+#[test]
+fn lab_results_are_observations_under_the_exams_section() {
+    let letter = with_lab_results(referral_letter());
+    let pdf = pdf_of(&letter);
+    let bundle = parse(&referral_bundle(&input(&letter, &pdf)).unwrap());
+    assert_eq!(
+        profile_problems(&bundle, DocumentKind::Referral),
+        Vec::<String>::new()
+    );
+    let composition = &bundle["entry"][0]["resource"];
+    let section = find_section(composition, Section::ExamsStudy).expect("section 620");
+    assert_eq!(section["title"], "検査結果");
+    let div = section["text"]["div"].as_str().unwrap();
+    assert!(
+        div.contains("HbA1c　7.2 %　H（基準値 4.6-6.2）　2026-05-08"),
+        "{div}"
+    );
+    let observations: Vec<&Value> = section["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| resolve(&bundle, r["reference"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(observations.len(), 4);
+    let [hba1c, crp, bnp, ph] = observations[..] else {
+        panic!("four results")
+    };
+    assert_eq!(hba1c["code"]["text"], "HbA1c");
+    assert_eq!(hba1c["code"]["coding"][0]["code"], "99999999999999999");
+    assert_eq!(hba1c["valueQuantity"], json!({ "value": 7.2, "unit": "%" }));
+    assert_eq!(hba1c["interpretation"][0]["coding"][0]["code"], "H");
+    assert_eq!(
+        hba1c["referenceRange"][0],
+        json!({
+            "text": "4.6-6.2",
+            "low": { "value": 4.6, "unit": "%" },
+            "high": { "value": 6.2, "unit": "%" },
+        })
+    );
+    assert_eq!(hba1c["effectiveDateTime"], "2026-05-08");
+    assert_eq!(
+        crp["valueQuantity"],
+        json!({ "value": 0.01, "comparator": "<", "unit": "mg/dL" })
+    );
+    assert!(crp.get("interpretation").is_none());
+    assert_eq!(bnp["referenceRange"][0], json!({ "text": "18.4以下" }));
+    assert!(bnp.get("interpretation").is_none());
+    assert_eq!(ph["valueQuantity"], json!({ "value": 6.0 }));
+    assert!(ph.get("referenceRange").is_none());
+    assert_ne!(
+        hba1c["identifier"][0]["value"],
+        crp["identifier"][0]["value"]
+    );
+
+    // Without results, no section and no Observation.
+    let plain = referral_letter();
+    let pdf = pdf_of(&plain);
+    let bundle = parse(&referral_bundle(&input(&plain, &pdf)).unwrap());
+    assert!(find_section(&bundle["entry"][0]["resource"], Section::ExamsStudy).is_none());
+    assert!(
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["resource"]["resourceType"] != "Observation")
+    );
+}
+
+/// A discharge summary says its results in 入院中検査結果 (623), text only:
+/// its Bundle has no slice for the lab profile.
+#[test]
+fn a_discharge_summary_says_its_lab_results_in_text() {
+    let letter = with_lab_results(discharge_letter());
+    let pdf = pdf_of(&letter);
+    let bundle = parse(&discharge_bundle(&input(&letter, &pdf)).unwrap());
+    assert_eq!(
+        profile_problems(&bundle, DocumentKind::DischargeSummary),
+        Vec::<String>::new()
+    );
+    let section =
+        find_section(&bundle["entry"][0]["resource"], Section::HospitalStudy).expect("623");
+    let div = section["text"]["div"].as_str().unwrap();
+    assert!(div.contains("CRP　&lt;0.01 mg/dL"), "{div}");
+    assert!(section.get("entry").is_none());
 }
 
 #[test]

@@ -89,6 +89,18 @@ fn discharge_bundle_is_valid_fhir() {
 }
 
 #[test]
+fn letters_with_lab_results_are_valid_fhir() {
+    let referral = with_lab_results(referral_letter());
+    let pdf = pdf_of(&referral);
+    let referral_json = referral_bundle(&input(&referral, &pdf)).expect("bundle");
+    let discharge = with_lab_results(discharge_letter());
+    let pdf = pdf_of(&discharge);
+    let discharge_json = discharge_bundle(&input(&discharge, &pdf)).expect("bundle");
+    validate(&[("referral", referral_json), ("discharge", discharge_json)])
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn sparse_letters_are_valid_fhir_too() {
     // Optional fields left blank: empty sections with their reason, no
     // remarks section, no named doctor at the addressee.
@@ -164,7 +176,11 @@ fn acp_consent_is_valid_fhir() {
 /// above is the validator's word, not silence.
 #[test]
 fn the_validator_refuses_broken_documents() {
-    let good: Value = serde_json::from_str(&referral_json()).expect("json");
+    let letter = with_lab_results(referral_letter());
+    let pdf = pdf_of(&letter);
+    let good: Value =
+        serde_json::from_str(&referral_bundle(&input(&letter, &pdf)).expect("bundle"))
+            .expect("json");
     let breakages: Vec<(&str, Breakage)> = vec![
         (
             "status",
@@ -198,6 +214,18 @@ fn the_validator_refuses_broken_documents() {
             }),
         ),
         ("type", Box::new(|b| b["type"] = json!(["document"]))),
+        (
+            "effectiveDateTime",
+            Box::new(|b| {
+                let lab = b["entry"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["resource"]["resourceType"] == "Observation")
+                    .unwrap();
+                lab["resource"]["effectiveDateTime"] = json!("2026/05/08");
+            }),
+        ),
         // The invariants, evaluated by FHIRPath.
         (
             "cmp-1",

@@ -84,6 +84,32 @@ fn the_flag_comes_from_a_numeric_range_only() {
 }
 
 #[test]
+fn the_value_is_read_as_a_number_with_its_sign_and_the_range_as_bounds() {
+    let result = |value, range| check_lab_row(row(value, range)).unwrap();
+    let measured = |value| result(value, "").measured().unwrap();
+    assert_eq!(
+        measured("7.2"),
+        Measured {
+            number: 7.2,
+            comparison: None
+        }
+    );
+    assert_eq!(measured("<0.01").comparison, Some(Comparison::Below));
+    assert_eq!(measured("≦5").comparison, Some(Comparison::AtMost));
+    assert_eq!(measured(">=1000").comparison, Some(Comparison::AtLeast));
+    assert_eq!(measured(">1000").comparison, Some(Comparison::Above));
+    assert_eq!(measured("-3").number, -3.0);
+    assert_eq!(result("7.2", "4.6～6.2").numeric_range(), Some((4.6, 6.2)));
+    assert_eq!(result("7.2", "陰性").numeric_range(), None);
+    // A stored letter may hold what the row check would now refuse.
+    let old = LabResult {
+        value: "陽性".into(),
+        ..result("1", "")
+    };
+    assert_eq!(old.measured(), None);
+}
+
+#[test]
 fn every_problem_of_a_row_is_named_with_its_cell() {
     let problems = check_lab_row(LabRowInput {
         item: "",

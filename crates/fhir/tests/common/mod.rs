@@ -11,6 +11,7 @@ use serde_json::Value;
 use tsunagu_domain::acp::{
     AcpRecord, Participant, ParticipantRole, Place, Surrogate, Treatment, Wish,
 };
+use tsunagu_domain::lab_results::{LabResult, LabRowInput, check_lab_row};
 use tsunagu_fhir::{
     ConsentInput, DocumentInput, DocumentKind, PatientIdentity, SECTION_SYSTEM, Section,
 };
@@ -28,6 +29,43 @@ pub fn referral_letter() -> Letter {
 pub fn discharge_letter() -> Letter {
     Letter::from_json(include_str!("../../../letters/fixtures/discharge.json"))
         .expect("discharge fixture")
+}
+
+/// Results as a clinic attaches them: a high value, one below what the
+/// lab measures, a range that is not numeric, one without unit or range.
+pub fn lab_results() -> Vec<LabResult> {
+    [
+        ("HbA1c", "7.2", "%", "4.6-6.2"),
+        ("CRP", "<0.01", "mg/dL", "0-0.3"),
+        ("BNP", "245.3", "pg/mL", "18.4以下"),
+        ("尿pH", "6.0", "", ""),
+    ]
+    .into_iter()
+    .map(|(item, value, unit, reference_range)| {
+        check_lab_row(LabRowInput {
+            item,
+            value,
+            unit,
+            reference_range,
+            taken_on: "2026-05-08",
+        })
+        .expect("a valid row")
+    })
+    .collect()
+}
+
+/// The letter with [`lab_results`] attached.
+pub fn with_lab_results(letter: Letter) -> Letter {
+    match letter {
+        Letter::Referral(mut l) => {
+            l.lab_results = lab_results();
+            Letter::Referral(l)
+        }
+        Letter::Discharge(mut l) => {
+            l.lab_results = lab_results();
+            Letter::Discharge(l)
+        }
+    }
 }
 
 pub fn issued_at() -> DateTime<FixedOffset> {
@@ -258,6 +296,14 @@ pub fn profile_problems(bundle: &Value, kind: DocumentKind) -> Vec<String> {
         problems.push(e);
     }
 
+    for observation in entries
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+    {
+        problems.extend(lab_observation_problems(observation, identifier));
+    }
+
     let patient = entries
         .iter()
         .map(|e| &e["resource"])
@@ -276,6 +322,77 @@ pub fn profile_problems(bundle: &Value, kind: DocumentKind) -> Vec<String> {
             }
         }
     }
+    problems
+}
+
+/// What JP_Observation_LabResult_eCS requires (min ≥ 1, and the
+/// institution-number invariant) of one Observation.
+fn lab_observation_problems(observation: &Value, bundle_identifier: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut need = |ok: bool, what: &str| {
+        if !ok {
+            problems.push(format!("Observation: {what}"));
+        }
+    };
+    need(
+        observation["meta"]["profile"][0]
+            == "http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Observation_LabResult_eCS",
+        "not the lab result profile",
+    );
+    need(
+        observation["meta"]["lastUpdated"].is_string(),
+        "no meta.lastUpdated",
+    );
+    let institution = bundle_identifier.split('^').next().unwrap_or("");
+    need(
+        observation["extension"].as_array().is_some_and(|e| {
+            e.iter().any(|e| {
+                e["url"] == "http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber"
+                    && e["valueIdentifier"]["value"] == institution
+            })
+        }),
+        "no institution number extension",
+    );
+    need(
+        observation["identifier"][0]["system"]
+            == "http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier"
+            && observation["identifier"][0]["value"].is_string(),
+        "no resource identifier",
+    );
+    need(observation["status"] == "final", "status is not final");
+    need(
+        observation["category"]
+            .as_array()
+            .is_some_and(|c| c.len() == 1)
+            && observation["category"][0]["coding"][0]["system"]
+                == "http://jpfhir.jp/fhir/core/CodeSystem/JP_SimpleObservationCategory_CS"
+            && observation["category"][0]["coding"][0]["code"] == "laboratory",
+        "category is not laboratory",
+    );
+    need(
+        observation["code"]["coding"].as_array().is_some_and(|c| {
+            !c.is_empty()
+                && c.iter().all(|c| {
+                    c["system"].is_string() && c["code"].is_string() && c["display"].is_string()
+                })
+        }),
+        "code.coding without system, code and display",
+    );
+    need(
+        observation["code"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "no code.text",
+    );
+    need(
+        observation["subject"]["reference"].is_string(),
+        "no subject",
+    );
+    need(
+        observation["effectiveDateTime"].is_string(),
+        "no effectiveDateTime",
+    );
+    need(observation["specimen"].is_object(), "no specimen");
     problems
 }
 
