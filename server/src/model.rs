@@ -13,12 +13,16 @@ use uuid::Uuid;
 /// A team's timeline is announced as `team:<uuid>` on the live channel
 /// (its changes are in the owning clinic's feed, ADR 0023), and a
 /// referral's discharge requests as `referral:<uuid>` (the liaison's open
-/// page hears the family doctor's answer).
+/// page hears the family doctor's answer), and a team's pinned summary as
+/// `team-summary:<uuid>` (its number is the version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Org(Uuid),
     Desk,
     Team(Uuid),
+    /// A team's pinned summary: its own number (the version), so that an
+    /// open page tells a new summary from a new entry. Announced only.
+    TeamSummary(Uuid),
     Referral(Uuid),
 }
 
@@ -38,6 +42,7 @@ impl fmt::Display for Scope {
             Scope::Org(id) => write!(f, "org:{id}"),
             Scope::Desk => f.write_str("desk"),
             Scope::Team(id) => write!(f, "team:{id}"),
+            Scope::TeamSummary(id) => write!(f, "team-summary:{id}"),
             Scope::Referral(id) => write!(f, "referral:{id}"),
         }
     }
@@ -60,6 +65,8 @@ impl FromStr for Scope {
             (Scope::Org, id)
         } else if let Some(id) = text.strip_prefix("team:") {
             (Scope::Team, id)
+        } else if let Some(id) = text.strip_prefix("team-summary:") {
+            (Scope::TeamSummary, id)
         } else if let Some(id) = text.strip_prefix("referral:") {
             (Scope::Referral, id)
         } else {

@@ -1,6 +1,7 @@
 // Live news on the portal's team pages (ADR 0024). The server only says
-// "this team's timeline reached n"; the page then shows itself again, as
-// a reload would. Someone typing or choosing a file is never interrupted:
+// "this team's timeline reached n" (or "its pinned summary reached
+// version n", ADR 0042); the page then shows itself again, as a reload
+// would. Someone typing or choosing a file is never interrupted:
 // a banner says there is news and they reload when ready. Without script,
 // or when the stream fails, the page is as before (reload by hand).
 (function () {
@@ -12,6 +13,8 @@
   // has none and shows itself again on any news of its teams.
   var following = body.hasAttribute("data-seq");
   var shown = Number(body.getAttribute("data-seq") || "0");
+  // The pinned summary's version, on a team's page.
+  var summary = Number(body.getAttribute("data-summary") || "0");
 
   function busy() {
     var fields = document.querySelectorAll("textarea, input[type=text], input:not([type]), input[type=file]");
@@ -36,6 +39,13 @@
       if (!(seq > shown)) return;
       shown = seq;
     }
+    if (busy()) announce();
+    else window.location.reload();
+  });
+  source.addEventListener("summary", function (event) {
+    var version = Number(event.data);
+    if (!following || !(version > summary)) return;
+    summary = version;
     if (busy()) announce();
     else window.location.reload();
   });

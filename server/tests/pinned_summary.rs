@@ -15,11 +15,13 @@
 
 mod browser;
 mod common;
+mod live_events;
 mod portal_visitor;
 mod team_region;
 
 use chrono::{NaiveDate, Utc};
 use common::*;
+use live_events::next_event;
 use portal_visitor::*;
 use team_region::*;
 use tsunagu_domain::team::{OrganisationKind, Profession};
@@ -359,8 +361,65 @@ async fn only_the_owning_clinic_pins_with_consent_known_codes_and_its_own_sheet(
     assert!(err.to_string().contains("permission denied"), "{err}");
 }
 
+/// A member's open team page hears of a new summary version on its own
+/// event (its number is the version, not the timeline's); an outsider may
+/// not follow the team at all.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_team_page_hears_of_a_new_summary() {
+    use tower::ServiceExt;
+    let mut r = region().await;
+    let t = &r.t;
+    let state = tsunagu_server::api::ServerState::new(t.pool.clone());
+    let _listening = state.live.start(t.pool.clone());
+    let app =
+        tsunagu_server::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
+            std::net::SocketAddr::from(([192, 0, 2, 1], 40000)),
+        ));
+    let nurse = person(
+        t,
+        r.nurse_station,
+        "nurse.tanaka",
+        Role::Staff,
+        Profession::Nurse,
+    )
+    .await;
+    let accepted = nurse
+        .post(
+            &t.app,
+            &format!("/portal/teams/{}/members", r.team),
+            &[
+                ("member", &r.nurse_member.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let request = axum::http::Request::get(format!("/portal/live?team={}", r.team))
+        .header("cookie", format!("tsunagu_session={}", nurse.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.into_body();
+    let mut buffer = String::new();
+    assert_eq!(next_event(&mut body, &mut buffer).await.unwrap().0, "ready");
+
+    for version in ["1", "2"] {
+        applied(&r.clinic.team(t, pin(r.team, summary(), None)).await);
+        let mut heard = None;
+        while let Some((event, data)) = next_event(&mut body, &mut buffer).await {
+            if event == "summary" {
+                heard = Some(data);
+                break;
+            }
+        }
+        assert_eq!(heard.as_deref(), Some(version));
+    }
+}
+
 /// The pinned panel as a member sees it in Chromium, photographed for a
-/// look: the badge, the answers, the link to the sheet.
+/// look: the badge, the answers, the link to the sheet; a new version
+/// pinned while the page is open appears on it by itself.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
 async fn a_member_sees_the_pinned_summary_in_a_browser() {
@@ -405,4 +464,13 @@ async fn a_member_sees_the_pinned_summary_in_a_browser() {
     assert!(text.contains("救急医療情報シート（PDF）"), "{text}");
     let shot = browser.photograph("team-pinned-summary.png").await;
     println!("screenshot: {}", shot.display());
+
+    // The clinic changes the summary while the page is open.
+    let changed = WirePinnedSummary {
+        cautions: "夜間の呼吸苦は当院へ直接連絡".into(),
+        ..summary()
+    };
+    applied(&r.clinic.team(t, pin(r.team, changed, Some(sheet))).await);
+    let text = browser.wait_for_text("夜間の呼吸苦は当院へ直接連絡").await;
+    assert!(text.contains("第2版"), "{text}");
 }

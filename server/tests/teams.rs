@@ -15,10 +15,12 @@
 
 mod browser;
 mod common;
+mod live_events;
 mod portal_visitor;
 mod team_region;
 
 use common::*;
+use live_events::next_event;
 use portal_visitor::*;
 use team_region::*;
 use tsunagu_domain::team::{OrganisationKind, Profession};
@@ -597,31 +599,6 @@ async fn the_authorisation_matrix_holds_on_every_request() {
             .await,
         "同意",
     );
-}
-
-/// The next server-sent event's name and data, within five seconds.
-async fn next_event(body: &mut axum::body::Body, buffer: &mut String) -> Option<(String, String)> {
-    use http_body_util::BodyExt;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
-            };
-            if let Some(event) = field("event:") {
-                return Some((event, field("data:").unwrap_or_default()));
-            }
-            continue;
-        }
-        let left = deadline.checked_duration_since(std::time::Instant::now())?;
-        let frame = tokio::time::timeout(left, body.frame()).await.ok()??.ok()?;
-        if let Ok(data) = frame.into_data() {
-            buffer.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

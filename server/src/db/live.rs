@@ -49,6 +49,14 @@ mod tests {
             Some((Scope::Org(id), 42))
         );
         assert_eq!(announcement("desk 7"), Some((Scope::Desk, 7)));
+        assert_eq!(
+            announcement(&format!("team-summary:{id} 3")),
+            Some((Scope::TeamSummary(id), 3))
+        );
+        assert_eq!(
+            announcement(&format!("team:{id} 3")),
+            Some((Scope::Team(id), 3))
+        );
         assert_eq!(announcement("desk"), None);
         assert_eq!(announcement("nowhere 7"), None);
     }

@@ -633,6 +633,15 @@ pub(crate) async fn announce(conn: &mut PgConnection, team: Uuid, seq: i64) -> s
     crate::db::live::announce(conn, Scope::Team(team), seq).await
 }
 
+/// Tells the team's open pages that its pinned summary reached `version`.
+pub(crate) async fn announce_summary(
+    conn: &mut PgConnection,
+    team: Uuid,
+    version: i64,
+) -> sqlx::Result<()> {
+    crate::db::live::announce(conn, Scope::TeamSummary(team), version).await
+}
+
 /// The entries among `ids` that are on `team`, with their numbers.
 pub(crate) async fn entry_seqs(
     conn: &mut PgConnection,

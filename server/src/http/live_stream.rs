@@ -31,6 +31,11 @@ pub(crate) fn events(
                 _ = open.stopping.changed() => return None,
             };
             let event = match received {
+                // A team page's pinned summary has its own number.
+                Ok(Signal::Advanced {
+                    scope: scope @ Scope::TeamSummary(_),
+                    seq,
+                }) if wanted(scope) => Event::default().event("summary").data(seq.to_string()),
                 Ok(Signal::Advanced { scope, seq }) if wanted(scope) => {
                     Event::default().event("advanced").data(seq.to_string())
                 }

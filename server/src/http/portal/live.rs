@@ -56,7 +56,9 @@ pub(crate) async fn live(
     };
     events(
         open,
-        move |scope| matches!(scope, Scope::Team(id) if teams.contains(&id)),
+        move |scope| {
+            matches!(scope, Scope::Team(id) | Scope::TeamSummary(id) if teams.contains(&id))
+        },
     )
     .into_response()
 }

@@ -92,6 +92,8 @@ pub(crate) async fn pin(
         serde_json::json!({ "version": version }),
     )
     .await?;
+    // Open team pages show it at once (sent when this commits).
+    db::teams::announce_summary(conn, pin.team, i64::from(version)).await?;
     Ok(())
 }
 
