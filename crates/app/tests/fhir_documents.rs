@@ -17,7 +17,7 @@ use std::process::Command;
 use base64::Engine;
 use serde_json::Value;
 use tsunagu_app::{
-    AcpDraft, App, ClinicDraft, ErrorCode, LetterDraftContent, LetterKind, Treatment,
+    AcpDraft, App, ClinicDraft, ErrorCode, LabRowDraft, LetterDraftContent, LetterKind, Treatment,
 };
 use tsunagu_store::AuditAction;
 use tsunagu_testkit::fixtures::*;
@@ -44,7 +44,21 @@ fn referral() -> LetterDraftContent {
         diagnoses: "発作性心房細動の疑い\n高血圧症".into(),
         course: "本年4月下旬より動悸発作を自覚。".into(),
         prescriptions: "アムロジピン錠5mg 1回1錠 1日1回 朝食後".into(),
+        lab_results: vec![
+            lab("HbA1c", "7.2", "%", "4.6-6.2"),
+            lab("CRP", "<0.01", "mg/dL", "0-0.14"),
+        ],
         ..Default::default()
+    }
+}
+
+fn lab(item: &str, value: &str, unit: &str, reference_range: &str) -> LabRowDraft {
+    LabRowDraft {
+        item: item.into(),
+        value: value.into(),
+        unit: unit.into(),
+        reference_range: reference_range.into(),
+        taken_on: "2026-11-20".into(),
     }
 }
 
@@ -139,6 +153,17 @@ async fn an_issued_referral_is_a_document_bundle_with_its_pdf_the_same_each_time
         .filter_map(|i| i["value"].as_str())
         .collect();
     assert!(numbers.contains(&"A-1001"), "{numbers:?}");
+
+    // The lab results as typed, one 検体検査結果 Observation each.
+    let labs = resources(&bundle, "Observation");
+    assert_eq!(labs.len(), 2);
+    assert_eq!(labs[0]["code"]["text"], "HbA1c");
+    assert_eq!(labs[0]["interpretation"][0]["coding"][0]["code"], "H");
+    assert_eq!(labs[1]["valueQuantity"]["comparator"], "<");
+    assert_eq!(
+        labs[0]["extension"][0]["valueIdentifier"]["value"],
+        INSTITUTION
+    );
 
     // The PDF inside is the issued one, byte for byte.
     let pdf = t.app.letter_pdf(&letter).await.unwrap();
