@@ -288,7 +288,7 @@ fn assemble(
         sections.push(section(Section::RemarksCommunication, remarks, Vec::new()));
     }
 
-    let composition = json!({
+    let mut composition = json!({
         "resourceType": "Composition",
         "id": frame.ids.id("composition"),
         "meta": {
@@ -312,8 +312,8 @@ fn assemble(
         ],
         "title": frame.kind.title(),
         "custodian": reference(&urls.organization, "Organization"),
-        "section": sections,
     });
+    composition["section"] = Value::Array(sections);
 
     let mut entries = vec![
         entry(&urls.composition, composition),
@@ -385,7 +385,7 @@ fn assemble(
     ));
     entries.extend(clinical_entries);
 
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "id": frame.ids.id("bundle"),
         "meta": {
@@ -395,8 +395,9 @@ fn assemble(
         "identifier": { "system": BUNDLE_IDENTIFIER_SYSTEM, "value": frame.identifier },
         "type": "document",
         "timestamp": frame.issued,
-        "entry": entries,
-    })
+    });
+    bundle["entry"] = Value::Array(entries);
+    bundle
 }
 
 fn date_ja(date: NaiveDate) -> String {

@@ -8,54 +8,57 @@ use serde_json::Value;
 use crate::FhirError;
 
 pub(crate) fn pretty(value: &Value) -> Result<String, FhirError> {
-    let mut out = String::with_capacity(4096);
+    // Bytes, written straight into: a document is mostly one long base64
+    // string, and a String per scalar would copy it twice more. A letter's
+    // document is some 130–230 KB: room for it from the start.
+    let mut out = Vec::with_capacity(256 * 1024);
     write(&mut out, value, 0)?;
-    Ok(out)
+    String::from_utf8(out).map_err(|_| FhirError::Serialize)
 }
 
-fn write(out: &mut String, value: &Value, depth: usize) -> Result<(), FhirError> {
+fn write(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<(), FhirError> {
     match value {
         Value::Object(map) if !map.is_empty() => {
-            out.push('{');
+            out.push(b'{');
             let first = map.get_key_value("resourceType");
             let rest = map.iter().filter(|(k, _)| k.as_str() != "resourceType");
             for (i, (key, item)) in first.into_iter().chain(rest).enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 newline(out, depth + 1);
-                out.push_str(&scalar(&Value::String(key.clone()))?);
-                out.push_str(": ");
+                serde_json::to_writer(&mut *out, key).map_err(|_| FhirError::Serialize)?;
+                out.extend_from_slice(b": ");
                 write(out, item, depth + 1)?;
             }
             newline(out, depth);
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) if !items.is_empty() => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 newline(out, depth + 1);
                 write(out, item, depth + 1)?;
             }
             newline(out, depth);
-            out.push(']');
+            out.push(b']');
         }
-        other => out.push_str(&scalar(other)?),
+        other => scalar(out, other)?,
     }
     Ok(())
 }
 
-fn scalar(value: &Value) -> Result<String, FhirError> {
-    serde_json::to_string(value).map_err(|_| FhirError::Serialize)
+fn scalar(out: &mut Vec<u8>, value: &Value) -> Result<(), FhirError> {
+    serde_json::to_writer(out, value).map_err(|_| FhirError::Serialize)
 }
 
-fn newline(out: &mut String, depth: usize) {
-    out.push('\n');
+fn newline(out: &mut Vec<u8>, depth: usize) {
+    out.push(b'\n');
     for _ in 0..depth {
-        out.push_str("  ");
+        out.extend_from_slice(b"  ");
     }
 }
 

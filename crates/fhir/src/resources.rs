@@ -15,8 +15,12 @@ use crate::codes::{
 use crate::xhtml;
 
 /// A Bundle entry: its fullUrl and the resource, whose id is the UUID.
+/// (A `Value` given to `json!` is serialised again, a deep copy: large
+/// values are moved in instead, here and where documents are assembled.)
 pub(crate) fn entry(full_url: &str, resource: Value) -> Value {
-    json!({ "fullUrl": full_url, "resource": resource })
+    let mut entry = json!({ "fullUrl": full_url });
+    entry["resource"] = resource;
+    entry
 }
 
 pub(crate) fn reference(full_url: &str, kind: &str) -> Value {
@@ -207,7 +211,7 @@ pub(crate) fn pdf_reference(
     pdf: &[u8],
     issued: &str,
 ) -> Value {
-    json!({
+    let mut reference = json!({
         "resourceType": "DocumentReference",
         "id": id_of(full_url),
         "meta": { "profile": [PROFILE_DOCUMENT_REFERENCE] },
@@ -220,13 +224,15 @@ pub(crate) fn pdf_reference(
             "attachment": {
                 "contentType": "application/pdf",
                 "language": "ja",
-                "data": base64::engine::general_purpose::STANDARD.encode(pdf),
                 "size": pdf.len(),
                 "title": format!("{}.pdf", kind.title()),
                 "creation": issued,
             }
         }],
-    })
+    });
+    reference["content"][0]["attachment"]["data"] =
+        Value::String(base64::engine::general_purpose::STANDARD.encode(pdf));
+    reference
 }
 
 pub(crate) fn doc_type_coding(kind: DocumentKind) -> Value {
