@@ -21,7 +21,7 @@ mod team_region;
 
 use chrono::{NaiveDate, Utc};
 use common::*;
-use live_events::next_event;
+use live_events::{follow, live_router, next_event};
 use portal_visitor::*;
 use team_region::*;
 use tsunagu_domain::team::{OrganisationKind, Profession};
@@ -96,14 +96,7 @@ async fn audited(t: &TestServer, action: &str) -> i64 {
 async fn members_see_the_pinned_summary_and_the_sheet_and_no_one_else_does() {
     let mut r = region().await;
     let t = &r.t;
-    let nurse = person(
-        t,
-        r.nurse_station,
-        "nurse.tanaka",
-        Role::Staff,
-        Profession::Nurse,
-    )
-    .await;
+    let nurse = r.nurse_on_the_team().await;
     let care = person(
         t,
         r.care_office,
@@ -112,17 +105,6 @@ async fn members_see_the_pinned_summary_and_the_sheet_and_no_one_else_does() {
         Profession::CareManager,
     )
     .await;
-    let accepted = nurse
-        .post(
-            &t.app,
-            &format!("/portal/teams/{}/members", r.team),
-            &[
-                ("member", &r.nurse_member.to_string()),
-                ("action", "accept"),
-            ],
-        )
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
     let page = format!("/portal/teams/{}", r.team);
     // Nothing pinned yet: no panel.
     let before = nurse.get(&t.app, &page).await;
@@ -362,47 +344,15 @@ async fn only_the_owning_clinic_pins_with_consent_known_codes_and_its_own_sheet(
 }
 
 /// A member's open team page hears of a new summary version on its own
-/// event (its number is the version, not the timeline's); an outsider may
-/// not follow the team at all.
+/// event: its number is the version, not the timeline's.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_open_team_page_hears_of_a_new_summary() {
-    use tower::ServiceExt;
     let mut r = region().await;
     let t = &r.t;
-    let state = tsunagu_server::api::ServerState::new(t.pool.clone());
-    let _listening = state.live.start(t.pool.clone());
-    let app =
-        tsunagu_server::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
-            std::net::SocketAddr::from(([192, 0, 2, 1], 40000)),
-        ));
-    let nurse = person(
-        t,
-        r.nurse_station,
-        "nurse.tanaka",
-        Role::Staff,
-        Profession::Nurse,
-    )
-    .await;
-    let accepted = nurse
-        .post(
-            &t.app,
-            &format!("/portal/teams/{}/members", r.team),
-            &[
-                ("member", &r.nurse_member.to_string()),
-                ("action", "accept"),
-            ],
-        )
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
-    let request = axum::http::Request::get(format!("/portal/live?team={}", r.team))
-        .header("cookie", format!("tsunagu_session={}", nurse.token))
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let mut body = response.into_body();
-    let mut buffer = String::new();
-    assert_eq!(next_event(&mut body, &mut buffer).await.unwrap().0, "ready");
+    let (app, _listening) = live_router(&t.pool);
+    let nurse = r.nurse_on_the_team().await;
+    let (mut body, mut buffer) =
+        follow(&app, &nurse.token, &format!("/portal/live?team={}", r.team)).await;
 
     for version in ["1", "2"] {
         applied(&r.clinic.team(t, pin(r.team, summary(), None)).await);
@@ -424,26 +374,8 @@ async fn an_open_team_page_hears_of_a_new_summary() {
 #[ignore = "needs Chromium and ChromeDriver (make test installs them)"]
 async fn a_member_sees_the_pinned_summary_in_a_browser() {
     let mut r = region().await;
+    let nurse = r.nurse_on_the_team().await;
     let t = &r.t;
-    let nurse = person(
-        t,
-        r.nurse_station,
-        "nurse.tanaka",
-        Role::Staff,
-        Profession::Nurse,
-    )
-    .await;
-    let accepted = nurse
-        .post(
-            &t.app,
-            &format!("/portal/teams/{}/members", r.team),
-            &[
-                ("member", &r.nurse_member.to_string()),
-                ("action", "accept"),
-            ],
-        )
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
     let sheet = Uuid::now_v7();
     assert_eq!(
         upload(t, &r.clinic.credential, sheet, PDF).await.status,

@@ -20,7 +20,7 @@ mod portal_visitor;
 mod team_region;
 
 use common::*;
-use live_events::next_event;
+use live_events::{follow, live_router, next_event};
 use portal_visitor::*;
 use team_region::*;
 use tsunagu_domain::team::{OrganisationKind, Profession};
@@ -603,34 +603,10 @@ async fn the_authorisation_matrix_holds_on_every_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_open_team_page_hears_of_a_post_at_once_and_strangers_hear_nothing() {
-    use tower::ServiceExt;
     let mut r = region().await;
     let t = &r.t;
-    // A server with its live hub listening, as `serve` starts it.
-    let state = tsunagu_server::api::ServerState::new(t.pool.clone());
-    let _listening = state.live.start(t.pool.clone());
-    let app =
-        tsunagu_server::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
-            std::net::SocketAddr::from(([192, 0, 2, 1], 40000)),
-        ));
-    let nurse = person(
-        t,
-        r.nurse_station,
-        "nurse.tanaka",
-        Role::Staff,
-        Profession::Nurse,
-    )
-    .await;
-    let member = r.nurse_member.to_string();
-    let members = format!("/portal/teams/{}/members", r.team);
-    let p = nurse
-        .post(
-            &t.app,
-            &members,
-            &[("member", &member), ("action", "accept")],
-        )
-        .await;
-    assert_eq!(p.status, 303, "{}", p.body);
+    let (app, _listening) = live_router(&t.pool);
+    let nurse = r.nurse_on_the_team().await;
     let stranger_org = organisation(t, OrganisationKind::Pharmacy, "あおば薬局", false).await;
     let stranger = person(
         t,
@@ -642,16 +618,7 @@ async fn an_open_team_page_hears_of_a_post_at_once_and_strangers_hear_nothing() 
     .await;
     let path = format!("/portal/live?team={}", r.team);
     assert_eq!(stranger.get(&app, &path).await.status, 404);
-
-    let request = axum::http::Request::get(&path)
-        .header("cookie", format!("tsunagu_session={}", nurse.token))
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let mut body = response.into_body();
-    let mut buffer = String::new();
-    assert_eq!(next_event(&mut body, &mut buffer).await.unwrap().0, "ready");
+    let (mut body, mut buffer) = follow(&app, &nurse.token, &path).await;
     // The physician posts from the desktop.
     let entry = WireNewEntry {
         id: Uuid::now_v7(),

@@ -247,13 +247,8 @@ fn the_profile_check_catches_broken_bundles() {
         (
             "%PDF",
             Box::new(|b| {
-                let doc = b["entry"]
-                    .as_array_mut()
-                    .unwrap()
-                    .iter_mut()
-                    .find(|e| e["resource"]["resourceType"] == "DocumentReference")
-                    .unwrap();
-                doc["resource"]["content"][0]["attachment"]["data"] = json!("aGVsbG8=");
+                let doc = first_resource_mut(b, "DocumentReference");
+                doc["content"][0]["attachment"]["data"] = json!("aGVsbG8=");
             }),
         ),
         (
@@ -278,28 +273,15 @@ fn the_profile_check_catches_broken_bundles() {
         (
             "Observation: no code.text",
             Box::new(|b| {
-                let lab = b["entry"]
-                    .as_array_mut()
-                    .unwrap()
-                    .iter_mut()
-                    .find(|e| e["resource"]["resourceType"] == "Observation")
-                    .unwrap();
-                lab["resource"]["code"]
-                    .as_object_mut()
-                    .unwrap()
-                    .remove("text");
+                let lab = first_resource_mut(b, "Observation");
+                lab["code"].as_object_mut().unwrap().remove("text");
             }),
         ),
         (
             "Observation: no institution number",
             Box::new(|b| {
-                let lab = b["entry"]
-                    .as_array_mut()
-                    .unwrap()
-                    .iter_mut()
-                    .find(|e| e["resource"]["resourceType"] == "Observation")
-                    .unwrap();
-                lab["resource"]["extension"] = json!([]);
+                let lab = first_resource_mut(b, "Observation");
+                lab["extension"] = json!([]);
             }),
         ),
         (

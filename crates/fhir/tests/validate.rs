@@ -204,26 +204,16 @@ fn the_validator_refuses_broken_documents() {
         (
             "data",
             Box::new(|b| {
-                let doc = b["entry"]
-                    .as_array_mut()
-                    .unwrap()
-                    .iter_mut()
-                    .find(|e| e["resource"]["resourceType"] == "DocumentReference")
-                    .unwrap();
-                doc["resource"]["content"][0]["attachment"]["data"] = json!(42);
+                let doc = first_resource_mut(b, "DocumentReference");
+                doc["content"][0]["attachment"]["data"] = json!(42);
             }),
         ),
         ("type", Box::new(|b| b["type"] = json!(["document"]))),
         (
             "effectiveDateTime",
             Box::new(|b| {
-                let lab = b["entry"]
-                    .as_array_mut()
-                    .unwrap()
-                    .iter_mut()
-                    .find(|e| e["resource"]["resourceType"] == "Observation")
-                    .unwrap();
-                lab["resource"]["effectiveDateTime"] = json!("2026/05/08");
+                let lab = first_resource_mut(b, "Observation");
+                lab["effectiveDateTime"] = json!("2026/05/08");
             }),
         ),
         // The invariants, evaluated by FHIRPath.

@@ -1,5 +1,33 @@
 //! Reading a portal page's live stream (server-sent events) in a test.
 
+/// The server's router with its live hub listening, as `serve` starts it;
+/// keep the handle while the test runs.
+pub fn live_router(pool: &sqlx::PgPool) -> (axum::Router, tokio::task::JoinHandle<()>) {
+    let state = tsunagu_server::api::ServerState::new(pool.clone());
+    let listening = state.live.start(pool.clone());
+    let app =
+        tsunagu_server::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
+            std::net::SocketAddr::from(([192, 0, 2, 1], 40000)),
+        ));
+    (app, listening)
+}
+
+/// Opens `path` as the session `token` and reads its first event,
+/// `ready`; the stream and what is buffered of it.
+pub async fn follow(app: &axum::Router, token: &str, path: &str) -> (axum::body::Body, String) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .header("cookie", format!("tsunagu_session={token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.into_body();
+    let mut buffer = String::new();
+    assert_eq!(next_event(&mut body, &mut buffer).await.unwrap().0, "ready");
+    (body, buffer)
+}
+
 /// The next server-sent event's name and data, within five seconds.
 pub async fn next_event(
     body: &mut axum::body::Body,

@@ -276,6 +276,34 @@ pub struct Region {
     pub care_member: Uuid,
 }
 
+impl Region {
+    /// The visiting nurse station's nurse, signed in to the portal, with
+    /// the station's invitation accepted: a member who reads the team.
+    pub async fn nurse_on_the_team(&self) -> Session {
+        let t = &self.t;
+        let nurse = person(
+            t,
+            self.nurse_station,
+            "nurse.tanaka",
+            Role::Staff,
+            Profession::Nurse,
+        )
+        .await;
+        let accepted = nurse
+            .post(
+                &t.app,
+                &format!("/portal/teams/{}/members", self.team),
+                &[
+                    ("member", &self.nurse_member.to_string()),
+                    ("action", "accept"),
+                ],
+            )
+            .await;
+        assert_eq!(accepted.status, 303, "{}", accepted.body);
+        nurse
+    }
+}
+
 /// A clinic with a consenting patient and a team; a visiting nurse
 /// station and a care-management office invited.
 pub async fn region() -> Region {

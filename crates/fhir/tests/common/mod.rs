@@ -160,6 +160,17 @@ pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
         .map(|e| &e["resource"])
 }
 
+/// The first resource of `kind` in the Bundle, to break it in a test.
+pub fn first_resource_mut<'a>(bundle: &'a mut Value, kind: &str) -> &'a mut Value {
+    let entry = bundle["entry"]
+        .as_array_mut()
+        .expect("entries")
+        .iter_mut()
+        .find(|e| e["resource"]["resourceType"] == kind)
+        .expect("a resource of the kind");
+    &mut entry["resource"]
+}
+
 /// The section with this code: top level, or inside 構造情報 (300).
 pub fn find_section(composition: &Value, section: Section) -> Option<&Value> {
     let top = composition["section"].as_array()?;
