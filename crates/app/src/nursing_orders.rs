@@ -22,7 +22,7 @@ use tsunagu_domain::nursing_order::{
 };
 use tsunagu_domain::{Capability, PatientFields, format_wareki};
 use tsunagu_letters::{NursingOrderForm, OrderPatient, render_nursing_order_pdf};
-use tsunagu_store::{NewNursingOrder, NursingOrderDraftRecord, StoreError};
+use tsunagu_store::{NewNursingOrder, NursingOrderDraftRecord, StoreError, StoredNursingOrder};
 use uuid::Uuid;
 
 use crate::App;
@@ -160,6 +160,7 @@ impl App {
         let patient_id = parse_id(patient_id)?;
         self.store.patient(patient_id).await?;
         let today = self.clock.today();
+        let life = self.store.patient_life(patient_id).await?;
         Ok(PatientNursingOrders {
             drafts: self
                 .store
@@ -173,7 +174,7 @@ impl App {
                 .nursing_orders(patient_id)
                 .await?
                 .into_iter()
-                .map(|o| NursingOrderView::new(o, today))
+                .map(|o| NursingOrderView::new(o, life, today))
                 .collect(),
         })
     }
@@ -181,7 +182,7 @@ impl App {
     pub async fn nursing_order(&self, order_id: &str) -> Result<NursingOrderView, AppError> {
         self.require(Capability::ReadClinicalText)?;
         let stored = self.store.nursing_order(parse_id(order_id)?).await?;
-        Ok(NursingOrderView::new(stored, self.clock.today()))
+        self.order_view(stored).await
     }
 
     /// Checks the order (the addressee by the team's rule, every field by
@@ -282,7 +283,7 @@ impl App {
             )
             .await;
         Ok(IssuedNursingOrder {
-            order: NursingOrderView::new(stored, self.clock.today()),
+            order: self.order_view(stored).await?,
             shared_on_timeline,
         })
     }
@@ -314,6 +315,17 @@ impl App {
         }
         if old.ending.is_some() {
             return Err(AppError::from(StoreError::OrderDecided));
+        }
+        if !self
+            .store
+            .patient_life(old.patient_id)
+            .await?
+            .care_goes_on()
+        {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "この患者さんには死亡が記録されているため、指示書は更新できません。記録の誤りは紹介の記録から取り消せます。",
+            ));
         }
         // The stored form is the checked order's, so it checks again; if
         // it did not, the row was altered.
@@ -477,6 +489,13 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        Ok(NursingOrderView::new(ended, self.clock.today()))
+        self.order_view(ended).await
+    }
+
+    /// One order as the screen shows it, today, knowing whether its patient
+    /// has died (no renewal is offered then).
+    async fn order_view(&self, stored: StoredNursingOrder) -> Result<NursingOrderView, AppError> {
+        let life = self.store.patient_life(stored.patient_id).await?;
+        Ok(NursingOrderView::new(stored, life, self.clock.today()))
     }
 }

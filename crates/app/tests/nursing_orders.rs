@@ -542,12 +542,13 @@ async fn a_special_order_is_once_a_month_or_twice_with_a_cannula() {
 }
 
 /// A 死亡 recorded on the patient's referral ends the reminders: an order
-/// due or expired says nothing more on 要確認.
+/// due or expired says nothing more on 要確認, and 「更新」 is neither
+/// offered nor done; 「更新しない」 still records why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_reminder_once_the_patient_has_died() {
+async fn no_reminder_or_renewal_once_the_patient_has_died() {
     let t = new_app().await;
     let patient = patient_with_clinic(&t.app).await;
-    issue_regular(&t.app, &patient).await;
+    let order = issue_regular(&t.app, &patient).await;
     let due_day = app_on(&t.app, ymd(2027, 5, 20));
     assert_eq!(reminders(due_day.worklist().await.unwrap()).len(), 1);
 
@@ -567,6 +568,17 @@ async fn no_reminder_once_the_patient_has_died() {
     assert!(reminders(due_day.worklist().await.unwrap()).is_empty());
     let expired_day = app_on(&t.app, ymd(2027, 6, 2));
     assert!(reminders(expired_day.worklist().await.unwrap()).is_empty());
+
+    let listed = expired_day.nursing_orders(&patient).await.unwrap();
+    assert!(!listed.orders[0].may_renew && listed.orders[0].may_end);
+    let err = expired_day.renew_nursing_order(&order).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
+    assert!(err.message.contains("死亡"), "{}", err.message);
+    let ended = expired_day
+        .end_nursing_order(&order, "死亡のため")
+        .await
+        .unwrap();
+    assert!(!ended.may_renew && !ended.may_end);
 }
 
 /// 「更新しない」: the expired order's reminder stops once the doctor

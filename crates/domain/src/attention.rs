@@ -142,12 +142,13 @@ pub enum PatientLife {
 }
 
 impl PatientLife {
-    /// Reminders about the patient's ongoing care — the 人生会議's review,
-    /// the 訪問看護指示書's renewal — stop once a death is recorded. The
-    /// death is on the list itself (`WorklistReason::Deceased`); asking the
-    /// physician to review the wishes of a patient who has died is wrong
-    /// and hurtful. Voiding the 死亡 (recorded in error) brings them back.
-    pub fn wants_care_reminders(self) -> bool {
+    /// Whether the patient's ongoing care goes on. Once a death is
+    /// recorded it stops: no reminder to review the 人生会議 or to renew a
+    /// 訪問看護指示書, and no renewal offered. The death is on the list
+    /// itself (`WorklistReason::Deceased`); asking the physician to review
+    /// the wishes of a patient who has died is wrong and hurtful. Voiding
+    /// the 死亡 (recorded in error) brings it all back.
+    pub fn care_goes_on(self) -> bool {
         self == PatientLife::Living
     }
 }

@@ -341,6 +341,17 @@ pub(crate) async fn rebuild_if_stale(pool: &SqlitePool) -> StoreResult<()> {
 }
 
 impl Store {
+    /// Whether the patient has died, as the referral summaries say.
+    pub async fn patient_life(&self, patient_id: Uuid) -> StoreResult<PatientLife> {
+        let sql = format!("SELECT {PATIENT_DIED_SQL} FROM patients p WHERE p.id = ?2");
+        let died: Option<bool> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(deceased_code())
+            .bind(Id(patient_id))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(patient_life(died.ok_or(StoreError::NotFound)?))
+    }
+
     /// Every referral sent in `from..=to`, for the loop figures (which need
     /// no names: `patient_name` is left empty). An episode a hospital
     /// opened without a letter (紹介状なし入院) was never sent: it has no

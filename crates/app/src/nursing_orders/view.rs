@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_domain::nursing_order::{NursingOrderDraft, OrderKind, RenewalState, renewal_state};
-use tsunagu_domain::{format_wareki, japan_day};
+use tsunagu_domain::{PatientLife, format_wareki, japan_day};
 use tsunagu_store::{NursingOrderDraftRecord, StoredNursingOrder};
 use uuid::Uuid;
 
@@ -79,7 +79,8 @@ pub struct NursingOrderView {
     /// The order issued as its renewal.
     pub renewed_by: Option<Uuid>,
     /// 「更新」 is offered: no renewal has been issued yet, nor was it
-    /// decided not to renew.
+    /// decided not to renew, and the patient's care goes on (no 死亡
+    /// recorded).
     pub may_renew: bool,
     /// 「更新しない」 is offered: a regular order neither renewed nor ended.
     pub may_end: bool,
@@ -93,7 +94,7 @@ pub struct NursingOrderView {
 }
 
 impl NursingOrderView {
-    pub(crate) fn new(stored: StoredNursingOrder, today: NaiveDate) -> Self {
+    pub(crate) fn new(stored: StoredNursingOrder, life: PatientLife, today: NaiveDate) -> Self {
         let state = renewal_state(stored.ends_on, today);
         NursingOrderView {
             id: stored.id,
@@ -116,7 +117,9 @@ impl NursingOrderView {
             state_label: state.label_ja().to_string(),
             renews: stored.renews,
             renewed_by: stored.renewed_by,
-            may_renew: stored.renewed_by.is_none() && stored.ending.is_none(),
+            may_renew: stored.renewed_by.is_none()
+                && stored.ending.is_none()
+                && life.care_goes_on(),
             may_end: stored.kind == OrderKind::Regular
                 && stored.renewed_by.is_none()
                 && stored.ending.is_none(),

@@ -49,14 +49,14 @@ impl ReviewReason {
 /// for review `today`. A discharge after that conversation comes first:
 /// it is the more pressing reason. A patient with no record yet has
 /// nothing to review (the first conversation is the physician's call),
-/// and one who has died none either (`PatientLife::wants_care_reminders`).
+/// and one who has died none either (`PatientLife::care_goes_on`).
 pub fn review_due(
     held_on: NaiveDate,
     last_discharge: Option<NaiveDate>,
     life: PatientLife,
     today: NaiveDate,
 ) -> Option<ReviewReason> {
-    if !life.wants_care_reminders() {
+    if !life.care_goes_on() {
         return None;
     }
     if let Some(discharged_on) = last_discharge.filter(|d| *d > held_on && *d <= today) {

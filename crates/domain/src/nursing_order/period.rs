@@ -212,7 +212,7 @@ pub fn renewal_reminder(
 ) -> Option<RenewalState> {
     match renewal_state(order_end, today) {
         RenewalState::Current => None,
-        _ if !life.wants_care_reminders() => None,
+        _ if !life.care_goes_on() => None,
         state => Some(state),
     }
 }
