@@ -18,7 +18,7 @@ use columns::{Field, Positions};
 pub use decode::{Encoding, decode};
 
 use super::{ADDRESS_MAX_CHARS, MAX_AREA_MUNICIPALITIES, municipalities};
-use crate::field_rules::check_phone;
+use crate::field_rules::{Rejection, check_phone};
 use crate::normalize::nfkc;
 use crate::team::OrganisationKind;
 
@@ -182,7 +182,7 @@ pub fn check_file(bytes: &[u8], asked: Option<Layout>) -> Result<CheckedFile, Fi
             reason,
         };
         match check_row(layout, &positions, &record, line) {
-            Err(reason) => checked.refused.push(refuse(reason)),
+            Err(reason) => checked.refused.push(refuse(reason.0)),
             Ok(row) => match first_line_of.get(&row.external_id) {
                 Some(first) => checked.refused.push(refuse(format!(
                     "{}「{}」が{first}行目と重複しています",
@@ -230,7 +230,7 @@ fn check_row(
     at: &Positions,
     record: &csv::StringRecord,
     line: u64,
-) -> Result<ImportRow, String> {
+) -> Result<ImportRow, Rejection> {
     let get = |field| at.get(record, field);
     let (name_label, kana_label) = match layout {
         Layout::OpenData => ("事業所名", "事業所名カナ"),
@@ -238,12 +238,12 @@ fn check_row(
     };
     let name = single_line(get(Field::Name));
     if name.is_empty() {
-        return Err(format!("{name_label}がありません"));
+        return Err(Rejection(format!("{name_label}がありません")));
     }
     if name.chars().count() > NAME_MAX_CHARS {
-        return Err(format!(
+        return Err(Rejection(format!(
             "{name_label}が長すぎます（{NAME_MAX_CHARS}文字まで）"
-        ));
+        )));
     }
     let kind = match layout {
         Layout::OpenData => {
@@ -252,9 +252,9 @@ fn check_row(
                 return Err("サービスの種類がありません".into());
             }
             kinds::service_kind(&service).ok_or_else(|| {
-                format!(
+                Rejection(format!(
                     "サービスの種類「{service}」は取り込めません（訪問看護、居宅介護支援、訪問リハビリテーション、地域包括支援センター、訪問介護・通所介護などの介護サービス）"
-                )
+                ))
             })?
         }
         Layout::Simple => {
@@ -263,19 +263,21 @@ fn check_row(
                 return Err("種別がありません".into());
             }
             kinds::listed_kind(&given).ok_or_else(|| {
-                format!("種別「{given}」が分かりません（病院、診療所、保険薬局、歯科診療所など）")
+                Rejection(format!(
+                    "種別「{given}」が分かりません（病院、診療所、保険薬局、歯科診療所など）"
+                ))
             })?
         }
     };
     let external_id = external_id(layout, get(Field::ExternalId), kind)?;
     let name_kana = nfkc(&single_line(get(Field::Kana)));
     if name_kana.chars().count() > KANA_MAX_CHARS {
-        return Err(format!(
+        return Err(Rejection(format!(
             "{kana_label}が長すぎます（{KANA_MAX_CHARS}文字まで）"
-        ));
+        )));
     }
-    let phone = check_phone(get(Field::Phone), "電話番号", false).map_err(|r| r.0)?;
-    let fax = check_phone(get(Field::Fax), "FAX番号", false).map_err(|r| r.0)?;
+    let phone = check_phone(get(Field::Phone), "電話番号", false)?;
+    let fax = check_phone(get(Field::Fax), "FAX番号", false)?;
     let address = [get(Field::Address), get(Field::AddressExtra)]
         .iter()
         .map(|part| single_line(part))
@@ -283,7 +285,9 @@ fn check_row(
         .collect::<Vec<_>>()
         .join(" ");
     if address.chars().count() > ADDRESS_MAX_CHARS {
-        return Err(format!("住所が長すぎます（{ADDRESS_MAX_CHARS}文字まで）"));
+        return Err(Rejection(format!(
+            "住所が長すぎます（{ADDRESS_MAX_CHARS}文字まで）"
+        )));
     }
     let municipalities = match layout {
         // The open data's 市区町村名 is where the office is, a fair first
@@ -293,9 +297,8 @@ fn check_row(
             municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES).unwrap_or_default()
         }
         // The desk typed 対応地域 itself: a mistake is shown.
-        Layout::Simple => {
-            municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES).map_err(|e| e.to_string())?
-        }
+        Layout::Simple => municipalities(get(Field::Area), MAX_AREA_MUNICIPALITIES)
+            .map_err(|e| Rejection(e.to_string()))?,
     };
     Ok(ImportRow {
         line,
@@ -311,19 +314,19 @@ fn check_row(
 }
 
 /// The key a later import finds the organisation by.
-fn external_id(layout: Layout, raw: &str, kind: OrganisationKind) -> Result<String, String> {
+fn external_id(layout: Layout, raw: &str, kind: OrganisationKind) -> Result<String, Rejection> {
     let label = layout.id_label();
     let number = nfkc(raw.trim());
     if number.is_empty() {
-        return Err(format!("{label}がありません"));
+        return Err(Rejection(format!("{label}がありません")));
     }
     match layout {
         Layout::OpenData => {
             let fits = number.len() <= 20 && number.chars().all(|c| c.is_ascii_alphanumeric());
             if !fits {
-                return Err(format!(
+                return Err(Rejection(format!(
                     "{label}「{number}」は半角英数字（10桁）で入力してください"
-                ));
+                )));
             }
             Ok(format!("{}/{}", number.to_ascii_uppercase(), kind.code()))
         }
@@ -334,9 +337,9 @@ fn external_id(layout: Layout, raw: &str, kind: OrganisationKind) -> Result<Stri
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if !fits {
-                return Err(format!(
+                return Err(Rejection(format!(
                     "{label}「{number}」は半角英数字とハイフンで入力してください（{EXTERNAL_ID_MAX_CHARS}文字まで）"
-                ));
+                )));
             }
             Ok(number)
         }
