@@ -5,7 +5,9 @@
 
 use chrono::Utc;
 use sqlx::PgPool;
-use tsunagu_domain::directory::{ProfileDraft, ProfileField, ProfilePart, Region, check_profile};
+use tsunagu_domain::directory::{
+    MunicipalityError, ProfileDraft, ProfileField, ProfilePart, Region, check_profile,
+};
 use tsunagu_domain::team::OrganisationKind;
 use uuid::Uuid;
 
@@ -116,10 +118,10 @@ pub(crate) async fn set_region(
     pool: &PgPool,
     user: &SignedIn,
     raw: &str,
-) -> sqlx::Result<Result<(), String>> {
+) -> sqlx::Result<Result<(), MunicipalityError>> {
     let region = match Region::parse(raw) {
         Ok(region) => region,
-        Err(why) => return Ok(Err(why.to_string())),
+        Err(why) => return Ok(Err(why)),
     };
     let mut tx = pool.begin().await?;
     db::region::set(&mut tx, region.municipalities()).await?;

@@ -56,7 +56,7 @@ pub(crate) async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form.municipalities,
             None,
-            Some(&why),
+            Some(&why.to_string()),
         ),
         Err(e) => database_error(&e),
     }
