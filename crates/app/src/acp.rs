@@ -155,8 +155,8 @@ impl App {
         let versions = self.store.acp_records(patient_id).await?;
         let review = match versions.first() {
             Some(current) => {
-                let facts = self.store.acp_review_facts().await?;
-                let facts = facts.iter().find(|f| f.patient_id == patient_id);
+                let facts = self.store.acp_review_facts_of(patient_id).await?;
+                let facts = facts.as_ref();
                 review_due(
                     current.record.held_on,
                     facts.and_then(|f| f.last_discharge),

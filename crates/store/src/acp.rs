@@ -279,6 +279,22 @@ impl Store {
     /// Every patient (not deleted) with wishes recorded: the current
     /// record's day and the last discharge, for the review reminder.
     pub async fn acp_review_facts(&self) -> StoreResult<Vec<AcpReviewFacts>> {
+        self.review_facts_where(None).await
+    }
+
+    /// The same facts of one patient (none: no wishes recorded), for the
+    /// patient's page.
+    pub async fn acp_review_facts_of(
+        &self,
+        patient_id: Uuid,
+    ) -> StoreResult<Option<AcpReviewFacts>> {
+        Ok(self.review_facts_where(Some(patient_id)).await?.pop())
+    }
+
+    async fn review_facts_where(
+        &self,
+        patient_id: Option<Uuid>,
+    ) -> StoreResult<Vec<AcpReviewFacts>> {
         let sql = format!(
             "WITH current AS (
                SELECT patient_id, id, held_on,
@@ -290,12 +306,13 @@ impl Store {
                       WHERE s.patient_id = p.id AND s.status IN ('discharged', 'returned')),
                     {PATIENT_DIED_SQL}
                FROM current c JOIN patients p ON p.id = c.patient_id
-              WHERE c.n = 1 AND p.deleted_at IS NULL
+              WHERE c.n = 1 AND p.deleted_at IS NULL AND (?2 IS NULL OR p.id = ?2)
               ORDER BY p.id"
         );
         let rows: Vec<(Id, String, Id, NaiveDate, Option<NaiveDate>, bool)> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(deceased_code())
+                .bind(patient_id.map(Id))
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows
